@@ -1,0 +1,69 @@
+// Builds every bundle with esbuild: the extension host code, the language server, the CLI/trainer,
+// and one bundle per webview. `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const dist = join(root, 'dist');
+
+// Node bundles keep native and wasm-loading packages external: they resolve from node_modules.
+const nodeExternal = ['vscode', '@tensorflow/tfjs-node', 'sharp', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', 'mnist', 'umap-js', 'chokidar'];
+
+const nodeBundles = [
+  { entry: 'extension/extension.ts', out: 'extension.js' },
+  { entry: 'server/language/main.ts', out: 'language-server.js' },
+  { entry: 'server/cli/main.ts', out: 'cli.js' },
+];
+const webBundles = [
+  { entry: 'webview/dashboard/main.ts', out: 'webview/dashboard.js' },
+  { entry: 'webview/gallery/main.ts', out: 'webview/gallery.js' },
+  { entry: 'webview/map/main.ts', out: 'webview/map.js' },
+];
+
+const missing = [...nodeBundles, ...webBundles].filter((b) => !existsSync(join(root, b.entry)));
+if (missing.length > 0) {
+  console.warn(`build: skipping bundles whose entry does not exist yet: ${missing.map((b) => b.entry).join(', ')}`);
+}
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false };
+const options = [
+  ...nodeBundles.filter((b) => !missing.includes(b)).map((b) => ({
+    ...common,
+    entryPoints: [join(root, b.entry)],
+    outfile: join(dist, b.out),
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: nodeExternal,
+  })),
+  ...webBundles.filter((b) => !missing.includes(b)).map((b) => ({
+    ...common,
+    entryPoints: [join(root, b.entry)],
+    outfile: join(dist, b.out),
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+  })),
+];
+
+// The webview toolkit is loaded as a module script by the panels.
+const toolkit = join(root, 'node_modules/@vscode/webview-ui-toolkit/dist/toolkit.min.js');
+if (existsSync(toolkit)) {
+  mkdirSync(join(dist, 'webview'), { recursive: true });
+  cpSync(toolkit, join(dist, 'webview/toolkit.min.js'));
+}
+
+if (watch) {
+  for (const o of options) (await esbuild.context(o)).watch();
+  console.log('build: watching for changes');
+} else {
+  const t0 = Date.now();
+  await Promise.all(options.map((o) => esbuild.build(o)));
+  console.log(`build: ${options.length} bundles in ${Date.now() - t0} ms -> dist/`);
+}
