@@ -1,0 +1,353 @@
+// The typed message contract between the extension host and the three webview panels
+// (dashboard, gallery, map). Both sides import these types; the host runs `parse*Message` on
+// everything a webview posts before acting on it, because a webview is an untrusted page.
+//
+// Conventions:
+// - Every message is a plain JSON object with a string `type` discriminant.
+// - Host → webview messages are trusted (the host builds them) and are not validated here.
+// - Webview → host messages are validated by hand-written guards (no eval, no schema compiler).
+// - Per-sample arrays (labels, ids, projections) are index-aligned with the embedding rows.
+
+// ---------------------------------------------------------------------------------------------
+// Shared data shapes
+// ---------------------------------------------------------------------------------------------
+
+export type PanelKind = 'dashboard' | 'gallery' | 'map';
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'stopped';
+
+/** One line of metrics.jsonl written during training. */
+export interface TrainPoint {
+  readonly step: number;
+  readonly epoch: number;
+  /** Seconds since the run started. */
+  readonly time: number;
+  readonly loss: number;
+  readonly lr?: number;
+  readonly samplesPerSec?: number;
+}
+
+/** The evaluation metrics a run may report at an epoch boundary. */
+export const EVAL_METRICS = ['knnAccuracy', 'linearProbeAccuracy', 'precisionAt1', 'recallAtK', 'mapAtR', 'collapseStd'] as const;
+export type EvalMetric = (typeof EVAL_METRICS)[number];
+
+/** One evaluation line of metrics.jsonl; metrics the run did not compute are absent. */
+export type EvalPoint = { readonly epoch: number; readonly step?: number; readonly time?: number } & {
+  readonly [M in EvalMetric]?: number;
+};
+
+export interface RunDescriptor {
+  readonly id: string;
+  readonly name: string;
+  readonly status: RunStatus;
+}
+
+/** One row of the "spec differences" table: a resolved-spec field whose value differs between runs. */
+export interface SpecDiffRow {
+  /** Dotted field path, e.g. `loss.temperature`. */
+  readonly path: string;
+  /** Display value per run id; a run without the field is missing from the record. */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/**
+ * A thumbnail sprite sheet: tile i sits at column i % columns, row floor(i / columns),
+ * each tile tileWidth × tileHeight pixels, in the image at `uri` (an asWebviewUri string).
+ */
+export interface SpriteSheet {
+  readonly uri: string;
+  readonly tileWidth: number;
+  readonly tileHeight: number;
+  readonly columns: number;
+  readonly count: number;
+}
+
+export interface Neighbour {
+  readonly index: number;
+  readonly distance: number;
+  readonly label: string;
+  readonly id: string;
+}
+
+/** The samples a gallery or map shows: labels and ids are index-aligned with the embeddings. */
+export interface SampleSet {
+  readonly runId: string;
+  readonly runName: string;
+  readonly count: number;
+  readonly labels: readonly string[];
+  readonly ids: readonly string[];
+  /** Thumbnails for image datasets; null for vector datasets (then ids and labels are shown). */
+  readonly sprite: SpriteSheet | null;
+}
+
+export type ProjectionMethod = 'pca' | 'umap';
+export const PROJECTION_METHODS: readonly ProjectionMethod[] = ['pca', 'umap'];
+
+// ---------------------------------------------------------------------------------------------
+// Host → webview
+// ---------------------------------------------------------------------------------------------
+
+export type HostToDashboard =
+  /** The runs to show, in legend order; runs not listed are dropped from the charts. */
+  | { readonly type: 'runs'; readonly runs: readonly RunDescriptor[] }
+  /** New metric lines for a run. `reset: true` replaces the run's series instead of appending. */
+  | {
+      readonly type: 'metrics';
+      readonly runId: string;
+      readonly reset: boolean;
+      readonly train: readonly TrainPoint[];
+      readonly eval: readonly EvalPoint[];
+    }
+  /** Spec fields that differ between the shown runs. Best metrics are computed by the dashboard. */
+  | { readonly type: 'specDiff'; readonly rows: readonly SpecDiffRow[] };
+
+export type HostToGallery =
+  | ({ readonly type: 'dataset' } & SampleSet)
+  /** Neighbours of `query`, nearest first; the query itself is not among them. */
+  | { readonly type: 'neighbours'; readonly query: number; readonly neighbours: readonly Neighbour[] }
+  /** Make `index` the query (e.g. the user clicked a point on the map). */
+  | { readonly type: 'selectQuery'; readonly index: number }
+  | { readonly type: 'error'; readonly message: string };
+
+export type HostToMap =
+  | ({ readonly type: 'samples'; readonly methods: readonly ProjectionMethod[] } & SampleSet)
+  /** 2-D coordinates, flat [x0, y0, x1, y1, ...], length 2 × count. */
+  | { readonly type: 'projection'; readonly method: ProjectionMethod; readonly xy: readonly number[] }
+  | { readonly type: 'error'; readonly message: string };
+
+// ---------------------------------------------------------------------------------------------
+// Webview → host
+// ---------------------------------------------------------------------------------------------
+
+/** Sent once the page's script has run and it can receive messages. */
+export interface ReadyMessage { readonly type: 'ready' }
+/** A runtime error inside the page, for the host's output channel. */
+export interface WebviewErrorMessage { readonly type: 'webviewError'; readonly message: string }
+/** Save a canvas as PNG; the host asks where and writes the bytes. */
+export interface ExportPngMessage { readonly type: 'exportPng'; readonly dataUrl: string; readonly fileName: string }
+/** Save text as CSV; the host asks where and writes it. */
+export interface ExportCsvMessage { readonly type: 'exportCsv'; readonly csv: string; readonly fileName: string }
+
+export type DashboardToHost =
+  | ReadyMessage
+  | WebviewErrorMessage
+  | ExportPngMessage
+  | ExportCsvMessage
+  | { readonly type: 'openGallery'; readonly runId: string }
+  | { readonly type: 'openMap'; readonly runId: string };
+
+export type GalleryToHost =
+  | ReadyMessage
+  | WebviewErrorMessage
+  /** Find the k nearest neighbours of sample `index`; answered with a `neighbours` message. */
+  | { readonly type: 'query'; readonly index: number; readonly k: number };
+
+export type MapToHost =
+  | ReadyMessage
+  | WebviewErrorMessage
+  | ExportPngMessage
+  /** Send the projection `method`; answered with a `projection` (or `error`) message. */
+  | { readonly type: 'requestProjection'; readonly method: ProjectionMethod }
+  /** Open (or focus) the gallery with sample `index` as the query. */
+  | { readonly type: 'openGallery'; readonly index: number };
+
+// ---------------------------------------------------------------------------------------------
+// Persisted panel state (acquireVsCodeApi().setState). The host receives it in
+// WebviewPanelSerializer.deserializeWebviewPanel and must validate it with parsePanelState.
+// ---------------------------------------------------------------------------------------------
+
+export type XAxis = 'step' | 'epoch';
+
+export interface DashboardState {
+  readonly panel: 'dashboard';
+  readonly runIds: readonly string[];
+  /** EMA smoothing weight in [0, 1). */
+  readonly smoothing: number;
+  readonly logY: boolean;
+  readonly xAxis: XAxis;
+  /** Series keys `${runId}/${metric}` the user hid from the legend. */
+  readonly hidden: readonly string[];
+}
+
+export interface GalleryState {
+  readonly panel: 'gallery';
+  readonly runId: string;
+  readonly query: number | null;
+  readonly k: number;
+}
+
+export interface MapState {
+  readonly panel: 'map';
+  readonly runId: string;
+  readonly method: ProjectionMethod;
+  readonly hiddenLabels: readonly string[];
+}
+
+export type PanelState = DashboardState | GalleryState | MapState;
+
+// ---------------------------------------------------------------------------------------------
+// Validation of webview → host messages
+// ---------------------------------------------------------------------------------------------
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+/** Limits keep a compromised page from making the host allocate or write without bound. */
+export const LIMITS = {
+  maxPngBytes: 32 * 1024 * 1024,
+  maxCsvChars: 64 * 1024 * 1024,
+  maxMessageChars: 4096,
+  maxFileNameChars: 120,
+  maxK: 200,
+  maxIndex: 100_000_000,
+  maxRunIdChars: 200,
+  maxListLength: 10_000,
+} as const;
+
+const PNG_DATA_URL_PREFIX = 'data:image/png;base64,';
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+// A bare file name: no directories, no control characters, no leading dot, ends in the extension.
+const SAFE_FILE_NAME = /^[A-Za-z0-9 _()\-][A-Za-z0-9 _.()\-]*$/;
+
+type Guard = (message: Record<string, unknown>) => string | null;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkString(message: Record<string, unknown>, field: string, maxChars: number): string | null {
+  const v = message[field];
+  if (typeof v !== 'string') return `field '${field}' must be a string, got ${describe(v)}`;
+  if (v.length > maxChars) return `field '${field}' is ${v.length} characters long; the limit is ${maxChars}`;
+  return null;
+}
+
+function checkNonEmptyString(message: Record<string, unknown>, field: string, maxChars: number): string | null {
+  const err = checkString(message, field, maxChars);
+  if (err !== null) return err;
+  return (message[field] as string).length === 0 ? `field '${field}' must not be empty` : null;
+}
+
+function checkInteger(message: Record<string, unknown>, field: string, min: number, max: number): string | null {
+  const v = message[field];
+  if (typeof v !== 'number' || !Number.isInteger(v)) return `field '${field}' must be an integer, got ${describe(v)}`;
+  if (v < min || v > max) return `field '${field}' must be between ${min} and ${max}, got ${v}`;
+  return null;
+}
+
+function checkFileName(message: Record<string, unknown>, extension: string): string | null {
+  const err = checkNonEmptyString(message, 'fileName', LIMITS.maxFileNameChars);
+  if (err !== null) return err;
+  const name = message.fileName as string;
+  if (!SAFE_FILE_NAME.test(name)) return `field 'fileName' must be a bare file name (letters, digits, space, _ - . ( )), got '${name}'`;
+  if (!name.toLowerCase().endsWith(extension)) return `field 'fileName' must end in '${extension}', got '${name}'`;
+  return null;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return typeof v === 'string' ? 'a string' : typeof v;
+}
+
+const checkReady: Guard = () => null;
+const checkWebviewError: Guard = (m) => checkString(m, 'message', LIMITS.maxMessageChars);
+
+const checkExportPng: Guard = (m) => {
+  const err = checkString(m, 'dataUrl', PNG_DATA_URL_PREFIX.length + Math.ceil((LIMITS.maxPngBytes * 4) / 3) + 4);
+  if (err !== null) return err;
+  const url = m.dataUrl as string;
+  if (!url.startsWith(PNG_DATA_URL_PREFIX)) return `field 'dataUrl' must start with '${PNG_DATA_URL_PREFIX}'`;
+  const body = url.slice(PNG_DATA_URL_PREFIX.length);
+  if (body.length === 0 || body.length % 4 !== 0 || !BASE64.test(body)) return `field 'dataUrl' is not valid base64 PNG data`;
+  return checkFileName(m, '.png');
+};
+
+const checkExportCsv: Guard = (m) => checkString(m, 'csv', LIMITS.maxCsvChars) ?? checkFileName(m, '.csv');
+const checkRunId: Guard = (m) => checkNonEmptyString(m, 'runId', LIMITS.maxRunIdChars);
+const checkSampleIndex: Guard = (m) => checkInteger(m, 'index', 0, LIMITS.maxIndex);
+
+const checkQuery: Guard = (m) => checkSampleIndex(m) ?? checkInteger(m, 'k', 1, LIMITS.maxK);
+
+const checkProjectionRequest: Guard = (m) =>
+  PROJECTION_METHODS.includes(m.method as ProjectionMethod) ? null : `field 'method' must be one of ${PROJECTION_METHODS.join(', ')}, got ${JSON.stringify(m.method)}`;
+
+function makeParser<T>(panel: PanelKind, guards: Readonly<Record<string, Guard>>): (value: unknown) => Parsed<T> {
+  const allowed = Object.keys(guards);
+  return (value) => {
+    if (!isRecord(value)) return { ok: false, error: `${panel} message must be an object, got ${describe(value)}` };
+    const type = value.type;
+    if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(guards, type)) {
+      return { ok: false, error: `${panel} message has unknown type ${JSON.stringify(type)}; expected one of ${allowed.join(', ')}` };
+    }
+    const error = guards[type](value);
+    if (error !== null) return { ok: false, error: `${panel} message '${type}': ${error}` };
+    return { ok: true, value: value as T };
+  };
+}
+
+/** Validates a message posted by the dashboard webview. */
+export const parseDashboardMessage = makeParser<DashboardToHost>('dashboard', {
+  ready: checkReady,
+  webviewError: checkWebviewError,
+  exportPng: checkExportPng,
+  exportCsv: checkExportCsv,
+  openGallery: checkRunId,
+  openMap: checkRunId,
+});
+
+/** Validates a message posted by the neighbour-gallery webview. */
+export const parseGalleryMessage = makeParser<GalleryToHost>('gallery', {
+  ready: checkReady,
+  webviewError: checkWebviewError,
+  query: checkQuery,
+});
+
+/** Validates a message posted by the embedding-map webview. */
+export const parseMapMessage = makeParser<MapToHost>('map', {
+  ready: checkReady,
+  webviewError: checkWebviewError,
+  exportPng: checkExportPng,
+  requestProjection: checkProjectionRequest,
+  openGallery: checkSampleIndex,
+});
+
+function checkStringList(m: Record<string, unknown>, field: string): string | null {
+  const v = m[field];
+  if (!Array.isArray(v)) return `field '${field}' must be an array of strings, got ${describe(v)}`;
+  if (v.length > LIMITS.maxListLength) return `field '${field}' has ${v.length} entries; the limit is ${LIMITS.maxListLength}`;
+  const bad = v.findIndex((x) => typeof x !== 'string' || x.length > LIMITS.maxRunIdChars);
+  return bad >= 0 ? `field '${field}[${bad}]' must be a string of at most ${LIMITS.maxRunIdChars} characters` : null;
+}
+
+function checkBoolean(m: Record<string, unknown>, field: string): string | null {
+  return typeof m[field] === 'boolean' ? null : `field '${field}' must be true or false, got ${describe(m[field])}`;
+}
+
+const stateGuards: Readonly<Record<PanelKind, Guard>> = {
+  dashboard: (m) =>
+    checkStringList(m, 'runIds') ??
+    (typeof m.smoothing === 'number' && m.smoothing >= 0 && m.smoothing < 1 ? null : `field 'smoothing' must be a number in [0, 1)`) ??
+    checkBoolean(m, 'logY') ??
+    (m.xAxis === 'step' || m.xAxis === 'epoch' ? null : `field 'xAxis' must be 'step' or 'epoch'`) ??
+    checkStringList(m, 'hidden'),
+  gallery: (m) =>
+    checkNonEmptyString(m, 'runId', LIMITS.maxRunIdChars) ??
+    (m.query === null ? null : checkInteger(m, 'query', 0, LIMITS.maxIndex)) ??
+    checkInteger(m, 'k', 1, LIMITS.maxK),
+  map: (m) =>
+    checkNonEmptyString(m, 'runId', LIMITS.maxRunIdChars) ??
+    checkProjectionRequest(m) ??
+    checkStringList(m, 'hiddenLabels'),
+};
+
+/**
+ * Validates persisted webview state handed back by VS Code (e.g. to a WebviewPanelSerializer).
+ * Returns an error when the state does not belong to `panel` or is malformed.
+ */
+export function parsePanelState<K extends PanelKind>(panel: K, value: unknown): Parsed<Extract<PanelState, { panel: K }>> {
+  if (!isRecord(value)) return { ok: false, error: `${panel} state must be an object, got ${describe(value)}` };
+  if (value.panel !== panel) return { ok: false, error: `${panel} state has panel ${JSON.stringify(value.panel)}; expected '${panel}'` };
+  const error = stateGuards[panel](value);
+  if (error !== null) return { ok: false, error: `${panel} state: ${error}` };
+  return { ok: true, value: value as unknown as Extract<PanelState, { panel: K }> };
+}
