@@ -164,7 +164,7 @@ export interface DashboardState {
   readonly smoothing: number;
   readonly logY: boolean;
   readonly xAxis: XAxis;
-  /** Series keys `${runId}/${metric}` the user hid from the legend. */
+  /** Run ids the user hid by clicking them in the legend. */
   readonly hidden: readonly string[];
 }
 
