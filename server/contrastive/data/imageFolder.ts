@@ -1,0 +1,87 @@
+// Image folders: class sub-folders become labels (folder/cat/*.png, folder/dog/*.png); images
+// directly in the folder make an unlabelled set. Decoded once with sharp, resized to size × size,
+// grayscale or RGB, then cached (see cache.ts).
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import sharp from 'sharp';
+import { DataError } from './errors';
+import { indexLabels, type RawDataset } from './raw';
+
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif']);
+
+export interface ImageFile {
+  readonly path: string;
+  /** Class folder name, or null in a flat folder. */
+  readonly className: string | null;
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
+function imagesIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** Lists the images of a folder: sub-folders holding images are classes; otherwise the folder is flat. */
+export function listImageFolder(folder: string): { files: ImageFile[]; labelled: boolean } {
+  const subfolders = readdirSync(folder, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+  const classes = subfolders.filter((name) => imagesIn(join(folder, name)).length > 0);
+  const entries: { path: string; className: string | null }[] = [];
+  if (classes.length > 0) {
+    for (const name of classes) for (const file of imagesIn(join(folder, name))) entries.push({ path: join(folder, name, file), className: name });
+  } else {
+    for (const file of imagesIn(folder)) entries.push({ path: join(folder, file), className: null });
+  }
+  if (entries.length === 0) {
+    throw new DataError(folder, `no images found (${[...IMAGE_EXTENSIONS].join(', ')}); put them directly in the folder (unlabelled) or in one sub-folder per class.`);
+  }
+  const files = entries.map((e) => {
+    const s = statSync(e.path);
+    return { ...e, mtimeMs: s.mtimeMs, size: s.size };
+  });
+  return { files, labelled: classes.length > 0 };
+}
+
+export async function decodeImage(file: string, size: number, channels: 1 | 3): Promise<Buffer> {
+  try {
+    let image = sharp(file, { failOn: 'error' }).resize(size, size, { fit: 'fill' }).removeAlpha();
+    image = channels === 1 ? image.grayscale() : image.toColourspace('srgb');
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== channels || data.length !== size * size * channels) {
+      throw new Error(`decoded to ${info.channels} channels instead of ${channels}`);
+    }
+    return data;
+  } catch (e) {
+    const reason = (e as Error).message.split('\n')[0];
+    throw new DataError(file, `cannot read this image (${reason}); replace or remove the file.`);
+  }
+}
+
+export async function decodeImageFolder(folder: string, files: readonly ImageFile[], labelled: boolean, size: number, channels: 1 | 3): Promise<RawDataset & { pixels: Uint8Array }> {
+  const per = size * size * channels;
+  const pixels = new Uint8Array(files.length * per);
+  // Decode a few at a time: sharp works on its own threads; unbounded parallelism only costs memory.
+  const parallel = 4;
+  for (let start = 0; start < files.length; start += parallel) {
+    const chunk = files.slice(start, start + parallel);
+    const decoded = await Promise.all(chunk.map((f) => decodeImage(f.path, size, channels)));
+    decoded.forEach((d, k) => pixels.set(d, (start + k) * per));
+  }
+  const labels = labelled ? indexLabels(files.map((f) => f.className!)) : null;
+  return {
+    kind: 'images',
+    source: folder,
+    sampleShape: [size, size, channels],
+    count: files.length,
+    values: Float32Array.from(pixels),
+    pixels,
+    labels: labels?.labels ?? null,
+    classNames: labels?.classNames ?? null,
+    ids: files.map((f) => relative(folder, f.path).split('\\').join('/')),
+  };
+}

@@ -1,0 +1,132 @@
+// The run directory: a public, documented format (docs/run-directory.md). Everything a reader of
+// runs/<run-id>/ may rely on is typed here. Pure Node: the extension imports this too.
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'stopped';
+/** What a reader reports: the recorded status, or `interrupted` when a running run's process is gone. */
+export type EffectiveStatus = RunStatus | 'interrupted';
+
+export interface RunError {
+  readonly message: string;
+  /** Where it happened, e.g. `step 412 (epoch 3)`, `data.source: digits/7/x.png`, `spec.yaml:12:5`. */
+  readonly where: string;
+}
+
+/** run.json */
+export interface RunRecord {
+  readonly formatVersion: 1;
+  readonly id: string;
+  readonly name: string;
+  readonly experiment: string;
+  /** Absolute path of the spec file the run was started from. */
+  readonly specPath: string;
+  /** sha256 (hex) of the spec file's text when the run was started. */
+  readonly specHash: string;
+  readonly status: RunStatus;
+  /** Process id of the trainer while it runs; null once it has ended. */
+  readonly pid: number | null;
+  readonly hostname: string;
+  /** The tensor backend that trained the run (`tensorflow`, `wasm`, `cpu`), null until chosen. */
+  readonly backend: string | null;
+  readonly seed: number;
+  readonly epochs: number;
+  readonly stepsPerEpoch: number | null;
+  /** ISO 8601 times. */
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  /** Last completed step / epoch (kept current at checkpoints and at the end). */
+  readonly step: number;
+  readonly epoch: number;
+  /** Best weighted-kNN accuracy seen in an evaluation, null before the first one. */
+  readonly bestKnnAccuracy: number | null;
+  /** Relative path (inside the run directory) of the newest checkpoint, null before the first. */
+  readonly lastCheckpoint: string | null;
+  readonly error: RunError | null;
+}
+
+/** metrics.jsonl: one line per training step. */
+export interface StepMetric {
+  readonly kind: 'step';
+  readonly step: number;
+  /** 1-based epoch the step belongs to. */
+  readonly epoch: number;
+  /** Seconds since the run (first) started, excluding time while stopped. */
+  readonly time: number;
+  readonly loss: number;
+  readonly lr: number;
+  readonly samplesPerSec: number;
+}
+
+/** metrics.jsonl: one line per evaluation (every `eval.every` epochs and after the last). */
+export interface EvalMetric {
+  readonly kind: 'eval';
+  readonly step: number;
+  readonly epoch: number;
+  readonly time: number;
+  readonly knnAccuracy: number | null;
+  readonly linearProbeAccuracy: number | null;
+  readonly precisionAt1: number | null;
+  /** recall@k for every k of eval.retrieval.recallAtK, keyed by k. */
+  readonly recallAtK: Readonly<Record<string, number>> | null;
+  readonly mapAtR: number | null;
+  /** Std of the L2-normalised outputs: 0 is collapse, about 1/sqrt(dim) is healthy. */
+  readonly collapseStd: number;
+  readonly collapseHealthyStd: number;
+}
+
+export type MetricLine = StepMetric | EvalMetric;
+
+export type EventLevel = 'info' | 'warning' | 'error';
+export type EventName =
+  | 'created' | 'started' | 'resumed' | 'backend' | 'data' | 'epoch' | 'checkpoint' | 'nan'
+  | 'collapse' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'embeddings' | 'log';
+
+/** events.jsonl */
+export interface RunEvent {
+  readonly kind: 'event';
+  readonly time: string;
+  readonly level: EventLevel;
+  readonly event: EventName;
+  readonly message: string;
+  readonly step?: number;
+  readonly epoch?: number;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** What the trainer prints on stdout with --json: every metric and event line plus the run id. */
+export type StreamLine = (MetricLine | RunEvent) & { readonly runId: string };
+
+/** embeddings/meta.json */
+export interface EmbeddingsMeta {
+  readonly formatVersion: 1;
+  readonly count: number;
+  readonly dim: number;
+  readonly layer: 'representation' | 'projection';
+  readonly dtype: 'float32';
+  readonly byteOrder: 'little-endian';
+  readonly labelled: boolean;
+  /** Class names indexed by label, when the data has labels. */
+  readonly classNames: readonly string[] | null;
+  readonly epoch: number;
+  readonly step: number;
+  readonly projections: readonly ('pca' | 'umap')[];
+  /** Present for image data: the thumbnail sprite sheet. */
+  readonly sprite: SpriteLayout | null;
+}
+
+export interface SpriteLayout {
+  readonly file: 'sprite.png';
+  /** Size of one thumbnail in pixels. */
+  readonly thumbWidth: number;
+  readonly thumbHeight: number;
+  /** Thumbnails per row; sample i is at column i % columns, row floor(i / columns). */
+  readonly columns: number;
+  readonly rows: number;
+}
+
+/** embeddings/samples.json: per sample, in the order of vectors.f32. */
+export interface SampleIndex {
+  readonly ids: readonly string[];
+  readonly labels: readonly (number | null)[];
+  readonly split: readonly ('train' | 'test')[];
+}

@@ -1,0 +1,57 @@
+// Reading and updating run.json, and the status a reader should show.
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { writeJsonAtomic } from './atomic';
+import type { EffectiveStatus, RunRecord } from './format';
+import { runPaths } from './paths';
+
+export class RunDirectoryError extends Error {}
+
+export function readRunRecord(dir: string): RunRecord {
+  const file = runPaths(dir).runJson;
+  if (!existsSync(file)) {
+    throw new RunDirectoryError(`${file}: no run.json here; is ${dir} a run directory (runs/<run-id>/)?`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new RunDirectoryError(`${file}: not valid JSON (${(e as Error).message}); the run directory is damaged.`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || typeof (parsed as { id?: unknown }).id !== 'string' || typeof (parsed as { status?: unknown }).status !== 'string') {
+    throw new RunDirectoryError(`${file}: missing "id" or "status"; this is not a Contrastive Lab run.json.`);
+  }
+  return parsed as RunRecord;
+}
+
+export function writeRunRecord(dir: string, record: RunRecord): void {
+  writeJsonAtomic(runPaths(dir).runJson, record);
+}
+
+export function updateRunRecord(dir: string, change: Partial<RunRecord>): RunRecord {
+  const next: RunRecord = { ...readRunRecord(dir), ...change };
+  writeRunRecord(dir, next);
+  return next;
+}
+
+/** True when a process with this pid exists on this machine (EPERM means it exists but is not ours). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A run recorded as queued/running whose trainer process is gone (killed, machine rebooted) is
+ * `interrupted`: resume continues it from its last checkpoint. Runs from another host are
+ * trusted as recorded, since their pid cannot be checked here.
+ */
+export function effectiveStatus(record: RunRecord, alive: (pid: number) => boolean = processAlive): EffectiveStatus {
+  if (record.status !== 'running' && record.status !== 'queued') return record.status;
+  if (record.hostname !== hostname()) return record.status;
+  if (record.pid === null || !alive(record.pid)) return 'interrupted';
+  return record.status;
+}
