@@ -1,0 +1,51 @@
+// The interface every augmentation op implements, and small helpers they share.
+import { tf } from '../backend';
+import type { AugmentationOp } from '../../spec/types';
+import type { Random } from '../random';
+
+/** Image ops take [N, H, W, C] float batches; vector ops take [N, D]. */
+export type AugmentationInput = 'image' | 'vector';
+
+export interface Augmentation<Op extends AugmentationOp = AugmentationOp> {
+  readonly type: Op['type'];
+  readonly input: AugmentationInput;
+  /**
+   * Returns a new batch of the same shape. Each sample is changed with probability `op.probability`;
+   * all random draws come from `rng`, so the same generator state gives the same output.
+   * Must not dispose `batch`; the pipeline runs it inside tf.tidy.
+   */
+  apply(batch: tf.Tensor, op: Op, rng: Random): tf.Tensor;
+}
+
+/** Which samples of a batch an op touches this time (one draw per sample). */
+export function chooseSamples(count: number, probability: number, rng: Random): boolean[] {
+  return Array.from({ length: count }, () => rng.bernoulli(probability));
+}
+
+/** A per-sample column [N, 1, ...] broadcastable against a batch of the given rank. */
+export function perSampleColumn(values: ArrayLike<number>, rank: number): tf.Tensor {
+  const shape = [values.length, ...new Array<number>(rank - 1).fill(1)];
+  return tf.tensor(Float32Array.from(values), shape, 'float32');
+}
+
+export function imageShape(batch: tf.Tensor, type: string): [number, number, number, number] {
+  if (batch.rank !== 4) {
+    throw new Error(
+      `augmentation '${type}' works on images [N, H, W, C] but got a tensor of shape [${batch.shape.join(', ')}]; ` +
+        `use featureNoise / featureMask for vector data`,
+    );
+  }
+  const [n, h, w, c] = batch.shape as [number, number, number, number];
+  return [n, h, w, c];
+}
+
+export function vectorShape(batch: tf.Tensor, type: string): [number, number] {
+  if (batch.rank !== 2) {
+    throw new Error(
+      `augmentation '${type}' works on vectors [N, D] but got a tensor of shape [${batch.shape.join(', ')}]; ` +
+        `use the image augmentations for image data`,
+    );
+  }
+  const [n, d] = batch.shape as [number, number];
+  return [n, d];
+}

@@ -1,0 +1,17 @@
+// Additive gaussian noise on vector features, with standard deviation `std`, on the chosen rows only.
+import { tf } from '../backend';
+import type { AugmentationOp } from '../../spec/types';
+import { type Augmentation, chooseSamples, perSampleColumn, vectorShape } from './augmentation';
+
+type Op = Extract<AugmentationOp, { type: 'featureNoise' }>;
+
+export const featureNoise: Augmentation<Op> = {
+  type: 'featureNoise',
+  input: 'vector',
+  apply(batch, op, rng) {
+    const [n] = vectorShape(batch, op.type);
+    const chosen = chooseSamples(n, op.probability, rng).map((c) => (c ? 1 : 0));
+    const noise = tf.randomNormal(batch.shape, 0, op.std, 'float32', rng.nextSeed());
+    return tf.add(batch, tf.mul(noise, perSampleColumn(chosen, 2)));
+  },
+};

@@ -1,0 +1,17 @@
+// Additive gaussian pixel noise with standard deviation `std`, on the chosen images only.
+import { tf } from '../backend';
+import type { AugmentationOp } from '../../spec/types';
+import { type Augmentation, chooseSamples, imageShape, perSampleColumn } from './augmentation';
+
+type Op = Extract<AugmentationOp, { type: 'gaussianNoise' }>;
+
+export const gaussianNoise: Augmentation<Op> = {
+  type: 'gaussianNoise',
+  input: 'image',
+  apply(batch, op, rng) {
+    const [n] = imageShape(batch, op.type);
+    const chosen = chooseSamples(n, op.probability, rng).map((c) => (c ? 1 : 0));
+    const noise = tf.randomNormal(batch.shape, 0, op.std, 'float32', rng.nextSeed());
+    return tf.add(batch, tf.mul(noise, perSampleColumn(chosen, 4)));
+  },
+};
