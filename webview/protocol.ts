@@ -15,9 +15,10 @@
 export type PanelKind = 'dashboard' | 'gallery' | 'map';
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'stopped';
 
-/** One line of metrics.jsonl written during training. */
+/** One training line of metrics.jsonl (server/runs/format.ts StepMetric is assignable to it). */
 export interface TrainPoint {
   readonly step: number;
+  /** 1-based epoch the step belongs to. */
   readonly epoch: number;
   /** Seconds since the run started. */
   readonly time: number;
@@ -26,19 +27,34 @@ export interface TrainPoint {
   readonly samplesPerSec?: number;
 }
 
-/** The evaluation metrics a run may report at an epoch boundary. */
-export const EVAL_METRICS = ['knnAccuracy', 'linearProbeAccuracy', 'precisionAt1', 'recallAtK', 'mapAtR', 'collapseStd'] as const;
-export type EvalMetric = (typeof EVAL_METRICS)[number];
+/**
+ * One evaluation line of metrics.jsonl (server/runs/format.ts EvalMetric is assignable to it).
+ * Metrics the run did not compute are null or absent.
+ */
+export interface EvalPoint {
+  readonly step: number;
+  readonly epoch: number;
+  readonly time?: number;
+  readonly knnAccuracy?: number | null;
+  readonly linearProbeAccuracy?: number | null;
+  readonly precisionAt1?: number | null;
+  /** recall@k keyed by k. */
+  readonly recallAtK?: Readonly<Record<string, number>> | null;
+  readonly mapAtR?: number | null;
+  readonly collapseStd?: number | null;
+  readonly collapseHealthyStd?: number | null;
+}
 
-/** One evaluation line of metrics.jsonl; metrics the run did not compute are absent. */
-export type EvalPoint = { readonly epoch: number; readonly step?: number; readonly time?: number } & {
-  readonly [M in EvalMetric]?: number;
-};
+/** The scalar evaluation metrics, in display order (recall@k is expanded per k by the dashboard). */
+export const EVAL_METRICS = ['knnAccuracy', 'linearProbeAccuracy', 'precisionAt1', 'mapAtR', 'collapseStd'] as const;
+export type EvalMetric = (typeof EVAL_METRICS)[number];
 
 export interface RunDescriptor {
   readonly id: string;
   readonly name: string;
   readonly status: RunStatus;
+  /** From run.json; lets the epoch axis place steps inside an epoch. Inferred from steps when null. */
+  readonly stepsPerEpoch?: number | null;
 }
 
 /** One row of the "spec differences" table: a resolved-spec field whose value differs between runs. */
@@ -50,15 +66,16 @@ export interface SpecDiffRow {
 }
 
 /**
- * A thumbnail sprite sheet: tile i sits at column i % columns, row floor(i / columns),
- * each tile tileWidth × tileHeight pixels, in the image at `uri` (an asWebviewUri string).
+ * A thumbnail sprite sheet (embeddings/sprite.png with meta.json's SpriteLayout): sample i sits at
+ * column i % columns, row floor(i / columns), each thumbWidth × thumbHeight pixels.
  */
 export interface SpriteSheet {
+  /** asWebviewUri of the sprite PNG, as a string. */
   readonly uri: string;
-  readonly tileWidth: number;
-  readonly tileHeight: number;
+  readonly thumbWidth: number;
+  readonly thumbHeight: number;
   readonly columns: number;
-  readonly count: number;
+  readonly rows: number;
 }
 
 export interface Neighbour {
@@ -73,6 +90,7 @@ export interface SampleSet {
   readonly runId: string;
   readonly runName: string;
   readonly count: number;
+  /** Display label per sample (class name, or the label number as text); '' when unlabelled. */
   readonly labels: readonly string[];
   readonly ids: readonly string[];
   /** Thumbnails for image datasets; null for vector datasets (then ids and labels are shown). */

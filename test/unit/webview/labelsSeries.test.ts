@@ -24,9 +24,9 @@ test('series grow past their initial capacity and refuse going back in x', () =>
 });
 
 test('sprite tiles are laid out row-major', () => {
-  const sprite = { uri: 'x', tileWidth: 28, tileHeight: 28, columns: 10, count: 25 };
+  const sprite = { uri: 'x', thumbWidth: 28, thumbHeight: 28, columns: 10, rows: 3 };
   assert.deepEqual(tileOrigin(sprite, 0), { x: 0, y: 0 });
   assert.deepEqual(tileOrigin(sprite, 13), { x: 84, y: 28 });
-  assert.equal(tileOrigin(sprite, 25), null);
+  assert.equal(tileOrigin(sprite, 30), null);
   assert.equal(tileOrigin(sprite, -1), null);
 });
