@@ -1,0 +1,159 @@
+// Exact top-k nearest-neighbour search over stored embeddings. The score matrix is never built
+// whole: database blocks (transposed once each) meet query blocks in matrix products on the tensor
+// backend, each block's top-k is taken there, and a running top-k per query is merged in
+// JavaScript. Peak extra memory is one database block, one query block and their score block,
+// so 100,000 × 256 against itself needs tens of megabytes, not the 40 GB of the full matrix.
+// Serves the CLI `neighbors` command, the extension's gallery and the retrieval metrics.
+import { tf } from '../backend';
+import { type EmbeddingMatrix, cosineOfRows, euclideanOfRows } from './embeddingMatrix';
+
+export type SearchMetric = 'cosine' | 'euclidean';
+
+export interface SearchOptions {
+  readonly k: number;
+  /** cosine: distance 1 − cos(q, x); euclidean: ‖q − x‖. */
+  readonly metric: SearchMetric;
+  /** For each query, one database row to leave out (-1 = none); see searchDatabaseRows. */
+  readonly excludeRows?: ArrayLike<number>;
+  /** Block sizes: larger is faster up to cache/memory limits. */
+  readonly queryBlockRows?: number;
+  readonly databaseBlockRows?: number;
+}
+
+export interface SearchResult {
+  readonly queries: number;
+  readonly k: number;
+  /** queries × k database rows, nearest first; -1 where the database has fewer than k candidates. */
+  readonly indices: Int32Array;
+  /** queries × k distances matching `indices` (Infinity where the index is -1). */
+  readonly distances: Float32Array;
+}
+
+const DEFAULT_QUERY_BLOCK = 1024;
+const DEFAULT_DATABASE_BLOCK = 8192;
+
+/** Uploads rows [start, end) as a tensor, L2-normalised for cosine (a zero row stays zero). */
+function blockTensor(matrix: EmbeddingMatrix, start: number, end: number, metric: SearchMetric): tf.Tensor2D {
+  return tf.tidy(() => {
+    const block = tf.tensor2d(matrix.data.subarray(start * matrix.dim, end * matrix.dim), [end - start, matrix.dim]);
+    if (metric !== 'cosine') return block;
+    const norms = tf.sqrt(tf.sum(tf.square(block), 1, true));
+    return tf.div(block, tf.maximum(norms, 1e-12));
+  });
+}
+
+/**
+ * Inserts a block's candidates (sorted best first) into query q's running list, which holds
+ * `k` entries sorted best first (score -Infinity = empty). Higher score = nearer.
+ */
+interface RunningTopK {
+  readonly k: number;
+  readonly scores: Float32Array;
+  readonly rows: Int32Array;
+  /** Scratch space for one merge (k entries each). */
+  readonly mergedScores: Float32Array;
+  readonly mergedRows: Int32Array;
+}
+
+function mergeCandidates(best: RunningTopK, q: number, scores: Float32Array, rows: Int32Array, from: number, count: number, rowOffset: number, excluded: number): void {
+  const { k, scores: bestScores, rows: bestRows, mergedScores, mergedRows } = best;
+  const base = q * k;
+  let i = 0;
+  let j = 0;
+  for (let out = 0; out < k; out++) {
+    while (j < count && (rows[from + j] as number) + rowOffset === excluded) j++;
+    const existing = i < k ? (bestScores[base + i] as number) : -Infinity;
+    const candidate = j < count ? (scores[from + j] as number) : -Infinity;
+    // Ties keep the earlier (lower-numbered) row, which is the one already in the list.
+    if (existing >= candidate) {
+      mergedScores[out] = existing;
+      mergedRows[out] = i < k ? (bestRows[base + i] as number) : -1;
+      i++;
+    } else {
+      mergedScores[out] = candidate;
+      mergedRows[out] = (rows[from + j] as number) + rowOffset;
+      j++;
+    }
+  }
+  bestScores.set(mergedScores, base);
+  bestRows.set(mergedRows, base);
+}
+
+export function searchNearest(database: EmbeddingMatrix, queries: EmbeddingMatrix, options: SearchOptions): SearchResult {
+  const { k, metric } = options;
+  if (!Number.isInteger(k) || k < 1) throw new Error(`nearest-neighbour search: k must be a positive integer, got ${k}`);
+  if (database.dim !== queries.dim) {
+    throw new Error(`nearest-neighbour search: queries have dimension ${queries.dim} but the database has ${database.dim}; search embeddings of the same layer`);
+  }
+  if (options.excludeRows !== undefined && options.excludeRows.length !== queries.rows) {
+    throw new Error(`nearest-neighbour search: excludeRows has ${options.excludeRows.length} entries for ${queries.rows} queries`);
+  }
+  const queryBlock = Math.max(1, Math.floor(options.queryBlockRows ?? DEFAULT_QUERY_BLOCK));
+  const databaseBlock = Math.max(1, Math.floor(options.databaseBlockRows ?? DEFAULT_DATABASE_BLOCK));
+  const exclude = options.excludeRows;
+  const best: RunningTopK = {
+    k,
+    scores: new Float32Array(queries.rows * k).fill(-Infinity),
+    rows: new Int32Array(queries.rows * k).fill(-1),
+    mergedScores: new Float32Array(k),
+    mergedRows: new Int32Array(k),
+  };
+  const bestRows = best.rows;
+
+  for (let dbStart = 0; dbStart < database.rows; dbStart += databaseBlock) {
+    const dbEnd = Math.min(database.rows, dbStart + databaseBlock);
+    // One extra candidate per block so that dropping an excluded row still leaves k.
+    const take = Math.min(dbEnd - dbStart, k + (exclude === undefined ? 0 : 1));
+    const block = blockTensor(database, dbStart, dbEnd, metric);
+    const transposed = tf.transpose(block);
+    // Euclidean ranks by q·x − ½‖x‖², which orders rows like −½‖q − x‖² (‖q‖² is the same for all).
+    const halfSquaredNorms = metric === 'euclidean' ? tf.tidy(() => tf.mul(tf.sum(tf.square(block), 1).reshape([1, dbEnd - dbStart]), 0.5)) : null;
+    block.dispose();
+    for (let qStart = 0; qStart < queries.rows; qStart += queryBlock) {
+      const qEnd = Math.min(queries.rows, qStart + queryBlock);
+      const { values, indices } = tf.tidy(() => {
+        const q = blockTensor(queries, qStart, qEnd, metric);
+        const products = tf.matMul(q, transposed);
+        const scores = halfSquaredNorms === null ? products : tf.sub(products, halfSquaredNorms);
+        return tf.topk(scores, take, true);
+      });
+      const blockScores = values.dataSync() as Float32Array;
+      const blockRows = indices.dataSync() as Int32Array;
+      tf.dispose([values, indices]);
+      for (let q = qStart; q < qEnd; q++) {
+        const excluded = exclude === undefined ? -1 : (exclude[q] as number);
+        mergeCandidates(best, q, blockScores, blockRows, (q - qStart) * take, take, dbStart, excluded);
+      }
+    }
+    tf.dispose(halfSquaredNorms === null ? [transposed] : [transposed, halfSquaredNorms]);
+  }
+
+  // Report distances recomputed in float64 from the stored vectors: exact, and free of the
+  // cancellation in ‖q‖² − 2q·x + ‖x‖² for near neighbours.
+  const distances = new Float32Array(queries.rows * k).fill(Infinity);
+  const dim = database.dim;
+  for (let q = 0; q < queries.rows; q++) {
+    for (let r = 0; r < k; r++) {
+      const row = bestRows[q * k + r] as number;
+      if (row < 0) continue;
+      distances[q * k + r] =
+        metric === 'cosine'
+          ? 1 - cosineOfRows(queries.data, q * dim, database.data, row * dim, dim)
+          : euclideanOfRows(queries.data, q * dim, database.data, row * dim, dim);
+    }
+  }
+  return { queries: queries.rows, k, indices: bestRows, distances };
+}
+
+/** Neighbours of some stored rows among all stored rows, each row leaving itself out. */
+export function searchDatabaseRows(database: EmbeddingMatrix, rows: ArrayLike<number>, options: Omit<SearchOptions, 'excludeRows'>): SearchResult {
+  const queryData = new Float32Array(rows.length * database.dim);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    if (!Number.isInteger(r) || r < 0 || r >= database.rows) {
+      throw new RangeError(`sample ${r} is not one of the ${database.rows} stored embeddings (valid: 0..${database.rows - 1})`);
+    }
+    queryData.set(database.data.subarray(r * database.dim, (r + 1) * database.dim), i * database.dim);
+  }
+  return searchNearest(database, { data: queryData, rows: rows.length, dim: database.dim }, { ...options, excludeRows: rows });
+}
