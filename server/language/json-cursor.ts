@@ -1,0 +1,79 @@
+// Cursor context for JSON specs, from jsonc-parser's tolerant scanner: it knows whether the offset
+// is at a property key or a value, even in unfinished text, and which quoted string is under it.
+
+import { findNodeAtLocation, getLocation, parseTree, type Node } from 'jsonc-parser';
+import { pathKey, type CursorContext } from './cursor-context';
+import type { FieldPath } from './schema-model';
+
+export function jsonCursorContext(text: string, offset: number): CursorContext | undefined {
+  const location = getLocation(text, offset);
+  const tree = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  const previous = location.previousNode;
+  const underCursor = previous !== undefined && previous.offset <= offset && offset <= previous.offset + previous.length ? previous : undefined;
+  if (underCursor !== undefined && underCursor.type !== 'string' && underCursor.type !== 'number' && underCursor.type !== 'boolean' && underCursor.type !== 'null') return undefined;
+  const quoted = underCursor?.type === 'string';
+  const replaceStart = underCursor?.offset ?? wordStart(text, offset);
+  const replaceEnd = underCursor !== undefined ? underCursor.offset + underCursor.length : offset;
+  const rawPartial = text.slice(replaceStart, offset);
+  const partial = rawPartial.startsWith('"') ? rawPartial.slice(1) : rawPartial;
+  const typeHints = new Map<string, string>();
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, offset))![0].length;
+  if (location.isAtPropertyKey) {
+    const path = location.path.slice(0, -1) as FieldPath;
+    const container = tree ? findNodeAtLocation(tree, path as (string | number)[]) : undefined;
+    const presentKeys = new Set<string>();
+    for (const property of container?.type === 'object' ? container.children ?? [] : []) {
+      const key = property.children?.[0];
+      if (key === undefined || key === underCursor) continue;
+      presentKeys.add(String(key.value));
+    }
+    addTypeHints(tree, path, typeHints);
+    return {
+      kind: 'key',
+      path,
+      presentKeys,
+      typeHints,
+      partial,
+      replaceStart,
+      replaceEnd,
+      colonFollows: /^\s*:/.test(text.slice(replaceEnd)),
+      needsLeadingSpace: false,
+      inFlow: true,
+      indent,
+      quoted,
+    };
+  }
+  const path = location.path as FieldPath;
+  addTypeHints(tree, path.slice(0, -1), typeHints);
+  return {
+    kind: 'value',
+    path,
+    presentKeys: new Set(),
+    typeHints,
+    partial,
+    replaceStart,
+    replaceEnd,
+    colonFollows: false,
+    needsLeadingSpace: false,
+    inFlow: true,
+    indent: 0,
+    quoted,
+  };
+}
+
+function wordStart(text: string, offset: number): number {
+  let start = offset;
+  while (start > 0 && /[\w.-]/.test(text[start - 1]!)) start--;
+  return start;
+}
+
+/** Records the `type` of every object along `path` (the ingredient and its ancestors). */
+function addTypeHints(tree: Node | undefined, path: FieldPath, hints: Map<string, string>): void {
+  if (tree === undefined) return;
+  for (let depth = 0; depth <= path.length; depth++) {
+    const prefix = path.slice(0, depth);
+    const node = findNodeAtLocation(tree, [...prefix, 'type'] as (string | number)[]);
+    if (node?.type === 'string' && typeof node.value === 'string') hints.set(pathKey(prefix), node.value);
+  }
+}
