@@ -42,12 +42,12 @@ export function gatherFlat(matrix: tf.Tensor, flatIndices: Int32Array): tf.Tenso
   const size = matrix.size;
   const gather = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const m = args[0] as tf.Tensor;
-    const indices = tf.tensor1d(flatIndices, 'int32');
-    const value = tf.gather(tf.reshape(m, [size]), indices);
+    const value = tf.tidy(() => tf.gather(tf.reshape(m, [size]), tf.tensor1d(flatIndices, 'int32')));
     return {
       value,
+      // Indices are re-uploaded here: tensors made in the forward pass are freed when it returns.
       gradFunc: (dy: tf.Tensor) =>
-        tf.tidy(() => tf.reshape(tf.scatterND(tf.reshape(indices, [flatIndices.length, 1]), dy, [size]), m.shape)),
+        tf.tidy(() => tf.reshape(tf.scatterND(tf.tensor2d(flatIndices, [flatIndices.length, 1], 'int32'), dy, [size]), m.shape)),
     };
   });
   return gather(matrix) as tf.Tensor1D;
@@ -77,4 +77,20 @@ export function maskedLogSumExp(x: tf.Tensor2D, mask: tf.Tensor2D, addOne = fals
 /** Identity matrix n×n as float32. */
 export function eye(n: number): tf.Tensor2D {
   return tf.eye(n, n, undefined, 'float32') as tf.Tensor2D;
+}
+
+/**
+ * Rows `indices` of x, differentiable on every backend (a one-hot matrix product: tf.gather's
+ * gradient needs UnsortedSegmentSum, which the wasm backend lacks).
+ */
+export function selectRows(x: tf.Tensor2D, indices: Int32Array): tf.Tensor2D {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(tf.tensor1d(indices, 'int32'), x.shape[0]).toFloat() as tf.Tensor2D;
+    return tf.matMul(oneHot, x);
+  });
+}
+
+/** A scalar 0 that still depends on `x`, so gradients exist (and are 0) when a loss has no terms. */
+export function zeroLoss(x: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.mul(tf.sum(x), 0) as tf.Scalar);
 }

@@ -1,0 +1,50 @@
+// Loss registry keyed by the schema's loss `type` strings.
+import type { LossSpec, LossType } from '../../spec/types';
+import type { Distance } from '../distances/types';
+import { BarlowTwinsLoss } from './barlow-twins';
+import { CircleLoss } from './circle';
+import { ContrastiveLoss } from './contrastive';
+import { GeneralizedLiftedStructureLoss } from './generalized-lifted-structure';
+import { InfoNCELoss } from './info-nce';
+import { LiftedStructureLoss } from './lifted-structure';
+import { MultiSimilarityLoss } from './multi-similarity';
+import { NegativeCosineLoss } from './negative-cosine';
+import { NPairsLoss } from './n-pairs';
+import { SigLIPLoss } from './siglip';
+import { SoftNearestNeighborLoss } from './soft-nearest-neighbor';
+import { SupConLoss } from './sup-con';
+import { TripletMarginLoss } from './triplet';
+import type { Loss } from './types';
+import { VICRegLoss } from './vicreg';
+
+export type { Loss, LossInput, LossInputForm } from './types';
+
+type Factory<T extends LossType> = (spec: Extract<LossSpec, { type: T }>, distance: Distance) => Loss;
+
+/** VICReg, Barlow Twins, SigLIP and negative cosine define their own comparison and ignore `distance`. */
+export const lossRegistry: { readonly [T in LossType]: Factory<T> } = {
+  contrastive: (s, d) => new ContrastiveLoss(d, s.posMargin, s.negMargin),
+  triplet: (s, d) => new TripletMarginLoss(d, { margin: s.margin, swap: s.swap, smoothLoss: s.smoothLoss }),
+  nPairs: (_s, d) => new NPairsLoss(d),
+  liftedStructure: (s, d) => new LiftedStructureLoss(d, s.posMargin, s.negMargin),
+  generalizedLiftedStructure: (s, d) => new GeneralizedLiftedStructureLoss(d, s.posMargin, s.negMargin),
+  infoNCE: (s, d) => new InfoNCELoss(d, s.temperature),
+  supCon: (s, d) => new SupConLoss(d, s.temperature),
+  circle: (s, d) => new CircleLoss(d, s.m, s.gamma),
+  softNearestNeighbor: (s, d) => new SoftNearestNeighborLoss(d, s.temperature, s.learnTemperature),
+  multiSimilarity: (s, d) => new MultiSimilarityLoss(d, s.alpha, s.beta, s.base),
+  vicreg: (s) => new VICRegLoss({ invarianceWeight: s.invarianceWeight, varianceWeight: s.varianceWeight, covarianceWeight: s.covarianceWeight, eps: s.eps }),
+  barlowTwins: (s) => new BarlowTwinsLoss(s.lambda),
+  siglip: (s) => new SigLIPLoss(s.logitScale, s.logitBias, s.learnable),
+  negativeCosine: (s) => new NegativeCosineLoss(s.form),
+};
+
+export const lossTypes = Object.keys(lossRegistry) as LossType[];
+
+export function createLoss(spec: LossSpec, distance: Distance): Loss {
+  const factory = lossRegistry[spec.type] as Factory<LossType> | undefined;
+  if (factory === undefined) {
+    throw new Error(`Unknown loss type "${String((spec as { type: unknown }).type)}". Use one of: ${lossTypes.join(', ')}.`);
+  }
+  return factory(spec, distance);
+}

@@ -1,0 +1,42 @@
+// InfoNCE / NT-Xent, as pytorch-metric-learning's NTXentLoss. With S = similarity/τ (or −D/τ for a
+// distance), every ordered positive pair (i, j) is its own term:
+// l_ij = −log(exp S_ij / (exp S_ij + Σ_{k negative of i} exp S_ik)) = softplus(lse_neg(S_i) − S_ij);
+// mean over positive pairs. SimCLR is the two-view form (views → pair ids as labels); a memory
+// queue (MoCo) enters as refEmbeddings whose labels match no query.
+import { tf } from '../backend';
+import type { Distance } from '../distances/types';
+import { meanReduce } from '../reducers/mean';
+import { maskedLogSumExp } from '../tensor-utils';
+import { StatelessLoss } from './base';
+import { labelledBatch, maskTensor, pairMasks } from './labelled-batch';
+import type { LossInput } from './types';
+
+export class InfoNCELoss extends StatelessLoss {
+  readonly type = 'infoNCE';
+  readonly input = 'labelled';
+  readonly supportsReference = true;
+  readonly supportsMining = true;
+
+  constructor(
+    private readonly distance: Distance,
+    private readonly temperature: number,
+  ) {
+    super();
+    if (!(temperature > 0)) throw new Error(`infoNCE loss: temperature must be > 0 (got ${temperature}).`);
+  }
+
+  compute(input: LossInput): tf.Scalar {
+    return tf.tidy(() => {
+      const batch = labelledBatch(input, 'infoNCE loss', true);
+      const masks = pairMasks(batch, input.tuples);
+      const mat = this.distance.pairwise(batch.embeddings, batch.ref);
+      const logits = tf.div(this.distance.isInverted ? mat : tf.neg(mat), this.temperature) as tf.Tensor2D;
+      const negMask = maskTensor(masks.neg, batch);
+      const hasNegatives = tf.reshape(tf.step(tf.sum(negMask, 1)), [batch.rows, 1]);
+      const negLse = tf.reshape(maskedLogSumExp(logits, negMask), [batch.rows, 1]);
+      // A row without negatives has the single term exp S/exp S: loss 0.
+      const terms = tf.mul(tf.softplus(tf.sub(negLse, logits)), hasNegatives);
+      return meanReduce(terms, maskTensor(masks.pos, batch), masks.posCount);
+    });
+  }
+}

@@ -1,0 +1,46 @@
+// N-pairs loss (Sohn 2016), as pytorch-metric-learning's NPairsLoss: one (anchor, positive) pair
+// per class — the first positive pair of each label, labels ascending — then cross-entropy of each
+// anchor's similarities to all positives with its own positive as the target; mean over anchors.
+import { tf } from '../backend';
+import type { Distance } from '../distances/types';
+import { selectRows, zeroLoss } from '../tensor-utils';
+import { StatelessLoss } from './base';
+import { labelledBatch, pairMasks } from './labelled-batch';
+import type { LossInput } from './types';
+
+export class NPairsLoss extends StatelessLoss {
+  readonly type = 'nPairs';
+  readonly input = 'labelled';
+  readonly supportsReference = false;
+  readonly supportsMining = true;
+
+  constructor(private readonly distance: Distance) {
+    super();
+  }
+
+  compute(input: LossInput): tf.Scalar {
+    return tf.tidy(() => {
+      const batch = labelledBatch(input, 'nPairs loss', false);
+      const { anchors, positives } = firstPairPerLabel(batch.labels, pairMasks(batch, input.tuples).pos, batch.cols);
+      if (anchors.length === 0) return zeroLoss(batch.embeddings);
+      const sim = this.distance.pairwise(selectRows(batch.embeddings, anchors), selectRows(batch.embeddings, positives));
+      const logits = this.distance.isInverted ? sim : tf.neg(sim);
+      const k = anchors.length;
+      const crossEntropy = tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, tf.eye(k)), 1));
+      return tf.mean(crossEntropy) as tf.Scalar;
+    });
+  }
+}
+
+/** For each label (ascending), the first positive pair in row-major order. */
+export function firstPairPerLabel(labels: Int32Array, pos: Float32Array, cols: number): { anchors: Int32Array; positives: Int32Array } {
+  const chosen = new Map<number, [number, number]>();
+  for (let k = 0; k < pos.length; k++) {
+    if (pos[k] !== 1) continue;
+    const a = Math.floor(k / cols);
+    const label = labels[a] ?? 0;
+    if (!chosen.has(label)) chosen.set(label, [a, k % cols]);
+  }
+  const ordered = [...chosen.entries()].sort((x, y) => x[0] - y[0]).map((e) => e[1]);
+  return { anchors: Int32Array.from(ordered.map((p) => p[0])), positives: Int32Array.from(ordered.map((p) => p[1])) };
+}
