@@ -1,0 +1,187 @@
+// Host side of the dashboard: one panel showing the curves of one or more runs. It streams each
+// run's metrics.jsonl to the page incrementally (appends while training, a reset when a resumed
+// run rewrote the file) and sends the spec differences between the runs shown.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunStatus as ProtocolRunStatus, EvalPoint, HostToDashboard, RunDescriptor, TrainPoint } from '../../webview/protocol';
+import { parseDashboardMessage, parsePanelState } from '../../webview/protocol';
+import type { EvalMetric, StepMetric } from '../../server/runs/format';
+import { runPaths } from '../../server/runs/paths';
+import { MetricsFollower } from '../runs/metricsFollower';
+import type { RunService } from '../runs/runService';
+import type { RunSnapshot } from '../runs/runSnapshot';
+import { confine, renderPage, saveExport, webviewOptions } from './webviewPage';
+import { specDifferences } from './specDiff';
+
+export const DASHBOARD_VIEW_TYPE = 'contrastiveLab.dashboard';
+
+export interface PanelHooks {
+  readonly extensionUri: vscode.Uri;
+  readonly runs: RunService;
+  readonly log: (line: string) => void;
+  readonly openGallery: (runKey: string, query: number | undefined) => void;
+  readonly openMap: (runKey: string) => void;
+}
+
+/** The page knows five statuses; an interrupted run shows as stopped (it can be resumed). */
+function protocolStatus(run: RunSnapshot): ProtocolRunStatus {
+  return run.status === 'interrupted' ? 'stopped' : run.status;
+}
+
+function readSpec(run: RunSnapshot): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(runPaths(run.dir).specJson, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export class DashboardPanel implements vscode.Disposable {
+  private static current: DashboardPanel | undefined;
+  private runKeys: string[] = [];
+  private followers = new Map<string, MetricsFollower>();
+  private ready = false;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  /** Shows these runs in the dashboard, creating the panel or reusing the open one. */
+  static show(hooks: PanelHooks, runKeys: readonly string[], preserveFocus: boolean): void {
+    if (DashboardPanel.current) {
+      DashboardPanel.current.setRuns(runKeys);
+      DashboardPanel.current.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Contrastive Lab: Dashboard', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, webviewOptions(hooks.extensionUri, hooks.runs.folder));
+    DashboardPanel.current = new DashboardPanel(panel, hooks, runKeys);
+  }
+
+  /** Re-creates the dashboard VS Code restored after a window reload, from its saved state. */
+  static revive(panel: vscode.WebviewPanel, hooks: PanelHooks, state: unknown): void {
+    const parsed = parsePanelState('dashboard', state);
+    const runKeys = parsed.ok ? parsed.value.runIds : [];
+    confine(panel.webview, hooks.extensionUri, hooks.runs.folder);
+    DashboardPanel.current?.panel.dispose();
+    DashboardPanel.current = new DashboardPanel(panel, hooks, runKeys);
+  }
+
+  private constructor(private readonly panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, runKeys: readonly string[]) {
+    this.panel.iconPath = vscode.Uri.joinPath(hooks.extensionUri, 'resources', 'activity-bar.svg');
+    this.subscriptions.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      // Hidden webviews are torn down (retainContextWhenHidden is off): the page asks again with 'ready'.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+      hooks.runs.onDidChange((keys) => this.onRunsChanged(keys)),
+    );
+    this.setRuns(runKeys);
+    renderPage(panel.webview, hooks.extensionUri, 'dashboard', 'Contrastive Lab: Dashboard');
+  }
+
+  private setRuns(runKeys: readonly string[]): void {
+    this.runKeys = [...new Set(runKeys)];
+    this.followers = new Map(this.runKeys.map((k) => [k, new MetricsFollower(runPaths(path.join(this.hooks.runs.folder ?? '', k)).metrics)]));
+    const names = this.runKeys.map((k) => this.hooks.runs.get(k)?.name ?? k);
+    this.panel.title = names.length === 1 ? `Dashboard: ${names[0]}` : `Dashboard: ${names.length} runs`;
+    if (this.ready) this.sendEverything();
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseDashboardMessage(raw);
+    if (!parsed.ok) {
+      this.hooks.log(`dashboard: ignored a malformed message: ${parsed.error}`);
+      return;
+    }
+    const message = parsed.value;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendEverything();
+        return;
+      case 'webviewError':
+        this.hooks.log(`dashboard page error: ${message.message}`);
+        return;
+      case 'exportPng':
+        void saveExport(message.fileName, Buffer.from(message.dataUrl.slice(message.dataUrl.indexOf(',') + 1), 'base64'), this.hooks.runs.folder, this.hooks.log);
+        return;
+      case 'exportCsv':
+        void saveExport(message.fileName, Buffer.from(message.csv, 'utf8'), this.hooks.runs.folder, this.hooks.log);
+        return;
+      case 'openGallery':
+        if (this.runKeys.includes(message.runId)) this.hooks.openGallery(message.runId, undefined);
+        return;
+      case 'openMap':
+        if (this.runKeys.includes(message.runId)) this.hooks.openMap(message.runId);
+        return;
+    }
+  }
+
+  private post(message: HostToDashboard): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private descriptors(): RunDescriptor[] {
+    return this.runKeys.map((key) => {
+      const run = this.hooks.runs.get(key);
+      return { id: key, name: run?.name ?? key, status: run ? protocolStatus(run) : 'failed' };
+    });
+  }
+
+  /** The full state: run list, every run's whole series (re-read from the start), spec differences. */
+  private sendEverything(): void {
+    this.post({ type: 'runs', runs: this.descriptors() });
+    for (const key of this.runKeys) {
+      const follower = new MetricsFollower(runPaths(path.join(this.hooks.runs.folder ?? '', key)).metrics);
+      this.followers.set(key, follower);
+      this.sendMetrics(key, follower, true);
+    }
+    const specs = new Map<string, unknown>();
+    for (const key of this.runKeys) {
+      const run = this.hooks.runs.get(key);
+      if (run) specs.set(key, readSpec(run));
+    }
+    this.post({ type: 'specDiff', rows: specDifferences(specs) });
+  }
+
+  private sendMetrics(key: string, follower: MetricsFollower, reset: boolean): void {
+    const read = follower.readNew();
+    if (read.lines.length === 0 && !reset && !read.reset) return;
+    const train: TrainPoint[] = [];
+    const evals: EvalPoint[] = [];
+    for (const line of read.lines) {
+      if (line.kind === 'step') train.push(stepPoint(line));
+      else evals.push(evalPoint(line));
+    }
+    this.post({ type: 'metrics', runId: key, reset: reset || read.reset, train, eval: evals });
+  }
+
+  private onRunsChanged(changed: readonly string[]): void {
+    if (!this.ready) return;
+    const shown = changed.filter((k) => this.runKeys.includes(k));
+    if (shown.length === 0) return;
+    this.post({ type: 'runs', runs: this.descriptors() });
+    for (const key of shown) {
+      const follower = this.followers.get(key);
+      if (follower) this.sendMetrics(key, follower, false);
+    }
+  }
+
+  dispose(): void {
+    if (DashboardPanel.current === this) DashboardPanel.current = undefined;
+    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.length = 0;
+  }
+}
+
+function stepPoint(line: StepMetric): TrainPoint {
+  return { step: line.step, epoch: line.epoch, time: line.time, loss: line.loss, lr: line.lr, samplesPerSec: line.samplesPerSec };
+}
+
+function evalPoint(line: EvalMetric): EvalPoint {
+  return {
+    step: line.step, epoch: line.epoch, time: line.time,
+    knnAccuracy: line.knnAccuracy, linearProbeAccuracy: line.linearProbeAccuracy, precisionAt1: line.precisionAt1,
+    recallAtK: line.recallAtK, mapAtR: line.mapAtR, collapseStd: line.collapseStd, collapseHealthyStd: line.collapseHealthyStd,
+  };
+}

@@ -1,0 +1,32 @@
+// Typed access to the contrastiveLab.* settings.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BackendSetting } from './trainer/trainerCommand';
+
+export interface LabSettings {
+  /** Absolute runs folder, or undefined when there is no workspace folder to resolve a relative one against. */
+  readonly runsFolder: string | undefined;
+  readonly maxConcurrentRuns: number;
+  readonly backend: BackendSetting;
+  readonly nodePath: string;
+}
+
+const BACKENDS: readonly BackendSetting[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+export function readSettings(): LabSettings {
+  const config = vscode.workspace.getConfiguration('contrastiveLab');
+  const folder = config.get<string>('runsFolder', 'runs').trim() || 'runs';
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const runsFolder = path.isAbsolute(folder) ? folder : root !== undefined ? path.join(root, folder) : undefined;
+  const backend = config.get<string>('backend', 'auto');
+  return {
+    runsFolder,
+    maxConcurrentRuns: Math.max(1, Math.floor(config.get<number>('maxConcurrentRuns', 1))),
+    backend: BACKENDS.includes(backend as BackendSetting) ? (backend as BackendSetting) : 'auto',
+    nodePath: config.get<string>('nodePath', ''),
+  };
+}
+
+export function affectsLabSettings(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('contrastiveLab');
+}

@@ -1,0 +1,75 @@
+// Builds the command lines that run the trainer CLI (dist/cli.js). Kept free of VS Code so the
+// argument rules are unit-tested.
+import * as path from 'node:path';
+
+export type BackendSetting = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface TrainerEnvironment {
+  /** Absolute path of the bundled CLI, dist/cli.js inside the extension. */
+  readonly cliPath: string;
+  /** contrastiveLab.nodePath; empty means the runtime running the extension host. */
+  readonly nodePathSetting: string;
+  /** process.execPath of the extension host. */
+  readonly hostExecPath: string;
+  readonly backend: BackendSetting;
+  /** Absolute runs folder (contrastiveLab.runsFolder resolved against the workspace). */
+  readonly runsFolder: string;
+}
+
+export interface TrainerInvocation {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Extra environment variables for the child. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+}
+
+function runtime(env: TrainerEnvironment): { command: string; env: Record<string, string> } {
+  const custom = env.nodePathSetting.trim();
+  if (custom.length > 0) return { command: custom, env: {} };
+  // In desktop VS Code the host's executable is Electron; this variable makes it behave as plain Node.
+  return { command: env.hostExecPath, env: { ELECTRON_RUN_AS_NODE: '1' } };
+}
+
+function backendArgs(backend: BackendSetting): string[] {
+  return backend === 'auto' ? [] : ['--backend', backend];
+}
+
+/** `train <spec> --json --out <runsFolder> [--backend b]`, run from the spec's folder. */
+export function trainInvocation(env: TrainerEnvironment, specPath: string): TrainerInvocation {
+  const rt = runtime(env);
+  return {
+    command: rt.command,
+    args: [env.cliPath, 'train', specPath, '--json', '--out', env.runsFolder, ...backendArgs(env.backend)],
+    env: rt.env,
+    cwd: path.dirname(specPath),
+  };
+}
+
+/** `resume <runDir> --json [--backend b]`. */
+export function resumeInvocation(env: TrainerEnvironment, runDir: string): TrainerInvocation {
+  const rt = runtime(env);
+  return {
+    command: rt.command,
+    args: [env.cliPath, 'resume', runDir, '--json', ...backendArgs(env.backend)],
+    env: rt.env,
+    cwd: path.dirname(runDir),
+  };
+}
+
+/** `export <runDir> --format projector --out <dir>`. */
+export function exportInvocation(env: TrainerEnvironment, runDir: string, outDir: string): TrainerInvocation {
+  const rt = runtime(env);
+  return {
+    command: rt.command,
+    args: [env.cliPath, 'export', runDir, '--format', 'projector', '--out', outDir],
+    env: rt.env,
+    cwd: path.dirname(runDir),
+  };
+}
+
+/** A shell-like rendering for the trainer log, so users can re-run the same command in a terminal. */
+export function describeInvocation(inv: TrainerInvocation): string {
+  const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return [inv.command, ...inv.args].map(quote).join(' ');
+}
