@@ -1,0 +1,52 @@
+// `npm run conformance -- <dir> [--backend wasm|cpu|tensorflow|auto]`: checks the library against a
+// folder of reference fixtures. Prints one line per failure and ends with `N passed, M failed`;
+// exits 1 on any failure (2 on a usage error).
+import { initBackend, type BackendRequest } from '../backend';
+import { formatReport, runConformance } from './runner';
+
+export const CONFORMANCE_USAGE = 'conformance <fixture-folder> [--backend auto|tensorflow|wasm|cpu] [--verbose]';
+
+export async function conformanceMain(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {
+  let dir: string | undefined;
+  let backend: BackendRequest = 'auto';
+  let verbose = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--backend') {
+      const value = argv[++i];
+      if (value !== 'auto' && value !== 'tensorflow' && value !== 'wasm' && value !== 'cpu') {
+        out(`--backend needs one of auto, tensorflow, wasm, cpu (got ${value ?? 'nothing'}). Usage: ${CONFORMANCE_USAGE}`);
+        return 2;
+      }
+      backend = value;
+    } else if (arg === '--verbose') verbose = true;
+    else if (arg.startsWith('-')) {
+      out(`Unknown option ${arg}. Usage: ${CONFORMANCE_USAGE}`);
+      return 2;
+    } else if (dir === undefined) dir = arg;
+    else {
+      out(`Only one fixture folder can be given (got "${dir}" and "${arg}"). Usage: ${CONFORMANCE_USAGE}`);
+      return 2;
+    }
+  }
+  if (dir === undefined) {
+    out(`Give the folder of fixtures to check. Usage: ${CONFORMANCE_USAGE}`);
+    return 2;
+  }
+  const choice = await initBackend(backend);
+  out(`backend: ${choice.name} (${choice.reason})`);
+  const report = runConformance(dir);
+  if (verbose) for (const r of report.results) if (r.failures.length === 0) out(`ok   ${r.name}`);
+  for (const line of formatReport(report)) out(line);
+  return report.failed > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  conformanceMain(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(2);
+    },
+  );
+}
