@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { DataError } from './errors';
 import { indexLabels, type RawDataset } from './raw';
 
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif']);
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
 
 export interface ImageFile {
   readonly path: string;

@@ -31,11 +31,3 @@ export interface SplitDataset {
 export function sampleSize(dataset: Pick<Dataset, 'sampleShape'>): number {
   return dataset.sampleShape.reduce((a, b) => a * b, 1);
 }
-
-/** What the spec pipeline's semantic rules need to know about a data source, without decoding it. */
-export interface DatasetInfo {
-  readonly kind: DatasetKind;
-  readonly size: number;
-  readonly labelled: boolean;
-  readonly classes: number | null;
-}
