@@ -1,0 +1,132 @@
+// Step 1 of the pipeline: text → SpecDocument + syntax problems. YAML 1.2 (core schema); .json files
+// are also checked with the JSON grammar so that JSON mistakes are reported as JSON mistakes.
+// Every failure is a located problem: no input makes this throw or hang.
+import { isAlias, parseDocument, visit, type Document } from 'yaml';
+import { createSpecDocument, type SpecDocument } from './document';
+import type { SpecProblem } from './problems';
+import { firstLine, makeProblem } from './report';
+
+/** Larger files are refused: a spec is a page of options, and parsing must stay interactive. */
+export const MAX_SPEC_CHARS = 5 * 1024 * 1024;
+/** A spec needs no aliases at all; this bounds "billion laughs" expansion. */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface ParsedSpec {
+  readonly document: SpecDocument;
+  readonly problems: SpecProblem[];
+}
+
+export function formatOf(file: string): 'yaml' | 'json' {
+  return /\.json$/i.test(file) ? 'json' : 'yaml';
+}
+
+export function parseSpecText(text: string, file: string): ParsedSpec {
+  const format = formatOf(file);
+  const bare = (): SpecDocument => createSpecDocument(file, text, format, undefined, null);
+
+  if (text.length > MAX_SPEC_CHARS) {
+    const document = bare();
+    return { document, problems: [syntax(document, `This file is ${(text.length / 1048576).toFixed(1)} MB; a spec file may be at most 5 MB. Spec files hold options, not data: put samples in a .csv/.jsonl file or an image folder and point \`data.source\` at it.`)] };
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0 || /[\u0001-\u0008\u000e-\u001f]/.test(text.slice(0, 8192))) {
+    const document = bare();
+    return { document, problems: [syntax(document, 'This looks like a binary file, not a YAML or JSON spec. Open the .contrastive.yaml file you meant, or save this one as text.')] };
+  }
+
+  const problems: SpecProblem[] = [];
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text; // keep offsets, drop the BOM
+  if (format === 'json') {
+    const jsonError = jsonSyntaxError(source);
+    if (jsonError) {
+      const document = bare();
+      const at = document.positionAt(jsonError.offset);
+      return { document, problems: [syntax(document, `Invalid JSON: ${jsonError.message}. Check for a missing comma, quote or bracket near here (JSON allows no comments or trailing commas).`, { start: at, end: document.positionAt(jsonError.offset + 1) })] };
+    }
+  }
+
+  const ast = parseDocument(source, { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false, strict: true });
+  const located = createSpecDocument(file, text, format, undefined, null);
+  const found = [...ast.errors.map((e) => ({ e, severity: 'error' as const })), ...ast.warnings.map((e) => ({ e, severity: 'warning' as const }))];
+  for (const { e: error, severity } of found) {
+    const [start, end] = error.pos;
+    problems.push(
+      makeProblem(located, {
+        path: [],
+        ruleId: 'syntax',
+        severity,
+        message: yamlMessage(error.code, error.message),
+        range: { start: located.positionAt(start), end: located.positionAt(Math.max(end, start + 1)) },
+      }),
+    );
+  }
+  if (ast.errors.length > 0) return { document: createSpecDocument(file, text, format, ast, null), problems };
+
+  let value: unknown = null;
+  try {
+    value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const document = createSpecDocument(file, text, format, ast, null);
+    const alias = firstAliasOffset(ast);
+    const at = document.positionAt(alias);
+    problems.push(syntax(document, `Too many YAML aliases (over ${MAX_ALIAS_COUNT} expansions, ${error instanceof Error ? error.message : String(error)}). Aliases (*name) are not needed in a spec: write the values out.`, { start: at, end: document.positionAt(alias + 1) }));
+    return { document, problems };
+  }
+  const document = createSpecDocument(file, text, format, ast, value);
+  visit(ast, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'number' && !Number.isFinite(node.value) && node.range) {
+        const [start, end] = node.range;
+        problems.push(syntax(document, `The number ${source.slice(start, end).trim()} is not finite (too large for a 64-bit float, or .inf/.nan). Write a finite number.`, { start: document.positionAt(start), end: document.positionAt(end) }));
+      }
+    },
+  });
+  return { document, problems };
+}
+
+function syntax(document: SpecDocument, message: string, range = firstLine(document)): SpecProblem {
+  return makeProblem(document, { path: [], ruleId: 'syntax', severity: 'error', message, range });
+}
+
+function jsonSyntaxError(text: string): { offset: number; message: string } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    const offset = position ? Number(position[1]) : text.trimEnd().length;
+    return { offset, message: message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'the file ends too early') };
+  }
+}
+
+function firstAliasOffset(ast: Document.Parsed): number {
+  let offset = 0;
+  visit(ast, {
+    Alias(_key, node) {
+      if (isAlias(node) && node.range) {
+        offset = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
+}
+
+/** The yaml package's messages, with the fix a spec author needs. */
+function yamlMessage(code: string, message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'This key appears twice in the same mapping; delete one of them (only one value can win).';
+    case 'TAB_AS_INDENT':
+      return 'Tabs cannot indent YAML; indent with spaces (two per level).';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+    case 'UNEXPECTED_TOKEN':
+      return `YAML syntax: ${first}. Check the indentation and the brackets/quotes on this line.`;
+    default:
+      return `YAML syntax: ${first}.`;
+  }
+}

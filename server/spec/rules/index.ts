@@ -1,0 +1,72 @@
+// Every semantic rule, in the order their problems are reported. One rule per file.
+import { augmentationWithoutOps } from './augmentation-without-ops';
+import { batchLargerThanSplit } from './batch-larger-than-split';
+import { circleNeedsCosine } from './circle-needs-cosine';
+import { dataSourceMissing } from './data-source-missing';
+import { distanceUnused } from './distance-unused';
+import { divergenceWithMetricLoss } from './divergence-with-metric-loss';
+import { emaTauDecreasing } from './ema-tau-decreasing';
+import { evalLayerWithoutProjection } from './eval-layer-without-projection';
+import { imageOpsOnVectors } from './image-ops-on-vectors';
+import { knnKExceedsSplit } from './knn-k-exceeds-split';
+import { labelColumnIgnored } from './label-column-ignored';
+import { labelColumnMissing } from './label-column-missing';
+import { labelPositivesWithoutLabels } from './label-positives-without-labels';
+import { lossNeedsNegatives } from './loss-needs-negatives';
+import { mPerClassDivisibility } from './m-per-class-divisibility';
+import { mPerClassNeedsLabels } from './m-per-class-needs-labels';
+import { marginsInverted } from './margins-inverted';
+import { miningWithoutLabels } from './mining-without-labels';
+import { negativeCosineNeedsPrediction } from './negative-cosine-needs-prediction';
+import { predictionHeadCollapse } from './prediction-head-collapse';
+import { predictionOutputMismatch } from './prediction-output-mismatch';
+import { projectionWiderThanRepresentation } from './projection-wider-than-representation';
+import { queueLargerThanSplit } from './queue-larger-than-split';
+import { queueSmallerThanBatch } from './queue-smaller-than-batch';
+import { queueWithoutEma } from './queue-without-ema';
+import { rangeReversed } from './range-reversed';
+import { teacherHotterThanStudent } from './teacher-hotter-than-student';
+import { unknownBuiltinDataset } from './unknown-builtin-dataset';
+import { unnormalizedDotLogits } from './unnormalized-dot-logits';
+import { warmupTooLong } from './warmup-too-long';
+import type { SpecRule } from './rule';
+
+export type { DataFacts, RuleContext, RuleFinding, SpecRule } from './rule';
+
+export const RULES: readonly SpecRule[] = Object.freeze([
+  augmentationWithoutOps,
+  batchLargerThanSplit,
+  circleNeedsCosine,
+  dataSourceMissing,
+  distanceUnused,
+  divergenceWithMetricLoss,
+  emaTauDecreasing,
+  evalLayerWithoutProjection,
+  imageOpsOnVectors,
+  knnKExceedsSplit,
+  labelColumnIgnored,
+  labelColumnMissing,
+  labelPositivesWithoutLabels,
+  lossNeedsNegatives,
+  mPerClassDivisibility,
+  mPerClassNeedsLabels,
+  marginsInverted,
+  miningWithoutLabels,
+  negativeCosineNeedsPrediction,
+  predictionHeadCollapse,
+  predictionOutputMismatch,
+  projectionWiderThanRepresentation,
+  queueLargerThanSplit,
+  queueSmallerThanBatch,
+  queueWithoutEma,
+  rangeReversed,
+  teacherHotterThanStudent,
+  unknownBuiltinDataset,
+  unnormalizedDotLogits,
+  warmupTooLong,
+]);
+
+/** A rule by id (for docs and code actions). */
+export function ruleById(id: string): SpecRule | undefined {
+  return RULES.find((rule) => rule.id === id);
+}

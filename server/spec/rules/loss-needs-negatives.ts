@@ -1,0 +1,17 @@
+import { fix, setField } from '../edits';
+import { LOSSES_NEEDING_NEGATIVES } from '../ingredients';
+import type { SpecRule } from './rule';
+
+export const lossNeedsNegatives: SpecRule = {
+  id: 'loss-needs-negatives',
+  severity: 'error',
+  description: 'A loss that contrasts positives with negatives is used with `pairs.negatives: none`.',
+  check({ spec, document }) {
+    if (spec.pairs.negatives.type !== 'none' || !LOSSES_NEEDING_NEGATIVES.includes(spec.loss.type)) return [];
+    return [{
+      path: ['pairs', 'negatives', 'type'],
+      message: `The ${spec.loss.type} loss pushes negatives away, but \`pairs.negatives\` is none, so it has nothing to contrast with. Use in-batch negatives (\`negatives: {type: batch}\`) or a queue, or choose a loss without negatives (vicreg, barlowTwins, negativeCosine).`,
+      fixes: fix('Use in-batch negatives', setField(document, ['pairs', 'negatives'], { type: 'batch' })),
+    }];
+  },
+};

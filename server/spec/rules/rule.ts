@@ -1,0 +1,40 @@
+// The shape of a semantic rule: a cross-field check on a schema-valid spec.
+import type { SpecDocument } from '../document';
+import type { FieldPath, RelatedLocation, Severity, SpecFix } from '../problems';
+import type { ResolvedSpec } from '../types';
+
+/** What the rules know about the data (sizes after `limit`; undefined when unknown). */
+export interface DataFacts {
+  readonly kind: 'images' | 'vectors';
+  readonly labelled: boolean | undefined;
+  readonly size: number | undefined;
+  readonly trainSize: number | undefined;
+  readonly columns: readonly string[] | undefined;
+}
+
+export interface RuleContext {
+  readonly spec: ResolvedSpec;
+  readonly document: SpecDocument;
+  /** Folder of the spec file: data paths are relative to it. */
+  readonly specDir: string;
+  readonly data: DataFacts;
+  readonly fileExists: (absolutePath: string) => boolean;
+}
+
+export interface RuleFinding {
+  readonly path: FieldPath;
+  readonly message: string;
+  readonly onKey?: boolean;
+  readonly fixes?: readonly SpecFix[];
+  readonly related?: readonly RelatedLocation[];
+  readonly tags?: readonly ('deprecated' | 'unnecessary')[];
+}
+
+export interface SpecRule {
+  /** Stable id, shown in diagnostics and linked to docs (kebab-case). */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One line for docs and hover. */
+  readonly description: string;
+  check(context: RuleContext): readonly RuleFinding[];
+}
