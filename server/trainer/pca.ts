@@ -1,0 +1,53 @@
+// A 2-D PCA projection of the embeddings: the covariance matrix (dim × dim) and its two leading
+// eigenvectors by power iteration with deflation. Deterministic: same vectors, same picture.
+
+export function pca2d(vectors: Float32Array, count: number, dim: number): Float32Array {
+  const mean = new Float64Array(dim);
+  for (let i = 0; i < count; i++) for (let d = 0; d < dim; d++) mean[d] += vectors[i * dim + d]!;
+  for (let d = 0; d < dim; d++) mean[d] = mean[d]! / Math.max(1, count);
+  const cov = new Float64Array(dim * dim);
+  const row = new Float64Array(dim);
+  for (let i = 0; i < count; i++) {
+    for (let d = 0; d < dim; d++) row[d] = vectors[i * dim + d]! - mean[d]!;
+    for (let a = 0; a < dim; a++) {
+      const ra = row[a]!;
+      if (ra === 0) continue;
+      for (let b = a; b < dim; b++) cov[a * dim + b] += ra * row[b]!;
+    }
+  }
+  for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) cov[a * dim + b] = cov[b * dim + a]!;
+  const components: Float64Array[] = [];
+  for (let c = 0; c < Math.min(2, dim); c++) {
+    let v = new Float64Array(dim).map((_, d) => 1 + ((d * 7919 + c * 104729) % 97) / 97);
+    for (let iter = 0; iter < 200; iter++) {
+      const next = new Float64Array(dim);
+      for (let a = 0; a < dim; a++) {
+        let s = 0;
+        for (let b = 0; b < dim; b++) s += cov[a * dim + b]! * v[b]!;
+        next[a] = s;
+      }
+      for (const prev of components) {
+        let dot = 0;
+        for (let d = 0; d < dim; d++) dot += next[d]! * prev[d]!;
+        for (let d = 0; d < dim; d++) next[d] = next[d]! - dot * prev[d]!;
+      }
+      const norm = Math.hypot(...next);
+      if (norm === 0) break;
+      for (let d = 0; d < dim; d++) next[d] = next[d]! / norm;
+      let change = 0;
+      for (let d = 0; d < dim; d++) change += Math.abs(next[d]! - v[d]!);
+      v = next;
+      if (change < 1e-9) break;
+    }
+    components.push(v);
+  }
+  const out = new Float32Array(count * 2);
+  components.forEach((comp, c) => {
+    for (let i = 0; i < count; i++) {
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += (vectors[i * dim + d]! - mean[d]!) * comp[d]!;
+      out[i * 2 + c] = s;
+    }
+  });
+  return out;
+}

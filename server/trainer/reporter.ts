@@ -1,0 +1,78 @@
+// Every metric and event of a run goes through here: appended to metrics.jsonl / events.jsonl,
+// echoed as one JSON line on stdout with --json (the extension parses the stream), and shown as a
+// progress bar plus readable lines on a terminal otherwise.
+import type { EventLevel, EventName, MetricLine, RunEvent, StreamLine } from '../runs/format';
+import { appendJsonLine } from '../runs/jsonl';
+import { runPaths } from '../runs/paths';
+import { renderProgress, type ProgressState } from './progress';
+
+export type OutputMode = 'json' | 'tty' | 'plain' | 'silent';
+
+export interface Output {
+  write(text: string): void;
+}
+
+export class Reporter {
+  private readonly paths;
+  private progressShown = false;
+  private lastPlainProgress = 0;
+
+  constructor(
+    runDir: string,
+    private readonly runId: string,
+    private readonly mode: OutputMode,
+    private readonly out: Output = process.stdout,
+  ) {
+    this.paths = runPaths(runDir);
+  }
+
+  metric(line: MetricLine): void {
+    appendJsonLine(this.paths.metrics, line);
+    if (this.mode === 'json') this.stream(line);
+    if (line.kind === 'eval' && (this.mode === 'tty' || this.mode === 'plain')) {
+      const parts = [`epoch ${line.epoch}`];
+      if (line.knnAccuracy !== null) parts.push(`kNN accuracy ${(line.knnAccuracy * 100).toFixed(2)}%`);
+      if (line.linearProbeAccuracy !== null) parts.push(`linear probe ${(line.linearProbeAccuracy * 100).toFixed(2)}%`);
+      if (line.precisionAt1 !== null) parts.push(`P@1 ${(line.precisionAt1 * 100).toFixed(2)}%`);
+      if (line.mapAtR !== null) parts.push(`MAP@R ${line.mapAtR.toFixed(3)}`);
+      parts.push(`collapse std ${line.collapseStd.toFixed(4)} (healthy ≈ ${line.collapseHealthyStd.toFixed(4)})`);
+      this.say(parts.join('  '));
+    }
+  }
+
+  event(level: EventLevel, event: EventName, message: string, extra: { step?: number; epoch?: number; data?: Record<string, unknown> } = {}): void {
+    const line: RunEvent = { kind: 'event', time: new Date().toISOString(), level, event, message, ...extra };
+    appendJsonLine(this.paths.events, line);
+    if (this.mode === 'json') this.stream(line);
+    else if (this.mode !== 'silent') this.say(level === 'info' ? message : `${level}: ${message}`);
+  }
+
+  progress(state: ProgressState): void {
+    if (this.mode === 'tty') {
+      this.out.write(`\r\x1b[2K${renderProgress(state)}`);
+      this.progressShown = true;
+    } else if (this.mode === 'plain') {
+      // Without a terminal, a line every few seconds is enough to see that it moves.
+      const now = Date.now();
+      if (now - this.lastPlainProgress > 5000 || state.stepInEpoch === state.stepsPerEpoch) {
+        this.lastPlainProgress = now;
+        this.out.write(renderProgress(state).replace(/[█░]+ /, '') + '\n');
+      }
+    }
+  }
+
+  /** A line for the human only (nothing is written to the run directory). */
+  say(text: string): void {
+    if (this.mode === 'json' || this.mode === 'silent') return;
+    if (this.progressShown) {
+      this.out.write('\r\x1b[2K');
+      this.progressShown = false;
+    }
+    this.out.write(text + '\n');
+  }
+
+  private stream(line: MetricLine | RunEvent): void {
+    const streamed: StreamLine = { ...line, runId: this.runId };
+    this.out.write(JSON.stringify(streamed) + '\n');
+  }
+}
