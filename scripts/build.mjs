@@ -40,6 +40,8 @@ const options = [
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    // jsonc-parser's `main` is a UMD build whose dynamic requires esbuild cannot follow; its ESM entry bundles cleanly.
+    mainFields: ['module', 'main'],
     external: nodeExternal,
   })),
   ...webBundles.filter((b) => !missing.includes(b)).map((b) => ({
