@@ -1,0 +1,7 @@
+// Every CLI subcommand, in the order `--help` lists them. Add a command: one file, one line here.
+import type { Command } from '../command';
+import { validateCommand } from './validate';
+
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+];
