@@ -24,7 +24,9 @@ export function batchView(distance: Distance, input: MinerInput, minerName: stri
   if (!self && refLabels.length !== input.refEmbeddings?.shape[0]) {
     throw new Error(`${minerName} miner: refLabels must give one label per refEmbeddings row.`);
   }
-  const matrix = tf.tidy(() => distance.pairwise(embeddings, input.refEmbeddings)).dataSync() as Float32Array;
+  const matrixTensor = tf.tidy(() => distance.pairwise(embeddings, input.refEmbeddings));
+  const matrix = matrixTensor.dataSync() as Float32Array;
+  matrixTensor.dispose();
   return { matrix, rows: embeddings.shape[0], cols: self ? embeddings.shape[0] : refLabels.length, labels, refLabels, self };
 }
 
