@@ -1,7 +1,7 @@
 // Folding ranges from the text's shape, so they work while the file does not parse: YAML by
 // indentation (a line folds the deeper lines after it), JSON by matching brackets.
 
-import { createScanner } from 'jsonc-parser';
+import { createScanner } from 'jsonc-parser/lib/esm/main';
 import type { FoldingRange } from 'vscode-languageserver';
 import type { SpecFormat } from './render-value';
 

@@ -1,7 +1,9 @@
 // Cursor context for JSON specs, from jsonc-parser's tolerant scanner: it knows whether the offset
 // is at a property key or a value, even in unfinished text, and which quoted string is under it.
+// (The ESM build is imported: the default UMD build loads its parts with a dynamic require that
+// bundlers cannot follow.)
 
-import { findNodeAtLocation, getLocation, parseTree, type Node } from 'jsonc-parser';
+import { findNodeAtLocation, getLocation, parseTree, type Node } from 'jsonc-parser/lib/esm/main';
 import { pathKey, type CursorContext } from './cursor-context';
 import type { FieldPath } from './schema-model';
 
@@ -10,8 +12,9 @@ export function jsonCursorContext(text: string, offset: number): CursorContext |
   const tree = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   const previous = location.previousNode;
   const underCursor = previous !== undefined && previous.offset <= offset && offset <= previous.offset + previous.length ? previous : undefined;
-  if (underCursor !== undefined && underCursor.type !== 'string' && underCursor.type !== 'number' && underCursor.type !== 'boolean' && underCursor.type !== 'null') return undefined;
-  const quoted = underCursor?.type === 'string';
+  // A key under the cursor is reported as a `property` node spanning the quoted key.
+  if (underCursor !== undefined && !['string', 'number', 'boolean', 'null', 'property'].includes(underCursor.type)) return undefined;
+  const quoted = underCursor !== undefined && text[underCursor.offset] === '"';
   const replaceStart = underCursor?.offset ?? wordStart(text, offset);
   const replaceEnd = underCursor !== undefined ? underCursor.offset + underCursor.length : offset;
   const rawPartial = text.slice(replaceStart, offset);
@@ -25,7 +28,7 @@ export function jsonCursorContext(text: string, offset: number): CursorContext |
     const presentKeys = new Set<string>();
     for (const property of container?.type === 'object' ? container.children ?? [] : []) {
       const key = property.children?.[0];
-      if (key === undefined || key === underCursor) continue;
+      if (key === undefined || key.offset === underCursor?.offset) continue;
       presentKeys.add(String(key.value));
     }
     addTypeHints(tree, path, typeHints);
