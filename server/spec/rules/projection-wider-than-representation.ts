@@ -4,11 +4,12 @@ import type { SpecRule } from './rule';
 export const projectionWiderThanRepresentation: SpecRule = {
   id: 'projection-wider-than-representation',
   severity: 'warning',
-  description: 'The projection head outputs more values than the representation it projects.',
+  description: 'The projection head outputs more values than the representation it projects (VICReg/Barlow Twins expanders excepted).',
   check({ spec, document }) {
     const projection = spec.architecture.projection;
     const representation = spec.architecture.representationSize;
-    if (projection === null) return [];
+    // VICReg and Barlow Twins deliberately *expand* (their losses improve with a wide output).
+    if (projection === null || spec.loss.type === 'vicreg' || spec.loss.type === 'barlowTwins') return [];
     const last = projection.layers.length - 1;
     if (projection.layers[last]! <= representation) return [];
     const path = document.has(['architecture', 'projection', 'layers']) ? ['architecture', 'projection', 'layers', last] : ['architecture', 'projection'];
