@@ -1,7 +1,9 @@
 // Every CLI subcommand, in the order `--help` lists them. Add a command: one file, one line here.
 import type { Command } from '../command';
+import { conformanceCommand } from './conformance';
 import { validateCommand } from './validate';
 
 export const COMMANDS: readonly Command[] = [
   validateCommand,
+  conformanceCommand,
 ];

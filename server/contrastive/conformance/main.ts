@@ -33,6 +33,11 @@ export async function conformanceMain(argv: readonly string[], out: (line: strin
     out(`Give the folder of fixtures to check. Usage: ${CONFORMANCE_USAGE}`);
     return 2;
   }
+  return checkFolder(dir, backend, verbose, out);
+}
+
+/** Initialises the backend, checks every fixture in `dir`, prints the report; resolves to the exit code. */
+export async function checkFolder(dir: string, backend: BackendRequest, verbose: boolean, out: (line: string) => void): Promise<number> {
   const choice = await initBackend(backend);
   out(`backend: ${choice.name} (${choice.reason})`);
   const report = runConformance(dir);
