@@ -66,3 +66,8 @@ export function showPath(path: FieldPath): string {
   for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out ? `.${segment}` : segment;
   return out || '(the spec)';
 }
+
+/** The first of `paths` written in the document, else the last one (located at its nearest ancestor). */
+export function firstWritten(document: SpecDocument, ...paths: FieldPath[]): FieldPath {
+  return paths.find((p) => document.has(p)) ?? paths[paths.length - 1]!;
+}

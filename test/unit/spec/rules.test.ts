@@ -1,0 +1,128 @@
+// Each semantic rule fires on a minimal bad spec, at the expected range, and its fix removes it.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RULES, type CheckOptions, type DatasetInfo } from '../../../server/spec';
+import { applyFix, check, marked } from './helpers';
+
+interface RuleCase {
+  readonly rule: string;
+  /** The spec (after `experiment: x`), with the expected underlined span in «…». */
+  readonly spec: string;
+  readonly options?: CheckOptions;
+}
+
+const csvFile = (info?: Partial<DatasetInfo>): CheckOptions => ({
+  fileExists: () => true,
+  datasetInfo: () => (info ? { size: 100, labelled: true, kind: 'vectors', ...info } : undefined),
+});
+
+const CASES: readonly RuleCase[] = [
+  { rule: 'loss-needs-negatives', spec: 'pairs:\n  negatives: { type: «none» }\n' },
+  { rule: 'prediction-head-collapse', spec: 'architecture:\n  «prediction»: { layers: [32, 64] }\n' },
+  { rule: 'negative-cosine-needs-prediction', spec: 'pairs:\n  positives: augmentation\n  negatives: { type: none }\nloss: { type: «negativeCosine» }\nstrategy: { stopGradient: true }\n' },
+  { rule: 'prediction-output-mismatch', spec: 'architecture:\n  prediction: { layers: [32, «48»] }\nstrategy: { stopGradient: true }\n' },
+  { rule: 'mining-without-labels', spec: 'data: { useLabels: false }\npairs:\n  positives: augmentation\n  mining: { type: «batchHard» }\n' },
+  { rule: 'label-positives-without-labels', spec: 'data:\n  useLabels: «false»\n' },
+  { rule: 'queue-smaller-than-batch', spec: 'pairs:\n  negatives: { type: queue, size: «100» }\nstrategy: { ema: {} }\n' },
+  { rule: 'queue-larger-than-split', spec: 'pairs:\n  negatives: { type: queue, size: «9000» }\nstrategy: { ema: {} }\n' },
+  { rule: 'queue-without-ema', spec: 'pairs:\n  negatives: { type: «queue», size: 1024 }\n' },
+  { rule: 'm-per-class-divisibility', spec: 'pairs:\n  sampler: { type: mPerClass, m: 3 }\nstrategy:\n  batchSize: «100»\n' },
+  { rule: 'm-per-class-needs-labels', spec: 'data: { useLabels: false }\npairs:\n  positives: augmentation\n  sampler: { type: «mPerClass», m: 4 }\n' },
+  { rule: 'circle-needs-cosine', spec: 'loss: { type: circle }\ndistance: { type: «euclidean» }\n' },
+  { rule: 'distance-unused', spec: 'pairs: { positives: augmentation, negatives: { type: none } }\nloss: { type: vicreg }\n«distance»:\n  type: cosine\narchitecture: { normalizeOutput: false }\n' },
+  { rule: 'divergence-with-metric-loss', spec: 'loss: { type: triplet }\ndistance: { type: «kl» }\n' },
+  { rule: 'margins-inverted', spec: 'loss: { type: contrastive, posMargin: 1, negMargin: «0.5» }\n' },
+  { rule: 'range-reversed', spec: 'pairs:\n  positives: augmentation\n  views:\n    strong:\n      - { type: contrast, range: «[1.4, 0.6]» }\n' },
+  { rule: 'projection-wider-than-representation', spec: 'architecture:\n  representationSize: 32\n  projection: { layers: [64, «64»] }\n' },
+  { rule: 'batch-larger-than-split', spec: 'data: { limit: 100 }\nstrategy: { batchSize: «256» }\n' },
+  { rule: 'augmentation-without-ops', spec: 'pairs:\n  positives: augmentation\n  views: «{ weak: [], strong: [] }»\n' },
+  { rule: 'image-ops-on-vectors', spec: 'data: { source: v.csv, labelColumn: y }\npairs:\n  positives: augmentation\n  views:\n    weak: [{ type: «flip» }]\n    strong: []\n', options: csvFile() },
+  { rule: 'ema-tau-decreasing', spec: 'strategy:\n  ema: { tauStart: 0.99, tauEnd: «0.9» }\n' },
+  { rule: 'teacher-hotter-than-student', spec: 'strategy:\n  targetTemperature: { teacher: «0.2», student: 0.1 }\n' },
+  { rule: 'warmup-too-long', spec: 'strategy:\n  epochs: 5\n  schedule: { type: cosine, warmupEpochs: «5» }\n' },
+  { rule: 'eval-layer-without-projection', spec: 'architecture: { projection: null }\neval: { layer: «projection» }\n' },
+  { rule: 'knn-k-exceeds-split', spec: 'data: { limit: 50 }\nstrategy: { batchSize: 32 }\neval:\n  knn: { k: «100» }\n' },
+  { rule: 'data-source-missing', spec: 'data: { source: «nowhere/images» }\n', options: { fileExists: () => false } },
+  { rule: 'unknown-builtin-dataset', spec: 'data: { source: «builtin:digit» }\n' },
+  { rule: 'label-column-ignored', spec: 'data:\n  source: builtin:digits\n  «labelColumn»: label\n' },
+  { rule: 'label-column-missing', spec: 'data: { source: v.csv, labelColumn: «lable» }\n', options: csvFile({ columns: ['a', 'b', 'label'] }) },
+  { rule: 'unnormalized-dot-logits', spec: 'distance: { type: dot, normalize: false }\narchitecture: { normalizeOutput: «false» }\n' },
+];
+
+test('there are at least 14 semantic rules, each with a unique id, a severity and a description', () => {
+  assert.ok(RULES.length >= 14, `only ${RULES.length} rules`);
+  assert.equal(new Set(RULES.map((r) => r.id)).size, RULES.length);
+  for (const rule of RULES) {
+    assert.match(rule.id, /^[a-z]+(-[a-z0-9]+)+$/);
+    assert.ok(rule.description.length > 20, rule.id);
+  }
+});
+
+test('every rule has a case below', () => {
+  const covered = new Set(CASES.map((c) => c.rule));
+  assert.deepEqual(RULES.map((r) => r.id).filter((id) => !covered.has(id)), []);
+});
+
+for (const c of CASES) {
+  test(`${c.rule}: fires at the expected range; its fix removes it`, () => {
+    const { text: body, start, end } = marked(c.spec);
+    const text = `experiment: x\n${body}`;
+    const offset = 'experiment: x\n'.length;
+    const result = check(text, c.options);
+    const schemaOrSyntax = result.problems.filter((p) => p.ruleId === 'syntax' || p.ruleId.startsWith('schema/'));
+    assert.deepEqual(schemaOrSyntax, [], 'the bad spec must be schema-valid so that rules run');
+    const found = result.problems.filter((p) => p.ruleId === c.rule);
+    assert.equal(found.length, 1, `expected ${c.rule}; got ${result.problems.map((p) => p.ruleId).join(', ') || 'nothing'}`);
+    const problem = found[0]!;
+    const rule = RULES.find((r) => r.id === c.rule)!;
+    assert.equal(problem.severity, rule.severity);
+    assert.equal(result.document.offsetAt(problem.range.start), start + offset, 'range start');
+    assert.equal(result.document.offsetAt(problem.range.end), end + offset, 'range end');
+    assert.equal(problem.line, problem.range.start.line + 1);
+    assert.ok(problem.message.length > 40, 'message says how to fix it');
+    if (rule.severity === 'error') assert.equal(result.spec, null, 'an error withholds the resolved spec');
+
+    if (problem.fixes.length > 0) {
+      const fixed = applyFix(result, problem.fixes[0]!);
+      const after = check(fixed, c.options);
+      assert.deepEqual(after.problems.filter((p) => p.ruleId === c.rule || p.ruleId === 'syntax' || p.ruleId.startsWith('schema/')).map((p) => `${p.ruleId}: ${p.message}`), [], `after the fix:\n${fixed}`);
+    }
+  });
+}
+
+test('a rule that needs the dataset size is skipped when the size is unknown', () => {
+  const result = check('experiment: x\ndata: { source: rows.csv, labelColumn: y }\nstrategy: { batchSize: 60000 }\n', { fileExists: () => true });
+  assert.deepEqual(result.problems.map((p) => p.ruleId), []);
+});
+
+test('the datasetInfo hook decides the split size of image folders', () => {
+  const options: CheckOptions = { fileExists: () => true, datasetInfo: () => ({ size: 40, labelled: true, kind: 'images' }) };
+  const result = check('experiment: x\ndata: { source: shapes, split: { testFraction: 0.25 } }\nstrategy: { batchSize: 64 }\n', options);
+  const problem = result.problems.find((p) => p.ruleId === 'batch-larger-than-split');
+  assert.ok(problem);
+  assert.match(problem.message, /only 30 samples/);
+});
+
+test('a flat (unlabelled) image folder with label positives is an error pointing at the source', () => {
+  const options: CheckOptions = { fileExists: () => true, datasetInfo: () => ({ size: 40, labelled: false, kind: 'images' }) };
+  const result = check('experiment: x\ndata: { source: photos }\n', options);
+  const problem = result.problems.find((p) => p.ruleId === 'label-positives-without-labels');
+  assert.ok(problem);
+  assert.match(problem.message, /no class sub-folders/);
+  assert.equal(result.document.text.slice(result.document.offsetAt(problem.range.start), result.document.offsetAt(problem.range.end)), 'photos');
+});
+
+test('fixes keep JSON documents valid JSON', () => {
+  const result = check('{\n  "experiment": "x",\n  "loss": { "type": "circle" },\n  "distance": { "type": "euclidean" }\n}\n', {}, '/tmp/contrastive-lab-tests/x.json');
+  const problem = result.problems.find((p) => p.ruleId === 'circle-needs-cosine');
+  assert.ok(problem);
+  const fixed = applyFix(result, problem.fixes[0]!);
+  assert.deepEqual(JSON.parse(fixed).distance, { type: 'cosine' });
+});
+
+test('a fix that inserts a missing block goes at the right indentation', () => {
+  const result = check('experiment: x\narchitecture:\n  prediction: { layers: [32, 64] }\n');
+  const problem = result.problems.find((p) => p.ruleId === 'prediction-head-collapse')!;
+  const fixed = applyFix(result, problem.fixes[0]!);
+  assert.equal(check(fixed).spec?.strategy.stopGradient, true);
+});
