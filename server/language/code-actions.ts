@@ -47,6 +47,7 @@ function editorFixes(document: SpecDocument, problem: SpecProblem, model: Schema
     const key = String(problem.path[problem.path.length - 1]);
     return fix(`Remove unknown option \`${key}\``, removeEntry(document, problem.path));
   }
+  if (problem.ruleId === 'schema/required' && /`type`/.test(problem.message)) return typeChoices(document, problem, model);
   if (problem.ruleId === 'schema/required' && problem.fixes.length === 0) {
     const missing = /option `([^`]+)`/.exec(problem.message)?.[1];
     if (missing === undefined) return [];
@@ -57,6 +58,31 @@ function editorFixes(document: SpecDocument, problem: SpecProblem, model: Schema
     return fix(`Add the required option \`${missing}\``, setField(document, path, value));
   }
   return [];
+}
+
+/** For an ingredient without `type`: one fix per type whose options include every key already written. */
+function typeChoices(document: SpecDocument, problem: SpecProblem, model: SchemaModel): SpecFix[] {
+  const written = valueAt(document.value, problem.path);
+  if (written === null || typeof written !== 'object' || Array.isArray(written)) return [];
+  const keys = Object.keys(written);
+  const taken = new Set(problem.fixes.map((f) => f.title));
+  const branches = model.branchesOf(model.schemaAt(problem.path, (p) => typeInValue(document.value, p))) ?? [];
+  const fitting = branches.filter((b) => keys.every((k) => k in (b.schema.properties ?? {})));
+  return fitting
+    .slice(0, MAX_TYPE_CHOICES)
+    .flatMap((b) => fix(`Add \`type: ${b.value}\``, setField(document, [...problem.path, 'type'], b.value)))
+    .filter((f) => !taken.has(f.title));
+}
+
+const MAX_TYPE_CHOICES = 6;
+
+function valueAt(root: unknown, path: FieldPath): unknown {
+  let node: unknown = root;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[segment];
+  }
+  return node;
 }
 
 /** Deletes a key and its value: whole lines in block YAML, the entry and one comma in flow YAML/JSON. */
