@@ -23,11 +23,15 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+// The toolkit's design tokens append an empty <style> element and fill it through CSSOM; this hash
+// (sha256 of the empty string) allows exactly that element and no other inline style.
+const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
+
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `img-src ${cspSource} data: blob:`,
-    `style-src ${cspSource}`,
+    `style-src ${cspSource} ${EMPTY_STYLE_HASH}`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');

@@ -184,6 +184,8 @@ export interface DashboardState {
   readonly xAxis: XAxis;
   /** Run ids the user hid by clicking them in the legend. */
   readonly hidden: readonly string[];
+  /** The evaluation metric charted, e.g. `knnAccuracy` or `recall@10`. */
+  readonly evalMetric: string;
 }
 
 export interface GalleryState {
@@ -347,7 +349,8 @@ const stateGuards: Readonly<Record<PanelKind, Guard>> = {
     (typeof m.smoothing === 'number' && m.smoothing >= 0 && m.smoothing < 1 ? null : `field 'smoothing' must be a number in [0, 1)`) ??
     checkBoolean(m, 'logY') ??
     (m.xAxis === 'step' || m.xAxis === 'epoch' ? null : `field 'xAxis' must be 'step' or 'epoch'`) ??
-    checkStringList(m, 'hidden'),
+    checkStringList(m, 'hidden') ??
+    checkString(m, 'evalMetric', LIMITS.maxRunIdChars),
   gallery: (m) =>
     checkNonEmptyString(m, 'runId', LIMITS.maxRunIdChars) ??
     (m.query === null ? null : checkInteger(m, 'query', 0, LIMITS.maxIndex)) ??

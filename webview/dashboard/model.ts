@@ -134,9 +134,7 @@ export interface BestMetric {
   readonly values: ReadonlyMap<string, { value: number; where: string }>;
 }
 
-const HIGHER_IS_BETTER: readonly EvalMetric[] = ['knnAccuracy', 'linearProbeAccuracy', 'precisionAt1', 'mapAtR'];
-
-/** Lowest loss, best of each evaluation metric (with where it happened), and the last collapse std. */
+/** Lowest loss, highest of each evaluation metric (all are higher-is-better), and the last collapse std. */
 export function bestMetrics(runs: readonly RunCurves[]): BestMetric[] {
   const rows: BestMetric[] = [];
   const lowest = new Map<string, { value: number; where: string }>();
@@ -170,8 +168,6 @@ export function bestMetrics(runs: readonly RunCurves[]): BestMetric[] {
   }
   return rows.filter((row) => row.values.size > 0 || row.label === 'Lowest loss');
 }
-
-export const higherIsBetter = (key: EvalMetricKey): boolean => key.startsWith('recall@') || HIGHER_IS_BETTER.includes(key as EvalMetric);
 
 /** Every line of every run as one wide CSV table (train and eval rows, one column per metric). */
 export function metricsCsv(runs: readonly RunCurves[]): string {

@@ -95,3 +95,36 @@ export function nearestIndex(xs: ArrayLike<number>, count: number, x: number): n
   if (i >= count) return count - 1;
   return x - xs[i - 1] <= xs[i] - x ? i - 1 : i;
 }
+
+/** Per pixel column: the lowest, highest and last finite y, NaN where a column has no point. */
+export interface ColumnEnvelope {
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly last: Float64Array;
+  /** x of the last point in each column (for a line through the columns). */
+  readonly lastX: Float64Array;
+}
+
+/**
+ * Folds points (xs ascending) inside [xMin, xMax] into `columns` columns. Drawing a dense curve
+ * as one filled bar per column is far cheaper to rasterise than a zig-zag polyline through every
+ * column's minimum and maximum, and looks the same.
+ */
+export function columnEnvelope(xs: ArrayLike<number>, ys: ArrayLike<number>, count: number, xMin: number, xMax: number, columns: number): ColumnEnvelope {
+  const min = new Float64Array(columns).fill(Number.NaN);
+  const max = new Float64Array(columns).fill(Number.NaN);
+  const last = new Float64Array(columns).fill(Number.NaN);
+  const lastX = new Float64Array(columns).fill(Number.NaN);
+  const width = xMax > xMin ? xMax - xMin : 1;
+  const scale = columns / width;
+  for (let i = lowerBound(xs, count, xMin), end = upperBound(xs, count, xMax); i < end; i++) {
+    const y = ys[i];
+    if (!Number.isFinite(y)) continue;
+    const c = Math.min(columns - 1, Math.floor((xs[i] - xMin) * scale));
+    if (Number.isNaN(min[c]) || y < min[c]) min[c] = y;
+    if (Number.isNaN(max[c]) || y > max[c]) max[c] = y;
+    last[c] = y;
+    lastX[c] = xs[i];
+  }
+  return { min, max, last, lastX };
+}

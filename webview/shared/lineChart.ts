@@ -1,14 +1,13 @@
 // A canvas line chart for training curves: several series, EMA smoothing (raw drawn faintly
 // behind), linear or log y, min/max decimation to the plot's pixel width, and a hover read-out.
 
-import { decimateMinMax, nearestIndex } from './decimate';
+import { columnEnvelope, decimateMinMax, lowerBound, nearestIndex, upperBound } from './decimate';
 import { ChartTheme } from './palette';
 import { Series } from './series';
 import { smoothEma } from './smoothing';
 import { Tick, formatValue, linearTicks, logTicks } from './ticks';
 
 export interface ChartLine {
-  readonly key: string;
   readonly label: string;
   readonly colour: string;
   readonly series: Series;
@@ -27,8 +26,19 @@ export interface LineChartOptions {
 const MARGIN = { left: 58, right: 14, top: 26, bottom: 34 };
 const HEIGHT = 260;
 
+/** The plot's data ranges and data → pixel mappings for one draw. */
+interface Frame {
+  readonly xMin: number;
+  readonly xMax: number;
+  readonly plotW: number;
+  readonly plotH: number;
+  readonly sx: (x: number) => number;
+  readonly sy: (y: number) => number;
+}
+
 interface Smoothed {
   length: number;
+  revision: number;
   weight: number;
   values: Float64Array;
 }
@@ -40,7 +50,7 @@ export class LineChart {
   private lines: readonly ChartLine[] = [];
   private options: LineChartOptions;
   private theme: ChartTheme;
-  private readonly smoothed = new Map<string, Smoothed>();
+  private smoothed = new WeakMap<Series, Smoothed>();
   private hoverX: number | null = null;
   private frame = 0;
   private cssWidth = 600;
@@ -64,12 +74,12 @@ export class LineChart {
       this.tooltip.hidden = true;
       this.invalidate();
     });
-    new ResizeObserver(() => this.resize()).observe(this.element);
+    // Resizing in the next frame avoids a ResizeObserver loop when the canvas changes the page's layout.
+    new ResizeObserver(() => requestAnimationFrame(() => this.resize())).observe(this.element);
   }
 
   setLines(lines: readonly ChartLine[]): void {
     this.lines = lines;
-    for (const key of [...this.smoothed.keys()]) if (!lines.some((l) => l.key === key)) this.smoothed.delete(key);
     this.invalidate();
   }
 
@@ -108,12 +118,12 @@ export class LineChart {
   private smoothedValues(line: ChartLine): Float64Array {
     const { series } = line;
     const weight = this.options.smoothing;
-    let cached = this.smoothed.get(line.key);
-    if (!cached || cached.length !== series.length || cached.weight !== weight) {
+    let cached = this.smoothed.get(series);
+    if (!cached || cached.length !== series.length || cached.weight !== weight || cached.revision !== series.revision) {
       const values = cached && cached.values.length >= series.length ? cached.values : new Float64Array(series.ys.values.length);
       smoothEma(series.ys.values.subarray(0, series.length), weight, values.subarray(0, series.length));
-      cached = { length: series.length, weight, values };
-      this.smoothed.set(line.key, cached);
+      cached = { length: series.length, revision: series.revision, weight, values };
+      this.smoothed.set(series, cached);
     }
     return cached.values;
   }
@@ -163,7 +173,11 @@ export class LineChart {
       const pad = options.logY ? yMin * 0.5 : Math.max(Math.abs(yMin) * 0.1, 0.5);
       yMin = options.logY ? yMin - pad : yMin - pad;
       yMax += pad;
-    } else if (!options.logY) {
+    } else if (options.logY) {
+      const pad = Math.pow(yMax / yMin, 0.05);
+      yMin /= pad;
+      yMax *= pad;
+    } else {
       const pad = (yMax - yMin) * 0.05;
       yMin -= pad;
       yMax += pad;
@@ -201,16 +215,18 @@ export class LineChart {
     ctx.rect(MARGIN.left, MARGIN.top, plotW, plotH);
     ctx.clip();
     const smoothing = options.smoothing > 0;
+    const frame: Frame = { xMin, xMax, plotW, plotH, sx, sy };
     for (const line of visible) {
       const { xs, ys } = line.series;
       ctx.strokeStyle = line.colour;
+      ctx.fillStyle = line.colour;
       if (smoothing) {
         ctx.globalAlpha = 0.25;
-        this.strokeDecimated(ctx, xs.values, ys.values, line.series.length, xMin, xMax, plotW, sx, sy);
+        this.drawCurve(ctx, xs.values, ys.values, line.series.length, frame, { band: true, line: false });
         ctx.globalAlpha = 1;
-        this.strokeDecimated(ctx, xs.values, this.smoothedValues(line), line.series.length, xMin, xMax, plotW, sx, sy);
+        this.drawCurve(ctx, xs.values, this.smoothedValues(line), line.series.length, frame, { band: false, line: true });
       } else {
-        this.strokeDecimated(ctx, xs.values, ys.values, line.series.length, xMin, xMax, plotW, sx, sy);
+        this.drawCurve(ctx, xs.values, ys.values, line.series.length, frame, { band: true, line: true });
       }
       if (options.markers && line.series.length <= plotW / 3) {
         ctx.fillStyle = line.colour;
@@ -228,26 +244,48 @@ export class LineChart {
     ctx.restore();
   }
 
-  private strokeDecimated(
-    ctx: CanvasRenderingContext2D,
-    xs: Float64Array,
-    ys: Float64Array,
-    count: number,
-    xMin: number,
-    xMax: number,
-    plotW: number,
-    sx: (x: number) => number,
-    sy: (y: number) => number,
-  ): void {
-    const line = decimateMinMax(xs, ys, count, xMin, xMax, Math.max(1, Math.floor(plotW)));
+  /**
+   * Sparse views draw every point as a polyline. Dense views draw one bar per pixel column from the
+   * column's minimum to its maximum (`band`, so spikes show) and a line through each column's last
+   * value (`line`); rasterising that is far cheaper than a zig-zag through every extreme.
+   */
+  private drawCurve(ctx: CanvasRenderingContext2D, xs: Float64Array, ys: Float64Array, count: number, f: Frame, style: { band: boolean; line: boolean }): void {
+    const columns = Math.max(1, Math.floor(f.plotW));
+    const inView = upperBound(xs, count, f.xMax) - lowerBound(xs, count, f.xMin);
+    const logY = this.options.logY;
     ctx.lineWidth = 1.5;
-    ctx.lineJoin = 'round';
+    ctx.lineJoin = 'bevel';
+    if (inView <= columns * 2) {
+      const line = decimateMinMax(xs, ys, count, f.xMin, f.xMax, columns);
+      this.polyline(ctx, line.xs, line.ys, line.length, f);
+      return;
+    }
+    const env = columnEnvelope(xs, ys, count, f.xMin, f.xMax, columns);
+    if (style.band) {
+      const bottom = MARGIN.top + f.plotH;
+      for (let c = 0; c < columns; c++) {
+        const hi = env.max[c];
+        if (Number.isNaN(hi) || (logY && hi <= 0)) continue;
+        const lo = env.min[c];
+        const top = f.sy(hi);
+        const low = logY && lo <= 0 ? bottom : f.sy(lo);
+        ctx.fillRect(MARGIN.left + c, top - 0.75, 1.5, Math.max(1.5, low - top + 1.5));
+      }
+    }
+    if (style.line) this.polyline(ctx, env.lastX, env.last, columns, f);
+  }
+
+  private polyline(ctx: CanvasRenderingContext2D, xs: Float64Array, ys: Float64Array, count: number, f: Frame): void {
     ctx.beginPath();
     let pen = false;
-    for (let i = 0; i < line.length; i++) {
-      const y = line.ys[i];
-      if (this.options.logY && y <= 0) { pen = false; continue; }
-      const px = sx(line.xs[i]), py = sy(y);
+    for (let i = 0; i < count; i++) {
+      const y = ys[i];
+      if (Number.isNaN(y) || Number.isNaN(xs[i])) continue;
+      if (this.options.logY && y <= 0) {
+        pen = false;
+        continue;
+      }
+      const px = f.sx(xs[i]), py = f.sy(y);
       if (pen) ctx.lineTo(px, py);
       else ctx.moveTo(px, py);
       pen = true;
@@ -290,7 +328,8 @@ export class LineChart {
       this.tooltip.append(div);
     }
     this.tooltip.hidden = rows.length === 0;
-    const left = anchorX + 12 + 260 > this.cssWidth ? Math.max(0, anchorX - 12 - 260) : anchorX + 12;
+    const tipWidth = this.tooltip.offsetWidth || 300;
+    const left = anchorX + 12 + tipWidth > this.cssWidth ? Math.max(0, anchorX - 12 - tipWidth) : anchorX + 12;
     this.tooltip.style.left = `${left}px`;
     this.tooltip.style.top = `${MARGIN.top + 4}px`;
   }

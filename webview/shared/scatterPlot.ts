@@ -39,7 +39,8 @@ export class ScatterPlot {
     this.canvas.setAttribute('role', 'img');
     this.canvas.setAttribute('aria-label', 'Embedding map');
     this.element.append(this.canvas);
-    new ResizeObserver(() => this.resize()).observe(this.element);
+    // Resizing in the next frame avoids a ResizeObserver loop when the canvas changes the page's layout.
+    new ResizeObserver(() => requestAnimationFrame(() => this.resize())).observe(this.element);
     this.canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     this.canvas.addEventListener('pointerdown', (e) => {
       this.drag = { x: e.clientX, y: e.clientY, moved: false };

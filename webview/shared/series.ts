@@ -40,6 +40,8 @@ export class Column {
 export class Series {
   readonly xs = new Column();
   readonly ys = new Column();
+  /** Bumped by clear(), so caches keyed on (series, length) notice a refill. */
+  revision = 0;
 
   get length(): number {
     return this.xs.length;
@@ -57,5 +59,6 @@ export class Series {
   clear(): void {
     this.xs.clear();
     this.ys.clear();
+    this.revision++;
   }
 }

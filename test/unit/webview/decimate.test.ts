@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decimateMinMax, nearestIndex, lowerBound } from '../../../webview/shared/decimate';
+import { columnEnvelope, decimateMinMax, nearestIndex, lowerBound } from '../../../webview/shared/decimate';
 
 function noisyCurve(n: number): { xs: Float64Array; ys: Float64Array } {
   const xs = new Float64Array(n);
@@ -59,4 +59,21 @@ test('nearestIndex and lowerBound search sorted x', () => {
   assert.equal(nearestIndex(xs, 4, -5), 0);
   assert.equal(nearestIndex(xs, 4, 99), 3);
   assert.equal(nearestIndex(xs, 0, 1), -1);
+});
+
+test('column envelope keeps each column’s extremes and last value', () => {
+  const xs = [0, 1, 2, 3, 4, 5, 6, 7];
+  const ys = [5, -1, 3, Number.NaN, 2, 9, 4, 1];
+  const env = columnEnvelope(xs, ys, 8, 0, 8, 4);
+  assert.deepEqual(Array.from(env.min), [-1, 3, 2, 1]);
+  assert.deepEqual(Array.from(env.max), [5, 3, 9, 4]);
+  assert.deepEqual(Array.from(env.last), [-1, 3, 9, 1]);
+  assert.deepEqual(Array.from(env.lastX), [1, 2, 5, 7]);
+});
+
+test('column envelope leaves empty columns as NaN and ignores points outside the range', () => {
+  const env = columnEnvelope([0, 10, 20], [1, 2, 3], 3, 5, 25, 4);
+  assert.ok(Number.isNaN(env.min[0]));
+  assert.equal(env.max[1], 2);
+  assert.equal(env.last[3], 3);
 });

@@ -64,7 +64,7 @@ test('errors name the panel, the message type and the field', () => {
 });
 
 test('persisted state is checked against its panel', () => {
-  const dashboard = { panel: 'dashboard', runIds: ['a', 'b'], smoothing: 0.6, logY: true, xAxis: 'epoch', hidden: [] };
+  const dashboard = { panel: 'dashboard', runIds: ['a', 'b'], smoothing: 0.6, logY: true, xAxis: 'epoch', hidden: [], evalMetric: 'knnAccuracy' };
   assert.ok(parsePanelState('dashboard', dashboard).ok);
   assert.match(errorOf(parsePanelState('gallery', dashboard)), /has panel "dashboard"; expected 'gallery'/);
   assert.match(errorOf(parsePanelState('dashboard', { ...dashboard, smoothing: 1 })), /'smoothing' must be a number in \[0, 1\)/);
@@ -88,6 +88,7 @@ test('the panel HTML carries a nonce CSP without unsafe-eval or inline scripts',
   const csp = contentSecurityPolicy('https://file+.vscode-resource.vscode-cdn.net', 'abcdefghijklmnop1234');
   assert.ok(html.includes(csp.replace(/'/g, '&#39;')));
   assert.ok(!csp.includes('unsafe'));
+  assert.match(csp, /style-src https:\/\/file\+\.vscode-resource\.vscode-cdn\.net 'sha256-[^']+'(;|$)/);
   assert.match(csp, /script-src 'nonce-abcdefghijklmnop1234'/);
   assert.match(csp, /default-src 'none'/);
   assert.ok(html.includes('<title>Runs &#60;&#34;a&#34;&#62;</title>'));

@@ -31,9 +31,9 @@ test('log ticks are powers of ten across many decades', () => {
   assert.deepEqual(ticks.map((t) => t.label), ['0.001', '0.01', '0.1', '1', '10']);
 });
 
-test('log ticks within one decade include 2, 3 and 5', () => {
+test('log ticks within one decade include 2, 3, 5 and 7', () => {
   const values = logTicks(1, 10, 5).map((t) => t.value);
-  assert.deepEqual(values, [1, 2, 3, 5, 10]);
+  assert.deepEqual(values, [1, 2, 3, 5, 7, 10]);
 });
 
 test('log ticks refuse non-positive ranges', () => {

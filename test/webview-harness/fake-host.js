@@ -1,0 +1,49 @@
+// Plays the extension host for a panel page in the screenshot harness: provides
+// acquireVsCodeApi, records what the page posts, and answers with the data in window.harnessData.
+(function () {
+  'use strict';
+  const posted = [];
+  window.harnessPosted = posted;
+  window.harnessErrors = [];
+  let state = JSON.parse(sessionStorage.getItem('harness-state') || 'null');
+  const data = window.harnessData;
+  const send = (message) => window.postMessage(message, '*');
+
+  function answer(message) {
+    if (message.type === 'webviewError') window.harnessErrors.push(message.message);
+    if (message.type !== 'ready' && message.type !== 'query' && message.type !== 'requestProjection') return;
+    if (data.panel === 'dashboard' && message.type === 'ready') {
+      send({ type: 'runs', runs: data.runs });
+      for (const m of data.metrics) send(m);
+      send({ type: 'specDiff', rows: data.specDiff });
+    }
+    if (data.panel === 'gallery') {
+      if (message.type === 'ready') {
+        send(Object.assign({ type: 'dataset' }, data.samples));
+        if (data.initialQuery !== undefined) send({ type: 'selectQuery', index: data.initialQuery });
+      }
+      if (message.type === 'query') send({ type: 'neighbours', query: message.index, neighbours: data.neighbours(message.index, message.k) });
+    }
+    if (data.panel === 'map') {
+      if (message.type === 'ready') send(Object.assign({ type: 'samples', methods: ['pca', 'umap'] }, data.samples));
+      if (message.type === 'requestProjection') {
+        // UMAP arrives later, as it would from a host computing it.
+        setTimeout(() => send({ type: 'projection', method: message.method, xy: data.projections[message.method] }), message.method === 'umap' ? 150 : 0);
+      }
+    }
+  }
+
+  window.acquireVsCodeApi = function () {
+    return {
+      postMessage(message) {
+        posted.push(JSON.parse(JSON.stringify(message)));
+        setTimeout(() => answer(message), 0);
+      },
+      getState() { return state; },
+      setState(next) {
+        state = next;
+        sessionStorage.setItem('harness-state', JSON.stringify(next));
+      },
+    };
+  };
+})();

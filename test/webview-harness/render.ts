@@ -1,0 +1,338 @@
+// Renders each panel in headless Chromium with fake data, the real CSP from webview/html.ts and
+// a fake host, exercises it like a user (hover, click, reload), checks what it posts, and saves
+// screenshots to test-output/webview-harness/. Fails on any page error or CSP violation.
+//
+//   node --import tsx test/webview-harness/render.ts [dashboard|gallery|map ...]
+
+import * as esbuild from 'esbuild';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { chromium, Page } from 'playwright-core';
+import { panelHtml } from '../../webview/html';
+import { fakeDashboard, fakeSamples } from './fakeData';
+
+const root = resolve(__dirname, '../..');
+const outDir = join(root, 'test-output/webview-harness');
+const buildDir = join(outDir, 'build');
+const PANELS = ['dashboard', 'gallery', 'map'] as const;
+type Panel = (typeof PANELS)[number];
+type Theme = 'dark' | 'light' | 'hc';
+const BODY_CLASS: Record<Theme, string> = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' };
+const NONCE = 'harnessNonce0123456789';
+const SAMPLE_COUNT = 10_000;
+
+const requested = process.argv.slice(2).filter((a): a is Panel => (PANELS as readonly string[]).includes(a));
+const panels: readonly Panel[] = requested.length > 0 ? requested : PANELS;
+
+async function build(): Promise<void> {
+  await esbuild.build({
+    entryPoints: panels.map((p) => join(root, `webview/${p}/main.ts`)),
+    outdir: buildDir,
+    outbase: join(root, 'webview'),
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    logLevel: 'warning',
+  });
+}
+
+async function dataScripts(): Promise<{ files: Map<string, Buffer> }> {
+  const files = new Map<string, Buffer>();
+  const samples = await fakeSamples(SAMPLE_COUNT);
+  files.set('/data/sprite.png', samples.spritePng);
+  const sampleSet = (base: string) => ({
+    runId: 'r-simclr-t01',
+    runName: 'simclr t=0.1',
+    count: samples.count,
+    labels: samples.labels,
+    ids: samples.ids,
+    sprite: { uri: `${base}/data/sprite.png`, thumbWidth: 28, thumbHeight: 28, columns: samples.columns, rows: samples.rows },
+  });
+  const neighbourFn = `function (query, k) {
+    const xy = window.harnessData.xy, labels = window.harnessData.samples.labels, ids = window.harnessData.samples.ids;
+    const qx = xy[2 * query], qy = xy[2 * query + 1];
+    const all = [];
+    for (let i = 0; i < xy.length / 2; i++) if (i !== query) all.push([Math.hypot(xy[2 * i] - qx, xy[2 * i + 1] - qy), i]);
+    all.sort((a, b) => a[0] - b[0]);
+    return all.slice(0, k).map(([d, i]) => ({ index: i, distance: Number((d / 4).toFixed(4)), label: labels[i], id: ids[i] }));
+  }`;
+  files.set('/data/dashboard.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'dashboard', ...fakeDashboard() })};`));
+  const gallery = (base: string, vectors: boolean) =>
+    `window.harnessData = ${JSON.stringify({ panel: 'gallery', initialQuery: 4242, xy: samples.pca, samples: { ...sampleSet(base), sprite: vectors ? null : sampleSet(base).sprite } })};\nwindow.harnessData.neighbours = ${neighbourFn};`;
+  files.set('/data/gallery.js', Buffer.from(gallery('BASE', false)));
+  files.set('/data/gallery-vectors.js', Buffer.from(gallery('BASE', true)));
+  files.set('/data/map.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'map', samples: sampleSet('BASE'), projections: { pca: samples.pca, umap: samples.umap } })};`));
+  return { files };
+}
+
+const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.html': 'text/html' };
+
+function startServer(files: Map<string, Buffer>): Promise<{ base: string; close: () => void }> {
+  return new Promise((resolvePromise) => {
+    let base = '';
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const url = new URL(req.url ?? '/', base);
+      const send = (body: Buffer | string, type: string): void => {
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+        res.end(body);
+      };
+      const page = /^\/panel\/(dashboard|gallery|map)\.html$/.exec(url.pathname);
+      try {
+        if (page) {
+          const panel = page[1] as Panel;
+          const theme = (url.searchParams.get('theme') ?? 'dark') as Theme;
+          const variant = url.searchParams.get('variant');
+          const html = panelHtml({
+            cspSource: base,
+            nonce: NONCE,
+            scriptUri: `${base}/build/${panel}/main.js`,
+            toolkitUri: `${base}/toolkit/toolkit.min.js`,
+            styleUri: `${base}/styles/panels.css`,
+            title: `Contrastive Lab ${panel}`,
+          })
+            .replace('<body>', `<body class="${BODY_CLASS[theme]}" data-vscode-theme-kind="${BODY_CLASS[theme]}">`)
+            .replace('</head>', `<link rel="stylesheet" href="${base}/harness/theme-${theme}.css">\n</head>`)
+            .replace('<div id="app"', `<script nonce="${NONCE}" src="${base}/data/${variant ? `${panel}-${variant}` : panel}.js"></script>\n<script nonce="${NONCE}" src="${base}/harness/fake-host.js"></script>\n<div id="app"`);
+          return send(html, 'text/html');
+        }
+        if (files.has(url.pathname)) {
+          const body = files.get(url.pathname) as Buffer;
+          return send(url.pathname.endsWith('.js') ? body.toString().replace(/BASE/g, base) : body, CONTENT_TYPES[extname(url.pathname)]);
+        }
+        const mapped: [string, string][] = [['/build/', buildDir], ['/styles/', join(root, 'webview/styles')], ['/harness/', join(root, 'test/webview-harness')], ['/toolkit/', join(root, 'node_modules/@vscode/webview-ui-toolkit/dist')]];
+        for (const [prefix, dir] of mapped) {
+          if (url.pathname.startsWith(prefix)) {
+            const file = resolve(dir, url.pathname.slice(prefix.length));
+            if (!file.startsWith(dir)) break;
+            return send(readFileSync(file), CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+          }
+        }
+        res.writeHead(404).end();
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    server.listen(0, '127.0.0.1', () => {
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      resolvePromise({ base, close: () => server.close() });
+    });
+  });
+}
+
+interface Posted { type: string; [key: string]: unknown }
+const problems: string[] = [];
+const figures: string[] = [];
+
+function check(condition: boolean, what: string): void {
+  if (!condition) problems.push(`check failed: ${what}`);
+  console.log(`${condition ? 'ok  ' : 'FAIL'} ${what}`);
+}
+
+async function open(page: Page, base: string, panel: Panel, theme: Theme, variant?: string): Promise<void> {
+  await page.goto(`${base}/panel/${panel}.html?theme=${theme}${variant ? `&variant=${variant}` : ''}`);
+  // Polling with evaluate (waitForFunction would need eval, which the page's CSP forbids).
+  for (let tries = 0; tries < 100; tries++) {
+    const ready = await page.evaluate(() => (window as unknown as { harnessPosted?: Posted[] }).harnessPosted?.some((m) => m.type === 'ready') === true);
+    if (ready) break;
+    if (tries === 99) throw new Error(`${panel}: the page never posted 'ready'; problems so far:\n${problems.join('\n')}`);
+    await page.waitForTimeout(100);
+  }
+  await page.waitForTimeout(700);
+}
+
+const posted = (page: Page): Promise<Posted[]> => page.evaluate(() => (window as unknown as { harnessPosted: Posted[] }).harnessPosted);
+const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
+
+/** Median time of `runs` frames after a user action (`smoothing` slider or map `zoom`), measured in the page. */
+async function frameTime(page: Page, action: 'smoothing' | 'zoom' | 'nothing', runs: number): Promise<number> {
+  return page.evaluate(
+    async ({ action, runs }) => {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        if (action === 'smoothing') {
+          const s = document.querySelector('input[type=range]') as HTMLInputElement;
+          s.value = String(0.5 + (i % 2) * 0.3);
+          s.dispatchEvent(new Event('input'));
+        } else if (action === 'zoom') {
+          const c = document.querySelector('.scatter canvas') as HTMLCanvasElement;
+          c.dispatchEvent(new WheelEvent('wheel', { deltaY: i % 2 ? 60 : -60, clientX: 300, clientY: 300, bubbles: true, cancelable: true }));
+        }
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return times[Math.floor(times.length / 2)];
+    },
+    { action, runs },
+  );
+}
+
+async function dashboard(page: Page, base: string): Promise<void> {
+  for (const theme of ['dark', 'light', 'hc'] as const) {
+    await open(page, base, 'dashboard', theme);
+    const box = await page.locator('canvas').first().boundingBox();
+    if (box) await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5);
+    await page.waitForTimeout(150);
+    await shot(page, `dashboard-${theme}`);
+  }
+  check((await page.locator('.chart-tooltip:not([hidden])').count()) === 1, 'dashboard: hovering the loss chart shows a read-out');
+  const idle = await frameTime(page, 'nothing', 15);
+  const ms = await frameTime(page, 'smoothing', 15);
+  figures.push(`dashboard: re-smoothing and redrawing 146,100 points over 3 runs: median ${ms.toFixed(1)} ms for two frames (${idle.toFixed(1)} ms with nothing to draw)`);
+  await page.getByText('Export PNG').click();
+  await page.getByText('Export CSV').click();
+  await page.waitForTimeout(300);
+  const messages = await posted(page);
+  const png = messages.find((m) => m.type === 'exportPng');
+  check(png !== undefined && String(png.dataUrl).startsWith('data:image/png;base64,') && png.fileName === '3 runs curves.png', 'dashboard: Export PNG posts a PNG data URL with a safe file name');
+  if (png) writeFileSync(join(outDir, 'dashboard-export.png'), Buffer.from(String(png.dataUrl).split(',')[1], 'base64'));
+  const csv = messages.find((m) => m.type === 'exportCsv');
+  const csvLines = String(csv?.csv ?? '').split('\r\n');
+  check(csvLines[0].startsWith('run_id,run_name,kind,step,epoch,time,loss') && csvLines.length > 146_000, `dashboard: Export CSV posts every line (${csvLines.length - 2} rows)`);
+  // State survives a reload: change the controls, reload, and see them restored.
+  await page.evaluate(() => {
+    const s = document.querySelector('input[type=range]') as HTMLInputElement;
+    s.value = '0.9';
+    s.dispatchEvent(new Event('input'));
+  });
+  await page.getByText('Log scale').click();
+  await page.locator('.legend-item').nth(1).click();
+  await page.reload();
+  await page.waitForTimeout(800);
+  const restored = await page.evaluate(() => ({
+    smoothing: (document.querySelector('input[type=range]') as HTMLInputElement).value,
+    log: (document.querySelector('vscode-checkbox') as HTMLElement & { checked: boolean }).checked,
+    off: document.querySelectorAll('.legend-item.off').length,
+  }));
+  check(restored.smoothing === '0.9' && restored.log && restored.off === 1, `dashboard: smoothing, log scale and hidden runs survive a reload (${JSON.stringify(restored)})`);
+  await page.evaluate(() => {
+    const d = document.querySelector('vscode-dropdown') as HTMLElement & { value: string };
+    d.value = 'epoch';
+    d.dispatchEvent(new Event('change'));
+  });
+  await page.waitForTimeout(300);
+  await shot(page, 'dashboard-dark-log-epoch');
+}
+
+async function gallery(page: Page, base: string): Promise<void> {
+  await open(page, base, 'gallery', 'dark');
+  await shot(page, 'gallery-dark');
+  const query = (await posted(page)).filter((m) => m.type === 'query').pop();
+  check(query?.index === 4242, 'gallery: a query sent by the host (from the map) asks for its neighbours');
+  check((await page.locator('.neighbour').count()) === 10, 'gallery: shows k = 10 neighbours');
+  const wrong = await page.locator('.neighbour.mismatch').count();
+  check(wrong > 0, `gallery: wrong-label neighbours are marked (${wrong} of 10)`);
+  await page.locator('.neighbour').nth(2).click();
+  await page.waitForTimeout(300);
+  const next = (await posted(page)).filter((m) => m.type === 'query').pop();
+  check(next !== undefined && next.index !== 4242, 'gallery: clicking a neighbour makes it the query');
+  await page.locator('.browse .thumb-button').nth(7).click();
+  await page.waitForTimeout(300);
+  check((await posted(page)).filter((m) => m.type === 'query').pop()?.index === 7, 'gallery: clicking a thumbnail in the browser picks it as the query');
+  await page.locator('vscode-text-field input').first().fill('123');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+  check((await posted(page)).filter((m) => m.type === 'query').pop()?.index === 123, 'gallery: typing an index picks the query');
+  await page.reload();
+  await page.waitForTimeout(800);
+  check((await posted(page)).filter((m) => m.type === 'query').pop()?.index === 123, 'gallery: the query survives a reload');
+  await open(page, base, 'gallery', 'light');
+  await shot(page, 'gallery-light');
+  await page.evaluate(() => sessionStorage.clear());
+  await open(page, base, 'gallery', 'hc', 'vectors');
+  await shot(page, 'gallery-hc-vectors');
+}
+
+async function map(page: Page, base: string): Promise<void> {
+  await open(page, base, 'map', 'dark');
+  await shot(page, 'map-dark-pca');
+  const canvas = page.locator('.scatter canvas');
+  const box = await canvas.boundingBox();
+  if (box === null) throw new Error('map: no canvas');
+  // Find a point to hover: scan a few positions until the tooltip appears.
+  let hovered = false;
+  for (let k = 0; k < 40 && !hovered; k++) {
+    await page.mouse.move(box.x + box.width * (0.3 + 0.01 * k), box.y + box.height * (0.35 + 0.008 * k));
+    await page.waitForTimeout(40);
+    hovered = (await page.locator('.map-tooltip:not([hidden])').count()) === 1;
+  }
+  check(hovered, 'map: hovering a point shows its tooltip with thumbnail');
+  await shot(page, 'map-dark-hover');
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.waitForTimeout(200);
+  check((await posted(page)).some((m) => m.type === 'openGallery' && typeof m.index === 'number'), 'map: clicking a point asks the host to open the gallery');
+  const hoverMs = await page.evaluate(async () => {
+    const c = document.querySelector('.scatter canvas') as HTMLCanvasElement;
+    const r = c.getBoundingClientRect();
+    const t0 = performance.now();
+    for (let i = 0; i < 500; i++) c.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + (i * 37) % r.width, clientY: r.top + (i * 53) % r.height, bubbles: true }));
+    return (performance.now() - t0) / 500;
+  });
+  figures.push(`map: hover hit-test over ${SAMPLE_COUNT} points: ${(hoverMs * 1000).toFixed(0)} µs per pointer move`);
+  const drawMs = await frameTime(page, 'zoom', 15);
+  const idle = await frameTime(page, 'nothing', 15);
+  figures.push(`map: zoom redraw of ${SAMPLE_COUNT} points: median ${drawMs.toFixed(1)} ms for two frames (${idle.toFixed(1)} ms with nothing to draw)`);
+  await page.evaluate(() => {
+    const d = document.querySelector('vscode-dropdown') as HTMLElement & { value: string };
+    d.value = 'umap';
+    d.dispatchEvent(new Event('change'));
+  });
+  await page.waitForTimeout(600);
+  check((await posted(page)).some((m) => m.type === 'requestProjection' && m.method === 'umap'), 'map: switching to UMAP requests the projection');
+  await page.locator('.legend-item').nth(3).click();
+  await page.waitForTimeout(200);
+  await shot(page, 'map-dark-umap-hidden3');
+  await page.reload();
+  await page.waitForTimeout(900);
+  const method = await page.evaluate(() => (document.querySelector('vscode-dropdown') as HTMLElement & { value: string }).value);
+  check(method === 'umap' && (await page.locator('.legend-item.off').count()) === 1, 'map: projection and hidden labels survive a reload');
+  await page.evaluate(() => sessionStorage.clear());
+  await open(page, base, 'map', 'light');
+  await shot(page, 'map-light-pca');
+}
+
+async function main(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  await build();
+  const { files } = await dataScripts();
+  const server = await startServer(files);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    for (const panel of panels) {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+      const page = await context.newPage();
+      page.on('console', (m) => { if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('404 (Not Found)')) problems.push(`${panel} console ${m.type()}: ${m.text()}`); });
+      page.on('pageerror', (e) => problems.push(`${panel} page error: ${e.message}`));
+      page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${panel} HTTP ${r.status()}: ${r.url()}`); });
+      if (panel === 'dashboard') await dashboard(page, server.base);
+      if (panel === 'gallery') await gallery(page, server.base);
+      if (panel === 'map') await map(page, server.base);
+      const reported = await page.evaluate(() => (window as unknown as { harnessErrors: string[] }).harnessErrors);
+      for (const e of reported) problems.push(`${panel} webviewError: ${e}`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  for (const f of figures) console.log(`figure: ${f}`);
+  console.log(`screenshots: ${outDir}`);
+  if (problems.length > 0) {
+    for (const p of problems) console.error(p);
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
