@@ -3,20 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-/** The example's one-line summary: its `description:` field, else its first comment line. */
-export function exampleSummary(text: string): string {
-  const description = /^description:\s*["']?(.+?)["']?\s*$/m.exec(text)?.[1];
-  if (description) return description;
-  return /^#\s*(.+)$/m.exec(text)?.[1] ?? '';
-}
-
-/** Renames the experiment in the copied text (the `experiment:` field), keeping everything else. */
-export function renameExperiment(text: string, name: string): string {
-  return /^experiment:.*$/m.test(text) ? text.replace(/^experiment:.*$/m, `experiment: ${name}`) : `experiment: ${name}\n${text}`;
-}
-
-export const EXPERIMENT_NAME = /^[A-Za-z0-9][\w.-]*$/;
+import { EXPERIMENT_NAME, exampleSummary, renameExperiment } from './exampleTemplate';
 
 export async function newExperiment(context: vscode.ExtensionContext): Promise<void> {
   const examplesDir = context.asAbsolutePath('examples');

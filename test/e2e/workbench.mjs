@@ -217,9 +217,8 @@ class Workbench {
   /** Selects the active editor's line `line` (1-based) and types `text` over it. */
   async replaceLine(line, text) {
     await this.command('Go to Line/Column...');
-    await this.input.fill(`:${line}`);
+    await this.input.fill(`:${line}:1`);
     await this.page.keyboard.press('Enter');
-    await this.page.keyboard.press('Home');
     await this.page.keyboard.press('Shift+End');
     await this.page.keyboard.type(text);
   }

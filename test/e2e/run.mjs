@@ -1,0 +1,130 @@
+// End-to-end suite: Contrastive Lab in a real VS Code (code-server + headless Chromium), run once
+// with the extension loaded from this folder (development mode) and once installed from the
+// packaged .vsix. Prerequisites: test/e2e/setup.sh, and a build (npm run test:e2e does both of
+// the project's parts: build, then this script; the .vsix is packaged here).
+//
+// Usage: node test/e2e/run.mjs [--dev] [--vsix]     (default: both)
+// Screenshots: test-output/e2e/<mode>-NN-<step>.png
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchWorkbench, poll } from './workbench.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shotsDir = path.join(root, 'test-output', 'e2e');
+const TRAIN_TIMEOUT = 240_000;
+
+const args = process.argv.slice(2);
+const modes = args.length === 0 ? ['dev', 'vsix'] : args.map((a) => a.replace(/^--/, ''));
+
+/** A fresh copy of the test workspace, so runs/ starts empty and the repository stays clean. */
+function freshWorkspace() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contrastive-e2e-ws-'));
+  fs.cpSync(path.join(root, 'test', 'e2e', 'workspace'), dir, { recursive: true });
+  return dir;
+}
+
+function packageVsix() {
+  const out = path.join(root, 'contrastive-lab.vsix');
+  execFileSync('npx', ['vsce', 'package', '--allow-missing-repository', '--skip-license', '-o', out], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  console.log(`  packaged ${path.relative(root, out)} (${(fs.statSync(out).size / 1e6).toFixed(1)} MB)`);
+  return out;
+}
+
+async function canvasImage(frame) {
+  return frame.locator('canvas').first().evaluate((c) => c.toDataURL());
+}
+
+async function scenario(mode) {
+  const workspace = freshWorkspace();
+  const load = mode === 'vsix' ? { vsix: packageVsix() } : { extensionPath: root };
+  const started = Date.now();
+  const vs = await launchWorkbench({ workspace, ...load, verbose: !!process.env.E2E_VERBOSE });
+  let n = 0;
+  const shot = (name) => vs.screenshot(path.join(shotsDir, `${mode}-${String(++n).padStart(2, '0')}-${name}.png`));
+  const step = (what) => console.log(`  [${mode}] ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  try {
+    step('open the spec, break the loss type, expect a diagnostic on that line');
+    await vs.open('tiny.contrastive.yaml');
+    await vs.replaceLine(16, '  type: supConn');
+    const problem = await vs.waitForProblem(/supConn|type/, 30_000);
+    assert.equal(problem.line, 16, `the diagnostic should point at line 16, got ${JSON.stringify(problem)}`);
+    assert.equal(problem.severity, 'Error');
+    await vs.page.locator('.monaco-editor .squiggly-error').first().waitFor();
+    await shot('diagnostic');
+
+    step('complete the loss type: the loss families are offered');
+    await vs.focusEditor();
+    await vs.replaceLine(16, '  type: ');
+    const offered = await vs.suggestions();
+    for (const loss of ['infoNCE', 'supCon', 'triplet']) assert.ok(offered.includes(loss), `completion should offer ${loss}; offered ${JSON.stringify(offered)}`);
+    await shot('completion');
+    await vs.page.keyboard.press('Escape');
+    await vs.replaceLine(16, '  type: supCon');
+    await vs.page.keyboard.press('Control+S');
+    await poll(async () => (await vs.problems()).length === 0, { timeout: 30_000, what: 'the repaired spec to have no problems' });
+
+    step('the palette hides context-only commands');
+    const titles = await vs.paletteOffers('Contrastive Lab:');
+    assert.ok(titles.includes('Contrastive Lab: Start Run'), `Start Run should be offered; got ${JSON.stringify(titles)}`);
+    assert.ok(!titles.includes('Contrastive Lab: Delete Run') && !titles.includes('Contrastive Lab: Reveal Run Folder'), `context-only commands leaked: ${JSON.stringify(titles)}`);
+
+    step('Contrastive Lab: Start Run from the palette');
+    await vs.command('Contrastive Lab: Start Run');
+    await vs.waitForNotification(/Contrastive Lab: training tiny/, 20_000);
+
+    step('the run appears in the Runs tree');
+    await vs.showContainer('Contrastive Lab');
+    await poll(async () => (await vs.treeRows('Runs')).some((r) => r.includes('tiny-digits')), { timeout: 60_000, what: 'the run in the Runs tree' });
+
+    step('the dashboard opens and its curve grows');
+    const first = await poll(() => vs.inWebview('Dashboard', async (frame) => {
+      const legend = await frame.locator('.legend').innerText().catch(() => '');
+      return legend.includes('tiny-digits') ? canvasImage(frame) : undefined;
+    }).catch(() => undefined), { timeout: 60_000, what: 'the dashboard to show the run' });
+    await shot('dashboard-live');
+    const rows = await vs.treeRows('Runs');
+    console.log(`    Runs tree: ${JSON.stringify(rows)}`);
+    await vs.waitForNotification(/run "tiny-digits" completed/, TRAIN_TIMEOUT);
+    const last = await vs.inWebview('Dashboard', (frame) => canvasImage(frame));
+    assert.notEqual(last, first, 'the loss chart should change as training adds points');
+    await shot('dashboard-done');
+    const finalRows = await vs.treeRows('Runs');
+    assert.ok(finalRows.some((r) => /tiny-digits/.test(r) && /completed/.test(r) && /kNN/.test(r)), `the tree should show the completed run with its kNN accuracy; got ${JSON.stringify(finalRows)}`);
+
+    step('Show Nearest Neighbours: the gallery shows images');
+    await vs.command('Contrastive Lab: Show Nearest Neighbours');
+    const images = await poll(() => vs.inWebview('Neighbours', async (frame) => {
+      const thumbs = frame.locator('[style*="background-image"], canvas.thumb, img');
+      const count = await thumbs.count();
+      return count > 0 ? count : undefined;
+    }).catch(() => undefined), { timeout: 30_000, what: 'thumbnails in the gallery' });
+    assert.ok(images > 0);
+    await shot('gallery');
+    step(`passed (${images} thumbnails)`);
+  } catch (e) {
+    await shot('failure').catch(() => {});
+    console.error(`--- code-server log (tail) ---\n${vs.serverLog().slice(-3000)}`);
+    throw e;
+  } finally {
+    await vs.close();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+fs.mkdirSync(shotsDir, { recursive: true });
+let failed = 0;
+for (const mode of modes) {
+  console.log(`e2e (${mode})`);
+  try {
+    await scenario(mode);
+  } catch (e) {
+    failed++;
+    console.error(`e2e (${mode}) FAILED: ${e.stack ?? e}`);
+  }
+}
+console.log(failed === 0 ? `e2e: all ${modes.length} passed; screenshots in ${path.relative(root, shotsDir)}/` : `e2e: ${failed} of ${modes.length} failed`);
+process.exit(failed === 0 ? 0 : 1);
