@@ -29,7 +29,7 @@ export function renderPage(webview: vscode.Webview, extensionUri: vscode.Uri, ki
     nonce: makeNonce(),
     scriptUri: asset('dist', 'webview', `${kind}.js`),
     toolkitUri: asset('dist', 'webview', 'toolkit.min.js'),
-    styleUri: asset('webview', 'styles', `${kind}.css`),
+    styleUri: asset('webview', 'styles', 'panels.css'),
     title,
   });
 }
