@@ -219,7 +219,7 @@ const sampler = union(
   'How batches are drawn from the training split.',
   { type: 'random' },
   [
-    variant('sampler', 'random', 'Uniform shuffling. With few classes and large batches every class has several members in a batch anyway.'),
+    variant('sampler', 'random', 'Uniform shuffling. With few classes and large batches every class has several members in a batch anyway; the right choice for unlabelled data.'),
     variant('sampler', 'mPerClass', 'Draw exactly `m` samples from each of `batchSize / m` classes (PML `MPerClassSampler`). Guarantees positives in every batch — needed for triplet/batch-hard mining with many classes. The batch size must be divisible by `m`.', {
       m: int('Samples per class in a batch.', 4, { minimum: 2, maximum: 1024 }, [4, 2, 8]),
     }),
@@ -233,7 +233,7 @@ const mining = union(
   'Which pairs or triplets of the batch the loss sees. Mining focuses training on informative (hard) examples; it needs reliable labels, because the hardest "negatives" of unlabelled data are often false negatives.',
   { type: 'none' },
   [
-    variant('mining', 'none', 'Use every pair/triplet in the batch.'),
+    variant('mining', 'none', 'No mining: the loss uses every pair or triplet in the batch. The right choice for softmax losses (InfoNCE, SupCon) and for unlabelled data.'),
     variant('mining', 'batchHard', 'Batch-hard (Hermans et al. 2017, "In Defense of the Triplet Loss"): for each anchor, its farthest positive and its closest negative. Strong for re-identification with an m-per-class sampler; can collapse early in training on noisy labels.'),
     variant('mining', 'hard', 'Hard triplets: the negative is closer than the positive (d(a,n) < d(a,p) + margin… with d(a,n) < d(a,p)). PML `TripletMarginMiner(type_of_triplets="hard")`.', { margin: margin(0.2) }),
     variant('mining', 'semiHard', 'Semi-hard triplets (FaceNet, Schroff et al. 2015): negatives farther than the positive but inside the margin. Stabler than hard mining.', { margin: margin(0.2) }),
@@ -431,7 +431,7 @@ const optimizer = union(
       weightDecay: weightDecay(0),
     }),
     variant('optimizer', 'adamw', 'AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay — the decay actually regularises, unlike L2 in Adam.', {
-      learningRate: learningRate(0.001, 'Step size.'),
+      learningRate: learningRate(0.001, 'Step size; 1e-3 is a good start for AdamW as for Adam.'),
       beta1: num('Decay of the first-moment estimate.', 0.9, { minimum: 0, exclusiveMaximum: 1 }, [0.9]),
       beta2: num('Decay of the second-moment estimate.', 0.999, { minimum: 0, exclusiveMaximum: 1 }, [0.999]),
       epsilon: num('Numerical ε added to the denominator.', 1e-8, { exclusiveMinimum: 0 }, [1e-8]),
@@ -439,7 +439,7 @@ const optimizer = union(
     }),
     variant('optimizer', 'lars', 'LARS (You et al. 2017): SGD with a per-layer trust ratio, used by SimCLR/BYOL for very large batches. Rarely needed below batch 1024.', {
       learningRate: learningRate(0.3, 'Base step size (SimCLR: 0.3 × batch/256).'),
-      momentum: num('Momentum.', 0.9, { minimum: 0, exclusiveMaximum: 1 }, [0.9]),
+      momentum: num('Momentum of the underlying SGD.', 0.9, { minimum: 0, exclusiveMaximum: 1 }, [0.9]),
       trustCoefficient: num('Trust coefficient η of the layer-wise ratio.', 0.001, { exclusiveMinimum: 0 }, [0.001]),
       weightDecay: weightDecay(0.000001),
     }),
@@ -452,12 +452,12 @@ const schedule = union(
   'How the learning rate changes over training.',
   { type: 'cosine', warmupEpochs: 0, minLearningRate: 0 },
   [
-    variant('schedule', 'constant', 'A constant learning rate (after optional warm-up).', { warmupEpochs: warmupEpochs(0) }),
+    variant('schedule', 'constant', 'A constant learning rate (after optional warm-up). Simple and predictable; fine for short runs, but a decaying schedule usually ends at a better loss.', { warmupEpochs: warmupEpochs(0) }),
     variant('schedule', 'cosine', 'Cosine decay to `minLearningRate` over training (SGDR without restarts), after optional warm-up. The standard schedule of SimCLR, BYOL, MoCo v2.', {
       warmupEpochs: warmupEpochs(0),
       minLearningRate: num('Learning rate at the end of training.', 0, { minimum: 0 }, [0, 0.00001]),
     }),
-    variant('schedule', 'warmup', 'Linear warm-up, then constant.', { warmupEpochs: warmupEpochs(1) }),
+    variant('schedule', 'warmup', 'Linear warm-up from 0 to the learning rate, then constant. Protects large batches and LARS from divergence in the first steps.', { warmupEpochs: warmupEpochs(1) }),
   ],
   [{ type: 'constant' }],
 );
