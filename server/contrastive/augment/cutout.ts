@@ -1,6 +1,6 @@
 // Cutout (DeVries & Taylor 2017): `count` squares per chosen image are set to 0. Each square's side
-// is `size` × the image side (a fraction, so it scales with data.imageSize); its centre is uniform
-// over the image and it is clipped at the border. Masks are built as tensors from per-square
+// is `size` pixels (as the schema says); its centre is uniform over the image and it is clipped at
+// the border. Masks are built as tensors from per-square
 // row and column ranges, never pixel by pixel.
 import { tf } from '../backend';
 import type { AugmentationOp } from '../../spec/types';
@@ -23,8 +23,8 @@ export const cutout: Augmentation<Op> = {
     const [n, h, w] = imageShape(batch, op.type);
     const count = Math.max(0, Math.floor(op.count));
     if (count === 0) return tf.clone(batch);
-    const squareH = Math.max(1, Math.round(op.size * h));
-    const squareW = Math.max(1, Math.round(op.size * w));
+    const squareH = Math.min(h, Math.max(1, Math.round(op.size)));
+    const squareW = Math.min(w, Math.max(1, Math.round(op.size)));
     const rowStart = new Float32Array(n * count);
     const rowEnd = new Float32Array(n * count);
     const colStart = new Float32Array(n * count);

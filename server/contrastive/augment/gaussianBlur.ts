@@ -1,5 +1,5 @@
 // Random gaussian blur with a per-image sigma uniform in `sigma`, kernel `kernelSize` × `kernelSize`
-// (odd), reflect-padded borders. Per-image kernels run as ONE separable depthwise convolution: the
+// (odd; on images too small for it, the largest odd size that fits), reflect-padded borders. Per-image kernels run as ONE separable depthwise convolution: the
 // batch is folded into the channel axis ([N,H,W,C] → [1,H,W,N·C]) so each channel gets its own image's
 // kernel; unchosen images get the identity kernel.
 import { tf } from '../backend';
@@ -31,14 +31,12 @@ export const gaussianBlur: Augmentation<Op> = {
   input: 'image',
   apply(batch, op, rng) {
     const [n, h, w, c] = imageShape(batch, op.type);
-    const size = op.kernelSize;
-    const radius = (size - 1) / 2;
-    if (!Number.isInteger(size) || size < 1 || size % 2 === 0) {
-      throw new Error(`gaussianBlur.kernelSize must be an odd positive integer, got ${size}; use e.g. 3, 5 or 7`);
+    if (!Number.isInteger(op.kernelSize) || op.kernelSize < 1 || op.kernelSize % 2 === 0) {
+      throw new Error(`gaussianBlur.kernelSize must be an odd positive integer, got ${op.kernelSize}; use e.g. 3, 5 or 7`);
     }
-    if (radius >= h || radius >= w) {
-      throw new Error(`gaussianBlur.kernelSize ${size} is too large for ${h}×${w} images; use at most ${2 * Math.min(h, w) - 1}`);
-    }
+    // Reflect padding needs radius < image side; a wider kernel would only repeat mirrored pixels.
+    const radius = Math.min((op.kernelSize - 1) / 2, Math.min(h, w) - 1);
+    const size = 2 * radius + 1;
     const channels = n * c;
     // Filter layout [size, 1, N·C, 1]: entry (t, channel) at t·N·C + channel.
     const filter = new Float32Array(size * channels);

@@ -18,7 +18,7 @@ const imageOps: AugmentationOp[] = [
   { type: 'contrast', probability: 1, range: [0.5, 1.5] },
   { type: 'gaussianNoise', probability: 1, std: 0.1 },
   { type: 'gaussianBlur', probability: 1, sigma: [0.5, 2], kernelSize: 5 },
-  { type: 'cutout', probability: 1, size: 0.25, count: 2 },
+  { type: 'cutout', probability: 1, size: 3, count: 2 },
 ];
 const vectorOps: AugmentationOp[] = [
   { type: 'featureNoise', probability: 1, std: 0.1 },
@@ -140,12 +140,15 @@ for (const backend of ['cpu', 'wasm'] as const) {
       assert.ok((spread[40] as number) < 1 && (spread[40] as number) > 0.1);
       assert.ok(Math.abs((spread[39] as number) - (spread[41] as number)) < 1e-6);
       assert.ok(Math.abs((spread[31] as number) - (spread[49] as number)) < 1e-6);
-      tf.dispose([flat, spike]);
+      // A kernel wider than the image is narrowed to fit rather than failing mid-run.
+      const tiny = tf.fill([1, 3, 3, 1], 0.5);
+      assert.ok(maxAbsDiff(run([{ type: 'gaussianBlur', probability: 1, sigma: [1, 1], kernelSize: 31 }], 1, tiny), tiny.dataSync()) < 1e-5);
+      tf.dispose([flat, spike, tiny]);
     });
 
-    test('cutout zeroes one square of the requested size (clipped at the border) and nothing else', () => {
+    test('cutout zeroes one square of the requested side in pixels (clipped at the border) and nothing else', () => {
       const ones = tf.ones([16, 8, 8, 1]);
-      const out = run([{ type: 'cutout', probability: 1, size: 0.25, count: 1 }], 5, ones);
+      const out = run([{ type: 'cutout', probability: 1, size: 2, count: 1 }], 5, ones);
       for (let i = 0; i < 16; i++) {
         const zeros = Array.from(out.subarray(i * 64, (i + 1) * 64)).filter((v) => v === 0).length;
         assert.ok([1, 2, 4].includes(zeros), `image ${i}: ${zeros} zeros`);
