@@ -39,6 +39,8 @@ export class LspClient {
   private readonly diagnostics = new Map<string, PublishedDiagnostics>();
   private diagnosticWaiters: (() => void)[] = [];
   readonly stderr: string[] = [];
+  /** `window/logMessage` texts (the server logs failed requests there). */
+  readonly logs: string[] = [];
   exitCode: number | null = null;
 
   /** Starts the built bundle (dist/language-server.js) or, before a build, main.ts through tsx. */
@@ -156,6 +158,10 @@ export class LspClient {
       const waiters = this.diagnosticWaiters;
       this.diagnosticWaiters = [];
       for (const wake of waiters) wake();
+      return;
+    }
+    if (message.method === 'window/logMessage') {
+      this.logs.push((message.params as { message: string }).message);
       return;
     }
     if (message.method !== undefined && message.id !== undefined) {
