@@ -1,0 +1,43 @@
+// Every example recipe validates clean (no errors, no warnings) with the data on disk, and together
+// they cover every loss.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { checkSpecFile, formatProblem, LOSS_TYPES, probeDatasetOnDisk } from '../../../server/spec';
+
+const examples = join(__dirname, '../../../examples');
+const files = readdirSync(examples).filter((f) => f.endsWith('.contrastive.yaml')).sort();
+
+test('there are at least 15 examples', () => {
+  assert.ok(files.length >= 15, `${files.length} examples`);
+});
+
+for (const file of files) {
+  test(`examples/${file} validates clean and says what it demonstrates`, () => {
+    const path = join(examples, file);
+    const result = checkSpecFile(path, { datasetInfo: probeDatasetOnDisk });
+    assert.deepEqual(result.problems.map((p) => formatProblem(p)), []);
+    assert.ok(result.spec);
+    const text = readFileSync(path, 'utf8');
+    assert.ok(text.startsWith('# yaml-language-server: $schema=../schemas/experiment.schema.json\n'));
+    assert.match(text, /# What it demonstrates:/);
+    assert.match(text, /# Choose it/);
+  });
+}
+
+test('the examples cover every loss, an image folder and a csv file', () => {
+  const specs = files.map((f) => checkSpecFile(join(examples, f), { datasetInfo: probeDatasetOnDisk }).spec!);
+  assert.deepEqual(LOSS_TYPES.filter((t) => t !== 'generalizedLiftedStructure' && !specs.some((s) => s.loss.type === t)), []);
+  assert.ok(specs.some((s) => s.data.format === 'images'));
+  assert.ok(specs.some((s) => s.data.format === 'csv' && s.data.labelColumn !== null));
+});
+
+test('the image folder example is labelled by its class sub-folders', () => {
+  const spec = checkSpecFile(join(examples, 'shapes-simclr.contrastive.yaml')).spec!;
+  assert.deepEqual(probeDatasetOnDisk(spec.data, examples), { size: 40, labelled: true, kind: 'images' });
+  const csv = checkSpecFile(join(examples, 'vectors-supcon.contrastive.yaml')).spec!;
+  const info = probeDatasetOnDisk(csv.data, examples);
+  assert.equal(info?.size, 300);
+  assert.equal(info?.labelled, true);
+});
