@@ -1,8 +1,16 @@
 // Our own kernels that close gaps in a backend (registered after the backend is chosen).
-// Each entry registers the kernels one backend needs; the list is filled by the kernels' owner.
+// wasm: transposed matmul operands are materialised (the native path for them is ~30× slower),
+// and Conv2DBackpropFilter, which wasm lacks, is composed from wasm kernels. Other backends
+// (tensorflow, cpu) have every kernel our models need.
+import { registerWasmConv2DBackpropFilter } from './wasmConv2DBackpropFilter';
+import { registerWasmTransposedMatMul } from './wasmTransposedMatMul';
+
 export type KernelBackend = 'tensorflow' | 'wasm' | 'cpu';
 
-const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [];
+const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
+  (backend) => { if (backend === 'wasm') registerWasmTransposedMatMul(); },
+  (backend) => { if (backend === 'wasm') registerWasmConv2DBackpropFilter(); },
+];
 
 /** Registers every custom kernel that applies to `backend`. Safe to call more than once. */
 export function registerCustomKernels(backend: KernelBackend): void {
