@@ -20,7 +20,8 @@
     if (data.panel === 'gallery') {
       if (message.type === 'ready') {
         send(Object.assign({ type: 'dataset' }, data.samples));
-        if (data.initialQuery !== undefined) send({ type: 'selectQuery', index: data.initialQuery });
+        // As when the gallery is opened from a map click (not on a reload, which restores its own query).
+        if (data.initialQuery !== undefined && state === null) send({ type: 'selectQuery', index: data.initialQuery });
       }
       if (message.type === 'query') send({ type: 'neighbours', query: message.index, neighbours: data.neighbours(message.index, message.k) });
     }

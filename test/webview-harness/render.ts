@@ -61,7 +61,7 @@ async function dataScripts(): Promise<{ files: Map<string, Buffer> }> {
   }`;
   files.set('/data/dashboard.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'dashboard', ...fakeDashboard() })};`));
   const gallery = (base: string, vectors: boolean) =>
-    `window.harnessData = ${JSON.stringify({ panel: 'gallery', initialQuery: 4242, xy: samples.pca, samples: { ...sampleSet(base), sprite: vectors ? null : sampleSet(base).sprite } })};\nwindow.harnessData.neighbours = ${neighbourFn};`;
+    `window.harnessData = ${JSON.stringify({ panel: 'gallery', initialQuery: 4242, xy: samples.umap, samples: { ...sampleSet(base), sprite: vectors ? null : sampleSet(base).sprite } })};\nwindow.harnessData.neighbours = ${neighbourFn};`;
   files.set('/data/gallery.js', Buffer.from(gallery('BASE', false)));
   files.set('/data/gallery-vectors.js', Buffer.from(gallery('BASE', true)));
   files.set('/data/map.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'map', samples: sampleSet('BASE'), projections: { pca: samples.pca, umap: samples.umap } })};`));

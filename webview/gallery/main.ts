@@ -1,0 +1,276 @@
+// The nearest-neighbour gallery: pick a query sample (click a thumbnail, type an index, or sent
+// from the map) and see its k nearest neighbours with distance and label; neighbours whose label
+// differs from the query's are marked. Images come from the sprite sheet; vector data shows ids.
+
+import { GalleryState, GalleryToHost, HostToGallery, Neighbour, SampleSet, parsePanelState } from '../protocol';
+import { dropdown, el, mount, toolkit } from '../shared/dom';
+import { indexLabels, LabelIndex } from '../shared/labels';
+import { paintThumbnail } from '../shared/sprite';
+import { formatValue } from '../shared/ticks';
+import { connect } from '../shared/vscodeApi';
+
+const channel = connect<GalleryToHost, GalleryState>();
+const saved = parsePanelState('gallery', channel.savedState());
+const K_CHOICES = [5, 10, 20, 50];
+const PAGE_SIZE = 200;
+
+let samples: SampleSet | null = null;
+let labelIndex: LabelIndex | null = null;
+let query: number | null = saved.ok ? saved.value.query : null;
+let k = saved.ok ? saved.value.k : 10;
+let neighbours: readonly Neighbour[] | null = null;
+let browsePage = 0;
+let browseLabel = '';
+
+function saveState(): void {
+  if (samples !== null) channel.save({ panel: 'gallery', runId: samples.runId, query, k });
+}
+
+// ---- Controls -------------------------------------------------------------------------------
+
+const title = el('span', { className: 'title', text: 'Nearest neighbours' });
+const indexField = toolkit('vscode-text-field', { placeholder: 'index', size: '8', 'aria-label': 'Query sample index' }, ['Query index']) as HTMLElement & { value: string };
+const kDropdown = dropdown(K_CHOICES.map((c) => ({ value: String(c), label: String(c) })), String(k), 'Number of neighbours');
+const randomButton = toolkit('vscode-button', { appearance: 'secondary' }, ['Random query']);
+const problem = el('p', { className: 'error', attrs: { role: 'alert' } });
+const queryCard = el('section', { className: 'query-card', attrs: { 'aria-label': 'Query' } });
+const neighbourSummary = el('p', { className: 'muted' });
+const neighbourGrid = el('div', { className: 'neighbours', attrs: { role: 'list', 'aria-label': 'Nearest neighbours' } });
+const labelFilter = dropdown([{ value: '', label: 'All labels' }], '', 'Show samples with label');
+const pageText = el('span', { className: 'status-line' });
+const prevButton = toolkit('vscode-button', { appearance: 'icon', 'aria-label': 'Previous page', title: 'Previous page' }, ['‹']);
+const nextButton = toolkit('vscode-button', { appearance: 'icon', 'aria-label': 'Next page', title: 'Next page' }, ['›']);
+const browse = el('div', { className: 'browse', attrs: { role: 'list', 'aria-label': 'Samples' } });
+const waiting = el('p', { className: 'empty', text: 'Waiting for the run’s embeddings…' });
+const content = el('div', {}, [
+  queryCard,
+  el('h2', { text: 'Nearest neighbours' }),
+  neighbourSummary,
+  neighbourGrid,
+  el('h2', { text: 'Pick a query' }),
+  el('div', { className: 'pager' }, [labelFilter, prevButton, pageText, nextButton]),
+  browse,
+]);
+content.hidden = true;
+
+mount(
+  el('header', { className: 'toolbar' }, [title, el('span', { className: 'spacer' }), indexField, el('label', { className: 'control' }, ['k ', kDropdown]), randomButton]),
+  problem,
+  waiting,
+  content,
+);
+
+function parseIndex(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed) || samples === null) return null;
+  const value = Number(trimmed);
+  return value < samples.count ? value : null;
+}
+
+function commitIndexField(): void {
+  if (samples === null) return;
+  const index = parseIndex(indexField.value);
+  if (index === null) {
+    problem.textContent = `"${indexField.value}" is not a sample index: type a whole number from 0 to ${samples.count - 1}.`;
+    return;
+  }
+  select(index);
+}
+indexField.addEventListener('change', commitIndexField);
+indexField.addEventListener('keydown', (event) => {
+  if ((event as KeyboardEvent).key === 'Enter') commitIndexField();
+});
+kDropdown.addEventListener('change', () => {
+  k = Number(kDropdown.value);
+  saveState();
+  if (query !== null) select(query);
+});
+randomButton.addEventListener('click', () => {
+  if (samples !== null && samples.count > 0) select(Math.floor(Math.random() * samples.count));
+});
+labelFilter.addEventListener('change', () => {
+  browseLabel = labelFilter.value;
+  browsePage = 0;
+  renderBrowse();
+});
+prevButton.addEventListener('click', () => {
+  browsePage = Math.max(0, browsePage - 1);
+  renderBrowse();
+});
+nextButton.addEventListener('click', () => {
+  browsePage += 1;
+  renderBrowse();
+});
+
+// ---- Rendering ------------------------------------------------------------------------------
+
+const displayLabel = (label: string): string => (label === '' ? '(no label)' : label);
+
+/** A thumbnail for sample `index`, or for vector data a box with its id. */
+function sampleVisual(index: number, size: number): HTMLElement {
+  if (samples?.sprite) {
+    const thumb = el('span', { attrs: { role: 'img', 'aria-label': `sample ${index}` } });
+    if (paintThumbnail(thumb, samples.sprite, index, size)) return thumb;
+  }
+  return el('span', { className: 'vector-id', text: samples?.ids[index] ?? String(index) });
+}
+
+function renderQuery(): void {
+  if (samples === null || query === null) {
+    queryCard.replaceChildren(el('p', { className: 'muted', text: 'No query yet: click a sample below, type an index, or click a point on the embedding map.' }));
+    return;
+  }
+  const label = samples.labels[query] ?? '';
+  queryCard.replaceChildren(
+    sampleVisual(query, 112),
+    el('dl', {}, [
+      el('dt', { text: 'Query' }),
+      el('dd', { text: `#${query}` }),
+      el('dt', { text: 'Label' }),
+      el('dd', { text: displayLabel(label) }),
+      el('dt', { text: 'Id' }),
+      el('dd', { text: samples.ids[query] ?? '' }),
+    ]),
+  );
+}
+
+function renderNeighbours(): void {
+  if (samples === null || query === null) {
+    neighbourSummary.textContent = '';
+    neighbourGrid.replaceChildren();
+    return;
+  }
+  if (neighbours === null) {
+    neighbourSummary.textContent = `Searching for the ${k} nearest neighbours of #${query}…`;
+    neighbourGrid.replaceChildren();
+    return;
+  }
+  const queryLabel = samples.labels[query] ?? '';
+  const labelled = queryLabel !== '';
+  const mismatches = labelled ? neighbours.filter((n) => n.label !== '' && n.label !== queryLabel).length : 0;
+  neighbourSummary.textContent = labelled
+    ? `${neighbours.length - mismatches} of ${neighbours.length} neighbours share the query’s label "${queryLabel}"; ${mismatches} ${mismatches === 1 ? 'differs' : 'differ'} (marked ≠).`
+    : `${neighbours.length} nearest neighbours (the data has no labels).`;
+  neighbourGrid.replaceChildren(
+    ...neighbours.map((n, rank) => {
+      const mismatch = labelled && n.label !== '' && n.label !== queryLabel;
+      const card = el('button', { className: `neighbour${mismatch ? ' mismatch' : ''}`, title: `Make #${n.index} the query`, attrs: { role: 'listitem' } }, [
+        el('span', { className: 'rank', text: `${rank + 1}. #${n.index}` }),
+        sampleVisual(n.index, 84),
+        el('span', { className: 'label' }, [mismatch ? el('span', { className: 'mismatch-mark', text: '≠ ' }) : '', displayLabel(n.label)]),
+        el('span', { className: 'distance', text: `d = ${formatValue(n.distance)}` }),
+        // Vector data already shows the id in place of a thumbnail.
+        samples?.sprite ? el('span', { className: 'id', text: n.id, title: n.id }) : '',
+      ]);
+      card.setAttribute('aria-label', `${rank + 1}: sample ${n.index}, label ${displayLabel(n.label)}${mismatch ? ' (different label)' : ''}, distance ${formatValue(n.distance)}`);
+      card.addEventListener('click', () => select(n.index));
+      return card;
+    }),
+  );
+}
+
+function browseIndices(): number[] {
+  if (samples === null) return [];
+  if (browseLabel === '') return Array.from({ length: samples.count }, (_, i) => i);
+  const out: number[] = [];
+  samples.labels.forEach((label, i) => {
+    if (label === browseLabel) out.push(i);
+  });
+  return out;
+}
+
+function renderBrowse(): void {
+  if (samples === null) return;
+  const indices = browseIndices();
+  const pages = Math.max(1, Math.ceil(indices.length / PAGE_SIZE));
+  browsePage = Math.min(browsePage, pages - 1);
+  const shown = indices.slice(browsePage * PAGE_SIZE, (browsePage + 1) * PAGE_SIZE);
+  pageText.textContent = indices.length === 0 ? 'No samples' : `Samples ${browsePage * PAGE_SIZE + 1}–${browsePage * PAGE_SIZE + shown.length} of ${indices.length}`;
+  prevButton.toggleAttribute('disabled', browsePage === 0);
+  nextButton.toggleAttribute('disabled', browsePage >= pages - 1);
+  const sprite = samples.sprite;
+  browse.replaceChildren(
+    ...shown.map((i) => {
+      const label = displayLabel(samples?.labels[i] ?? '');
+      const button = el('button', { className: `thumb-button${sprite ? '' : ' vector'}${i === query ? ' current' : ''}`, title: `#${i} · ${label} · ${samples?.ids[i] ?? ''}`, attrs: { role: 'listitem' } });
+      if (sprite) {
+        const thumb = el('span');
+        paintThumbnail(thumb, sprite, i, 40);
+        button.append(thumb);
+        button.setAttribute('aria-label', `sample ${i}, label ${label}`);
+      } else {
+        button.textContent = `#${i} · ${label}`;
+      }
+      button.addEventListener('click', () => select(i));
+      return button;
+    }),
+  );
+}
+
+function renderAll(): void {
+  waiting.hidden = samples !== null;
+  content.hidden = samples === null;
+  renderQuery();
+  renderNeighbours();
+  renderBrowse();
+}
+
+/** Makes `index` the query and asks the host for its neighbours. */
+function select(index: number): void {
+  if (samples === null) return;
+  if (!Number.isInteger(index) || index < 0 || index >= samples.count) {
+    problem.textContent = `Sample #${index} does not exist: this run has samples 0 to ${samples.count - 1}.`;
+    return;
+  }
+  problem.textContent = '';
+  query = index;
+  neighbours = null;
+  indexField.value = String(index);
+  channel.post({ type: 'query', index, k });
+  saveState();
+  renderQuery();
+  renderNeighbours();
+  renderBrowse();
+}
+
+// ---- Messages from the host -----------------------------------------------------------------
+
+channel.onMessage<HostToGallery>((message) => {
+  switch (message.type) {
+    case 'dataset': {
+      const sameRun = samples?.runId === message.runId || (samples === null && saved.ok && saved.value.runId === message.runId);
+      samples = message;
+      labelIndex = indexLabels(message.labels);
+      title.textContent = `Nearest neighbours — ${message.runName} (${message.count} samples${message.sprite ? '' : ', vectors'})`;
+      const names = labelIndex.names.filter((n) => n !== '');
+      labelFilter.replaceChildren();
+      for (const choice of [{ value: '', label: 'All labels' }, ...names.map((n) => ({ value: n, label: `Label ${n}` }))]) {
+        labelFilter.append(toolkit('vscode-option', { value: choice.value }, [choice.label]));
+      }
+      labelFilter.toggleAttribute('disabled', names.length === 0);
+      browseLabel = '';
+      browsePage = 0;
+      neighbours = null;
+      const previous = sameRun ? query : null;
+      query = null;
+      renderAll();
+      if (previous !== null && previous < message.count) select(previous);
+      else saveState();
+      break;
+    }
+    case 'neighbours':
+      if (message.query !== query) break;
+      neighbours = message.neighbours;
+      renderNeighbours();
+      break;
+    case 'selectQuery':
+      select(message.index);
+      break;
+    case 'error':
+      problem.textContent = message.message;
+      break;
+  }
+});
+
+renderAll();
+channel.post({ type: 'ready' });
