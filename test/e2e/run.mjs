@@ -95,15 +95,28 @@ async function scenario(mode) {
     const finalRows = await vs.treeRows('Runs');
     assert.ok(finalRows.some((r) => /tiny-digits/.test(r) && /completed/.test(r) && /kNN/.test(r)), `the tree should show the completed run with its kNN accuracy; got ${JSON.stringify(finalRows)}`);
 
-    step('Show Nearest Neighbours: the gallery shows images');
+    step('Show Nearest Neighbours: the gallery shows images and a query\'s neighbours');
     await vs.command('Contrastive Lab: Show Nearest Neighbours');
-    const images = await poll(() => vs.inWebview('Neighbours', async (frame) => {
-      const thumbs = frame.locator('[style*="background-image"], canvas.thumb, img');
-      const count = await thumbs.count();
-      return count > 0 ? count : undefined;
-    }).catch(() => undefined), { timeout: 30_000, what: 'thumbnails in the gallery' });
-    assert.ok(images > 0);
+    const gallery = await poll(() => vs.inWebview('Neighbours', async (frame) => {
+      const thumbs = frame.locator('.browse .thumb');
+      if ((await thumbs.count()) === 0) return undefined;
+      // The sprite sheet must really load from the run folder (localResourceRoots, CSP).
+      const loaded = await thumbs.first().evaluate((el) => new Promise((resolve) => {
+        const url = /url\("?(.*?)"?\)/.exec(getComputedStyle(el).backgroundImage)?.[1];
+        const img = new Image();
+        img.onload = () => resolve(img.naturalWidth);
+        img.onerror = () => resolve(0);
+        img.src = url ?? '';
+      }));
+      await frame.locator('.browse .thumb-button').nth(3).click();
+      await frame.locator('.neighbours .neighbour').first().waitFor({ timeout: 15_000 });
+      const neighbours = await frame.locator('.neighbours .neighbour').allInnerTexts();
+      return { thumbs: await thumbs.count(), spriteWidth: loaded, neighbours };
+    }).catch(() => undefined), { timeout: 60_000, what: 'thumbnails and neighbours in the gallery' });
+    assert.ok(gallery.spriteWidth > 0, 'the thumbnail sprite sheet should load in the webview');
+    assert.ok(gallery.neighbours.length > 0 && gallery.neighbours.every((t) => /d = /.test(t)), `neighbours should show distances: ${JSON.stringify(gallery.neighbours.slice(0, 3))}`);
     await shot('gallery');
+    const images = gallery.thumbs;
     step(`passed (${images} thumbnails)`);
   } catch (e) {
     await shot('failure').catch(() => {});
