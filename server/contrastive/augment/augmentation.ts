@@ -49,3 +49,17 @@ export function vectorShape(batch: tf.Tensor, type: string): [number, number] {
   const [n, d] = batch.shape as [number, number];
   return [n, d];
 }
+
+/**
+ * Standard-normal noise of the given shape (times `std`), seeded. Box–Muller on two seeded uniform
+ * tensors: several times faster than tf.randomNormal, whose per-element rejection sampling runs in
+ * JavaScript.
+ */
+export function gaussianNoiseTensor(shape: readonly number[], std: number, seed: number): tf.Tensor {
+  return tf.tidy(() => {
+    const u1 = tf.sub(1, tf.randomUniform([...shape], 0, 1, 'float32', seed)); // (0, 1]: log is finite
+    const u2 = tf.randomUniform([...shape], 0, 1, 'float32', (seed ^ 0x5bd1e995) >>> 0);
+    const radius = tf.sqrt(tf.mul(-2, tf.log(u1)));
+    return tf.mul(tf.mul(radius, tf.cos(tf.mul(2 * Math.PI, u2))), std);
+  });
+}

@@ -1,7 +1,7 @@
 // Additive gaussian noise on vector features, with standard deviation `std`, on the chosen rows only.
 import { tf } from '../backend';
 import type { AugmentationOp } from '../../spec/types';
-import { type Augmentation, chooseSamples, perSampleColumn, vectorShape } from './augmentation';
+import { type Augmentation, chooseSamples, gaussianNoiseTensor, perSampleColumn, vectorShape } from './augmentation';
 
 type Op = Extract<AugmentationOp, { type: 'featureNoise' }>;
 
@@ -11,7 +11,7 @@ export const featureNoise: Augmentation<Op> = {
   apply(batch, op, rng) {
     const [n] = vectorShape(batch, op.type);
     const chosen = chooseSamples(n, op.probability, rng).map((c) => (c ? 1 : 0));
-    const noise = tf.randomNormal(batch.shape, 0, op.std, 'float32', rng.nextSeed());
+    const noise = gaussianNoiseTensor(batch.shape, op.std, rng.nextSeed());
     return tf.add(batch, tf.mul(noise, perSampleColumn(chosen, 2)));
   },
 };

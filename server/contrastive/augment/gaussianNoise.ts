@@ -1,7 +1,7 @@
 // Additive gaussian pixel noise with standard deviation `std`, on the chosen images only.
 import { tf } from '../backend';
 import type { AugmentationOp } from '../../spec/types';
-import { type Augmentation, chooseSamples, imageShape, perSampleColumn } from './augmentation';
+import { type Augmentation, chooseSamples, gaussianNoiseTensor, imageShape, perSampleColumn } from './augmentation';
 
 type Op = Extract<AugmentationOp, { type: 'gaussianNoise' }>;
 
@@ -11,7 +11,7 @@ export const gaussianNoise: Augmentation<Op> = {
   apply(batch, op, rng) {
     const [n] = imageShape(batch, op.type);
     const chosen = chooseSamples(n, op.probability, rng).map((c) => (c ? 1 : 0));
-    const noise = tf.randomNormal(batch.shape, 0, op.std, 'float32', rng.nextSeed());
+    const noise = gaussianNoiseTensor(batch.shape, op.std, rng.nextSeed());
     return tf.add(batch, tf.mul(noise, perSampleColumn(chosen, 4)));
   },
 };
