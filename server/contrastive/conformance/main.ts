@@ -46,7 +46,8 @@ export async function checkFolder(dir: string, backend: BackendRequest, verbose:
   return report.failed > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
+// Inside a bundle (dist/cli.js) `require.main === module` holds for every command; run only as this script.
+if (require.main === module && /conformance[\\/]main\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   conformanceMain(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
