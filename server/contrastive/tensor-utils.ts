@@ -62,8 +62,8 @@ const MASKED = -1e30;
  */
 export function maskedLogSumExp(x: tf.Tensor2D, mask: tf.Tensor2D, addOne = false): tf.Tensor1D {
   return tf.tidy(() => {
-    const keep = tf.greater(mask, 0.5);
-    const masked = tf.where(keep, x, tf.fill(x.shape, MASKED));
+    // Masked-out entries become ≈ MASKED (x is negligible next to it); mask is a constant.
+    const masked = tf.add(x, tf.mul(tf.sub(1, mask), MASKED));
     let shift = stopGradient(tf.max(masked, 1, true));
     const any = tf.step(tf.sum(mask, 1, true));
     shift = addOne ? tf.maximum(shift, 0) : tf.mul(shift, any); // empty rows: shift 0
@@ -74,7 +74,7 @@ export function maskedLogSumExp(x: tf.Tensor2D, mask: tf.Tensor2D, addOne = fals
   });
 }
 
-/** Identity matrix n×n as float32. */
+/** Identity matrix n×n as float32. (Not tf.oneHot with a float dtype: wasm gets that wrong.) */
 export function eye(n: number): tf.Tensor2D {
   return tf.eye(n, n, undefined, 'float32') as tf.Tensor2D;
 }

@@ -3,7 +3,7 @@
 // `normalize` is set (so p=1 L1-normalises), then D = (Σ|a−b|^p)^(1/p), then D^power.
 import type { DistanceType } from '../../spec/types';
 import { tf } from '../backend';
-import { normalizeRows, safeSqrt } from '../tensor-utils';
+import { eye, normalizeRows, safeSqrt } from '../tensor-utils';
 import type { Distance } from './types';
 
 export interface LpOptions {
@@ -49,7 +49,7 @@ export function squaredEuclideanMatrix(a: tf.Tensor2D, b: tf.Tensor2D, self: boo
     const cross = tf.matMul(a, b, false, true);
     const squared = tf.relu(tf.sub(tf.add(aa, bb), tf.mul(cross, 2)));
     if (!self) return squared as tf.Tensor2D;
-    return tf.mul(squared, tf.sub(1, tf.eye(a.shape[0]))) as tf.Tensor2D;
+    return tf.mul(squared, tf.sub(1, eye(a.shape[0]))) as tf.Tensor2D;
   });
 }
 

@@ -2,6 +2,7 @@
 // variance and eps 1e-5 (BatchNorm1d(affine=False), training mode); C = zn1ᵀ zn2 / n;
 // loss = Σ_a (1 − C_aa)² + λ Σ_{a≠b} C_ab².
 import { tf } from '../backend';
+import { eye } from '../tensor-utils';
 import { StatelessLoss } from './base';
 import { twoViews } from './two-views';
 import type { LossInput } from './types';
@@ -23,7 +24,7 @@ export class BarlowTwinsLoss extends StatelessLoss {
       const { view1, view2 } = twoViews(input, 'barlowTwins loss');
       const [n, d] = view1.shape;
       const c = tf.div(tf.matMul(batchNormalise(view1), batchNormalise(view2), true, false), n);
-      const identity = tf.eye(d);
+      const identity = eye(d);
       const onDiagonal = tf.sum(tf.square(tf.mul(tf.sub(1, c), identity)));
       const offDiagonal = tf.sum(tf.square(tf.mul(c, tf.sub(1, identity))));
       return tf.add(onDiagonal, tf.mul(offDiagonal, this.lambda)) as tf.Scalar;

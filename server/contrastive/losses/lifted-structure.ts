@@ -4,10 +4,13 @@
 import { tf } from '../backend';
 import type { Distance } from '../distances/types';
 import { meanReduce } from '../reducers/mean';
-import { gatherFlat, maskedLogSumExp, selectRows, zeroLoss } from '../tensor-utils';
+import { gatherFlat, maskedLogSumExp, stopGradient, zeroLoss } from '../tensor-utils';
 import { margin, StatelessLoss } from './base';
 import { labelledBatch, pairMasks } from './labelled-batch';
 import type { LossInput } from './types';
+
+/** Stand-in for log 0 (an empty set of negatives) that keeps the arithmetic finite. */
+const EMPTY = -1e30;
 
 export class LiftedStructureLoss extends StatelessLoss {
   readonly type = 'liftedStructure';
@@ -40,12 +43,19 @@ export class LiftedStructureLoss extends StatelessLoss {
       if (pairA.length === 0 || masks.negCount === 0) return zeroLoss(mat);
       const anchors = Int32Array.from(pairA);
       const positives = Int32Array.from(pairP);
-      const negTerms = margin(this.distance, this.negMargin, mat, tf) as tf.Tensor2D;
+      // logsumexp over the union of a's and p's negatives = logaddexp of the two rows' logsumexps,
+      // so each row is reduced once (n×n work) instead of once per pair.
       const negMask = tf.tensor2d(masks.neg, [n, n]);
-      const logits = tf.concat([selectRows(negTerms, anchors), selectRows(negTerms, positives)], 1);
-      const keep = tf.concat([selectRows(negMask, anchors), selectRows(negMask, positives)], 1);
+      const rowLse = maskedLogSumExp(margin(this.distance, this.negMargin, mat, tf) as tf.Tensor2D, negMask);
+      const hasNeg = tf.step(tf.sum(negMask, 1));
+      const rowLseOrEmpty = tf.add(tf.mul(rowLse, hasNeg), tf.mul(tf.sub(1, hasNeg), EMPTY)); // empty row: e^EMPTY = 0
+      const la = gatherFlat(rowLseOrEmpty, anchors);
+      const lp = gatherFlat(rowLseOrEmpty, positives);
+      const shift = stopGradient(tf.maximum(la, lp));
+      const union = tf.add(tf.log(tf.add(tf.exp(tf.sub(la, shift)), tf.exp(tf.sub(lp, shift)))), shift);
+      const eitherHasNeg = tf.step(tf.add(gatherFlat(hasNeg, anchors), gatherFlat(hasNeg, positives)));
       const posTerms = margin(this.distance, gatherFlat(mat, anchors.map((a, k) => a * n + (positives[k] ?? 0))), this.posMargin, tf);
-      const j = tf.add(maskedLogSumExp(logits, keep), posTerms);
+      const j = tf.add(tf.mul(union, eitherHasNeg), posTerms);
       const terms = tf.div(tf.square(tf.relu(j)), 2);
       return meanReduce(terms, tf.scalar(1), anchors.length);
     });

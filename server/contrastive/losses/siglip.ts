@@ -2,7 +2,7 @@
 // and −1 elsewhere; loss = −(1/n) Σ_ij log σ(z_ij (t⟨x_i, y_j⟩ + b)) — divided by n, not n².
 // t′ (logitScale) and b (logitBias) are variables owned by the loss.
 import { tf } from '../backend';
-import { normalizeRows } from '../tensor-utils';
+import { eye, normalizeRows } from '../tensor-utils';
 import { twoViews } from './two-views';
 import type { Loss, LossInput } from './types';
 
@@ -27,7 +27,7 @@ export class SigLIPLoss implements Loss {
       const n = view1.shape[0];
       const cosines = tf.matMul(normalizeRows(view1), normalizeRows(view2), false, true);
       const logits = tf.add(tf.mul(cosines, tf.exp(this.logitScale)), this.logitBias);
-      const signs = tf.sub(tf.mul(tf.eye(n), 2), 1);
+      const signs = tf.sub(tf.mul(eye(n), 2), 1);
       // −log σ(u) = softplus(−u)
       return tf.div(tf.sum(tf.softplus(tf.neg(tf.mul(signs, logits)))), n) as tf.Scalar;
     });

@@ -3,6 +3,7 @@
 // unbiased variance; covariance c(Z) = Σ_{a≠b} C_ab² / D with C = Zcᵀ Zc / (N − 1);
 // loss = λ·inv + μ·(v(Z) + v(Z′)) + ν·(c(Z) + c(Z′)).
 import { tf } from '../backend';
+import { eye } from '../tensor-utils';
 import { StatelessLoss } from './base';
 import { twoViews } from './two-views';
 import type { LossInput } from './types';
@@ -65,6 +66,6 @@ function varianceTerm(zc: tf.Tensor2D, eps: number): tf.Scalar {
 function covarianceTerm(zc: tf.Tensor2D): tf.Scalar {
   const [n, d] = zc.shape;
   const cov = tf.div(tf.matMul(zc, zc, true, false), n - 1);
-  const offDiagonal = tf.mul(cov, tf.sub(1, tf.eye(d)));
+  const offDiagonal = tf.mul(cov, tf.sub(1, eye(d)));
   return tf.div(tf.sum(tf.square(offDiagonal)), d) as tf.Scalar;
 }
