@@ -31,8 +31,10 @@ export interface NeighborsResult {
 /** The metric that matches how the run compared embeddings: cosine for normalised outputs and similarity distances. */
 export function metricForRun(runDir: string): SearchMetric {
   const file = runPaths(runDir).specJson;
-  if (!existsSync(file)) return 'cosine';
-  const spec = JSON.parse(readFileSync(file, 'utf8')) as ResolvedSpec;
+  return existsSync(file) ? metricForSpec(JSON.parse(readFileSync(file, 'utf8')) as ResolvedSpec) : 'cosine';
+}
+
+export function metricForSpec(spec: ResolvedSpec): SearchMetric {
   const d = spec.distance;
   const euclideanFamily = (d.type === 'euclidean' || d.type === 'squaredEuclidean' || d.type === 'manhattan') && !d.normalize && !spec.architecture.normalizeOutput;
   return euclideanFamily ? 'euclidean' : 'cosine';

@@ -1,0 +1,40 @@
+// `contrastive-lab resume <run-dir>`: continue a stopped, interrupted or failed run from its last checkpoint.
+import { parseArgs } from '../args';
+import { UsageError, type Command } from '../command';
+import { backendArg } from '../../trainer/cliOptions';
+import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../../trainer/outcome';
+import { formatDuration } from '../../trainer/progress';
+import { resumeRun } from '../../trainer/start';
+import { createStopSignal } from '../../trainer/stop';
+
+export const resumeCommand: Command = {
+  name: 'resume',
+  summary: 'Continue a stopped, interrupted or failed run from its last checkpoint.',
+  usage: `Usage: contrastive-lab resume <run-dir> [options]
+
+Continues a stopped, interrupted (its process died) or failed run from its last checkpoint,
+with the spec recorded in the run's spec.json. With a fixed seed the result is the same as a run
+that never stopped. Metric lines written after that checkpoint are dropped and redone.
+
+Options:
+  --backend NAME     auto | tensorflow | wasm | cpu (default: the run's run.backend)
+  --json             one JSON line per metric and event on stdout
+  --no-umap          skip the UMAP projection of the final embeddings
+  --help             show this help
+
+${RUN_EXIT_CODES}`,
+  async run(argv) {
+    const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['backend'] });
+    if (args.positionals.length !== 1) throw new UsageError('Name exactly one run directory, e.g. `contrastive-lab resume runs/20260101-120000-quickstart`.');
+    const mode = modeFor(args.booleans.has('json'));
+    const stop = createStopSignal(true);
+    const started = Date.now();
+    try {
+      const outcome = await resumeRun(args.positionals[0]!, { mode, backend: backendArg(args.values.get('backend')), stop, umap: !args.booleans.has('no-umap') });
+      if (mode !== 'json') printOutcome(outcome, formatDuration((Date.now() - started) / 1000));
+      return exitCodeFor(outcome);
+    } finally {
+      stop.dispose();
+    }
+  },
+};

@@ -1,0 +1,56 @@
+// `contrastive-lab train <spec>`: validate, create runs/<run-id>/, train, write embeddings.
+import { parseArgs } from '../args';
+import { UsageError, type Command } from '../command';
+import { backendArg, positiveInt } from '../../trainer/cliOptions';
+import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../../trainer/outcome';
+import { formatDuration } from '../../trainer/progress';
+import { checkSpecForTraining, printProblems, trainNewRun, withOverrides } from '../../trainer/start';
+import { createStopSignal } from '../../trainer/stop';
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'Train a spec; writes a run directory (metrics, events, checkpoints, embeddings).',
+  usage: `Usage: contrastive-lab train <spec> [options]
+
+Validates the spec (same messages as \`validate\`), creates <outputDir>/<run-id>/ and trains.
+Ctrl-C (SIGINT) or SIGTERM finishes the current step, saves a checkpoint and marks the run
+stopped; continue it with \`contrastive-lab resume <run-dir>\`.
+
+Options:
+  --out DIR          folder for run directories (default: run.outputDir next to the spec)
+  --epochs N         train N epochs instead of strategy.epochs
+  --limit N          use at most N samples (overrides data.limit)
+  --backend NAME     auto | tensorflow | wasm | cpu (default: run.backend)
+  --json             one JSON line per metric and event on stdout (for programs)
+  --no-umap          skip the UMAP projection of the final embeddings (faster on large data)
+  --help             show this help
+
+${RUN_EXIT_CODES}`,
+  async run(argv) {
+    const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['out', 'epochs', 'limit', 'backend'] });
+    if (args.positionals.length !== 1) throw new UsageError('Name exactly one spec file, e.g. `contrastive-lab train examples/quickstart.contrastive.yaml`.');
+    const specPath = args.positionals[0]!;
+    const epochs = args.values.has('epochs') ? positiveInt(args.values.get('epochs'), '--epochs', 1) : undefined;
+    const limit = args.values.has('limit') ? positiveInt(args.values.get('limit'), '--limit', 1) : undefined;
+    const backend = backendArg(args.values.get('backend'));
+    const mode = modeFor(args.booleans.has('json'));
+    const check = checkSpecForTraining(specPath);
+    printProblems(check.problems, (line) => process.stderr.write(line + '\n'));
+    if (!check.ok) {
+      process.stderr.write(`${specPath}: the spec has errors; fix them and train again (\`contrastive-lab validate ${specPath}\` lists them).\n`);
+      return 1;
+    }
+    const stop = createStopSignal(true);
+    const started = Date.now();
+    try {
+      const spec = withOverrides(check.spec, { ...(epochs !== undefined ? { epochs } : {}), ...(limit !== undefined ? { limit } : {}) });
+      const outcome = await trainNewRun({ spec, specPath, specText: check.text, outRoot: args.values.get('out') ?? null }, { mode, backend, stop, umap: !args.booleans.has('no-umap') }, (dir) => {
+        if (mode !== 'json') process.stdout.write(`run directory: ${dir}\n`);
+      });
+      if (mode !== 'json') printOutcome(outcome, formatDuration((Date.now() - started) / 1000));
+      return exitCodeFor(outcome);
+    } finally {
+      stop.dispose();
+    }
+  },
+};

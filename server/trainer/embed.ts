@@ -1,0 +1,89 @@
+// The embeddings of every sample at the end of a run (and with `contrastive-lab embed`): the
+// vectors, per-sample ids/labels/split, PCA and UMAP projections and, for images, a sprite sheet.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { embeddingMatrix } from '../contrastive/eval/embeddingMatrix';
+import { searchNearest } from '../contrastive/eval/search';
+import type { SplitDataset } from '../contrastive/data/types';
+import { writeEmbeddings } from '../runs/embeddings';
+import type { SpriteLayout } from '../runs/format';
+import { runPaths } from '../runs/paths';
+import type { ResolvedSpec } from '../spec/types';
+import { pca2d } from './pca';
+import { renderSprite, spriteLayout } from './sprite';
+import { umap2d } from './umap';
+
+export interface Embedder {
+  embed(indices: Int32Array, layer: 'representation' | 'projection'): Float32Array;
+  outputDim(layer: 'representation' | 'projection'): number;
+}
+
+export interface WrittenEmbeddings {
+  readonly count: number;
+  readonly dim: number;
+  readonly files: string[];
+}
+
+const UMAP_NEIGHBORS = 15;
+
+export async function writeRunEmbeddings(runDir: string, embedder: Embedder, data: SplitDataset, spec: ResolvedSpec, options: { step: number; epoch: number; umap: boolean }): Promise<WrittenEmbeddings> {
+  const { dataset } = data;
+  const layer = spec.eval.layer;
+  const all = Int32Array.from({ length: dataset.count }, (_, i) => i);
+  const vectors = embedder.embed(all, layer);
+  const dim = embedder.outputDim(layer);
+  const count = dataset.count;
+  const testSet = new Set(data.test);
+  const files = ['vectors.f32', 'samples.json', 'pca.f32'];
+  const pca = pca2d(vectors, count, dim);
+  let umap: Float32Array | undefined;
+  if (options.umap && count >= 4) {
+    // Exact neighbours from the library's search (self included, as UMAP expects) spare umap-js its approximate search.
+    const k = Math.min(UMAP_NEIGHBORS, count);
+    const matrix = embeddingMatrix(vectors, dim);
+    const found = searchNearest(matrix, matrix, { k, metric: 'euclidean' });
+    const indices: number[][] = [];
+    const distances: number[][] = [];
+    for (let i = 0; i < count; i++) {
+      indices.push(Array.from(found.indices.subarray(i * k, (i + 1) * k)));
+      distances.push(Array.from(found.distances.subarray(i * k, (i + 1) * k)));
+    }
+    umap = umap2d(vectors, count, dim, { seed: spec.strategy.seed, nNeighbors: k, knn: { indices, distances } });
+    files.push('umap.f32');
+  }
+  let sprite: SpriteLayout | null = null;
+  if (dataset.kind === 'images' && dataset.pixels !== null) {
+    const [size, , channels] = dataset.sampleShape as [number, number, 1 | 3];
+    sprite = spriteLayout(count, size);
+    mkdirSync(runPaths(runDir).embeddings, { recursive: true });
+    writeFileSync(runPaths(runDir).sprite, await renderSprite(dataset.pixels, count, size, channels, sprite));
+    files.push('sprite.png');
+  }
+  writeEmbeddings(
+    runDir,
+    {
+      meta: {
+        formatVersion: 1,
+        count,
+        dim,
+        layer,
+        dtype: 'float32',
+        byteOrder: 'little-endian',
+        labelled: dataset.labels !== null,
+        classNames: dataset.classNames,
+        epoch: options.epoch,
+        step: options.step,
+        projections: umap ? ['pca', 'umap'] : ['pca'],
+        sprite,
+      },
+      vectors,
+      samples: {
+        ids: dataset.ids,
+        labels: dataset.labels ? Array.from(dataset.labels) : new Array<null>(count).fill(null),
+        split: Array.from({ length: count }, (_, i) => (testSet.has(i) ? 'test' : 'train')),
+      },
+    },
+    { pca, ...(umap ? { umap } : {}) },
+  );
+  files.push('meta.json');
+  return { count, dim, files };
+}

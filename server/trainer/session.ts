@@ -1,0 +1,186 @@
+// A training session: the whole life of one run process — choose the backend, load the data,
+// build the parts, (resume from a checkpoint), loop over epochs and steps, evaluate, checkpoint,
+// write embeddings, and record the outcome in run.json. Every failure ends as a `failed` run
+// whose error says what went wrong and where; a stop request ends as `stopped`.
+import { hostname } from 'node:os';
+import { initBackend, type BackendRequest, tf } from '../contrastive/backend';
+import { DataError } from '../contrastive/data/errors';
+import { loadData } from '../contrastive/data/load';
+import type { SplitDataset } from '../contrastive/data/types';
+import type { EvalMetric, MetricLine, RunRecord } from '../runs/format';
+import { filterJsonLines } from '../runs/jsonl';
+import { runPaths } from '../runs/paths';
+import { readRunRecord, updateRunRecord } from '../runs/record';
+import type { ResolvedSpec } from '../spec/types';
+import { loadLatestCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
+import { writeRunEmbeddings } from './embed';
+import { evaluate } from './evaluate';
+import { buildTrainingParts, type TrainingParts } from './parts';
+import { Reporter, type OutputMode } from './reporter';
+import type { StopSignal } from './stop';
+import { TrainingError } from './trainingError';
+
+export interface SessionOptions {
+  readonly runDir: string;
+  readonly spec: ResolvedSpec;
+  readonly specDir: string;
+  readonly mode: OutputMode;
+  readonly resume: boolean;
+  readonly backend: BackendRequest;
+  readonly stop: StopSignal;
+  /** Where decoded image folders are cached; null disables the cache. */
+  readonly cacheDir: string | null;
+  /** Compute the UMAP projection with the final embeddings (slow on large sets). */
+  readonly umap: boolean;
+}
+
+export interface SessionOutcome {
+  readonly status: 'completed' | 'stopped' | 'failed';
+  readonly runDir: string;
+  readonly record: RunRecord;
+  readonly lastEval: EvalMetric | null;
+}
+
+type Phase = 'setup' | 'training' | 'evaluation' | 'checkpoint' | 'embeddings';
+
+function describeError(e: unknown, phase: Phase, position: LoopPosition | null): { message: string; where: string } {
+  if (e instanceof TrainingError || e instanceof DataError) return { message: e.message, where: e.where };
+  const message = e instanceof Error ? e.message : String(e);
+  if (position === null || phase === 'setup') return { message, where: 'setup' };
+  if (phase === 'training') return { message, where: `step ${position.step + 1} (epoch ${position.epoch})` };
+  return { message, where: `${phase} after step ${position.step}` };
+}
+
+export async function runSession(options: SessionOptions): Promise<SessionOutcome> {
+  const { runDir, spec, stop } = options;
+  const paths = runPaths(runDir);
+  let record = readRunRecord(runDir);
+  const reporter = new Reporter(runDir, record.id, options.mode);
+  const epochs = record.epochs;
+  let position: LoopPosition | null = null;
+  let parts: TrainingParts | null = null;
+  let lastEval: EvalMetric | null = null;
+  let phase: Phase = 'setup';
+  try {
+    record = updateRunRecord(runDir, { status: 'running', pid: process.pid, hostname: hostname(), error: null, endedAt: null, startedAt: record.startedAt ?? new Date().toISOString() });
+    const backend = await initBackend(options.backend);
+    record = updateRunRecord(runDir, { backend: backend.name });
+    reporter.event('info', 'backend', `backend: ${backend.name} (${backend.reason})`, { data: { backend: backend.name, reason: backend.reason } });
+
+    const data: SplitDataset = await loadData(spec.data, { specDir: options.specDir, cacheDir: options.cacheDir });
+    const { dataset } = data;
+    reporter.event('info', 'data', `data: ${dataset.source}, ${dataset.count} ${dataset.kind} of shape [${dataset.sampleShape.join('×')}], ${data.train.length} train / ${data.test.length} held out${dataset.classNames ? `, ${dataset.classNames.length} classes` : ', unlabelled'}`, {
+      data: { source: dataset.source, count: dataset.count, train: data.train.length, test: data.test.length, classes: dataset.classNames?.length ?? null },
+    });
+
+    parts = buildTrainingParts(spec, data);
+    const stepsPerEpoch = parts.batches.stepsPerEpoch;
+    position = { step: 0, epoch: 1, batchInEpoch: 0, elapsedSec: 0, bestKnnAccuracy: null };
+    if (options.resume) {
+      const checkpoint = loadLatestCheckpoint(runDir);
+      if (checkpoint !== null) {
+        parts.restore(checkpoint);
+        position = checkpoint.state.position;
+        const kept = position.step;
+        // Work after the checkpoint is redone, so its lines go: the metrics read as one continuous run.
+        filterJsonLines<MetricLine>(paths.metrics, (line) => line.step <= kept);
+        reporter.event('info', 'resumed', `resumed from ${checkpoint.name} (step ${position.step}, epoch ${position.epoch})`, { step: position.step, epoch: position.epoch });
+      } else {
+        filterJsonLines<MetricLine>(paths.metrics, () => false);
+        reporter.event('info', 'resumed', 'no checkpoint yet: starting from the beginning', { step: 0, epoch: 1 });
+      }
+    } else {
+      reporter.event('info', 'started', `training ${spec.experiment}: ${epochs} epochs × ${stepsPerEpoch} steps, batch ${spec.strategy.batchSize}, seed ${spec.strategy.seed}`, { data: { epochs, stepsPerEpoch } });
+    }
+    record = updateRunRecord(runDir, { stepsPerEpoch, step: position.step, epoch: position.epoch - 1 });
+
+    const segmentStart = Date.now();
+    const elapsed = (): number => position!.elapsedSec + (Date.now() - segmentStart) / 1000;
+    const totalSteps = epochs * stepsPerEpoch;
+    let stepsThisSegment = 0;
+
+    const checkpoint = (why: string): void => {
+      phase = 'checkpoint';
+      const pos: LoopPosition = { ...position!, elapsedSec: elapsed() };
+      const name = saveCheckpoint(runDir, { formatVersion: 1, position: pos, extra: parts!.extraState() }, parts!.tensorState());
+      record = updateRunRecord(runDir, { lastCheckpoint: name, step: pos.step, epoch: pos.epoch - 1, bestKnnAccuracy: pos.bestKnnAccuracy });
+      reporter.event('info', 'checkpoint', `checkpoint saved (${why}): ${name}`, { step: pos.step, epoch: pos.epoch, data: { path: name } });
+    };
+
+    while (position.epoch <= epochs) {
+      const epoch: number = position.epoch;
+      const plan = parts.batches.plan(epoch);
+      for (let b: number = position.batchInEpoch; b < stepsPerEpoch; b++) {
+        phase = 'training';
+        const stepStart = Date.now();
+        const step: number = position.step + 1;
+        const { loss, lr } = await parts.trainStep(plan[b]!, step, totalSteps);
+        if (!Number.isFinite(loss)) {
+          throw new TrainingError(
+            `the loss became ${loss} at step ${step} (epoch ${epoch}, learning rate ${lr.toPrecision(3)}). ${parts.nanHint()}`,
+            `step ${step} (epoch ${epoch})`,
+          );
+        }
+        position = { ...position, step, batchInEpoch: b + 1 };
+        stepsThisSegment++;
+        const seconds = Math.max(1e-6, (Date.now() - stepStart) / 1000);
+        const time = elapsed();
+        const samplesPerSec = spec.strategy.batchSize / seconds;
+        reporter.metric({ kind: 'step', step, epoch, time: round(time, 3), loss, lr, samplesPerSec: round(samplesPerSec, 1) });
+        const perStep = (Date.now() - segmentStart) / 1000 / stepsThisSegment;
+        reporter.progress({ epoch, epochs, stepInEpoch: b + 1, stepsPerEpoch, loss, samplesPerSec, etaSec: perStep * (totalSteps - step) });
+        if (stop.requested && b + 1 < stepsPerEpoch) {
+          reporter.event('info', 'stopping', `stop requested (${stop.reason}): finishing at step ${step}`, { step, epoch });
+          checkpoint('stop');
+          return finish('stopped');
+        }
+      }
+      position = { ...position, epoch: epoch + 1, batchInEpoch: 0 };
+      reporter.event('info', 'epoch', `epoch ${epoch}/${epochs} done`, { step: position.step, epoch });
+      if (epoch % spec.eval.every === 0 || epoch === epochs) {
+        phase = 'evaluation';
+        lastEval = await evaluate(parts, data, spec, { step: position.step, epoch, time: round(elapsed(), 3) });
+        reporter.metric(lastEval);
+        if (lastEval.knnAccuracy !== null && (position.bestKnnAccuracy === null || lastEval.knnAccuracy > position.bestKnnAccuracy)) {
+          position = { ...position, bestKnnAccuracy: lastEval.knnAccuracy };
+        }
+        if (lastEval.collapseStd < 0.25 * lastEval.collapseHealthyStd) {
+          reporter.event('warning', 'collapse', `collapse suspected at epoch ${epoch}: the std of the normalised outputs is ${lastEval.collapseStd.toFixed(4)}, healthy is about ${lastEval.collapseHealthyStd.toFixed(4)}. The outputs are becoming constant; check stop-gradient/EMA, the prediction head, or lower the learning rate.`, { step: position.step, epoch, data: { std: lastEval.collapseStd, healthy: lastEval.collapseHealthyStd } });
+        }
+      }
+      if (epoch % spec.run.checkpointEvery === 0 || epoch === epochs || stop.requested) checkpoint(epoch === epochs ? 'end' : stop.requested ? 'stop' : `epoch ${epoch}`);
+      if (stop.requested && epoch < epochs) {
+        reporter.event('info', 'stopping', `stop requested (${stop.reason}): stopped after epoch ${epoch}`, { step: position.step, epoch });
+        return finish('stopped');
+      }
+    }
+    phase = 'embeddings';
+    const written = await writeRunEmbeddings(runDir, parts, data, spec, { step: position.step, epoch: epochs, umap: options.umap });
+    reporter.event('info', 'embeddings', `embeddings written: ${written.count} × ${written.dim} (${written.files.join(', ')})`, { step: position.step, data: { count: written.count, dim: written.dim, files: written.files } });
+    return finish('completed');
+  } catch (e) {
+    const error = describeError(e, phase, position);
+    record = updateRunRecord(runDir, { status: 'failed', error, pid: null, endedAt: new Date().toISOString() });
+    reporter.event('error', 'failed', `run failed at ${error.where}: ${error.message}`, { data: { where: error.where } });
+    return { status: 'failed', runDir, record, lastEval };
+  } finally {
+    parts?.dispose();
+  }
+
+  function finish(status: 'completed' | 'stopped'): SessionOutcome {
+    record = updateRunRecord(runDir, { status, pid: null, endedAt: new Date().toISOString(), step: position!.step, bestKnnAccuracy: position!.bestKnnAccuracy });
+    const accuracy = lastEval?.knnAccuracy;
+    reporter.event('info', status, status === 'completed' ? `run completed${accuracy != null ? `: kNN accuracy ${(accuracy * 100).toFixed(2)}%` : ''}` : `run stopped at step ${position!.step}; continue with: contrastive-lab resume ${runDir}`, { step: position!.step, data: { runDir } });
+    return { status, runDir, record, lastEval };
+  }
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** Live tensors, for leak checks in tests. */
+export function liveTensors(): number {
+  return tf.memory().numTensors;
+}

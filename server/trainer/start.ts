@@ -1,0 +1,91 @@
+// Starting and resuming runs: what `contrastive-lab train` and `resume` do, callable from tests
+// and scripts too. Validation uses the shared spec pipeline, so problems read exactly as
+// `contrastive-lab validate` prints them.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { BackendRequest } from '../contrastive/backend';
+import { runPaths } from '../runs/paths';
+import { effectiveStatus, readRunRecord, updateRunRecord } from '../runs/record';
+import { checkSpecFile } from '../spec/check';
+import { probeDatasetOnDisk } from '../spec/dataset';
+import { formatProblem } from '../spec/format';
+import type { SpecProblem } from '../spec/problems';
+import type { ResolvedSpec } from '../spec/types';
+import type { OutputMode } from './reporter';
+import { createRunDirectory } from './runDirectory';
+import { runSession, type SessionOutcome } from './session';
+import type { StopSignal } from './stop';
+
+export interface RunControls {
+  readonly mode: OutputMode;
+  /** --backend; null = the spec's run.backend. */
+  readonly backend: BackendRequest | null;
+  readonly stop: StopSignal;
+  readonly umap: boolean;
+}
+
+export type SpecCheck = { readonly ok: true; readonly spec: ResolvedSpec; readonly text: string; readonly problems: readonly SpecProblem[] } | { readonly ok: false; readonly problems: readonly SpecProblem[] };
+
+export function checkSpecForTraining(specPath: string): SpecCheck {
+  const result = checkSpecFile(specPath, { datasetInfo: probeDatasetOnDisk });
+  if (result.spec === null) return { ok: false, problems: result.problems };
+  return { ok: true, spec: result.spec, text: readFileSync(specPath, 'utf8'), problems: result.problems };
+}
+
+/** Prints problems exactly as `contrastive-lab validate` does (paths relative to the working folder). */
+export function printProblems(problems: readonly SpecProblem[], write: (line: string) => void): void {
+  for (const p of problems) write(formatProblem({ ...p, file: relative(process.cwd(), p.file) || p.file }));
+}
+
+/** The spec with command-line overrides applied; this is what spec.json records. */
+export function withOverrides(spec: ResolvedSpec, overrides: { epochs?: number; limit?: number }): ResolvedSpec {
+  return {
+    ...spec,
+    strategy: overrides.epochs !== undefined ? { ...spec.strategy, epochs: overrides.epochs } : spec.strategy,
+    data: overrides.limit !== undefined ? { ...spec.data, limit: overrides.limit } : spec.data,
+  };
+}
+
+export interface NewRun {
+  readonly spec: ResolvedSpec;
+  readonly specPath: string;
+  readonly specText: string;
+  /** Folder holding run directories; null = the spec's run.outputDir next to the spec file. */
+  readonly outRoot: string | null;
+}
+
+export async function trainNewRun(run: NewRun, controls: RunControls, onCreated: (runDir: string) => void = () => undefined): Promise<SessionOutcome> {
+  const specPath = resolve(run.specPath);
+  const specDir = dirname(specPath);
+  const root = run.outRoot !== null ? resolve(run.outRoot) : resolve(specDir, run.spec.run.outputDir);
+  const { dir } = createRunDirectory(root, run.spec, specPath, run.specText, run.spec.strategy.epochs);
+  onCreated(dir);
+  return runSession({ runDir: dir, spec: run.spec, specDir, mode: controls.mode, resume: false, backend: controls.backend ?? run.spec.run.backend, stop: controls.stop, cacheDir: join(root, '.cache'), umap: controls.umap });
+}
+
+export class ResumeError extends Error {}
+
+export async function resumeRun(runDir: string, controls: RunControls): Promise<SessionOutcome> {
+  const dir = resolve(runDir);
+  const record = readRunRecord(dir);
+  const status = effectiveStatus(record);
+  if (status === 'running' || status === 'queued') {
+    throw new ResumeError(`${dir}: run ${record.id} is still ${status} (pid ${record.pid}); stop it first (SIGTERM) or wait for it to end.`);
+  }
+  if (status === 'completed') throw new ResumeError(`${dir}: run ${record.id} has completed; there is nothing to resume. Start a new run with \`contrastive-lab train\`.`);
+  const specFile = runPaths(dir).specJson;
+  if (!existsSync(specFile)) throw new ResumeError(`${specFile}: missing; this run cannot be resumed without the spec it trained.`);
+  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as ResolvedSpec;
+  updateRunRecord(dir, { status: 'queued', pid: process.pid });
+  return runSession({
+    runDir: dir,
+    spec,
+    specDir: dirname(record.specPath),
+    mode: controls.mode,
+    resume: true,
+    backend: controls.backend ?? spec.run.backend,
+    stop: controls.stop,
+    cacheDir: join(dirname(dir), '.cache'),
+    umap: controls.umap,
+  });
+}
