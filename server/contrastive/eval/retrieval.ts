@@ -7,6 +7,8 @@
 //                samples with the query's label, rel(i) says whether neighbour i shares it and P(i)
 //                is the precision of the first i neighbours.
 // Queries whose label occurs nowhere else cannot retrieve anything and are left out of every metric.
+// MAP@R needs the R nearest of every query; when queries × R would exceed `maxResultEntries`, an
+// evenly spaced subset of the queries is evaluated (RetrievalResult.queries says how many).
 import type { EmbeddingMatrix } from './embeddingMatrix';
 import { classCount } from './labels';
 import { type SearchMetric, searchNearest } from './search';
@@ -14,6 +16,16 @@ import { type SearchMetric, searchNearest } from './search';
 export interface RetrievalOptions {
   readonly recallAtK: readonly number[];
   readonly metric: SearchMetric;
+  /** Memory bound on queries × neighbours held at once (default 20 million, about 160 MB). */
+  readonly maxResultEntries?: number;
+}
+
+const DEFAULT_MAX_RESULT_ENTRIES = 20_000_000;
+
+/** At most `limit` items, evenly spaced, keeping the first. */
+function evenlySpaced(items: readonly number[], limit: number): number[] {
+  if (items.length <= limit) return [...items];
+  return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)] as number);
 }
 
 export interface RetrievalResult {
@@ -34,12 +46,14 @@ export function retrievalMetrics(embeddings: EmbeddingMatrix, labels: Int32Array
   for (const label of labels) perClass[label]! += 1;
   let maxR = 0;
   for (const count of perClass) maxR = Math.max(maxR, count - 1);
-  const counted: number[] = [];
-  for (let i = 0; i < labels.length; i++) if ((perClass[labels[i] as number] as number) > 1) counted.push(i);
-  if (counted.length === 0) {
+  const eligible: number[] = [];
+  for (let i = 0; i < labels.length; i++) if ((perClass[labels[i] as number] as number) > 1) eligible.push(i);
+  if (eligible.length === 0) {
     throw new Error('retrieval evaluation: no label occurs twice, so no query has a correct neighbour to find; check the labels or the split');
   }
   const k = Math.min(embeddings.rows - 1, Math.max(maxR, ...options.recallAtK));
+  const budget = options.maxResultEntries ?? DEFAULT_MAX_RESULT_ENTRIES;
+  const counted = evenlySpaced(eligible, Math.max(1, Math.floor(budget / k)));
   const queryData = new Float32Array(counted.length * embeddings.dim);
   counted.forEach((row, i) => queryData.set(embeddings.data.subarray(row * embeddings.dim, (row + 1) * embeddings.dim), i * embeddings.dim));
   const { indices } = searchNearest(embeddings, { data: queryData, rows: counted.length, dim: embeddings.dim }, { k, metric: options.metric, excludeRows: counted });

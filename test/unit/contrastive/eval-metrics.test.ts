@@ -56,6 +56,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
       assert.deepEqual(result.recallAtK, { '1': 4 / 6, '2': 5 / 6, '4': 1 });
     });
 
+    test('retrieval over a bounded budget evaluates an evenly spaced subset of the queries', () => {
+      const points = embeddingMatrix(Float32Array.from([0, 1, 2.5, 10, 11, 3.2, 50]), 1);
+      const labels = Int32Array.from([0, 0, 1, 1, 1, 0, 2]);
+      // k = 4 neighbours per query and room for 8 entries → 2 queries: rows 0 and 3 (both AP 0.5, P@1 1).
+      const result = retrievalMetrics(points, labels, { recallAtK: [1, 4], metric: 'euclidean', maxResultEntries: 8 });
+      assert.equal(result.queries, 2);
+      assert.equal(result.precisionAt1, 1);
+      assert.equal(result.mapAtR, 0.5);
+    });
+
     test('retrieval with no repeated label explains why it cannot be measured', () => {
       assert.throws(() => retrievalMetrics(embeddingMatrix(Float32Array.from([0, 1]), 1), Int32Array.from([0, 1]), { recallAtK: [1], metric: 'cosine' }), /no label occurs twice/);
       assert.throws(() => retrievalMetrics(embeddingMatrix(Float32Array.from([0, 1]), 1), Int32Array.from([0]), { recallAtK: [1], metric: 'cosine' }), /1 labels for 2 embeddings/);
