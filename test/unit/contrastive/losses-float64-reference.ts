@@ -99,13 +99,18 @@ export function contrastive(x: M, y: number[], posMargin: number, negMargin: num
   return avgNonZero(pos) + avgNonZero(neg);
 }
 
-export function triplet(x: M, y: number[], margin: number): number {
+/** `swap`: use min(D_an, D_pn) as the negative distance; `smooth`: softplus instead of relu. */
+export function triplet(x: M, y: number[], margin: number, swap = false, smooth = false): number {
   const d = euclid(normalize(x), normalize(x));
   const terms: number[] = [];
   for (let a = 0; a < y.length; a++)
     for (let p = 0; p < y.length; p++)
-      for (let n = 0; n < y.length; n++)
-        if (isPos(y, a, p) && isNeg(y, a, n)) terms.push(relu((d[a]?.[p] ?? 0) - (d[a]?.[n] ?? 0) + margin));
+      for (let n = 0; n < y.length; n++) {
+        if (!isPos(y, a, p) || !isNeg(y, a, n)) continue;
+        const an = swap ? Math.min(d[a]?.[n] ?? 0, d[p]?.[n] ?? 0) : (d[a]?.[n] ?? 0);
+        const violation = (d[a]?.[p] ?? 0) - an + margin;
+        terms.push(smooth ? softplus(violation) : relu(violation));
+      }
   return avgNonZero(terms);
 }
 

@@ -43,6 +43,7 @@ const twoViews = (tensors: tf.Tensor2D[]): LossInput => ({ views: { view1: tenso
 const cases: Case[] = [
   { name: 'contrastive pos 0.2 neg 1.4', spec: { type: 'contrastive', posMargin: 0.2, negMargin: 1.4 }, distance: euclidean, reference: ([a]) => ref.contrastive(a ?? [], labels, 0.2, 1.4), inputs: [x], makeInput: labelled },
   { name: 'triplet margin 0.2', spec: { type: 'triplet', margin: 0.2, swap: false, smoothLoss: false }, distance: euclidean, reference: ([a]) => ref.triplet(a ?? [], labels, 0.2), inputs: [x], makeInput: labelled },
+  { name: 'triplet margin 0.1 with swap and smooth loss', spec: { type: 'triplet', margin: 0.1, swap: true, smoothLoss: true }, distance: euclidean, reference: ([a]) => ref.triplet(a ?? [], labels, 0.1, true, true), inputs: [x], makeInput: labelled },
   { name: 'nPairs unnormalised dot', spec: { type: 'nPairs' }, distance: { type: 'dot', normalize: false }, reference: ([a]) => ref.nPairsUnnormalized(a ?? [], labels), inputs: [x], makeInput: labelled },
   { name: 'liftedStructure neg 0.6 pos 0.1', spec: { type: 'liftedStructure', posMargin: 0.1, negMargin: 0.6 }, distance: euclidean, reference: ([a]) => ref.lifted(a ?? [], labels, 0.1, 0.6), inputs: [x], makeInput: labelled },
   { name: 'generalizedLiftedStructure neg 0.6 pos 0.1', spec: { type: 'generalizedLiftedStructure', posMargin: 0.1, negMargin: 0.6 }, distance: euclidean, reference: ([a]) => ref.generalizedLifted(a ?? [], labels, 0.1, 0.6), inputs: [x], makeInput: labelled },
