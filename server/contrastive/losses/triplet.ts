@@ -35,12 +35,12 @@ export class TripletMarginLoss extends StatelessLoss {
       const { anchors, positives, negatives } = triplets(batch, input.tuples);
       if (anchors.length === 0) return zeroLoss(mat);
       const cols = batch.cols;
-      const ap = gatherFlat(mat, anchors.map((a, k) => a * cols + (positives[k] ?? 0)));
-      let an: tf.Tensor = gatherFlat(mat, anchors.map((a, k) => a * cols + (negatives[k] ?? 0)));
+      const ap = gatherFlat(mat, flatIndices(anchors, positives, cols));
+      let an: tf.Tensor = gatherFlat(mat, flatIndices(anchors, negatives, cols));
       if (this.options.swap) {
         // The positive may be closer to the negative than the anchor is: use the harder of the two.
         const refMat = batch.ref === undefined ? mat : this.distance.pairwise(batch.ref);
-        const pn = gatherFlat(refMat, positives.map((p, k) => p * cols + (negatives[k] ?? 0)));
+        const pn = gatherFlat(refMat, flatIndices(positives, negatives, cols));
         an = this.distance.isInverted ? tf.maximum(an, pn) : tf.minimum(an, pn);
       }
       const violation = tf.add(margin(this.distance, ap, an, tf), this.options.margin);
@@ -48,4 +48,11 @@ export class TripletMarginLoss extends StatelessLoss {
       return avgNonZeroReduce(terms, tf.scalar(1));
     });
   }
+}
+
+/** Row-major positions of (rows[k], cols[k]) in a matrix with `width` columns. */
+function flatIndices(rows: Int32Array, columns: Int32Array, width: number): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = (rows[k] ?? 0) * width + (columns[k] ?? 0);
+  return out;
 }
