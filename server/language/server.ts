@@ -10,7 +10,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { loadSchema } from '../spec/index';
+import { checkSpecText, loadSchema } from '../spec/index';
 import { analyze, specDirOf, type Analysis } from './analysis';
 import { codeActionsFor } from './code-actions';
 import { complete } from './completion';
@@ -30,6 +30,14 @@ const DEFAULT_DIAGNOSTICS_DELAY_MS = 150;
 interface InitializationOptions {
   /** Debounce between the last edit and the diagnostics (default 150 ms). */
   readonly diagnosticsDelayMs?: number;
+}
+
+function warmUp(log: (message: string) => void): void {
+  try {
+    checkSpecText('experiment: warm-up\n', 'warm-up.contrastive.yaml');
+  } catch (error) {
+    log(`warm-up check failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 export function startServer(connection: Connection): void {
@@ -82,6 +90,13 @@ export function startServer(connection: Connection): void {
       },
       serverInfo: { name: 'contrastive-lab-language-server', version: '0.1.0' },
     };
+  });
+
+  // Compiling the schema validator takes a second or two; do it before the first keystroke needs it.
+  connection.onInitialized(() => {
+    setImmediate(() => {
+      if (documents.all().length === 0) warmUp(log);
+    });
   });
 
   documents.onDidOpen((event) => schedule(event.document.uri, 0));

@@ -73,6 +73,10 @@ export class LspClient {
     this.child.stdin.write(bytes);
   }
 
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   allocateId(): number {
     return this.nextId++;
   }
