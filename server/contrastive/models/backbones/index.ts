@@ -1,0 +1,19 @@
+// The backbone registry, keyed by the schema's `type` strings.
+import type { BackboneSpec, BackboneType } from '../../../spec/types';
+import type { Symbolic } from '../layerParts';
+import { convnetBackbone } from './convnet';
+import { mlpBackbone } from './mlp';
+import { resnetBackbone } from './resnet';
+
+/** Whether a backbone needs image input ([h, w, c]) rather than any shape. */
+export const BACKBONE_NEEDS_IMAGES: Readonly<Record<BackboneType, boolean>> = { mlp: false, convnet: true, resnet: true };
+
+export const BACKBONE_TYPES: readonly BackboneType[] = ['mlp', 'convnet', 'resnet'];
+
+export function buildBackbone(spec: BackboneSpec, input: Symbolic): Symbolic {
+  switch (spec.type) {
+    case 'mlp': return mlpBackbone(spec, input);
+    case 'convnet': return convnetBackbone(spec, input);
+    case 'resnet': return resnetBackbone(spec, input);
+  }
+}
