@@ -104,3 +104,18 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
   });
 }
+
+test('a large search never holds more than a block of scores: 3,000 queries × 20,000 rows stay far below the 240 MB full matrix', async () => {
+  await initBackend('wasm');
+  const rng = new Random(5);
+  const dim = 32;
+  const db = embeddingMatrix(Float32Array.from({ length: 20000 * dim }, () => rng.normal()), dim);
+  const queries = embeddingMatrix(Float32Array.from({ length: 3000 * dim }, () => rng.normal()), dim);
+  const liveBefore = tf.memory().numBytes;
+  const profile = await tf.profile(() => {
+    searchNearest(db, queries, { k: 10, metric: 'euclidean' });
+  });
+  const peakExtra = profile.peakBytes - liveBefore;
+  assert.ok(peakExtra < 32 * 2 ** 20, `peak extra tensor memory ${(peakExtra / 2 ** 20).toFixed(1)} MB`);
+  assert.equal(profile.newTensors, 0);
+});
