@@ -101,6 +101,7 @@ function dataFacts(spec: ResolvedSpec, specDir: string, hook: DatasetInfoHook | 
     size,
     trainSize: size === undefined ? undefined : trainSplitSize(size, data.split.testFraction),
     columns: info?.columns,
+    classes: info?.classes,
   };
 }
 

@@ -12,13 +12,15 @@ export interface DatasetInfo {
   readonly kind: 'images' | 'vectors';
   /** For csv/jsonl: the column names (header row / keys of the first object), when known. */
   readonly columns?: readonly string[];
+  /** Number of distinct classes, when labelled and known. */
+  readonly classes?: number;
 }
 
 export type DatasetInfoHook = (data: DataSpec, specDir: string) => DatasetInfo | undefined;
 
 export const BUILTIN_PREFIX = 'builtin:';
 export const BUILTIN_DATASETS: Readonly<Record<string, DatasetInfo>> = Object.freeze({
-  'builtin:digits': Object.freeze({ size: 10000, labelled: true, kind: 'images' as const }),
+  'builtin:digits': Object.freeze({ size: 10000, labelled: true, kind: 'images' as const, classes: 10 }),
 });
 
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp'];
@@ -70,10 +72,14 @@ function probeImageFolder(path: string): DatasetInfo | undefined {
   const entries = readdirSync(path, { withFileTypes: true });
   const isImage = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
   let classImages = 0;
+  let classes = 0;
   for (const entry of entries) {
-    if (entry.isDirectory()) classImages += readdirSync(join(path, entry.name)).filter(isImage).length;
+    if (!entry.isDirectory()) continue;
+    const images = readdirSync(join(path, entry.name)).filter(isImage).length;
+    classImages += images;
+    if (images > 0) classes++;
   }
-  if (classImages > 0) return { size: classImages, labelled: true, kind: 'images' };
+  if (classImages > 0) return { size: classImages, labelled: true, kind: 'images', classes };
   return { size: entries.filter((e) => e.isFile() && isImage(e.name)).length, labelled: false, kind: 'images' };
 }
 
@@ -90,18 +96,27 @@ function readText(path: string): string {
 
 function probeCsv(path: string, labelColumn: string | null): DatasetInfo {
   const lines = readText(path).split(/\r?\n/).filter((l) => l.trim() !== '');
-  const columns = (lines[0] ?? '').split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-  return { size: Math.max(0, lines.length - 1), labelled: labelColumn !== null && columns.includes(labelColumn), kind: 'vectors', columns };
+  const unquote = (cell: string): string => cell.trim().replace(/^"(.*)"$/, '$1');
+  const columns = (lines[0] ?? '').split(',').map(unquote);
+  const labelIndex = labelColumn === null ? -1 : columns.indexOf(labelColumn);
+  const size = Math.max(0, lines.length - 1);
+  if (labelIndex < 0) return { size, labelled: false, kind: 'vectors', columns };
+  const labels = new Set(lines.slice(1).map((line) => unquote(line.split(',')[labelIndex] ?? '')));
+  return { size, labelled: true, kind: 'vectors', columns, classes: labels.size };
 }
 
 function probeJsonl(path: string, labelColumn: string | null): DatasetInfo {
   const lines = readText(path).split(/\r?\n/).filter((l) => l.trim() !== '');
-  let columns: string[] = [];
-  try {
-    const first: unknown = JSON.parse(lines[0] ?? '{}');
-    if (first !== null && typeof first === 'object' && !Array.isArray(first)) columns = Object.keys(first);
-  } catch {
-    columns = [];
-  }
-  return { size: lines.length, labelled: labelColumn !== null && columns.includes(labelColumn), kind: 'vectors', columns };
+  const rows = lines.map((line) => {
+    try {
+      const row: unknown = JSON.parse(line);
+      return row !== null && typeof row === 'object' && !Array.isArray(row) ? (row as Record<string, unknown>) : {};
+    } catch {
+      return {}; // the trainer reports malformed lines with their line number
+    }
+  });
+  const columns = Object.keys(rows[0] ?? {});
+  if (labelColumn === null || !columns.includes(labelColumn)) return { size: lines.length, labelled: false, kind: 'vectors', columns };
+  const classes = new Set(rows.map((row) => JSON.stringify(row[labelColumn] ?? null))).size;
+  return { size: lines.length, labelled: true, kind: 'vectors', columns, classes };
 }

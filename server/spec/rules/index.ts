@@ -15,6 +15,7 @@ import { labelPositivesWithoutLabels } from './label-positives-without-labels';
 import { lossNeedsNegatives } from './loss-needs-negatives';
 import { mPerClassDivisibility } from './m-per-class-divisibility';
 import { mPerClassNeedsLabels } from './m-per-class-needs-labels';
+import { mPerClassTooFewClasses } from './m-per-class-too-few-classes';
 import { marginsInverted } from './margins-inverted';
 import { miningWithoutLabels } from './mining-without-labels';
 import { negativeCosineNeedsPrediction } from './negative-cosine-needs-prediction';
@@ -50,6 +51,7 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   lossNeedsNegatives,
   mPerClassDivisibility,
   mPerClassNeedsLabels,
+  mPerClassTooFewClasses,
   marginsInverted,
   miningWithoutLabels,
   negativeCosineNeedsPrediction,

@@ -10,6 +10,7 @@ export interface DataFacts {
   readonly size: number | undefined;
   readonly trainSize: number | undefined;
   readonly columns: readonly string[] | undefined;
+  readonly classes: number | undefined;
 }
 
 export interface RuleContext {

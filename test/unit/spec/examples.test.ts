@@ -35,9 +35,11 @@ test('the examples cover every loss, an image folder and a csv file', () => {
 
 test('the image folder example is labelled by its class sub-folders', () => {
   const spec = checkSpecFile(join(examples, 'shapes-simclr.contrastive.yaml')).spec!;
-  assert.deepEqual(probeDatasetOnDisk(spec.data, examples), { size: 40, labelled: true, kind: 'images' });
+  assert.deepEqual(probeDatasetOnDisk(spec.data, examples), { size: 40, labelled: true, kind: 'images', classes: 4 });
   const csv = checkSpecFile(join(examples, 'vectors-supcon.contrastive.yaml')).spec!;
   const info = probeDatasetOnDisk(csv.data, examples);
   assert.equal(info?.size, 300);
   assert.equal(info?.labelled, true);
+  assert.equal(info?.classes, 3);
+  assert.deepEqual(info?.columns, ['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'label']);
 });

@@ -28,6 +28,7 @@ const CASES: readonly RuleCase[] = [
   { rule: 'queue-without-ema', spec: 'pairs:\n  negatives: { type: «queue», size: 1024 }\n' },
   { rule: 'm-per-class-divisibility', spec: 'pairs:\n  sampler: { type: mPerClass, m: 3 }\nstrategy:\n  batchSize: «100»\n' },
   { rule: 'm-per-class-needs-labels', spec: 'data: { useLabels: false }\npairs:\n  positives: augmentation\n  sampler: { type: «mPerClass», m: 4 }\n' },
+  { rule: 'm-per-class-too-few-classes', spec: 'pairs:\n  sampler: { type: mPerClass, m: 4 }\nstrategy: { batchSize: «256» }\n' },
   { rule: 'circle-needs-cosine', spec: 'loss: { type: circle }\ndistance: { type: «euclidean» }\n' },
   { rule: 'distance-unused', spec: 'pairs: { positives: augmentation, negatives: { type: none } }\nloss: { type: vicreg }\n«distance»:\n  type: cosine\narchitecture: { normalizeOutput: false }\n' },
   { rule: 'divergence-with-metric-loss', spec: 'loss: { type: triplet }\ndistance: { type: «kl» }\n' },
