@@ -38,12 +38,19 @@ export class LpDistance implements Distance {
   }
 }
 
+/** Below this many n×m×d elements, differences are formed explicitly (exact near zero). */
+const DIRECT_LIMIT = 1 << 20;
+
 /**
- * ‖a_i − b_j‖² via ‖a‖² + ‖b‖² − 2ab (no n×m×d tensor), clamped at 0. In self mode the diagonal is
- * set to exactly 0, which the expansion only reaches up to float32 rounding.
+ * ‖a_i − b_j‖². Small problems form the differences explicitly, which is exact for (near-)identical
+ * rows; large ones use ‖a‖² + ‖b‖² − 2ab (no n×m×d tensor), clamped at 0, whose float32 rounding
+ * (~1e-7·‖a‖²) only matters for nearly coincident points. In self mode the diagonal is exactly 0.
  */
 export function squaredEuclideanMatrix(a: tf.Tensor2D, b: tf.Tensor2D, self: boolean): tf.Tensor2D {
   return tf.tidy(() => {
+    if (a.shape[0] * b.shape[0] * a.shape[1] <= DIRECT_LIMIT) {
+      return tf.sum(tf.square(tf.sub(tf.expandDims(a, 1), tf.expandDims(b, 0))), 2) as tf.Tensor2D;
+    }
     const aa = tf.sum(tf.square(a), 1, true);
     const bb = tf.reshape(tf.sum(tf.square(b), 1), [1, b.shape[0]]);
     const cross = tf.matMul(a, b, false, true);

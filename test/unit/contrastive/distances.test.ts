@@ -88,6 +88,30 @@ for (const backend of ['cpu', 'wasm'] as const) {
   });
 }
 
+describe('large batches take the matrix-product path of the euclidean distances', () => {
+  // 170 × 170 × 40 elements is above the size where differences are formed explicitly.
+  const big = ref.randomMatrix(170, 40, 8);
+  const other = ref.randomMatrix(160, 40, 9);
+  for (const backend of ['cpu', 'wasm'] as const) {
+    test(`euclidean and squared euclidean agree with the definition on ${backend}`, async () => {
+      await initBackend(backend);
+      for (const spec of [{ type: 'euclidean', normalize: false }, { type: 'squaredEuclidean', normalize: false }] as DistanceSpec[]) {
+        const distance = createDistance(spec);
+        const reference = spec.type === 'euclidean' ? ref.euclid : ref.sqEuclid;
+        const [cross, self, grad] = tf.tidy(() => {
+          const a = tf.tensor2d(big);
+          const g = tf.grad((t: tf.Tensor) => tf.sum(distance.pairwise(t as tf.Tensor2D)))(a);
+          return [distance.pairwise(a, tf.tensor2d(other)).dataSync(), distance.pairwise(a).dataSync(), g.dataSync()];
+        });
+        assertClose(`${spec.type} cross`, cross, reference(big, other), false);
+        assertClose(`${spec.type} self`, self, reference(big, big), false);
+        for (let i = 0; i < big.length; i++) assert.equal(self[i * big.length + i], 0, 'exact zero diagonal');
+        assert.ok(Array.from(grad).every(Number.isFinite), 'finite gradients with the diagonal weighted');
+      }
+    });
+  }
+});
+
 describe('distance registry', () => {
   test('every schema distance type has an implementation', () => {
     assert.deepEqual([...distanceTypes].sort(), ['cosine', 'dot', 'euclidean', 'jensenShannon', 'kl', 'manhattan', 'squaredEuclidean', 'wasserstein']);
