@@ -194,6 +194,19 @@ async function dashboard(page: Page, base: string): Promise<void> {
   const csv = messages.find((m) => m.type === 'exportCsv');
   const csvLines = String(csv?.csv ?? '').split('\r\n');
   check(csvLines[0].startsWith('run_id,run_name,kind,step,epoch,time,loss') && csvLines.length > 146_000, `dashboard: Export CSV posts every line (${csvLines.length - 2} rows)`);
+  // Live training: appended lines extend the curve without a reload.
+  const before = await page.evaluate(() => (document.querySelector('canvas') as HTMLCanvasElement).toDataURL());
+  await page.evaluate(() => {
+    const train = Array.from({ length: 400 }, (_, i) => ({ step: 6101 + i, epoch: 13, time: 122 + i * 0.02, loss: 0.3 + 0.05 * Math.sin(i), lr: 0.001, samplesPerSec: 1800 }));
+    window.postMessage({ type: 'metrics', runId: 'r-byol', reset: false, train, eval: [] }, '*');
+  });
+  await page.waitForTimeout(300);
+  const after = await page.evaluate(() => (document.querySelector('canvas') as HTMLCanvasElement).toDataURL());
+  check(before !== after, 'dashboard: a live metrics append redraws the loss curve');
+  await page.getByText('Export CSV').click();
+  await page.waitForTimeout(300);
+  const csvAfter = (await posted(page)).filter((m) => m.type === 'exportCsv').pop();
+  check(String(csvAfter?.csv ?? '').split('\r\n').length === csvLines.length + 400, 'dashboard: the appended lines are in the next CSV export');
   // State survives a reload: change the controls, reload, and see them restored.
   await page.evaluate(() => {
     const s = document.querySelector('input[type=range]') as HTMLInputElement;

@@ -142,12 +142,19 @@ function renderLegend(colours: Map<string, string>): void {
   );
 }
 
+let metricChoices = '';
+
 function renderCharts(colours: Map<string, string>): void {
   const shown = orderedRuns().filter((r) => !view.hidden.has(r.descriptor.id));
   const metrics = availableEvalMetrics(orderedRuns());
   const metric: EvalMetricKey | undefined = metrics.find((m) => m === view.evalMetric) ?? metrics[0];
-  setDropdownChoices(metricDropdown, metrics.map((m) => ({ value: m, label: metricTitle(m) })), metric ?? '');
-  metricDropdown.toggleAttribute('disabled', metrics.length === 0);
+  // Rebuild the options only when they change, so live appends do not close an open dropdown.
+  const signature = `${metrics.join(',')}|${metric ?? ''}`;
+  if (signature !== metricChoices) {
+    metricChoices = signature;
+    setDropdownChoices(metricDropdown, metrics.map((m) => ({ value: m, label: metricTitle(m) })), metric ?? '');
+    metricDropdown.toggleAttribute('disabled', metrics.length === 0);
+  }
   lossChart.setOptions({ xLabel: view.xAxis, logY: view.logY, smoothing: view.smoothing });
   lossChart.setLines(shown.map((r) => ({ label: r.descriptor.name, colour: colours.get(r.descriptor.id) ?? theme.foreground, series: r.loss(view.xAxis) })));
   evalChart.setOptions({ xLabel: view.xAxis, logY: view.logY, title: metric === undefined ? 'Evaluation' : metricTitle(metric) });
@@ -229,15 +236,29 @@ function render(): void {
   renderSummary();
 }
 
-// Metric appends arrive often while training; coalesce the summary work into one frame.
-let renderQueued = false;
-function renderSoon(): void {
-  if (renderQueued) return;
-  renderQueued = true;
+// Metric appends arrive often while training: charts redraw once per frame, and the summary
+// tables (which rebuild data grids) at most once a second.
+let chartsQueued = false;
+function renderChartsSoon(): void {
+  if (chartsQueued) return;
+  chartsQueued = true;
   requestAnimationFrame(() => {
-    renderQueued = false;
-    render();
+    chartsQueued = false;
+    renderCharts(runColours());
   });
+}
+
+const SUMMARY_INTERVAL_MS = 1000;
+let summaryTimer: ReturnType<typeof setTimeout> | undefined;
+let summaryAt = 0;
+function renderSummarySoon(): void {
+  if (summaryTimer !== undefined) return;
+  const wait = Math.max(0, summaryAt + SUMMARY_INTERVAL_MS - Date.now());
+  summaryTimer = setTimeout(() => {
+    summaryTimer = undefined;
+    summaryAt = Date.now();
+    renderSummary();
+  }, wait);
 }
 
 function exportPng(): void {
@@ -282,7 +303,7 @@ channel.onMessage<HostToDashboard>((message) => {
       }
       for (const id of [...runs.keys()]) if (!order.includes(id)) runs.delete(id);
       saveState();
-      renderSoon();
+      render();
       break;
     }
     case 'metrics': {
@@ -290,12 +311,13 @@ channel.onMessage<HostToDashboard>((message) => {
       if (run === undefined) break;
       if (message.reset) run.reset();
       run.append(message.train, message.eval);
-      renderSoon();
+      renderChartsSoon();
+      renderSummarySoon();
       break;
     }
     case 'specDiff':
       specDiff = message.rows;
-      renderSoon();
+      renderSummary();
       break;
   }
 });

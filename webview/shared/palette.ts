@@ -39,17 +39,24 @@ export function readChartTheme(): ChartTheme {
   };
 }
 
-/** `count` distinct colours: theme chart colours first, then golden-angle hues. */
+// Hues chosen to sit between the six theme chart colours (blue, orange, green, red, purple, yellow).
+const EXTRA_HUES = [180, 320, 85, 245, 150, 15, 295, 200, 60, 340];
+
+/** `count` distinct colours: the theme's chart colours first, then hues between them. */
 export function categoricalColours(count: number, dark: boolean): string[] {
   const colours: string[] = [];
   for (let i = 0; i < count; i++) {
     if (i < THEME_CHART_VARIABLES.length) colours.push(cssVariable(THEME_CHART_VARIABLES[i], FALLBACK_CHART_COLOURS[i]));
-    else colours.push(hueColour(i, dark));
+    else colours.push(extraColour(i - THEME_CHART_VARIABLES.length, dark));
   }
   return colours;
 }
 
-export function hueColour(i: number, dark: boolean): string {
-  const hue = (i * 137.508 + 200) % 360;
-  return `hsl(${hue.toFixed(1)}, ${dark ? 65 : 70}%, ${dark ? 62 : 42}%)`;
+/** The i-th colour after the theme's: each round of hues is lighter or darker than the last. */
+export function extraColour(i: number, dark: boolean): string {
+  const hue = EXTRA_HUES[i % EXTRA_HUES.length];
+  const round = Math.floor(i / EXTRA_HUES.length);
+  const shift = round === 0 ? 0 : (round % 2 === 1 ? -1 : 1) * Math.min(24, 12 * Math.ceil(round / 2));
+  const lightness = (dark ? 62 : 42) + shift;
+  return `hsl(${hue}, ${dark ? 65 : 70}%, ${Math.max(20, Math.min(85, lightness))}%)`;
 }
