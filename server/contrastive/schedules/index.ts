@@ -1,0 +1,1 @@
+export { createSchedule, SCHEDULE_TYPES, type LearningRateSchedule } from './schedule';
