@@ -22,8 +22,9 @@ export function learningRateAt(strategy: StrategySpec, step: number, stepsPerEpo
   const warmup = Math.round(schedule.warmupEpochs * stepsPerEpoch);
   if (warmup > 0 && step <= warmup) return (base * step) / warmup;
   if (schedule.type !== 'cosine') return base;
+  // Step warmup+1 uses the full rate; the last step is one notch above the minimum, never wasted at it.
   const span = Math.max(1, totalSteps - warmup);
-  const progress = Math.min(1, Math.max(0, (step - warmup) / span));
+  const progress = Math.min(1, Math.max(0, (step - warmup - 1) / span));
   return schedule.minLearningRate + (base - schedule.minLearningRate) * 0.5 * (1 + Math.cos(Math.PI * progress));
 }
 

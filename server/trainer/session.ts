@@ -32,6 +32,8 @@ export interface SessionOptions {
   readonly cacheDir: string | null;
   /** Compute the UMAP projection with the final embeddings (slow on large sets). */
   readonly umap: boolean;
+  /** Called after every step (after its metric line is written), e.g. to request a stop. */
+  readonly onStep?: (step: number) => void;
 }
 
 export interface SessionOutcome {
@@ -129,6 +131,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
         reporter.metric({ kind: 'step', step, epoch, time: round(time, 3), loss, lr, samplesPerSec: round(samplesPerSec, 1) });
         const perStep = (Date.now() - segmentStart) / 1000 / stepsThisSegment;
         reporter.progress({ epoch, epochs, stepInEpoch: b + 1, stepsPerEpoch, loss, samplesPerSec, etaSec: perStep * (totalSteps - step) });
+        options.onStep?.(step);
         if (stop.requested && b + 1 < stepsPerEpoch) {
           reporter.event('info', 'stopping', `stop requested (${stop.reason}): finishing at step ${step}`, { step, epoch });
           checkpoint('stop');

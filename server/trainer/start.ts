@@ -22,6 +22,7 @@ export interface RunControls {
   readonly backend: BackendRequest | null;
   readonly stop: StopSignal;
   readonly umap: boolean;
+  readonly onStep?: (step: number) => void;
 }
 
 export type SpecCheck = { readonly ok: true; readonly spec: ResolvedSpec; readonly text: string; readonly problems: readonly SpecProblem[] } | { readonly ok: false; readonly problems: readonly SpecProblem[] };
@@ -60,7 +61,7 @@ export async function trainNewRun(run: NewRun, controls: RunControls, onCreated:
   const root = run.outRoot !== null ? resolve(run.outRoot) : resolve(specDir, run.spec.run.outputDir);
   const { dir } = createRunDirectory(root, run.spec, specPath, run.specText, run.spec.strategy.epochs);
   onCreated(dir);
-  return runSession({ runDir: dir, spec: run.spec, specDir, mode: controls.mode, resume: false, backend: controls.backend ?? run.spec.run.backend, stop: controls.stop, cacheDir: join(root, '.cache'), umap: controls.umap });
+  return runSession({ runDir: dir, spec: run.spec, specDir, mode: controls.mode, resume: false, backend: controls.backend ?? run.spec.run.backend, stop: controls.stop, cacheDir: join(root, '.cache'), umap: controls.umap, ...(controls.onStep ? { onStep: controls.onStep } : {}) });
 }
 
 export class ResumeError extends Error {}
@@ -87,5 +88,6 @@ export async function resumeRun(runDir: string, controls: RunControls): Promise<
     stop: controls.stop,
     cacheDir: join(dirname(dir), '.cache'),
     umap: controls.umap,
+    ...(controls.onStep ? { onStep: controls.onStep } : {}),
   });
 }

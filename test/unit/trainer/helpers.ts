@@ -1,0 +1,66 @@
+// Small specs and run helpers for the trainer tests: tiny data, tiny networks, seconds per run.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkSpecText } from '../../../server/spec/check';
+import type { ResolvedSpec } from '../../../server/spec/types';
+import type { StopSignal } from '../../../server/trainer/stop';
+
+export const TINY_SPEC = `experiment: tiny
+data:
+  source: builtin:digits
+  limit: 300
+  split: { testFraction: 0.2, seed: 0 }
+pairs:
+  positives: labels
+  negatives: { type: batch }
+distance: { type: cosine }
+loss: { type: supCon, temperature: 0.1 }
+architecture:
+  backbone: { type: mlp, layers: [32] }
+  representationSize: 16
+  projection: { layers: [16, 8] }
+strategy:
+  optimizer: { type: adam, learningRate: 0.01 }
+  schedule: { type: cosine }
+  epochs: 2
+  batchSize: 60
+  seed: 7
+eval:
+  knn: { k: 5, temperature: 0.07 }
+  linearProbe: { labelFraction: 0.5, epochs: 5 }
+`;
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `cl-${prefix}-`));
+}
+
+/** Writes the spec text to <dir>/<name> and resolves it with the shared pipeline (throws on errors). */
+export function writeSpec(dir: string, text: string, name = 'tiny.contrastive.yaml'): { path: string; spec: ResolvedSpec; text: string } {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  const result = checkSpecText(text, path);
+  if (result.spec === null) throw new Error(`test spec has errors:\n${result.problems.map((p) => `${p.line}:${p.column} ${p.ruleId} ${p.message}`).join('\n')}`);
+  return { path, spec: result.spec, text };
+}
+
+/** A stop signal the test triggers itself (no process signal handlers). */
+export function manualStop(): StopSignal {
+  let requested = false;
+  let reason: string | null = null;
+  return {
+    get requested() {
+      return requested;
+    },
+    get reason() {
+      return reason;
+    },
+    request(why: string) {
+      requested = true;
+      reason = why;
+    },
+    dispose() {
+      // nothing registered
+    },
+  };
+}
