@@ -45,7 +45,8 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
     }
   }
 
-  const ast = parseDocument(source, { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false, strict: true });
+  // resolveKnownTags: false — `!!binary`, `!!set`, `!!timestamp` stay plain strings (a spec holds only JSON values).
+  const ast = parseDocument(source, { version: '1.2', schema: 'core', resolveKnownTags: false, uniqueKeys: true, prettyErrors: false, strict: true });
   const located = createSpecDocument(file, text, format, undefined, null);
   const found = [...ast.errors.map((e) => ({ e, severity: 'error' as const })), ...ast.warnings.map((e) => ({ e, severity: 'warning' as const }))];
   for (const { e: error, severity } of found) {
@@ -122,6 +123,12 @@ function yamlMessage(code: string, message: string): string {
       return 'This key appears twice in the same mapping; delete one of them (only one value can win).';
     case 'TAB_AS_INDENT':
       return 'Tabs cannot indent YAML; indent with spaces (two per level).';
+    case 'MULTIPLE_DOCS':
+      return 'A spec file holds one YAML document: remove this `---` separator and what follows, or move it to its own spec file.';
+    case 'TAG_RESOLVE_FAILED':
+      return `YAML tags (\`!!…\`, \`!…\`) are not used in specs; remove the tag. (${first})`;
+    case 'NON_STRING_KEY':
+      return 'Keys must be plain names (like `loss:`), not lists or mappings.';
     case 'BAD_INDENT':
     case 'MISSING_CHAR':
     case 'UNEXPECTED_TOKEN':

@@ -9,6 +9,9 @@ import { makeProblem, showPath } from './report';
 import { isRecord, schemaAt, schemaValidator, unionBranches } from './schema';
 import { closest } from './suggest';
 
+/** Beyond this, further schema problems are summarised in one (a broken file should not flood the editor). */
+export const MAX_SCHEMA_PROBLEMS = 200;
+
 export function validateAgainstSchema(document: SpecDocument): SpecProblem[] {
   const validate = schemaValidator();
   if (validate(document.value)) return [];
@@ -22,6 +25,11 @@ export function validateAgainstSchema(document: SpecDocument): SpecProblem[] {
     if (seen.has(key)) continue;
     seen.add(key);
     problems.push(problem);
+  }
+  if (problems.length > MAX_SCHEMA_PROBLEMS) {
+    const rest = problems.length - MAX_SCHEMA_PROBLEMS;
+    const last = problems[MAX_SCHEMA_PROBLEMS - 1]!;
+    return [...problems.slice(0, MAX_SCHEMA_PROBLEMS), { ...last, ruleId: 'schema/too-many', message: `…and ${rest} more schema problems; fix the ones above first.`, fixes: [], related: [] }];
   }
   return problems;
 }
@@ -80,7 +88,19 @@ function toProblem(document: SpecDocument, error: ErrorObject, all: readonly Err
     case 'type': {
       const expected = ([] as string[]).concat(error.params.type as string | string[]);
       const example = schemaAt(path, document.value)?.examples?.find((e) => e !== null);
-      const hint = isRecord(actual) === false && expected.includes('object') && typeof actual === 'string' ? ` Write it as a mapping, e.g. \`{ type: ${actual} }\`.` : example !== undefined ? ` For example: \`${JSON.stringify(example)}\`.` : '';
+      // `loss: supCon` → `loss: { type: supCon }`: the shorthand people try first.
+      const node = schemaAt(path, document.value);
+      const types = node?.discriminator ? [...unionBranches(node).keys()] : [];
+      const tag = typeof actual === 'string' ? (types.includes(actual) ? actual : closest(actual, types)) : undefined;
+      if (tag !== undefined) {
+        return makeProblem(document, {
+          ...base,
+          message: `\`${where}\` must be a mapping with a \`type\`, not ${show(actual)}: write \`${where.split('.').pop()}: { type: ${tag} }\` and add options inside the braces.`,
+          fixes: fix(`Change to \`{ type: ${tag} }\``, setField(document, path, { type: tag })),
+        });
+      }
+      if (path.length === 0) return makeProblem(document, { ...base, message: `A spec is a mapping of options (\`experiment: my-run\`, \`loss: { type: supCon }\`, …), not ${show(actual)}.` });
+      const hint = example !== undefined ? ` For example: \`${JSON.stringify(example)}\`.` : '';
       return makeProblem(document, { ...base, message: `\`${where}\` must be ${expected.map(typeName).join(' or ')}, not ${show(actual)}.${hint}` });
     }
     case 'minimum':

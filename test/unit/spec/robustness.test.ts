@@ -80,7 +80,34 @@ test('a spec without `experiment` gets a fix that adds it, named after the file'
 
 test('a root that is not a mapping is a type error', () => {
   const p = only(check('- experiment\n- x\n').problems, 'schema/type');
-  assert.match(p.message, /must be a mapping/);
+  assert.match(p.message, /A spec is a mapping of options/);
+});
+
+test('the shorthand `loss: supcon` gets a fix to `{ type: supCon }`', () => {
+  const result = check('experiment: x\nloss: supcon\n');
+  const p = only(result.problems, 'schema/type');
+  assert.deepEqual(at(p), [2, 7]);
+  assert.equal(p.fixes[0]?.edits[0]?.newText, '{ type: supCon }');
+});
+
+test('YAML tags (!!binary, !!set) do not produce non-JSON values', () => {
+  const result = check('experiment: x\ndescription: !!binary aGVsbG8=\nrun: !!set { a, b }\n');
+  assert.equal(result.spec, null);
+  assert.ok(result.problems.some((p) => p.ruleId === 'syntax' && /tags/.test(p.message)));
+  assert.ok(result.problems.length < 10, result.problems.map((p) => p.message).join('\n'));
+});
+
+test('several YAML documents in one file are a located error', () => {
+  const p = only(check('experiment: x\n---\nexperiment: y\n').problems, 'syntax');
+  assert.equal(p.line, 2);
+  assert.match(p.message, /one YAML document/);
+});
+
+test('thousands of unknown keys are summarised, not listed one by one', () => {
+  const text = `experiment: x\n${Array.from({ length: 1000 }, (_, i) => `unknown${i}: 1`).join('\n')}\n`;
+  const problems = check(text).problems;
+  assert.equal(problems.length, 201);
+  assert.match(problems[200]!.message, /and 800 more schema problems/);
 });
 
 test('binary garbage is refused as binary, located at the start', () => {
