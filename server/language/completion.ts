@@ -140,6 +140,19 @@ function valueItems(request: CompletionRequest, schema: SchemaNode | undefined, 
     return items;
   }
   if (pathKey(path) === DATA_SOURCE_PATH) items.push(...pathItems(request, range));
+  // `distance: |` — an inline ingredient per type, as the examples write them.
+  for (const branch of model.branchesOf(schema) ?? []) {
+    const inline = request.format === 'json' ? `{"type": ${JSON.stringify(branch.value)}}` : `{ type: ${yamlScalar(branch.value)} }`;
+    items.push({
+      label: inline,
+      kind: CompletionItemKind.Struct,
+      detail: branch.schema.title,
+      documentation: { kind: MarkupKind.Markdown, value: model.describe(branch.schema) },
+      sortText: `1${String(items.length).padStart(4, '0')}`,
+      filterText: context.quoted ? JSON.stringify(branch.value) : branch.value,
+      textEdit: { range, newText: (context.needsLeadingSpace ? ' ' : '') + inline },
+    });
+  }
   for (const literal of model.literalValues(schema)) push(literal.value, CompletionItemKind.EnumMember, literal.documentation, undefined, '1');
   const fallback = model.defaultOf(schema);
   if (fallback !== undefined && (fallback === null || typeof fallback !== 'object')) push(fallback, CompletionItemKind.Value, '', 'default', '0');

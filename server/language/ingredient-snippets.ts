@@ -26,8 +26,8 @@ export const INGREDIENT_SNIPPETS: readonly IngredientSnippet[] = [
     key: 'pairs',
     label: 'pairs: supervised (labels, m per class, batch-hard mining)',
     documentation:
-      'Supervised pairs: samples of the same class are positives. The `mPerClass` sampler guarantees every batch holds positives; batch-hard mining keeps the hardest positive and negative per anchor. Pair it with `loss: {type: triplet}` or `supCon`.',
-    value: { positives: 'labels', negatives: { type: 'batch' }, sampler: { type: 'mPerClass', m: 4 }, mining: { type: 'batchHard' } },
+      'Supervised pairs: samples of the same class are positives. The `mPerClass` sampler fills each batch with `m` samples from each of `batchSize / m` classes, so every anchor has positives (keep `batchSize / m` at or below the number of classes: 32 suits the default batch of 256 on 10 digit classes); batch-hard mining keeps the hardest positive and negative per anchor. Pair it with `loss: {type: triplet}` or `supCon`.',
+    value: { positives: 'labels', negatives: { type: 'batch' }, sampler: { type: 'mPerClass', m: 32 }, mining: { type: 'batchHard' } },
   },
   {
     key: 'pairs',

@@ -80,7 +80,8 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        completionProvider: { triggerCharacters: [':', ' ', '"', '/', '-', '{', ','], resolveProvider: false },
+        // Few trigger characters: a space or a dash would pop suggestions up in the middle of prose.
+        completionProvider: { triggerCharacters: [':', '"', '/'], resolveProvider: false },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         documentSymbolProvider: true,
@@ -106,6 +107,12 @@ export function startServer(connection: Connection): void {
     timers.delete(event.document.uri);
     analyses.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  });
+
+  // A data file or folder appearing or disappearing changes what `data.source` checks find.
+  connection.onDidChangeWatchedFiles(() => {
+    analyses.clear();
+    for (const document of documents.all()) schedule(document.uri, diagnosticsDelayMs);
   });
 
   connection.onCompletion(

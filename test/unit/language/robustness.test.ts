@@ -150,6 +150,26 @@ describe('transports', () => {
     assert.ok(message.result?.capabilities);
   });
 
+  it('the contrastive-lab-language-server bin speaks LSP over --stdio', async (t) => {
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { ROOT } = await import('./lsp-client');
+    if (!existsSync(join(ROOT, 'dist', 'language-server.js'))) return t.skip('needs `npm run build` (the bin loads the bundle)');
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'contrastive-lab-language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const reply = new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('"capabilities"')) resolve(out);
+      });
+    });
+    child.stdin.write(LspClient.frame({ id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {} } }));
+    const out = await reply;
+    child.kill();
+    assert.match(out, /^Content-Length: \d+\r\n\r\n\{"jsonrpc":"2\.0","id":1,"result":\{"capabilities"/);
+  });
+
   it('refuses to start without a transport, saying which flags exist', async () => {
     const { spawnSync } = await import('node:child_process');
     const { existsSync } = await import('node:fs');

@@ -184,6 +184,15 @@ describe('completion (YAML)', () => {
     assert.deepEqual(errors(await session.diagnostics(uri, edited)), []);
   });
 
+  it('offers inline ingredients as the value of a polymorphic key', async () => {
+    const text = 'experiment: x\nloss: {type: circle}\ndistance: |\n';
+    const items = await session.complete(uri, text);
+    const cosine = items.find((i) => i.label === '{ type: cosine }');
+    assert.ok(cosine, JSON.stringify(labels(items)));
+    const edited = applyEdits(text.replace('|', ''), [{ range: cosine.textEdit!.range, newText: cosine.textEdit!.newText }]);
+    assert.deepEqual(errors(await session.diagnostics(uri, edited)), [], edited);
+  });
+
   it('offers the type choices when a polymorphic key is inserted', async () => {
     const items = await session.complete(uri, 'experiment: x\n|');
     const distance = items.find((i) => i.label === 'distance');
