@@ -262,6 +262,7 @@ function renderSummarySoon(): void {
 }
 
 function exportPng(): void {
+  for (const chart of charts) chart.clearHover();
   const ratio = lossChart.canvas.width / Math.max(1, lossChart.canvas.clientWidth || lossChart.canvas.width);
   const colours = runColours();
   const legendHeight = Math.round(24 * ratio);

@@ -94,6 +94,13 @@ export class LineChart {
     this.invalidate();
   }
 
+  /** Drops the hover read-out and redraws now, e.g. before the canvas is exported. */
+  clearHover(): void {
+    this.hoverX = null;
+    this.tooltip.hidden = true;
+    this.draw();
+  }
+
   /** Redraw on the next animation frame (many appends coalesce into one draw). */
   invalidate(): void {
     if (this.frame !== 0) return;
