@@ -168,7 +168,6 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const vectors = tf.zeros([2, 5]);
       assert.throws(() => run([{ type: 'flip', probability: 1, horizontal: true, vertical: false }], 1, vectors), /works on images \[N, H, W, C\].*shape \[2, 5\]/);
       assert.throws(() => buildPipeline([imageOps[0] as AugmentationOp, vectorOps[0] as AugmentationOp], new Random(1)), /mixes image ops/);
-      assert.equal(tf.memory().numTensors >= 1, true);
       vectors.dispose();
     });
   });
