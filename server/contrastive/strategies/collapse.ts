@@ -1,0 +1,31 @@
+// Collapse-safe defaults: which guards a recipe needs so that its embeddings do not collapse to a
+// constant. Negative-free losses (BYOL/SimSiam negative cosine) need an asymmetry — a prediction
+// head plus stop-gradient or an EMA target; the trainer applies stopGradient whenever the spec asks
+// for it or the loss is negative-free, and reports the remaining risks as warnings.
+import type { ResolvedSpec } from '../../spec/types';
+
+export interface CollapseGuards {
+  /** Stop gradients through the target branch. */
+  readonly stopGradient: boolean;
+  /** Messages for the run's event log: each names the field to change. */
+  readonly warnings: readonly string[];
+}
+
+const NEGATIVE_FREE = new Set(['negativeCosine']);
+
+export function collapseGuards(spec: Pick<ResolvedSpec, 'loss' | 'architecture' | 'strategy'>): CollapseGuards {
+  const warnings: string[] = [];
+  const negativeFree = NEGATIVE_FREE.has(spec.loss.type);
+  if (negativeFree) {
+    if (spec.architecture.prediction === null) {
+      warnings.push(`loss ${spec.loss.type} has no negatives: without architecture.prediction (a prediction head) the two branches are symmetric and the embeddings can collapse. Add architecture.prediction: {}.`);
+    }
+    if (!spec.strategy.stopGradient && spec.strategy.ema === null) {
+      warnings.push(`loss ${spec.loss.type} has no negatives: stop-gradient is applied to the target branch anyway, since training through both branches collapses. Set strategy.stopGradient: true (or add strategy.ema) to make this explicit.`);
+    }
+  }
+  if (spec.strategy.ema !== null && spec.strategy.ema.tauEnd < spec.strategy.ema.tauStart) {
+    warnings.push(`strategy.ema.tauEnd (${spec.strategy.ema.tauEnd}) is below tauStart (${spec.strategy.ema.tauStart}): the target speeds up as training goes on, which destabilises it. Make tauEnd ≥ tauStart.`);
+  }
+  return { stopGradient: spec.strategy.stopGradient || negativeFree, warnings };
+}
