@@ -1,7 +1,8 @@
 // The MoCo memory queue (He et al. 2020): a fixed-size FIFO of keys from the target network that
 // serve as extra negatives. The newest keys replace the oldest; each key carries its label (class,
 // or -1 for self-supervised runs) and sample id, so a loss can tell positives from negatives.
-// Keys live in one non-trainable tf.Variable used as a ring buffer, written in place each step.
+// Keys live in one non-trainable tf.Variable used as a ring buffer; each enqueue assigns it the
+// buffer with the oldest slots overwritten (slices and one concat on the backend, no host copy).
 import { tf } from '../backend';
 
 export interface QueueContents {
