@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkSpecText, loadSchema } from '../spec/index';
-import { analyze, specDirOf, type Analysis } from './analysis';
+import { analyze, MAX_CHECKED_CHARACTERS, specDirOf, type Analysis } from './analysis';
 import { codeActionsFor } from './code-actions';
 import { complete } from './completion';
 import type { CursorContext } from './cursor-context';
@@ -120,6 +120,7 @@ export function startServer(connection: Connection): void {
       const document = documents.get(params.textDocument.uri);
       if (document === undefined) return [];
       const text = document.getText();
+      if (text.length > MAX_CHECKED_CHARACTERS) return [];
       const offset = document.offsetAt(params.position);
       // Completion does not wait for a re-check: ancestors' types rarely change in the last edit,
       // and the cursor scan reads the nearby ones from the text itself.

@@ -138,6 +138,23 @@ describe('completion (YAML)', () => {
     assert.deepEqual(margin?.textEdit?.range, { start: { line: 3, character: 2 }, end: { line: 3, character: 5 } });
   });
 
+  const halfTyped: [string, string][] = [
+    ['experiment: x\nloss:\n  ty|', 'type'],
+    ['experiment: x\npairs:\n  negatives:\n    type: queue\n    |\n  sampler: {type: random}\n', 'size'],
+    ['experiment: x\ndata: {source: \nloss:\n  type: triplet\n  |\n', 'margin'],
+    ['experiment: x\npairs:\n  views:\n    strong:\n    - type: cutout\n      |\n', 'size'],
+    ['experiment: x\npairs:\n  views:\n    weak:\n      - {type: affine, |}\n', 'degrees'],
+    ['experiment: x\nstrategy:\n  optimizer: {type: sgd, |\n', 'momentum'],
+    ['experiment: x\nstrategy:\n  schedule:\n    type: cos|\n', 'cosine'],
+    ['experiment: x\narchitecture:\n  backbone:\n    type: mlp\n    activation: |\n', 'gelu'],
+    ['# comment\n\nexperiment: "x" # name\n\nloss:\n\n  # the loss\n  type: siglip\n\n  |\n', 'logitScale'],
+  ];
+  for (const [marked, expected] of halfTyped) {
+    it(`half-typed: ${JSON.stringify(marked)} offers ${expected}`, async () => {
+      assert.ok(labels(await session.complete(uri, marked)).includes(expected));
+    });
+  }
+
   it('offers enum values and booleans', async () => {
     const positives = await session.complete(uri, 'experiment: x\npairs:\n  positives: |\n');
     assert.deepEqual(labels(positives).sort(), ['augmentation', 'labels']);
@@ -234,6 +251,13 @@ describe('hover, code actions, symbols, folding, definition, lens (YAML)', () =>
     const fixed = apply(uri, text, (await codeActions(uri, problem!)).find((a) => a.title.startsWith('Remove')));
     assert.equal(fixed, 'experiment: x\nloss:\n  type: infoNCE\n  temperature: 0.2\n');
     assert.deepEqual(await session.diagnostics(uri, fixed), []);
+  });
+
+  it('removes an unknown key from a flow mapping', async () => {
+    const text = 'experiment: x\nloss: {type: infoNCE, zzz: 1}\n';
+    const [problem] = await session.diagnostics(uri, text);
+    const fixed = apply(uri, text, (await codeActions(uri, problem!)).find((a) => a.title.startsWith('Remove')));
+    assert.equal(fixed, 'experiment: x\nloss: {type: infoNCE}\n');
   });
 
   it('"did you mean" for an enum value, and a missing type is added', async () => {
