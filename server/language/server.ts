@@ -18,7 +18,7 @@ import type { CursorContext } from './cursor-context';
 import { dataPathDefinition } from './data-paths';
 import { foldingRanges } from './folding';
 import { guarded } from './guard';
-import { hoverAt } from './hover';
+import { hoverAt, hoverFromText } from './hover';
 import { jsonCursorContext } from './json-cursor';
 import { SchemaModel, type SchemaNode } from './schema-model';
 import { documentSymbols } from './symbols';
@@ -142,9 +142,15 @@ export function startServer(connection: Connection): void {
   connection.onHover(
     guarded('hover', log, (params) => {
       const document = documents.get(params.textDocument.uri);
-      const check = document && current(document).check;
-      if (document === undefined || check === undefined) return null;
-      return hoverAt(check.document, document.offsetAt(params.position), model) ?? null;
+      const analysis = document && current(document);
+      const check = analysis?.check;
+      if (document === undefined || analysis === undefined || check === undefined) return null;
+      const offset = document.offsetAt(params.position);
+      if (check.document.value === null || check.document.value === undefined) {
+        const rangeOf = (start: number, end: number) => ({ start: document.positionAt(start), end: document.positionAt(end) });
+        return hoverFromText(analysis.text, offset, analysis.format, model, rangeOf) ?? null;
+      }
+      return hoverAt(check.document, offset, model) ?? null;
     }),
   );
 

@@ -236,6 +236,14 @@ describe('hover, code actions, symbols, folding, definition, lens (YAML)', () =>
     assert.match(value, /temperature/);
   });
 
+  it('hover still works while the file does not parse', async () => {
+    const broken = 'experiment: x\nloss:\n  type: triplet\n  mar|gin: 0.1\ndata: {source: \n';
+    const key = await session.at('textDocument/hover', uri, broken);
+    assert.match((key.result as { contents: { value: string } }).contents.value, /\*\*margin\*\*[\s\S]*Default: `0\.05`/);
+    const value = await session.at('textDocument/hover', uri, broken.replace('mar|gin', 'margin').replace('triplet', 'trip|let'));
+    assert.match((value.result as { contents: { value: string } }).contents.value, /Triplet margin loss/);
+  });
+
   it('"did you mean" renames a misspelt key; applying it clears the problem', async () => {
     const text = 'experiment: x\nloss:\n  type: infoNCE\n  temprature: 0.2\n';
     const [problem] = await session.diagnostics(uri, text);
