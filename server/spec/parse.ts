@@ -1,13 +1,15 @@
 // Step 1 of the pipeline: text → SpecDocument + syntax problems. YAML 1.2 (core schema); .json files
 // are also checked with the JSON grammar so that JSON mistakes are reported as JSON mistakes.
 // Every failure is a located problem: no input makes this throw or hang.
-import { isAlias, parseDocument, visit, type Document } from 'yaml';
+import { isAlias, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { createSpecDocument, type SpecDocument } from './document';
 import type { SpecProblem } from './problems';
 import { firstLine, makeProblem } from './report';
 
 /** Larger files are refused: a spec is a page of options, and parsing must stay interactive. */
 export const MAX_SPEC_CHARS = 5 * 1024 * 1024;
+/** Lines plus flow separators: a spec is a page of options; this bounds parse time on generated junk. */
+export const MAX_SPEC_ENTRIES = 20000;
 /** A spec needs no aliases at all; this bounds "billion laughs" expansion. */
 export const MAX_ALIAS_COUNT = 100;
 
@@ -34,6 +36,13 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
     return { document, problems: [syntax(document, 'This looks like a binary file, not a YAML or JSON spec. Open the .contrastive.yaml file you meant, or save this one as text.')] };
   }
 
+  const tooMany = offsetOfEntry(text, MAX_SPEC_ENTRIES);
+  if (tooMany !== undefined) {
+    const document = bare();
+    const at = document.positionAt(tooMany);
+    return { document, problems: [syntax(document, `This file has more than ${MAX_SPEC_ENTRIES.toLocaleString('en')} lines or list entries; a spec is a page of options. Put data in a .csv/.jsonl file or an image folder and point \`data.source\` at it.`, { start: at, end: at })] };
+  }
+
   const problems: SpecProblem[] = [];
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text; // keep offsets, drop the BOM
   if (format === 'json') {
@@ -46,7 +55,7 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
   }
 
   // resolveKnownTags: false — `!!binary`, `!!set`, `!!timestamp` stay plain strings (a spec holds only JSON values).
-  const ast = parseDocument(source, { version: '1.2', schema: 'core', resolveKnownTags: false, uniqueKeys: true, prettyErrors: false, strict: true });
+  const ast = parseDocument(source, { version: '1.2', schema: 'core', resolveKnownTags: false, uniqueKeys: false, prettyErrors: false, strict: true });
   const located = createSpecDocument(file, text, format, undefined, null);
   const found = [...ast.errors.map((e) => ({ e, severity: 'error' as const })), ...ast.warnings.map((e) => ({ e, severity: 'warning' as const }))];
   for (const { e: error, severity } of found) {
@@ -75,6 +84,19 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
   }
   const document = createSpecDocument(file, text, format, ast, value);
   visit(ast, {
+    // The yaml package's own duplicate-key check is quadratic; this one is linear.
+    Map(_key, node) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key) || !pair.key.range) continue;
+        const name = String(pair.key.value);
+        if (seen.has(name)) {
+          const [start, end] = pair.key.range;
+          problems.push(syntax(document, `The key \`${name}\` appears twice in the same mapping; delete one of them (only one value can win).`, { start: document.positionAt(start), end: document.positionAt(end) }));
+        }
+        seen.add(name);
+      }
+    },
     Scalar(_key, node) {
       if (typeof node.value === 'number' && !Number.isFinite(node.value) && node.range) {
         const [start, end] = node.range;
@@ -87,6 +109,16 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
 
 function syntax(document: SpecDocument, message: string, range = firstLine(document)): SpecProblem {
   return makeProblem(document, { path: [], ruleId: 'syntax', severity: 'error', message, range });
+}
+
+/** Offset of the `limit`-th newline or comma, or undefined when the text has fewer. */
+function offsetOfEntry(text: string, limit: number): number | undefined {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 10 || c === 44) && ++count >= limit) return i;
+  }
+  return undefined;
 }
 
 function jsonSyntaxError(text: string): { offset: number; message: string } | undefined {
@@ -119,8 +151,6 @@ function firstAliasOffset(ast: Document.Parsed): number {
 function yamlMessage(code: string, message: string): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   switch (code) {
-    case 'DUPLICATE_KEY':
-      return 'This key appears twice in the same mapping; delete one of them (only one value can win).';
     case 'TAB_AS_INDENT':
       return 'Tabs cannot indent YAML; indent with spaces (two per level).';
     case 'MULTIPLE_DOCS':

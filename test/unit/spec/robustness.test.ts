@@ -104,7 +104,7 @@ test('several YAML documents in one file are a located error', () => {
 });
 
 test('thousands of unknown keys are summarised, not listed one by one', () => {
-  const text = `experiment: x\n${Array.from({ length: 1000 }, (_, i) => `unknown${i}: 1`).join('\n')}\n`;
+  const text = `experiment: x\n${Array.from({ length: 1000 }, (_, i) => `unknown${i}: 1`).join('\n')}\n`; // well under the entry limit
   const problems = check(text).problems;
   assert.equal(problems.length, 201);
   assert.match(problems[200]!.message, /and 800 more schema problems/);
@@ -146,10 +146,19 @@ test('a 10 MB file is refused with a located error (no parse)', { timeout: 20000
 });
 
 test('a large but allowed file (about 2 MB of comments) parses', { timeout: 30000 }, () => {
-  const text = `experiment: x\n${'# padding padding padding padding padding padding padding\n'.repeat(36000)}strategy: { epochs: 2 }\n`;
+  const text = `experiment: x\n${`# ${'padding '.repeat(16)}\n`.repeat(15000)}strategy: { epochs: 2 }\n`;
   const result = check(text);
   assert.deepEqual(result.problems, []);
   assert.equal(result.spec?.strategy.epochs, 2);
+});
+
+test('generated junk with too many entries is refused before parsing (bounded time)', { timeout: 20000 }, () => {
+  const manyKeys = `experiment: x\n${Array.from({ length: 40000 }, (_, i) => `k${i}: 1`).join('\n')}\n`;
+  const p = only(check(manyKeys).problems, 'syntax');
+  assert.match(p.message, /more than 20,000 lines or list entries/);
+  assert.equal(p.line, 20000);
+  const longList = `experiment: x\ndescription: [${Array(100000).fill('1').join(',')}]\n`;
+  assert.match(only(check(longList).problems, 'syntax').message, /more than 20,000/);
 });
 
 test('1e309 and .inf are located errors, not Infinity', () => {
@@ -170,8 +179,10 @@ test('tab indentation is a located error that says to use spaces', () => {
 
 test('duplicate keys are located at the second occurrence', () => {
   const p = only(check('experiment: x\nloss: { type: supCon }\nloss: { type: infoNCE }\n').problems, 'syntax');
-  assert.equal(p.line, 3);
-  assert.match(p.message, /appears twice/);
+  assert.deepEqual(at(p), [3, 1]);
+  assert.match(p.message, /The key `loss` appears twice/);
+  const nested = only(check('experiment: x\nloss: { type: supCon, type: infoNCE }\n').problems, 'syntax');
+  assert.deepEqual(at(nested), [2, 23]);
 });
 
 test('unicode: columns are UTF-16 positions and names survive', () => {
