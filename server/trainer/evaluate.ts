@@ -3,7 +3,7 @@
 // and the collapse monitor. Labels are used here whenever the data has them, even when training
 // does not use them. Everything is seeded by (seed, epoch), so a resumed run evaluates alike.
 import type { SplitDataset } from '../contrastive/data/types';
-import { measureCollapse } from '../contrastive/eval/collapse';
+import { measureCollapse, type CollapseReport } from '../contrastive/eval/collapse';
 import { embeddingMatrix, type EmbeddingMatrix } from '../contrastive/eval/embeddingMatrix';
 import { knnAccuracy } from '../contrastive/eval/knnAccuracy';
 import { linearProbe } from '../contrastive/eval/linearProbe';
@@ -21,7 +21,7 @@ function hasTwoClasses(labels: Int32Array): boolean {
   return labels.length > 1 && labels.some((l) => l !== labels[0]);
 }
 
-export async function evaluate(parts: TrainingParts, data: SplitDataset, spec: ResolvedSpec, at: { step: number; epoch: number; time: number }): Promise<EvalMetric> {
+export async function evaluate(parts: TrainingParts, data: SplitDataset, spec: ResolvedSpec, at: { step: number; epoch: number; time: number }): Promise<{ metric: EvalMetric; collapse: CollapseReport }> {
   const layer = spec.eval.layer;
   const train = embeddingMatrix(parts.embed(data.train, layer), parts.outputDim(layer));
   const test: EmbeddingMatrix | null = data.test.length > 0 ? embeddingMatrix(parts.embed(data.test, layer), parts.outputDim(layer)) : null;
@@ -42,7 +42,7 @@ export async function evaluate(parts: TrainingParts, data: SplitDataset, spec: R
     }
   }
   const collapse = measureCollapse(test !== null && test.rows >= 2 ? test : train);
-  return {
+  const metric: EvalMetric = {
     kind: 'eval',
     step: at.step,
     epoch: at.epoch,
@@ -55,4 +55,5 @@ export async function evaluate(parts: TrainingParts, data: SplitDataset, spec: R
     collapseStd: collapse.std,
     collapseHealthyStd: collapse.healthyStd,
   };
+  return { metric, collapse };
 }

@@ -86,7 +86,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
         const kept = position.step;
         // Work after the checkpoint is redone, so its lines go: the metrics read as one continuous run.
         filterJsonLines<MetricLine>(paths.metrics, (line) => line.step <= kept);
-        reporter.event('info', 'resumed', `resumed from ${checkpoint.name} (step ${position.step}, epoch ${position.epoch})`, { step: position.step, epoch: position.epoch });
+        reporter.event('info', 'resumed', `resumed from checkpoints/${checkpoint.name} (step ${position.step}, epoch ${position.epoch})`, { step: position.step, epoch: position.epoch });
       } else {
         filterJsonLines<MetricLine>(paths.metrics, () => false);
         reporter.event('info', 'resumed', 'no checkpoint yet: starting from the beginning', { step: 0, epoch: 1 });
@@ -106,7 +106,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
       const pos: LoopPosition = { ...position!, elapsedSec: elapsed() };
       const name = saveCheckpoint(runDir, { formatVersion: 1, position: pos, extra: parts!.extraState() }, parts!.tensorState());
       record = updateRunRecord(runDir, { lastCheckpoint: name, step: pos.step, epoch: pos.epoch - 1, bestKnnAccuracy: pos.bestKnnAccuracy });
-      reporter.event('info', 'checkpoint', `checkpoint saved (${why}): ${name}`, { step: pos.step, epoch: pos.epoch, data: { path: name } });
+      reporter.event('info', 'checkpoint', `checkpoint saved (${why}): ${name}`, { step: pos.step, epoch: pos.batchInEpoch === 0 ? pos.epoch - 1 : pos.epoch, data: { path: name } });
     };
 
     while (position.epoch <= epochs) {
@@ -142,13 +142,14 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
       reporter.event('info', 'epoch', `epoch ${epoch}/${epochs} done`, { step: position.step, epoch });
       if (epoch % spec.eval.every === 0 || epoch === epochs) {
         phase = 'evaluation';
-        lastEval = await evaluate(parts, data, spec, { step: position.step, epoch, time: round(elapsed(), 3) });
+        const evaluation = await evaluate(parts, data, spec, { step: position.step, epoch, time: round(elapsed(), 3) });
+        lastEval = evaluation.metric;
         reporter.metric(lastEval);
         if (lastEval.knnAccuracy !== null && (position.bestKnnAccuracy === null || lastEval.knnAccuracy > position.bestKnnAccuracy)) {
           position = { ...position, bestKnnAccuracy: lastEval.knnAccuracy };
         }
-        if (lastEval.collapseStd < 0.25 * lastEval.collapseHealthyStd) {
-          reporter.event('warning', 'collapse', `collapse suspected at epoch ${epoch}: the std of the normalised outputs is ${lastEval.collapseStd.toFixed(4)}, healthy is about ${lastEval.collapseHealthyStd.toFixed(4)}. The outputs are becoming constant; check stop-gradient/EMA, the prediction head, or lower the learning rate.`, { step: position.step, epoch, data: { std: lastEval.collapseStd, healthy: lastEval.collapseHealthyStd } });
+        if (evaluation.collapse.verdict === 'collapsed') {
+          reporter.event('warning', 'collapse', `epoch ${epoch}: ${evaluation.collapse.message}`, { step: position.step, epoch, data: { std: evaluation.collapse.std, healthy: evaluation.collapse.healthyStd } });
         }
       }
       if (epoch % spec.run.checkpointEvery === 0 || epoch === epochs || stop.requested) checkpoint(epoch === epochs ? 'end' : stop.requested ? 'stop' : `epoch ${epoch}`);
