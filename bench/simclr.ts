@@ -1,0 +1,206 @@
+// Benchmark: one SimCLR training step of the reference recipe — two views of a batch of 256 28×28
+// inputs, NT-Xent (τ = 0.5), Adam — for an MLP (784→512→256, projection 256→256→64) and a convnet
+// (conv 32 · relu · maxpool, conv 64 · relu · maxpool, flatten → 256, same projection), reported
+// as samples/s from the median step. When /usr/bin/python3 has torch, bench/pytorch_simclr.py runs
+// the same steps in the same run with the same thread count and the ratios ours/PyTorch are printed.
+// Machine lines: `bench simclr-<recipe>-samples-per-s <v> samples/s`, `bench simclr-<recipe>-vs-pytorch <r> ratio`.
+// Run alone with `node --import tsx bench/simclr.ts [--backend wasm|cpu] [--steps N]`, or via runSimclrBench().
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { currentBackend, initBackend, tf, type BackendRequest } from '../server/contrastive/backend';
+import { ContrastiveModel } from '../server/contrastive/models';
+import { createOptimizer, type Optimizer } from '../server/contrastive/optim';
+import type { ArchitectureSpec, BackboneSpec } from '../server/spec/types';
+
+export type SimclrRecipe = 'mlp' | 'convnet';
+
+export interface SimclrBenchOptions {
+  /** Timed steps per recipe (after two warm-up steps); the median step is reported. */
+  readonly steps?: number;
+  readonly recipes?: readonly SimclrRecipe[];
+  /** Run the PyTorch peer when available (default true). */
+  readonly pytorch?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface SimclrFigure {
+  readonly recipe: SimclrRecipe;
+  readonly samplesPerSecond: number;
+  readonly msPerStep: number;
+  /** PyTorch's samples/s in the same run, or null when torch is unavailable. */
+  readonly pytorchSamplesPerSecond: number | null;
+}
+
+export interface SimclrBenchResult {
+  readonly backend: string;
+  readonly threads: number;
+  readonly figures: readonly SimclrFigure[];
+  /** Why PyTorch was not compared, when it was not. */
+  readonly pytorchNote: string | null;
+  readonly torchVersion: string | null;
+}
+
+const BATCH = 256;
+const TEMPERATURE = 0.5;
+const PYTHON = '/usr/bin/python3';
+
+const BACKBONES: Readonly<Record<SimclrRecipe, BackboneSpec>> = {
+  mlp: { type: 'mlp', layers: [512], activation: 'relu', batchNorm: false, dropout: 0 },
+  convnet: { type: 'convnet', channels: [32, 64], kernelSize: 3, activation: 'relu', batchNorm: false },
+};
+
+function architecture(recipe: SimclrRecipe): ArchitectureSpec {
+  return {
+    backbone: BACKBONES[recipe],
+    representationSize: 256,
+    projection: { layers: [256, 64], batchNorm: false, activation: 'relu' },
+    prediction: null,
+    normalizeOutput: true,
+  };
+}
+
+/** NT-Xent over two L2-normalised views (the SimCLR form): row i's positive is its other view. */
+function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, positives: tf.Tensor2D, diagonal: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const z = tf.concat([z1, z2], 0);
+    const logits = tf.sub(tf.div(tf.matMul(z, z, false, true), TEMPERATURE), diagonal);
+    const positive = tf.sum(tf.mul(logits, positives), 1);
+    return tf.mean(tf.sub(tf.logSumExp(logits, 1), positive)) as tf.Scalar;
+  });
+}
+
+function pairMasks(n: number): { positives: tf.Tensor2D; diagonal: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const index = tf.range(0, 2 * n, 1, 'int32');
+    const partner = tf.concat([tf.range(n, 2 * n, 1, 'int32'), tf.range(0, n, 1, 'int32')]);
+    const positives = tf.oneHot(partner, 2 * n).toFloat() as tf.Tensor2D;
+    const diagonal = tf.mul(tf.oneHot(index, 2 * n).toFloat(), 1e9) as tf.Tensor2D;
+    return { positives, diagonal };
+  });
+}
+
+function trainStep(model: ContrastiveModel, optimizer: Optimizer, v1: tf.Tensor, v2: tf.Tensor, masks: ReturnType<typeof pairMasks>): number {
+  const named = model.namedVariables().filter((v) => v.trainable);
+  const { value, grads } = tf.variableGrads(() => {
+    const z1 = model.forward(v1, { training: true }).projection;
+    const z2 = model.forward(v2, { training: true }).projection;
+    return ntXent(z1, z2, masks.positives, masks.diagonal);
+  }, named.map((v) => v.variable));
+  const updates = named.map(({ name, variable }) => {
+    const gradient = grads[variable.name];
+    if (gradient === undefined) throw new Error(`No gradient for ${name}.`);
+    return { name, variable, gradient };
+  });
+  optimizer.applyGradients(updates, 1e-3);
+  const loss = value.dataSync()[0] ?? Number.NaN;
+  tf.dispose([value, ...Object.values(grads)]);
+  return loss;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** Median milliseconds per training step of `recipe` on the current backend. */
+export function timeSimclrStep(recipe: SimclrRecipe, steps: number): number {
+  const model = ContrastiveModel.build(architecture(recipe), [28, 28, 1]);
+  const optimizer = createOptimizer({ type: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
+  const v1 = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 1);
+  const v2 = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 2);
+  const masks = pairMasks(BATCH);
+  try {
+    for (let i = 0; i < 2; i++) trainStep(model, optimizer, v1, v2, masks);
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const start = performance.now();
+      const loss = trainStep(model, optimizer, v1, v2, masks);
+      times.push(performance.now() - start);
+      if (!Number.isFinite(loss)) throw new Error(`The ${recipe} benchmark step produced a non-finite loss (${loss}).`);
+    }
+    return median(times);
+  } finally {
+    tf.dispose([v1, v2, masks.positives, masks.diagonal]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+interface PytorchRun {
+  readonly samplesPerSecond: Partial<Record<SimclrRecipe, number>>;
+  readonly version: string | null;
+  readonly note: string | null;
+}
+
+function runPytorch(threads: number, steps: number, recipes: readonly SimclrRecipe[]): PytorchRun {
+  if (!existsSync(PYTHON)) return { samplesPerSecond: {}, version: null, note: `${PYTHON} not found; install python3-torch (apt-get install python3-torch) to compare with PyTorch.` };
+  const script = join(__dirname, 'pytorch_simclr.py');
+  const run = spawnSync(PYTHON, [script, String(threads), String(steps), ...recipes], {
+    encoding: 'utf8', timeout: 15 * 60 * 1000,
+    env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+  });
+  if (run.status !== 0) {
+    const why = (run.stderr ?? '').trim().split('\n').pop() ?? run.error?.message ?? 'unknown error';
+    return { samplesPerSecond: {}, version: null, note: `PyTorch peer failed (${why}); is python3-torch installed?` };
+  }
+  const line = run.stdout.trim().split('\n').pop() ?? '{}';
+  const parsed = JSON.parse(line) as Partial<Record<SimclrRecipe, number>> & { torch?: string };
+  const samplesPerSecond: Partial<Record<SimclrRecipe, number>> = {};
+  for (const recipe of recipes) if (typeof parsed[recipe] === 'number') samplesPerSecond[recipe] = parsed[recipe];
+  return { samplesPerSecond, version: parsed.torch ?? null, note: null };
+}
+
+function wasmThreads(backend: string): number {
+  if (backend !== 'wasm') return 1;
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  return wasm.getThreadsCount();
+}
+
+export async function runSimclrBench(options: SimclrBenchOptions = {}): Promise<SimclrBenchResult> {
+  const steps = options.steps ?? 5;
+  const recipes = options.recipes ?? ['mlp', 'convnet'];
+  const log = options.log ?? ((line: string) => console.log(line));
+  const backend = currentBackend()?.name ?? (await initBackend('auto')).name;
+  const threads = wasmThreads(backend);
+  const ours = recipes.map((recipe) => ({ recipe, msPerStep: timeSimclrStep(recipe, steps) }));
+  const torch = options.pytorch === false ? { samplesPerSecond: {}, version: null, note: 'PyTorch comparison switched off.' } : runPytorch(threads, steps, recipes);
+  const figures: SimclrFigure[] = ours.map(({ recipe, msPerStep }) => ({
+    recipe, msPerStep, samplesPerSecond: (BATCH * 1000) / msPerStep, pytorchSamplesPerSecond: torch.samplesPerSecond[recipe] ?? null,
+  }));
+  const result: SimclrBenchResult = { backend, threads, figures, pytorchNote: torch.note, torchVersion: torch.version };
+  printSimclrBench(result, log);
+  return result;
+}
+
+export function printSimclrBench(result: SimclrBenchResult, log: (line: string) => void = (line) => console.log(line)): void {
+  log(`SimCLR training step, batch ${BATCH} (two views), 28×28, NT-Xent τ=${TEMPERATURE}, Adam — backend ${result.backend}, ${result.threads} thread(s)${result.torchVersion !== null ? `, PyTorch ${result.torchVersion}` : ''}`);
+  log('recipe    ms/step   samples/s   PyTorch samples/s   ratio');
+  for (const f of result.figures) {
+    const peer = f.pytorchSamplesPerSecond;
+    const ratio = peer !== null ? (f.samplesPerSecond / peer).toFixed(2) : '—';
+    log(`${f.recipe.padEnd(9)} ${f.msPerStep.toFixed(0).padStart(7)}   ${f.samplesPerSecond.toFixed(1).padStart(9)}   ${(peer !== null ? peer.toFixed(1) : '—').padStart(17)}   ${ratio.padStart(5)}`);
+  }
+  if (result.pytorchNote !== null) log(`(${result.pytorchNote})`);
+  for (const f of result.figures) {
+    log(`bench simclr-${f.recipe}-samples-per-s ${f.samplesPerSecond.toFixed(1)} samples/s`);
+    if (f.pytorchSamplesPerSecond !== null) log(`bench simclr-${f.recipe}-vs-pytorch ${(f.samplesPerSecond / f.pytorchSamplesPerSecond).toFixed(2)} ratio`);
+  }
+}
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+if (require.main === module) {
+  const backend = (argument('--backend') ?? 'auto') as BackendRequest;
+  const steps = Number(argument('--steps') ?? '5');
+  initBackend(backend)
+    .then(() => runSimclrBench({ steps }))
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    });
+}
