@@ -1,7 +1,8 @@
-// A canvas scatter plot for 10,000+ points: drawn in one path per colour, equal-aspect fit,
+// A canvas scatter plot for 10,000+ points: stamped into a pixel buffer per colour, equal-aspect fit,
 // wheel zoom and drag pan, and hover/click hit-testing through a grid spatial index.
 
 import { ChartTheme } from './palette';
+import { Rgb, discOffsets, fillPixels, parseCanvasColour, stampDiscs } from './pointRaster';
 import { GridIndex } from './spatialIndex';
 
 export interface ScatterCallbacks {
@@ -107,26 +108,19 @@ export class ScatterPlot {
     });
   }
 
-  private readonly dots = new Map<string, HTMLCanvasElement>();
+  private image: ImageData | null = null;
+  private readonly parsedColours = new Map<string, Rgb>();
 
-  /** A filled circle of `radius` CSS pixels in `colour`, drawn once at device resolution. */
-  private dotImage(colour: string, radius: number, ratio: number): HTMLCanvasElement {
-    const key = `${colour}|${radius}|${ratio}`;
-    let dot = this.dots.get(key);
-    if (dot === undefined) {
-      dot = document.createElement('canvas');
-      const r = radius * ratio;
-      dot.width = dot.height = Math.ceil(2 * r + 2);
-      const c = dot.getContext('2d');
-      if (c !== null) {
-        c.fillStyle = colour;
-        c.beginPath();
-        c.arc(dot.width / 2, dot.height / 2, r, 0, Math.PI * 2);
-        c.fill();
-      }
-      this.dots.set(key, dot);
+  /** A CSS colour as RGB, normalised by the canvas (so theme hex, rgb() and hsl() all work). */
+  private rgb(ctx: CanvasRenderingContext2D, colour: string): Rgb {
+    let parsed = this.parsedColours.get(colour);
+    if (parsed === undefined) {
+      ctx.fillStyle = '#808080';
+      ctx.fillStyle = colour;
+      parsed = parseCanvasColour(String(ctx.fillStyle)) ?? { r: 128, g: 128, b: 128 };
+      this.parsedColours.set(colour, parsed);
     }
-    return dot;
+    return parsed;
   }
 
   private rebuildIndex(): void {
@@ -210,40 +204,42 @@ export class ScatterPlot {
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     const ratio = this.canvas.width / this.cssWidth;
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.fillStyle = this.theme.background;
-    ctx.fillRect(0, 0, this.cssWidth, this.cssHeight);
     const { scale, ox, oy } = this.transform();
     const n = Math.floor(this.xy.length / 2);
     const radius = n > 20000 ? 1.6 : n > 5000 ? 2.2 : 3;
-    // Bucket point indices by colour group once per draw, then one path per group.
+    // Bucket point indices by colour group, so each colour is stamped in one pass.
     const groups = this.colours.length;
     const order: number[][] = Array.from({ length: groups }, () => []);
     for (let i = 0; i < n; i++) {
       const g = this.group[i];
       if (g >= 0 && g < groups && !this.hiddenGroups.has(g)) order[g].push(i);
     }
-    ctx.globalAlpha = n > 5000 ? 0.75 : 0.9;
-    // Stamping a pre-drawn dot per point rasterises far faster than one arc per point.
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    const alpha = n > 5000 ? 0.75 : 0.9;
+    const w = this.canvas.width, h = this.canvas.height;
+    if (this.image === null || this.image.width !== w || this.image.height !== h) this.image = ctx.createImageData(w, h);
+    const pixels = this.image.data;
+    fillPixels(pixels, this.rgb(ctx, this.theme.background));
+    const offsets = discOffsets(radius * ratio);
+    const px = new Float64Array(n), py = new Float64Array(n);
     for (let g = 0; g < groups; g++) {
-      const dot = this.dotImage(this.colours[g], radius, ratio);
-      const half = dot.width / 2;
+      let m = 0;
       for (const i of order[g]) {
-        const px = (ox + this.xy[2 * i] * scale) * ratio, py = (oy - this.xy[2 * i + 1] * scale) * ratio;
-        if (px < -half || py < -half || px > this.canvas.width + half || py > this.canvas.height + half) continue;
-        ctx.drawImage(dot, Math.round(px - half), Math.round(py - half));
+        px[m] = (ox + this.xy[2 * i] * scale) * ratio;
+        py[m] = (oy - this.xy[2 * i + 1] * scale) * ratio;
+        m++;
       }
+      stampDiscs(pixels, w, h, px, py, m, offsets, this.rgb(ctx, this.colours[g]), alpha);
     }
+    ctx.putImageData(this.image, 0, 0);
+    // Rings around the selected and hovered points, drawn with the canvas in CSS pixels.
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.globalAlpha = 1;
     for (const [i, ring] of [[this.selected, 7], [this.hovered, 5]] as const) {
       if (i < 0 || i >= n || this.hiddenGroups.has(this.group[i])) continue;
-      const px = ox + this.xy[2 * i] * scale, py = oy - this.xy[2 * i + 1] * scale;
+      const cx = ox + this.xy[2 * i] * scale, cy = oy - this.xy[2 * i + 1] * scale;
       ctx.strokeStyle = this.theme.foreground;
       ctx.lineWidth = 2;
       ctx.beginPath();
-      ctx.arc(px, py, ring, 0, Math.PI * 2);
+      ctx.arc(cx, cy, ring, 0, Math.PI * 2);
       ctx.stroke();
     }
   }
