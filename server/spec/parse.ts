@@ -30,8 +30,7 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
     const document = bare();
     return { document, problems: [syntax(document, `This file is ${(text.length / 1048576).toFixed(1)} MB; a spec file may be at most 5 MB. Spec files hold options, not data: put samples in a .csv/.jsonl file or an image folder and point \`data.source\` at it.`)] };
   }
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0 || /[\u0001-\u0008\u000e-\u001f]/.test(text.slice(0, 8192))) {
+  if (looksBinary(text)) {
     const document = bare();
     return { document, problems: [syntax(document, 'This looks like a binary file, not a YAML or JSON spec. Open the .contrastive.yaml file you meant, or save this one as text.')] };
   }
@@ -109,6 +108,15 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
 
 function syntax(document: SpecDocument, message: string, range = firstLine(document)): SpecProblem {
   return makeProblem(document, { path: [], ruleId: 'syntax', severity: 'error', message, range });
+}
+
+/** NUL bytes, control characters, or many undecodable bytes (U+FFFD) in the first 8 KB. */
+function looksBinary(text: string): boolean {
+  if (text.includes('\u0000')) return true;
+  const head = text.slice(0, 8192);
+  if (/[\u0001-\u0008\u000e-\u001a\u001c-\u001f]/.test(head)) return true;
+  const replacements = head.split('\ufffd').length - 1;
+  return replacements > 8 && replacements > head.length / 20;
 }
 
 /** Offset of the `limit`-th newline or comma, or undefined when the text has fewer. */

@@ -115,6 +115,8 @@ test('binary garbage is refused as binary, located at the start', () => {
   const p = only(check(garbage).problems, 'syntax');
   assert.match(p.message, /binary/);
   assert.deepEqual(at(p), [1, 1]);
+  const undecodable = Buffer.from(Array.from({ length: 512 }, (_, i) => 0x80 + (i % 64))).toString('utf8');
+  assert.match(only(check(`experiment: x\n${undecodable}`).problems, 'syntax').message, /binary/);
 });
 
 test('a YAML alias bomb (billion laughs) is stopped with a located error', { timeout: 20000 }, () => {
