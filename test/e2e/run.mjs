@@ -34,6 +34,20 @@ function packageVsix() {
   return out;
 }
 
+/** Trainers run detached (they survive window reloads), so a failed test must stop them itself. */
+function killTrainers(workspace) {
+  const runs = path.join(workspace, 'runs');
+  if (!fs.existsSync(runs)) return;
+  for (const id of fs.readdirSync(runs)) {
+    try {
+      const { pid, status } = JSON.parse(fs.readFileSync(path.join(runs, id, 'run.json'), 'utf8'));
+      if (pid && (status === 'running' || status === 'queued')) process.kill(pid, 'SIGKILL');
+    } catch {
+      // no run.json, or the process is gone already
+    }
+  }
+}
+
 async function canvasImage(frame) {
   return frame.locator('canvas').first().evaluate((c) => c.toDataURL());
 }
@@ -118,6 +132,21 @@ async function scenario(mode) {
     assert.ok(gallery.neighbours.length > 0 && gallery.neighbours.every((t) => /d = /.test(t)), `neighbours should show distances: ${JSON.stringify(gallery.neighbours.slice(0, 3))}`);
     await shot('gallery');
     const images = gallery.thumbs;
+    if (mode === 'dev') {
+      step('a window reload re-attaches to a running run, which Stop Run then stops');
+      await vs.open('long.contrastive.yaml');
+      await vs.command('Contrastive Lab: Start Run');
+      await poll(async () => (await vs.treeRows('Runs')).some((r) => /long-digits[\s\S]*status: running/.test(r)), { timeout: 60_000, what: 'the long run training' });
+      await vs.command('Developer: Reload Window');
+      await vs.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+      await vs.showContainer('Contrastive Lab');
+      await poll(async () => (await vs.treeRows('Runs')).some((r) => /long-digits[\s\S]*status: running/.test(r)), { timeout: 60_000, what: 'the running run after the reload' });
+      await poll(async () => /long-digits .*epoch/.test(await vs.page.locator('.part.statusbar').innerText()), { timeout: 30_000, what: 'the status bar to show the re-attached run' });
+      await shot('reattached');
+      await vs.command('Contrastive Lab: Stop Run');
+      await poll(async () => (await vs.treeRows('Runs')).some((r) => /long-digits[\s\S]*status: stopped/.test(r)), { timeout: 60_000, what: 'the run to stop' });
+      await shot('stopped');
+    }
     step(`passed (${images} thumbnails)`);
   } catch (e) {
     await shot('failure').catch(() => {});
@@ -125,6 +154,7 @@ async function scenario(mode) {
     throw e;
   } finally {
     await vs.close();
+    killTrainers(workspace);
     fs.rmSync(workspace, { recursive: true, force: true });
   }
 }
