@@ -142,10 +142,14 @@ export async function runLanguageBench(options: LanguageBenchOptions = {}): Prom
 }
 
 export function printLanguageBench(result: LanguageBenchResult): void {
-  console.log(`bench lsp-diagnostics-median ${result.diagnosticsMedianMs.toFixed(2)} ms (${result.specLines}-line spec, target < 20; wall clock, includes machine load)`);
-  console.log(`bench lsp-diagnostics-cpu ${result.diagnosticsCpuMs.toFixed(2)} ms (server CPU per edit → diagnostics)`);
-  console.log(`bench lsp-completion-median ${result.completionMedianMs.toFixed(2)} ms (target < 10)`);
-  console.log(`bench lsp-rss-growth-10k-edits ${result.rssGrowthMb.toFixed(1)} MB (${result.rssBeforeMb.toFixed(1)} → ${result.rssAfterMb.toFixed(1)} MB over ${result.edits} edits; by quarter: ${result.rssTraceMb.map((v) => v.toFixed(1)).join(', ')})`);
+  console.log(`language server over stdio, ${result.specLines}-line spec, no debounce`);
+  console.log(`  edit → diagnostics: median ${result.diagnosticsMedianMs.toFixed(2)} ms wall clock (target < 20; includes machine load), ${result.diagnosticsCpuMs.toFixed(2)} ms server CPU per round`);
+  console.log(`  completion round trip: median ${result.completionMedianMs.toFixed(2)} ms (target < 10)`);
+  console.log(`  resident memory: ${result.rssBeforeMb.toFixed(1)} → ${result.rssAfterMb.toFixed(1)} MB over ${result.edits} edits (after each quarter: ${result.rssTraceMb.map((v) => v.toFixed(1)).join(', ')} MB)`);
+  console.log(`bench lsp-diagnostics-median ${result.diagnosticsMedianMs.toFixed(2)} ms`);
+  console.log(`bench lsp-diagnostics-cpu ${result.diagnosticsCpuMs.toFixed(2)} ms`);
+  console.log(`bench lsp-completion-median ${result.completionMedianMs.toFixed(2)} ms`);
+  console.log(`bench lsp-rss-growth-10k-edits ${result.rssGrowthMb.toFixed(1)} MB`);
 }
 
 if (require.main === module) {
