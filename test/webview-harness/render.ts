@@ -194,6 +194,11 @@ async function dashboard(page: Page, base: string): Promise<void> {
   const csv = messages.find((m) => m.type === 'exportCsv');
   const csvLines = String(csv?.csv ?? '').split('\r\n');
   check(csvLines[0].startsWith('run_id,run_name,kind,step,epoch,time,loss') && csvLines.length > 146_000, `dashboard: Export CSV posts every line (${csvLines.length - 2} rows)`);
+  await page.locator('.inspect-row').nth(2).getByText('Nearest neighbours').click();
+  await page.locator('.inspect-row').nth(0).getByText('Embedding map').click();
+  await page.waitForTimeout(200);
+  const opens = (await posted(page)).filter((m) => m.type === 'openGallery' || m.type === 'openMap');
+  check(opens.length === 2 && opens[0].runId === 'r-byol' && opens[1].runId === 'r-simclr-t01', 'dashboard: the Embeddings buttons ask the host to open the gallery or the map for that run');
   // Live training: appended lines extend the curve without a reload.
   const before = await page.evaluate(() => (document.querySelector('canvas') as HTMLCanvasElement).toDataURL());
   await page.evaluate(() => {

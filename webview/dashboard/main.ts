@@ -75,6 +75,7 @@ const charts = [lossChart, evalChart];
 const bestGrid = toolkit('vscode-data-grid', { 'aria-label': 'Best metrics' });
 const diffGrid = toolkit('vscode-data-grid', { 'aria-label': 'Spec differences' });
 const diffNote = el('p', { className: 'muted' });
+const inspect = el('div', { className: 'inspect', attrs: { role: 'list', 'aria-label': 'Inspect embeddings' } });
 const emptyNote = el('p', { className: 'empty', text: 'No runs to show yet. Start a run, or pick runs with "Contrastive Lab: Compare Runs".' });
 
 mount(
@@ -93,7 +94,15 @@ mount(
     el('div', { className: 'chart-controls' }, [el('label', { className: 'control' }, ['Evaluation metric ', metricDropdown])]),
     evalChart.element,
   ]),
-  el('section', { className: 'summary' }, [el('h2', { text: 'Best metrics' }), bestGrid, el('h2', { text: 'Spec differences' }), diffNote, diffGrid]),
+  el('section', { className: 'summary' }, [
+    el('h2', { text: 'Best metrics' }),
+    bestGrid,
+    el('h2', { text: 'Spec differences' }),
+    diffNote,
+    diffGrid,
+    el('h2', { text: 'Embeddings' }),
+    inspect,
+  ]),
 );
 
 // ---- Rendering ------------------------------------------------------------------------------
@@ -143,6 +152,19 @@ function renderLegend(colours: Map<string, string>): void {
 }
 
 let metricChoices = '';
+
+function renderInspect(): void {
+  inspect.replaceChildren(
+    ...orderedRuns().map((run) => {
+      const id = run.descriptor.id;
+      const neighbours = toolkit('vscode-button', { appearance: 'secondary' }, ['Nearest neighbours']);
+      neighbours.addEventListener('click', () => channel.post({ type: 'openGallery', runId: id }));
+      const map = toolkit('vscode-button', { appearance: 'secondary' }, ['Embedding map']);
+      map.addEventListener('click', () => channel.post({ type: 'openMap', runId: id }));
+      return el('div', { className: 'inspect-row', attrs: { role: 'listitem' } }, [el('span', { className: 'name', text: run.descriptor.name }), neighbours, map]);
+    }),
+  );
+}
 
 function renderCharts(colours: Map<string, string>): void {
   const shown = orderedRuns().filter((r) => !view.hidden.has(r.descriptor.id));
@@ -234,6 +256,7 @@ function render(): void {
   renderLegend(colours);
   renderCharts(colours);
   renderSummary();
+  renderInspect();
 }
 
 // Metric appends arrive often while training: charts redraw once per frame, and the summary

@@ -138,6 +138,7 @@ function showProjection(): void {
   plot.setData(xy, labels.of, colours);
   applyHidden();
   status.textContent = HINT;
+  status.classList.remove('error');
 }
 
 function exportPng(): void {
@@ -204,6 +205,8 @@ channel.onMessage<HostToMap>((message) => {
       break;
     }
     case 'error':
+      // A failed projection request may be retried by choosing the method again.
+      requested.delete(method);
       status.textContent = message.message;
       status.classList.add('error');
       break;
