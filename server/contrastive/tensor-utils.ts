@@ -13,6 +13,18 @@ export function stopGradient<T extends tf.Tensor>(x: T): T {
 }
 
 /**
+ * Row maxima (keepDims) with no gradient. Computed inside a custom-gradient op, so backprop does not
+ * run tf's Max gradient (a broadcast Equal over the whole matrix) only to multiply it by zero.
+ */
+export function detachedRowMax(x: tf.Tensor2D): tf.Tensor2D {
+  const rowMax = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const input = args[0] as tf.Tensor;
+    return { value: tf.max(input, 1, true), gradFunc: () => tf.zerosLike(input) };
+  });
+  return rowMax(x) as tf.Tensor2D;
+}
+
+/**
  * sqrt with a zero (not infinite) gradient at 0, like torch.cdist: where x = 0 the result is 0 and
  * no gradient flows, so a zero distance (the diagonal of a self matrix) never produces NaN.
  * `x` must be ≥ 0 (clamp first).
@@ -53,6 +65,17 @@ export function gatherFlat(matrix: tf.Tensor, flatIndices: Int32Array): tf.Tenso
   return gather(matrix) as tf.Tensor1D;
 }
 
+/**
+ * Row-wise log-sum-exp (n×m → n). Like tf.logSumExp, but the max shift is detached: its gradient
+ * cancels mathematically, and tf's Max gradient costs a broadcast Equal over the whole matrix.
+ */
+export function rowLogSumExp(x: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const shift = detachedRowMax(x);
+    return tf.reshape(tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, shift)), 1, true)), shift), [x.shape[0]]) as tf.Tensor1D;
+  });
+}
+
 const MASKED = -1e30;
 
 /**
@@ -64,7 +87,7 @@ export function maskedLogSumExp(x: tf.Tensor2D, mask: tf.Tensor2D, addOne = fals
   return tf.tidy(() => {
     // Masked-out entries become ≈ MASKED (x is negligible next to it); mask is a constant.
     const masked = tf.add(x, tf.mul(tf.sub(1, mask), MASKED));
-    let shift = stopGradient(tf.max(masked, 1, true));
+    let shift: tf.Tensor = detachedRowMax(masked as tf.Tensor2D);
     const any = tf.step(tf.sum(mask, 1, true));
     shift = addOne ? tf.maximum(shift, 0) : tf.mul(shift, any); // empty rows: shift 0
     let sum = tf.sum(tf.mul(tf.exp(tf.sub(masked, shift)), mask), 1, true);

@@ -6,10 +6,22 @@
 import { tf } from '../backend';
 import type { Distance } from '../distances/types';
 import { meanReduce } from '../reducers/mean';
-import { maskedLogSumExp } from '../tensor-utils';
+import { eye, maskedLogSumExp, rowLogSumExp } from '../tensor-utils';
 import { StatelessLoss } from './base';
 import { labelledBatch, maskTensor, pairMasks } from './labelled-batch';
 import type { LossInput } from './types';
+
+/** Added to a logit to drop it from a logsumexp (e^−1e30 = 0) while keeping gradients finite. */
+const EXCLUDED = -1e30;
+
+function atMostOnePositivePerRow(pos: Float32Array, rows: number, cols: number): boolean {
+  for (let i = 0; i < rows; i++) {
+    let count = 0;
+    for (let j = i * cols; j < (i + 1) * cols; j++) count += pos[j] ?? 0;
+    if (count > 1) return false;
+  }
+  return true;
+}
 
 export class InfoNCELoss extends StatelessLoss {
   readonly type = 'infoNCE';
@@ -31,6 +43,15 @@ export class InfoNCELoss extends StatelessLoss {
       const masks = pairMasks(batch, input.tuples);
       const mat = this.distance.pairwise(batch.embeddings, batch.ref);
       const logits = tf.div(this.distance.isInverted ? mat : tf.neg(mat), this.temperature) as tf.Tensor2D;
+      if (atMostOnePositivePerRow(masks.pos, batch.rows, batch.cols) && input.tuples === undefined) {
+        // SimCLR / MoCo shape: with one positive j per row, its denominator is every k ≠ i, so the
+        // term is plain cross-entropy: logsumexp_{k≠i} S_ik − S_ij (far fewer ops than the general form).
+        const candidates = batch.ref === undefined ? tf.add(logits, tf.mul(eye(batch.rows), EXCLUDED)) : logits;
+        const pos = maskTensor(masks.pos, batch);
+        const hasPositive = tf.step(tf.sum(pos, 1));
+        const terms = tf.sub(tf.mul(rowLogSumExp(candidates as tf.Tensor2D), hasPositive), tf.sum(tf.mul(logits, pos), 1));
+        return tf.div(tf.sum(terms), Math.max(masks.posCount, 1)) as tf.Scalar;
+      }
       const negMask = maskTensor(masks.neg, batch);
       const hasNegatives = tf.reshape(tf.step(tf.sum(negMask, 1)), [batch.rows, 1]);
       const negLse = tf.reshape(maskedLogSumExp(logits, negMask), [batch.rows, 1]);

@@ -3,7 +3,7 @@
 // anchor's similarities to all positives with its own positive as the target; mean over anchors.
 import { tf } from '../backend';
 import type { Distance } from '../distances/types';
-import { eye, selectRows, zeroLoss } from '../tensor-utils';
+import { eye, rowLogSumExp, selectRows, zeroLoss } from '../tensor-utils';
 import { StatelessLoss } from './base';
 import { labelledBatch, pairMasks } from './labelled-batch';
 import type { LossInput } from './types';
@@ -26,7 +26,7 @@ export class NPairsLoss extends StatelessLoss {
       const sim = this.distance.pairwise(selectRows(batch.embeddings, anchors), selectRows(batch.embeddings, positives));
       const logits = this.distance.isInverted ? sim : tf.neg(sim);
       const k = anchors.length;
-      const crossEntropy = tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, eye(k)), 1));
+      const crossEntropy = tf.sub(rowLogSumExp(logits), tf.sum(tf.mul(logits, eye(k)), 1));
       return tf.mean(crossEntropy) as tf.Scalar;
     });
   }
