@@ -8,7 +8,8 @@
 import { tf } from '../contrastive/backend';
 import type { Loss } from '../contrastive/losses/types';
 import type { Miner } from '../contrastive/miners/types';
-import { normalizeRows, stopGradient } from '../contrastive/tensor-utils';
+import { stopGradient } from '../contrastive/strategies';
+import { targetTemperatureLoss } from '../contrastive/strategies';
 import type { ResolvedSpec } from '../spec/types';
 
 /** The memory queue of negatives as the objective sees it (adapted from the library's queue). */
@@ -17,6 +18,7 @@ export interface NegativesQueue {
   contents(): { readonly embeddings: tf.Tensor2D; readonly labels: Int32Array } | null;
 }
 
+/** What the network gives the objective; projection and prediction are already L2-normalised when the spec says so. */
 export interface NetworkOutputs {
   readonly representation: tf.Tensor2D;
   /** The projection head's output, or the representation when there is no projection head. */
@@ -44,6 +46,8 @@ export interface ObjectiveParts {
   /** The EMA target network, or null when the target shares the online weights. */
   readonly target: Forward | null;
   readonly queue: NegativesQueue | null;
+  /** Stop gradients through the target branch (the spec asks, or the loss has no negatives). */
+  readonly stopGradients: boolean;
 }
 
 export interface StepResult {
@@ -58,15 +62,20 @@ function pairIds(n: number): Int32Array {
 }
 
 export function createObjective(parts: ObjectiveParts): (batch: StepBatch) => StepResult {
-  const { spec, loss, miner, online, target, queue } = parts;
-  const normalize = spec.architecture.normalizeOutput;
-  const out = (t: tf.Tensor2D): tf.Tensor2D => (normalize ? normalizeRows(t) : t);
+  const { spec, loss, miner, online, target, queue, stopGradients } = parts;
   /** What the loss sees from the online branch: the prediction head when there is one. */
-  const onlineOut = (o: NetworkOutputs): tf.Tensor2D => out(o.prediction ?? o.projection);
-  const hasTargetBranch = target !== null || spec.strategy.stopGradient;
+  const onlineOut = (o: NetworkOutputs): tf.Tensor2D => o.prediction ?? o.projection;
+  const hasTargetBranch = target !== null || stopGradients;
   const targetOut = (x: tf.Tensor, onlineOutputs: NetworkOutputs): tf.Tensor2D => {
-    if (target !== null) return stopGradient(out(target(x, true).projection));
-    return spec.strategy.stopGradient ? stopGradient(out(onlineOutputs.projection)) : out(onlineOutputs.projection);
+    if (target !== null) return stopGradient(target(x, true).projection);
+    return stopGradients ? stopGradient(onlineOutputs.projection) : onlineOutputs.projection;
+  };
+  const temperature = spec.strategy.targetTemperature;
+  /** DINO-style target temperature: online(view a)·target(b)ᵀ learns the sharpened target(a)·target(b)ᵀ. */
+  const withTargetTemperature = (base: tf.Scalar, pairs: readonly (readonly [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D])[]): tf.Scalar => {
+    if (temperature === null) return base;
+    const terms = pairs.map(([o, ta, tb]) => targetTemperatureLoss(tf.matMul(ta, tb, false, true), tf.matMul(o, tb, false, true), temperature));
+    return tf.add(base, tf.div(tf.addN(terms), terms.length)) as tf.Scalar;
   };
   const symmetric = spec.architecture.prediction !== null || target !== null;
 
@@ -103,7 +112,10 @@ export function createObjective(parts: ObjectiveParts): (batch: StepBatch) => St
         const keys = targetOut(batch.view1, o);
         return { loss: withQueue(z, batch.labels, keys, batch.labels), keys: tf.keep(stopGradient(keys)), keyLabels: batch.labels };
       }
-      return { loss: labelledLoss(z, batch.labels), keys: null, keyLabels: null };
+      const base = labelledLoss(z, batch.labels);
+      if (temperature === null) return { loss: base, keys: null, keyLabels: null };
+      const t = targetOut(batch.view1, o);
+      return { loss: withTargetTemperature(base, [[z, t, t]]), keys: null, keyLabels: null };
     }
     const o1 = online(batch.view1, true);
     const z1 = onlineOut(o1);
@@ -118,10 +130,11 @@ export function createObjective(parts: ObjectiveParts): (batch: StepBatch) => St
     }
     const o2 = online(batch.view2, true);
     const z2 = onlineOut(o2);
-    if (!hasTargetBranch && !symmetric) return { loss: pairLoss(z1, z2), keys: null, keyLabels: null };
+    if (!hasTargetBranch && !symmetric && temperature === null) return { loss: pairLoss(z1, z2), keys: null, keyLabels: null };
     const t2 = targetOut(batch.view2, o2);
-    if (!symmetric) return { loss: pairLoss(z1, t2), keys: null, keyLabels: null };
     const t1 = targetOut(batch.view1, o1);
-    return { loss: tf.mul(tf.add(pairLoss(z1, t2), pairLoss(z2, t1)), 0.5) as tf.Scalar, keys: null, keyLabels: null };
+    if (!symmetric) return { loss: withTargetTemperature(pairLoss(z1, hasTargetBranch ? t2 : z2), [[z1, t1, t2]]), keys: null, keyLabels: null };
+    const base = tf.mul(tf.add(pairLoss(z1, t2), pairLoss(z2, t1)), 0.5) as tf.Scalar;
+    return { loss: withTargetTemperature(base, [[z1, t1, t2], [z2, t2, t1]]), keys: null, keyLabels: null };
   };
 }

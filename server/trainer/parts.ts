@@ -12,12 +12,14 @@ import { createSampler } from '../contrastive/pairs/sampler';
 import { derivedRandom } from '../contrastive/random';
 import type { ResolvedSpec } from '../spec/types';
 import type { LoadedCheckpoint, StoredTensor, TensorGroups } from './checkpoint';
+import { ContrastiveModel } from '../contrastive/models';
+import { clipByGlobalNorm, createOptimizer, type ParameterUpdate } from '../contrastive/optim';
+import { MemoryQueue } from '../contrastive/pairs/memoryQueue';
+import { createSchedule } from '../contrastive/schedules';
+import { collapseGuards, EmaTarget } from '../contrastive/strategies';
 import type { Embedder } from './embed';
-import { createNetwork, type Network } from './network';
-import { createObjective, type StepBatch } from './objective';
-import { createStepOptimizer, learningRateAt } from './optimizer';
-import { KeyQueue } from './keyQueue';
-import { emaTauAt, updateEma } from './ema';
+import { createObjective, type Forward, type NegativesQueue, type StepBatch } from './objective';
+import { initializeSeeded } from './seededInit';
 
 export interface BatchPlan {
   readonly stepsPerEpoch: number;
@@ -32,7 +34,9 @@ export interface TrainingParts extends Embedder {
   restore(checkpoint: LoadedCheckpoint): void;
   extraState(): Record<string, unknown>;
   tensorState(): TensorGroups;
-  readonly network: Network;
+  readonly model: ContrastiveModel;
+  /** Warnings about the recipe (collapse risks), for the run's events. */
+  readonly warnings: readonly string[];
   dispose(): void;
 }
 
@@ -51,19 +55,6 @@ function assignStored(variables: readonly tf.Variable[], stored: readonly Stored
   });
 }
 
-function globalNormClip(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
-  const names = Object.keys(grads);
-  const total = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!))))).dataSync()[0]!);
-  if (!(total > maxNorm)) return grads;
-  const scale = maxNorm / (total + 1e-6);
-  const clipped: tf.NamedTensorMap = {};
-  for (const n of names) {
-    clipped[n] = tf.mul(grads[n]!, scale);
-    grads[n]!.dispose();
-  }
-  return clipped;
-}
-
 export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): TrainingParts {
   const { dataset } = data;
   const seed = spec.strategy.seed;
@@ -74,16 +65,37 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
   }
   const inputShape = [...dataset.sampleShape];
   const allX = tf.tensor(dataset.x, [dataset.count, ...inputShape], 'float32');
-  const network = createNetwork(spec.architecture, inputShape, seed);
-  const target = spec.strategy.ema !== null ? createNetwork(spec.architecture, inputShape, seed) : null;
-  if (target !== null) target.setWeights(network.getWeights());
+  const model = ContrastiveModel.build(spec.architecture, inputShape);
+  initializeSeeded(model, seed);
+  const ema = spec.strategy.ema !== null ? new EmaTarget(model) : null;
+  const forwardOf = (m: ContrastiveModel): Forward => (x, training) => {
+    const r = m.forward(x, { training });
+    return { representation: r.representation, projection: r.projection, prediction: r.prediction ?? null };
+  };
+  const guards = collapseGuards(spec);
   const distance = createDistance(spec.distance);
   const loss = createLoss(spec.loss, distance);
   const miner = createMiner(spec.pairs.mining, distance);
-  const queue = spec.pairs.negatives.type === 'queue' ? new KeyQueue(spec.pairs.negatives.size) : null;
-  const objective = createObjective({ spec, loss, miner, online: network.forward, target: target?.forward ?? null, queue });
-  const trainable = [...network.trainableVariables, ...loss.trainableVariables];
-  const optimizer = createStepOptimizer(spec.strategy.optimizer, trainable);
+  const projectionSize = spec.architecture.projection !== null ? spec.architecture.projection.layers[spec.architecture.projection.layers.length - 1]! : spec.architecture.representationSize;
+  const memory = spec.pairs.negatives.type === 'queue' ? new MemoryQueue(spec.pairs.negatives.size, projectionSize) : null;
+  const queue: NegativesQueue | null =
+    memory === null
+      ? null
+      : {
+          contents: () => {
+            if (memory.count === 0) return null;
+            const c = memory.contents();
+            return { embeddings: c.keys, labels: c.labels };
+          },
+        };
+  const objective = createObjective({ spec, loss, miner, online: forwardOf(model), target: ema !== null ? forwardOf(ema.target) : null, queue, stopGradients: guards.stopGradient });
+  const named = [
+    ...model.namedVariables().filter((v) => v.trainable).map((v) => ({ name: v.name, variable: v.variable })),
+    ...loss.trainableVariables.map((variable, i) => ({ name: `loss/${i}`, variable })),
+  ];
+  const trainable = named.map((n) => n.variable);
+  const optimizer = createOptimizer(spec.strategy.optimizer);
+  const schedule = createSchedule(spec.strategy.schedule, spec.strategy.optimizer.learningRate);
   const augmentViews = spec.pairs.positives === 'augmentation' ? twoViewAugmenter(spec.pairs.views, seed) : null;
   const weakOnly = spec.pairs.positives === 'labels' && spec.pairs.views.weak.length > 0 ? buildSeededPipeline(spec.pairs.views.weak) : null;
   const stepsPerEpoch = sampler.batchesPerEpoch;
@@ -104,13 +116,14 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     return { labels, view1: x, view2: null };
   };
 
-  const outputDim = (layer: 'representation' | 'projection'): number => (layer === 'projection' ? network.projectionSize : spec.architecture.representationSize);
+  const outputDim = (layer: 'representation' | 'projection'): number => (layer === 'projection' ? projectionSize : spec.architecture.representationSize);
 
   return {
-    network,
+    model,
+    warnings: guards.warnings,
     batches: { stepsPerEpoch, plan: (epoch) => sampler.batches(epoch) },
     async trainStep(indices, step, totalSteps) {
-      const lr = learningRateAt(spec.strategy, step, stepsPerEpoch, totalSteps);
+      const lr = schedule(step - 1, totalSteps, stepsPerEpoch);
       const batch = makeBatch(indices, step);
       let keys: tf.Tensor2D | null = null;
       let keyLabels: Int32Array | null = null;
@@ -121,15 +134,16 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
           keyLabels = result.keyLabels;
           return result.loss;
         }, trainable);
-        const clipped = spec.strategy.gradientClipNorm !== null ? globalNormClip(grads, spec.strategy.gradientClipNorm) : grads;
+        const updates: ParameterUpdate[] = named.filter((n) => grads[n.variable.name] !== undefined).map((n) => ({ ...n, gradient: grads[n.variable.name]! }));
+        const clipped = spec.strategy.gradientClipNorm !== null ? clipByGlobalNorm(updates, spec.strategy.gradientClipNorm).gradients : null;
         const lossValue = (await value.data())[0]!;
         value.dispose();
         if (Number.isFinite(lossValue)) {
-          optimizer.apply(clipped, lr);
-          if (target !== null && spec.strategy.ema !== null) updateEma(target, network, emaTauAt(spec.strategy.ema, step, totalSteps));
-          if (queue !== null && keys !== null && keyLabels !== null) queue.push(keys, keyLabels);
+          optimizer.applyGradients(clipped ?? updates, lr);
+          if (ema !== null && spec.strategy.ema !== null) ema.update(step - 1, totalSteps, spec.strategy.ema);
+          if (memory !== null && keys !== null && keyLabels !== null) memory.enqueue(keys, keyLabels);
         }
-        tf.dispose(Object.values(clipped));
+        tf.dispose([...Object.values(grads), ...(clipped ?? []).map((c) => c.gradient)]);
         return { loss: lossValue, lr };
       } finally {
         tf.dispose([batch.view1, ...(batch.view2 ? [batch.view2] : [])]);
@@ -150,7 +164,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
       for (let start = 0; start < indices.length; start += chunk) {
         const part = indices.subarray(start, Math.min(indices.length, start + chunk));
         const values = tf.tidy(() => {
-          const outputs = network.forward(tf.gather(allX, tf.tensor1d(part, 'int32')), false);
+          const outputs = model.forward(tf.gather(allX, tf.tensor1d(part, 'int32')), { training: false });
           return (layer === 'projection' ? outputs.projection : outputs.representation).dataSync() as Float32Array;
         });
         out.set(values, start * dim);
@@ -160,39 +174,72 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     outputDim,
     restore(checkpoint) {
       const g = checkpoint.groups;
-      const load = (net: Network, stored: readonly StoredTensor[]): void => {
-        const tensors = stored.map((s) => tf.tensor(s.values, [...s.shape]));
+      const load = (m: ContrastiveModel, stored: readonly StoredTensor[]): void => {
+        const tensors = stored.map((t) => tf.tensor(t.values, [...t.shape]));
         try {
-          net.setWeights(tensors);
+          m.setWeights(tensors);
         } finally {
           tf.dispose(tensors);
         }
       };
-      load(network, g['model'] ?? []);
-      if (target !== null) load(target, g['target'] ?? []);
+      load(model, g['model'] ?? []);
+      if (ema !== null) load(ema.target, g['target'] ?? []);
       assignStored(loss.trainableVariables, g['loss'] ?? [], 'loss parameters');
-      optimizer.restore(g['optimizer'] ?? [], checkpoint.state.extra['optimizer']);
-      if (queue !== null) queue.restore(g['queue'] ?? [], checkpoint.state.extra['queue']);
+      const slotNames = ((checkpoint.state.extra['optimizer'] ?? {}) as { slots?: string[] }).slots ?? [];
+      const slotTensors = g['optimizer'] ?? [];
+      const slots: Record<string, tf.Tensor> = {};
+      slotNames.forEach((name, i) => {
+        const t = slotTensors[i]!;
+        slots[name] = tf.tensor(t.values, [...t.shape]);
+      });
+      const step = ((checkpoint.state.extra['optimizer'] ?? {}) as { step?: number }).step ?? 0;
+      try {
+        optimizer.setState({ type: spec.strategy.optimizer.type, step, slots });
+      } finally {
+        tf.dispose(Object.values(slots));
+      }
+      if (memory !== null) {
+        const q = (checkpoint.state.extra['queue'] ?? null) as { pointer: number; filled: number } | null;
+        const [keys, labels, ids] = g['queue'] ?? [];
+        if (q !== null && keys && labels && ids) {
+          memory.setState({ size: memory.size, dim: memory.dim, pointer: q.pointer, filled: q.filled, keys: keys.values, labels: Int32Array.from(labels.values), ids: Int32Array.from(ids.values) });
+        }
+      }
     },
     extraState() {
-      return { optimizer: optimizer.extra(), ...(queue !== null ? { queue: queue.extra() } : {}) };
+      const state = optimizer.getState();
+      const slotNames = Object.keys(state.slots).sort();
+      tf.dispose(Object.values(state.slots));
+      const q = memory?.getState();
+      return { optimizer: { step: state.step, slots: slotNames }, ...(q ? { queue: { pointer: q.pointer, filled: q.filled } } : {}) };
     },
     tensorState() {
-      return {
-        model: toStored(network.getWeights()),
-        ...(target !== null ? { target: toStored(target.getWeights()) } : {}),
-        loss: toStored(loss.trainableVariables),
-        optimizer: optimizer.tensors(),
-        ...(queue !== null ? { queue: queue.tensors() } : {}),
-      };
+      const state = optimizer.getState();
+      const slotNames = Object.keys(state.slots).sort();
+      const optimizerSlots = toStored(slotNames.map((n) => state.slots[n]!));
+      tf.dispose(Object.values(state.slots));
+      const weights = model.getWeights();
+      const targetWeights = ema?.target.getWeights() ?? [];
+      const q = memory?.getState();
+      try {
+        return {
+          model: toStored(weights),
+          ...(ema !== null ? { target: toStored(targetWeights) } : {}),
+          loss: toStored(loss.trainableVariables),
+          optimizer: optimizerSlots,
+          ...(q ? { queue: [{ shape: [q.size, q.dim], values: q.keys }, { shape: [q.size], values: Float32Array.from(q.labels) }, { shape: [q.size], values: Float32Array.from(q.ids) }] } : {}),
+        };
+      } finally {
+        tf.dispose([...weights, ...targetWeights]);
+      }
     },
     dispose() {
       allX.dispose();
-      network.dispose();
-      target?.dispose();
+      model.dispose();
+      ema?.dispose();
       loss.dispose();
       optimizer.dispose();
-      queue?.dispose();
+      memory?.dispose();
     },
   };
 }

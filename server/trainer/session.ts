@@ -76,6 +76,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     });
 
     parts = buildTrainingParts(spec, data);
+    for (const warning of parts.warnings) reporter.event('warning', 'log', warning);
     const stepsPerEpoch = parts.batches.stepsPerEpoch;
     position = { step: 0, epoch: 1, batchInEpoch: 0, elapsedSec: 0, bestKnnAccuracy: null };
     if (options.resume) {
@@ -132,6 +133,8 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
         const perStep = (Date.now() - segmentStart) / 1000 / stepsThisSegment;
         reporter.progress({ epoch, epochs, stepInEpoch: b + 1, stepsPerEpoch, loss, samplesPerSec, etaSec: perStep * (totalSteps - step) });
         options.onStep?.(step);
+        // The step's tensor work is synchronous: yield to the event loop so a SIGTERM/SIGINT handler can run.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (stop.requested && b + 1 < stepsPerEpoch) {
           reporter.event('info', 'stopping', `stop requested (${stop.reason}): finishing at step ${step}`, { step, epoch });
           checkpoint('stop');
