@@ -38,7 +38,9 @@ export function logTicks(min: number, max: number, target: number): Tick[] {
   const lo = Math.floor(Math.log10(min));
   const hi = Math.ceil(Math.log10(max));
   const decades = hi - lo;
-  const multipliers = decades <= 1 ? [1, 2, 3, 5, 7] : decades <= Math.max(2, target / 2) ? [1, 2, 5] : [1];
+  // Choose subdivisions by the decades actually shown, not by the rounded-out bounds.
+  const span = Math.log10(max / min);
+  const multipliers = span <= 1.2 ? [1, 2, 3, 5, 7] : span <= Math.max(2, target / 2) ? [1, 2, 5] : [1];
   const stride = Math.max(1, Math.ceil(decades / Math.max(1, target)));
   const ticks: Tick[] = [];
   for (let e = lo; e <= hi; e++) {

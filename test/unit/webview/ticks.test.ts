@@ -36,6 +36,10 @@ test('log ticks within one decade include 2, 3, 5 and 7', () => {
   assert.deepEqual(values, [1, 2, 3, 5, 7, 10]);
 });
 
+test('a range just under one decade that straddles a power of ten still gets subdivisions', () => {
+  assert.deepEqual(logTicks(0.205, 1.01, 4).map((t) => t.value), [0.3, 0.5, 0.7, 1]);
+});
+
 test('log ticks refuse non-positive ranges', () => {
   assert.deepEqual(logTicks(0, 10, 5), []);
 });
