@@ -1,8 +1,10 @@
 // Our own kernels that close gaps in a backend (registered after the backend is chosen).
 // wasm: transposed matmul operands are materialised (the native path for them is ~30× slower),
-// and Conv2DBackpropFilter, which wasm lacks, is composed from wasm kernels. Other backends
+// Conv2DBackpropFilter, which wasm lacks, is composed from wasm kernels, and the input gradient of
+// stride-1 convolutions runs as a forward convolution (wasm's own kernel is a scalar loop). Other backends
 // (tensorflow, cpu) have every kernel our models need.
 import { registerWasmConv2DBackpropFilter } from './wasmConv2DBackpropFilter';
+import { registerWasmConv2DBackpropInput } from './wasmConv2DBackpropInput';
 import { registerWasmTransposedMatMul } from './wasmTransposedMatMul';
 
 export type KernelBackend = 'tensorflow' | 'wasm' | 'cpu';
@@ -10,6 +12,7 @@ export type KernelBackend = 'tensorflow' | 'wasm' | 'cpu';
 const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
   (backend) => { if (backend === 'wasm') registerWasmTransposedMatMul(); },
   (backend) => { if (backend === 'wasm') registerWasmConv2DBackpropFilter(); },
+  (backend) => { if (backend === 'wasm') registerWasmConv2DBackpropInput(); },
 ];
 
 /** Registers every custom kernel that applies to `backend`. Safe to call more than once. */

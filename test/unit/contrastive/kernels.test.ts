@@ -1,0 +1,135 @@
+// Our wasm kernels (transposed matmul, Conv2DBackpropFilter, Conv2DBackpropInput) give the CPU
+// backend's results, and a convnet that could not train on wasm before now gets the CPU's gradients.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initBackend, tf } from '../../../server/contrastive/backend';
+import { registerCustomKernels } from '../../../server/contrastive/kernels';
+import { ContrastiveModel } from '../../../server/contrastive/models';
+
+/** Deterministic values in [-1, 1) (a tiny LCG), so both backends see identical inputs. */
+function values(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function tensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(values(shape.reduce((a, b) => a * b, 1), seed), shape);
+}
+
+/** Runs `f` on wasm and on cpu and returns both results as arrays. */
+async function onBoth(f: () => tf.Tensor): Promise<{ wasm: Float32Array; cpu: Float32Array }> {
+  await tf.setBackend('wasm');
+  const w = tf.tidy(f);
+  const wasm = w.dataSync() as Float32Array;
+  w.dispose();
+  await tf.setBackend('cpu');
+  const c = tf.tidy(f);
+  const cpu = c.dataSync() as Float32Array;
+  c.dispose();
+  await tf.setBackend('wasm');
+  return { wasm, cpu };
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, what: string, tolerance = 1e-4): void {
+  assert.equal(actual.length, expected.length, `${what}: sizes differ`);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / (1 + Math.abs(expected[i]!)));
+  }
+  assert.ok(worst <= tolerance, `${what}: largest relative deviation ${worst.toExponential(2)} > ${tolerance}`);
+}
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+test('the wasm backend gets our kernels, and registering twice is harmless', () => {
+  registerCustomKernels('wasm');
+  assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined);
+  const names = tf.getKernelsForBackend('wasm').map((k) => k.kernelName);
+  assert.equal(names.filter((n) => n === 'BatchMatMul').length, 1);
+});
+
+test('matMul with transposed operands equals the cpu result (2-D and batched)', async () => {
+  const cases: Array<[number[], number[], boolean, boolean]> = [
+    [[37, 19], [37, 23], true, false],
+    [[19, 37], [23, 37], false, true],
+    [[37, 19], [23, 37], true, true],
+    [[3, 11, 7], [3, 11, 5], true, false],
+    [[3, 7, 11], [3, 5, 11], false, true],
+  ];
+  for (const [aShape, bShape, ta, tb] of cases) {
+    const { wasm, cpu } = await onBoth(() => tf.matMul(tensor(aShape, 1), tensor(bShape, 2), ta, tb));
+    assertClose(wasm, cpu, `matMul [${aShape}]${ta ? 'ᵀ' : ''} · [${bShape}]${tb ? 'ᵀ' : ''}`);
+  }
+});
+
+test('fused matMul (bias + relu) with a transposed operand equals the cpu result', async () => {
+  const { wasm, cpu } = await onBoth(() => tf.fused.matMul({ a: tensor([13, 8], 3), b: tensor([9, 13], 4), transposeA: true, transposeB: true, bias: tensor([9], 5), activation: 'relu' }));
+  assertClose(wasm, cpu, 'fused matMul');
+});
+
+test('Conv2DBackpropFilter on wasm equals the cpu kernel (padding, strides, kernel sizes, NCHW)', async () => {
+  const cases: Array<{ x: number[]; filter: [number, number, number, number]; strides: number | [number, number]; pad: 'same' | 'valid'; format?: 'NHWC' | 'NCHW' }> = [
+    { x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+    { x: [2, 8, 9, 2], filter: [3, 2, 2, 5], strides: 2, pad: 'same' },
+    { x: [1, 9, 9, 1], filter: [5, 5, 1, 3], strides: [2, 1], pad: 'valid' },
+    { x: [3, 6, 5, 4], filter: [1, 1, 4, 6], strides: 1, pad: 'valid' },
+    { x: [2, 3, 6, 6], filter: [3, 3, 3, 2], strides: 1, pad: 'same', format: 'NCHW' },
+  ];
+  for (const c of cases) {
+    const format = c.format ?? 'NHWC';
+    // dy has the forward output's shape, computed on cpu (which supports both formats).
+    await tf.setBackend('cpu');
+    const info = tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], c.filter, c.strides, 1, c.pad, undefined, false, format === 'NCHW' ? 'channelsFirst' : 'channelsLast');
+    await tf.setBackend('wasm');
+    const { wasm, cpu } = await onBoth(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: tensor(c.x, 6), dy: tensor(info.outShape, 7) }, { strides: c.strides, pad: c.pad, dataFormat: format, filterShape: c.filter }) as tf.Tensor);
+    assertClose(wasm, cpu, `Conv2DBackpropFilter x[${c.x}] filter[${c.filter}] strides ${String(c.strides)} ${c.pad} ${format}`);
+  }
+});
+
+test('Conv2DBackpropInput on wasm equals the cpu kernel (stride 1 via forward conv, strided via the stock kernel)', async () => {
+  const cases: Array<{ x: [number, number, number, number]; filter: [number, number, number, number]; strides: number; pad: 'same' | 'valid' }> = [
+    { x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+    { x: [2, 8, 6, 2], filter: [5, 3, 2, 3], strides: 1, pad: 'valid' },
+    { x: [2, 6, 6, 2], filter: [4, 4, 2, 3], strides: 1, pad: 'same' },
+    { x: [2, 8, 8, 3], filter: [3, 3, 3, 2], strides: 2, pad: 'same' },
+  ];
+  for (const c of cases) {
+    const out = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad).outShape;
+    const { wasm, cpu } = await onBoth(() => tf.conv2dTranspose(tensor(out, 8) as tf.Tensor4D, tensor(c.filter, 9) as tf.Tensor4D, c.x, c.strides, c.pad));
+    assertClose(wasm, cpu, `Conv2DBackpropInput x[${c.x}] filter[${c.filter}] stride ${c.strides} ${c.pad}`);
+  }
+});
+
+test('a convnet and a resnet train on wasm with the gradients the cpu computes', async () => {
+  for (const backbone of [
+    { type: 'convnet', channels: [4, 8], kernelSize: 3, activation: 'relu', batchNorm: true },
+    { type: 'resnet', channels: [4, 8], blocksPerStage: 1, activation: 'relu' },
+  ] as const) {
+    const arch = { backbone, representationSize: 8, projection: { layers: [8, 4], batchNorm: false, activation: 'relu' as const }, prediction: null, normalizeOutput: true };
+    const gradients = async (backend: 'wasm' | 'cpu'): Promise<Float32Array[]> => {
+      await tf.setBackend(backend);
+      const model = ContrastiveModel.build(arch, [10, 10, 2]);
+      // Same initial weights on both backends.
+      const weights = model.namedVariables().map((v, i) => (v.name.endsWith('moving_variance') ? tf.onesLike(v.variable) : tf.mul(tensor(v.variable.shape, 100 + i), 0.3)));
+      model.setWeights(weights);
+      tf.dispose(weights);
+      const x = tensor([4, 10, 10, 2], 11);
+      const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.forward(x, { training: true }).projection.sub(0.1))) as tf.Scalar, model.trainableVariables);
+      const out = model.trainableVariables.map((v) => grads[v.name]!.dataSync() as Float32Array);
+      model.dispose();
+      return out;
+    };
+    const w = await gradients('wasm');
+    const c = await gradients('cpu');
+    await tf.setBackend('wasm');
+    assert.equal(w.length, c.length);
+    w.forEach((g, i) => assertClose(g, c[i]!, `${backbone.type} gradient ${i}`, 1e-3));
+  }
+});
