@@ -2,7 +2,7 @@
 // as snippets), `type` values of polymorphic ingredients with their documentation, enum values,
 // data paths, and whole-ingredient snippets.
 
-import { readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Range } from 'vscode-languageserver';
 import { pathKey, type CursorContext } from './cursor-context';
@@ -102,7 +102,7 @@ function keySnippet(request: CompletionRequest, key: string, property: SchemaNod
     const text = json ? JSON.stringify(fallback) : yamlScalar(fallback);
     return `${head}\${1:${snippetEscape(text)}}`;
   }
-  if (model.isArrayLike(property)) return json ? `${head}[$0]` : `${head}[$0]`;
+  if (model.isArrayLike(property)) return `${head}[$0]`;
   return json && includesString(model, property) ? `${head}"$0"` : `${head}$0`;
 }
 
@@ -173,15 +173,12 @@ function pathItems(request: CompletionRequest, range: Range): CompletionItem[] {
   const items: CompletionItem[] = [];
   const quote = (text: string): string => (request.format === 'json' ? JSON.stringify(text) : yamlScalar(text));
   const lead = context.needsLeadingSpace ? ' ' : '';
-  if (specDir === undefined || context.partial.startsWith('builtin')) {
-    items.push({ label: 'builtin:digits', kind: CompletionItemKind.Value, detail: 'built-in dataset', sortText: '00', textEdit: { range, newText: lead + quote('builtin:digits') } });
-    return items;
-  }
   items.push({ label: 'builtin:digits', kind: CompletionItemKind.Value, detail: 'built-in dataset', sortText: '00', textEdit: { range, newText: lead + quote('builtin:digits') } });
+  if (specDir === undefined || context.partial.startsWith('builtin')) return items;
   const slash = context.partial.lastIndexOf('/');
   const folderPart = slash >= 0 ? context.partial.slice(0, slash + 1) : '';
   const folder = isAbsolute(folderPart) ? folderPart : resolve(specDir, folderPart || '.');
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = readdirSync(folder, { withFileTypes: true });
   } catch {
