@@ -12,6 +12,13 @@ if (!process.argv.some((arg) => transports.some((t) => arg.startsWith(t)))) {
 
 const connection = createConnection(ProposedFeatures.all);
 // A bug in one request must not take the server down with the editor's help for every open file.
-process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));
-process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${String(reason)}`));
+const report = (message: string): void => {
+  try {
+    connection.console.error(message);
+  } catch {
+    // The client is gone; there is no one left to tell.
+  }
+};
+process.on('uncaughtException', (error) => report(`uncaught: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => report(`unhandled rejection: ${String(reason)}`));
 startServer(connection);
