@@ -1,8 +1,11 @@
 // Every semantic rule, in the order their problems are reported. One rule per file.
 import { augmentationWithoutOps } from './augmentation-without-ops';
 import { batchLargerThanSplit } from './batch-larger-than-split';
+import { blurKernelEven } from './blur-kernel-even';
 import { circleNeedsCosine } from './circle-needs-cosine';
+import { cutoutCoversImage } from './cutout-covers-image';
 import { dataSourceMissing } from './data-source-missing';
+import { digitsAreGreyscale } from './digits-are-greyscale';
 import { distanceUnused } from './distance-unused';
 import { divergenceWithMetricLoss } from './divergence-with-metric-loss';
 import { emaTauDecreasing } from './ema-tau-decreasing';
@@ -26,9 +29,11 @@ import { queueLargerThanSplit } from './queue-larger-than-split';
 import { queueSmallerThanBatch } from './queue-smaller-than-batch';
 import { queueWithoutEma } from './queue-without-ema';
 import { rangeReversed } from './range-reversed';
+import { supconWithoutLabels } from './supcon-without-labels';
 import { teacherHotterThanStudent } from './teacher-hotter-than-student';
 import { unknownBuiltinDataset } from './unknown-builtin-dataset';
 import { unnormalizedDotLogits } from './unnormalized-dot-logits';
+import { vicregNormalizedOutput } from './vicreg-normalized-output';
 import { warmupTooLong } from './warmup-too-long';
 import type { SpecRule } from './rule';
 
@@ -37,8 +42,11 @@ export type { DataFacts, RuleContext, RuleFinding, SpecRule } from './rule';
 export const RULES: readonly SpecRule[] = Object.freeze([
   augmentationWithoutOps,
   batchLargerThanSplit,
+  blurKernelEven,
   circleNeedsCosine,
+  cutoutCoversImage,
   dataSourceMissing,
+  digitsAreGreyscale,
   distanceUnused,
   divergenceWithMetricLoss,
   emaTauDecreasing,
@@ -62,9 +70,11 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   queueSmallerThanBatch,
   queueWithoutEma,
   rangeReversed,
+  supconWithoutLabels,
   teacherHotterThanStudent,
   unknownBuiltinDataset,
   unnormalizedDotLogits,
+  vicregNormalizedOutput,
   warmupTooLong,
 ]);
 

@@ -80,7 +80,7 @@ test('written values win over defaults, nested defaults fill the rest', () => {
 });
 
 test('derived defaults: format from the source, vector views for csv data', () => {
-  const spec = resolve('experiment: x\ndata: { source: rows.csv, labelColumn: y, useLabels: false }\npairs: { positives: augmentation }\n');
+  const spec = resolve('experiment: x\ndata: { source: rows.csv, labelColumn: y, useLabels: false }\npairs: { positives: augmentation }\nloss: { type: infoNCE }\n');
   assert.equal(spec.data.format, 'csv');
   assert.deepEqual(spec.pairs.views.strong.map((op) => op.type), ['featureNoise', 'featureMask']);
   assert.equal(resolve('experiment: x\ndata: { source: pics }\n').data.format, 'images');

@@ -47,6 +47,11 @@ const CASES: readonly RuleCase[] = [
   { rule: 'unknown-builtin-dataset', spec: 'data: { source: «builtin:digit» }\n' },
   { rule: 'label-column-ignored', spec: 'data:\n  source: builtin:digits\n  «labelColumn»: label\n' },
   { rule: 'label-column-missing', spec: 'data: { source: v.csv, labelColumn: «lable» }\n', options: csvFile({ columns: ['a', 'b', 'label'] }) },
+  { rule: 'vicreg-normalized-output', spec: 'pairs: { positives: augmentation, negatives: { type: none } }\nloss: { type: vicreg }\narchitecture: { normalizeOutput: «true» }\n' },
+  { rule: 'blur-kernel-even', spec: 'pairs:\n  views:\n    strong: [{ type: gaussianBlur, kernelSize: «4» }]\n' },
+  { rule: 'cutout-covers-image', spec: 'pairs:\n  views:\n    weak:\n      - type: cutout\n        size: «28»\n' },
+  { rule: 'digits-are-greyscale', spec: 'data: { source: builtin:digits, channels: «3» }\n' },
+  { rule: 'supcon-without-labels', spec: 'pairs: { positives: augmentation }\nloss: { type: «supCon» }\n' },
   { rule: 'unnormalized-dot-logits', spec: 'distance: { type: dot, normalize: false }\narchitecture: { normalizeOutput: «false» }\n' },
 ];
 
