@@ -211,7 +211,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
       const slotNames = Object.keys(state.slots).sort();
       tf.dispose(Object.values(state.slots));
       const q = memory?.getState();
-      return { optimizer: { step: state.step, slots: slotNames }, ...(q ? { queue: { pointer: q.pointer, filled: q.filled } } : {}) };
+      return { inputShape, optimizer: { step: state.step, slots: slotNames }, ...(q ? { queue: { pointer: q.pointer, filled: q.filled } } : {}) };
     },
     tensorState() {
       const state = optimizer.getState();

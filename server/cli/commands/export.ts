@@ -1,0 +1,34 @@
+// `contrastive-lab export <run-dir> --format projector|tfjs [--out DIR]`.
+import { join, resolve } from 'node:path';
+import { parseArgs } from '../args';
+import { UsageError, type Command } from '../command';
+import { exportTfjs } from '../../trainer/afterRun';
+import { exportProjector } from '../../trainer/exportProjector';
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'Export a run: embeddings for the TensorBoard projector, or the network as a tfjs model.',
+  usage: `Usage: contrastive-lab export <run-dir> --format projector|tfjs [--out DIR]
+
+  --format projector   tensors.tsv, metadata.tsv (label, id, split), sprite.png (image data) and
+                       projector_config.pbtxt: load the folder in projector.tensorflow.org or
+                       TensorBoard. Needs the run's embeddings (written when it completes).
+  --format tfjs        the trained network (backbone, representation and heads) from the newest
+                       checkpoint as a tfjs layers model (model.json + weights.bin) with a README
+                       showing how to load it and put a classifier on top.
+  --out DIR            where to write (default: <run-dir>/export/<format>)
+  --help               show this help
+
+Exit codes: 0 written, 1 nothing to export yet, 2 wrong usage.`,
+  async run(argv) {
+    const args = parseArgs(argv, { values: ['format', 'out'] });
+    if (args.positionals.length !== 1) throw new UsageError('Name exactly one run directory.');
+    const format = args.values.get('format');
+    if (format !== 'projector' && format !== 'tfjs') throw new UsageError(`--format must be projector or tfjs${format === undefined ? '' : `, got "${format}"`}.`);
+    const runDir = resolve(args.positionals[0]!);
+    const out = resolve(args.values.get('out') ?? join(runDir, 'export', format));
+    const files = format === 'projector' ? exportProjector(runDir, out) : await exportTfjs(runDir, out);
+    process.stdout.write(`${format} export written to ${out}: ${files.join(', ')}\n`);
+    return 0;
+  },
+};

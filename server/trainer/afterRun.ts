@@ -1,0 +1,91 @@
+// Work on a finished (or stopped) run from its newest checkpoint: recompute the embeddings
+// (`contrastive-lab embed`) and export the trained network as a tfjs layers model (`export --format tfjs`).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { initBackend, tf, type BackendRequest } from '../contrastive/backend';
+import { loadData } from '../contrastive/data/load';
+import { ContrastiveModel } from '../contrastive/models';
+import { appendJsonLine } from '../runs/jsonl';
+import type { RunEvent } from '../runs/format';
+import { runPaths } from '../runs/paths';
+import { readRunRecord } from '../runs/record';
+import type { ResolvedSpec } from '../spec/types';
+import { loadLatestCheckpoint, type LoadedCheckpoint } from './checkpoint';
+import { writeRunEmbeddings, type WrittenEmbeddings } from './embed';
+import { buildTrainingParts } from './parts';
+
+function readRunSpec(runDir: string): ResolvedSpec {
+  const file = runPaths(runDir).specJson;
+  if (!existsSync(file)) throw new Error(`${file}: missing; is ${runDir} a run directory?`);
+  return JSON.parse(readFileSync(file, 'utf8')) as ResolvedSpec;
+}
+
+function latestCheckpoint(runDir: string): LoadedCheckpoint {
+  const checkpoint = loadLatestCheckpoint(runDir);
+  if (checkpoint === null) throw new Error(`${runPaths(runDir).checkpoints}: no checkpoint yet; the run has to train at least one epoch (or be stopped) first.`);
+  return checkpoint;
+}
+
+export async function reembedRun(runDir: string, options: { backend: BackendRequest | null; umap: boolean }): Promise<WrittenEmbeddings> {
+  const record = readRunRecord(runDir);
+  const spec = readRunSpec(runDir);
+  const checkpoint = latestCheckpoint(runDir);
+  await initBackend(options.backend ?? spec.run.backend);
+  const data = await loadData(spec.data, { specDir: dirname(record.specPath), cacheDir: join(dirname(runDir), '.cache') });
+  const parts = buildTrainingParts(spec, data);
+  try {
+    parts.restore(checkpoint);
+    const { step, epoch, batchInEpoch } = checkpoint.state.position;
+    const written = await writeRunEmbeddings(runDir, parts, data, spec, { step, epoch: batchInEpoch === 0 ? epoch - 1 : epoch, umap: options.umap });
+    const event: RunEvent = { kind: 'event', time: new Date().toISOString(), level: 'info', event: 'embeddings', message: `embeddings rewritten from ${checkpoint.name}: ${written.count} × ${written.dim}`, step, data: { count: written.count, dim: written.dim, files: written.files } };
+    appendJsonLine(runPaths(runDir).events, event);
+    return written;
+  } finally {
+    parts.dispose();
+  }
+}
+
+export async function exportTfjs(runDir: string, outDir: string): Promise<string[]> {
+  const spec = readRunSpec(runDir);
+  const checkpoint = latestCheckpoint(runDir);
+  const inputShape = checkpoint.state.extra['inputShape'] as number[] | undefined;
+  if (!Array.isArray(inputShape)) throw new Error(`${checkpoint.name}: this checkpoint does not record the input shape; run \`contrastive-lab resume\` or train again to export.`);
+  await initBackend('cpu');
+  const model = ContrastiveModel.build(spec.architecture, inputShape);
+  try {
+    const stored = checkpoint.groups['model'] ?? [];
+    const tensors = stored.map((t) => tf.tensor(t.values, [...t.shape]));
+    try {
+      model.setWeights(tensors);
+    } finally {
+      tf.dispose(tensors);
+    }
+    mkdirSync(outDir, { recursive: true });
+    await model.save(outDir);
+  } finally {
+    model.dispose();
+  }
+  const outputs = ['representation', ...(spec.architecture.projection ? ['projection'] : []), ...(spec.architecture.prediction ? ['prediction'] : [])];
+  writeFileSync(join(outDir, 'README.md'), `# ${spec.experiment}: the trained network (tfjs layers model)
+
+Exported from run \`${readRunRecord(runDir).id}\` at ${checkpoint.name}. Input: samples of shape
+[${inputShape.join(', ')}], normalised as in the run (data.normalize: ${spec.data.normalize}).
+Outputs, in order: ${outputs.map((o) => `\`${o}\``).join(', ')} (raw; the run ${spec.architecture.normalizeOutput ? 'L2-normalised the head outputs for its loss' : 'used them as they are'}).
+
+\`\`\`js
+// Node with @tensorflow/tfjs-node (in a browser: serve this folder, load https://…/model.json).
+const tf = require('@tensorflow/tfjs-node');
+const model = await tf.loadLayersModel('file://${outDir}/model.json');
+const x = tf.zeros([1, ${inputShape.join(', ')}]);                 // a batch of samples
+const [representation] = [].concat(model.predict(x));          // outputs in the order above
+// A classifier on top of the frozen representation (fine-tune: leave encoder.trainable = true):
+const encoder = tf.model({ inputs: model.inputs, outputs: model.outputs[0] });
+encoder.trainable = false;
+const input = tf.input({ shape: [${inputShape.join(', ')}] });
+const probs = tf.layers.dense({ units: 10, activation: 'softmax' }).apply(encoder.apply(input));
+const classifier = tf.model({ inputs: input, outputs: probs });
+classifier.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+\`\`\`
+`);
+  return ['model.json', 'weights.bin', 'README.md'];
+}
