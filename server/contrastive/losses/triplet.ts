@@ -6,7 +6,7 @@ import type { Distance } from '../distances/types';
 import { avgNonZeroReduce } from '../reducers/avg-non-zero';
 import { gatherFlat, zeroLoss } from '../tensor-utils';
 import { margin, StatelessLoss } from './base';
-import { labelledBatch, triplets } from './labelled-batch';
+import { labelledBatch, pairMasks, triplets, type PairMasks } from './labelled-batch';
 import type { LossInput } from './types';
 
 export interface TripletOptions {
@@ -32,6 +32,10 @@ export class TripletMarginLoss extends StatelessLoss {
     return tf.tidy(() => {
       const batch = labelledBatch(input, 'triplet loss', true);
       const mat = this.distance.pairwise(batch.embeddings, batch.ref);
+      if (input.tuples === undefined && !this.options.swap) {
+        const dense = this.allTripletsDense(mat, pairMasks(batch), batch.rows, batch.cols);
+        if (dense !== null) return dense;
+      }
       const { anchors, positives, negatives } = triplets(batch, input.tuples);
       if (anchors.length === 0) return zeroLoss(mat);
       const cols = batch.cols;
@@ -43,12 +47,43 @@ export class TripletMarginLoss extends StatelessLoss {
         const pn = gatherFlat(refMat, flatIndices(positives, negatives, cols));
         an = this.distance.isInverted ? tf.maximum(an, pn) : tf.minimum(an, pn);
       }
-      const violation = tf.add(margin(this.distance, ap, an, tf), this.options.margin);
-      const terms = this.options.smoothLoss ? tf.softplus(violation) : tf.relu(violation);
-      return avgNonZeroReduce(terms, tf.scalar(1));
+      return avgNonZeroReduce(this.terms(ap, an), tf.scalar(1));
     });
   }
+
+  private terms(ap: tf.Tensor, an: tf.Tensor): tf.Tensor {
+    const violation = tf.add(margin(this.distance, ap, an, tf), this.options.margin);
+    return this.options.smoothLoss ? tf.softplus(violation) : tf.relu(violation);
+  }
+
+  /**
+   * All triplets without gathering each one (tf.gather is slow on wasm at ~10⁶ indices): anchor a's
+   * K positive distances are compared with its whole row, an (anchors × K × columns) tensor masked
+   * to the valid (positive slot, negative column) combinations. null when that tensor is too big.
+   */
+  private allTripletsDense(mat: tf.Tensor2D, masks: PairMasks, rows: number, cols: number): tf.Scalar | null {
+    const positivesOf: number[][] = Array.from({ length: rows }, () => []);
+    for (let k = 0; k < masks.pos.length; k++) if (masks.pos[k] === 1) positivesOf[Math.floor(k / cols)]?.push(k);
+    const slots = Math.max(0, ...positivesOf.map((p) => p.length));
+    if (slots === 0 || masks.negCount === 0) return zeroLoss(mat);
+    if (rows * slots * cols > DENSE_LIMIT) return null;
+    const positionOfPositive = new Int32Array(rows * slots);
+    const validSlot = new Float32Array(rows * slots);
+    positivesOf.forEach((list, a) =>
+      list.forEach((flat, s) => {
+        positionOfPositive[a * slots + s] = flat;
+        validSlot[a * slots + s] = 1;
+      }),
+    );
+    const ap = tf.reshape(gatherFlat(mat, positionOfPositive), [rows, slots, 1]);
+    const an = tf.reshape(mat, [rows, 1, cols]);
+    const selected = tf.mul(tf.tensor3d(validSlot, [rows, slots, 1]), tf.tensor3d(masks.neg, [rows, 1, cols]));
+    return avgNonZeroReduce(this.terms(ap, an), selected);
+  }
 }
+
+/** Largest anchors × positive-slots × columns tensor the dense all-triplets form may build. */
+const DENSE_LIMIT = 1 << 25;
 
 /** Row-major positions of (rows[k], cols[k]) in a matrix with `width` columns. */
 function flatIndices(rows: Int32Array, columns: Int32Array, width: number): Int32Array {
