@@ -202,6 +202,39 @@ for (const backend of ['cpu', 'wasm'] as const) {
   });
 }
 
+describe('every labelled loss works with every distance it accepts', () => {
+  const distances: DistanceSpec[] = [
+    { type: 'euclidean', normalize: false },
+    { type: 'squaredEuclidean', normalize: true },
+    { type: 'manhattan', normalize: true },
+    { type: 'cosine' },
+    { type: 'dot', normalize: false },
+    { type: 'kl', temperature: 1 },
+    { type: 'jensenShannon', temperature: 0.5 },
+    { type: 'wasserstein', temperature: 1 },
+  ];
+  const labelledCases = cases.filter((c) => createLoss(c.spec, createDistance(cosine)).input === 'labelled' && c.makeInput === labelled);
+  test('finite loss and gradients for each combination (circle: similarities only)', () => {
+    let combinations = 0;
+    for (const c of labelledCases) {
+      for (const spec of distances) {
+        const distance = createDistance(spec);
+        if (c.spec.type === 'circle' && !distance.isInverted) continue;
+        const loss = createLoss(c.spec, distance);
+        const [value, grad] = tf.tidy(() => {
+          const { value: v, grads } = tf.valueAndGrads((e: tf.Tensor) => loss.compute({ embeddings: e as tf.Tensor2D, labels }))([tf.tensor2d(x)]);
+          return [v.dataSync()[0] ?? Number.NaN, grads[0]?.dataSync() ?? new Float32Array(0)];
+        });
+        loss.dispose();
+        assert.ok(Number.isFinite(value), `${c.spec.type} with ${spec.type}: loss ${value}`);
+        assert.ok(Array.from(grad).every(Number.isFinite), `${c.spec.type} with ${spec.type}: non-finite gradient`);
+        combinations++;
+      }
+    }
+    assert.ok(combinations >= 70, `${combinations} combinations checked`);
+  });
+});
+
 describe('loss input errors say what is wrong and how to fix it', () => {
   test('a labelled loss without labels', () => {
     const loss = createLoss({ type: 'supCon', temperature: 0.1 }, createDistance(cosine));
