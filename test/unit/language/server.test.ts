@@ -373,4 +373,25 @@ describe('JSON specs', () => {
       { startLine: 2, endLine: 4 },
     ]);
   });
+
+  it('data paths, snippets, definition and the run lens', async () => {
+    mkdirSync(join(session.dir, 'data'), { recursive: true });
+    writeFileSync(join(session.dir, 'data', 'wine.csv'), 'a,b,label\n1,2,0\n');
+    const paths = await session.complete(uri, '{"experiment": "x", "data": {"source": "data/|"}}');
+    const wine = paths.find((i) => i.label === 'data/wine.csv');
+    assert.equal(wine?.textEdit?.newText, '"data/wine.csv"');
+
+    const text = '{\n  "experiment": "x",\n  |\n}\n';
+    const items = await session.complete(uri, text);
+    const moco = items.find((i) => i.label.startsWith('pairs: MoCo'));
+    assert.ok(moco, JSON.stringify(labels(items)));
+    const edited = applyEdits(text.replace('|', ''), [{ range: moco.textEdit!.range, newText: expandSnippet(moco.textEdit!.newText) }]);
+    assert.deepEqual(errors(await session.diagnostics(uri, edited)), [], edited);
+
+    const spec = '{"experiment": "x", "data": {"source": "data/wine.csv", "labelColumn": "label"}}';
+    const definition = await session.at('textDocument/definition', uri, spec.replace('data/wine', 'data/wi|ne'));
+    assert.equal((definition.result as { uri: string }).uri, pathToFileURL(join(session.dir, 'data', 'wine.csv')).href);
+    const lenses = await session.client.request('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual((lenses.result as { command: { command: string; arguments: unknown[] } }[]).map((l) => l.command), [{ title: '▶ Run experiment', command: 'contrastiveLab.startRun', arguments: [uri] }]);
+  });
 });
