@@ -181,6 +181,28 @@ async function dashboard(page: Page, base: string): Promise<void> {
     await shot(page, `dashboard-${theme}`);
   }
   check((await page.locator('.chart-tooltip:not([hidden])').count()) === 1, 'dashboard: hovering the loss chart shows a read-out');
+  // Drag across the loss chart to zoom into steps ~30k–50k; the read-out in the middle then reads ~40k.
+  const lossBox = await page.locator('canvas').first().boundingBox();
+  if (lossBox) {
+    const plotX = (f: number): number => lossBox.x + 58 + (lossBox.width - 72) * f;
+    await page.mouse.move(plotX(0.3), lossBox.y + 120);
+    await page.mouse.down();
+    await page.mouse.move(plotX(0.4), lossBox.y + 120, { steps: 3 });
+    await page.mouse.move(plotX(0.5), lossBox.y + 120, { steps: 3 });
+    await page.mouse.up();
+    await page.mouse.move(plotX(0.5), lossBox.y + 120);
+    await page.waitForTimeout(200);
+    await shot(page, 'dashboard-hc-zoomed');
+    const readout = await page.locator('.chart-tooltip').first().textContent();
+    const step = Number(/@ step (\d+)/.exec(readout ?? '')?.[1]);
+    check(step > 37_000 && step < 43_000, `dashboard: dragging zooms the loss chart (middle read-out at step ${step})`);
+    await page.mouse.dblclick(plotX(0.5), lossBox.y + 120);
+    await page.waitForTimeout(200);
+    await page.mouse.move(plotX(0.5), lossBox.y + 121);
+    await page.waitForTimeout(200);
+    const reset = Number(/@ step (\d+)/.exec((await page.locator('.chart-tooltip').first().textContent()) ?? '')?.[1]);
+    check(reset > 47_000 && reset < 53_000, `dashboard: double-click shows the whole range again (middle read-out at step ${reset})`);
+  }
   const idle = await frameTime(page, 'nothing', 15);
   const ms = await frameTime(page, 'smoothing', 15);
   figures.push(`dashboard: re-smoothing and redrawing 146,100 points over 3 runs: median ${ms.toFixed(1)} ms for two frames (${idle.toFixed(1)} ms with nothing to draw)`);

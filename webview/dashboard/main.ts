@@ -50,6 +50,7 @@ logCheckbox.addEventListener('change', () => {
 const axisDropdown = dropdown([{ value: 'step', label: 'Step' }, { value: 'epoch', label: 'Epoch' }], view.xAxis, 'X axis');
 axisDropdown.addEventListener('change', () => {
   view.xAxis = axisDropdown.value === 'epoch' ? 'epoch' : 'step';
+  for (const chart of charts) chart.resetZoom();
   render();
   saveState();
 });

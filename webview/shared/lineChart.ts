@@ -52,6 +52,10 @@ export class LineChart {
   private theme: ChartTheme;
   private smoothed = new WeakMap<Series, Smoothed>();
   private hoverX: number | null = null;
+  /** The x window the user dragged out, or null to show everything. */
+  private zoom: [number, number] | null = null;
+  /** A drag in progress, in CSS pixels from the canvas's left edge. */
+  private drag: { start: number; current: number | null } | null = null;
   private frame = 0;
   private cssWidth = 600;
   private xRange: [number, number] = [0, 1];
@@ -69,6 +73,15 @@ export class LineChart {
     this.tooltip.hidden = true;
     this.element.append(this.canvas, this.tooltip);
     this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
+    this.canvas.addEventListener('mousedown', (e) => {
+      const px = this.canvasX(e);
+      if (e.button === 0 && px >= MARGIN.left && px <= this.cssWidth - MARGIN.right) this.drag = { start: px, current: null };
+    });
+    window.addEventListener('mouseup', (e) => this.endDrag(e));
+    this.canvas.addEventListener('dblclick', () => {
+      this.zoom = null;
+      this.invalidate();
+    });
     this.canvas.addEventListener('mouseleave', () => {
       this.hoverX = null;
       this.tooltip.hidden = true;
@@ -91,6 +104,12 @@ export class LineChart {
 
   setTheme(theme: ChartTheme): void {
     this.theme = theme;
+    this.invalidate();
+  }
+
+  /** Shows the whole x range again (e.g. after the x axis changed units). */
+  resetZoom(): void {
+    this.zoom = null;
     this.invalidate();
   }
 
@@ -160,14 +179,19 @@ export class LineChart {
       return;
     }
 
-    // Ranges: x over all points, y over raw values (log: positive values only).
+    // Ranges: x over all points (or the zoomed window), y over the raw values in that x range
+    // (log: positive values only).
     let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
     for (const line of visible) {
+      xMin = Math.min(xMin, line.series.xs.at(0));
+      xMax = Math.max(xMax, line.series.xs.at(line.series.length - 1));
+    }
+    if (this.zoom !== null) [xMin, xMax] = this.zoom;
+    for (const line of visible) {
       const { xs, ys } = line.series;
-      xMin = Math.min(xMin, xs.at(0));
-      xMax = Math.max(xMax, xs.at(line.series.length - 1));
       const values = ys.values;
-      for (let i = 0; i < line.series.length; i++) {
+      const end = upperBound(xs.values, line.series.length, xMax);
+      for (let i = lowerBound(xs.values, line.series.length, xMin); i < end; i++) {
         const y = values[i];
         if (!Number.isFinite(y) || (options.logY && y <= 0)) continue;
         if (y < yMin) yMin = y;
@@ -248,7 +272,21 @@ export class LineChart {
       }
     }
     this.drawHover(ctx, visible, sx, sy, plotH);
+    if (this.drag !== null && this.drag.current !== null) {
+      const clamp = (px: number): number => Math.min(Math.max(px, MARGIN.left), MARGIN.left + plotW);
+      const left = clamp(Math.min(this.drag.start, this.drag.current)), right = clamp(Math.max(this.drag.start, this.drag.current));
+      ctx.fillStyle = theme.foreground;
+      ctx.globalAlpha = 0.12;
+      ctx.fillRect(left, MARGIN.top, right - left, plotH);
+      ctx.globalAlpha = 1;
+    }
     ctx.restore();
+    if (this.zoom !== null) {
+      ctx.fillStyle = theme.muted;
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'alphabetic';
+      ctx.fillText('zoomed · double-click to show all', MARGIN.left + plotW, 15);
+    }
   }
 
   /**
@@ -341,9 +379,33 @@ export class LineChart {
     this.tooltip.style.top = `${MARGIN.top + 4}px`;
   }
 
+  private canvasX(event: MouseEvent): number {
+    return event.clientX - this.canvas.getBoundingClientRect().left;
+  }
+
+  private toDataX(px: number): number {
+    const plotW = this.cssWidth - MARGIN.left - MARGIN.right;
+    const [xMin, xMax] = this.xRange;
+    const clamped = Math.min(Math.max(px, MARGIN.left), MARGIN.left + plotW);
+    return xMin + ((clamped - MARGIN.left) / plotW) * (xMax - xMin);
+  }
+
+  /** Drag across the plot to zoom into that x range (a click without a drag does nothing). */
+  private endDrag(event: MouseEvent): void {
+    if (this.drag === null) return;
+    const { start } = this.drag;
+    this.drag = null;
+    const end = this.canvasX(event);
+    if (Math.abs(end - start) >= 6) {
+      const a = this.toDataX(start), b = this.toDataX(end);
+      this.zoom = [Math.min(a, b), Math.max(a, b)];
+    }
+    this.invalidate();
+  }
+
   private onHover(event: MouseEvent): void {
-    const rect = this.canvas.getBoundingClientRect();
-    const px = event.clientX - rect.left;
+    const px = this.canvasX(event);
+    if (this.drag !== null && (event.buttons & 1) === 1) this.drag.current = px;
     const plotW = this.cssWidth - MARGIN.left - MARGIN.right;
     if (px < MARGIN.left || px > MARGIN.left + plotW) {
       this.hoverX = null;
