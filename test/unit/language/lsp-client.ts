@@ -37,6 +37,8 @@ export class LspClient {
   private nextId = 1;
   private readonly pending = new Map<number, (message: ResponseMessage) => void>();
   private readonly diagnostics = new Map<string, PublishedDiagnostics>();
+  /** Every publication, in order (to check debouncing). */
+  readonly published: PublishedDiagnostics[] = [];
   private diagnosticWaiters: (() => void)[] = [];
   readonly stderr: string[] = [];
   /** `window/logMessage` texts (the server logs failed requests there). */
@@ -159,6 +161,7 @@ export class LspClient {
     if (message.method === 'textDocument/publishDiagnostics') {
       const params = message.params as PublishedDiagnostics;
       this.diagnostics.set(params.uri, params);
+      this.published.push(params);
       const waiters = this.diagnosticWaiters;
       this.diagnosticWaiters = [];
       for (const wake of waiters) wake();

@@ -80,6 +80,8 @@ describe('diagnostics (YAML)', () => {
     for (let i = 0; i < 5; i++) other.set(burstUri, `experiment: a\nloss: {type: infoNCE, temperature: ${i === 4 ? -1 : 0.1}}\n`);
     const published = await other.client.waitForDiagnostics(burstUri, (d) => d.version === 6);
     assert.equal(published.diagnostics.length, 1);
+    const versions = other.client.published.filter((p) => p.uri === burstUri).map((p) => p.version);
+    assert.ok(!versions.some((v) => v !== undefined && v > 1 && v < 6), `intermediate versions were checked: ${versions.join(', ')}`);
     await other.stop();
   });
 
