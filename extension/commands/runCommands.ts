@@ -149,8 +149,9 @@ export class RunCommands {
     }
     if (end.code === 0 && !run) return; // e.g. the spec had problems; the trainer printed them to the log
     const recorded = run?.record.error ? `${run.record.error.message}${run.record.error.where ? ` (at ${run.record.error.where})` : ''}` : undefined;
-    const reason = recorded ?? end.outputTail.filter((l) => l.trim().length > 0).slice(-3).join(' ') ?? `exit code ${end.code}`;
-    const choice = await vscode.window.showErrorMessage(`Contrastive Lab: training ${run?.name ?? label} failed: ${reason || `the trainer exited with ${end.signal ?? `code ${end.code}`}`}`, showLog);
+    const printed = end.outputTail.filter((l) => l.trim().length > 0).slice(-3).join(' ');
+    const reason = recorded ?? (printed || `the trainer exited with ${end.signal ?? `code ${end.code}`}`);
+    const choice = await vscode.window.showErrorMessage(`Contrastive Lab: training ${run?.name ?? label} failed: ${reason}`, showLog);
     if (choice === showLog) this.deps.log.show(true);
   }
 
@@ -197,6 +198,7 @@ export class RunCommands {
   }
 
   private async exportEmbeddings(arg: unknown): Promise<void> {
+    if (!(await ensureTrusted('export embeddings'))) return;
     const run = await resolveRun(this.deps.runs, arg, 'Export the embeddings of which run?', (r) => r.hasEmbeddings);
     if (!run) return;
     if (!run.hasEmbeddings) {
