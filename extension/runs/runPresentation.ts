@@ -1,0 +1,91 @@
+// How a run looks in the Runs tree and the status bar: pure functions of a snapshot, so the
+// wording and the context flags (which decide the context menu) are unit-tested without VS Code.
+import type { RunSnapshot, RunStatus } from './runSnapshot';
+
+export interface RunItemPresentation {
+  readonly label: string;
+  readonly description: string;
+  readonly tooltip: string;
+  /** A codicon id. */
+  readonly icon: string;
+  /** A theme colour id for the icon, when the status deserves one. */
+  readonly iconColor: string | undefined;
+  /** `run:<status>[:resumable][:embeddings]`; the manifest's `viewItem` clauses match on these flags. */
+  readonly contextValue: string;
+}
+
+const ICONS: Readonly<Record<RunStatus, { icon: string; color: string | undefined }>> = {
+  queued: { icon: 'clock', color: undefined },
+  running: { icon: 'sync~spin', color: 'charts.blue' },
+  completed: { icon: 'pass', color: 'testing.iconPassed' },
+  failed: { icon: 'error', color: 'testing.iconFailed' },
+  stopped: { icon: 'debug-pause', color: 'charts.yellow' },
+  interrupted: { icon: 'warning', color: 'charts.orange' },
+};
+
+export function isActive(run: RunSnapshot): boolean {
+  return run.status === 'running' || run.status === 'queued';
+}
+
+/** Fraction of the planned training done, from the newest step line (or run.json); undefined when unknown. */
+export function runProgress(run: RunSnapshot): number | undefined {
+  if (run.status === 'completed') return 1;
+  const { epochs, stepsPerEpoch } = run.record;
+  const step = run.metrics.lastStep ?? run.record.step;
+  if (stepsPerEpoch !== null && stepsPerEpoch > 0 && epochs > 0) return clamp01(step / (stepsPerEpoch * epochs));
+  const epoch = run.metrics.lastEpoch;
+  if (epoch !== undefined && epochs > 0) return clamp01((epoch - 1) / epochs); // the current epoch is unfinished
+  return undefined;
+}
+
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
+export function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+export function isResumable(run: RunSnapshot): boolean {
+  return run.record.lastCheckpoint !== null && (run.status === 'stopped' || run.status === 'interrupted' || run.status === 'failed');
+}
+
+/** "epoch 3/10 · loss 0.412" — the live part shared by the tree and the status bar. */
+export function progressText(run: RunSnapshot): string {
+  const parts: string[] = [];
+  const epoch = run.metrics.lastEpoch ?? (run.record.epoch > 0 ? run.record.epoch : undefined);
+  if (epoch !== undefined) parts.push(`epoch ${epoch}/${run.record.epochs}`);
+  if (run.metrics.lastLoss !== undefined) parts.push(`loss ${run.metrics.lastLoss.toPrecision(3)}`);
+  return parts.join(' · ');
+}
+
+export function presentRun(run: RunSnapshot): RunItemPresentation {
+  const { icon, color } = ICONS[run.status];
+  const best = run.bestKnnAccuracy;
+  const description: string[] = [];
+  const progress = isActive(run) ? runProgress(run) : undefined;
+  description.push(progress === undefined ? run.status : formatPercent(progress));
+  if (best !== undefined) description.push(`kNN ${formatPercent(best)}`);
+  const r = run.record;
+  const tooltip = [
+    `${run.name} (${run.id})`,
+    `status: ${run.status}${run.status === 'interrupted' ? ' (the trainer process is gone; Resume Run continues from the last checkpoint)' : ''}`,
+    progressText(run),
+    best !== undefined ? `best kNN accuracy: ${formatPercent(best)}` : '',
+    r.backend ? `backend: ${r.backend}` : '',
+    r.specPath ? `spec: ${r.specPath}` : '',
+    r.startedAt ? `started: ${r.startedAt}` : '',
+    r.endedAt ? `ended: ${r.endedAt}` : '',
+    r.error ? `error: ${r.error.message}${r.error.where ? ` (at ${r.error.where})` : ''}` : '',
+    `folder: ${run.dir}`,
+  ].filter((line) => line.length > 0);
+  const flags = [`run:${run.status}`];
+  if (isResumable(run)) flags.push('resumable');
+  if (run.hasEmbeddings) flags.push('embeddings');
+  return { label: run.name, description: description.join(' · '), tooltip: tooltip.join('\n'), icon, iconColor: color, contextValue: flags.join(':') };
+}
+
+/** Newest first, by creation time, then by id. */
+export function compareRunsNewestFirst(a: RunSnapshot, b: RunSnapshot): number {
+  return b.record.createdAt.localeCompare(a.record.createdAt) || b.id.localeCompare(a.id);
+}
