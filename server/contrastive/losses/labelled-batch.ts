@@ -54,7 +54,7 @@ export function labelledBatch(input: LossInput, lossName: string, allowReference
   if (input.refEmbeddings === undefined) {
     return { embeddings, ref: undefined, labels, refLabels: labels, rows: embeddings.shape[0], cols: embeddings.shape[0] };
   }
-  if (!allowReference) throw new Error(`${lossName} does not accept reference embeddings (a memory queue); use infoNCE, supCon, contrastive, triplet, multiSimilarity or circle with a queue.`);
+  if (!allowReference) throw new Error(`${lossName} does not accept reference embeddings (a memory queue); with a queue use contrastive, triplet, generalizedLiftedStructure, infoNCE, supCon, circle, softNearestNeighbor or multiSimilarity.`);
   if (input.refLabels === undefined) throw new Error(`${lossName}: refEmbeddings were given without refLabels; give one label per reference row.`);
   const refLabels = toInt32(input.refLabels);
   if (refLabels.length !== input.refEmbeddings.shape[0]) {
