@@ -1,10 +1,9 @@
 // The CLI's dispatcher: picks the subcommand. Bad input gets a helpful message and exit code 2;
 // unexpected failures get one line (the stack only with CONTRASTIVE_LAB_DEBUG=1).
+import { version as VERSION } from '../../package.json';
 import { closest } from '../spec/suggest';
 import { UsageError } from './command';
 import { COMMANDS } from './commands';
-
-const VERSION = '0.1.0';
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
