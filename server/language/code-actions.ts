@@ -48,6 +48,15 @@ function editorFixes(document: SpecDocument, problem: SpecProblem, model: Schema
     return fix(`Remove unknown option \`${key}\``, removeEntry(document, problem.path));
   }
   if (problem.ruleId === 'schema/required' && /`type`/.test(problem.message)) return typeChoices(document, problem, model);
+  if (problem.ruleId === 'schema/type') {
+    // `loss: infoNCE` means `loss: { type: infoNCE }`.
+    const written = valueAt(document.value, problem.path);
+    const schema = model.schemaAt(problem.path, (p) => typeInValue(document.value, p));
+    if (typeof written === 'string' && model.branchFor(schema, written) !== undefined) {
+      return fix(`Write it as \`{ type: ${written} }\``, setField(document, problem.path, { type: written }));
+    }
+    return [];
+  }
   if (problem.ruleId === 'schema/required' && problem.fixes.length === 0) {
     const missing = /option `([^`]+)`/.exec(problem.message)?.[1];
     if (missing === undefined) return [];

@@ -285,6 +285,14 @@ describe('hover, code actions, symbols, folding, definition, lens (YAML)', () =>
     assert.deepEqual(errors(await session.diagnostics(uri, added)), [], added);
   });
 
+  it('turns `loss: infoNCE` into `loss: { type: infoNCE }`', async () => {
+    const text = 'experiment: x\nloss: infoNCE\n';
+    const [problem] = await session.diagnostics(uri, text);
+    const fixed = apply(uri, text, (await codeActions(uri, problem!)).find((a) => a.title.startsWith('Write it as')));
+    assert.equal(fixed, 'experiment: x\nloss: { type: infoNCE }\n');
+    assert.deepEqual(await session.diagnostics(uri, fixed), []);
+  });
+
   it('applies a semantic rule’s fix', async () => {
     const text = 'experiment: x\nloss:\n  type: circle\ndistance:\n  type: euclidean\n';
     const found = await session.diagnostics(uri, text);
