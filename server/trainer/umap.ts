@@ -15,7 +15,7 @@ export function umap2d(vectors: Float32Array, count: number, dim: number, option
   for (let i = 0; i < count; i++) rows.push(Array.from(vectors.subarray(i * dim, (i + 1) * dim)));
   const rng = new Random(options.seed);
   const nNeighbors = Math.max(2, Math.min(options.nNeighbors ?? 15, count - 1));
-  const umap = new UMAP({ nComponents: 2, nNeighbors, nEpochs: options.nEpochs ?? (count > 5000 ? 150 : 300), random: () => rng.nextFloat() });
+  const umap = new UMAP({ nComponents: 2, nNeighbors, nEpochs: options.nEpochs ?? (count > 5000 ? 100 : 200), random: () => rng.nextFloat() });
   if (options.knn) umap.setPrecomputedKNN(options.knn.indices, options.knn.distances);
   const epochs = umap.initializeFit(rows);
   for (let e = 0; e < epochs; e++) umap.step();
