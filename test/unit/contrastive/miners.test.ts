@@ -17,7 +17,12 @@ const cosine = createDistance({ type: 'cosine' });
 
 function mine(spec: MiningSpec, distance = euclidean): MinedTriplets | MinedPairs {
   const miner = createMiner(spec, distance) as Miner;
-  return tf.tidy(() => miner.mine({ embeddings: tf.tensor2d(x), labels }));
+  const embeddings = tf.tensor2d(x);
+  try {
+    return miner.mine({ embeddings, labels });
+  } finally {
+    embeddings.dispose();
+  }
 }
 
 function tripletKeys(t: MinedTriplets | MinedPairs): string[] {
@@ -96,6 +101,8 @@ describe('miners', () => {
 
   test('label count mismatch is reported', () => {
     const miner = createMiner({ type: 'batchHard' }, euclidean) as Miner;
-    assert.throws(() => tf.tidy(() => miner.mine({ embeddings: tf.tensor2d(x), labels: [0, 1] })), /2 labels for 12 embeddings/);
+    const embeddings = tf.tensor2d(x);
+    assert.throws(() => miner.mine({ embeddings, labels: [0, 1] }), /2 labels for 12 embeddings/);
+    embeddings.dispose();
   });
 });
