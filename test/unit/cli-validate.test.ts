@@ -45,6 +45,15 @@ test('validate: all examples pass with exit 0', () => {
   assert.match(r.out, new RegExp(`^${files.length} files checked: 0 errors, 0 warnings\\.$`, 'm'));
 });
 
+test('validate: a folder stands for the spec files under it', () => {
+  const r = cli(['validate', 'examples']);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /^\d+ files checked: 0 errors/m);
+  const empty = cli(['validate', 'schemas']);
+  assert.equal(empty.code, 2);
+  assert.match(empty.err, /No spec files/);
+});
+
 test('validate: problems print as file:line:col: severity rule-id message with relative paths; exit 1 on errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cl-cli-'));
   try {

@@ -1,7 +1,7 @@
 // `contrastive-lab validate <files…> [--json]`: runs the spec pipeline on each file and prints
 // `file:line:col: severity rule-id message` per problem. Exit 1 when any error is found.
-import { writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { checkSpecFile, type CheckResult } from '../../spec/check';
 import { probeDatasetOnDisk } from '../../spec/dataset';
 import { applyEdits } from '../../spec/edits';
@@ -16,11 +16,12 @@ export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check spec files: syntax, schema and semantic rules, with located messages.',
   usage: [
-    'Usage: contrastive-lab validate <spec files…> [--json] [--fix]',
+    'Usage: contrastive-lab validate <spec files or folders…> [--json] [--fix]',
     '',
     'Checks each experiment spec (*.contrastive.yaml, .yml or .json) and prints one line per problem:',
     '  file:line:col: severity rule-id message',
-    'followed by a summary. Data paths are checked relative to each spec file.',
+    'followed by a summary. Data paths are checked relative to each spec file. A folder stands for',
+    'every *.contrastive.yaml/.yml/.json file under it.',
     '',
     'Options:',
     '  --json    print a JSON array of problems (with ranges, paths and fixes) instead',
@@ -33,7 +34,8 @@ export const validateCommand: Command = {
     const args = parseArgs(argv, { booleans: ['json', 'fix'] });
     if (args.positionals.length === 0) throw new UsageError('Name at least one spec file, e.g. `contrastive-lab validate examples/*.contrastive.yaml`.');
     const all: SpecProblem[] = [];
-    for (const file of args.positionals) {
+    const files = args.positionals.flatMap(expandFolder);
+    for (const file of files) {
       let result = checkSpecFile(file, { datasetInfo: probeDatasetOnDisk });
       if (args.booleans.has('fix')) {
         // Fixing a schema error can reveal rule problems (rules run on schema-valid specs): repeat a few rounds.
@@ -56,13 +58,37 @@ export const validateCommand: Command = {
     } else {
       for (const problem of all) process.stdout.write(`${formatProblem(problem)}\n`);
       const warnings = all.filter((p) => p.severity === 'warning').length;
-      const files = args.positionals.length;
       const failing = new Set(all.filter((p) => p.severity === 'error').map((p) => p.file)).size;
-      process.stdout.write(`${files} file${files === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${failing ? ` in ${failing} file${failing === 1 ? '' : 's'}` : ''}.\n`);
+      process.stdout.write(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${failing ? ` in ${failing} file${failing === 1 ? '' : 's'}` : ''}.\n`);
     }
     return errors > 0 ? 1 : 0;
   },
 };
+
+const SPEC_FILE = /\.contrastive\.(ya?ml|json)$/i;
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'runs', 'dist']);
+
+/** A folder argument stands for the spec files under it; anything else is checked as given. */
+function expandFolder(path: string): string[] {
+  let isFolder = false;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    return [path]; // checkSpecFile reports the missing file
+  }
+  if (!isFolder) return [path];
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory() && depth < 6 && !SKIPPED_FOLDERS.has(entry.name)) walk(full, depth + 1);
+      else if (entry.isFile() && SPEC_FILE.test(entry.name)) found.push(full);
+    }
+  };
+  walk(path, 0);
+  if (found.length === 0) throw new UsageError(`No spec files (*.contrastive.yaml, .yml or .json) in the folder ${path}.`);
+  return found.sort();
+}
 
 /** The first fix of every problem whose edits do not overlap an earlier chosen fix. */
 function applyFirstFixes(result: CheckResult): { text: string; count: number } {
