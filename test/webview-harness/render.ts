@@ -335,6 +335,11 @@ async function map(page: Page, base: string): Promise<void> {
   await page.evaluate(() => sessionStorage.clear());
   await open(page, base, 'map', 'light');
   await shot(page, 'map-light-pca');
+  await open(page, base, 'map', 'hc');
+  await page.locator('.scatter canvas').focus();
+  for (const key of ['+', '+', 'ArrowLeft']) await page.keyboard.press(key);
+  await page.waitForTimeout(200);
+  await shot(page, 'map-hc-keyboard-zoom');
 }
 
 async function main(): Promise<void> {

@@ -14,7 +14,7 @@ import { connect } from '../shared/vscodeApi';
 const channel = connect<MapToHost, MapState>();
 const saved = parsePanelState('map', channel.savedState());
 const METHOD_NAMES: Readonly<Record<ProjectionMethod, string>> = { pca: 'PCA', umap: 'UMAP' };
-const HINT = 'Hover a point to see it; click to open it in the gallery. Scroll to zoom, drag to pan.';
+const HINT = 'Hover a point to see it; click to open it in the gallery. Scroll or +/- to zoom, drag or arrow keys to pan, 0 to reset.';
 
 let samples: SampleSet | null = null;
 let labels: LabelIndex | null = null;

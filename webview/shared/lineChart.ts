@@ -51,7 +51,8 @@ export class LineChart {
   private options: LineChartOptions;
   private theme: ChartTheme;
   private smoothed = new WeakMap<Series, Smoothed>();
-  private hoverX: number | null = null;
+  /** Pointer position over the plot in CSS pixels; kept in pixels so zooms and live appends re-read the point under it. */
+  private hoverPx: number | null = null;
   /** The x window the user dragged out, or null to show everything. */
   private zoom: [number, number] | null = null;
   /** A drag in progress, in CSS pixels from the canvas's left edge. */
@@ -83,7 +84,7 @@ export class LineChart {
       this.invalidate();
     });
     this.canvas.addEventListener('mouseleave', () => {
-      this.hoverX = null;
+      this.hoverPx = null;
       this.tooltip.hidden = true;
       this.invalidate();
     });
@@ -115,7 +116,7 @@ export class LineChart {
 
   /** Drops the hover read-out and redraws now, e.g. before the canvas is exported. */
   clearHover(): void {
-    this.hoverX = null;
+    this.hoverPx = null;
     this.tooltip.hidden = true;
     this.draw();
   }
@@ -339,8 +340,8 @@ export class LineChart {
   }
 
   private drawHover(ctx: CanvasRenderingContext2D, visible: readonly ChartLine[], sx: (x: number) => number, sy: (y: number) => number, plotH: number): void {
-    if (this.hoverX === null) return;
-    const x = this.hoverX;
+    if (this.hoverPx === null) return;
+    const x = this.toDataX(this.hoverPx);
     const rows: string[] = [];
     let anchorX = sx(x);
     for (const line of visible) {
@@ -408,11 +409,10 @@ export class LineChart {
     if (this.drag !== null && (event.buttons & 1) === 1) this.drag.current = px;
     const plotW = this.cssWidth - MARGIN.left - MARGIN.right;
     if (px < MARGIN.left || px > MARGIN.left + plotW) {
-      this.hoverX = null;
+      this.hoverPx = null;
       this.tooltip.hidden = true;
     } else {
-      const [xMin, xMax] = this.xRange;
-      this.hoverX = xMin + ((px - MARGIN.left) / plotW) * (xMax - xMin);
+      this.hoverPx = px;
     }
     this.invalidate();
   }

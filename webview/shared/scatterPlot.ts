@@ -57,6 +57,9 @@ export class ScatterPlot {
       }
     });
     this.canvas.addEventListener('pointerleave', () => this.setHovered(-1, 0, 0));
+    // Keyboard: arrows pan, + and - zoom, 0 resets the view.
+    this.canvas.tabIndex = 0;
+    this.canvas.addEventListener('keydown', (e) => this.onKey(e));
   }
 
   /** Points xy = [x0, y0, ...], each in colour group group[i] drawn with colours[group[i]]. */
@@ -172,6 +175,30 @@ export class ScatterPlot {
     this.panX += (px - cx) * (1 - applied);
     this.panY += (py - cy) * (1 - applied);
     this.zoom = next;
+    this.invalidate();
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const step = 40;
+    const pans: Record<string, [number, number]> = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    const pan = pans[event.key];
+    if (pan !== undefined) {
+      this.panX += pan[0];
+      this.panY += pan[1];
+    } else if (event.key === '+' || event.key === '=' || event.key === '-') {
+      const factor = event.key === '-' ? 1 / 1.25 : 1.25;
+      const next = Math.min(200, Math.max(0.5, this.zoom * factor));
+      // Zoom about the canvas centre.
+      this.panX *= next / this.zoom;
+      this.panY *= next / this.zoom;
+      this.zoom = next;
+    } else if (event.key === '0') {
+      this.resetView();
+      return;
+    } else {
+      return;
+    }
+    event.preventDefault();
     this.invalidate();
   }
 
