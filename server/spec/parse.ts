@@ -10,6 +10,8 @@ import { firstLine, makeProblem } from './report';
 export const MAX_SPEC_CHARS = 5 * 1024 * 1024;
 /** Lines plus flow separators: a spec is a page of options; this bounds parse time on generated junk. */
 export const MAX_SPEC_ENTRIES = 20000;
+/** Flow brackets nested deeper than this are refused before parsing (the parser recurses per level). */
+export const MAX_FLOW_DEPTH = 64;
 /** A spec needs no aliases at all; this bounds "billion laughs" expansion. */
 export const MAX_ALIAS_COUNT = 100;
 
@@ -40,6 +42,13 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
     const document = bare();
     const at = document.positionAt(tooMany);
     return { document, problems: [syntax(document, `This file has more than ${MAX_SPEC_ENTRIES.toLocaleString('en')} lines or list entries; a spec is a page of options. Put data in a .csv/.jsonl file or an image folder and point \`data.source\` at it.`, { start: at, end: at })] };
+  }
+
+  const deep = offsetOfFlowDepth(text, MAX_FLOW_DEPTH);
+  if (deep !== undefined) {
+    const document = bare();
+    const at = document.positionAt(deep);
+    return { document, problems: [syntax(document, `Brackets are nested more than ${MAX_FLOW_DEPTH} levels deep here; a spec needs a handful. Check for unclosed \`[\` or \`{\`.`, { start: at, end: document.positionAt(deep + 1) })] };
   }
 
   const problems: SpecProblem[] = [];
@@ -119,6 +128,18 @@ function looksBinary(text: string): boolean {
   return replacements > 8 && replacements > head.length / 20;
 }
 
+/** Offset of the first `[`/`{` that opens level `limit + 1` (quotes and comments are not special-cased: over-counting only refuses absurd files). */
+function offsetOfFlowDepth(text: string, limit: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > limit) return i;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 /** Offset of the `limit`-th newline or comma, or undefined when the text has fewer. */
 function offsetOfEntry(text: string, limit: number): number | undefined {
   let count = 0;
@@ -158,6 +179,7 @@ function firstAliasOffset(ast: Document.Parsed): number {
 /** The yaml package's messages, with the fix a spec author needs. */
 function yamlMessage(code: string, message: string): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (/call stack/i.test(first)) return 'This document is nested too deeply to read (the parser ran out of stack); a spec needs only a few levels of indentation.';
   switch (code) {
     case 'TAB_AS_INDENT':
       return 'Tabs cannot indent YAML; indent with spaces (two per level).';

@@ -163,6 +163,20 @@ test('generated junk with too many entries is refused before parsing (bounded ti
   assert.match(only(check(longList).problems, 'syntax').message, /more than 20,000/);
 });
 
+test('absurd nesting is a located error, never a stack overflow', { timeout: 30000 }, () => {
+  const flow = check(`experiment: x\ndescription: ${'['.repeat(100000)}${']'.repeat(100000)}\n`).problems;
+  assert.match(only(flow, 'syntax').message, /nested more than 64 levels/);
+  const block = check(`experiment: x\n${Array.from({ length: 2500 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} 1\n`).problems;
+  assert.ok(block.length > 0);
+  assert.ok(block.every((p) => p.ruleId === 'syntax'));
+  assert.match(block[0]!.message, /nested too deeply/);
+});
+
+test('CRLF line endings: same positions as LF', () => {
+  const p = only(check('experiment: x\r\nloss: { type: circle }\r\ndistance: { type: euclidean }\r\n').problems, 'circle-needs-cosine');
+  assert.deepEqual(at(p), [3, 19]);
+});
+
 test('1e309 and .inf are located errors, not Infinity', () => {
   const result = check('experiment: x\nstrategy:\n  optimizer: { type: adam, learningRate: 1e309 }\n  gradientClipNorm: .inf\n');
   const problems = result.problems.filter((p) => p.ruleId === 'syntax');
