@@ -8,6 +8,16 @@ import { pathKey, type CursorContext } from './cursor-context';
 import type { FieldPath } from './schema-model';
 
 export function jsonCursorContext(text: string, offset: number): CursorContext | undefined {
+  try {
+    return contextAt(text, offset);
+  } catch (error) {
+    // jsonc-parser recurses per nesting level: thousands of nested brackets exhaust the stack.
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+function contextAt(text: string, offset: number): CursorContext | undefined {
   const location = getLocation(text, offset);
   const tree = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   const previous = location.previousNode;

@@ -64,6 +64,7 @@ const HOSTILE: Record<string, string> = {
   binary: binary(),
   'deep nesting': `experiment: x\nloss: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
   'deep block nesting': `experiment: x\n${Array.from({ length: 400 }, (_, i) => `${' '.repeat(i * 2)}k${i}:`).join('\n')}\n`,
+  'json deep nesting': `{"experiment": "x", "loss": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
   'json garbage': '{"experiment": "x", "loss": {"type": [}, ]]]] ,,, "\\u12',
   'ten megabytes': `experiment: big\ndescription: "${'x'.repeat(10 * 1024 * 1024)}"\n`,
   'many lines': `experiment: x\n${'# filler\n'.repeat(200_000)}loss: {type: infoNCE}\n`,
