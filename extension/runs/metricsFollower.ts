@@ -33,7 +33,11 @@ export class MetricsFollower {
   private lastLoss: number | undefined;
   private bestKnn: number | undefined;
 
-  constructor(private readonly file: string) {}
+  /**
+   * @param tailBytes when set, the first read starts this many bytes before the end (skipping the
+   *   partial first line): enough for the tree's live summary without parsing a long run's history.
+   */
+  constructor(private readonly file: string, private readonly tailBytes?: number) {}
 
   /** Reads what was appended since the last call. */
   readNew(): MetricsRead {
@@ -48,10 +52,13 @@ export class MetricsFollower {
       const reset = size < this.offset;
       if (reset) this.clear();
       if (size === this.offset) return { lines: [], reset };
+      const skipToLineStart = this.offset === 0 && this.tailBytes !== undefined && size > this.tailBytes;
+      if (skipToLineStart) this.offset = size - (this.tailBytes ?? 0);
       const buffer = Buffer.alloc(size - this.offset);
       fs.readSync(fd, buffer, 0, buffer.length, this.offset);
       this.offset = size;
       const parts = (this.carry + buffer.toString('utf8')).split('\n');
+      if (skipToLineStart) parts.shift(); // the cut went through a line
       this.carry = parts.pop() ?? '';
       const lines: MetricLine[] = [];
       for (const part of parts) {

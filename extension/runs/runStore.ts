@@ -7,6 +7,9 @@ import { processAlive } from '../../server/runs/record';
 import { readRunSnapshot, type PidProbe, type RunSnapshot } from './runSnapshot';
 import { compareRunsNewestFirst } from './runPresentation';
 
+/** The tree's live summary needs only recent lines; run.json keeps the best kNN accuracy of the whole run. */
+const SUMMARY_TAIL_BYTES = 64 * 1024;
+
 export type RunsListener = (changedIds: readonly string[]) => void;
 
 export class RunStore {
@@ -62,7 +65,7 @@ export class RunStore {
     const dir = path.join(this.runsFolder, dirName);
     let follower = this.followers.get(dirName);
     if (!follower) {
-      follower = new MetricsFollower(path.join(dir, 'metrics.jsonl'));
+      follower = new MetricsFollower(path.join(dir, 'metrics.jsonl'), SUMMARY_TAIL_BYTES);
       this.followers.set(dirName, follower);
     }
     const snapshot = readRunSnapshot(dir, follower, this.isAlive);

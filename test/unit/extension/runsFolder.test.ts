@@ -140,3 +140,14 @@ test('a run started outside the editor (e.g. from the CLI) reaches the store wit
     watcher.dispose();
   }
 });
+
+test('the tree reads only the tail of a long metrics file, from a line boundary', () => {
+  const file = path.join(tmp, 'long.jsonl');
+  fs.writeFileSync(file, Array.from({ length: 5000 }, (_, i) => JSON.stringify(step(i + 1, 1 + Math.floor(i / 1000), 1 / (i + 1))) + '\n').join(''));
+  const follower = new MetricsFollower(file, 4096);
+  const read = follower.readNew();
+  assert.ok(read.lines.length > 10 && read.lines.length < 100, `read ${read.lines.length} lines`);
+  assert.equal(read.lines[read.lines.length - 1]!.step, 5000);
+  assert.equal(read.lines[0]!.step, 5000 - read.lines.length + 1, 'no partial line at the cut');
+  assert.equal(follower.summary().lastEpoch, 5);
+});
