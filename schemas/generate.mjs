@@ -72,7 +72,17 @@ function union(kind, markdownDescription, def, branches, extraExamples = []) {
     examples: [def, ...extraExamples],
   };
 }
-const firstSentence = (md) => md.split(/(?<=\.)\s/)[0];
+/** The first sentence: up to a full stop that is outside parentheses, not "et al.", and followed by a capital. */
+function firstSentence(md) {
+  let depth = 0;
+  for (let i = 0; i < md.length; i++) {
+    const c = md[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === '.' && depth === 0 && /^\s+[A-Z`]/.test(md.slice(i + 1, i + 4)) && !/\bal$|\be\.g$|\bi\.e$/.test(md.slice(0, i))) return md.slice(0, i + 1);
+  }
+  return md;
+}
 const object = (markdownDescription, properties, def, extra = {}) => ({ type: 'object', markdownDescription, properties, additionalProperties: false, default: def, examples: [def], ...extra });
 /** An optional block: an object, or `null` to switch the feature off. */
 const optional = (markdownDescription, properties, def, onExample) => ({
@@ -235,10 +245,10 @@ const mining = union(
   [
     variant('mining', 'none', 'No mining: the loss uses every pair or triplet in the batch. The right choice for softmax losses (InfoNCE, SupCon) and for unlabelled data.'),
     variant('mining', 'batchHard', 'Batch-hard (Hermans et al. 2017, "In Defense of the Triplet Loss"): for each anchor, its farthest positive and its closest negative. Strong for re-identification with an m-per-class sampler; can collapse early in training on noisy labels.'),
-    variant('mining', 'hard', 'Hard triplets: the negative is closer than the positive (d(a,n) < d(a,p) + margin… with d(a,n) < d(a,p)). PML `TripletMarginMiner(type_of_triplets="hard")`.', { margin: margin(0.2) }),
-    variant('mining', 'semiHard', 'Semi-hard triplets (FaceNet, Schroff et al. 2015): negatives farther than the positive but inside the margin. Stabler than hard mining.', { margin: margin(0.2) }),
-    variant('mining', 'easy', 'Easy triplets: already satisfied by the margin. Mostly useful for diagnosis.', { margin: margin(0.2) }),
-    variant('mining', 'all', 'Every triplet that violates the margin (PML `type_of_triplets="all"`).', { margin: margin(0.2) }),
+    variant('mining', 'hard', 'Hard triplets: the negative is at least as close as the positive (d(a,n) ≤ d(a,p)). The most informative triplets and the noisiest: label errors surface here first. PML `TripletMarginMiner(type_of_triplets="hard")`; the margin does not change this selection.', { margin: margin(0.2) }),
+    variant('mining', 'semiHard', 'Semi-hard triplets (FaceNet, Schroff et al. 2015): negatives farther than the positive but inside the margin (d(a,p) < d(a,n) ≤ d(a,p) + margin). Stabler than hard mining.', { margin: margin(0.2) }),
+    variant('mining', 'easy', 'Easy triplets: already satisfied by the margin (d(a,n) > d(a,p) + margin). They carry no gradient for a hinge loss; mostly useful for diagnosis.', { margin: margin(0.2) }),
+    variant('mining', 'all', 'Every triplet that violates the margin (d(a,n) ≤ d(a,p) + margin): hard and semi-hard together (PML `type_of_triplets="all"`).', { margin: margin(0.2) }),
     variant('mining', 'multiSimilarity', 'Multi-similarity miner (Wang et al. 2019): keeps negatives more similar than the hardest positive minus ε and positives less similar than the hardest negative plus ε. Pairs naturally with the multiSimilarity loss.', {
       epsilon: num('Slack ε of the mining condition.', 0.1, { minimum: 0 }, [0.1, 0.05]),
     }),
