@@ -27,7 +27,9 @@ export interface ChartTheme {
 
 export function readChartTheme(): ChartTheme {
   const body = document.body;
-  const dark = body.classList.contains('vscode-dark') || body.classList.contains('vscode-high-contrast');
+  // data-vscode-theme-kind tells high-contrast light (vscode-high-contrast-light) from dark.
+  const kind = body.getAttribute('data-vscode-theme-kind') ?? '';
+  const dark = kind === 'vscode-dark' || kind === 'vscode-high-contrast' || (kind === '' && body.classList.contains('vscode-dark'));
   const family = cssVariable('--vscode-font-family', 'system-ui, sans-serif');
   return {
     background: cssVariable('--vscode-editor-background', dark ? '#1e1e1e' : '#ffffff'),
