@@ -84,6 +84,20 @@ describe('miners', () => {
     }
   });
 
+  test('with reference embeddings, tuples index the reference set and the diagonal is a pair', () => {
+    const miner = createMiner({ type: 'batchHard' }, euclidean) as Miner;
+    const embeddings = tf.tensor2d(x);
+    const copy = tf.tensor2d(x);
+    const cross = miner.mine({ embeddings, labels, refEmbeddings: copy, refLabels: labels }) as MinedTriplets;
+    embeddings.dispose();
+    copy.dispose();
+    const self = tripletKeys(mine({ type: 'batchHard' }));
+    const crossKeys = tripletKeys(cross);
+    // Same hardest tuples for anchors with another positive; the lone anchor 11 now pairs with its own copy.
+    assert.deepEqual(crossKeys.filter((k) => !k.startsWith('11,')), self);
+    assert.ok(crossKeys.some((k) => k.startsWith('11,11,')), crossKeys.join(' '));
+  });
+
   test('"none" is no miner; every schema mining type is registered', () => {
     assert.equal(createMiner({ type: 'none' }, euclidean), null);
     assert.deepEqual([...miningTypes].sort(), ['all', 'batchHard', 'easy', 'hard', 'multiSimilarity', 'none', 'semiHard']);
