@@ -265,15 +265,17 @@ async function gallery(page: Page, base: string): Promise<void> {
   const query = (await posted(page)).filter((m) => m.type === 'query').pop();
   check(query?.index === 4242, 'gallery: a query sent by the host (from the map) asks for its neighbours');
   check((await page.locator('.neighbour').count()) === 10, 'gallery: shows k = 10 neighbours');
+  check((await page.locator('.browse .thumb-button.current').count()) === 1, 'gallery: the sample browser turns to the page holding a query sent from the map');
   const wrong = await page.locator('.neighbour.mismatch').count();
   check(wrong > 0, `gallery: wrong-label neighbours are marked (${wrong} of 10)`);
   await page.locator('.neighbour').nth(2).click();
   await page.waitForTimeout(300);
   const next = (await posted(page)).filter((m) => m.type === 'query').pop();
   check(next !== undefined && next.index !== 4242, 'gallery: clicking a neighbour makes it the query');
+  const thumbIndex = Number(/^#(\d+)/.exec((await page.locator('.browse .thumb-button').nth(7).getAttribute('title')) ?? '')?.[1]);
   await page.locator('.browse .thumb-button').nth(7).click();
   await page.waitForTimeout(300);
-  check((await posted(page)).filter((m) => m.type === 'query').pop()?.index === 7, 'gallery: clicking a thumbnail in the browser picks it as the query');
+  check((await posted(page)).filter((m) => m.type === 'query').pop()?.index === thumbIndex, `gallery: clicking a thumbnail in the browser picks it as the query (#${thumbIndex})`);
   await page.locator('vscode-text-field input').first().fill('123');
   await page.keyboard.press('Enter');
   await page.waitForTimeout(300);

@@ -74,7 +74,7 @@ function commitIndexField(): void {
     problem.textContent = `"${indexField.value}" is not a sample index: type a whole number from 0 to ${samples.count - 1}.`;
     return;
   }
-  select(index);
+  select(index, true);
 }
 indexField.addEventListener('change', commitIndexField);
 indexField.addEventListener('keydown', (event) => {
@@ -148,9 +148,9 @@ function renderNeighbours(): void {
   const queryLabel = samples.labels[query] ?? '';
   const labelled = queryLabel !== '';
   const mismatches = labelled ? neighbours.filter((n) => n.label !== '' && n.label !== queryLabel).length : 0;
-  neighbourSummary.textContent = labelled
-    ? `${neighbours.length - mismatches} of ${neighbours.length} neighbours share the query’s label "${queryLabel}"; ${mismatches} ${mismatches === 1 ? 'differs' : 'differ'} (marked ≠).`
-    : `${neighbours.length} nearest neighbours (the data has no labels).`;
+  if (!labelled) neighbourSummary.textContent = `${neighbours.length} nearest neighbours (the query has no label).`;
+  else if (mismatches === 0) neighbourSummary.textContent = `All ${neighbours.length} neighbours share the query’s label "${queryLabel}".`;
+  else neighbourSummary.textContent = `${neighbours.length - mismatches} of ${neighbours.length} neighbours share the query’s label "${queryLabel}"; ${mismatches} ${mismatches === 1 ? 'differs' : 'differ'} (marked ≠).`;
   neighbourGrid.replaceChildren(
     ...neighbours.map((n, rank) => {
       const mismatch = labelled && n.label !== '' && n.label !== queryLabel;
@@ -215,8 +215,11 @@ function renderAll(): void {
   renderBrowse();
 }
 
-/** Makes `index` the query and asks the host for its neighbours. */
-function select(index: number): void {
+/**
+ * Makes `index` the query and asks the host for its neighbours. `reveal` turns the sample browser
+ * to the page holding it (for queries typed or sent from the map, not for clicks on the page).
+ */
+function select(index: number, reveal = false): void {
   if (samples === null) return;
   if (!Number.isInteger(index) || index < 0 || index >= samples.count) {
     problem.textContent = `Sample #${index} does not exist: this run has samples 0 to ${samples.count - 1}.`;
@@ -227,6 +230,14 @@ function select(index: number): void {
   neighbours = null;
   indexField.value = String(index);
   channel.post({ type: 'query', index, k });
+  if (reveal) {
+    const position = browseIndices().indexOf(index);
+    if (position < 0) {
+      browseLabel = '';
+      labelFilter.value = '';
+    }
+    browsePage = Math.floor((position < 0 ? index : position) / PAGE_SIZE);
+  }
   saveState();
   renderQuery();
   renderNeighbours();
@@ -254,7 +265,7 @@ channel.onMessage<HostToGallery>((message) => {
       const previous = sameRun ? query : null;
       query = null;
       renderAll();
-      if (previous !== null && previous < message.count) select(previous);
+      if (previous !== null && previous < message.count) select(previous, true);
       else saveState();
       break;
     }
@@ -264,7 +275,7 @@ channel.onMessage<HostToGallery>((message) => {
       renderNeighbours();
       break;
     case 'selectQuery':
-      select(message.index);
+      select(message.index, true);
       break;
     case 'error':
       problem.textContent = message.message;
