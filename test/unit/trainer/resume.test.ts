@@ -96,3 +96,27 @@ test('SIGKILL leaves a readable directory reported as interrupted, and resume fi
   assert.deepEqual(steps, Array.from({ length: 24 }, (_, i) => i + 1), 'every step once: lines past the checkpoint were redone, not duplicated');
   assert.match(readFileSync(runPaths(runDir).events, 'utf8'), /resumed from checkpoints\/step-00000008/);
 });
+
+test('SIGTERM finishes the step, checkpoints, marks the run stopped and exits 0', async () => {
+  const dir = tempDir('sigterm');
+  const { path } = writeSpec(dir, TINY_SPEC.replace('epochs: 2', 'epochs: 6'));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli/main.ts'), 'train', path, '--out', join(dir, 'runs'), '--backend', 'cpu', '--json', '--no-umap'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let buffered = '';
+  let signalled = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    if (!signalled && buffered.includes('"kind":"step"')) {
+      signalled = true;
+      child.kill('SIGTERM');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.equal(code, 0);
+  const runDir = join(dir, 'runs', readdirSync(join(dir, 'runs')).find((n) => !n.startsWith('.'))!);
+  const record = readRunRecord(runDir);
+  assert.equal(record.status, 'stopped');
+  assert.equal(record.pid, null);
+  assert.ok(record.step >= 1 && record.step < 24);
+  assert.equal(record.lastCheckpoint, `checkpoints/step-${String(record.step).padStart(8, '0')}`);
+  assert.match(buffered, /"event":"stopped"/);
+});
