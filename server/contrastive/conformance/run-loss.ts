@@ -157,6 +157,13 @@ export function runLossFixture(fixture: Fixture): string[] {
           failures.push(compareGradient(key, varGrads[variable.name]?.dataSync() ?? [], expected[key] as number));
         }
       }
+      if (loss instanceof BarlowTwinsLoss) {
+        const parts = loss.parts(makeInput(ops.map((o) => o.tensor)));
+        for (const key of ['onDiagonal', 'offDiagonal'] as const) {
+          const value = expected[key];
+          if (typeof value === 'number') failures.push(compareValues(key, parts[key].dataSync(), value));
+        }
+      }
       const components = expected.components as Record<string, number> | undefined;
       if (loss instanceof VICRegLoss && components !== undefined) {
         const got = loss.components(makeInput(ops.map((o) => o.tensor)));

@@ -19,14 +19,22 @@ export class BarlowTwinsLoss extends StatelessLoss {
     super();
   }
 
-  compute(input: LossInput): tf.Scalar {
+  /** The two unweighted sums: Σ(1 − C_aa)² and Σ_{a≠b} C_ab². */
+  parts(input: LossInput): { onDiagonal: tf.Scalar; offDiagonal: tf.Scalar } {
     return tf.tidy(() => {
       const { view1, view2 } = twoViews(input, 'barlowTwins loss');
       const [n, d] = view1.shape;
       const c = tf.div(tf.matMul(batchNormalise(view1), batchNormalise(view2), true, false), n);
       const identity = eye(d);
-      const onDiagonal = tf.sum(tf.square(tf.mul(tf.sub(1, c), identity)));
-      const offDiagonal = tf.sum(tf.square(tf.mul(c, tf.sub(1, identity))));
+      const onDiagonal = tf.sum(tf.square(tf.mul(tf.sub(1, c), identity))) as tf.Scalar;
+      const offDiagonal = tf.sum(tf.square(tf.mul(c, tf.sub(1, identity)))) as tf.Scalar;
+      return { onDiagonal, offDiagonal };
+    });
+  }
+
+  compute(input: LossInput): tf.Scalar {
+    return tf.tidy(() => {
+      const { onDiagonal, offDiagonal } = this.parts(input);
       return tf.add(onDiagonal, tf.mul(offDiagonal, this.lambda)) as tf.Scalar;
     });
   }
