@@ -239,7 +239,8 @@ export class ScatterPlot {
     const order: number[][] = Array.from({ length: groups }, () => []);
     for (let i = 0; i < n; i++) {
       const g = this.group[i];
-      if (g >= 0 && g < groups && !this.hiddenGroups.has(g)) order[g].push(i);
+      if (g < 0 || g >= groups || this.hiddenGroups.has(g)) continue;
+      if (Number.isFinite(this.xy[2 * i]) && Number.isFinite(this.xy[2 * i + 1])) order[g].push(i);
     }
     const alpha = n > 5000 ? 0.75 : 0.9;
     const w = this.canvas.width, h = this.canvas.height;
