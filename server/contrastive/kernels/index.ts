@@ -1,10 +1,12 @@
 // Our own kernels that close gaps in a backend (registered after the backend is chosen).
 // wasm: transposed matmul operands are materialised (the native path for them is ~30× slower),
 // Conv2DBackpropFilter, which wasm lacks, is composed from wasm kernels, and the input gradient of
-// stride-1 convolutions runs as a forward convolution (wasm's own kernel is a scalar loop). Other backends
+// stride-1 convolutions runs as a forward convolution (wasm's own kernel is a scalar loop), and sums
+// and means over leading axes (bias gradients, batch-norm moments) run as one product. Other backends
 // (tensorflow, cpu) have every kernel our models need.
 import { registerWasmConv2DBackpropFilter } from './wasmConv2DBackpropFilter';
 import { registerWasmConv2DBackpropInput } from './wasmConv2DBackpropInput';
+import { registerWasmLeadingAxesReduce } from './wasmLeadingAxesReduce';
 import { registerWasmTransposedMatMul } from './wasmTransposedMatMul';
 
 export type KernelBackend = 'tensorflow' | 'wasm' | 'cpu';
@@ -13,6 +15,7 @@ const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
   (backend) => { if (backend === 'wasm') registerWasmTransposedMatMul(); },
   (backend) => { if (backend === 'wasm') registerWasmConv2DBackpropFilter(); },
   (backend) => { if (backend === 'wasm') registerWasmConv2DBackpropInput(); },
+  (backend) => { if (backend === 'wasm') registerWasmLeadingAxesReduce(); },
 ];
 
 /** Registers every custom kernel that applies to `backend`. Safe to call more than once. */

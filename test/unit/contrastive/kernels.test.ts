@@ -22,17 +22,19 @@ function tensor(shape: number[], seed: number): tf.Tensor {
 }
 
 /** Runs `f` on wasm and on cpu and returns both results as arrays. */
-async function onBoth(f: () => tf.Tensor): Promise<{ wasm: Float32Array; cpu: Float32Array }> {
+async function onBoth(f: () => tf.Tensor): Promise<{ wasm: Float32Array; cpu: Float32Array; wasmShape: number[]; cpuShape: number[] }> {
   await tf.setBackend('wasm');
   const w = tf.tidy(f);
   const wasm = w.dataSync() as Float32Array;
+  const wasmShape = w.shape;
   w.dispose();
   await tf.setBackend('cpu');
   const c = tf.tidy(f);
   const cpu = c.dataSync() as Float32Array;
+  const cpuShape = c.shape;
   c.dispose();
   await tf.setBackend('wasm');
-  return { wasm, cpu };
+  return { wasm, cpu, wasmShape, cpuShape };
 }
 
 function assertClose(actual: Float32Array, expected: Float32Array, what: string, tolerance = 1e-4): void {
@@ -132,4 +134,25 @@ test('a convnet and a resnet train on wasm with the gradients the cpu computes',
     assert.equal(w.length, c.length);
     w.forEach((g, i) => assertClose(g, c[i]!, `${backbone.type} gradient ${i}`, 1e-3));
   }
+});
+
+test('sum and mean over leading axes (bias gradients, batch-norm moments) equal the cpu result', async () => {
+  const x = (): tf.Tensor => tensor([4, 3, 5, 6], 12);
+  const cases: Array<[string, () => tf.Tensor]> = [
+    ['sum [0,1,2]', () => tf.sum(x(), [0, 1, 2])],
+    ['sum [1,0] keepDims', () => tf.sum(x(), [1, 0], true)],
+    ['sum 0', () => tf.sum(x(), 0)],
+    ['sum [1,2] (not leading)', () => tf.sum(x(), [1, 2])],
+    ['sum all', () => tf.sum(x())],
+    ['mean [0,1,2] keepDims', () => tf.mean(x(), [0, 1, 2], true)],
+    ['mean 0', () => tf.mean(x(), 0)],
+    ['mean -1', () => tf.mean(x(), -1)],
+  ];
+  for (const [what, f] of cases) {
+    const { wasm, cpu, wasmShape, cpuShape } = await onBoth(f);
+    assertClose(wasm, cpu, what);
+    assert.deepEqual(wasmShape, cpuShape, `${what}: shape`);
+  }
+  const ints = tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0);
+  assert.deepEqual(Array.from(ints.dataSync()), [4, 6]);
 });
