@@ -4,7 +4,7 @@
 
 import { GalleryState, GalleryToHost, HostToGallery, Neighbour, SampleSet, parsePanelState } from '../protocol';
 import { dropdown, el, mount, toolkit } from '../shared/dom';
-import { indexLabels, LabelIndex } from '../shared/labels';
+import { indexLabels } from '../shared/labels';
 import { paintThumbnail } from '../shared/sprite';
 import { formatValue } from '../shared/ticks';
 import { connect } from '../shared/vscodeApi';
@@ -15,7 +15,6 @@ const K_CHOICES = [5, 10, 20, 50];
 const PAGE_SIZE = 200;
 
 let samples: SampleSet | null = null;
-let labelIndex: LabelIndex | null = null;
 let query: number | null = saved.ok ? saved.value.query : null;
 let k = saved.ok ? saved.value.k : 10;
 let neighbours: readonly Neighbour[] | null = null;
@@ -251,7 +250,7 @@ channel.onMessage<HostToGallery>((message) => {
     case 'dataset': {
       const sameRun = samples?.runId === message.runId || (samples === null && saved.ok && saved.value.runId === message.runId);
       samples = message;
-      labelIndex = indexLabels(message.labels);
+      const labelIndex = indexLabels(message.labels);
       title.textContent = `Nearest neighbours — ${message.runName} (${message.count} samples${message.sprite ? '' : ', vectors'})`;
       const names = labelIndex.names.filter((n) => n !== '');
       labelFilter.replaceChildren();

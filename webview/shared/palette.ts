@@ -1,5 +1,5 @@
-// Colours from the VS Code theme: the --vscode-charts-* variables first, then evenly spaced hues
-// adjusted to the theme's lightness so many labels stay distinguishable.
+// Colours from the VS Code theme: the --vscode-charts-* variables first, then hues placed between
+// them, adjusted to the theme's lightness, so many labels stay distinguishable.
 
 const THEME_CHART_VARIABLES = [
   '--vscode-charts-blue',
