@@ -9,12 +9,15 @@ import { digitsAreGreyscale } from './digits-are-greyscale';
 import { distanceUnused } from './distance-unused';
 import { divergenceWithMetricLoss } from './divergence-with-metric-loss';
 import { emaTauDecreasing } from './ema-tau-decreasing';
+import { evalEveryExceedsEpochs } from './eval-every-exceeds-epochs';
 import { evalLayerWithoutProjection } from './eval-layer-without-projection';
+import { formatMismatch } from './format-mismatch';
 import { imageOpsOnVectors } from './image-ops-on-vectors';
 import { knnKExceedsSplit } from './knn-k-exceeds-split';
 import { labelColumnIgnored } from './label-column-ignored';
 import { labelColumnMissing } from './label-column-missing';
 import { labelPositivesWithoutLabels } from './label-positives-without-labels';
+import { linearProbeTooFewLabels } from './linear-probe-too-few-labels';
 import { lossNeedsNegatives } from './loss-needs-negatives';
 import { mPerClassDivisibility } from './m-per-class-divisibility';
 import { mPerClassNeedsLabels } from './m-per-class-needs-labels';
@@ -50,12 +53,15 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   distanceUnused,
   divergenceWithMetricLoss,
   emaTauDecreasing,
+  evalEveryExceedsEpochs,
   evalLayerWithoutProjection,
+  formatMismatch,
   imageOpsOnVectors,
   knnKExceedsSplit,
   labelColumnIgnored,
   labelColumnMissing,
   labelPositivesWithoutLabels,
+  linearProbeTooFewLabels,
   lossNeedsNegatives,
   mPerClassDivisibility,
   mPerClassNeedsLabels,

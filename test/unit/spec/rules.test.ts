@@ -52,6 +52,9 @@ const CASES: readonly RuleCase[] = [
   { rule: 'cutout-covers-image', spec: 'pairs:\n  views:\n    weak:\n      - type: cutout\n        size: «28»\n' },
   { rule: 'digits-are-greyscale', spec: 'data: { source: builtin:digits, channels: «3» }\n' },
   { rule: 'supcon-without-labels', spec: 'pairs: { positives: augmentation }\nloss: { type: «supCon» }\n' },
+  { rule: 'format-mismatch', spec: 'data:\n  source: builtin:digits\n  format: «csv»\n' },
+  { rule: 'linear-probe-too-few-labels', spec: 'eval:\n  linearProbe: { labelFraction: «0.001» }\n' },
+  { rule: 'eval-every-exceeds-epochs', spec: 'strategy: { epochs: 5 }\neval: { every: «10» }\n' },
   { rule: 'unnormalized-dot-logits', spec: 'distance: { type: dot, normalize: false }\narchitecture: { normalizeOutput: «false» }\n' },
 ];
 
