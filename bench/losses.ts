@@ -20,7 +20,10 @@ export interface LossBenchOptions {
 export interface LossBenchFigure {
   readonly type: LossSpec['type'];
   readonly distance: string;
+  /** Median of the timed repetitions. */
   readonly ms: number;
+  /** Fastest repetition (the least disturbed by other load on a shared machine). */
+  readonly minMs: number;
 }
 
 export interface LossBenchResult {
@@ -91,7 +94,7 @@ export async function runLossBench(options: LossBenchOptions = {}): Promise<Loss
           step();
           times.push(performance.now() - t0);
         }
-        figures.push({ type: spec.type, distance: distance.type, ms: median(times) });
+        figures.push({ type: spec.type, distance: distance.type, ms: median(times), minMs: Math.min(...times) });
       } finally {
         loss.dispose();
       }
@@ -101,8 +104,8 @@ export async function runLossBench(options: LossBenchOptions = {}): Promise<Loss
     b.dispose();
   }
   log(`Loss forward+backward, batch ${batch}, dim ${dim}, backend ${backend.name} (median of ${repeats})`);
-  log(`${'loss'.padEnd(28)}${'distance'.padEnd(18)}${'ms'.padStart(10)}`);
-  for (const f of figures) log(`${f.type.padEnd(28)}${f.distance.padEnd(18)}${f.ms.toFixed(2).padStart(10)}`);
+  log(`${'loss'.padEnd(28)}${'distance'.padEnd(18)}${'median ms'.padStart(10)}${'min ms'.padStart(10)}`);
+  for (const f of figures) log(`${f.type.padEnd(28)}${f.distance.padEnd(18)}${f.ms.toFixed(2).padStart(10)}${f.minMs.toFixed(2).padStart(10)}`);
   for (const f of figures) log(`bench loss-${f.type}-fwdbwd ${f.ms.toFixed(2)} ms`);
   return { backend: backend.name, batch, dim, figures };
 }
