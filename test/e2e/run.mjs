@@ -132,6 +132,15 @@ async function scenario(mode) {
     assert.ok(gallery.neighbours.length > 0 && gallery.neighbours.every((t) => /d = /.test(t)), `neighbours should show distances: ${JSON.stringify(gallery.neighbours.slice(0, 3))}`);
     await shot('gallery');
     const images = gallery.thumbs;
+
+    step('Open Embedding Map: the projection is coloured by label');
+    await vs.command('Contrastive Lab: Open Embedding Map');
+    const classes = await poll(() => vs.inWebview('Map', async (frame) => {
+      const n = await frame.locator('.map-legend .legend-item').count();
+      return n > 1 ? n : undefined;
+    }).catch(() => undefined), { timeout: 60_000, what: 'the map legend' });
+    assert.equal(classes, 10, 'the digits have ten labels');
+    await shot('map');
     if (mode === 'dev') {
       step('a window reload re-attaches to a running run, which Stop Run then stops');
       await vs.open('long.contrastive.yaml');
