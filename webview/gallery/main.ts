@@ -184,7 +184,7 @@ function renderBrowse(): void {
   const pages = Math.max(1, Math.ceil(indices.length / PAGE_SIZE));
   browsePage = Math.min(browsePage, pages - 1);
   const shown = indices.slice(browsePage * PAGE_SIZE, (browsePage + 1) * PAGE_SIZE);
-  pageText.textContent = indices.length === 0 ? 'No samples' : `Samples ${browsePage * PAGE_SIZE + 1}–${browsePage * PAGE_SIZE + shown.length} of ${indices.length}`;
+  pageText.textContent = indices.length === 0 ? 'No samples' : `Showing ${browsePage * PAGE_SIZE + 1}–${browsePage * PAGE_SIZE + shown.length} of ${indices.length} (#${shown[0]}–#${shown[shown.length - 1]})`;
   prevButton.toggleAttribute('disabled', browsePage === 0);
   nextButton.toggleAttribute('disabled', browsePage >= pages - 1);
   const sprite = samples.sprite;
