@@ -119,10 +119,9 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
         const step: number = position.step + 1;
         const { loss, lr } = await parts.trainStep(plan[b]!, step, totalSteps);
         if (!Number.isFinite(loss)) {
-          throw new TrainingError(
-            `the loss became ${loss} at step ${step} (epoch ${epoch}, learning rate ${lr.toPrecision(3)}). ${parts.nanHint()}`,
-            `step ${step} (epoch ${epoch})`,
-          );
+          const message = `the loss became ${loss} at step ${step} (epoch ${epoch}, learning rate ${lr.toPrecision(3)}). ${parts.nanHint()}`;
+          reporter.event('error', 'nan', message, { step, epoch, data: { loss: String(loss), lr } });
+          throw new TrainingError(message, `step ${step} (epoch ${epoch})`);
         }
         position = { ...position, step, batchInEpoch: b + 1 };
         stepsThisSegment++;

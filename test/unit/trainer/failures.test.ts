@@ -47,8 +47,11 @@ test('a NaN loss fails the run with the step, the loss and the likely causes', a
   assert.match(record.error!.message, /the loss became (NaN|Infinity|-Infinity) at step 1 \(epoch 1, learning rate 0\.100\)/);
   assert.match(record.error!.message, /strategy\.optimizer\.learningRate.*loss\.temperature/s);
   assert.equal(readJsonLines<MetricLine>(runPaths(outcome.runDir).metrics).lines.length, 0, 'no metric line for the failed step');
-  const failed = readJsonLines<RunEvent>(runPaths(outcome.runDir).events).lines.find((e) => e.event === 'failed');
-  assert.equal(failed?.level, 'error');
+  const events = readJsonLines<RunEvent>(runPaths(outcome.runDir).events).lines;
+  const nan = events.find((e) => e.event === 'nan');
+  assert.equal(nan?.level, 'error');
+  assert.equal(nan?.step, 1);
+  assert.equal(events.find((e) => e.event === 'failed')?.level, 'error');
 });
 
 test('bad data fails the run with the file and line, not a stack trace', async () => {
