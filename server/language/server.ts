@@ -52,6 +52,12 @@ export function startServer(connection: Connection): void {
   const current = (document: TextDocument): Analysis => {
     const cached = analyses.get(document.uri);
     if (cached !== undefined && cached.version === document.version) return cached;
+    // Undo followed by redo, or a save that changed nothing, gives the same text: no re-check.
+    if (cached !== undefined && cached.text === document.getText()) {
+      const same = { ...cached, version: document.version };
+      analyses.set(document.uri, same);
+      return same;
+    }
     const fresh = analyze(document);
     analyses.set(document.uri, fresh);
     return fresh;
