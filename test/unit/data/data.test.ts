@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,7 +9,11 @@ import { datasetInfo } from '../../../server/contrastive/data/info';
 import { loadData, splitIndices } from '../../../server/contrastive/data/load';
 import { dataSpec } from './helpers';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'cl-data-'));
+const tmp = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'cl-data-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+};
 
 async function rejectsWithDataError(promise: Promise<unknown>, where: RegExp, message: RegExp): Promise<void> {
   await assert.rejects(promise, (e: unknown) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -10,6 +10,12 @@ import { appendJsonLine, readJsonLines } from '../../../server/runs/jsonl';
 import { listRuns } from '../../../server/runs/list';
 import { runPaths } from '../../../server/runs/paths';
 import { effectiveStatus, readRunRecord, writeRunRecord } from '../../../server/runs/record';
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 function record(change: Partial<RunRecord>): RunRecord {
   return {
@@ -21,7 +27,7 @@ function record(change: Partial<RunRecord>): RunRecord {
 }
 
 test('a torn last metrics line is skipped and reported, earlier lines are kept', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cl-runs-'));
+  const dir = tempDir('cl-runs-');
   const file = join(dir, 'metrics.jsonl');
   appendJsonLine(file, { kind: 'step', step: 1, loss: 2 });
   appendJsonLine(file, { kind: 'step', step: 2, loss: 1.5 });
@@ -40,7 +46,7 @@ test('a running run whose process is gone reads as interrupted; a live one as ru
 });
 
 test('list shows runs newest first with their best kNN accuracy; damaged run.json is skipped with a reason', () => {
-  const root = mkdtempSync(join(tmpdir(), 'cl-list-'));
+  const root = tempDir('cl-list-');
   for (const [id, created, acc] of [['old', '2026-01-01T00:00:00.000Z', 0.5], ['new', '2026-02-01T00:00:00.000Z', 0.9]] as const) {
     const dir = join(root, id);
     mkdirSync(dir);
@@ -60,7 +66,7 @@ test('list shows runs newest first with their best kNN accuracy; damaged run.jso
 });
 
 test('embeddings round-trip as float32 little-endian with their header, samples and projections', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cl-emb-'));
+  const dir = tempDir('cl-emb-');
   assert.equal(hasEmbeddings(dir), false);
   const vectors = Float32Array.from([0.5, -1, 3.25, 1e-3, 7, 8]);
   writeEmbeddings(dir, {

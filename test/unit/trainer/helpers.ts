@@ -1,5 +1,5 @@
 // Small specs and run helpers for the trainer tests: tiny data, tiny networks, seconds per run.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSpecText } from '../../../server/spec/check';
@@ -31,8 +31,11 @@ eval:
   linearProbe: { labelFraction: 0.5, epochs: 5 }
 `;
 
+/** A fresh folder under the OS temp dir, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `cl-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `cl-${prefix}-`));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Writes the spec text to <dir>/<name> and resolves it with the shared pipeline (throws on errors). */
