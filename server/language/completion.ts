@@ -4,7 +4,7 @@
 
 import { readdirSync, type Dirent } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Range } from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Range, type TextEdit } from 'vscode-languageserver';
 import { pathKey, type CursorContext } from './cursor-context';
 import { INGREDIENT_SNIPPETS } from './ingredient-snippets';
 import { jsonAt, snippetChoiceEscape, snippetEscape, yamlBlock, yamlScalar, type SpecFormat } from './render-value';
@@ -20,6 +20,8 @@ export interface CompletionRequest {
   /** Folder of the spec file, for data path completion; undefined for unsaved documents. */
   readonly specDir: string | undefined;
   readonly rangeOf: (start: number, end: number) => Range;
+  /** The document text (JSON key completion adds the commas around the new property). */
+  readonly text: string;
 }
 
 const DATA_SOURCE_PATH = pathKey(['data', 'source']);
@@ -45,6 +47,7 @@ function keyItems(request: CompletionRequest, schema: SchemaNode | undefined, ty
   const required = model.requiredOf(schema, chosenType);
   const polymorphic = model.branchesOf(schema) !== undefined;
   const range = request.rangeOf(context.replaceStart, context.replaceEnd);
+  const commas = jsonCommas(request);
   const items: CompletionItem[] = [];
   for (const [key, property] of properties) {
     if (context.presentKeys.has(key)) continue;
@@ -58,11 +61,27 @@ function keyItems(request: CompletionRequest, schema: SchemaNode | undefined, ty
       sortText: `${rank}${key}`,
       filterText: request.format === 'json' && context.quoted ? `"${key}"` : key,
       insertTextFormat: InsertTextFormat.Snippet,
-      textEdit: { range, newText: keySnippet(request, key, property) },
+      textEdit: { range, newText: keySnippet(request, key, property) + commas.after },
+      additionalTextEdits: commas.before,
       tags: resolved?.deprecated ? [1] : undefined,
     });
   }
   return items;
+}
+
+/**
+ * A new JSON property between others needs a comma after the previous one (inserted there) and,
+ * when another property follows, one after itself.
+ */
+function jsonCommas(request: CompletionRequest): { before: TextEdit[] | undefined; after: string } {
+  const { context, text } = request;
+  if (request.format !== 'json' || context.colonFollows) return { before: undefined, after: '' };
+  let previous = context.replaceStart - 1;
+  while (previous >= 0 && /\s/.test(text[previous]!)) previous--;
+  let next = context.replaceEnd;
+  while (next < text.length && /\s/.test(text[next]!)) next++;
+  const before = previous >= 0 && !'{[,'.includes(text[previous]!) ? [{ range: request.rangeOf(previous + 1, previous + 1), newText: ',' }] : undefined;
+  return { before, after: text[next] === '"' ? ',' : '' };
 }
 
 function defaultDetail(model: SchemaModel, property: SchemaNode): string | undefined {
@@ -207,6 +226,7 @@ function snippetItems(request: CompletionRequest): CompletionItem[] {
   const { context } = request;
   if (context.path.length !== 0 || context.colonFollows || (request.format === 'yaml' && context.inFlow)) return [];
   const range = request.rangeOf(context.replaceStart, context.replaceEnd);
+  const commas = jsonCommas(request);
   return INGREDIENT_SNIPPETS.filter((s) => !context.presentKeys.has(s.key)).map((snippet, i) => {
     const body = request.format === 'json' ? `"${snippet.key}": ${jsonAt(snippet.value, context.indent)}` : `${snippet.key}:\n${yamlBlock(snippet.value, context.indent + 2)}`;
     return {
@@ -217,7 +237,8 @@ function snippetItems(request: CompletionRequest): CompletionItem[] {
       sortText: `3${i}`,
       filterText: snippet.key,
       insertTextFormat: InsertTextFormat.Snippet,
-      textEdit: { range, newText: snippetEscape(body) },
+      textEdit: { range, newText: snippetEscape(body) + commas.after },
+      additionalTextEdits: commas.before,
     };
   });
 }

@@ -32,7 +32,15 @@ function contextAt(text: string, offset: number): CursorContext | undefined {
   const typeHints = new Map<string, string>();
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart, offset))![0].length;
-  if (location.isAtPropertyKey) {
+  // After a complete value with no comma yet (`"a": 1 |`), the scanner still reports that value's
+  // path; the user is starting the next property.
+  const afterValue =
+    !location.isAtPropertyKey &&
+    underCursor === undefined &&
+    previous !== undefined &&
+    typeof location.path[location.path.length - 1] === 'string' &&
+    /^\s+$/.test(text.slice(previous.offset + previous.length, offset));
+  if (location.isAtPropertyKey || afterValue) {
     const path = location.path.slice(0, -1) as FieldPath;
     const container = tree ? findNodeAtLocation(tree, path as (string | number)[]) : undefined;
     const presentKeys = new Set<string>();

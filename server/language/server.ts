@@ -141,6 +141,7 @@ export function startServer(connection: Connection): void {
         documentValue: latest.check?.document.value,
         specDir: specDirOf(document.uri),
         rangeOf: (start, end) => ({ start: document.positionAt(start), end: document.positionAt(end) }),
+        text,
       });
     }),
   );

@@ -14,6 +14,7 @@ export interface CompletionItemLike {
   readonly documentation?: { readonly value: string } | string;
   readonly insertTextFormat?: number;
   readonly textEdit?: { readonly range: { start: { line: number; character: number }; end: { line: number; character: number } }; readonly newText: string };
+  readonly additionalTextEdits?: { readonly range: { start: { line: number; character: number }; end: { line: number; character: number } }; readonly newText: string }[];
 }
 
 export class Session {

@@ -384,6 +384,16 @@ describe('JSON specs', () => {
     ]);
   });
 
+  it('a key inserted between properties brings its commas', async () => {
+    for (const marked of ['{\n  "experiment": "x"\n  |\n}', '{\n  |\n  "experiment": "x"\n}', '{"experiment": "x" | "run": {}}']) {
+      const items = await session.complete(uri, marked);
+      const description = items.find((i) => i.label === 'description')!;
+      const edits = [{ range: description.textEdit!.range, newText: expandSnippet(description.textEdit!.newText) }, ...(description.additionalTextEdits ?? [])];
+      const edited = applyEdits(marked.replace('|', ''), edits);
+      assert.doesNotThrow(() => JSON.parse(edited), edited);
+    }
+  });
+
   it('data paths, snippets, definition and the run lens', async () => {
     mkdirSync(join(session.dir, 'data'), { recursive: true });
     writeFileSync(join(session.dir, 'data', 'wine.csv'), 'a,b,label\n1,2,0\n');
