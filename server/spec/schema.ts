@@ -1,8 +1,8 @@
 // Access to schemas/experiment.schema.json: the parsed schema (for completion, hover and docs) and
-// its compiled ajv validator. The JSON is bundled into every entry point, so it is found from any
-// install location.
-import Ajv, { type ValidateFunction } from 'ajv';
+// its validator, precompiled by schemas/generate.mjs (no code is compiled at run time). Both are
+// bundled into every entry point, so they are found from any install location.
 import schemaJson from '../../schemas/experiment.schema.json';
+import validateSchema from './generated/validate-schema';
 
 /** The subset of JSON Schema this project's schema uses. */
 export interface JsonSchema {
@@ -44,19 +44,9 @@ export const SCHEMA_TITLE: string = schema.title ?? '';
 /** The schema's top-level example specs. */
 export const SCHEMA_EXAMPLES: readonly unknown[] = schema.examples ?? [];
 
-let validator: ValidateFunction | undefined;
-/** The compiled validator: all errors, discriminated unions keyed on `type`. */
-export function schemaValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({
-      allErrors: true,
-      discriminator: true,
-      allowUnionTypes: true,
-      keywords: ['markdownDescription', 'markdownEnumDescriptions'],
-    });
-    validator = ajv.compile(schema);
-  }
-  return validator;
+/** The validator: all errors, discriminated unions keyed on `type`. */
+export function schemaValidator(): typeof validateSchema {
+  return validateSchema;
 }
 
 /** Follows a local `$ref` (`#/$defs/...`); other schemas are returned as they are. */
