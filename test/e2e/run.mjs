@@ -137,7 +137,10 @@ async function scenario(mode) {
     await vs.command('Contrastive Lab: Open Embedding Map');
     const classes = await poll(() => vs.inWebview('Map', async (frame) => {
       const n = await frame.locator('.map-legend .legend-item').count();
-      return n > 1 ? n : undefined;
+      // The page asked the host for the PCA projection; once it is drawn the status line shows a hint.
+      const status = frame.locator('.status-line');
+      const drawn = !/Computing/.test(await status.innerText()) && !(await status.evaluate((el) => el.classList.contains('error')));
+      return n > 1 && drawn ? n : undefined;
     }).catch(() => undefined), { timeout: 60_000, what: 'the map legend' });
     assert.equal(classes, 10, 'the digits have ten labels');
     await shot('map');
