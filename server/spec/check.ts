@@ -5,13 +5,15 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { BUILTIN_DATASETS, kindOf, trainSplitSize, usedSize, type DatasetInfoHook } from './dataset';
 import { createSpecDocument, type SpecDocument } from './document';
 import { MAX_SPEC_CHARS, formatOf, parseSpecText } from './parse';
-import type { SpecProblem } from './problems';
+import type { FieldPath, SpecProblem } from './problems';
 import { firstLine, makeProblem } from './report';
 import { resolveSpec } from './resolve';
 import { RULES } from './rules';
-import type { DataFacts, RuleContext } from './rules/rule';
+import type { DataFacts, RuleContext, RuleFinding, SpecRule } from './rules/rule';
 import type { ResolvedSpec } from './types';
+import { trackReads } from './read-tracker';
 import { validateAgainstSchema } from './validate';
+import { isPrefix, overlaps, validPart } from './valid-part';
 
 export interface CheckOptions {
   /** Tells the rules the size, labels and kind of non-builtin data; skipped checks when undefined. */
@@ -48,11 +50,12 @@ export function checkSpecText(text: string, file: string, options: CheckOptions 
     return done(document, problems, null);
   }
 
-  const schemaProblems = validateAgainstSchema(document);
-  problems.push(...schemaProblems);
-  if (schemaProblems.length > 0) return done(document, problems, null);
-
-  const spec = resolveSpec(document.value);
+  const schema = validateAgainstSchema(document);
+  problems.push(...schema.problems);
+  // With schema errors the rules still check the valid part, but never report from a substitute.
+  const part = schema.errors.length === 0 ? { value: document.value, replaced: [], invalid: [] } : validPart(document.value, schema.errors);
+  if (!part) return done(document, problems, null);
+  const spec = resolveSpec(part.value);
   const specDir = dirname(resolvePath(file));
   const context: RuleContext = {
     spec,
@@ -61,12 +64,25 @@ export function checkSpecText(text: string, file: string, options: CheckOptions 
     data: dataFacts(spec, specDir, options.datasetInfo),
     fileExists: options.fileExists ?? existsSync,
   };
+  const invalidPaths = [...part.invalid, ...schema.problems.map((p) => p.path)];
   for (const rule of RULES) {
-    for (const finding of rule.check(context)) {
+    for (const finding of findingsFromValidPart(rule, context, part.replaced)) {
+      if (invalidPaths.some((path) => overlaps(path, finding.path))) continue; // the schema problem there says enough
       problems.push(makeProblem(document, { ...finding, ruleId: rule.id, severity: rule.severity }));
     }
   }
   return done(document, problems, problems.some((p) => p.severity === 'error') ? null : spec);
+}
+
+/** The rule's findings, or none when it read a substituted value (the findings would be about a value the user did not write). */
+function findingsFromValidPart(rule: SpecRule, context: RuleContext, replaced: readonly FieldPath[]): readonly RuleFinding[] {
+  if (replaced.length === 0) return rule.check(context);
+  const reads: FieldPath[] = [];
+  let readFacts = false;
+  const findings = rule.check({ ...context, spec: trackReads(context.spec, (path) => reads.push(path)), data: trackReads(context.data, () => (readFacts = true)) });
+  // Data facts come from the whole `data` section (and the files it names).
+  const factsReplaced = readFacts && replaced.some((path) => overlaps(path, ['data']));
+  return factsReplaced || reads.some((read) => replaced.some((path) => isPrefix(path, read))) ? [] : findings;
 }
 
 export function checkSpecFile(path: string, options: CheckOptions = {}): CheckResult {

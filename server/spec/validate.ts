@@ -12,10 +12,20 @@ import { closest } from './suggest';
 /** Beyond this, further schema problems are summarised in one (a broken file should not flood the editor). */
 export const MAX_SCHEMA_PROBLEMS = 200;
 
-export function validateAgainstSchema(document: SpecDocument): SpecProblem[] {
+export interface SchemaCheck {
+  readonly problems: SpecProblem[];
+  /** The validator's own errors (what valid-part.ts replaces). */
+  readonly errors: readonly ErrorObject[];
+}
+
+export function validateAgainstSchema(document: SpecDocument): SchemaCheck {
   const validate = schemaValidator();
-  if (validate(document.value)) return [];
+  if (validate(document.value)) return { problems: [], errors: [] };
   const errors = validate.errors ?? [];
+  return { problems: toProblems(document, errors), errors };
+}
+
+function toProblems(document: SpecDocument, errors: readonly ErrorObject[]): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
@@ -72,7 +82,7 @@ function toProblem(document: SpecDocument, error: ErrorObject, all: readonly Err
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String);
       const suggestion = typeof actual === 'string' || typeof actual === 'number' ? closest(String(actual), allowed) : undefined;
-      const what = path[path.length - 1] === 'type' ? `a known ${String(path[path.length - 2] ?? 'type')} type` : 'one of the allowed values';
+      const what = path[path.length - 1] === 'type' ? `a known ${ingredientKind(path, document.value)} type` : 'one of the allowed values';
       const suggested = suggestion === undefined ? undefined : allowed.includes(suggestion) ? (error.params.allowedValues as unknown[])[allowed.indexOf(suggestion)] : undefined;
       return makeProblem(document, {
         ...base,
@@ -127,6 +137,13 @@ function toProblem(document: SpecDocument, error: ErrorObject, all: readonly Err
     default:
       return makeProblem(document, { ...base, message: `\`${where}\` ${error.message ?? 'is invalid'}.` });
   }
+}
+
+/** The kind of ingredient whose `type` is at `path` (`augmentation` for an item of a view list). */
+function ingredientKind(path: FieldPath, value: unknown): string {
+  const union = schemaAt(path.slice(0, -1), value);
+  const ref = union?.oneOf?.[0]?.$ref;
+  return ref ? ref.replace(/^#\/\$defs\//, '').split('-')[0]! : String(path[path.length - 2] ?? 'ingredient');
 }
 
 function toPath(pointer: string, value: unknown): FieldPath {
