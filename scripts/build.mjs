@@ -2,7 +2,7 @@
 // and one bundle per webview. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,7 +31,7 @@ if (missing.length > 0) {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false };
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false, metafile: true };
 const options = [
   ...nodeBundles.filter((b) => !missing.includes(b)).map((b) => ({
     ...common,
@@ -66,6 +66,14 @@ if (watch) {
   console.log('build: watching for changes');
 } else {
   const t0 = Date.now();
-  await Promise.all(options.map((o) => esbuild.build(o)));
+  const results = await Promise.all(options.map((o) => esbuild.build(o)));
+  // The spec validator is precompiled (server/spec/generated): a bundle that pulls in ajv's compiler
+  // would generate code with `new Function` at run time, which the webview CSP forbids and which
+  // costs about a second per process.
+  const compilers = results.flatMap((r, i) => (Object.keys(r.metafile.inputs).some((input) => input.includes('node_modules/ajv/dist/compile/')) ? [options[i].outfile] : []));
+  if (compilers.length > 0) {
+    console.error(`build: ${compilers.map((f) => relative(root, f)).join(', ')} bundle ajv's schema compiler. Validate specs with server/spec (its validator is precompiled by schemas/generate.mjs) instead of importing 'ajv'.`);
+    process.exit(1);
+  }
   console.log(`build: ${options.length} bundles in ${Date.now() - t0} ms -> dist/`);
 }
