@@ -87,14 +87,13 @@ function replacement(path: FieldPath, value: unknown): Edit | undefined {
   return undefined;
 }
 
-/** Keeps only the outermost edits (an edit inside a replaced subtree is moot). */
+/** One edit per path, and none inside a subtree that another edit replaces. */
 function minimal(edits: readonly Edit[]): Edit[] {
-  const kept: Edit[] = [];
-  for (const edit of edits) {
-    const covered = edits.some((other) => other !== edit && other.kind !== 'drop' && isPrefix(other.path, edit.path) && (other.path.length < edit.path.length || edits.indexOf(other) < edits.indexOf(edit)));
-    if (!covered) kept.push(edit);
-  }
-  return kept;
+  const key = (path: FieldPath) => JSON.stringify(path);
+  const byPath = new Map<string, Edit>();
+  for (const edit of edits) if (!byPath.has(key(edit.path))) byPath.set(key(edit.path), edit);
+  const replacedSubtrees = new Set([...byPath].filter(([, edit]) => edit.kind !== 'drop').map(([path]) => path));
+  return [...byPath.values()].filter((edit) => !edit.path.some((_, end) => replacedSubtrees.has(key(edit.path.slice(0, end)))));
 }
 
 function apply(root: unknown, edit: Edit): void {

@@ -1,4 +1,6 @@
-// The shape of a semantic rule: a cross-field check on a schema-valid spec.
+// The shape of a semantic rule: a cross-field check on a schema-valid spec. While the spec has
+// schema errors, rules see its valid part (valid-part.ts); check.ts drops what they say about it if
+// they read a substituted value, so a rule needs no defensive code for bad input.
 import type { SpecDocument } from '../document';
 import type { FieldPath, RelatedLocation, Severity, SpecFix } from '../problems';
 import type { ResolvedSpec } from '../types';
