@@ -83,8 +83,18 @@ export class LspClient {
     return this.nextId++;
   }
 
-  expectResponse(id: number): Promise<ResponseMessage> {
-    return new Promise((resolve) => this.pending.set(id, resolve));
+  /** Resolves with the response to `id`; rejects when none arrives within timeoutMs, so a hung server fails the test instead of hanging it. */
+  expectResponse(id: number, timeoutMs = 30_000): Promise<ResponseMessage> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`no response to request ${id} within ${timeoutMs} ms\nstderr: ${this.stderr.join('')}`));
+      }, timeoutMs);
+      this.pending.set(id, (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
   }
 
   request(method: string, params: unknown): Promise<ResponseMessage> {
