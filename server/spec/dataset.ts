@@ -1,8 +1,13 @@
 // What the spec pipeline knows about a dataset without loading it: its size, whether it has labels
 // and whether it holds images or vectors. Rules that need the size use this; callers that can look
-// at the disk pass `probeDatasetOnDisk` (or their own hook) to checkSpecText.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { extname, isAbsolute, join, resolve } from 'node:path';
+// at the disk pass `probeDatasetOnDisk` to checkSpecText. The probe splits rows and lists images
+// with the data loader's own pure modules (no tfjs, no sharp: the language server loads this), so
+// `validate` and `train` count the same samples.
+import { readFileSync, statSync } from 'node:fs';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { csvRecords } from '../contrastive/data/csv';
+import { IMAGE_EXTENSIONS, listImageEntries } from '../contrastive/data/imageFiles';
+import { jsonlLabel, jsonlRecords } from '../contrastive/data/jsonl';
 import type { DataFormat, DataSpec } from './types';
 
 export interface DatasetInfo {
@@ -23,7 +28,7 @@ export const BUILTIN_DATASETS: Readonly<Record<string, DatasetInfo>> = Object.fr
   'builtin:digits': Object.freeze({ size: 10000, labelled: true, kind: 'images' as const, classes: 10 }),
 });
 
-export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp'];
+export { IMAGE_EXTENSIONS };
 
 /** The format implied by a `data.source` string. */
 export function deriveFormat(source: string): DataFormat {
@@ -62,61 +67,48 @@ export function probeDatasetOnDisk(data: DataSpec, specDir: string): DatasetInfo
   try {
     if (data.format === 'images') return probeImageFolder(path);
     if (statSync(path).size > MAX_PROBE_BYTES) return undefined;
-    return data.format === 'csv' ? probeCsv(path, data.labelColumn) : probeJsonl(path, data.labelColumn);
+    const text = readFileSync(path, 'utf8');
+    return data.format === 'csv' ? probeCsv(text, data.labelColumn) : probeJsonl(text, data.labelColumn);
   } catch {
     return undefined; // unreadable: the missing-source rule reports it
   }
 }
 
-function probeImageFolder(path: string): DatasetInfo | undefined {
-  const entries = readdirSync(path, { withFileTypes: true });
-  const isImage = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
-  let classImages = 0;
-  let classes = 0;
-  for (const entry of entries) {
-    if (!entry.isDirectory()) continue;
-    const images = readdirSync(join(path, entry.name)).filter(isImage).length;
-    classImages += images;
-    if (images > 0) classes++;
-  }
-  if (classImages > 0) return { size: classImages, labelled: true, kind: 'images', classes };
-  return { size: entries.filter((e) => e.isFile() && isImage(e.name)).length, labelled: false, kind: 'images' };
+function probeImageFolder(path: string): DatasetInfo {
+  const { entries, labelled } = listImageEntries(path);
+  if (!labelled) return { size: entries.length, labelled: false, kind: 'images' };
+  return { size: entries.length, labelled: true, kind: 'images', classes: new Set(entries.map((e) => e.className)).size };
 }
 
-function readText(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(statSync(path).size);
-    readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function probeCsv(path: string, labelColumn: string | null): DatasetInfo {
-  const lines = readText(path).split(/\r?\n/).filter((l) => l.trim() !== '');
-  const unquote = (cell: string): string => cell.trim().replace(/^"(.*)"$/, '$1');
-  const columns = (lines[0] ?? '').split(',').map(unquote);
+// Malformed rows still count here (the loader reports them with their line number when training).
+function probeCsv(text: string, labelColumn: string | null): DatasetInfo {
+  const { header, rows } = csvRecords(text);
+  const columns = header?.fields ?? [];
   const labelIndex = labelColumn === null ? -1 : columns.indexOf(labelColumn);
-  const size = Math.max(0, lines.length - 1);
-  if (labelIndex < 0) return { size, labelled: false, kind: 'vectors', columns };
-  const labels = new Set(lines.slice(1).map((line) => unquote(line.split(',')[labelIndex] ?? '')));
-  return { size, labelled: true, kind: 'vectors', columns, classes: labels.size };
+  if (labelIndex < 0) return { size: rows.length, labelled: false, kind: 'vectors', columns };
+  const labels = new Set<string>();
+  for (const row of rows) {
+    const label = row.fields?.[labelIndex];
+    if (label !== undefined && label !== '') labels.add(label);
+  }
+  return { size: rows.length, labelled: true, kind: 'vectors', columns, classes: labels.size };
 }
 
-function probeJsonl(path: string, labelColumn: string | null): DatasetInfo {
-  const lines = readText(path).split(/\r?\n/).filter((l) => l.trim() !== '');
-  const rows = lines.map((line) => {
+function probeJsonl(text: string, labelColumn: string | null): DatasetInfo {
+  const rows = jsonlRecords(text).map(({ text: line }) => {
     try {
       const row: unknown = JSON.parse(line);
       return row !== null && typeof row === 'object' && !Array.isArray(row) ? (row as Record<string, unknown>) : {};
     } catch {
-      return {}; // the trainer reports malformed lines with their line number
+      return {};
     }
   });
   const columns = Object.keys(rows[0] ?? {});
-  if (labelColumn === null || !columns.includes(labelColumn)) return { size: lines.length, labelled: false, kind: 'vectors', columns };
-  const classes = new Set(rows.map((row) => JSON.stringify(row[labelColumn] ?? null))).size;
-  return { size: lines.length, labelled: true, kind: 'vectors', columns, classes };
+  if (labelColumn === null || !columns.includes(labelColumn)) return { size: rows.length, labelled: false, kind: 'vectors', columns };
+  const labels = new Set<string>();
+  for (const row of rows) {
+    const label = jsonlLabel(row, labelColumn);
+    if (label !== null) labels.add(label);
+  }
+  return { size: rows.length, labelled: true, kind: 'vectors', columns, classes: labels.size };
 }

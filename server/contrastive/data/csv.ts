@@ -1,5 +1,7 @@
 // Vectors from a CSV file: a header row, then one sample per row; every column is a number except
 // the optional label column. Quoted fields ("a,b", "say ""hi""") are understood.
+// Pure Node (no tfjs, no sharp): the spec pipeline's dataset probe splits rows with csvRecords too,
+// so `validate` and `train` count the same rows.
 import { DataError } from './errors';
 import { indexLabels, type RawDataset } from './raw';
 
@@ -27,28 +29,47 @@ export function splitCsvLine(line: string): string[] | null {
   return fields.map((f) => f.trim());
 }
 
-export function parseCsvVectors(text: string, file: string, labelColumn: string | null): RawDataset {
+export interface CsvRecord {
+  /** 1-based line number in the file. */
+  readonly line: number;
+  /** The trimmed fields, or null when a quote is left open on this line. */
+  readonly fields: string[] | null;
+}
+
+/** The header (first non-blank line) and the data rows of a CSV text; a BOM and blank lines are skipped. */
+export function csvRecords(text: string): { header: CsvRecord | null; rows: CsvRecord[] } {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const headerLine = lines.findIndex((l) => l.trim() !== '');
-  if (headerLine < 0) throw new DataError(file, 'the CSV file is empty; it needs a header row and one row per sample.');
-  const header = splitCsvLine(lines[headerLine]!);
-  if (header === null) throw new DataError(`${file}:${headerLine + 1}`, 'unterminated quote in the header row.');
+  let header: CsvRecord | null = null;
+  const rows: CsvRecord[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.trim() === '') continue;
+    const record = { line: i + 1, fields: splitCsvLine(lines[i]!) };
+    if (header === null) header = record;
+    else rows.push(record);
+  }
+  return { header, rows };
+}
+
+export function parseCsvVectors(text: string, file: string, labelColumn: string | null): RawDataset {
+  const records = csvRecords(text);
+  if (records.header === null) throw new DataError(file, 'the CSV file is empty; it needs a header row and one row per sample.');
+  const headerLine = records.header.line;
+  const header = records.header.fields;
+  if (header === null) throw new DataError(`${file}:${headerLine}`, 'unterminated quote in the header row.');
   let labelIndex = -1;
   if (labelColumn !== null) {
     labelIndex = header.indexOf(labelColumn);
     if (labelIndex < 0) {
-      throw new DataError(`${file}:${headerLine + 1}`, `no column named "${labelColumn}" (data.labelColumn); the header has: ${header.join(', ')}.`);
+      throw new DataError(`${file}:${headerLine}`, `no column named "${labelColumn}" (data.labelColumn); the header has: ${header.join(', ')}.`);
     }
   }
   const dim = header.length - (labelIndex >= 0 ? 1 : 0);
-  if (dim === 0) throw new DataError(`${file}:${headerLine + 1}`, 'no feature columns: every column but the label column must hold numbers.');
+  if (dim === 0) throw new DataError(`${file}:${headerLine}`, 'no feature columns: every column but the label column must hold numbers.');
   const values: number[] = [];
   const rawLabels: string[] = [];
   const ids: string[] = [];
-  for (let i = headerLine + 1; i < lines.length; i++) {
-    if (lines[i]!.trim() === '') continue;
-    const where = `${file}:${i + 1}`;
-    const fields = splitCsvLine(lines[i]!);
+  for (const { line, fields } of records.rows) {
+    const where = `${file}:${line}`;
     if (fields === null) throw new DataError(where, 'unterminated quote; close the quoted field on the same line.');
     if (fields.length !== header.length) {
       throw new DataError(where, `this row has ${fields.length} fields but the header has ${header.length}; every row needs one value per column.`);
@@ -66,7 +87,7 @@ export function parseCsvVectors(text: string, file: string, labelColumn: string 
       if (label === '') throw new DataError(where, `the label column "${labelColumn}" is empty.`);
       rawLabels.push(label);
     }
-    ids.push(`line:${i + 1}`);
+    ids.push(`line:${line}`);
   }
   if (ids.length === 0) throw new DataError(file, 'the CSV file has a header but no rows.');
   const labelled = labelIndex >= 0 ? indexLabels(rawLabels) : null;

@@ -1,13 +1,11 @@
-// Image folders: class sub-folders become labels (folder/cat/*.png, folder/dog/*.png); images
-// directly in the folder make an unlabelled set. Decoded once with sharp, resized to size × size,
-// grayscale or RGB, then cached (see cache.ts).
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join, relative } from 'node:path';
+// Image folders (which files are samples: imageFiles.ts), decoded once with sharp, resized to
+// size × size, grayscale or RGB, then cached (see cache.ts).
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
 import sharp from 'sharp';
 import { DataError } from './errors';
+import { IMAGE_EXTENSIONS, listImageEntries } from './imageFiles';
 import { indexLabels, type RawDataset } from './raw';
-
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
 
 export interface ImageFile {
   readonly path: string;
@@ -17,34 +15,17 @@ export interface ImageFile {
   readonly size: number;
 }
 
-function imagesIn(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
-    .map((e) => e.name)
-    .sort();
-}
-
-/** Lists the images of a folder: sub-folders holding images are classes; otherwise the folder is flat. */
+/** Lists the images of a folder with their size and mtime (for the cache key); no images is an error. */
 export function listImageFolder(folder: string): { files: ImageFile[]; labelled: boolean } {
-  const subfolders = readdirSync(folder, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort();
-  const classes = subfolders.filter((name) => imagesIn(join(folder, name)).length > 0);
-  const entries: { path: string; className: string | null }[] = [];
-  if (classes.length > 0) {
-    for (const name of classes) for (const file of imagesIn(join(folder, name))) entries.push({ path: join(folder, name, file), className: name });
-  } else {
-    for (const file of imagesIn(folder)) entries.push({ path: join(folder, file), className: null });
-  }
+  const { entries, labelled } = listImageEntries(folder);
   if (entries.length === 0) {
-    throw new DataError(folder, `no images found (${[...IMAGE_EXTENSIONS].join(', ')}); put them directly in the folder (unlabelled) or in one sub-folder per class.`);
+    throw new DataError(folder, `no images found (${IMAGE_EXTENSIONS.join(', ')}); put them directly in the folder (unlabelled) or in one sub-folder per class.`);
   }
   const files = entries.map((e) => {
     const s = statSync(e.path);
     return { ...e, mtimeMs: s.mtimeMs, size: s.size };
   });
-  return { files, labelled: classes.length > 0 };
+  return { files, labelled };
 }
 
 export async function decodeImage(file: string, size: number, channels: 1 | 3): Promise<Buffer> {

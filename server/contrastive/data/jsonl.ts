@@ -1,6 +1,7 @@
 // Vectors from a JSON Lines file: one object per line. The features are either the one array
 // field of the object (e.g. {"vector": [...], "label": "cat"}) or all its numeric fields in the
 // order of the first line; the label is the field named by data.labelColumn.
+// Pure Node (no tfjs, no sharp): the spec pipeline's dataset probe reads lines with jsonlRecords too.
 import { DataError } from './errors';
 import { indexLabels, type RawDataset } from './raw';
 
@@ -26,17 +27,38 @@ function featuresOf(obj: Record<string, unknown>, labelColumn: string | null, wh
   return { values, keys: names };
 }
 
-export function parseJsonlVectors(text: string, file: string, labelColumn: string | null): RawDataset {
+export interface JsonlRecord {
+  /** 1-based line number in the file. */
+  readonly line: number;
+  /** The trimmed line. */
+  readonly text: string;
+}
+
+/** The non-blank lines of a JSON Lines text (a BOM is skipped): one record, i.e. one sample, each. */
+export function jsonlRecords(text: string): JsonlRecord[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const records: JsonlRecord[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line !== '') records.push({ line: i + 1, text: line });
+  }
+  return records;
+}
+
+/** A label value as the loader reads it: a string or number, else null (missing or unusable). */
+export function jsonlLabel(record: Readonly<Record<string, unknown>>, labelColumn: string): string | null {
+  const label = record[labelColumn];
+  return typeof label === 'string' || typeof label === 'number' ? String(label) : null;
+}
+
+export function parseJsonlVectors(text: string, file: string, labelColumn: string | null): RawDataset {
   const values: number[] = [];
   const rawLabels: string[] = [];
   const ids: string[] = [];
   let keys: string[] | null = null;
   let dim = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    const where = `${file}:${i + 1}`;
+  for (const { line: lineNumber, text: line } of jsonlRecords(text)) {
+    const where = `${file}:${lineNumber}`;
     let obj: unknown;
     try {
       obj = JSON.parse(line);
@@ -55,13 +77,11 @@ export function parseJsonlVectors(text: string, file: string, labelColumn: strin
     }
     values.push(...features.values);
     if (labelColumn !== null) {
-      const label = record[labelColumn];
-      if (label === undefined || label === null || (typeof label !== 'string' && typeof label !== 'number')) {
-        throw new DataError(where, `the label field "${labelColumn}" (data.labelColumn) is missing or not a string/number.`);
-      }
-      rawLabels.push(String(label));
+      const label = jsonlLabel(record, labelColumn);
+      if (label === null) throw new DataError(where, `the label field "${labelColumn}" (data.labelColumn) is missing or not a string/number.`);
+      rawLabels.push(label);
     }
-    ids.push(`line:${i + 1}`);
+    ids.push(`line:${lineNumber}`);
   }
   if (ids.length === 0) throw new DataError(file, 'the JSON Lines file has no samples.');
   const labelled = labelColumn !== null ? indexLabels(rawLabels) : null;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { DataError } from '../../../server/contrastive/data/errors';
-import { datasetInfo } from '../../../server/contrastive/data/info';
 import { loadData, splitIndices } from '../../../server/contrastive/data/load';
+import { probeDatasetOnDisk } from '../../../server/spec/dataset';
 import { dataSpec } from './helpers';
 
 const tmp = (): string => {
@@ -106,10 +106,9 @@ test('image folder: class sub-folders become labels, decoded once then read from
   assert.deepEqual(first.dataset.sampleShape, [8, 8, 1]);
   assert.equal(first.dataset.x[0], 40);
   assert.equal(first.dataset.ids[0], 'cat/0.png');
-  // datasetInfo only lists files, so a broken image does not slow the editor down...
+  // The spec pipeline's probe only lists files, so a broken image does not slow the editor down...
   writeFileSync(join(dir, 'imgs', 'dog', '0.png'), 'not a png any more');
-  const info = datasetInfo(spec, dir);
-  assert.deepEqual(info, { ok: true, info: { kind: 'images', size: 6, labelled: true } });
+  assert.deepEqual(probeDatasetOnDisk(spec, dir), { kind: 'images', size: 6, labelled: true, classes: 2 });
   // ...but the key includes mtime and size, so the broken file is decoded and reported.
   await rejectsWithDataError(loadData(spec, { specDir: dir, cacheDir }), /dog\/0\.png$/, /cannot read this image/);
 });
@@ -117,6 +116,5 @@ test('image folder: class sub-folders become labels, decoded once then read from
 test('a flat image folder is unlabelled', async () => {
   const dir = tmp();
   await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toFile(join(dir, 'a.png'));
-  const info = datasetInfo(dataSpec({ source: '.', format: 'images' }), dir);
-  assert.deepEqual(info, { ok: true, info: { kind: 'images', size: 1, labelled: false } });
+  assert.deepEqual(probeDatasetOnDisk(dataSpec({ source: '.', format: 'images' }), dir), { kind: 'images', size: 1, labelled: false });
 });
