@@ -1,39 +1,58 @@
 // `contrastive-lab neighbors <run-dir> --query <index> [-k 10]`: the nearest stored samples of one sample.
 import { resolve } from 'node:path';
 import { initBackend } from '../../contrastive/backend';
-import { findNeighbors } from '../../trainer/neighbors';
+import type { SearchMetric } from '../../contrastive/eval/search';
+import { findNeighbors, NeighborIndex } from '../../trainer/neighbors';
+import { serveNeighbors } from '../../trainer/neighborsServe';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { nonNegativeInt, positiveInt } from '../../trainer/cliOptions';
+import { backendArg, nonNegativeInt, positiveInt } from '../../trainer/cliOptions';
 
 const usage = `Usage: contrastive-lab neighbors <run-dir> --query <index> [-k 10] [--json]
+       contrastive-lab neighbors <run-dir> --serve
 
 Prints the k nearest samples of sample <index> among the run's stored embeddings
 (embeddings/vectors.f32), with distance and label; mismatched labels are marked with ✗.
 The metric is cosine, or euclidean when the run compared unnormalised euclidean distances.
+
+With --serve the embeddings are loaded once and queries are read from stdin, one JSON object per
+line, each answered by one JSON line on stdout (the extension's gallery works this way):
+  first line out   {"ready":true,"count":N,"dim":D,"metric":"cosine"}
+  request          {"id":1,"query":12,"k":10,"metric":"cosine"}   (k and metric optional)
+  answer           {"id":1,"metric":...,"query":{...},"neighbors":[{"index","id","label","className","distance",...}]}
+  bad request      {"id":1,"error":"query 99 is not a sample of this run; ..."}
+It ends when stdin closes or on SIGTERM / SIGINT.
 
 Options:
   --query N        index of the query sample (0-based, the order of embeddings/samples.json)
   -k N             how many neighbours (default 10)
   --metric NAME    cosine | euclidean (default: from the run's spec)
   --json           one JSON object with the query and its neighbours
+  --serve          answer queries from stdin until it closes (see above)
+  --backend NAME   auto | tensorflow | wasm | cpu (default auto)
   --help           show this help
 
-Exit codes: 0 printed, 1 the run has no embeddings or the query is out of range, 2 wrong usage.`;
+Exit codes: 0 printed (or served until stdin closed), 1 the run has no embeddings or the query is out of range, 2 wrong usage.`;
 
 export const neighborsCommand: Command = {
   name: 'neighbors',
   summary: 'Print the k nearest samples of one sample of a run, with distance and label.',
   usage,
   async run(argv: readonly string[]): Promise<number> {
-    const args = parseArgs(argv, { booleans: ['json'], values: ['query', 'k', 'metric'] });
+    const args = parseArgs(argv, { booleans: ['json', 'serve'], values: ['query', 'k', 'metric', 'backend'] });
     if (args.positionals.length !== 1) throw new UsageError('neighbors needs one run directory');
-    if (!args.values.has('query')) throw new UsageError('--query <index> is required');
-    const query = nonNegativeInt(args.values.get('query'), '--query');
-    const k = positiveInt(args.values.get('k'), '-k', 10);
     const metricArg = args.values.get('metric');
     if (metricArg !== undefined && metricArg !== 'cosine' && metricArg !== 'euclidean') throw new UsageError(`--metric must be cosine or euclidean, got "${metricArg}"`);
-    await initBackend('auto');
+    const backend = backendArg(args.values.get('backend')) ?? 'auto';
+    if (args.booleans.has('serve')) {
+      if (args.values.has('query') || args.values.has('k') || args.booleans.has('json')) throw new UsageError('--serve reads its queries from stdin: leave out --query, -k and --json');
+      await initBackend(backend);
+      return serve(resolve(args.positionals[0]!), metricArg);
+    }
+    if (!args.values.has('query')) throw new UsageError('--query <index> is required (or --serve)');
+    const query = nonNegativeInt(args.values.get('query'), '--query');
+    const k = positiveInt(args.values.get('k'), '-k', 10);
+    await initBackend(backend);
     const result = findNeighbors(resolve(args.positionals[0]!), query, k, metricArg);
     if (args.booleans.has('json')) {
       process.stdout.write(JSON.stringify(result) + '\n');
@@ -50,3 +69,21 @@ export const neighborsCommand: Command = {
     return 0;
   },
 };
+
+async function serve(runDir: string, metric: SearchMetric | undefined): Promise<number> {
+  const index = new NeighborIndex(runDir, metric);
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    await serveNeighbors(index, process.stdin, process.stdout, stop.signal);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    index.dispose();
+    // stdin may still hold the process open after a signal.
+    process.stdin.destroy();
+  }
+  return 0;
+}

@@ -105,8 +105,16 @@ function mergeCandidates(best: RunningTopK, q: number, scores: Float32Array, row
   bestRows.set(mergedRows, base);
 }
 
-export function searchNearest(database: EmbeddingMatrix, queries: EmbeddingMatrix, options: SearchOptions): SearchResult {
-  const { k, metric } = options;
+/** One database block laid out for the score product (see databaseBlockTensors). */
+interface DatabaseBlock {
+  readonly start: number;
+  readonly end: number;
+  readonly transposed: tf.Tensor2D;
+  readonly halfSquaredNorms: tf.Tensor2D | null;
+}
+
+function checkSearch(database: EmbeddingMatrix, queries: EmbeddingMatrix, options: SearchOptions): void {
+  const { k } = options;
   if (!Number.isInteger(k) || k < 1) throw new Error(`nearest-neighbour search: k must be a positive integer, got ${k}`);
   if (database.dim !== queries.dim) {
     throw new Error(`nearest-neighbour search: queries have dimension ${queries.dim} but the database has ${database.dim}; search embeddings of the same layer`);
@@ -114,44 +122,47 @@ export function searchNearest(database: EmbeddingMatrix, queries: EmbeddingMatri
   if (options.excludeRows !== undefined && options.excludeRows.length !== queries.rows) {
     throw new Error(`nearest-neighbour search: excludeRows has ${options.excludeRows.length} entries for ${queries.rows} queries`);
   }
-  const queryBlock = Math.max(1, Math.floor(options.queryBlockRows ?? DEFAULT_QUERY_BLOCK));
-  const databaseBlock = Math.max(1, Math.floor(options.databaseBlockRows ?? DEFAULT_DATABASE_BLOCK));
-  const exclude = options.excludeRows;
-  const best: RunningTopK = {
+}
+
+function emptyTopK(queries: number, k: number): RunningTopK {
+  return {
     k,
-    scores: new Float32Array(queries.rows * k).fill(-Infinity),
-    rows: new Int32Array(queries.rows * k).fill(-1),
+    scores: new Float32Array(queries * k).fill(-Infinity),
+    rows: new Int32Array(queries * k).fill(-1),
     mergedScores: new Float32Array(k),
     mergedRows: new Int32Array(k),
   };
-  const bestRows = best.rows;
+}
 
-  for (let dbStart = 0; dbStart < database.rows; dbStart += databaseBlock) {
-    const dbEnd = Math.min(database.rows, dbStart + databaseBlock);
-    // One extra candidate per block so that dropping an excluded row still leaves k.
-    const take = Math.min(dbEnd - dbStart, k + (exclude === undefined ? 0 : 1));
-    const { transposed, halfSquaredNorms } = databaseBlockTensors(database, dbStart, dbEnd, metric);
-    for (let qStart = 0; qStart < queries.rows; qStart += queryBlock) {
-      const qEnd = Math.min(queries.rows, qStart + queryBlock);
-      const { values, indices } = tf.tidy(() => {
-        const q = blockTensor(queries, qStart, qEnd, metric);
-        const products = tf.matMul(q, transposed);
-        const scores = halfSquaredNorms === null ? products : tf.sub(products, halfSquaredNorms);
-        return tf.topk(scores, take, true);
-      });
-      const blockScores = values.dataSync() as Float32Array;
-      const blockRows = indices.dataSync() as Int32Array;
-      tf.dispose([values, indices]);
-      for (let q = qStart; q < qEnd; q++) {
-        const excluded = exclude === undefined ? -1 : (exclude[q] as number);
-        mergeCandidates(best, q, blockScores, blockRows, (q - qStart) * take, take, dbStart, excluded);
-      }
+/** Merges one database block's candidates for every query into the running top-k lists. */
+function searchBlock(best: RunningTopK, block: DatabaseBlock, queries: EmbeddingMatrix, options: SearchOptions): void {
+  const { k, metric } = options;
+  const queryBlock = Math.max(1, Math.floor(options.queryBlockRows ?? DEFAULT_QUERY_BLOCK));
+  const exclude = options.excludeRows;
+  // One extra candidate per block so that dropping an excluded row still leaves k.
+  const take = Math.min(block.end - block.start, k + (exclude === undefined ? 0 : 1));
+  for (let qStart = 0; qStart < queries.rows; qStart += queryBlock) {
+    const qEnd = Math.min(queries.rows, qStart + queryBlock);
+    const { values, indices } = tf.tidy(() => {
+      const q = blockTensor(queries, qStart, qEnd, metric);
+      const products = tf.matMul(q, block.transposed);
+      const scores = block.halfSquaredNorms === null ? products : tf.sub(products, block.halfSquaredNorms);
+      return tf.topk(scores, take, true);
+    });
+    const blockScores = values.dataSync() as Float32Array;
+    const blockRows = indices.dataSync() as Int32Array;
+    tf.dispose([values, indices]);
+    for (let q = qStart; q < qEnd; q++) {
+      const excluded = exclude === undefined ? -1 : (exclude[q] as number);
+      mergeCandidates(best, q, blockScores, blockRows, (q - qStart) * take, take, block.start, excluded);
     }
-    tf.dispose(halfSquaredNorms === null ? [transposed] : [transposed, halfSquaredNorms]);
   }
+}
 
-  // Report distances recomputed in float64 from the stored vectors: exact, and free of the
-  // cancellation in ‖q‖² − 2q·x + ‖x‖² for near neighbours.
+// Report distances recomputed in float64 from the stored vectors: exact, and free of the
+// cancellation in ‖q‖² − 2q·x + ‖x‖² for near neighbours.
+function finishSearch(database: EmbeddingMatrix, queries: EmbeddingMatrix, best: RunningTopK, metric: SearchMetric): SearchResult {
+  const { k, rows: bestRows } = best;
   const distances = new Float32Array(queries.rows * k).fill(Infinity);
   const dim = database.dim;
   for (let q = 0; q < queries.rows; q++) {
@@ -167,8 +178,64 @@ export function searchNearest(database: EmbeddingMatrix, queries: EmbeddingMatri
   return { queries: queries.rows, k, indices: bestRows, distances };
 }
 
-/** Neighbours of some stored rows among all stored rows, each row leaving itself out. */
-export function searchDatabaseRows(database: EmbeddingMatrix, rows: ArrayLike<number>, options: Omit<SearchOptions, 'excludeRows'>): SearchResult {
+/** One database block at a time: peak memory stays one block whatever the database size. */
+export function searchNearest(database: EmbeddingMatrix, queries: EmbeddingMatrix, options: SearchOptions): SearchResult {
+  checkSearch(database, queries, options);
+  const databaseBlock = Math.max(1, Math.floor(options.databaseBlockRows ?? DEFAULT_DATABASE_BLOCK));
+  const best = emptyTopK(queries.rows, options.k);
+  for (let start = 0; start < database.rows; start += databaseBlock) {
+    const end = Math.min(database.rows, start + databaseBlock);
+    const block = { start, end, ...databaseBlockTensors(database, start, end, options.metric) };
+    try {
+      searchBlock(best, block, queries, options);
+    } finally {
+      tf.dispose(block.halfSquaredNorms === null ? [block.transposed] : [block.transposed, block.halfSquaredNorms]);
+    }
+  }
+  return finishSearch(database, queries, best, options.metric);
+}
+
+/**
+ * A database whose blocks stay on the tensor backend between searches, for a process that answers
+ * many queries against the same embeddings (the CLI's `neighbors --serve`). Holds the whole
+ * database as tensors until dispose().
+ */
+export class ResidentDatabase {
+  private blocks: DatabaseBlock[] | null;
+
+  constructor(readonly matrix: EmbeddingMatrix, readonly metric: SearchMetric, databaseBlockRows = DEFAULT_DATABASE_BLOCK) {
+    const size = Math.max(1, Math.floor(databaseBlockRows));
+    const blocks: DatabaseBlock[] = [];
+    for (let start = 0; start < matrix.rows; start += size) {
+      const end = Math.min(matrix.rows, start + size);
+      blocks.push({ start, end, ...databaseBlockTensors(matrix, start, end, metric) });
+    }
+    this.blocks = blocks;
+  }
+
+  /** Like searchNearest against this database (the metric is the one it was laid out for). */
+  search(queries: EmbeddingMatrix, options: Omit<SearchOptions, 'metric' | 'databaseBlockRows'>): SearchResult {
+    if (this.blocks === null) throw new Error('nearest-neighbour search: this resident database was disposed');
+    const full: SearchOptions = { ...options, metric: this.metric };
+    checkSearch(this.matrix, queries, full);
+    const best = emptyTopK(queries.rows, options.k);
+    for (const block of this.blocks) searchBlock(best, block, queries, full);
+    return finishSearch(this.matrix, queries, best, this.metric);
+  }
+
+  /** Neighbours of stored rows, each leaving itself out (as searchDatabaseRows). */
+  searchRows(rows: ArrayLike<number>, options: Omit<SearchOptions, 'metric' | 'databaseBlockRows' | 'excludeRows'>): SearchResult {
+    return this.search(storedRows(this.matrix, rows), { ...options, excludeRows: rows });
+  }
+
+  dispose(): void {
+    for (const b of this.blocks ?? []) tf.dispose(b.halfSquaredNorms === null ? [b.transposed] : [b.transposed, b.halfSquaredNorms]);
+    this.blocks = null;
+  }
+}
+
+/** Copies of the listed stored rows, as queries. */
+function storedRows(database: EmbeddingMatrix, rows: ArrayLike<number>): EmbeddingMatrix {
   const queryData = new Float32Array(rows.length * database.dim);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as number;
@@ -177,5 +244,10 @@ export function searchDatabaseRows(database: EmbeddingMatrix, rows: ArrayLike<nu
     }
     queryData.set(database.data.subarray(r * database.dim, (r + 1) * database.dim), i * database.dim);
   }
-  return searchNearest(database, { data: queryData, rows: rows.length, dim: database.dim }, { ...options, excludeRows: rows });
+  return { data: queryData, rows: rows.length, dim: database.dim };
+}
+
+/** Neighbours of some stored rows among all stored rows, each row leaving itself out. */
+export function searchDatabaseRows(database: EmbeddingMatrix, rows: ArrayLike<number>, options: Omit<SearchOptions, 'excludeRows'>): SearchResult {
+  return searchNearest(database, storedRows(database, rows), { ...options, excludeRows: rows });
 }
