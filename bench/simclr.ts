@@ -9,6 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentBackend, initBackend, tf, type BackendRequest } from '../server/contrastive/backend';
+import { createDistance } from '../server/contrastive/distances';
+import { createLoss, type Loss } from '../server/contrastive/losses';
 import { ContrastiveModel } from '../server/contrastive/models';
 import { createOptimizer, type Optimizer } from '../server/contrastive/optim';
 import type { ArchitectureSpec, BackboneSpec } from '../server/spec/types';
@@ -60,32 +62,12 @@ function architecture(recipe: SimclrRecipe): ArchitectureSpec {
   };
 }
 
-/** NT-Xent over two L2-normalised views (the SimCLR form): row i's positive is its other view. */
-function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, positives: tf.Tensor2D, diagonal: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => {
-    const z = tf.concat([z1, z2], 0);
-    const logits = tf.sub(tf.div(tf.matMul(z, z, false, true), TEMPERATURE), diagonal);
-    const positive = tf.sum(tf.mul(logits, positives), 1);
-    return tf.mean(tf.sub(tf.logSumExp(logits, 1), positive)) as tf.Scalar;
-  });
-}
-
-function pairMasks(n: number): { positives: tf.Tensor2D; diagonal: tf.Tensor2D } {
-  return tf.tidy(() => {
-    const index = tf.range(0, 2 * n, 1, 'int32');
-    const partner = tf.concat([tf.range(n, 2 * n, 1, 'int32'), tf.range(0, n, 1, 'int32')]);
-    const positives = tf.oneHot(partner, 2 * n).toFloat() as tf.Tensor2D;
-    const diagonal = tf.mul(tf.oneHot(index, 2 * n).toFloat(), 1e9) as tf.Tensor2D;
-    return { positives, diagonal };
-  });
-}
-
-function trainStep(model: ContrastiveModel, optimizer: Optimizer, v1: tf.Tensor, v2: tf.Tensor, masks: ReturnType<typeof pairMasks>): number {
+function trainStep(model: ContrastiveModel, optimizer: Optimizer, v1: tf.Tensor, v2: tf.Tensor, loss: Loss): number {
   const named = model.namedVariables().filter((v) => v.trainable);
   const { value, grads } = tf.variableGrads(() => {
     const z1 = model.forward(v1, { training: true }).projection;
     const z2 = model.forward(v2, { training: true }).projection;
-    return ntXent(z1, z2, masks.positives, masks.diagonal);
+    return loss.compute({ views: { view1: z1, view2: z2 } });
   }, named.map((v) => v.variable));
   const updates = named.map(({ name, variable }) => {
     const gradient = grads[variable.name];
@@ -93,9 +75,9 @@ function trainStep(model: ContrastiveModel, optimizer: Optimizer, v1: tf.Tensor,
     return { name, variable, gradient };
   });
   optimizer.applyGradients(updates, 1e-3);
-  const loss = value.dataSync()[0] ?? Number.NaN;
+  const lossValue = value.dataSync()[0] ?? Number.NaN;
   tf.dispose([value, ...Object.values(grads)]);
-  return loss;
+  return lossValue;
 }
 
 function median(values: number[]): number {
@@ -110,19 +92,21 @@ export function timeSimclrStep(recipe: SimclrRecipe, steps: number): number {
   const optimizer = createOptimizer({ type: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
   const v1 = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 1);
   const v2 = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 2);
-  const masks = pairMasks(BATCH);
+  // The library's own NT-Xent (infoNCE in its two-view SimCLR form), as the trainer uses it.
+  const loss = createLoss({ type: 'infoNCE', temperature: TEMPERATURE }, createDistance({ type: 'cosine' }));
   try {
-    for (let i = 0; i < 2; i++) trainStep(model, optimizer, v1, v2, masks);
+    for (let i = 0; i < 2; i++) trainStep(model, optimizer, v1, v2, loss);
     const times: number[] = [];
     for (let i = 0; i < steps; i++) {
       const start = performance.now();
-      const loss = trainStep(model, optimizer, v1, v2, masks);
+      const value = trainStep(model, optimizer, v1, v2, loss);
       times.push(performance.now() - start);
-      if (!Number.isFinite(loss)) throw new Error(`The ${recipe} benchmark step produced a non-finite loss (${loss}).`);
+      if (!Number.isFinite(value)) throw new Error(`The ${recipe} benchmark step produced a non-finite loss (${value}).`);
     }
     return median(times);
   } finally {
-    tf.dispose([v1, v2, masks.positives, masks.diagonal]);
+    tf.dispose([v1, v2]);
+    loss.dispose();
     optimizer.dispose();
     model.dispose();
   }
