@@ -11,6 +11,10 @@ import { checkSpecText, SCHEMA_ID } from '../spec/index';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
 import { findModeline, isOurSchema } from './modeline';
 import type { SpecFormat } from './render-value';
+import { cachedDatasetProbe } from './datasetProbe';
+
+/** One cache for every open spec: several specs often train on the same data. */
+const probeDataset = cachedDatasetProbe();
 
 export type CheckResult = ReturnType<typeof checkSpecText>;
 
@@ -76,7 +80,7 @@ export function analyze(document: TextDocument): Analysis {
   }
   const file = filePathOf(document.uri) ?? document.uri;
   try {
-    const check = checkSpecText(text, file);
+    const check = checkSpecText(text, file, { datasetInfo: probeDataset });
     return done(check, check.problems.map((p) => toDiagnostic(p, document.uri)));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
