@@ -14,7 +14,7 @@ const sections: Record<string, () => Promise<void>> = {
   losses: async () => void (await runLossBench()),
   search: async () => void (await runSearchBench()),
   language: async () => printLanguageBench(await runLanguageBench()),
-  extension: async () => printExtensionBench(runExtensionBench()),
+  extension: async () => printExtensionBench(await runExtensionBench()),
 };
 
 async function main(): Promise<number> {

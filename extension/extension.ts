@@ -9,11 +9,12 @@ import { resolveRun, resolveRuns, runKey } from './commands/runArgument';
 import { RunCommands } from './commands/runCommands';
 import { SpecLanguageClient } from './language/specLanguageClient';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel, type PanelHooks } from './panels/dashboardPanel';
-import { GALLERY_VIEW_TYPE, GalleryPanel } from './panels/galleryPanel';
+import { GALLERY_VIEW_TYPE, GalleryPanel, type GallerySources } from './panels/galleryPanel';
 import { MAP_VIEW_TYPE, MapPanel } from './panels/mapPanel';
 import { EmbeddingsCache } from './runs/runEmbeddings';
 import { RunService } from './runs/runService';
 import { affectsLabSettings, readSettings } from './settings';
+import { neighboursServeInvocation } from './trainer/trainerCommand';
 import { TrainerSessions } from './trainer/trainerSessions';
 import { RunsTreeProvider } from './views/runsTree';
 import { RunStatusBar } from './views/statusBar';
@@ -30,10 +31,13 @@ export function activate(context: vscode.ExtensionContext): void {
     extensionUri: context.extensionUri,
     runs,
     log: (line) => log.appendLine(line),
-    openGallery: (key, query) => GalleryPanel.show(hooks, embeddings, key, query),
+    openGallery: (key, query) => GalleryPanel.show(hooks, gallerySources, key, query),
     openMap: (key) => MapPanel.show(hooks, embeddings, key),
   };
   const showDashboard = (keys: readonly string[], preserveFocus: boolean): void => DashboardPanel.show(hooks, keys, preserveFocus);
+  const runCommands = new RunCommands({ context, runs, sessions, log, showDashboard });
+  // The gallery's neighbour search runs the CLI with the same node and backend settings as training.
+  const gallerySources: GallerySources = { embeddings, neighbourSearch: (runDir) => neighboursServeInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir) };
   const withEmbeddings = (r: { hasEmbeddings: boolean }): boolean => r.hasEmbeddings;
 
   let statusBar: RunStatusBar | undefined;
@@ -49,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => sessions.dispose() },
     { dispose: () => statusBar?.dispose() },
     new SpecLanguageClient(context),
-    ...new RunCommands({ context, runs, sessions, log, showDashboard }).register(),
+    ...runCommands.register(),
     vscode.commands.registerCommand('contrastiveLab.newExperiment', () => newExperiment(context)),
     vscode.commands.registerCommand('contrastiveLab.openDashboard', async (arg: unknown) => {
       const run = await resolveRun(runs, arg, 'Open the dashboard of which run?');
@@ -61,14 +65,14 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('contrastiveLab.showNeighbours', async (arg: unknown) => {
       const run = await resolveRun(runs, arg, 'Show the neighbours in which run?', withEmbeddings);
-      if (run) openWhenEmbedded(run, () => GalleryPanel.show(hooks, embeddings, runKey(run), undefined));
+      if (run) openWhenEmbedded(run, () => GalleryPanel.show(hooks, gallerySources, runKey(run), undefined));
     }),
     vscode.commands.registerCommand('contrastiveLab.openEmbeddingMap', async (arg: unknown) => {
       const run = await resolveRun(runs, arg, 'Map the embeddings of which run?', withEmbeddings);
       if (run) openWhenEmbedded(run, () => MapPanel.show(hooks, embeddings, runKey(run)));
     }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => DashboardPanel.revive(panel, hooks, state) }),
-    vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => GalleryPanel.revive(panel, hooks, embeddings, state) }),
+    vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => GalleryPanel.revive(panel, hooks, gallerySources, state) }),
     vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => MapPanel.revive(panel, hooks, embeddings, state) }),
     // The watcher and the status bar start once someone looks at runs: the view or any run event.
     treeView.onDidChangeVisibility((e) => {

@@ -40,7 +40,7 @@ export class RunCommands {
     ];
   }
 
-  private environment(runsFolderFallback: string): TrainerEnvironment {
+  environment(runsFolderFallback: string): TrainerEnvironment {
     const settings = readSettings();
     return {
       cliPath: this.deps.context.asAbsolutePath(path.join('dist', 'cli.js')),

@@ -1,22 +1,34 @@
 // Host side of the nearest-neighbour gallery: sends a run's samples, answers each query with its
-// k nearest (distance and label), and accepts a query chosen elsewhere (the map).
+// k nearest (distance and label) from the library's search in a `neighbors --serve` child process,
+// and accepts a query chosen elsewhere (the map).
 import * as vscode from 'vscode';
 import type { HostToGallery } from '../../webview/protocol';
 import { parseGalleryMessage, parsePanelState } from '../../webview/protocol';
-import { EmbeddingsCache, nearestNeighbours } from '../runs/runEmbeddings';
+import { NeighbourService } from '../runs/neighbourService';
+import type { EmbeddingsCache, LoadedEmbeddings } from '../runs/runEmbeddings';
+import type { TrainerInvocation } from '../trainer/trainerCommand';
 import type { PanelHooks } from './dashboardPanel';
 import { sampleSet } from './samplePanels';
 import { confine, renderPage, webviewOptions } from './webviewPage';
 
 export const GALLERY_VIEW_TYPE = 'contrastiveLab.gallery';
 
+export interface GallerySources {
+  readonly embeddings: EmbeddingsCache;
+  /** The command line of `contrastive-lab neighbors <runDir> --serve`. */
+  readonly neighbourSearch: (runDir: string) => TrainerInvocation;
+}
+
 export class GalleryPanel implements vscode.Disposable {
   private static current: GalleryPanel | undefined;
   private ready = false;
   private pendingQuery: number | undefined;
+  private disposed = false;
+  /** The search process for the embeddings shown; replaced when the run or its embeddings change. */
+  private search: { readonly loaded: LoadedEmbeddings; readonly service: NeighbourService } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  static show(hooks: PanelHooks, cache: EmbeddingsCache, runKey: string, query: number | undefined): void {
+  static show(hooks: PanelHooks, sources: GallerySources, runKey: string, query: number | undefined): void {
     const open = GalleryPanel.current;
     if (open) {
       open.panel.reveal(undefined, false);
@@ -24,10 +36,10 @@ export class GalleryPanel implements vscode.Disposable {
       return;
     }
     const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, 'Nearest Neighbours', vscode.ViewColumn.Beside, webviewOptions(hooks.extensionUri, hooks.runs.folder));
-    GalleryPanel.current = new GalleryPanel(panel, hooks, cache, runKey, query);
+    GalleryPanel.current = new GalleryPanel(panel, hooks, sources, runKey, query);
   }
 
-  static revive(panel: vscode.WebviewPanel, hooks: PanelHooks, cache: EmbeddingsCache, state: unknown): void {
+  static revive(panel: vscode.WebviewPanel, hooks: PanelHooks, sources: GallerySources, state: unknown): void {
     const parsed = parsePanelState('gallery', state);
     if (!parsed.ok) {
       panel.dispose(); // nothing to restore it from
@@ -35,10 +47,10 @@ export class GalleryPanel implements vscode.Disposable {
     }
     confine(panel.webview, hooks.extensionUri, hooks.runs.folder);
     GalleryPanel.current?.panel.dispose();
-    GalleryPanel.current = new GalleryPanel(panel, hooks, cache, parsed.value.runId, parsed.value.query ?? undefined);
+    GalleryPanel.current = new GalleryPanel(panel, hooks, sources, parsed.value.runId, parsed.value.query ?? undefined);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, private readonly cache: EmbeddingsCache, private runKey: string, query: number | undefined) {
+  private constructor(private readonly panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, private readonly sources: GallerySources, private runKey: string, query: number | undefined) {
     this.pendingQuery = query;
     panel.iconPath = vscode.Uri.joinPath(hooks.extensionUri, 'resources', 'activity-bar.svg');
     this.subscriptions.push(
@@ -59,6 +71,7 @@ export class GalleryPanel implements vscode.Disposable {
   private setRun(runKey: string, query: number | undefined): void {
     const changed = runKey !== this.runKey;
     this.runKey = runKey;
+    if (changed) this.closeSearch();
     this.updateTitle();
     if (!this.ready) {
       this.pendingQuery = query ?? this.pendingQuery;
@@ -79,7 +92,7 @@ export class GalleryPanel implements vscode.Disposable {
       return false;
     }
     try {
-      this.post({ type: 'dataset', ...sampleSet(this.panel.webview, run, this.runKey, this.cache.get(run.dir)) });
+      this.post({ type: 'dataset', ...sampleSet(this.panel.webview, run, this.runKey, this.sources.embeddings.get(run.dir)) });
       return true;
     } catch (e) {
       this.post({ type: 'error', message: `Cannot show the neighbours of "${run.name}": ${(e as Error).message}` });
@@ -105,28 +118,45 @@ export class GalleryPanel implements vscode.Disposable {
         this.hooks.log(`gallery page error: ${message.message}`);
         return;
       case 'query':
-        this.answer(message.index, message.k);
+        void this.answer(message.index, message.k);
         return;
     }
   }
 
-  private answer(index: number, k: number): void {
+  private async answer(index: number, k: number): Promise<void> {
     const run = this.hooks.runs.get(this.runKey);
     if (!run) return;
     try {
-      const loaded = this.cache.get(run.dir);
-      const found = nearestNeighbours(loaded.vectors, loaded.meta.dim, index, k, loaded.metric);
+      const loaded = this.sources.embeddings.get(run.dir);
+      const found = await this.searchFor(run.dir, loaded).query(index, k);
+      if (this.disposed) return;
       this.post({
         type: 'neighbours',
         query: index,
-        neighbours: found.map((n) => ({ index: n.index, distance: n.distance, label: loaded.labels[n.index] ?? '', id: loaded.samples.ids[n.index] ?? String(n.index) })),
+        neighbours: found.map((n) => ({ index: n.index, distance: n.distance, label: loaded.labels[n.index] ?? '', id: n.id })),
       });
     } catch (e) {
-      this.post({ type: 'error', message: (e as Error).message });
+      if (!this.disposed) this.post({ type: 'error', message: `Neighbours of sample ${index}: ${(e as Error).message}` });
     }
   }
 
+  /** The search process for these embeddings: a re-embed (a new cache entry) starts a fresh one. */
+  private searchFor(runDir: string, loaded: LoadedEmbeddings): NeighbourService {
+    if (this.search?.loaded === loaded) return this.search.service;
+    this.closeSearch();
+    const service = new NeighbourService(this.sources.neighbourSearch(runDir), { log: this.hooks.log });
+    this.search = { loaded, service };
+    return service;
+  }
+
+  private closeSearch(): void {
+    this.search?.service.dispose();
+    this.search = undefined;
+  }
+
   dispose(): void {
+    this.disposed = true;
+    this.closeSearch();
     if (GalleryPanel.current === this) GalleryPanel.current = undefined;
     for (const s of this.subscriptions) s.dispose();
     this.subscriptions.length = 0;

@@ -68,6 +68,17 @@ export function exportInvocation(env: TrainerEnvironment, runDir: string, outDir
   };
 }
 
+/** `neighbors <runDir> --serve [--backend b]`: the gallery's long-lived neighbour search. */
+export function neighboursServeInvocation(env: TrainerEnvironment, runDir: string): TrainerInvocation {
+  const rt = runtime(env);
+  return {
+    command: rt.command,
+    args: [env.cliPath, 'neighbors', runDir, '--serve', ...backendArgs(env.backend)],
+    env: rt.env,
+    cwd: path.dirname(runDir),
+  };
+}
+
 /** A shell-like rendering for the trainer log, so users can re-run the same command in a terminal. */
 export function describeInvocation(inv: TrainerInvocation): string {
   const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

@@ -35,7 +35,7 @@ function startServe(runDir: string, ...extra: string[]): { child: ChildProcessWi
     if (w) w(answer);
     else buffered.push(answer);
   });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const next = (): Promise<Answer> => (buffered.length > 0 ? Promise.resolve(buffered.shift()!) : new Promise((resolve) => waiting.push(resolve)));
   return { child, next, exit };
 }
