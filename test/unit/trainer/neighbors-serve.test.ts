@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
+import { initBackend, tf } from '../../../server/contrastive/backend';
 import { writeEmbeddings } from '../../../server/runs/embeddings';
+import { findNeighbors, NeighborIndex } from '../../../server/trainer/neighbors';
 import { tempDir } from './helpers';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -74,4 +76,20 @@ test('serve mode ends cleanly on SIGTERM, and refuses a run without embeddings w
   empty.child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   assert.equal(await empty.exit, 1);
   assert.match(stderr, /contrastive-lab neighbors: .*embeddings/);
+});
+
+test('the resident index answers like findNeighbors, leaks no tensor per query, and frees its database on dispose', async () => {
+  await initBackend('cpu');
+  const dir = knownRun();
+  const before = tf.memory().numTensors;
+  const index = new NeighborIndex(dir, 'euclidean');
+  assert.deepEqual(index.find(2, 3), findNeighbors(dir, 2, 3, 'euclidean'));
+  index.find(1, 2, 'cosine');
+  const resident = tf.memory().numTensors;
+  assert.ok(resident > before, 'the database stays on the backend between queries');
+  for (let q = 0; q < 20; q++) index.find(q % 5, 1 + (q % 4), q % 2 === 0 ? 'cosine' : 'euclidean');
+  assert.equal(tf.memory().numTensors, resident, 'no tensors left behind by queries');
+  assert.throws(() => index.find(5, 1), /query 5 is not a sample of this run; use an index from 0 to 4/);
+  index.dispose();
+  assert.equal(tf.memory().numTensors, before);
 });
