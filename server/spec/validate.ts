@@ -6,7 +6,7 @@ import type { SpecDocument } from './document';
 import { fix, renameKey, setField } from './edits';
 import type { FieldPath, SpecProblem } from './problems';
 import { makeProblem, showPath } from './report';
-import { isRecord, schemaAt, schemaValidator, unionBranches } from './schema';
+import { isRecord, schemaAt, schemaValidator, unionBranches, type JsonSchema } from './schema';
 import { closest } from './suggest';
 
 /** Beyond this, further schema problems are summarised in one (a broken file should not flood the editor). */
@@ -70,8 +70,10 @@ function toProblem(document: SpecDocument, error: ErrorObject, all: readonly Err
       const missing = String(error.params.missingProperty);
       const parent = schemaAt(path, document.value);
       if (missing === 'type' && parent?.discriminator) {
-        const types = [...unionBranches(parent).keys()];
-        return makeProblem(document, { ...base, onKey: true, message: `\`${where}\` needs a \`type\`: one of ${types.join(', ')}.`, fixes: fix(`Add \`type: ${types[0]}\``, setField(document, [...path, 'type'], types[0])) });
+        const branches = unionBranches(parent);
+        const types = [...branches.keys()];
+        const likely = bestFittingType(branches, isRecord(actual) ? Object.keys(actual) : []);
+        return makeProblem(document, { ...base, onKey: true, message: `\`${where}\` needs a \`type\`: one of ${types.join(', ')}.`, fixes: fix(`Add \`type: ${likely}\``, setField(document, [...path, 'type'], likely)) });
       }
       if (path.length === 0 && missing === 'experiment') {
         const name = document.file.replace(/^.*[\\/]/, '').replace(/\.contrastive\.(ya?ml|json)$|\.(ya?ml|json)$/i, '') || 'my-experiment';
@@ -91,11 +93,15 @@ function toProblem(document: SpecDocument, error: ErrorObject, all: readonly Err
       });
     }
     case 'discriminator': {
-      if (error.params.error === 'mapping' && all.some((e) => e.keyword === 'enum' && e.instancePath === `${error.instancePath}/type`)) return undefined;
+      if (all.some((e) => e.instancePath === `${error.instancePath}/type`)) return undefined;
+      // A missing `type` is already reported (with a fix) by its `required` error.
+      if (all.some((e) => e.keyword === 'required' && e.instancePath === error.instancePath && e.params.missingProperty === 'type')) return undefined;
       const types = [...unionBranches(schemaAt(path, document.value) ?? {}).keys()];
       return makeProblem(document, { ...base, path: [...path, 'type'], message: `\`${where}.type\` must be a string naming one of: ${types.join(', ')}.` });
     }
     case 'type': {
+      // A value that must come from a list is better explained by its `enum` error (which lists the choices).
+      if (all.some((e) => e.keyword === 'enum' && e.instancePath === error.instancePath)) return undefined;
       const expected = ([] as string[]).concat(error.params.type as string | string[]);
       const example = schemaAt(path, document.value)?.examples?.find((e) => e !== null);
       // `loss: supCon` → `loss: { type: supCon }`: the shorthand people try first.
@@ -181,4 +187,19 @@ function firstSentence(markdown: string | undefined): string {
   if (!markdown) return '';
   const sentence = markdown.split(/(?<=\.)\s/)[0]!.replace(/\n.*/s, '');
   return sentence.length <= 160 ? sentence : '';
+}
+
+/** The union member whose options best explain the keys already written (`{margin: 0.2}` → triplet); the first member when none fits better. */
+function bestFittingType(branches: ReadonlyMap<string, JsonSchema>, keys: readonly string[]): string {
+  let best = branches.keys().next().value as string;
+  let bestScore = -Infinity;
+  for (const [tag, branch] of branches) {
+    const options = new Set(Object.keys(branch.properties ?? {}));
+    const score = keys.reduce((sum, key) => sum + (options.has(key) ? 1 : -1), 0);
+    if (score > bestScore) {
+      best = tag;
+      bestScore = score;
+    }
+  }
+  return best;
 }

@@ -58,6 +58,19 @@ test('a polymorphic object without `type` lists the types', () => {
   assert.match(p.message, /needs a `type`: one of contrastive, triplet/);
 });
 
+test('a missing `type` is one problem whose fix picks the type the written options belong to', () => {
+  const problems = check('experiment: x\nloss:\n  alpha: 2\n  beta: 50\n').problems;
+  assert.deepEqual(problems.map((p) => p.ruleId), ['schema/required'], 'no second diagnostic for the same missing type');
+  assert.equal(problems[0]!.fixes[0]?.title, 'Add `type: multiSimilarity`');
+  assert.equal(only(check('experiment: x\nloss:\n  margin: 0.2\n').problems, 'schema/required').fixes[0]?.title, 'Add `type: triplet`');
+});
+
+test('a `type` that is not text is one problem that lists the choices', () => {
+  const problems = check('experiment: x\nloss:\n  type: 3\n').problems;
+  assert.deepEqual(problems.map((p) => p.ruleId), ['schema/enum']);
+  assert.match(problems[0]!.message, /must be a known loss type, not 3/);
+});
+
 test('out-of-range numbers state the limit', () => {
   const p = only(check('experiment: x\nloss: { type: infoNCE, temperature: 0 }\n').problems, 'schema/exclusiveMinimum');
   assert.match(p.message, /must be > 0, not 0/);
