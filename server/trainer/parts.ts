@@ -68,8 +68,12 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
   const model = ContrastiveModel.build(spec.architecture, inputShape);
   initializeSeeded(model, seed);
   const ema = spec.strategy.ema !== null ? new EmaTarget(model) : null;
-  const forwardOf = (m: ContrastiveModel): Forward => (x, training) => {
-    const r = m.forward(x, { training });
+  // Dropout masks are seeded by (run seed, step, branch, call within the step): the objective calls
+  // the network in a fixed order, so a replayed step draws the same masks and each step new ones.
+  const dropoutPosition = { step: 0, calls: 0 };
+  const forwardOf = (m: ContrastiveModel, branch: 'online' | 'target'): Forward => (x, training) => {
+    const dropoutSeed = training ? derivedRandom(seed, 'dropout', dropoutPosition.step, branch, dropoutPosition.calls++).nextSeed() : undefined;
+    const r = m.forward(x, dropoutSeed === undefined ? { training } : { training, dropoutSeed });
     return { representation: r.representation, projection: r.projection, prediction: r.prediction ?? null };
   };
   const guards = collapseGuards(spec);
@@ -88,7 +92,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
             return { embeddings: c.keys, labels: c.labels };
           },
         };
-  const objective = createObjective({ spec, loss, miner, online: forwardOf(model), target: ema !== null ? forwardOf(ema.target) : null, queue, stopGradients: guards.stopGradient });
+  const objective = createObjective({ spec, loss, miner, online: forwardOf(model, 'online'), target: ema !== null ? forwardOf(ema.target, 'target') : null, queue, stopGradients: guards.stopGradient });
   const named = [
     ...model.namedVariables().filter((v) => v.trainable).map((v) => ({ name: v.name, variable: v.variable })),
     ...loss.trainableVariables.map((variable, i) => ({ name: `loss/${i}`, variable })),
@@ -125,6 +129,8 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     async trainStep(indices, step, totalSteps) {
       const lr = schedule(step - 1, totalSteps, stepsPerEpoch);
       const batch = makeBatch(indices, step);
+      dropoutPosition.step = step;
+      dropoutPosition.calls = 0;
       let keys: tf.Tensor2D | null = null;
       let keyLabels: Int32Array | null = null;
       try {

@@ -8,10 +8,15 @@ import { BACKBONE_NEEDS_IMAGES, buildBackbone } from './backbones/index';
 import { fileSystemHandler } from './fileIO';
 import { buildHead } from './head';
 import { apply, dense, type Symbolic } from './layerParts';
+import { DropoutSeed } from './seededDropout';
 
 export interface ForwardOptions {
   /** Training mode: batch norm uses batch statistics (and updates its moving averages), dropout drops. */
   readonly training: boolean;
+  /** Seeds the dropout masks of this pass (training only): the same seed draws the same masks. The
+   * trainer derives one per (run seed, step, call), so a resumed run replays its masks exactly.
+   * Without it, masks are drawn from tfjs' unseeded generator. */
+  readonly dropoutSeed?: number;
 }
 
 export interface ForwardResult {
@@ -64,13 +69,15 @@ export class ContrastiveModel {
     readonly layersModel: tf.LayersModel,
     readonly architecture: ArchitectureSpec,
     readonly inputShape: readonly number[],
+    private readonly dropoutSeed: DropoutSeed,
   ) {}
 
   /** Builds a freshly initialised model for samples of shape `inputShape` ([d] or [h, w, c]). */
   static build(architecture: ArchitectureSpec, inputShape: readonly number[]): ContrastiveModel {
     checkInput(architecture, inputShape);
     const input = tf.input({ shape: [...inputShape], name: 'input' });
-    const features = buildBackbone(architecture.backbone, input);
+    const dropoutSeed = new DropoutSeed();
+    const features = buildBackbone(architecture.backbone, input, dropoutSeed);
     const representation = apply(dense(architecture.representationSize, 'representation'), features);
     const outputs: Symbolic[] = [representation];
     let projection = representation;
@@ -82,18 +89,24 @@ export class ContrastiveModel {
     const layersModel = tf.model({ inputs: input, outputs, name: 'contrastive_model' });
     const metadata: ModelMetadata = { architecture, inputShape: [...inputShape] };
     layersModel.setUserDefinedMetadata({ [METADATA_KEY]: metadata });
-    return new ContrastiveModel(layersModel, architecture, inputShape);
+    return new ContrastiveModel(layersModel, architecture, inputShape, dropoutSeed);
   }
 
-  /** Loads a model written by save(dir). */
+  /** Loads a model written by save(dir). The file stores standard Dropout layers (for plain tfjs),
+   * so the model is rebuilt from its architecture and given the saved weights, to keep seeded dropout. */
   static async load(dir: string): Promise<ContrastiveModel> {
-    const layersModel = await tf.loadLayersModel(fileSystemHandler(dir));
-    const metadata = (layersModel.getUserDefinedMetadata() as Record<string, unknown> | undefined)?.[METADATA_KEY] as ModelMetadata | undefined;
-    if (metadata === undefined || metadata.architecture === undefined || !Array.isArray(metadata.inputShape)) {
-      layersModel.dispose();
-      throw new Error(`The model in ${dir} was not saved by Contrastive Lab (model.json has no userDefinedMetadata.${METADATA_KEY}); load it with tf.loadLayersModel instead.`);
+    const saved = await tf.loadLayersModel(fileSystemHandler(dir));
+    try {
+      const metadata = (saved.getUserDefinedMetadata() as Record<string, unknown> | undefined)?.[METADATA_KEY] as ModelMetadata | undefined;
+      if (metadata === undefined || metadata.architecture === undefined || !Array.isArray(metadata.inputShape)) {
+        throw new Error(`The model in ${dir} was not saved by Contrastive Lab (model.json has no userDefinedMetadata.${METADATA_KEY}); load it with tf.loadLayersModel instead.`);
+      }
+      const model = ContrastiveModel.build(metadata.architecture, metadata.inputShape);
+      model.layersModel.setWeights(saved.getWeights());
+      return model;
+    } finally {
+      saved.dispose();
     }
-    return new ContrastiveModel(layersModel, metadata.architecture, metadata.inputShape);
   }
 
   /** Writes model.json + weights.bin (tfjs layers format) into `dir`. */
@@ -102,8 +115,17 @@ export class ContrastiveModel {
   }
 
   forward(x: tf.Tensor, options: ForwardOptions): ForwardResult {
+    this.dropoutSeed.current = options.dropoutSeed ?? null;
+    try {
+      return this.run(x, options.training);
+    } finally {
+      this.dropoutSeed.current = null;
+    }
+  }
+
+  private run(x: tf.Tensor, training: boolean): ForwardResult {
     return tf.tidy(() => {
-      const raw = this.layersModel.apply(x, { training: options.training });
+      const raw = this.layersModel.apply(x, { training });
       const outs = (Array.isArray(raw) ? raw : [raw]) as tf.Tensor2D[];
       const representation = outs[0]!;
       let index = 1;

@@ -101,6 +101,33 @@ test('save() writes model.json + weights.bin that load() and plain tf.loadLayers
   }
 });
 
+test('dropout masks follow the forward seed: same seed same output, new seed new output, none at inference', async () => {
+  const spec: BackboneSpec = { type: 'mlp', layers: [32, 16], activation: 'relu', batchNorm: false, dropout: 0.5 };
+  const model = ContrastiveModel.build(arch(spec, { prediction: null }), [10]);
+  const x = tf.randomNormal([6, 10], 0, 1, 'float32', 4);
+  const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
+  const seeded = (seed: number): number[] => values(model.forward(x, { training: true, dropoutSeed: seed }).representation);
+  assert.deepEqual(seeded(11), seeded(11));
+  assert.notDeepEqual(seeded(11), seeded(12));
+  const inference = values(model.forward(x, { training: false }).representation);
+  assert.deepEqual(values(model.forward(x, { training: false }).representation), inference);
+  assert.deepEqual(values(model.forward(x, { training: false, dropoutSeed: 99 }).representation), inference, 'a seed must not turn dropout on at inference');
+  assert.notDeepEqual(seeded(11), inference, 'training mode must drop units');
+  // A saved-and-loaded model keeps seeded dropout (the file itself holds plain tfjs Dropout layers).
+  const dir = mkdtempSync(join(tmpdir(), 'cl-dropout-'));
+  try {
+    await model.save(dir);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { modelTopology: { config: { layers: Array<{ class_name: string }> } } };
+    assert.equal(json.modelTopology.config.layers.filter((l) => l.class_name === 'Dropout').length, 2);
+    const loaded = await ContrastiveModel.load(dir);
+    assert.deepEqual(values(loaded.forward(x, { training: true, dropoutSeed: 11 }).representation), seeded(11));
+    loaded.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  model.dispose();
+});
+
 test('load() explains a folder without a model', async () => {
   await assert.rejects(ContrastiveModel.load(join(tmpdir(), 'cl-no-model-here')), /model\.json is missing.*Point at a folder written by save/);
 });

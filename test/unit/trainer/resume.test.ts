@@ -56,6 +56,31 @@ test('a run stopped mid-epoch and resumed ends with the same weights and metrics
   await assert.rejects(resumeRun(first.runDir, { ...controls, stop: manualStop() }), /has completed; there is nothing to resume/);
 });
 
+// Dropout in the backbone: its masks must come from the run seed and step, not a global generator.
+const DROPOUT_SPEC = TINY_SPEC.replace('backbone: { type: mlp, layers: [32] }', 'backbone: { type: mlp, layers: [32], dropout: 0.2 }');
+
+test('with backbone dropout, a stopped-and-resumed run still equals one that never stopped, bit for bit', async () => {
+  const dir = tempDir('resume-dropout');
+  const { path, spec, text } = writeSpec(dir, DROPOUT_SPEC);
+  assert.equal(spec.architecture.backbone.type === 'mlp' && spec.architecture.backbone.dropout, 0.2);
+  const controls = { mode: 'silent' as const, backend: 'cpu' as const, umap: false };
+  const whole = await trainNewRun({ spec, specPath: path, specText: text, outRoot: join(dir, 'whole') }, { ...controls, stop: manualStop() });
+  assert.equal(whole.status, 'completed', JSON.stringify(whole.record.error));
+  const again = await trainNewRun({ spec, specPath: path, specText: text, outRoot: join(dir, 'again') }, { ...controls, stop: manualStop() });
+  const stop = manualStop();
+  const first = await trainNewRun({ spec, specPath: path, specText: text, outRoot: join(dir, 'split') }, { ...controls, stop, onStep: (step) => step === 3 && stop.request('SIGTERM') });
+  assert.equal(first.status, 'stopped');
+  const resumed = await resumeRun(first.runDir, { ...controls, stop: manualStop() });
+  assert.equal(resumed.status, 'completed', JSON.stringify(resumed.record.error));
+  assert.deepEqual(trace(again.runDir), trace(whole.runDir), 'two runs with the same seed differ');
+  assert.deepEqual(trace(first.runDir), trace(whole.runDir));
+  const a = finalWeights(whole.runDir);
+  const b = finalWeights(first.runDir);
+  assert.equal(a.length, b.length);
+  a.forEach((w, i) => assert.deepEqual(b[i], w, `weight tensor ${i} differs`));
+  finalWeights(again.runDir).forEach((w, i) => assert.deepEqual(w, a[i], `weight tensor ${i} differs between two same-seed runs`));
+});
+
 test('SIGKILL leaves a readable directory reported as interrupted, and resume finishes it', async () => {
   const dir = tempDir('kill');
   const { path } = writeSpec(dir, TINY_SPEC.replace('epochs: 2', 'epochs: 6'));

@@ -2,8 +2,9 @@
 import { tf } from '../../backend';
 import type { BackboneSpec } from '../../../spec/types';
 import { activationLayer, apply, batchNorm, dense, type Symbolic } from '../layerParts';
+import { SeededDropout, type DropoutSeed } from '../seededDropout';
 
-export function mlpBackbone(spec: Extract<BackboneSpec, { type: 'mlp' }>, input: Symbolic): Symbolic {
+export function mlpBackbone(spec: Extract<BackboneSpec, { type: 'mlp' }>, input: Symbolic, dropoutSeed: DropoutSeed): Symbolic {
   let x = input.shape.length > 2 ? apply(tf.layers.flatten({ name: 'backbone_flatten' }), input) : input;
   spec.layers.forEach((units, i) => {
     const n = i + 1;
@@ -11,7 +12,7 @@ export function mlpBackbone(spec: Extract<BackboneSpec, { type: 'mlp' }>, input:
     x = apply(dense(units, `backbone_dense_${n}`, !spec.batchNorm), x);
     if (spec.batchNorm) x = apply(batchNorm(`backbone_bn_${n}`), x);
     x = apply(activationLayer(spec.activation, `backbone_act_${n}`), x);
-    if (spec.dropout > 0) x = apply(tf.layers.dropout({ rate: spec.dropout, name: `backbone_dropout_${n}` }), x);
+    if (spec.dropout > 0) x = apply(new SeededDropout({ rate: spec.dropout, name: `backbone_dropout_${n}`, seed: dropoutSeed }), x);
   });
   return x;
 }
