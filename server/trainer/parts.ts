@@ -32,8 +32,8 @@ export interface TrainingParts extends Embedder {
   /** The likely causes of a NaN/Inf loss for this recipe, as advice. */
   nanHint(): string;
   restore(checkpoint: LoadedCheckpoint): void;
-  extraState(): Record<string, unknown>;
-  tensorState(): TensorGroups;
+  /** What a checkpoint holds: small JSON state and the tensors, read off the backend once. */
+  checkpointState(): { readonly extra: Record<string, unknown>; readonly tensors: TensorGroups };
   readonly model: ContrastiveModel;
   /** Warnings about the recipe (collapse risks), for the run's events. */
   readonly warnings: readonly string[];
@@ -212,14 +212,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
         }
       }
     },
-    extraState() {
-      const state = optimizer.getState();
-      const slotNames = Object.keys(state.slots).sort();
-      tf.dispose(Object.values(state.slots));
-      const q = memory?.getState();
-      return { inputShape, optimizer: { step: state.step, slots: slotNames }, ...(q ? { queue: { pointer: q.pointer, filled: q.filled } } : {}) };
-    },
-    tensorState() {
+    checkpointState() {
       const state = optimizer.getState();
       const slotNames = Object.keys(state.slots).sort();
       const optimizerSlots = toStored(slotNames.map((n) => state.slots[n]!));
@@ -228,13 +221,15 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
       const targetWeights = ema?.target.getWeights() ?? [];
       const q = memory?.getState();
       try {
-        return {
+        const extra = { inputShape, optimizer: { step: state.step, slots: slotNames }, ...(q ? { queue: { pointer: q.pointer, filled: q.filled } } : {}) };
+        const tensors = {
           model: toStored(weights),
           ...(ema !== null ? { target: toStored(targetWeights) } : {}),
           loss: toStored(loss.trainableVariables),
           optimizer: optimizerSlots,
           ...(q ? { queue: [{ shape: [q.size, q.dim], values: q.keys }, { shape: [q.size], values: Float32Array.from(q.labels) }, { shape: [q.size], values: Float32Array.from(q.ids) }] } : {}),
         };
+        return { extra, tensors };
       } finally {
         tf.dispose([...weights, ...targetWeights]);
       }

@@ -105,7 +105,8 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     const checkpoint = (why: string): void => {
       phase = 'checkpoint';
       const pos: LoopPosition = { ...position!, elapsedSec: elapsed() };
-      const name = saveCheckpoint(runDir, { formatVersion: 1, position: pos, extra: parts!.extraState() }, parts!.tensorState());
+      const state = parts!.checkpointState();
+      const name = saveCheckpoint(runDir, { formatVersion: 1, position: pos, extra: state.extra }, state.tensors);
       record = updateRunRecord(runDir, { lastCheckpoint: name, step: pos.step, epoch: pos.epoch - 1, bestKnnAccuracy: pos.bestKnnAccuracy });
       reporter.event('info', 'checkpoint', `checkpoint saved (${why}): ${name}`, { step: pos.step, epoch: pos.batchInEpoch === 0 ? pos.epoch - 1 : pos.epoch, data: { path: name } });
     };

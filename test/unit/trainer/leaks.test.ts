@@ -21,8 +21,7 @@ test('training steps, checkpoint state and evaluation embeddings leave no tensor
     const after2 = tf.memory().numTensors;
     for (let step = 3; step <= 8; step++) {
       await parts.trainStep(plan[(step - 1) % plan.length]!, step, 8);
-      parts.tensorState();
-      parts.extraState();
+      parts.checkpointState();
       parts.embed(data.test, 'representation');
     }
     assert.equal(tf.memory().numTensors, after2);
