@@ -3,7 +3,7 @@
 // Pure Node (no tfjs, no sharp): the spec pipeline's dataset probe splits rows with csvRecords too,
 // so `validate` and `train` count the same rows.
 import { DataError } from './errors';
-import { indexLabels, type RawDataset } from './raw';
+import { vectorDataset, type RawDataset } from './raw';
 
 /** Splits one CSV record; returns null when a quote is left open. */
 export function splitCsvLine(line: string): string[] | null {
@@ -90,15 +90,5 @@ export function parseCsvVectors(text: string, file: string, labelColumn: string 
     ids.push(`line:${line}`);
   }
   if (ids.length === 0) throw new DataError(file, 'the CSV file has a header but no rows.');
-  const labelled = labelIndex >= 0 ? indexLabels(rawLabels) : null;
-  return {
-    kind: 'vectors',
-    source: file,
-    sampleShape: [dim],
-    count: ids.length,
-    values: Float32Array.from(values),
-    labels: labelled?.labels ?? null,
-    classNames: labelled?.classNames ?? null,
-    ids,
-  };
+  return vectorDataset(file, dim, values, ids, labelIndex >= 0 ? rawLabels : null);
 }

@@ -3,7 +3,7 @@
 // order of the first line; the label is the field named by data.labelColumn.
 // Pure Node (no tfjs, no sharp): the spec pipeline's dataset probe reads lines with jsonlRecords too.
 import { DataError } from './errors';
-import { indexLabels, type RawDataset } from './raw';
+import { vectorDataset, type RawDataset } from './raw';
 
 function featuresOf(obj: Record<string, unknown>, labelColumn: string | null, where: string, keys: readonly string[] | null): { values: number[]; keys: string[] } {
   const arrays = Object.entries(obj).filter(([k, v]) => k !== labelColumn && Array.isArray(v));
@@ -84,15 +84,5 @@ export function parseJsonlVectors(text: string, file: string, labelColumn: strin
     ids.push(`line:${lineNumber}`);
   }
   if (ids.length === 0) throw new DataError(file, 'the JSON Lines file has no samples.');
-  const labelled = labelColumn !== null ? indexLabels(rawLabels) : null;
-  return {
-    kind: 'vectors',
-    source: file,
-    sampleShape: [dim],
-    count: ids.length,
-    values: Float32Array.from(values),
-    labels: labelled?.labels ?? null,
-    classNames: labelled?.classNames ?? null,
-    ids,
-  };
+  return vectorDataset(file, dim, values, ids, labelColumn !== null ? rawLabels : null);
 }

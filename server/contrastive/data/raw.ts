@@ -23,3 +23,18 @@ export function indexLabels(raw: readonly string[]): { labels: Int32Array; class
   for (let i = 0; i < raw.length; i++) labels[i] = index.get(raw[i]!)!;
   return { labels, classNames };
 }
+
+/** A vector dataset from rows read in order: values row-major, and the raw labels when a label column is used. */
+export function vectorDataset(source: string, dim: number, values: readonly number[], ids: readonly string[], rawLabels: readonly string[] | null): RawDataset {
+  const labelled = rawLabels !== null ? indexLabels(rawLabels) : null;
+  return {
+    kind: 'vectors',
+    source,
+    sampleShape: [dim],
+    count: ids.length,
+    values: Float32Array.from(values),
+    labels: labelled?.labels ?? null,
+    classNames: labelled?.classNames ?? null,
+    ids,
+  };
+}
