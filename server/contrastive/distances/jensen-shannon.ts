@@ -1,21 +1,16 @@
 // Jensen–Shannon divergence (not its square root) between softmax distributions:
 // M = (P_i + Q_j)/2, D_ij = ½KL(P_i‖M) + ½KL(Q_j‖M) = ½ΣP log P + ½ΣQ log Q − ΣM log M  (≤ ln 2).
 import { tf } from '../backend';
-import type { DistributionDistance } from './types';
+import { SoftmaxDistance } from './softmax-distance';
 
 /** Keeps log finite where a probability underflows to 0 in float32 (0·log 0 = 0). */
 const TINY = 1e-30;
 
-export class JensenShannonDivergence implements DistributionDistance {
+export class JensenShannonDivergence extends SoftmaxDistance {
   readonly type = 'jensenShannon';
-  readonly isInverted = false;
 
-  constructor(readonly temperature: number) {
-    if (!(temperature > 0)) throw new Error(`jensenShannon distance: temperature must be > 0 (got ${temperature}).`);
-  }
-
-  distributions(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.softmax(tf.div(x, this.temperature)) as tf.Tensor2D);
+  constructor(temperature: number) {
+    super(temperature, 'jensenShannon');
   }
 
   pairwise(x: tf.Tensor2D, y?: tf.Tensor2D): tf.Tensor2D {

@@ -1,18 +1,13 @@
 // Kullback–Leibler divergence between the rows' softmax distributions:
 // P_i = softmax(a_i/T), Q_j = softmax(b_j/T), D_ij = Σ_k P_ik (log P_ik − log Q_jk).
 import { tf } from '../backend';
-import type { DistributionDistance } from './types';
+import { SoftmaxDistance } from './softmax-distance';
 
-export class KLDivergence implements DistributionDistance {
+export class KLDivergence extends SoftmaxDistance {
   readonly type = 'kl';
-  readonly isInverted = false;
 
-  constructor(readonly temperature: number) {
-    if (!(temperature > 0)) throw new Error(`kl distance: temperature must be > 0 (got ${temperature}).`);
-  }
-
-  distributions(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.softmax(tf.div(x, this.temperature)) as tf.Tensor2D);
+  constructor(temperature: number) {
+    super(temperature, 'kl');
   }
 
   pairwise(x: tf.Tensor2D, y?: tf.Tensor2D): tf.Tensor2D {

@@ -2,18 +2,13 @@
 // D_ij = Σ_{k=0}^{d−2} |CDF_P_i(k) − CDF_Q_j(k)|, the last bin (both CDFs = 1) omitted.
 import { tf } from '../backend';
 import { manhattanMatrix } from './lp';
-import type { DistributionDistance } from './types';
+import { SoftmaxDistance } from './softmax-distance';
 
-export class Wasserstein1D implements DistributionDistance {
+export class Wasserstein1D extends SoftmaxDistance {
   readonly type = 'wasserstein';
-  readonly isInverted = false;
 
-  constructor(readonly temperature: number) {
-    if (!(temperature > 0)) throw new Error(`wasserstein distance: temperature must be > 0 (got ${temperature}).`);
-  }
-
-  distributions(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.softmax(tf.div(x, this.temperature)) as tf.Tensor2D);
+  constructor(temperature: number) {
+    super(temperature, 'wasserstein');
   }
 
   pairwise(x: tf.Tensor2D, y?: tf.Tensor2D): tf.Tensor2D {
