@@ -1,0 +1,38 @@
+// Writes the data a run trains on, exactly as the trainer sees it, for another engine (the
+// PyTorch mirror in engines/pytorch) to train the same recipe on the same split:
+//   meta.json   { count, sampleShape, classes, trainCount, testCount }
+//   x.f32       count × prod(sampleShape) float32 LE: dataset.x (after normalisation, as fed to the network)
+//   labels.i32  count int32 LE, -1 where unlabelled
+//   train.i32, test.i32   the trainer's split indices (int32 LE)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { join } from 'node:path';
+import { loadData } from '../contrastive/data/load';
+import type { ResolvedSpec } from '../spec/types';
+
+function littleEndianBytes(values: Float32Array | Int32Array): Buffer {
+  if (endianness() === 'LE') return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+  const bytes = Buffer.alloc(values.length * 4);
+  if (values instanceof Float32Array) values.forEach((v, i) => bytes.writeFloatLE(v, i * 4));
+  else values.forEach((v, i) => bytes.writeInt32LE(v, i * 4));
+  return bytes;
+}
+
+export async function writeSplit(spec: ResolvedSpec, specDir: string, outDir: string): Promise<void> {
+  const { dataset, train, test } = await loadData(spec.data, { specDir, cacheDir: null });
+  mkdirSync(outDir, { recursive: true });
+  const labels = dataset.labels ?? new Int32Array(dataset.count).fill(-1);
+  const meta = {
+    count: dataset.count,
+    sampleShape: [...dataset.sampleShape],
+    classes: dataset.classNames !== null ? dataset.classNames.length : null,
+    trainCount: train.length,
+    testCount: test.length,
+  };
+  writeFileSync(join(outDir, 'x.f32'), littleEndianBytes(dataset.x));
+  writeFileSync(join(outDir, 'labels.i32'), littleEndianBytes(labels));
+  writeFileSync(join(outDir, 'train.i32'), littleEndianBytes(train));
+  writeFileSync(join(outDir, 'test.i32'), littleEndianBytes(test));
+  // meta.json last: its presence says the folder is complete.
+  writeFileSync(join(outDir, 'meta.json'), `${JSON.stringify(meta)}\n`);
+}
