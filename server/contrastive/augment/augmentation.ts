@@ -50,6 +50,23 @@ export function vectorShape(batch: tf.Tensor, type: string): [number, number] {
   return [n, d];
 }
 
+/** The smallest u1 Box–Muller may see: 2^-24, the spacing of float32 just below 1. */
+const SMALLEST_UNIFORM = 2 ** -24;
+
+/**
+ * Box–Muller: standard normals from two uniform tensors in [0, 1]. `1 − u1` goes into the log, and
+ * it is clamped away from 0: a uniform draw just below 1 rounds to exactly 1.0 in float32 (about one
+ * value in 2^25), and log(0) = −∞ would make that pixel ±∞ or NaN (±∞ · 0) — which, one pixel in
+ * one batch out of a few dozen, killed every self-supervised run that used gaussianNoise.
+ */
+export function boxMuller(u1: tf.Tensor, u2: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const open = tf.maximum(tf.sub(1, u1), SMALLEST_UNIFORM); // (0, 1]: log is finite
+    const radius = tf.sqrt(tf.mul(-2, tf.log(open)));
+    return tf.mul(radius, tf.cos(tf.mul(2 * Math.PI, u2)));
+  });
+}
+
 /**
  * Standard-normal noise of the given shape (times `std`), seeded. Box–Muller on two seeded uniform
  * tensors: several times faster than tf.randomNormal, whose per-element rejection sampling runs in
@@ -57,9 +74,8 @@ export function vectorShape(batch: tf.Tensor, type: string): [number, number] {
  */
 export function gaussianNoiseTensor(shape: readonly number[], std: number, seed: number): tf.Tensor {
   return tf.tidy(() => {
-    const u1 = tf.sub(1, tf.randomUniform([...shape], 0, 1, 'float32', seed)); // (0, 1]: log is finite
+    const u1 = tf.randomUniform([...shape], 0, 1, 'float32', seed);
     const u2 = tf.randomUniform([...shape], 0, 1, 'float32', (seed ^ 0x5bd1e995) >>> 0);
-    const radius = tf.sqrt(tf.mul(-2, tf.log(u1)));
-    return tf.mul(tf.mul(radius, tf.cos(tf.mul(2 * Math.PI, u2))), std);
+    return tf.mul(boxMuller(u1, u2), std);
   });
 }
