@@ -1,0 +1,216 @@
+"""The augmentation ops of server/contrastive/augment/, batched on tensors with the same parameter
+meanings. Images are [N, C, H, W] here (the TypeScript side is [N, H, W, C]); vectors [N, D].
+Per-sample parameters come from a Python random.Random (like the TypeScript Random: one
+bernoulli(probability) per sample, then the op's draws), tensor noise from a torch.Generator
+seeded from it. Geometric ops resample with bilinear interpolation on pixel centres and 0 outside
+the image (tf.image.transform 'constant' fill / cropAndResize), i.e. grid_sample with
+align_corners=True and zero padding.
+"""
+import math
+import random
+from typing import Callable, List
+
+import torch
+import torch.nn.functional as F
+
+Pipeline = Callable[[torch.Tensor, random.Random], torch.Tensor]
+
+
+def _generator(rng: random.Random) -> torch.Generator:
+    g = torch.Generator()
+    g.manual_seed(rng.getrandbits(63))
+    return g
+
+
+def _column(values, x: torch.Tensor) -> torch.Tensor:
+    """Per-sample values as [N, 1, ...] broadcastable against x."""
+    return torch.tensor(values, dtype=x.dtype).reshape([len(values)] + [1] * (x.dim() - 1))
+
+
+def resample(x: torch.Tensor, maps: torch.Tensor) -> torch.Tensor:
+    """Output pixel (col, row) of image i samples input pixel maps[i] @ (col, row, 1) (pixel
+    coordinates, [N, 2, 3]: first row → input column, second → input row); bilinear, 0 outside."""
+    n, _, h, w = x.shape
+    ys, xs = torch.meshgrid(torch.arange(h, dtype=x.dtype), torch.arange(w, dtype=x.dtype), indexing="ij")
+    ones = torch.ones_like(xs)
+    base = torch.stack([xs, ys, ones], dim=-1).reshape(1, h * w, 3)  # [1, HW, 3]
+    coords = base @ maps.transpose(1, 2)  # [N, HW, 2] in pixels (col, row)
+    gx = coords[..., 0] * (2.0 / max(w - 1, 1)) - 1.0
+    gy = coords[..., 1] * (2.0 / max(h - 1, 1)) - 1.0
+    grid = torch.stack([gx, gy], dim=-1).reshape(n, h, w, 2)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
+
+
+def affine(x, op, rng):
+    """Rotation in [−degrees, degrees], translation up to translate × size, isotropic scale, about the
+    centre (affine.ts inverseAffineMatrix)."""
+    n, _, h, w = x.shape
+    maps = []
+    cx, cy = (w - 1) / 2, (h - 1) / 2
+    for _ in range(n):
+        if not rng.random() < op["probability"]:
+            maps.append([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+            continue
+        angle = rng.uniform(-op["degrees"], op["degrees"]) * math.pi / 180
+        shift_x = rng.uniform(-op["translate"], op["translate"]) * w
+        shift_y = rng.uniform(-op["translate"], op["translate"]) * h
+        scale = rng.uniform(op["scale"][0], op["scale"][1])
+        cos, sin = math.cos(angle) / scale, math.sin(angle) / scale
+        ox, oy = cx + shift_x, cy + shift_y
+        maps.append([[cos, sin, cx - cos * ox - sin * oy], [-sin, cos, cy + sin * ox - cos * oy]])
+    return resample(x, torch.tensor(maps, dtype=x.dtype))
+
+
+def _crop_rect(height, width, scale, ratio, rng):
+    """torchvision's rule (randomResizedCrop.ts sampleCropRect): ten tries, else a centre crop."""
+    area = height * width
+    log_ratio = (math.log(ratio[0]), math.log(ratio[1]))
+    for _ in range(10):
+        target = area * rng.uniform(scale[0], scale[1])
+        aspect = math.exp(rng.uniform(log_ratio[0], log_ratio[1]))
+        w = int(math.floor(math.sqrt(target * aspect) + 0.5))
+        h = int(math.floor(math.sqrt(target / aspect) + 0.5))
+        if 0 < w <= width and 0 < h <= height:
+            return rng.randrange(height - h + 1), rng.randrange(width - w + 1), h, w
+    in_ratio = width / height
+    w, h = width, height
+    if in_ratio < min(ratio):
+        h = int(math.floor(w / min(ratio) + 0.5))
+    elif in_ratio > max(ratio):
+        w = int(math.floor(h * max(ratio) + 0.5))
+    return (height - h) // 2, (width - w) // 2, h, w
+
+
+def random_resized_crop(x, op, rng):
+    """A crop of area fraction in `scale`, aspect log-uniform in `ratio`, resized back bilinearly
+    (cropAndResize: the crop's first and last pixel centres map to the output's)."""
+    n, _, h, w = x.shape
+    maps = []
+    for _ in range(n):
+        top, left, ch, cw = _crop_rect(h, w, op["scale"], op["ratio"], rng) if rng.random() < op["probability"] else (0, 0, h, w)
+        sx = (cw - 1) / (w - 1) if w > 1 else 0.0
+        sy = (ch - 1) / (h - 1) if h > 1 else 0.0
+        maps.append([[sx, 0.0, float(left)], [0.0, sy, float(top)]])
+    return resample(x, torch.tensor(maps, dtype=x.dtype))
+
+
+def flip(x, op, rng):
+    n = x.shape[0]
+    flip_h, flip_v = [], []
+    for _ in range(n):
+        flip_h.append(bool(op["horizontal"]) and rng.random() < op["probability"])
+        flip_v.append(bool(op["vertical"]) and rng.random() < op["probability"])
+    out = x.clone()
+    mh, mv = torch.tensor(flip_h), torch.tensor(flip_v)
+    if mh.any():
+        out[mh] = out[mh].flip(-1)
+    if mv.any():
+        out[mv] = out[mv].flip(-2)
+    return out
+
+
+def brightness(x, op, rng):
+    offsets = [rng.uniform(-op["delta"], op["delta"]) if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
+    return x + _column(offsets, x)
+
+
+def contrast(x, op, rng):
+    factors = [rng.uniform(op["range"][0], op["range"][1]) - 1 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
+    mean = x.mean(dim=(2, 3), keepdim=True)
+    return x + (x - mean) * _column(factors, x)
+
+
+def _noise(x, op, rng):
+    chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
+    noise = torch.randn(x.shape, generator=_generator(rng), dtype=x.dtype) * op["std"]
+    return x + noise * _column(chosen, x)
+
+
+def gaussian_kernel_1d(size: int, sigma: float) -> torch.Tensor:
+    radius = (size - 1) // 2
+    if sigma <= 0:
+        k = torch.zeros(size)
+        k[radius] = 1.0
+        return k
+    t = torch.arange(size, dtype=torch.float64) - radius
+    k = torch.exp(-(t ** 2) / (2 * sigma * sigma))
+    return (k / k.sum()).float()
+
+
+def gaussian_blur(x, op, rng):
+    """Per-image sigma uniform in `sigma`, separable kernel (largest odd size that fits), reflect padding."""
+    n, c, h, w = x.shape
+    size_wanted = int(op["kernelSize"])
+    if size_wanted < 1 or size_wanted % 2 == 0:
+        raise ValueError(f"gaussianBlur.kernelSize must be an odd positive integer, got {size_wanted}")
+    radius = min((size_wanted - 1) // 2, min(h, w) - 1)
+    size = 2 * radius + 1
+    kernels = []
+    for _ in range(n):
+        sigma = rng.uniform(op["sigma"][0], op["sigma"][1]) if rng.random() < op["probability"] else 0.0
+        kernels.append(gaussian_kernel_1d(size, sigma))
+    k = torch.stack(kernels).to(x.dtype).repeat_interleave(c, dim=0)  # [N*C, size]
+    folded = x.reshape(1, n * c, h, w)
+    if radius > 0:
+        folded = F.pad(folded, (radius, radius, radius, radius), mode="reflect")
+    out = F.conv2d(folded, k.reshape(n * c, 1, size, 1), groups=n * c)
+    out = F.conv2d(out, k.reshape(n * c, 1, 1, size), groups=n * c)
+    return out.reshape(n, c, h, w)
+
+
+def cutout(x, op, rng):
+    """`count` squares of side `size` per chosen image set to 0; centres uniform, clipped at the border."""
+    n, _, h, w = x.shape
+    count = max(0, int(math.floor(op["count"])))
+    if count == 0:
+        return x.clone()
+    sh = min(h, max(1, int(math.floor(op["size"] + 0.5))))
+    sw = min(w, max(1, int(math.floor(op["size"] + 0.5))))
+    keep = torch.ones(n, 1, h, w, dtype=x.dtype)
+    for i in range(n):
+        if not rng.random() < op["probability"]:
+            continue
+        for _ in range(count):
+            cy, cx = rng.randrange(h), rng.randrange(w)
+            r0, c0 = max(0, cy - sh // 2), max(0, cx - sw // 2)
+            r1, c1 = min(h, cy - sh // 2 + sh), min(w, cx - sw // 2 + sw)
+            keep[i, :, r0:r1, c0:c1] = 0
+    return x * keep
+
+
+def feature_mask(x, op, rng):
+    chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
+    dropped = (torch.rand(x.shape, generator=_generator(rng), dtype=x.dtype) < op["fraction"]).to(x.dtype)
+    return x * (1 - dropped * _column(chosen, x))
+
+
+OPS = {
+    "affine": affine,
+    "randomResizedCrop": random_resized_crop,
+    "flip": flip,
+    "brightness": brightness,
+    "contrast": contrast,
+    "gaussianNoise": _noise,
+    "featureNoise": _noise,
+    "gaussianBlur": gaussian_blur,
+    "cutout": cutout,
+    "featureMask": feature_mask,
+}
+
+
+def build_pipeline(ops: List[dict]) -> Pipeline:
+    """The ops applied in order; returns a new tensor (also for an empty list)."""
+    steps = [(op, OPS[op["type"]]) for op in ops]
+
+    def run(x: torch.Tensor, rng: random.Random) -> torch.Tensor:
+        out = x
+        for op, fn in steps:
+            out = fn(out, op, rng)
+        return out.clone() if out is x else out
+
+    return run
+
+
+def step_rng(seed: int, *names) -> random.Random:
+    """A generator named by (seed, names...), like derivedRandom: a step's views do not depend on earlier steps."""
+    return random.Random("/".join(str(p) for p in (seed,) + names))

@@ -1,0 +1,64 @@
+"""Checks a resolved spec (server/spec/types.ts) against what this engine mirrors, before any
+training starts: an unsupported ingredient raises Unsupported naming the field and its value,
+never a silent substitute."""
+from .errors import Unsupported
+
+LOSSES = {"infoNCE", "supCon", "negativeCosine", "vicreg", "barlowTwins"}
+#: losses that compare labelled embeddings (pairs of same label/pair id are positives)
+LABELLED_LOSSES = {"infoNCE", "supCon"}
+DISTANCES = {"cosine", "dot", "euclidean", "squaredEuclidean", "manhattan"}
+BACKBONES = {"mlp", "convnet"}
+ACTIVATIONS = {"relu", "gelu", "tanh", "elu", "swish"}
+OPTIMIZERS = {"sgd", "adam", "adamw", "lars"}
+SCHEDULES = {"constant", "cosine", "warmup"}
+SAMPLERS = {"random", "mPerClass"}
+NEGATIVES = {"batch", "queue", "none"}
+AUGMENTATIONS = {"randomResizedCrop", "flip", "affine", "brightness", "contrast", "gaussianNoise",
+                 "gaussianBlur", "cutout", "featureNoise", "featureMask"}
+IMAGE_AUGMENTATIONS = AUGMENTATIONS - {"featureNoise", "featureMask"}
+
+
+def check_supported(spec: dict, sample_shape) -> None:
+    loss = spec["loss"]
+    if loss["type"] not in LOSSES:
+        raise Unsupported("loss.type", loss["type"])
+    pairs = spec["pairs"]
+    if pairs["mining"]["type"] != "none":
+        raise Unsupported("pairs.mining.type", pairs["mining"]["type"])
+    if pairs["negatives"]["type"] not in NEGATIVES:
+        raise Unsupported("pairs.negatives.type", pairs["negatives"]["type"])
+    if pairs["negatives"]["type"] == "queue" and loss["type"] not in LABELLED_LOSSES:
+        raise Unsupported("pairs.negatives.type", "queue", f'with loss.type "{loss["type"]}" is not a valid recipe (the loss takes no reference embeddings)')
+    if pairs["sampler"]["type"] not in SAMPLERS:
+        raise Unsupported("pairs.sampler.type", pairs["sampler"]["type"])
+    if pairs["positives"] not in ("labels", "augmentation"):
+        raise Unsupported("pairs.positives", pairs["positives"])
+    if pairs["positives"] == "labels" and loss["type"] not in LABELLED_LOSSES:
+        raise Unsupported("pairs.positives", "labels", f'with loss.type "{loss["type"]}" is not a valid recipe (the loss compares two views)')
+    images = len(sample_shape) == 3
+    for view in ("weak", "strong"):
+        for i, op in enumerate(pairs["views"][view]):
+            if op["type"] not in AUGMENTATIONS:
+                raise Unsupported(f"pairs.views.{view}[{i}].type", op["type"])
+            if images != (op["type"] in IMAGE_AUGMENTATIONS):
+                raise Unsupported(f"pairs.views.{view}[{i}].type", op["type"], f"does not apply to data of shape {list(sample_shape)}")
+    if loss["type"] in LABELLED_LOSSES and spec["distance"]["type"] not in DISTANCES:
+        raise Unsupported("distance.type", spec["distance"]["type"])
+    arch = spec["architecture"]
+    backbone = arch["backbone"]
+    if backbone["type"] not in BACKBONES:
+        raise Unsupported("architecture.backbone.type", backbone["type"])
+    if backbone["type"] == "convnet" and not images:
+        raise Unsupported("architecture.backbone.type", "convnet", f"needs image data, not shape {list(sample_shape)}")
+    if backbone["activation"] not in ACTIVATIONS:
+        raise Unsupported("architecture.backbone.activation", backbone["activation"])
+    for head in ("projection", "prediction"):
+        if arch[head] is not None and arch[head]["activation"] not in ACTIVATIONS:
+            raise Unsupported(f"architecture.{head}.activation", arch[head]["activation"])
+    strategy = spec["strategy"]
+    if strategy["optimizer"]["type"] not in OPTIMIZERS:
+        raise Unsupported("strategy.optimizer.type", strategy["optimizer"]["type"])
+    if strategy["schedule"]["type"] not in SCHEDULES:
+        raise Unsupported("strategy.schedule.type", strategy["schedule"]["type"])
+    if spec["eval"]["layer"] not in ("representation", "projection"):
+        raise Unsupported("eval.layer", spec["eval"]["layer"])

@@ -1,0 +1,186 @@
+"""One run of a resolved spec: the step as server/trainer/objective.ts + parts.ts assemble it, and
+the epoch loop of session.ts with evaluation every eval.every epochs (and after the last).
+
+The step: labelled positives → the (weak-view) batch with its labels; augmentation positives → a
+weak and a strong view. The target branch is the EMA network (BYOL/MoCo, no gradient), the online
+projection under stop-gradient (SimSiam, or any negative-free loss), or the online projection itself
+(SimCLR). With a prediction head or an EMA target the loss is symmetrised over the two views; with a
+queue, queries are view 1 and keys the target branch on view 2, past keys the extra negatives."""
+import math
+import time
+from typing import Callable, Dict, Optional
+
+import torch
+
+from .augment import build_pipeline, step_rng
+from .data import Split
+from .evaluate import embed, knn_accuracy
+from .fastmm import matmul_nt
+from .losses import Loss, pair_ids
+from .models import ContrastiveModel
+from .optim import clip_by_global_norm, create_optimizer, schedule_lr
+from .strategies import EmaTarget, MemoryQueue, MPerClassSampler, RandomSampler, target_temperature_loss
+
+Outputs = Dict[str, Optional[torch.Tensor]]
+
+
+def _sampler(spec: dict, data: Split, seed: int):
+    sampler = spec["pairs"]["sampler"]
+    batch_size = spec["strategy"]["batchSize"]
+    if sampler["type"] == "mPerClass":
+        if data.labels is None:
+            raise ValueError("pairs.sampler: mPerClass needs labelled data, but this dataset has no labels")
+        s = MPerClassSampler(data.train, data.labels, sampler["m"], batch_size, seed)
+    else:
+        s = RandomSampler(data.train, batch_size, seed)
+    if s.batches_per_epoch < 1:
+        raise ValueError(f"strategy.batchSize {batch_size} is larger than the {data.train.numel()} training samples")
+    return s
+
+
+class Run:
+    def __init__(self, spec: dict, data: Split, epochs: int, seed: int):
+        self.spec, self.data, self.epochs, self.seed = spec, data, epochs, seed
+        torch.manual_seed(seed)
+        self.model = ContrastiveModel(spec["architecture"], data.sample_shape)
+        self.model.train()
+        strategy = spec["strategy"]
+        self.ema = EmaTarget(self.model) if strategy["ema"] is not None else None
+        if self.ema is not None:
+            self.ema.target.train()
+        self.loss = Loss(spec["loss"], spec["distance"])
+        # collapse.ts: a negative-free loss always stops gradients through the target branch
+        self.stop_gradients = bool(strategy["stopGradient"]) or spec["loss"]["type"] == "negativeCosine"
+        negatives = spec["pairs"]["negatives"]
+        self.queue = MemoryQueue(negatives["size"], self.model.projection_size) if negatives["type"] == "queue" else None
+        self.optimizer = create_optimizer(strategy["optimizer"], list(self.model.parameters()))
+        self.sampler = _sampler(spec, data, seed)
+        self.train_labels = data.labels if spec["data"]["useLabels"] else None
+        pairs = spec["pairs"]
+        self.two_views = pairs["positives"] == "augmentation"
+        self.weak = build_pipeline(pairs["views"]["weak"])
+        self.strong = build_pipeline(pairs["views"]["strong"])
+        self.weak_only = not self.two_views and len(pairs["views"]["weak"]) > 0
+        self.total_steps = epochs * self.sampler.batches_per_epoch
+
+    # ---- the objective (objective.ts createObjective) ----------------------------------------
+    def _online(self, x: torch.Tensor) -> Outputs:
+        return self.model(x)
+
+    def _target_out(self, x: torch.Tensor, online_outputs: Outputs) -> torch.Tensor:
+        if self.ema is not None:
+            with torch.no_grad():
+                return self.ema.target(x)["projection"]
+        return online_outputs["projection"].detach() if self.stop_gradients else online_outputs["projection"]
+
+    @staticmethod
+    def _online_out(o: Outputs) -> torch.Tensor:
+        return o["prediction"] if o["prediction"] is not None else o["projection"]
+
+    def _with_queue(self, queries, query_labels, keys, key_labels) -> torch.Tensor:
+        stored = self.queue.contents()
+        ref, ref_labels = (keys, key_labels) if stored is None else (torch.cat([keys, stored[0]]), torch.cat([key_labels, stored[1]]))
+        return self.loss.labelled(queries, query_labels, ref, ref_labels)
+
+    def _with_target_temperature(self, base: torch.Tensor, triples) -> torch.Tensor:
+        tt = self.spec["strategy"]["targetTemperature"]
+        if tt is None:
+            return base
+        terms = [target_temperature_loss(matmul_nt(ta, tb), matmul_nt(o, tb), tt) for o, ta, tb in triples]
+        return base + sum(terms) / len(terms)
+
+    def objective(self, labels: Optional[torch.Tensor], view1: torch.Tensor, view2: Optional[torch.Tensor]):
+        """Returns (loss, keys to enqueue or None, their labels)."""
+        has_target_branch = self.ema is not None or self.stop_gradients
+        symmetric = self.spec["architecture"]["prediction"] is not None or self.ema is not None
+        if view2 is None:
+            if labels is None:
+                raise ValueError('pairs.positives is "labels" but this data has no labels (or data.useLabels is false)')
+            o = self._online(view1)
+            z = self._online_out(o)
+            if self.queue is not None:
+                keys = self._target_out(view1, o)
+                return self._with_queue(z, labels, keys, labels), keys.detach(), labels
+            base = self.loss.labelled(z, labels)
+            if self.spec["strategy"]["targetTemperature"] is None:
+                return base, None, None
+            t = self._target_out(view1, o)
+            return self._with_target_temperature(base, [(z, t, t)]), None, None
+        o1 = self._online(view1)
+        z1 = self._online_out(o1)
+        if self.queue is not None:
+            n = z1.shape[0]
+            o2 = self._online(view2) if self.ema is None else o1
+            keys = self._target_out(view2, o2)
+            ids = torch.arange(n)
+            return self._with_queue(z1, ids, keys, ids), keys.detach(), torch.full((n,), -1, dtype=torch.long)
+        o2 = self._online(view2)
+        z2 = self._online_out(o2)
+        if not has_target_branch and not symmetric and self.spec["strategy"]["targetTemperature"] is None:
+            return self.loss.two_views(z1, z2), None, None
+        t2 = self._target_out(view2, o2)
+        t1 = self._target_out(view1, o1)
+        if not symmetric:
+            base = self.loss.two_views(z1, t2 if has_target_branch else z2)
+            return self._with_target_temperature(base, [(z1, t1, t2)]), None, None
+        base = 0.5 * (self.loss.two_views(z1, t2) + self.loss.two_views(z2, t1))
+        return self._with_target_temperature(base, [(z1, t1, t2), (z2, t2, t1)]), None, None
+
+    # ---- one step (parts.ts trainStep) --------------------------------------------------------
+    def make_batch(self, indices: torch.Tensor, step: int):
+        labels = self.train_labels[indices] if self.train_labels is not None else None
+        x = self.data.x[indices]
+        if self.two_views:
+            return labels, self.weak(x, step_rng(self.seed, "views", "weak", step)), self.strong(x, step_rng(self.seed, "views", "strong", step))
+        if self.weak_only:
+            return labels, self.weak(x, step_rng(self.seed, "views", "weak", step)), None
+        return labels, x, None
+
+    def train_step(self, indices: torch.Tensor, step: int) -> float:
+        strategy = self.spec["strategy"]
+        lr = schedule_lr(strategy["schedule"], strategy["optimizer"]["learningRate"], step - 1, self.total_steps, self.sampler.batches_per_epoch)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        labels, view1, view2 = self.make_batch(indices, step)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss, keys, key_labels = self.objective(labels, view1, view2)
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            return value
+        loss.backward()
+        if strategy["gradientClipNorm"] is not None:
+            clip_by_global_norm(self.model.parameters(), strategy["gradientClipNorm"])
+        self.optimizer.step()
+        if self.ema is not None:
+            self.ema.update(step - 1, self.total_steps, strategy["ema"])
+        if self.queue is not None and keys is not None:
+            self.queue.enqueue(keys, key_labels)
+        return value
+
+    def evaluate(self) -> Optional[float]:
+        knn = self.spec["eval"]["knn"]
+        labels = self.data.labels
+        if knn is None or labels is None or self.data.test.numel() == 0:
+            return None
+        layer = self.spec["eval"]["layer"]
+        train = embed(self.model, self.data.x, self.data.train, layer)
+        test = embed(self.model, self.data.x, self.data.test, layer)
+        return knn_accuracy(train, labels[self.data.train], test, labels[self.data.test], knn["k"], knn["temperature"])
+
+    def run(self, report: Callable[[dict], None]) -> dict:
+        start = time.perf_counter()
+        step = 0
+        last = None
+        every = max(1, int(self.spec["eval"]["every"]))
+        for epoch in range(1, self.epochs + 1):
+            losses = []
+            for indices in self.sampler.batches(epoch):
+                step += 1
+                value = self.train_step(indices, step)
+                if not math.isfinite(value):
+                    raise FloatingPointError(f"the loss became {value} at step {step} (epoch {epoch})")
+                losses.append(value)
+            if epoch % every == 0 or epoch == self.epochs:
+                last = self.evaluate()
+                report({"epoch": epoch, "knnAccuracy": last, "seconds": round(time.perf_counter() - start, 3), "loss": sum(losses) / len(losses)})
+        return {"done": True, "knnAccuracy": last, "epochs": self.epochs, "seconds": round(time.perf_counter() - start, 3)}
