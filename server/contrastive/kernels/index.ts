@@ -2,11 +2,13 @@
 // wasm: transposed matmul operands are materialised (the native path for them is ~30× slower),
 // Conv2DBackpropFilter, which wasm lacks, is composed from wasm kernels, and the input gradient of
 // stride-1 convolutions runs as a forward convolution (wasm's own kernel is a scalar loop), and sums
-// and means over leading axes (bias gradients, batch-norm moments) run as one product. Other backends
+// and means over leading axes (bias gradients, batch-norm moments) run as one product, and the kernels
+// that hide a NaN (wasm's output clamps, cpu's MaxPool) are wrapped to propagate it. Other backends
 // (tensorflow, cpu) have every kernel our models need.
 import { registerWasmConv2DBackpropFilter } from './wasmConv2DBackpropFilter';
 import { registerWasmConv2DBackpropInput } from './wasmConv2DBackpropInput';
 import { registerWasmLeadingAxesReduce } from './wasmLeadingAxesReduce';
+import { registerNanPropagation } from './wasmNanPropagation';
 import { registerWasmTransposedMatMul } from './wasmTransposedMatMul';
 
 export type KernelBackend = 'tensorflow' | 'wasm' | 'cpu';
@@ -16,6 +18,8 @@ const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
   (backend) => { if (backend === 'wasm') registerWasmConv2DBackpropFilter(); },
   (backend) => { if (backend === 'wasm') registerWasmConv2DBackpropInput(); },
   (backend) => { if (backend === 'wasm') registerWasmLeadingAxesReduce(); },
+  // Last: it wraps whatever _FusedMatMul is registered by then (the transposed-operand one above).
+  (backend) => { if (backend === 'wasm' || backend === 'cpu') registerNanPropagation(backend); },
 ];
 
 /** Registers every custom kernel that applies to `backend`. Safe to call more than once. */

@@ -41,20 +41,22 @@ export function swapLastTwo(rank: number): number[] {
 }
 
 /**
- * Replaces the registered kernel `kernelName` of `backendName` with `make(original)`, once: a
- * second call sees the marker and keeps the existing override. The original's setup function is
- * kept, because the override calls into the original's native entry points.
+ * Replaces the registered kernel `kernelName` of `backendName` with `make(original)`, once per
+ * `purpose`: a second call with the same purpose sees the marker and keeps the existing override,
+ * while an override for another purpose wraps it. The original's setup function is kept, because
+ * the override calls into the original's native entry points.
  */
-const overridden = new WeakSet<tf.KernelConfig>();
-export function overrideKernel(kernelName: string, backendName: string, make: (original: tf.KernelConfig) => tf.KernelFunc): void {
+const overridden = new WeakMap<tf.KernelConfig, ReadonlySet<string>>();
+export function overrideKernel(kernelName: string, backendName: string, make: (original: tf.KernelConfig) => tf.KernelFunc, purpose = 'speed'): void {
   const current = requireKernel(kernelName, backendName);
-  if (overridden.has(current)) return;
+  const purposes = overridden.get(current) ?? new Set<string>();
+  if (purposes.has(purpose)) return;
   const config: tf.KernelConfig = { kernelName, backendName, kernelFunc: make(current) };
   if (current.setupFunc !== undefined) config.setupFunc = current.setupFunc;
   if (current.disposeFunc !== undefined) config.disposeFunc = current.disposeFunc;
   tf.unregisterKernel(kernelName, backendName);
   tf.registerKernel(config);
-  overridden.add(config);
+  overridden.set(config, new Set([...purposes, purpose]));
 }
 
 /** Registers `config` unless the backend already has a kernel of that name (ours or a newer tfjs's). */

@@ -5,6 +5,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../server/contrastive/backend';
 import { Random } from '../../../server/contrastive/random';
+import { boxMuller, gaussianNoiseTensor } from '../../../server/contrastive/augment/augmentation';
 import { buildPipeline } from '../../../server/contrastive/augment/pipeline';
 import { augmentationTypes } from '../../../server/contrastive/augment/registry';
 import type { AugmentationOp } from '../../../server/spec/types';
@@ -181,4 +182,26 @@ test('cpu and wasm draw the same augmentations from the same seed', () => {
     assert.ok(cpu !== undefined && wasm !== undefined);
     assert.ok(maxAbsDiff(cpu, wasm) < 1e-4, `${type} differs between cpu and wasm by ${maxAbsDiff(cpu, wasm)}`);
   }
+});
+
+describe('gaussian noise stays finite', () => {
+  before(async () => {
+    await initBackend('cpu');
+  });
+
+  test('Box–Muller maps a uniform draw of exactly 1.0 (float32 rounding) to a finite value', () => {
+    const out = tf.tidy(() => boxMuller(tf.tensor1d([1, 0.5, 0]), tf.tensor1d([0, 0, 0.25])).dataSync());
+    assert.ok(Array.from(out).every(Number.isFinite), `got ${Array.from(out).join(', ')}`);
+    assert.ok(Math.abs(out[1]! - Math.sqrt(-2 * Math.log(0.5))) < 1e-5);
+    assert.ok(out[0]! > 5 && out[0]! < 6, 'the clamped draw is the largest normal float32 can give (≈5.77), not infinity');
+  });
+
+  test('the noise of the seed whose uniform draw rounded to 1.0 (a simclr batch, step 8) is finite', () => {
+    // Seed 2079790823 draws exactly 1.0 at element 75052 of a 256×28×28 batch: that pixel was NaN.
+    const noise = gaussianNoiseTensor([256, 28, 28, 1], 0.1, 2079790823);
+    const values = noise.dataSync();
+    noise.dispose();
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    assert.equal(bad, -1, `element ${bad} is ${values[bad]}`);
+  });
 });

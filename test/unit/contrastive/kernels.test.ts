@@ -156,3 +156,50 @@ test('sum and mean over leading axes (bias gradients, batch-norm moments) equal 
   const ints = tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0);
   assert.deepEqual(Array.from(ints.dataSync()), [4, 6]);
 });
+
+/** A copy of `values` with NaN at the given positions. */
+function withNaN(shape: number[], seed: number, at: number[]): tf.Tensor {
+  const v = values(shape.reduce((a, b) => a * b, 1), seed);
+  for (const i of at) v[i] = NaN;
+  return tf.tensor(v, shape);
+}
+
+function nanPositions(a: Float32Array): number[] {
+  const out: number[] = [];
+  a.forEach((v, i) => {
+    if (Number.isNaN(v)) out.push(i);
+  });
+  return out;
+}
+
+test('a NaN input stays NaN through the kernels whose clamps hid it (fused matmul + relu, conv, pooling, clip, relu6), on wasm and cpu', async () => {
+  registerCustomKernels('cpu'); // initBackend('cpu') does this in a run; here the backend is switched directly
+  const cases: Record<string, () => tf.Tensor> = {
+    // NaN in row 1 of a and column 2 of b: exactly row 1 and column 2 of the product are NaN.
+    'fused matmul + relu': () => tf.fused.matMul({ a: withNaN([4, 6], 1, [6]) as tf.Tensor2D, b: withNaN([6, 5], 2, [2]) as tf.Tensor2D, bias: tensor([5], 3) as tf.Tensor1D, activation: 'relu' }),
+    'fused matmul + relu, transposed b': () => tf.fused.matMul({ a: withNaN([4, 6], 1, [6]) as tf.Tensor2D, b: tensor([5, 6], 2) as tf.Tensor2D, activation: 'relu', transposeB: true }),
+    'dense layer + relu': () => tf.layers.dense({ units: 3, activation: 'relu', kernelInitializer: 'ones', inputShape: [4] }).apply(withNaN([2, 4], 4, [1])) as tf.Tensor,
+    'conv2d + relu': () => tf.relu(tf.conv2d(withNaN([2, 5, 5, 1], 5, [7]) as tf.Tensor4D, tensor([3, 3, 1, 2], 6) as tf.Tensor4D, 1, 'same')),
+    'fused conv2d + relu': () => tf.fused.conv2d({ x: withNaN([2, 5, 5, 1], 5, [7]) as tf.Tensor4D, filter: tensor([3, 3, 1, 2], 6) as tf.Tensor4D, strides: 1, pad: 'same', activation: 'relu' }),
+    'max pool': () => tf.maxPool(withNaN([2, 4, 4, 1], 7, [0]) as tf.Tensor4D, 2, 2, 'valid'),
+    'average pool': () => tf.avgPool(withNaN([2, 4, 4, 1], 7, [0]) as tf.Tensor4D, 2, 2, 'valid'),
+    clip: () => tf.clipByValue(withNaN([6], 8, [2]), -0.5, 0.5),
+    relu6: () => tf.relu6(tf.mul(withNaN([6], 8, [2]), 10)),
+  };
+  for (const [name, f] of Object.entries(cases)) {
+    const { wasm, cpu } = await onBoth(f);
+    const nanCpu = nanPositions(cpu);
+    const nanWasm = nanPositions(wasm);
+    assert.ok(nanWasm.length > 0, `${name}: wasm turned the NaN into finite numbers`);
+    assert.ok(nanCpu.length > 0, `${name}: cpu turned the NaN into finite numbers`);
+    // Every output the cpu computes as NaN is NaN on wasm too (wasm may mark a whole sample), and
+    // the finite outputs that both compute agree.
+    for (const i of nanCpu) assert.ok(Number.isNaN(wasm[i]!), `${name}: output ${i} is NaN on cpu but ${wasm[i]} on wasm`);
+    for (let i = 0; i < cpu.length; i++) {
+      if (!Number.isNaN(cpu[i]!) && !Number.isNaN(wasm[i]!)) assert.ok(Math.abs(cpu[i]! - wasm[i]!) < 1e-4, `${name}: output ${i} differs`);
+    }
+  }
+  // Infinite values still clip to the bounds, as on the cpu.
+  const clipped = await onBoth(() => tf.clipByValue(tf.tensor1d([Infinity, -Infinity, 0.25]), -1, 1));
+  assert.deepEqual(Array.from(clipped.wasm), [1, -1, 0.25]);
+});
