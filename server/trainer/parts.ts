@@ -19,6 +19,7 @@ import { createSchedule } from '../contrastive/schedules';
 import { collapseGuards, EmaTarget } from '../contrastive/strategies';
 import type { Embedder } from './embed';
 import { createObjective, type Forward, type NegativesQueue, type StepBatch } from './objective';
+import { checkStep, type GuardedTensor, type NonFiniteFault } from './finiteGuard';
 import { initializeSeeded } from './seededInit';
 
 export interface BatchPlan {
@@ -28,7 +29,8 @@ export interface BatchPlan {
 
 export interface TrainingParts extends Embedder {
   readonly batches: BatchPlan;
-  trainStep(indices: Int32Array, step: number, totalSteps: number): Promise<{ loss: number; lr: number }>;
+  /** One optimisation step; `fault` names the first non-finite input, loss, gradient or weight (the run must stop). */
+  trainStep(indices: Int32Array, step: number, totalSteps: number): Promise<{ loss: number; lr: number; fault: NonFiniteFault | null }>;
   /** The likely causes of a NaN/Inf loss for this recipe, as advice. */
   nanHint(): string;
   restore(checkpoint: LoadedCheckpoint): void;
@@ -120,6 +122,17 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     return { labels, view1: x, view2: null };
   };
 
+  const viewNames = spec.pairs.positives === 'augmentation' ? ['view 1 (pairs.views.weak)', 'view 2 (pairs.views.strong)'] : [weakOnly !== null ? 'the batch (after pairs.views.weak)' : 'the batch'];
+  const batchInputs = (batch: StepBatch): GuardedTensor[] => [batch.view1, ...(batch.view2 ? [batch.view2] : [])].map((tensor, i) => ({ name: viewNames[i]!, tensor }));
+  // Every weight the step may have changed: trainable ones, batch-norm statistics (updated by the
+  // forward pass itself), the EMA target and the loss's own parameters.
+  const guarded: GuardedTensor[] = [
+    ...model.namedVariables().map((v) => ({ name: v.name, tensor: v.variable })),
+    ...loss.trainableVariables.map((tensor, i) => ({ name: `loss/${i}`, tensor })),
+    ...(ema !== null ? ema.target.namedVariables().map((v) => ({ name: `target/${v.name}`, tensor: v.variable })) : []),
+  ];
+  const guardedWeights = (): GuardedTensor[] => guarded;
+
   const outputDim = (layer: 'representation' | 'projection'): number => (layer === 'projection' ? projectionSize : spec.architecture.representationSize);
 
   return {
@@ -142,15 +155,20 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
         }, trainable);
         const updates: ParameterUpdate[] = named.filter((n) => grads[n.variable.name] !== undefined).map((n) => ({ ...n, gradient: grads[n.variable.name]! }));
         const clipped = spec.strategy.gradientClipNorm !== null ? clipByGlobalNorm(updates, spec.strategy.gradientClipNorm).gradients : null;
-        const lossValue = (await value.data())[0]!;
+        // The update is applied before the check so that one read covers loss, gradients and the new
+        // weights; a fault fails the run, and the last good checkpoint on disk is what remains.
+        optimizer.applyGradients(clipped ?? updates, lr);
+        if (ema !== null && spec.strategy.ema !== null) ema.update(step - 1, totalSteps, spec.strategy.ema);
+        const { loss: lossValue, fault } = await checkStep({
+          inputs: batchInputs(batch),
+          loss: value,
+          gradients: updates.map((u) => ({ name: u.name, tensor: u.gradient })),
+          parameters: guardedWeights(),
+        });
         value.dispose();
-        if (Number.isFinite(lossValue)) {
-          optimizer.applyGradients(clipped ?? updates, lr);
-          if (ema !== null && spec.strategy.ema !== null) ema.update(step - 1, totalSteps, spec.strategy.ema);
-          if (memory !== null && keys !== null && keyLabels !== null) memory.enqueue(keys, keyLabels);
-        }
+        if (fault === null && memory !== null && keys !== null && keyLabels !== null) memory.enqueue(keys, keyLabels);
         tf.dispose([...Object.values(grads), ...(clipped ?? []).map((c) => c.gradient)]);
-        return { loss: lossValue, lr };
+        return { loss: lossValue, lr, fault };
       } finally {
         tf.dispose([batch.view1, ...(batch.view2 ? [batch.view2] : [])]);
         if (keys !== null) (keys as tf.Tensor).dispose();

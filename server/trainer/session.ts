@@ -15,6 +15,7 @@ import type { ResolvedSpec } from '../spec/types';
 import { loadLatestCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
 import { writeRunEmbeddings } from './embed';
 import { evaluate } from './evaluate';
+import { describeFault } from './finiteGuard';
 import { buildTrainingParts, type TrainingParts } from './parts';
 import { Reporter, type OutputMode } from './reporter';
 import type { StopSignal } from './stop';
@@ -118,10 +119,10 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
         phase = 'training';
         const stepStart = Date.now();
         const step: number = position.step + 1;
-        const { loss, lr } = await parts.trainStep(plan[b]!, step, totalSteps);
-        if (!Number.isFinite(loss)) {
-          const message = `the loss became ${loss} at step ${step} (epoch ${epoch}, learning rate ${lr.toPrecision(3)}). ${parts.nanHint()}`;
-          reporter.event('error', 'nan', message, { step, epoch, data: { loss: String(loss), lr } });
+        const { loss, lr, fault } = await parts.trainStep(plan[b]!, step, totalSteps);
+        if (fault !== null) {
+          const message = describeFault(fault, step, epoch, lr, parts.nanHint());
+          reporter.event('error', 'nan', message, { step, epoch, data: { loss: String(loss), lr, kind: fault.kind, tensor: fault.tensor, value: String(fault.value) } });
           throw new TrainingError(message, `step ${step} (epoch ${epoch})`);
         }
         position = { ...position, step, batchInEpoch: b + 1 };
