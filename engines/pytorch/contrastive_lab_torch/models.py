@@ -39,18 +39,18 @@ class TfBatchNorm(nn.Module):
         self.register_buffer("running_var", torch.ones(features))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        shape = [1, -1] + [1] * (x.dim() - 2)
-        if self.training:
-            dims = [0] + list(range(2, x.dim()))
-            var, mean = torch.var_mean(x, dim=dims, unbiased=False)
-            with torch.no_grad():
-                decay = 1 - self.momentum
-                self.running_mean.sub_((self.running_mean - mean) * decay)
-                self.running_var.sub_((self.running_var - var) * decay)
-        else:
-            mean, var = self.running_mean, self.running_var
-        scale = self.weight * torch.rsqrt(var + self.eps)
-        return x * scale.reshape(shape) + (self.bias - mean * scale).reshape(shape)
+        if not self.training:
+            return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps)
+        # torch's fused kernel normalises with the biased batch variance (as tfjs) and returns the
+        # batch mean and 1/sqrt(var + eps); the moving averages are updated here with the biased
+        # variance (torch's own running_var would take the unbiased one).
+        out, mean, invstd = torch.native_batch_norm(x, self.weight, self.bias, None, None, True, 0.0, self.eps)
+        with torch.no_grad():
+            var = invstd.pow(-2) - self.eps
+            decay = 1 - self.momentum
+            self.running_mean.sub_((self.running_mean - mean) * decay)
+            self.running_var.sub_((self.running_var - var) * decay)
+        return out
 
 
 def he_normal_(weight: torch.Tensor, fan_in: int) -> None:
