@@ -512,6 +512,10 @@ const strategy = object(
       exclusiveMinimum: 0,
       examples: [1, 5, null],
     },
+    onCollapse: choice('What an evaluation that finds the representation collapsed (the outputs barely depend on the input) does to the run. Either way the collapse is recorded as a warning event naming the epoch, in run.json, and shown by `list` and the Runs view.', 'warn', [
+      ['warn', 'Keep training: a warning event names the epoch (a collapse early in training sometimes recovers).'],
+      ['stop', 'End the run at that evaluation: it is marked `failed` with the epoch and the collapse figures, and its last checkpoint is kept.'],
+    ]),
   },
   { epochs: 5, batchSize: 256 },
 );

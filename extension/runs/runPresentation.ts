@@ -1,5 +1,6 @@
 // How a run looks in the Runs tree and the status bar: pure functions of a snapshot, so the
 // wording and the context flags (which decide the context menu) are unit-tested without VS Code.
+import { learningProblem } from '../../server/runs/learning';
 import type { RunSnapshot, RunStatus } from './runSnapshot';
 
 export interface RunItemPresentation {
@@ -60,11 +61,14 @@ export function progressText(run: RunSnapshot): string {
 }
 
 export function presentRun(run: RunSnapshot): RunItemPresentation {
-  const { icon, color } = ICONS[run.status];
+  const problem = learningProblem(run.record);
+  // A finished run that learned nothing gets the warning icon, whatever its status says.
+  const { icon, color } = problem !== null && run.status === 'completed' ? { icon: 'warning', color: 'list.warningForeground' } : ICONS[run.status];
   const best = run.bestKnnAccuracy;
   const description: string[] = [];
   const progress = isActive(run) ? runProgress(run) : undefined;
   description.push(progress === undefined ? run.status : formatPercent(progress));
+  if (problem !== null) description.push(problem.label);
   if (best !== undefined) description.push(`kNN ${formatPercent(best)}`);
   const r = run.record;
   const tooltip = [
@@ -77,6 +81,7 @@ export function presentRun(run: RunSnapshot): RunItemPresentation {
     r.startedAt ? `started: ${r.startedAt}` : '',
     r.endedAt ? `ended: ${r.endedAt}` : '',
     r.error ? `error: ${r.error.message}${r.error.where ? ` (at ${r.error.where})` : ''}` : '',
+    problem !== null && r.status !== 'failed' ? `learned nothing useful: ${problem.message}` : '',
     `folder: ${run.dir}`,
   ].filter((line) => line.length > 0);
   const flags = [`run:${run.status}`];

@@ -42,6 +42,17 @@ export interface RunRecord {
   /** Relative path (inside the run directory) of the newest checkpoint, null before the first. */
   readonly lastCheckpoint: string | null;
   readonly error: RunError | null;
+  /** The latest evaluation's verdict on learning (absent in runs written before it existed). */
+  readonly learning?: LearningHealth | null;
+}
+
+/** What the latest evaluation says about learning: collapsed outputs, chance-level kNN, or healthy. */
+export interface LearningHealth {
+  readonly state: 'collapsed' | 'chance' | 'healthy';
+  /** The epoch of that evaluation. */
+  readonly epoch: number;
+  /** One sentence naming the epoch and the figures. */
+  readonly message: string;
 }
 
 /** metrics.jsonl: one line per training step. */
@@ -79,7 +90,7 @@ export type MetricLine = StepMetric | EvalMetric;
 export type EventLevel = 'info' | 'warning' | 'error';
 export type EventName =
   | 'created' | 'started' | 'resumed' | 'backend' | 'data' | 'epoch' | 'checkpoint' | 'nan'
-  | 'collapse' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'embeddings' | 'log';
+  | 'collapse' | 'chance' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'embeddings' | 'log';
 
 /** events.jsonl */
 export interface RunEvent {

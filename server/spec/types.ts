@@ -166,6 +166,8 @@ export interface StrategySpec {
   readonly targetTemperature: TargetTemperatureSpec | null;
   /** Clip the global gradient norm to this value; null = no clipping. */
   readonly gradientClipNorm: number | null;
+  /** What a collapsed evaluation does: warn and go on, or end the run as failed. */
+  readonly onCollapse: 'warn' | 'stop';
 }
 
 // ---- evaluation & run ----------------------------------------------------------------------

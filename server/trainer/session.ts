@@ -7,7 +7,7 @@ import { initBackend, type BackendRequest, tf } from '../contrastive/backend';
 import { DataError } from '../contrastive/data/errors';
 import { loadData } from '../contrastive/data/load';
 import type { SplitDataset } from '../contrastive/data/types';
-import type { EvalMetric, MetricLine, RunRecord } from '../runs/format';
+import type { EvalMetric, LearningHealth, MetricLine, RunRecord } from '../runs/format';
 import { filterJsonLines } from '../runs/jsonl';
 import { runPaths } from '../runs/paths';
 import { readRunRecord, updateRunRecord } from '../runs/record';
@@ -16,6 +16,7 @@ import { loadLatestCheckpoint, saveCheckpoint, type LoopPosition } from './check
 import { writeRunEmbeddings } from './embed';
 import { evaluate } from './evaluate';
 import { describeFault } from './finiteGuard';
+import { judgeEvaluation, majorityRate } from './learningHealth';
 import { buildTrainingParts, type TrainingParts } from './parts';
 import { Reporter, type OutputMode } from './reporter';
 import type { StopSignal } from './stop';
@@ -63,6 +64,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
   let position: LoopPosition | null = null;
   let parts: TrainingParts | null = null;
   let lastEval: EvalMetric | null = null;
+  let learning: LearningHealth | null = null;
   let phase: Phase = 'setup';
   try {
     record = updateRunRecord(runDir, { status: 'running', pid: process.pid, hostname: hostname(), error: null, endedAt: null, startedAt: record.startedAt ?? new Date().toISOString() });
@@ -79,6 +81,8 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     parts = buildTrainingParts(spec, data);
     for (const warning of parts.warnings) reporter.event('warning', 'log', warning);
     const stepsPerEpoch = parts.batches.stepsPerEpoch;
+    const testLabels = dataset.labels !== null && data.test.length > 0 ? Array.from(data.test, (i) => dataset.labels![i]!) : null;
+    const chance = testLabels !== null ? majorityRate(testLabels) : null;
     position = { step: 0, epoch: 1, batchInEpoch: 0, elapsedSec: 0, bestKnnAccuracy: null };
     if (options.resume) {
       const checkpoint = loadLatestCheckpoint(runDir);
@@ -147,13 +151,22 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
       if (epoch % spec.eval.every === 0 || epoch === epochs) {
         phase = 'evaluation';
         const evaluation = await evaluate(parts, data, spec, { step: position.step, epoch, time: round(elapsed(), 3) });
+        // Judged before it is written: non-finite embeddings fail the run instead of printing NaN figures.
+        const health = judgeEvaluation(evaluation.metric, evaluation.collapse, chance);
         lastEval = evaluation.metric;
         reporter.metric(lastEval);
         if (lastEval.knnAccuracy !== null && (position.bestKnnAccuracy === null || lastEval.knnAccuracy > position.bestKnnAccuracy)) {
           position = { ...position, bestKnnAccuracy: lastEval.knnAccuracy };
         }
-        if (evaluation.collapse.verdict === 'collapsed') {
-          reporter.event('warning', 'collapse', `epoch ${epoch}: ${evaluation.collapse.message}`, { step: position.step, epoch, data: { std: evaluation.collapse.std, healthy: evaluation.collapse.healthyStd } });
+        learning = health;
+        record = updateRunRecord(runDir, { learning: health });
+        if (health.state === 'collapsed') {
+          reporter.event('warning', 'collapse', health.message, { step: position.step, epoch, data: { std: evaluation.collapse.std, healthy: evaluation.collapse.healthyStd, onCollapse: spec.strategy.onCollapse } });
+          if (spec.strategy.onCollapse === 'stop') {
+            throw new TrainingError(`the representation collapsed at epoch ${epoch} and strategy.onCollapse is "stop": ${evaluation.collapse.message} The last checkpoint is kept; set strategy.onCollapse: warn to train on.`, `evaluation after epoch ${epoch}`);
+          }
+        } else if (health.state === 'chance') {
+          reporter.event('warning', 'chance', health.message, { step: position.step, epoch, data: { knnAccuracy: lastEval.knnAccuracy, chance } });
         }
       }
       if (epoch % spec.run.checkpointEvery === 0 || epoch === epochs || stop.requested) checkpoint(epoch === epochs ? 'end' : stop.requested ? 'stop' : `epoch ${epoch}`);
@@ -178,7 +191,10 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
   function finish(status: 'completed' | 'stopped'): SessionOutcome {
     record = updateRunRecord(runDir, { status, pid: null, endedAt: new Date().toISOString(), step: position!.step, bestKnnAccuracy: position!.bestKnnAccuracy });
     const accuracy = lastEval?.knnAccuracy;
-    reporter.event('info', status, status === 'completed' ? `run completed${accuracy != null ? `: kNN accuracy ${(accuracy * 100).toFixed(2)}%` : ''}` : `run stopped at step ${position!.step}; continue with: contrastive-lab resume ${runDir}`, { step: position!.step, data: { runDir } });
+    // A completed run that learned nothing ends with a warning, never a plain "completed".
+    const learnedNothing = status === 'completed' && learning !== null && learning.state !== 'healthy';
+    const completed = `run completed${accuracy != null ? `: kNN accuracy ${(accuracy * 100).toFixed(2)}%` : ''}${learnedNothing ? `, but it learned nothing useful (${learning!.state === 'collapsed' ? 'collapsed' : 'chance-level kNN'} at epoch ${learning!.epoch})` : ''}`;
+    reporter.event(learnedNothing ? 'warning' : 'info', status, status === 'completed' ? completed : `run stopped at step ${position!.step}; continue with: contrastive-lab resume ${runDir}`, { step: position!.step, data: { runDir, ...(learning !== null ? { learning: learning.state } : {}) } });
     return { status, runDir, record, lastEval };
   }
 }

@@ -151,3 +151,20 @@ test('the tree reads only the tail of a long metrics file, from a line boundary'
   assert.equal(read.lines[0]!.step, 5000 - read.lines.length + 1, 'no partial line at the cut');
   assert.equal(follower.summary().lastEpoch, 5);
 });
+
+test('a completed run that learned nothing shows a warning: collapsed or chance-level kNN, with the epoch', () => {
+  const collapsed = writeRun(tmp, 'flat', { status: 'completed', pid: null, learning: { state: 'collapsed', epoch: 3, message: 'epoch 3: Representation collapse: output std 0.001' } }, [evaluation(3, 0.11)]);
+  const look = presentRun(readRunSnapshot(collapsed, new MetricsFollower(path.join(collapsed, 'metrics.jsonl')))!);
+  assert.equal(look.icon, 'warning');
+  assert.equal(look.description, 'completed · collapsed at epoch 3 · kNN 11.0%');
+  assert.match(look.tooltip, /learned nothing useful: epoch 3: Representation collapse/);
+  const chance = writeRun(tmp, 'chance', { status: 'completed', pid: null, learning: { state: 'chance', epoch: 2, message: 'epoch 2: kNN accuracy 10.85% is at chance level' } });
+  assert.equal(presentRun(readRunSnapshot(chance, new MetricsFollower(path.join(chance, 'metrics.jsonl')))!).description, 'completed · chance-level kNN at epoch 2');
+  const healthy = writeRun(tmp, 'fine', { status: 'completed', pid: null, learning: { state: 'healthy', epoch: 2, message: 'epoch 2: No collapse' } });
+  assert.equal(presentRun(readRunSnapshot(healthy, new MetricsFollower(path.join(healthy, 'metrics.jsonl')))!).icon, 'pass');
+});
+
+test('a run stopped by a NaN says so in the tree', () => {
+  const dir = writeRun(tmp, 'nan2', { status: 'failed', pid: null, error: { message: 'the loss became NaN at step 8 (epoch 1, learning rate 0.001).', where: 'step 8 (epoch 1)' } });
+  assert.equal(presentRun(readRunSnapshot(dir, new MetricsFollower(path.join(dir, 'metrics.jsonl')))!).description, 'failed · NaN at step 8 (epoch 1)');
+});
