@@ -29,12 +29,12 @@ const PLAIN = `  backbone: { type: mlp, layers: [256] }
   projection: { layers: [128, 64] }`;
 
 const FAMILIES: readonly Family[] = [
-  { name: 'SimCLR', pairs: 'negatives: { type: batch }', loss: '{ type: infoNCE, temperature: 0.2 }', architecture: BN_HEADS, floor: 0.7 },
+  { name: 'SimCLR', pairs: 'negatives: { type: batch }', loss: '{ type: infoNCE, temperature: 0.2 }', architecture: BN_HEADS, floor: 0.6 },
   { name: 'MoCo', pairs: 'negatives: { type: queue, size: 1024 }', loss: '{ type: infoNCE, temperature: 0.2 }', architecture: PLAIN, strategy: '  ema: { tauStart: 0.99, tauEnd: 1 }', floor: 0.6 },
   { name: 'BYOL', pairs: 'negatives: { type: none }', loss: '{ type: negativeCosine, form: byol }', architecture: `${BN_HEADS}\n  prediction: { layers: [128, 64], batchNorm: true }`, strategy: '  stopGradient: true\n  ema: { tauStart: 0.99, tauEnd: 1 }', floor: 0.6 },
-  { name: 'SimSiam', pairs: 'negatives: { type: none }', loss: '{ type: negativeCosine, form: simsiam }', architecture: `${BN_HEADS}\n  prediction: { layers: [32, 64], batchNorm: true }`, strategy: '  stopGradient: true', floor: 0.5 },
-  { name: 'VICReg', pairs: 'negatives: { type: none }', loss: '{ type: vicreg, invarianceWeight: 25, varianceWeight: 25, covarianceWeight: 1 }', architecture: BN_HEADS, floor: 0.7 },
-  { name: 'Barlow Twins', pairs: 'negatives: { type: none }', loss: '{ type: barlowTwins, lambda: 0.005 }', architecture: BN_HEADS, floor: 0.7 },
+  { name: 'SimSiam', pairs: 'negatives: { type: none }', loss: '{ type: negativeCosine, form: simsiam }', architecture: `${BN_HEADS}\n  prediction: { layers: [32, 64], batchNorm: true }`, strategy: '  stopGradient: true', floor: 0.6 },
+  { name: 'VICReg', pairs: 'negatives: { type: none }', loss: '{ type: vicreg, invarianceWeight: 25, varianceWeight: 25, covarianceWeight: 1 }', architecture: BN_HEADS, floor: 0.6 },
+  { name: 'Barlow Twins', pairs: 'negatives: { type: none }', loss: '{ type: barlowTwins, lambda: 0.005 }', architecture: BN_HEADS, floor: 0.6 },
   { name: 'SigLIP', pairs: 'negatives: { type: batch }', loss: '{ type: siglip, logitScale: 2.302585092994046, logitBias: -10, learnable: true }', architecture: PLAIN, floor: 0.6 },
 ];
 
