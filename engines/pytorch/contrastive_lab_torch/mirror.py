@@ -8,14 +8,11 @@ Exit codes: 0 done; 1 bad input or a failed run (message on stderr); 2 an ingred
 does not mirror (one line on stderr naming the spec field and value)."""
 import argparse
 import json
+import os
 import sys
 
-import torch
-
-from .data import load_split
 from .errors import Unsupported
 from .spec import check_supported
-from .trainer import Run
 
 
 def main(argv=None) -> int:
@@ -26,21 +23,39 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
     parser.add_argument("--seed", type=int, default=None, help="override strategy.seed")
     args = parser.parse_args(argv)
-    torch.set_num_threads(max(1, args.threads))
+    if args.epochs is not None and args.epochs < 1:
+        parser.error("--epochs must be at least 1")
     try:
         with open(args.spec, encoding="utf8") as f:
             spec = json.load(f)
         if "spec" in spec and "experiment" not in spec:
             spec = spec["spec"]
-        data = load_split(args.data)
+        with open(os.path.join(args.data, "meta.json"), encoding="utf8") as f:
+            sample_shape = json.load(f)["sampleShape"]
     except (OSError, ValueError, KeyError) as e:
         print(f"cannot read the inputs: {e}", file=sys.stderr)
         return 1
+    # Checked before torch is imported: an unsupported recipe is refused at once.
     try:
-        check_supported(spec, data.sample_shape)
+        check_supported(spec, sample_shape)
     except Unsupported as e:
         print(str(e), file=sys.stderr)
         return 2
+    except (KeyError, TypeError) as e:
+        print(f"the spec is not a resolved spec (missing {e}); resolve it with scripts/export-split.ts", file=sys.stderr)
+        return 1
+
+    import torch  # noqa: E402 (slow to import; only needed from here on)
+
+    from .data import load_split
+    from .trainer import Run
+
+    torch.set_num_threads(max(1, args.threads))
+    try:
+        data = load_split(args.data)
+    except (OSError, ValueError) as e:
+        print(f"cannot read the inputs: {e}", file=sys.stderr)
+        return 1
     epochs = args.epochs if args.epochs is not None else int(spec["strategy"]["epochs"])
     seed = args.seed if args.seed is not None else int(spec["strategy"]["seed"])
 
