@@ -1,21 +1,64 @@
 // `contrastive-lab list [dir]`: the runs in a folder with status, best kNN accuracy and duration.
-import { resolve } from 'node:path';
-import { listRuns } from '../../runs/list';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { listRuns, type RunSummary } from '../../runs/list';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
 import { formatDuration } from '../../trainer/progress';
 
 const usage = `Usage: contrastive-lab list [runs-folder] [--json]
 
-Lists the run directories in runs-folder (default: ./runs), newest first, with their status
-(queued, running, completed, failed, stopped, or interrupted when the trainer process is gone),
-best kNN accuracy and duration.
+Lists the run directories in runs-folder, newest first, with their status (queued, running,
+completed, failed, stopped, or interrupted when the trainer process is gone), best kNN accuracy
+and duration; a failed run gets a second line saying why. Without a folder, lists ./runs and the
+folders where \`train\` puts the runs of the specs here and one folder down (each spec's
+run.outputDir, default runs/ next to the spec).
 
 Options:
   --json       one JSON object per run on stdout
   --help       show this help
 
-Exit codes: 0 listed (also when there are no runs), 2 wrong usage.`;
+Exit codes: 0 listed (also when there are no runs yet), 1 the named folder does not exist or
+cannot be read, 2 wrong usage.`;
+
+/** Where \`train\` puts runs of the specs in the working folder and one level down, plus ./runs. */
+export function defaultRunFolders(cwd: string): string[] {
+  const folders = [resolve(cwd, 'runs')];
+  const specs: string[] = [];
+  const scan = (dir: string, depth: number): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isFile() && e.name.endsWith('.contrastive.yaml')) specs.push(join(dir, e.name));
+      else if (depth > 0 && e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') scan(join(dir, e.name), depth - 1);
+    }
+  };
+  scan(cwd, 1);
+  for (const spec of specs.sort()) {
+    let outputDir = 'runs';
+    try {
+      const m = /^\s+outputDir:\s*['"]?([^'"#\s]+)/m.exec(readFileSync(spec, 'utf8'));
+      if (m) outputDir = m[1]!;
+    } catch {
+      // unreadable spec: its default folder is still worth a look
+    }
+    const folder = resolve(dirname(spec), outputDir);
+    if (!folders.includes(folder)) folders.push(folder);
+  }
+  return folders;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -28,21 +71,62 @@ export const listCommand: Command = {
   async run(argv: readonly string[]): Promise<number> {
     const args = parseArgs(argv, { booleans: ['json'] });
     if (args.positionals.length > 1) throw new UsageError('list takes at most one folder');
-    const root = resolve(args.positionals[0] ?? 'runs');
-    const { runs, skipped } = listRuns(root);
+    const named = args.positionals[0];
+    let roots: string[];
+    if (named !== undefined) {
+      const root = resolve(named);
+      if (!existsSync(root)) {
+        process.stderr.write(`contrastive-lab list: ${root}: no such folder; name the folder that holds your run directories (\`train\` writes them to run.outputDir next to the spec, default runs/).\n`);
+        return 1;
+      }
+      if (!isFolder(root)) {
+        process.stderr.write(`contrastive-lab list: ${root}: is a file, not a folder of runs.\n`);
+        return 1;
+      }
+      roots = [root];
+    } else {
+      const looked = defaultRunFolders(process.cwd());
+      roots = looked.filter(isFolder);
+      if (roots.length === 0) {
+        const shown = looked.map((f) => relative(process.cwd(), f) || '.').join(', ');
+        process.stdout.write(`no runs yet: looked in ${shown}. Start one with \`contrastive-lab train <spec>\`, or name the folder: \`contrastive-lab list <runs-folder>\`.\n`);
+        return 0;
+      }
+    }
+    const runs: RunSummary[] = [];
+    const skipped: { dir: string; reason: string }[] = [];
+    for (const root of roots) {
+      try {
+        const found = listRuns(root);
+        runs.push(...found.runs);
+        skipped.push(...found.skipped);
+      } catch (e) {
+        process.stderr.write(`contrastive-lab list: ${root}: cannot be read: ${(e as Error).message}\n`);
+        return 1;
+      }
+    }
+    runs.sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt) || b.record.id.localeCompare(a.record.id));
+    const reason = (r: RunSummary): string | null => (r.status === 'failed' && r.record.error ? `failed at ${r.record.error.where}: ${r.record.error.message.split('\n')[0]}` : null);
     if (args.booleans.has('json')) {
       for (const r of runs) {
-        process.stdout.write(JSON.stringify({ id: r.record.id, dir: r.dir, name: r.record.name, status: r.status, bestKnnAccuracy: r.bestKnnAccuracy, durationSec: r.durationSec, epoch: r.record.epoch, epochs: r.record.epochs, createdAt: r.record.createdAt, backend: r.record.backend }) + '\n');
+        process.stdout.write(JSON.stringify({ id: r.record.id, dir: r.dir, name: r.record.name, status: r.status, bestKnnAccuracy: r.bestKnnAccuracy, durationSec: r.durationSec, epoch: r.record.epoch, epochs: r.record.epochs, createdAt: r.record.createdAt, backend: r.record.backend, error: r.record.error ?? null }) + '\n');
       }
     } else if (runs.length === 0) {
-      process.stdout.write(`no runs in ${root}; start one with \`contrastive-lab train <spec>\`\n`);
+      process.stdout.write(`no runs in ${roots.join(', ')}; start one with \`contrastive-lab train <spec>\`\n`);
     } else {
+      if (named === undefined) process.stdout.write(`runs in ${roots.map((r) => relative(process.cwd(), r) || '.').join(', ')}\n`);
       const rows = runs.map((r) => [r.record.id, r.status, r.bestKnnAccuracy === null ? '-' : `${(r.bestKnnAccuracy * 100).toFixed(2)}%`, r.durationSec === null ? '-' : formatDuration(r.durationSec), `${r.record.epoch}/${r.record.epochs}`]);
       const header = ['RUN', 'STATUS', 'BEST kNN', 'DURATION', 'EPOCHS'];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)) + 2);
-      process.stdout.write([header, ...rows].map((row) => row.map((c, i) => pad(c, widths[i]!)).join('').trimEnd()).join('\n') + '\n');
+      const lines = [header.map((c, i) => pad(c, widths[i]!)).join('').trimEnd()];
+      runs.forEach((r, i) => {
+        lines.push(rows[i]!.map((c, j) => pad(c, widths[j]!)).join('').trimEnd());
+        const why = reason(r);
+        if (why !== null) lines.push(`  ↳ ${why}`);
+      });
+      process.stdout.write(lines.join('\n') + '\n');
     }
-    for (const s of skipped) process.stderr.write(`skipped ${s.dir}: ${s.reason}\n`);
+    for (const s of skipped) process.stderr.write(`skipped a damaged run: ${s.reason.startsWith(s.dir) ? s.reason : `${s.dir}: ${s.reason}`}\n`);
     return 0;
   },
 };
