@@ -1,10 +1,9 @@
-// Whole-file writes that a crash cannot tear: write a sibling temp file, then rename over.
-import { renameSync, writeFileSync } from 'node:fs';
+// Whole-file writes that a crash cannot tear: write a sibling temp file, then rename over. A failed
+// write (disk full, read-only) removes the temp file and throws a FileError naming the file.
+import { writeFileAtomicChecked } from './files';
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, data);
-  renameSync(temp, file);
+  writeFileAtomicChecked(file, data);
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {

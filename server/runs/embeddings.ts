@@ -1,7 +1,8 @@
 // embeddings/: vectors.f32 (float32 little-endian, count × dim, row-major), meta.json (the header),
 // samples.json (ids, labels, split per row), pca.f32 / umap.f32 (count × 2), sprite.png (images).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { ensureDir, FileError, readFloat32File, readJsonObject } from './files';
 import type { EmbeddingsMeta, SampleIndex } from './format';
 import { runPaths } from './paths';
 import { RunDirectoryError } from './record';
@@ -30,7 +31,7 @@ export function writeEmbeddings(
   projections: { readonly pca?: Float32Array; readonly umap?: Float32Array },
 ): void {
   const p = runPaths(runDir);
-  mkdirSync(p.embeddings, { recursive: true });
+  ensureDir(p.embeddings, 'embeddings folder');
   const { meta, vectors, samples } = embeddings;
   if (vectors.length !== meta.count * meta.dim) {
     throw new Error(`embeddings: ${vectors.length} values do not make ${meta.count} × ${meta.dim} vectors`);
@@ -49,20 +50,31 @@ export function hasEmbeddings(runDir: string): boolean {
 
 export function readEmbeddings(runDir: string): Embeddings {
   const p = runPaths(runDir);
+  if (!existsSync(runDir)) throw new RunDirectoryError(`${runDir}: no such run folder; \`contrastive-lab list\` shows the runs.`);
   if (!existsSync(p.embeddingsMeta)) {
+    if (existsSync(p.vectors) || existsSync(p.samples)) throw new RunDirectoryError(`${p.embeddingsMeta}: missing, so the embeddings are incomplete; rewrite them with \`contrastive-lab embed ${runDir}\`.`);
     throw new RunDirectoryError(`${p.embeddings}: no embeddings yet; they are written when a run completes, or run \`contrastive-lab embed ${runDir}\`.`);
   }
-  const meta = JSON.parse(readFileSync(p.embeddingsMeta, 'utf8')) as EmbeddingsMeta;
-  const vectors = littleEndianToFloat32(readFileSync(p.vectors));
-  if (vectors.length !== meta.count * meta.dim) {
-    throw new RunDirectoryError(`${p.vectors}: holds ${vectors.length} floats but meta.json says ${meta.count} × ${meta.dim}; re-run \`contrastive-lab embed ${runDir}\`.`);
+  const fix = `; rewrite the embeddings with \`contrastive-lab embed ${runDir}\``;
+  try {
+    const meta = readJsonObject<EmbeddingsMeta>(p.embeddingsMeta, 'embeddings header');
+    if (!Number.isInteger(meta.count) || !Number.isInteger(meta.dim) || meta.count < 1 || meta.dim < 1) throw new FileError(p.embeddingsMeta, `"count" and "dim" must be positive whole numbers (got ${JSON.stringify(meta.count)} and ${JSON.stringify(meta.dim)}); the embeddings header is damaged`);
+    const vectors = readFloat32File(p.vectors, meta.count * meta.dim, 'embeddings file');
+    const samples = readJsonObject<SampleIndex>(p.samples, 'sample index');
+    for (const key of ['ids', 'labels', 'split'] as const) {
+      if (!Array.isArray(samples[key]) || samples[key].length !== meta.count) throw new FileError(p.samples, `"${key}" should list ${meta.count} samples (meta.json's count) but ${Array.isArray(samples[key]) ? `lists ${samples[key].length}` : 'is missing'}; the sample index is damaged`);
+    }
+    return { meta, vectors, samples };
+  } catch (e) {
+    if (e instanceof FileError) throw new RunDirectoryError(e.message + fix + '.');
+    throw e;
   }
-  const samples = JSON.parse(readFileSync(p.samples, 'utf8')) as SampleIndex;
-  return { meta, vectors, samples };
 }
 
 /** A 2-D projection (`pca` or `umap`) as count × 2 floats, or null when it was not written. */
 export function readProjection(runDir: string, which: 'pca' | 'umap'): Float32Array | null {
   const file = which === 'pca' ? runPaths(runDir).pca : runPaths(runDir).umap;
-  return existsSync(file) ? littleEndianToFloat32(readFileSync(file)) : null;
+  if (!existsSync(file)) return null;
+  const values = readFloat32File(file, null, `${which} projection`);
+  return values.length % 2 === 0 ? values : null;
 }

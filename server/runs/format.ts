@@ -90,7 +90,7 @@ export type MetricLine = StepMetric | EvalMetric;
 export type EventLevel = 'info' | 'warning' | 'error';
 export type EventName =
   | 'created' | 'started' | 'resumed' | 'backend' | 'data' | 'epoch' | 'checkpoint' | 'nan'
-  | 'collapse' | 'chance' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'embeddings' | 'log';
+  | 'collapse' | 'chance' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'embeddings' | 'log' | 'recovered';
 
 /** events.jsonl */
 export interface RunEvent {

@@ -1,9 +1,15 @@
 // JSON Lines: append one object per line; read back tolerating a torn last line (a writer killed
 // mid-write) and reporting, not throwing on, damaged lines in the middle.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
+import { describeCause, FileError, readBytes, writeFileAtomicChecked } from './files';
 
+/** Appends one line; a failed write (disk full, read-only) is a FileError naming the file. */
 export function appendJsonLine(file: string, value: unknown): void {
-  appendFileSync(file, JSON.stringify(value) + '\n');
+  try {
+    appendFileSync(file, JSON.stringify(value) + '\n');
+  } catch (e) {
+    throw new FileError(file, `could not be written: ${describeCause(e)}`);
+  }
 }
 
 export interface JsonLinesRead<T> {
@@ -32,12 +38,13 @@ export function parseJsonLines<T>(text: string): JsonLinesRead<T> {
 
 export function readJsonLines<T>(file: string): JsonLinesRead<T> {
   if (!existsSync(file)) return { lines: [], damaged: [] };
-  return parseJsonLines<T>(readFileSync(file, 'utf8'));
+  return parseJsonLines<T>(readBytes(file).toString('utf8'));
 }
 
 /** Rewrites a JSON Lines file keeping only the lines `keep` accepts (used by resume to drop work past the checkpoint). */
-export function filterJsonLines<T>(file: string, keep: (line: T) => boolean): void {
-  const { lines } = readJsonLines<T>(file);
+export function filterJsonLines<T>(file: string, keep: (line: T) => boolean): { kept: number; dropped: number; damaged: number[] } {
+  const { lines, damaged } = readJsonLines<T>(file);
   const kept = lines.filter(keep);
-  writeFileSync(file, kept.map((l) => JSON.stringify(l) + '\n').join(''));
+  writeFileAtomicChecked(file, kept.map((l) => JSON.stringify(l) + '\n').join(''));
+  return { kept: kept.length, dropped: lines.length - kept.length, damaged };
 }

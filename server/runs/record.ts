@@ -1,7 +1,8 @@
 // Reading and updating run.json, and the status a reader should show.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { writeJsonAtomic } from './atomic';
+import { readJsonFile } from './files';
 import type { EffectiveStatus, RunRecord } from './format';
 import { runPaths } from './paths';
 
@@ -9,14 +10,15 @@ export class RunDirectoryError extends Error {}
 
 export function readRunRecord(dir: string): RunRecord {
   const file = runPaths(dir).runJson;
+  if (!existsSync(dir)) throw new RunDirectoryError(`${dir}: no such run folder; \`contrastive-lab list\` shows the runs.`);
   if (!existsSync(file)) {
     throw new RunDirectoryError(`${file}: no run.json here; is ${dir} a run directory (runs/<run-id>/)?`);
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = readJsonFile<unknown>(file, 'run record');
   } catch (e) {
-    throw new RunDirectoryError(`${file}: not valid JSON (${(e as Error).message}); the run directory is damaged.`);
+    throw new RunDirectoryError((e as Error).message);
   }
   if (parsed === null || typeof parsed !== 'object' || typeof (parsed as { id?: unknown }).id !== 'string' || typeof (parsed as { status?: unknown }).status !== 'string') {
     throw new RunDirectoryError(`${file}: missing "id" or "status"; this is not a Contrastive Lab run.json.`);

@@ -1,6 +1,7 @@
 // Work on a finished (or stopped) run from its newest checkpoint: recompute the embeddings
 // (`contrastive-lab embed`) and export the trained network as a tfjs layers model (`export --format tfjs`).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { describeCause, ensureDir, FileError, readJsonObject, writeFileChecked as writeFileSync } from '../runs/files';
 import { dirname, join } from 'node:path';
 import { initBackend, tf, type BackendRequest } from '../contrastive/backend';
 import { loadData } from '../contrastive/data/load';
@@ -10,18 +11,21 @@ import type { RunEvent } from '../runs/format';
 import { runPaths } from '../runs/paths';
 import { readRunRecord } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
-import { loadLatestCheckpoint, type LoadedCheckpoint } from './checkpoint';
+import { describeSkipped, loadNewestIntactCheckpoint, type LoadedCheckpoint } from './checkpoint';
 import { writeRunEmbeddings, type WrittenEmbeddings } from './embed';
 import { buildTrainingParts } from './parts';
 
 function readRunSpec(runDir: string): ResolvedSpec {
   const file = runPaths(runDir).specJson;
   if (!existsSync(file)) throw new Error(`${file}: missing; is ${runDir} a run directory?`);
-  return JSON.parse(readFileSync(file, 'utf8')) as ResolvedSpec;
+  return readJsonObject<ResolvedSpec>(file, 'recorded spec');
 }
 
 function latestCheckpoint(runDir: string): LoadedCheckpoint {
-  const checkpoint = loadLatestCheckpoint(runDir);
+  const { checkpoint, skipped } = loadNewestIntactCheckpoint(runDir);
+  // Said on stderr so stdout stays the command's result; the run's files are left as they are.
+  for (const line of describeSkipped(skipped)) process.stderr.write(`note: ${line}${checkpoint ? `; using ${checkpoint.name}` : ''}\n`);
+  if (checkpoint === null && skipped.length > 0) throw new FileError(runPaths(runDir).checkpoints, `no intact checkpoint: ${skipped.map((s) => s.reason).join('; ')}`);
   if (checkpoint === null) throw new Error(`${runPaths(runDir).checkpoints}: no checkpoint yet; the run has to train at least one epoch (or be stopped) first.`);
   return checkpoint;
 }
@@ -60,8 +64,12 @@ export async function exportTfjs(runDir: string, outDir: string): Promise<string
     } finally {
       tf.dispose(tensors);
     }
-    mkdirSync(outDir, { recursive: true });
-    await model.save(outDir);
+    ensureDir(outDir, 'export folder');
+    try {
+      await model.save(outDir);
+    } catch (e) {
+      throw new FileError(outDir, `the model could not be written: ${describeCause(e)}`);
+    }
   } finally {
     model.dispose();
   }

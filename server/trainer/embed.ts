@@ -1,6 +1,6 @@
 // The embeddings of every sample at the end of a run (and with `contrastive-lab embed`): the
 // vectors, per-sample ids/labels/split, PCA and UMAP projections and, for images, a sprite sheet.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { ensureDir, writeFileAtomicChecked } from '../runs/files';
 import { embeddingMatrix } from '../contrastive/eval/embeddingMatrix';
 import { searchNearest } from '../contrastive/eval/search';
 import type { SplitDataset } from '../contrastive/data/types';
@@ -10,7 +10,7 @@ import { runPaths } from '../runs/paths';
 import type { ResolvedSpec } from '../spec/types';
 import { pca2d } from './pca';
 import { renderSprite, spriteLayout } from './sprite';
-import { umap2d } from './umap';
+import { pause, umap2dCooperative, type Cooperation } from './umap';
 
 export interface Embedder {
   embed(indices: Int32Array, layer: 'representation' | 'projection'): Float32Array;
@@ -24,38 +24,50 @@ export interface WrittenEmbeddings {
 }
 
 const UMAP_NEIGHBORS = 15;
+const EMBED_CHUNK = 1024;
 
-export async function writeRunEmbeddings(runDir: string, embedder: Embedder, data: SplitDataset, spec: ResolvedSpec, options: { step: number; epoch: number; umap: boolean }): Promise<WrittenEmbeddings> {
+export async function writeRunEmbeddings(runDir: string, embedder: Embedder, data: SplitDataset, spec: ResolvedSpec, options: { step: number; epoch: number; umap: boolean; cooperation?: Cooperation }): Promise<WrittenEmbeddings> {
   const { dataset } = data;
   const layer = spec.eval.layer;
-  const all = Int32Array.from({ length: dataset.count }, (_, i) => i);
-  const vectors = embedder.embed(all, layer);
+  const coop = options.cooperation;
   const dim = embedder.outputDim(layer);
   const count = dataset.count;
+  // In chunks (the embedder's own batch size, so the values are the same as one call), yielding
+  // between them so a stop request is answered within a second.
+  const vectors = new Float32Array(count * dim);
+  for (let start = 0; start < count; start += EMBED_CHUNK) {
+    const end = Math.min(count, start + EMBED_CHUNK);
+    vectors.set(embedder.embed(Int32Array.from({ length: end - start }, (_, i) => start + i), layer), start * dim);
+    await pause(coop);
+  }
   const testSet = new Set(data.test);
   const files = ['vectors.f32', 'samples.json', 'pca.f32'];
   const pca = pca2d(vectors, count, dim);
+  await pause(coop);
   let umap: Float32Array | undefined;
   if (options.umap && count >= 4) {
     // Exact neighbours from the library's search (self included, as UMAP expects) spare umap-js its approximate search.
     const k = Math.min(UMAP_NEIGHBORS, count);
     const matrix = embeddingMatrix(vectors, dim);
     const found = searchNearest(matrix, matrix, { k, metric: 'euclidean' });
+    await pause(coop);
     const indices: number[][] = [];
     const distances: number[][] = [];
     for (let i = 0; i < count; i++) {
       indices.push(Array.from(found.indices.subarray(i * k, (i + 1) * k)));
       distances.push(Array.from(found.distances.subarray(i * k, (i + 1) * k)));
     }
-    umap = umap2d(vectors, count, dim, { seed: spec.strategy.seed, nNeighbors: k, knn: { indices, distances } });
+    umap = await umap2dCooperative(vectors, count, dim, { seed: spec.strategy.seed, nNeighbors: k, knn: { indices, distances } }, coop);
     files.push('umap.f32');
   }
   let sprite: SpriteLayout | null = null;
   if (dataset.kind === 'images' && dataset.pixels !== null) {
     const [size, , channels] = dataset.sampleShape as [number, number, 1 | 3];
     sprite = spriteLayout(count, size);
-    mkdirSync(runPaths(runDir).embeddings, { recursive: true });
-    writeFileSync(runPaths(runDir).sprite, await renderSprite(dataset.pixels, count, size, channels, sprite));
+    const png = await renderSprite(dataset.pixels, count, size, channels, sprite);
+    await pause(coop);
+    ensureDir(runPaths(runDir).embeddings, 'embeddings folder');
+    writeFileAtomicChecked(runPaths(runDir).sprite, png);
     files.push('sprite.png');
   }
   writeEmbeddings(

@@ -1,7 +1,8 @@
 // `export --format projector`: the TensorBoard Embedding Projector layout — tensors.tsv (one
 // vector per line), metadata.tsv (header + label/id/split per line), sprite.png and
 // projector_config.pbtxt tying them together. Load the folder in projector.tensorflow.org.
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
+import { describeCause, ensureDir, FileError, writeFileChecked as writeFileSync } from '../runs/files';
 import { join } from 'node:path';
 import { readEmbeddings } from '../runs/embeddings';
 import { runPaths } from '../runs/paths';
@@ -10,7 +11,7 @@ const clean = (s: string): string => s.replace(/[\t\r\n]/g, ' ');
 
 export function exportProjector(runDir: string, outDir: string): string[] {
   const { meta, vectors, samples } = readEmbeddings(runDir);
-  mkdirSync(outDir, { recursive: true });
+  ensureDir(outDir, 'export folder');
   const lines: string[] = [];
   for (let i = 0; i < meta.count; i++) {
     const row: string[] = [];
@@ -36,7 +37,11 @@ export function exportProjector(runDir: string, outDir: string): string[] {
   ];
   const sprite = runPaths(runDir).sprite;
   if (meta.sprite !== null && existsSync(sprite)) {
-    copyFileSync(sprite, join(outDir, 'sprite.png'));
+    try {
+      copyFileSync(sprite, join(outDir, 'sprite.png'));
+    } catch (e) {
+      throw new FileError(join(outDir, 'sprite.png'), `could not be copied from ${sprite}: ${describeCause(e)}`);
+    }
     written.push('sprite.png');
     config.push('  sprite {', '    image_path: "sprite.png"', `    single_image_dim: ${meta.sprite.thumbWidth}`, `    single_image_dim: ${meta.sprite.thumbHeight}`, '  }');
   }

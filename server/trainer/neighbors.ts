@@ -1,6 +1,7 @@
 // The k nearest stored samples of one sample of a run, with distance and label: the CLI
 // `neighbors` command, and through its --serve mode the extension's gallery. Uses the library's exact search.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJsonObject } from '../runs/files';
 import { embeddingMatrix } from '../contrastive/eval/embeddingMatrix';
 import { ResidentDatabase, searchDatabaseRows, type SearchMetric, type SearchResult } from '../contrastive/eval/search';
 import { readEmbeddings } from '../runs/embeddings';
@@ -31,7 +32,7 @@ export interface NeighborsResult {
 /** The metric that matches how the run compared embeddings: cosine for normalised outputs and similarity distances. */
 export function metricForRun(runDir: string): SearchMetric {
   const file = runPaths(runDir).specJson;
-  return existsSync(file) ? metricForSpec(JSON.parse(readFileSync(file, 'utf8')) as ResolvedSpec) : 'cosine';
+  return existsSync(file) ? metricForSpec(readJsonObject<ResolvedSpec>(file, 'recorded spec')) : 'cosine';
 }
 
 export function metricForSpec(spec: ResolvedSpec): SearchMetric {

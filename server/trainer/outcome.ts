@@ -22,9 +22,8 @@ export function printOutcome(outcome: SessionOutcome, wall: string): void {
     lines.push(`completed in ${wall}`);
   } else if (outcome.status === 'stopped') {
     lines.push(`stopped after step ${outcome.record.step}; continue with: contrastive-lab resume ${outcome.runDir}`);
-  } else if (outcome.record.error) {
-    process.stderr.write(`error at ${outcome.record.error.where}: ${outcome.record.error.message}\n`);
   }
+  // A failure was already printed once, on stderr, by the run's `failed` event.
   lines.push(`run: ${outcome.runDir}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -22,6 +22,7 @@ export class Reporter {
     private readonly runId: string,
     private readonly mode: OutputMode,
     private readonly out: Output = process.stdout,
+    private readonly err: Output = process.stderr,
   ) {
     this.paths = runPaths(runDir);
   }
@@ -44,6 +45,7 @@ export class Reporter {
     const line: RunEvent = { kind: 'event', time: new Date().toISOString(), level, event, message, ...extra };
     appendJsonLine(this.paths.events, line);
     if (this.mode === 'json') this.stream(line);
+    else if (level === 'error') this.sayError(message);
     else if (this.mode !== 'silent') this.say(level === 'info' ? message : `${level}: ${message}`);
   }
 
@@ -69,6 +71,16 @@ export class Reporter {
       this.progressShown = false;
     }
     this.out.write(text + '\n');
+  }
+
+  /** An error line for the human, on stderr (once: the closing summary does not repeat it). */
+  sayError(text: string): void {
+    if (this.mode === 'json' || this.mode === 'silent') return;
+    if (this.progressShown) {
+      this.out.write('\r\x1b[2K');
+      this.progressShown = false;
+    }
+    this.err.write(`error: ${text}\n`);
   }
 
   private stream(line: MetricLine | RunEvent): void {

@@ -1,10 +1,11 @@
 // Creating a run directory: a unique id, run.json (queued), spec.json and empty JSONL files.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedSpec } from '../spec/types';
 import { writeJsonAtomic } from '../runs/atomic';
+import { describeCause, ensureDir, FileError, writeFileChecked } from '../runs/files';
 import type { RunRecord } from '../runs/format';
 import { runPaths } from '../runs/paths';
 import { writeRunRecord } from '../runs/record';
@@ -25,7 +26,7 @@ export function specHash(text: string): string {
 
 /** Makes runs/<timestamp>-<name>[-N]/ atomically (several runs may start in the same second). */
 function makeUniqueDir(root: string, base: string): { id: string; dir: string } {
-  mkdirSync(root, { recursive: true });
+  ensureDir(root, 'runs folder');
   for (let n = 1; n < 1000; n++) {
     const id = n === 1 ? base : `${base}-${n}`;
     const dir = join(root, id);
@@ -33,7 +34,7 @@ function makeUniqueDir(root: string, base: string): { id: string; dir: string } 
       mkdirSync(dir);
       return { id, dir };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new FileError(dir, `the run folder cannot be created: ${describeCause(e)}`);
     }
   }
   throw new Error(`${root}: could not find a free run id for ${base}; clean up old runs.`);
@@ -47,10 +48,10 @@ export interface CreatedRun {
 export function createRunDirectory(root: string, spec: ResolvedSpec, specPath: string, specText: string, epochs: number, now = new Date()): CreatedRun {
   const { id, dir } = makeUniqueDir(root, `${timestamp(now)}-${slug(spec.run.name || spec.experiment)}`);
   const paths = runPaths(dir);
-  mkdirSync(paths.checkpoints);
+  ensureDir(paths.checkpoints, 'checkpoints folder');
   writeJsonAtomic(paths.specJson, spec);
-  writeFileSync(paths.metrics, '');
-  writeFileSync(paths.events, '');
+  writeFileChecked(paths.metrics, '');
+  writeFileChecked(paths.events, '');
   const record: RunRecord = {
     formatVersion: 1,
     id,

@@ -12,12 +12,13 @@ import { filterJsonLines } from '../runs/jsonl';
 import { runPaths } from '../runs/paths';
 import { readRunRecord, updateRunRecord } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
-import { loadLatestCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
+import { checkpointName, saveCheckpoint, type LoopPosition } from './checkpoint';
 import { writeRunEmbeddings } from './embed';
 import { evaluate } from './evaluate';
 import { describeFault } from './finiteGuard';
 import { judgeEvaluation, majorityRate } from './learningHealth';
 import { buildTrainingParts, type TrainingParts } from './parts';
+import { findResumePoint, recordFailure, removeRunTempFiles, StopRequested } from './recovery';
 import { Reporter, type OutputMode } from './reporter';
 import type { StopSignal } from './stop';
 import { TrainingError } from './trainingError';
@@ -67,10 +68,13 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
   let learning: LearningHealth | null = null;
   let phase: Phase = 'setup';
   try {
+    // Temp files a failed or killed writer left behind go before anything else is written.
+    const leftovers = removeRunTempFiles(runDir);
     record = updateRunRecord(runDir, { status: 'running', pid: process.pid, hostname: hostname(), error: null, endedAt: null, startedAt: record.startedAt ?? new Date().toISOString() });
     const backend = await initBackend(options.backend);
     record = updateRunRecord(runDir, { backend: backend.name });
     reporter.event('info', 'backend', `backend: ${backend.name} (${backend.reason})`, { data: { backend: backend.name, reason: backend.reason } });
+    if (leftovers.length > 0) reporter.event('warning', 'recovered', `removed ${leftovers.length} temporary file(s) left by an earlier failed write: ${leftovers.join(', ')}`, { data: { removed: leftovers } });
 
     const data: SplitDataset = await loadData(spec.data, { specDir: options.specDir, cacheDir: options.cacheDir });
     const { dataset } = data;
@@ -85,13 +89,15 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     const chance = testLabels !== null ? majorityRate(testLabels) : null;
     position = { step: 0, epoch: 1, batchInEpoch: 0, elapsedSec: 0, bestKnnAccuracy: null };
     if (options.resume) {
-      const checkpoint = loadLatestCheckpoint(runDir);
+      const { checkpoint, notes } = findResumePoint(runDir, record.lastCheckpoint);
+      for (const note of notes) reporter.event('warning', 'recovered', note);
       if (checkpoint !== null) {
         parts.restore(checkpoint);
         position = checkpoint.state.position;
         const kept = position.step;
         // Work after the checkpoint is redone, so its lines go: the metrics read as one continuous run.
-        filterJsonLines<MetricLine>(paths.metrics, (line) => line.step <= kept);
+        const filtered = filterJsonLines<MetricLine>(paths.metrics, (line) => line.step <= kept);
+        if (filtered.damaged.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: dropped ${filtered.damaged.length} damaged line(s) (line ${filtered.damaged.join(', ')}); the steps after ${checkpoint.name} are redone`, { data: { damaged: filtered.damaged } });
         reporter.event('info', 'resumed', `resumed from checkpoints/${checkpoint.name} (step ${position.step}, epoch ${position.epoch})`, { step: position.step, epoch: position.epoch });
       } else {
         filterJsonLines<MetricLine>(paths.metrics, () => false);
@@ -100,7 +106,11 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     } else {
       reporter.event('info', 'started', `training ${spec.experiment}: ${epochs} epochs × ${stepsPerEpoch} steps, batch ${spec.strategy.batchSize}, seed ${spec.strategy.seed}`, { data: { epochs, stepsPerEpoch } });
     }
-    record = updateRunRecord(runDir, { stepsPerEpoch, step: position.step, epoch: position.epoch - 1 });
+    record = updateRunRecord(runDir, { stepsPerEpoch, step: position.step, epoch: position.epoch - 1, ...(options.resume ? { lastCheckpoint: position.step > 0 ? `checkpoints/${checkpointName(position.step)}` : null } : {}) });
+    if (stop.requested) {
+      reporter.event('info', 'stopping', `stop requested (${stop.reason}) before training began`, { step: position.step });
+      return finish('stopped');
+    }
 
     const segmentStart = Date.now();
     const elapsed = (): number => position!.elapsedSec + (Date.now() - segmentStart) / 1000;
@@ -176,13 +186,25 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
       }
     }
     phase = 'embeddings';
-    const written = await writeRunEmbeddings(runDir, parts, data, spec, { step: position.step, epoch: epochs, umap: options.umap });
+    let written;
+    try {
+      written = await writeRunEmbeddings(runDir, parts, data, spec, { step: position.step, epoch: epochs, umap: options.umap, cooperation: { shouldStop: () => stop.requested, onStop: () => new StopRequested() } });
+    } catch (e) {
+      if (!(e instanceof StopRequested)) throw e;
+      reporter.event('info', 'stopping', `stop requested (${stop.reason}) while writing the embeddings: training is complete and checkpointed; \`resume\` writes them`, { step: position.step });
+      return finish('stopped');
+    }
     reporter.event('info', 'embeddings', `embeddings written: ${written.count} × ${written.dim} (${written.files.join(', ')})`, { step: position.step, data: { count: written.count, dim: written.dim, files: written.files } });
     return finish('completed');
   } catch (e) {
     const error = describeError(e, phase, position);
-    record = updateRunRecord(runDir, { status: 'failed', error, pid: null, endedAt: new Date().toISOString() });
-    reporter.event('error', 'failed', `run failed at ${error.where}: ${error.message}`, { data: { where: error.where } });
+    record = recordFailure(runDir, { status: 'failed', error, pid: null, endedAt: new Date().toISOString() }) ?? { ...record, status: 'failed', error, pid: null };
+    try {
+      reporter.event('error', 'failed', `run failed at ${error.where}: ${error.message}`, { data: { where: error.where } });
+    } catch {
+      // events.jsonl cannot be written either (disk full): the terminal still gets the line.
+      reporter.sayError(`run failed at ${error.where}: ${error.message}`);
+    }
     return { status: 'failed', runDir, record, lastEval };
   } finally {
     parts?.dispose();

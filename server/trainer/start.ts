@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BackendRequest } from '../contrastive/backend';
+import { readJsonObject } from '../runs/files';
 import { runPaths } from '../runs/paths';
 import { effectiveStatus, readRunRecord, updateRunRecord } from '../runs/record';
 import { checkSpecFile } from '../spec/check';
@@ -76,7 +77,7 @@ export async function resumeRun(runDir: string, controls: RunControls): Promise<
   if (status === 'completed') throw new ResumeError(`${dir}: run ${record.id} has completed; there is nothing to resume. Start a new run with \`contrastive-lab train\`.`);
   const specFile = runPaths(dir).specJson;
   if (!existsSync(specFile)) throw new ResumeError(`${specFile}: missing; this run cannot be resumed without the spec it trained.`);
-  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as ResolvedSpec;
+  const spec = readJsonObject<ResolvedSpec>(specFile, 'recorded spec');
   updateRunRecord(dir, { status: 'queued', pid: process.pid });
   return runSession({
     runDir: dir,
