@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     const suggestion = closest(name, COMMANDS.map((c) => c.name));
-    process.stderr.write(`contrastive-lab: unknown ${name.startsWith('-') ? 'option' : 'command'} '${name}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''}\n\n${mainHelp()}\n`);
+    process.stderr.write(`contrastive-lab: unknown ${name.startsWith('-') ? 'option' : 'command'} '${name}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''} See \`contrastive-lab --help\`.\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`contrastive-lab ${command.name}: ${error.message}\n\n${command.usage}\n`);
+      process.stderr.write(`contrastive-lab ${command.name}: ${error.message.trimEnd().replace(/([^.?!])$/, '$1.')} See \`contrastive-lab ${command.name} --help\`.\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);

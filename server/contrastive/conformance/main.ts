@@ -1,6 +1,7 @@
 // `npm run conformance -- <dir> [--backend wasm|cpu|tensorflow|auto]`: checks the library against a
 // folder of reference fixtures. Prints one line per failure and ends with `N passed, M failed`;
 // exits 1 on any failure (2 on a usage error).
+import { existsSync, statSync } from 'node:fs';
 import { initBackend, type BackendRequest } from '../backend';
 import { formatReport, runConformance } from './runner';
 
@@ -38,9 +39,15 @@ export async function conformanceMain(argv: readonly string[], out: (line: strin
 
 /** Initialises the backend, checks every fixture in `dir`, prints the report; resolves to the exit code. */
 export async function checkFolder(dir: string, backend: BackendRequest, verbose: boolean, out: (line: string) => void): Promise<number> {
+  if (!existsSync(dir)) throw new Error(`${dir}: no such folder of conformance fixtures.`);
+  if (!statSync(dir).isDirectory()) throw new Error(`${dir}: is a file; name the folder that holds the *.json fixtures.`);
   const choice = await initBackend(backend);
   out(`backend: ${choice.name} (${choice.reason})`);
   const report = runConformance(dir);
+  if (report.results.length === 0) {
+    process.stderr.write(`${dir}: no *.json fixtures here, so nothing was checked (the format: test/fixtures/reference/README.md).\n`);
+    return 1;
+  }
   if (verbose) for (const r of report.results) if (r.failures.length === 0) out(`ok   ${r.name}`);
   for (const line of formatReport(report)) out(line);
   return report.failed > 0 ? 1 : 0;

@@ -18,7 +18,16 @@ function digitsFolder(): string {
   }
 }
 
+// Parsing the ten JSON files takes over a second; a process that loads the digits again (several
+// commands in one process, tests) reuses the parsed values and gets its own copy of them.
+let parsed: RawDataset | null = null;
+
 export function loadDigits(): RawDataset {
+  parsed ??= parseDigits();
+  return { ...parsed, values: parsed.values.slice(), labels: parsed.labels!.slice(), ids: parsed.ids.slice() };
+}
+
+function parseDigits(): RawDataset {
   const folder = digitsFolder();
   const perClass: number[][] = [];
   for (let digit = 0; digit < 10; digit++) {
