@@ -1,6 +1,7 @@
 // `contrastive-lab list [dir]`: the runs in a folder with status, best kNN accuracy and duration.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { learningProblem } from '../../runs/learning';
 import { listRuns, type RunSummary } from '../../runs/list';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
@@ -106,16 +107,20 @@ export const listCommand: Command = {
       }
     }
     runs.sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt) || b.record.id.localeCompare(a.record.id));
+    const statusWithProblem = (r: RunSummary): string => {
+      const problem = learningProblem(r.record);
+      return problem === null ? r.status : `${r.status} (${problem.label})`;
+    };
     const reason = (r: RunSummary): string | null => (r.status === 'failed' && r.record.error ? `failed at ${r.record.error.where}: ${r.record.error.message.split('\n')[0]}` : null);
     if (args.booleans.has('json')) {
       for (const r of runs) {
-        process.stdout.write(JSON.stringify({ id: r.record.id, dir: r.dir, name: r.record.name, status: r.status, bestKnnAccuracy: r.bestKnnAccuracy, durationSec: r.durationSec, epoch: r.record.epoch, epochs: r.record.epochs, createdAt: r.record.createdAt, backend: r.record.backend, error: r.record.error ?? null }) + '\n');
+        process.stdout.write(JSON.stringify({ id: r.record.id, dir: r.dir, name: r.record.name, status: r.status, bestKnnAccuracy: r.bestKnnAccuracy, durationSec: r.durationSec, epoch: r.record.epoch, epochs: r.record.epochs, createdAt: r.record.createdAt, backend: r.record.backend, error: r.record.error ?? null, learning: learningProblem(r.record)?.label ?? null }) + '\n');
       }
     } else if (runs.length === 0) {
       process.stdout.write(`no runs in ${roots.join(', ')}; start one with \`contrastive-lab train <spec>\`\n`);
     } else {
       if (named === undefined) process.stdout.write(`runs in ${roots.map((r) => relative(process.cwd(), r) || '.').join(', ')}\n`);
-      const rows = runs.map((r) => [r.record.id, r.status, r.bestKnnAccuracy === null ? '-' : `${(r.bestKnnAccuracy * 100).toFixed(2)}%`, r.durationSec === null ? '-' : formatDuration(r.durationSec), `${r.record.epoch}/${r.record.epochs}`]);
+      const rows = runs.map((r) => [r.record.id, statusWithProblem(r), r.bestKnnAccuracy === null ? '-' : `${(r.bestKnnAccuracy * 100).toFixed(2)}%`, r.durationSec === null ? '-' : formatDuration(r.durationSec), `${r.record.epoch}/${r.record.epochs}`]);
       const header = ['RUN', 'STATUS', 'BEST kNN', 'DURATION', 'EPOCHS'];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)) + 2);
       const lines = [header.map((c, i) => pad(c, widths[i]!)).join('').trimEnd()];
@@ -123,6 +128,8 @@ export const listCommand: Command = {
         lines.push(rows[i]!.map((c, j) => pad(c, widths[j]!)).join('').trimEnd());
         const why = reason(r);
         if (why !== null) lines.push(`  ↳ ${why}`);
+        const problem = learningProblem(r.record);
+        if (problem !== null && r.status !== 'failed') lines.push(`  ↳ learned nothing useful: ${problem.message}`);
       });
       process.stdout.write(lines.join('\n') + '\n');
     }

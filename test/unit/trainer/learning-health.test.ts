@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { main } from '../../../server/cli/dispatch';
 import { collapseVerdict } from '../../../server/contrastive/eval/collapse';
 import type { EvalMetric, RunEvent } from '../../../server/runs/format';
 import { readJsonLines } from '../../../server/runs/jsonl';
@@ -69,6 +70,19 @@ eval:
 
 const controls = { mode: 'silent' as const, backend: 'cpu' as const, umap: false };
 
+/** `contrastive-lab list <dir>` as the user sees it (stdout). */
+async function list(dir: string, ...flags: string[]): Promise<string> {
+  let out = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    assert.equal(await main(['list', dir, ...flags]), 0);
+  } finally {
+    process.stdout.write = write;
+  }
+  return out;
+}
+
 test('a chance-level run completes with a warning naming the epoch, and run.json says so', async () => {
   const dir = tempDir('chance');
   const { path, spec: resolved } = writeSpec(dir, spec(csv(dir, false), 'warn'));
@@ -82,6 +96,10 @@ test('a chance-level run completes with a warning naming the epoch, and run.json
   assert.equal(completed.level, 'warning');
   assert.match(completed.message, /but it learned nothing useful \(chance-level kNN at epoch 2\)/);
   assert.deepEqual({ state: readRunRecord(outcome.runDir).learning?.state, epoch: readRunRecord(outcome.runDir).learning?.epoch }, { state: 'chance', epoch: 2 });
+  const table = await list(join(dir, 'runs'));
+  assert.match(table, /completed \(chance-level kNN at epoch 2\)/);
+  assert.match(table, /↳ learned nothing useful: epoch 2: kNN accuracy .* is at chance level/);
+  assert.equal(JSON.parse((await list(join(dir, 'runs'), '--json')).trim()).learning, 'chance-level kNN at epoch 2');
 });
 
 test('strategy.onCollapse: stop ends a collapsed run as failed at the evaluation, naming the epoch', async () => {
@@ -95,6 +113,7 @@ test('strategy.onCollapse: stop ends a collapsed run as failed at the evaluation
   assert.equal(record.learning?.state, 'collapsed');
   const collapse = readJsonLines<RunEvent>(runPaths(outcome.runDir).events).lines.find((e) => e.event === 'collapse');
   assert.match(collapse!.message, /^epoch 1: Representation collapse/);
+  assert.match(await list(join(dir, 'runs')), /failed at evaluation after epoch 1: the representation collapsed at epoch 1/);
 });
 
 test('with the default onCollapse: warn, a collapsed run trains on and ends completed with a warning', async () => {
