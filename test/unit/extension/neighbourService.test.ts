@@ -78,9 +78,9 @@ test('a search process that died is started again for the next query; dispose st
   assert.throws(() => process.kill(second, 0), /ESRCH/, 'the search process is gone after dispose');
 });
 
-test('a run without embeddings fails at once with the CLI\'s own message', async () => {
+test('a missing run folder fails at once with the CLI\'s own message, naming the folder', async () => {
   const s = service(cliInvocation(join(root, 'no-such-run')));
-  await assert.rejects(s.query(0, 5), /the neighbour search could not start: the neighbour search process exited \(code 1\): contrastive-lab neighbors: .*embeddings/);
+  await assert.rejects(s.query(0, 5), /the neighbour search could not start: the neighbour search process exited \(code 1\): contrastive-lab neighbors: .*no-such-run: no such run folder/);
 });
 
 test('a query that gets no answer times out with a clear error, and one that keeps killing the process is sent only twice', async () => {

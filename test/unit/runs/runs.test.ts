@@ -62,7 +62,9 @@ test('list shows runs newest first with their best kNN accuracy; damaged run.jso
   assert.equal(runs[0]!.durationSec, 60);
   assert.equal(skipped.length, 1);
   assert.match(skipped[0]!.reason, /not valid JSON/);
-  assert.throws(() => readRunRecord(join(root, 'nothing')), /no run\.json here/);
+  assert.throws(() => readRunRecord(join(root, 'nothing')), /nothing: no such run folder/);
+  mkdirSync(join(root, 'empty'));
+  assert.throws(() => readRunRecord(join(root, 'empty')), /empty[/\\]run\.json: no run\.json here/);
 });
 
 test('embeddings round-trip as float32 little-endian with their header, samples and projections', () => {
