@@ -111,6 +111,10 @@ function dataFacts(spec: ResolvedSpec, specDir: string, hook: DatasetInfoHook | 
   const info = data.format === 'builtin' ? BUILTIN_DATASETS[data.source] : safely(() => hook?.(data, specDir));
   const kind = info?.kind ?? kindOf(data.format);
   const labelledByFormat = data.format === 'csv' || data.format === 'jsonl' ? data.labelColumn !== null : undefined;
+  if (info?.empty !== undefined) {
+    // No samples: no size, columns or classes to compare against (the advice would contradict itself).
+    return { kind, labelled: labelledByFormat, size: undefined, trainSize: undefined, columns: undefined, classes: undefined, empty: info.empty };
+  }
   const size = info ? usedSize(info.size, data.limit) : undefined;
   return {
     kind,
@@ -119,6 +123,7 @@ function dataFacts(spec: ResolvedSpec, specDir: string, hook: DatasetInfoHook | 
     trainSize: size === undefined ? undefined : trainSplitSize(size, data.split.testFraction),
     columns: info?.columns,
     classes: info?.classes,
+    empty: undefined,
   };
 }
 

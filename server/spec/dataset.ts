@@ -19,6 +19,8 @@ export interface DatasetInfo {
   readonly columns?: readonly string[];
   /** Number of distinct classes, when labelled and known. */
   readonly classes?: number;
+  /** For csv/jsonl files without samples: nothing in the file, or (csv) a header and no rows. */
+  readonly empty?: 'file' | 'header';
 }
 
 export type DatasetInfoHook = (data: DataSpec, specDir: string) => DatasetInfo | undefined;
@@ -83,6 +85,8 @@ function probeImageFolder(path: string): DatasetInfo {
 // Malformed rows still count here (the loader reports them with their line number when training).
 function probeCsv(text: string, labelColumn: string | null): DatasetInfo {
   const { header, rows } = csvRecords(text);
+  if (header === null) return { size: 0, labelled: false, kind: 'vectors', empty: 'file' };
+  if (rows.length === 0) return { size: 0, labelled: false, kind: 'vectors', columns: header.fields ?? [], empty: 'header' };
   const columns = header?.fields ?? [];
   const labelIndex = labelColumn === null ? -1 : columns.indexOf(labelColumn);
   if (labelIndex < 0) return { size: rows.length, labelled: false, kind: 'vectors', columns };
@@ -103,6 +107,7 @@ function probeJsonl(text: string, labelColumn: string | null): DatasetInfo {
       return {};
     }
   });
+  if (rows.length === 0) return { size: 0, labelled: false, kind: 'vectors', empty: 'file' };
   const columns = Object.keys(rows[0] ?? {});
   if (labelColumn === null || !columns.includes(labelColumn)) return { size: rows.length, labelled: false, kind: 'vectors', columns };
   const labels = new Set<string>();

@@ -52,7 +52,8 @@ export function csvRecords(text: string): { header: CsvRecord | null; rows: CsvR
 
 export function parseCsvVectors(text: string, file: string, labelColumn: string | null): RawDataset {
   const records = csvRecords(text);
-  if (records.header === null) throw new DataError(file, 'the CSV file is empty; it needs a header row and one row per sample.');
+  if (records.header === null) throw new DataError(file, 'the file is empty; add rows: a header line naming the columns, then one line per sample.');
+  if (records.rows.length === 0) throw new DataError(file, 'has a header but no data rows; add rows below the header, one line per sample.');
   const headerLine = records.header.line;
   const header = records.header.fields;
   if (header === null) throw new DataError(`${file}:${headerLine}`, 'unterminated quote in the header row.');
@@ -89,6 +90,5 @@ export function parseCsvVectors(text: string, file: string, labelColumn: string 
     }
     ids.push(`line:${line}`);
   }
-  if (ids.length === 0) throw new DataError(file, 'the CSV file has a header but no rows.');
   return vectorDataset(file, dim, values, ids, labelIndex >= 0 ? rawLabels : null);
 }

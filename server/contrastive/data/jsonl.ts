@@ -83,6 +83,6 @@ export function parseJsonlVectors(text: string, file: string, labelColumn: strin
     }
     ids.push(`line:${lineNumber}`);
   }
-  if (ids.length === 0) throw new DataError(file, 'the JSON Lines file has no samples.');
+  if (ids.length === 0) throw new DataError(file, 'the file is empty; add rows: one JSON object per line, e.g. {"x": [0.1, 0.2], "label": "a"}.');
   return vectorDataset(file, dim, values, ids, labelColumn !== null ? rawLabels : null);
 }

@@ -4,6 +4,7 @@ import { batchLargerThanSplit } from './batch-larger-than-split';
 import { blurKernelEven } from './blur-kernel-even';
 import { circleNeedsCosine } from './circle-needs-cosine';
 import { cutoutCoversImage } from './cutout-covers-image';
+import { dataFileEmpty } from './data-file-empty';
 import { dataSourceMissing } from './data-source-missing';
 import { digitsAreGreyscale } from './digits-are-greyscale';
 import { distanceUnused } from './distance-unused';
@@ -48,6 +49,7 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   blurKernelEven,
   circleNeedsCosine,
   cutoutCoversImage,
+  dataFileEmpty,
   dataSourceMissing,
   digitsAreGreyscale,
   distanceUnused,

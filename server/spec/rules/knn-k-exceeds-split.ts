@@ -1,3 +1,4 @@
+import { plural } from '../../plural';
 import { fix, setField } from '../edits';
 import type { SpecRule } from './rule';
 
@@ -11,7 +12,7 @@ export const knnKExceedsSplit: SpecRule = {
     const suggested = Math.max(1, Math.min(20, data.trainSize));
     return [{
       path: ['eval', 'knn', 'k'],
-      message: `kNN evaluation votes with k = ${knn.k} neighbours, but the training split has only ${data.trainSize} samples. Use k ≤ ${data.trainSize} (20 is a good default).`,
+      message: `kNN evaluation votes with k = ${knn.k} neighbours, but the training split has only ${plural(data.trainSize, 'sample')}. Use k ≤ ${data.trainSize} (20 is a good default).`,
       fixes: fix(`Set k to ${suggested}`, setField(document, ['eval', 'knn', 'k'], suggested)),
     }];
   },

@@ -1,3 +1,4 @@
+import { plural } from '../../plural';
 import { fix, setField } from '../edits';
 import type { SpecRule } from './rule';
 import { powerOfTwoBelow } from './sizes';
@@ -12,7 +13,7 @@ export const queueLargerThanSplit: SpecRule = {
     const suggested = Math.max(spec.strategy.batchSize, powerOfTwoBelow(Math.floor(data.trainSize / 2)));
     return [{
       path: ['pairs', 'negatives', 'size'],
-      message: `The queue holds ${negatives.size} keys but the training split has only ${data.trainSize} samples: every sample's own (older) key would be in the queue as a "negative". Keep the queue well below the split size, e.g. ${suggested}.`,
+      message: `The queue holds ${negatives.size} keys but the training split has only ${plural(data.trainSize, 'sample')}: every sample's own (older) key would be in the queue as a "negative". Keep the queue well below the split size, e.g. ${suggested}.`,
       fixes: fix(`Set the queue size to ${suggested}`, setField(document, ['pairs', 'negatives', 'size'], suggested)),
     }];
   },

@@ -13,6 +13,12 @@ export interface DataFacts {
   readonly trainSize: number | undefined;
   readonly columns: readonly string[] | undefined;
   readonly classes: number | undefined;
+  /**
+   * The csv/jsonl file holds no samples: 'file' when it is empty, 'header' when a CSV has a header
+   * but no rows. Then the size facts above are undefined, so the size rules stand down and
+   * data-file-empty says the one thing to fix.
+   */
+  readonly empty: 'file' | 'header' | undefined;
 }
 
 export interface RuleContext {

@@ -40,3 +40,29 @@ it('a batch larger than the CSV training split is reported, and stops being repo
   const after = await session.diagnostics(uri, `${spec}# edited\n`);
   assert.equal(after.find((d) => d.code === 'batch-larger-than-split'), undefined);
 });
+
+it('an empty CSV or one with only a header gets one diagnostic on data.source saying so, not the size rules', async () => {
+  const uri = session.uri('empty.contrastive.yaml');
+  const spec = (source: string): string => [
+    'experiment: empty',
+    'data:',
+    `  source: ./${source}`,
+    '  labelColumn: label',
+    'architecture:',
+    '  backbone: { type: mlp, layers: [8] }',
+    '  representationSize: 8',
+    '  projection: { layers: [8] }',
+    'strategy:',
+    '  batchSize: 64',
+    'eval: { knn: { k: 10 } }',
+    '',
+  ].join('\n');
+  writeFileSync(join(session.dir, 'nothing.csv'), '');
+  writeFileSync(join(session.dir, 'header.csv'), 'x,y,label\n');
+  for (const [file, says] of [['nothing.csv', './nothing.csv: the file is empty; add rows'], ['header.csv', './header.csv: has a header but no data rows; add rows']] as const) {
+    const diagnostics = await session.diagnostics(uri, spec(file));
+    assert.deepEqual(diagnostics.map((d) => d.code), ['data-file-empty'], JSON.stringify(diagnostics.map((d) => d.message)));
+    assert.equal(diagnostics[0]!.range.start.line, 2);
+    assert.ok(diagnostics[0]!.message.startsWith(says), diagnostics[0]!.message);
+  }
+});

@@ -46,6 +46,7 @@ const CASES: readonly RuleCase[] = [
   { rule: 'data-source-missing', spec: 'data: { source: «nowhere/images» }\n', options: { fileExists: () => false } },
   { rule: 'unknown-builtin-dataset', spec: 'data: { source: «builtin:digit» }\n' },
   { rule: 'label-column-ignored', spec: 'data:\n  source: builtin:digits\n  «labelColumn»: label\n' },
+  { rule: 'data-file-empty', spec: 'data: { source: «v.csv», labelColumn: label }\nstrategy: { batchSize: 64 }\n', options: csvFile({ size: 0, labelled: false, columns: ['a', 'label'], empty: 'header' }) },
   { rule: 'label-column-missing', spec: 'data: { source: v.csv, labelColumn: «lable» }\n', options: csvFile({ columns: ['a', 'b', 'label'] }) },
   { rule: 'vicreg-normalized-output', spec: 'pairs: { positives: augmentation, negatives: { type: none } }\nloss: { type: vicreg }\narchitecture: { normalizeOutput: «true» }\n' },
   { rule: 'blur-kernel-even', spec: 'pairs:\n  views:\n    strong: [{ type: gaussianBlur, kernelSize: «4» }]\n' },
