@@ -1,6 +1,5 @@
 // `contrastive-lab conformance <fixture-folder> [--backend …] [--verbose]`: checks the contrastive
 // library (distances, losses, miners) against a folder of float64 reference fixtures.
-import { checkFolder } from '../../contrastive/conformance/main';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
 
@@ -32,6 +31,8 @@ export const conformanceCommand: Command = {
     if (extra.length > 0) throw new UsageError(`Give one fixture folder (got ${args.positionals.length}: ${args.positionals.join(', ')}).`);
     const backend = args.values.get('backend') ?? 'auto';
     if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}").`);
+    // Loaded here, not at the top: the conformance runner pulls in tfjs (see train.ts).
+    const { checkFolder } = await import('../../contrastive/conformance/main');
     return checkFolder(dir, backend as Backend, args.booleans.has('verbose'), (line) => process.stdout.write(`${line}\n`));
   },
 };

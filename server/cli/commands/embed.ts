@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { reembedRun } from '../../trainer/afterRun';
 import { backendArg } from '../../trainer/cliOptions';
 
 export const embedCommand: Command = {
@@ -24,6 +23,8 @@ Exit codes: 0 written, 1 the run has no checkpoint or its data cannot be read, 2
     const args = parseArgs(argv, { booleans: ['no-umap'], values: ['backend'] });
     if (args.positionals.length !== 1) throw new UsageError('Name exactly one run directory.');
     const runDir = resolve(args.positionals[0]!);
+    // Loaded here, not at the top: it pulls in tfjs, umap-js and sharp (see train.ts).
+    const { reembedRun } = await import('../../trainer/afterRun');
     const written = await reembedRun(runDir, { backend: backendArg(args.values.get('backend')), umap: !args.booleans.has('no-umap') });
     process.stdout.write(`embeddings: ${written.count} × ${written.dim} written to ${runDir}/embeddings (${written.files.join(', ')})\n`);
     return 0;

@@ -2,7 +2,6 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { exportTfjs } from '../../trainer/afterRun';
 import { exportProjector } from '../../trainer/exportProjector';
 
 export const exportCommand: Command = {
@@ -27,7 +26,7 @@ Exit codes: 0 written, 1 nothing to export yet, 2 wrong usage.`,
     if (format !== 'projector' && format !== 'tfjs') throw new UsageError(`--format must be projector or tfjs${format === undefined ? '' : `, got "${format}"`}.`);
     const runDir = resolve(args.positionals[0]!);
     const out = resolve(args.values.get('out') ?? join(runDir, 'export', format));
-    const files = format === 'projector' ? exportProjector(runDir, out) : await exportTfjs(runDir, out);
+    const files = format === 'projector' ? exportProjector(runDir, out) : await (await import('../../trainer/afterRun')).exportTfjs(runDir, out); // tfjs loads only for this format
     process.stdout.write(`${format} export written to ${out}: ${files.join(', ')}\n`);
     return 0;
   },

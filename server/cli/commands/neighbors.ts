@@ -1,8 +1,6 @@
 // `contrastive-lab neighbors <run-dir> --query <index> [-k 10]`: the nearest stored samples of one sample.
 import { resolve } from 'node:path';
-import { initBackend } from '../../contrastive/backend';
 import type { SearchMetric } from '../../contrastive/eval/search';
-import { findNeighbors, NeighborIndex } from '../../trainer/neighbors';
 import { serveNeighbors } from '../../trainer/neighborsServe';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
@@ -46,13 +44,12 @@ export const neighborsCommand: Command = {
     const backend = backendArg(args.values.get('backend')) ?? 'auto';
     if (args.booleans.has('serve')) {
       if (args.values.has('query') || args.values.has('k') || args.booleans.has('json')) throw new UsageError('--serve reads its queries from stdin: leave out --query, -k and --json');
-      await initBackend(backend);
-      return serve(resolve(args.positionals[0]!), metricArg);
+      return serve(await loadSearch(backend), resolve(args.positionals[0]!), metricArg);
     }
     if (!args.values.has('query')) throw new UsageError('--query <index> is required (or --serve)');
     const query = nonNegativeInt(args.values.get('query'), '--query');
     const k = positiveInt(args.values.get('k'), '-k', 10);
-    await initBackend(backend);
+    const { findNeighbors } = await loadSearch(backend);
     const result = findNeighbors(resolve(args.positionals[0]!), query, k, metricArg);
     if (args.booleans.has('json')) {
       process.stdout.write(JSON.stringify(result) + '\n');
@@ -70,8 +67,17 @@ export const neighborsCommand: Command = {
   },
 };
 
-async function serve(runDir: string, metric: SearchMetric | undefined): Promise<number> {
-  const index = new NeighborIndex(runDir, metric);
+type Search = typeof import('../../trainer/neighbors');
+
+/** The search modules pull in tfjs: loaded when a query runs, not when the CLI starts (see train.ts). */
+async function loadSearch(backend: Parameters<typeof import('../../contrastive/backend').initBackend>[0]): Promise<Search> {
+  const { initBackend } = await import('../../contrastive/backend');
+  await initBackend(backend);
+  return import('../../trainer/neighbors');
+}
+
+async function serve(search: Search, runDir: string, metric: SearchMetric | undefined): Promise<number> {
+  const index = new search.NeighborIndex(runDir, metric);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGTERM', onSignal);

@@ -4,7 +4,6 @@ import { UsageError, type Command } from '../command';
 import { backendArg } from '../../trainer/cliOptions';
 import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../../trainer/outcome';
 import { formatDuration } from '../../trainer/progress';
-import { resumeRun } from '../../trainer/start';
 import { createStopSignal } from '../../trainer/stop';
 
 export const resumeCommand: Command = {
@@ -27,6 +26,8 @@ ${RUN_EXIT_CODES}`,
     const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['backend'] });
     if (args.positionals.length !== 1) throw new UsageError('Name exactly one run directory, e.g. `contrastive-lab resume runs/20260101-120000-quickstart`.');
     const mode = modeFor(args.booleans.has('json'));
+    // Loaded here, not at the top: the trainer pulls in tfjs (see train.ts).
+    const { resumeRun } = await import('../../trainer/start');
     const stop = createStopSignal(true);
     const started = Date.now();
     try {

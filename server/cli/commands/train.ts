@@ -4,7 +4,6 @@ import { UsageError, type Command } from '../command';
 import { backendArg, positiveInt } from '../../trainer/cliOptions';
 import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../../trainer/outcome';
 import { formatDuration } from '../../trainer/progress';
-import { checkSpecForTraining, printProblems, trainNewRun, withOverrides } from '../../trainer/start';
 import { createStopSignal } from '../../trainer/stop';
 
 export const trainCommand: Command = {
@@ -34,6 +33,8 @@ ${RUN_EXIT_CODES}`,
     const limit = args.values.has('limit') ? positiveInt(args.values.get('limit'), '--limit', 1) : undefined;
     const backend = backendArg(args.values.get('backend'));
     const mode = modeFor(args.booleans.has('json'));
+    // Loaded here, not at the top: the trainer pulls in tfjs, which `--help`, `--version` and `validate` must not pay for.
+    const { checkSpecForTraining, printProblems, trainNewRun, withOverrides } = await import('../../trainer/start');
     const check = checkSpecForTraining(specPath);
     printProblems(check.problems, (line) => process.stderr.write(line + '\n'));
     if (!check.ok) {
