@@ -42,11 +42,20 @@ export class Reporter {
   }
 
   event(level: EventLevel, event: EventName, message: string, extra: { step?: number; epoch?: number; data?: Record<string, unknown> } = {}): void {
+    this.record(level, event, message, extra);
+    if (this.mode === 'json') return;
+    if (level === 'error') this.sayError(message);
+    else if (this.mode !== 'silent') this.say(level === 'info' ? message : `${level}: ${message}`);
+  }
+
+  /**
+   * An event for events.jsonl and the --json stream, not the terminal: for an error the closing
+   * `failed` event repeats (a `nan` error is followed by `run failed at step …: <the same text>`).
+   */
+  record(level: EventLevel, event: EventName, message: string, extra: { step?: number; epoch?: number; data?: Record<string, unknown> } = {}): void {
     const line: RunEvent = { kind: 'event', time: new Date().toISOString(), level, event, message, ...extra };
     appendJsonLine(this.paths.events, line);
     if (this.mode === 'json') this.stream(line);
-    else if (level === 'error') this.sayError(message);
-    else if (this.mode !== 'silent') this.say(level === 'info' ? message : `${level}: ${message}`);
   }
 
   progress(state: ProgressState): void {

@@ -22,6 +22,7 @@ import { findResumePoint, recordFailure, removeRunTempFiles, StopRequested } fro
 import { Reporter, type OutputMode } from './reporter';
 import type { StopSignal } from './stop';
 import { TrainingError } from './trainingError';
+import { plural } from '../plural';
 
 export interface SessionOptions {
   readonly runDir: string;
@@ -82,6 +83,11 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
       data: { source: dataset.source, count: dataset.count, train: data.train.length, test: data.test.length, classes: dataset.classNames?.length ?? null },
     });
 
+    if (data.skipped !== undefined && data.skipped.length > 0) {
+      const shown = data.skipped.slice(0, 5).join(', ') + (data.skipped.length > 5 ? ', …' : '');
+      reporter.event('warning', 'log', `${spec.data.source}: skipped ${plural(data.skipped.length, 'file')} that ${data.skipped.length === 1 ? 'is' : 'are'} not ${data.skipped.length === 1 ? 'an image' : 'images'} (${shown})`, { data: { skipped: data.skipped } });
+    }
+
     parts = buildTrainingParts(spec, data);
     for (const warning of parts.warnings) reporter.event('warning', 'log', warning);
     const stepsPerEpoch = parts.batches.stepsPerEpoch;
@@ -136,7 +142,8 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
         const { loss, lr, fault } = await parts.trainStep(plan[b]!, step, totalSteps);
         if (fault !== null) {
           const message = describeFault(fault, step, epoch, lr, parts.nanHint());
-          reporter.event('error', 'nan', message, { step, epoch, data: { loss: String(loss), lr, kind: fault.kind, tensor: fault.tensor, value: String(fault.value) } });
+          // In events.jsonl and the stream; the terminal gets it once, as the `failed` line below.
+          reporter.record('error', 'nan', message, { step, epoch, data: { loss: String(loss), lr, kind: fault.kind, tensor: fault.tensor, value: String(fault.value) } });
           throw new TrainingError(message, `step ${step} (epoch ${epoch})`);
         }
         position = { ...position, step, batchInEpoch: b + 1 };
@@ -199,11 +206,13 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
   } catch (e) {
     const error = describeError(e, phase, position);
     record = recordFailure(runDir, { status: 'failed', error, pid: null, endedAt: new Date().toISOString() }) ?? { ...record, status: 'failed', error, pid: null };
+    // A message that starts with its place (a data file's path and line) is not prefixed with it again.
+    const failedLine = error.message.startsWith(`${error.where}:`) ? `run failed: ${error.message}` : `run failed at ${error.where}: ${error.message}`;
     try {
-      reporter.event('error', 'failed', `run failed at ${error.where}: ${error.message}`, { data: { where: error.where } });
+      reporter.event('error', 'failed', failedLine, { data: { where: error.where } });
     } catch {
       // events.jsonl cannot be written either (disk full): the terminal still gets the line.
-      reporter.sayError(`run failed at ${error.where}: ${error.message}`);
+      reporter.sayError(failedLine);
     }
     return { status: 'failed', runDir, record, lastEval };
   } finally {

@@ -13,21 +13,31 @@ export interface ImageEntry {
   readonly className: string | null;
 }
 
-function imagesIn(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase()))
-    .map((e) => e.name)
-    .sort();
+function filesIn(dir: string): { images: string[]; others: string[] } {
+  const files = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+  const isImage = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
+  return { images: files.filter(isImage), others: files.filter((name) => !isImage(name)) };
 }
 
-/** The images of a folder in a stable order (classes sorted, files sorted); empty when it has none. */
-export function listImageEntries(folder: string): { entries: ImageEntry[]; labelled: boolean } {
+/**
+ * The images of a folder in a stable order (classes sorted, files sorted); empty when it has none.
+ * `skipped`: the other files where samples are read (the folder, and its class folders), relative
+ * to the folder, so the trainer can say it left them out (.DS_Store, notes.txt).
+ */
+export function listImageEntries(folder: string): { entries: ImageEntry[]; labelled: boolean; skipped: string[] } {
   const subfolders = readdirSync(folder, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort();
   const entries: ImageEntry[] = [];
-  for (const name of subfolders) for (const file of imagesIn(join(folder, name))) entries.push({ path: join(folder, name, file), className: name });
-  if (entries.length > 0) return { entries, labelled: true };
-  return { entries: imagesIn(folder).map((file) => ({ path: join(folder, file), className: null })), labelled: false };
+  const skipped: string[] = [];
+  for (const name of subfolders) {
+    const { images, others } = filesIn(join(folder, name));
+    if (images.length === 0) continue;
+    for (const file of images) entries.push({ path: join(folder, name, file), className: name });
+    skipped.push(...others.map((file) => `${name}/${file}`));
+  }
+  const top = filesIn(folder);
+  if (entries.length > 0) return { entries, labelled: true, skipped: [...top.others, ...skipped] };
+  return { entries: top.images.map((file) => ({ path: join(folder, file), className: null })), labelled: false, skipped: top.others };
 }

@@ -16,8 +16,8 @@ export interface ImageFile {
 }
 
 /** Lists the images of a folder with their size and mtime (for the cache key); no images is an error. */
-export function listImageFolder(folder: string): { files: ImageFile[]; labelled: boolean } {
-  const { entries, labelled } = listImageEntries(folder);
+export function listImageFolder(folder: string): { files: ImageFile[]; labelled: boolean; skipped: string[] } {
+  const { entries, labelled, skipped } = listImageEntries(folder);
   if (entries.length === 0) {
     throw new DataError(folder, `no images found (${IMAGE_EXTENSIONS.join(', ')}); put them directly in the folder (unlabelled) or in one sub-folder per class.`);
   }
@@ -25,7 +25,7 @@ export function listImageFolder(folder: string): { files: ImageFile[]; labelled:
     const s = statSync(e.path);
     return { ...e, mtimeMs: s.mtimeMs, size: s.size };
   });
-  return { files, labelled };
+  return { files, labelled, skipped };
 }
 
 export async function decodeImage(file: string, size: number, channels: 1 | 3): Promise<Buffer> {

@@ -37,7 +37,7 @@ function readText(path: string): string {
 export function checkSourceExists(spec: DataSpec, specDir: string): string {
   const path = resolveSource(spec.source, specDir);
   if (!existsSync(path)) {
-    throw new DataError(path, `data.source "${spec.source}" does not exist (resolved relative to ${specDir}); fix the path or use builtin:digits.`);
+    throw new DataError(path, `does not exist${isAbsolute(spec.source) ? '' : ` (data.source "${spec.source}" is relative to the spec file's folder)`}; fix the path or use builtin:digits.`);
   }
   const isDir = statSync(path).isDirectory();
   if (spec.format === 'images' && !isDir) throw new DataError(path, 'data.format is images, so data.source must be a folder of images (or of class sub-folders).');
@@ -45,7 +45,7 @@ export function checkSourceExists(spec: DataSpec, specDir: string): string {
   return path;
 }
 
-export async function loadRaw(spec: DataSpec, options: LoadOptions): Promise<RawDataset & { pixels?: Uint8Array }> {
+export async function loadRaw(spec: DataSpec, options: LoadOptions): Promise<RawDataset & { pixels?: Uint8Array; skipped?: string[] }> {
   if (spec.format === 'builtin') {
     if (spec.source !== DIGITS_SOURCE) throw new DataError('data.source', `unknown built-in data set "${spec.source}"; the built-in one is ${DIGITS_SOURCE}.`);
     return loadDigits();
@@ -53,13 +53,13 @@ export async function loadRaw(spec: DataSpec, options: LoadOptions): Promise<Raw
   const path = checkSourceExists(spec, options.specDir);
   if (spec.format === 'csv') return parseCsvVectors(readText(path), path, spec.labelColumn);
   if (spec.format === 'jsonl') return parseJsonlVectors(readText(path), path, spec.labelColumn);
-  const { files, labelled } = listImageFolder(path);
+  const { files, labelled, skipped } = listImageFolder(path);
   const key = imageCacheKey(path, files, spec.imageSize, spec.channels);
   const cached = options.cacheDir !== null ? readImageCache(options.cacheDir, key, path) : null;
-  if (cached) return cached;
+  if (cached) return { ...cached, skipped };
   const decoded = await decodeImageFolder(path, files, labelled, spec.imageSize, spec.channels);
   if (options.cacheDir !== null) writeImageCache(options.cacheDir, key, decoded);
-  return decoded;
+  return { ...decoded, skipped };
 }
 
 /** Which samples are kept (the limit), and which of those are held out: a function of the split seed only. */
@@ -111,5 +111,5 @@ export async function loadData(spec: DataSpec, options: LoadOptions): Promise<Sp
     ids: kept.ids,
     pixels,
   };
-  return { dataset, train, test };
+  return { dataset, train, test, ...(raw.skipped && raw.skipped.length > 0 ? { skipped: raw.skipped } : {}) };
 }

@@ -26,6 +26,8 @@ export interface SplitDataset {
   /** Indices into the dataset, in a fixed order. */
   readonly train: Int32Array;
   readonly test: Int32Array;
+  /** Image folders: files left out because they are not images (relative to the folder). */
+  readonly skipped?: readonly string[];
 }
 
 export function sampleSize(dataset: Pick<Dataset, 'sampleShape'>): number {
