@@ -559,8 +559,8 @@ const evaluation = object(
 const run = object(
   'Where and how runs are recorded.',
   {
-    name: str('Name of the run (run directories are `<name>-<timestamp>`). Defaults to the `experiment` name.', undefined, { minLength: 1, examples: ['digits-supcon', 'simclr-baseline'] }),
-    outputDir: str('Folder that holds the run directories, relative to this spec file.', 'runs', { minLength: 1, examples: ['runs', '../runs'] }),
+    name: str('Name of the run: run directories are `<timestamp>-<name>` (UTC `yyyymmdd-hhmmss`, then the name in lower case with other characters as `-`). Defaults to the `experiment` name.', undefined, { minLength: 1, examples: ['digits-supcon', 'simclr-baseline'] }),
+    outputDir: str('Folder that holds the run directories, relative to this spec file. `contrastive-lab list` with no folder looks here (for each spec in the current folder and one folder down), and in `./runs`.', 'runs', { minLength: 1, examples: ['runs', '../runs'] }),
     backend: choice('Which TensorFlow.js backend trains the model; the chosen one is recorded in `run.json`.', 'auto', [
       ['auto', 'The fastest available: tfjs-node when installed, else WebAssembly, else plain JavaScript.'],
       ['tensorflow', 'Native TensorFlow (needs the optional `@tensorflow/tfjs-node`).'],
