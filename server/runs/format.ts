@@ -88,9 +88,13 @@ export interface EvalMetric {
 export type MetricLine = StepMetric | EvalMetric;
 
 export type EventLevel = 'info' | 'warning' | 'error';
-export type EventName =
-  | 'created' | 'started' | 'resumed' | 'backend' | 'data' | 'epoch' | 'checkpoint' | 'nan'
-  | 'collapse' | 'chance' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'embeddings' | 'log' | 'recovered';
+/** Every `event` of events.jsonl, in the order docs/run-directory.md lists them (a test keeps the two, and the trainer, in step). */
+export const EVENT_NAMES = [
+  'created', 'started', 'resumed', 'backend', 'data', 'epoch', 'checkpoint', 'nan',
+  'collapse', 'chance', 'stopping', 'stopped', 'completed', 'failed', 'embeddings', 'log', 'recovered',
+] as const;
+
+export type EventName = (typeof EVENT_NAMES)[number];
 
 /** events.jsonl */
 export interface RunEvent {

@@ -1,4 +1,5 @@
-// Creating a run directory: a unique id, run.json (queued), spec.json and empty JSONL files.
+// Creating a run directory: a unique id, run.json (queued), spec.json, an empty metrics.jsonl and
+// events.jsonl holding the `created` event.
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import type { ResolvedSpec } from '../spec/types';
 import { writeJsonAtomic } from '../runs/atomic';
 import { describeCause, ensureDir, FileError, writeFileChecked } from '../runs/files';
-import type { RunRecord } from '../runs/format';
+import type { RunEvent, RunRecord } from '../runs/format';
 import { runPaths } from '../runs/paths';
 import { writeRunRecord } from '../runs/record';
 
@@ -51,7 +52,9 @@ export function createRunDirectory(root: string, spec: ResolvedSpec, specPath: s
   ensureDir(paths.checkpoints, 'checkpoints folder');
   writeJsonAtomic(paths.specJson, spec);
   writeFileChecked(paths.metrics, '');
-  writeFileChecked(paths.events, '');
+  // The first event: the moment the run folder appeared (before the trainer has loaded anything).
+  const created: RunEvent = { kind: 'event', time: now.toISOString(), level: 'info', event: 'created', message: `run directory created: ${id}`, data: { id } };
+  writeFileChecked(paths.events, JSON.stringify(created) + '\n');
   const record: RunRecord = {
     formatVersion: 1,
     id,
