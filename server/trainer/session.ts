@@ -75,11 +75,11 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     const backend = await initBackend(options.backend);
     record = updateRunRecord(runDir, { backend: backend.name });
     reporter.event('info', 'backend', `backend: ${backend.name} (${backend.reason})`, { data: { backend: backend.name, reason: backend.reason } });
-    if (leftovers.length > 0) reporter.event('warning', 'recovered', `removed ${leftovers.length} temporary file(s) left by an earlier failed write: ${leftovers.join(', ')}`, { data: { removed: leftovers } });
+    if (leftovers.length > 0) reporter.event('warning', 'recovered', `removed ${plural(leftovers.length, 'temporary file')} left by an earlier failed write: ${leftovers.join(', ')}`, { data: { removed: leftovers } });
 
     const data: SplitDataset = await loadData(spec.data, { specDir: options.specDir, cacheDir: options.cacheDir });
     const { dataset } = data;
-    reporter.event('info', 'data', `data: ${dataset.source}, ${dataset.count} ${dataset.kind} of shape [${dataset.sampleShape.join('×')}], ${data.train.length} train / ${data.test.length} held out${dataset.classNames ? `, ${dataset.classNames.length} classes` : ', unlabelled'}`, {
+    reporter.event('info', 'data', `data: ${dataset.source}, ${dataset.count} ${dataset.kind} of shape [${dataset.sampleShape.join('×')}], ${data.train.length} train / ${data.test.length} held out${dataset.classNames ? `, ${plural(dataset.classNames.length, 'class', 'classes')}` : ', unlabelled'}`, {
       data: { source: dataset.source, count: dataset.count, train: data.train.length, test: data.test.length, classes: dataset.classNames?.length ?? null },
     });
 
@@ -103,14 +103,14 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
         const kept = position.step;
         // Work after the checkpoint is redone, so its lines go: the metrics read as one continuous run.
         const filtered = filterJsonLines<MetricLine>(paths.metrics, (line) => line.step <= kept);
-        if (filtered.damaged.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: dropped ${filtered.damaged.length} damaged line(s) (line ${filtered.damaged.join(', ')}); the steps after ${checkpoint.name} are redone`, { data: { damaged: filtered.damaged } });
+        if (filtered.damaged.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: dropped ${plural(filtered.damaged.length, 'damaged line')} (line ${filtered.damaged.join(', ')}); the steps after ${checkpoint.name} are redone`, { data: { damaged: filtered.damaged } });
         reporter.event('info', 'resumed', `resumed from checkpoints/${checkpoint.name} (step ${position.step}, epoch ${position.epoch})`, { step: position.step, epoch: position.epoch });
       } else {
         filterJsonLines<MetricLine>(paths.metrics, () => false);
         reporter.event('info', 'resumed', 'no checkpoint yet: starting from the beginning', { step: 0, epoch: 1 });
       }
     } else {
-      reporter.event('info', 'started', `training ${spec.experiment}: ${epochs} epochs × ${stepsPerEpoch} steps, batch ${spec.strategy.batchSize}, seed ${spec.strategy.seed}`, { data: { epochs, stepsPerEpoch } });
+      reporter.event('info', 'started', `training ${spec.experiment}: ${plural(epochs, 'epoch')} × ${plural(stepsPerEpoch, 'step')}, batch ${spec.strategy.batchSize}, seed ${spec.strategy.seed}`, { data: { epochs, stepsPerEpoch } });
     }
     record = updateRunRecord(runDir, { stepsPerEpoch, step: position.step, epoch: position.epoch - 1, ...(options.resume ? { lastCheckpoint: position.step > 0 ? `checkpoints/${checkpointName(position.step)}` : null } : {}) });
     if (stop.requested) {

@@ -1,3 +1,4 @@
+import { plural } from '../../plural';
 import { fix, setField } from '../edits';
 import type { SpecRule } from './rule';
 
@@ -14,7 +15,7 @@ export const mPerClassTooFewClasses: SpecRule = {
     const suggested = sampler.m * data.classes;
     return [{
       path: ['strategy', 'batchSize'],
-      message: `The m-per-class sampler fills each batch with ${sampler.m} samples from each of ${batch} / ${sampler.m} = ${needed} classes, but the data has only ${data.classes} classes. Use batchSize = m × classes = ${suggested} (or a larger m).`,
+      message: `The m-per-class sampler fills each batch with ${sampler.m} samples from each of ${batch} / ${sampler.m} = ${needed} classes, but the data has only ${plural(data.classes, 'class', 'classes')}. Use batchSize = m × classes = ${suggested} (or a larger m).`,
       fixes: fix(`Set the batch size to ${suggested}`, setField(document, ['strategy', 'batchSize'], suggested)),
     }];
   },

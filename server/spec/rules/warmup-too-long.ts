@@ -1,3 +1,4 @@
+import { plural } from '../../plural';
 import { fix, setField } from '../edits';
 import type { SpecRule } from './rule';
 
@@ -12,7 +13,7 @@ export const warmupTooLong: SpecRule = {
     const suggested = Math.floor(epochs / 10);
     return [{
       path: ['strategy', 'schedule', 'warmupEpochs'],
-      message: `Warm-up lasts ${warmupEpochs} epochs but training only ${epochs}: the learning rate never reaches its target${spec.strategy.schedule.type === 'cosine' ? ' and the cosine decay never happens' : ''}. Warm up for about a tenth of training (${suggested}).`,
+      message: `Warm-up lasts ${plural(warmupEpochs, 'epoch')} but training only ${plural(epochs, 'epoch')}: the learning rate never reaches its target${spec.strategy.schedule.type === 'cosine' ? ' and the cosine decay never happens' : ''}. Warm up for about a tenth of training (${suggested}).`,
       fixes: fix(`Set warmupEpochs to ${suggested}`, setField(document, ['strategy', 'schedule', 'warmupEpochs'], suggested)),
     }];
   },
