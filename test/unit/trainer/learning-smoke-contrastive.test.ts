@@ -1,0 +1,4 @@
+// Learning smoke test, the families with negatives: SimCLR, MoCo, SigLIP (see learningSmoke.ts).
+import { smokeTests } from './learningSmoke';
+
+smokeTests(['SimCLR', 'MoCo', 'SigLIP']);
