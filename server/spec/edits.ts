@@ -2,6 +2,7 @@
 // user's layout (block YAML gets a new line at the mapping's indentation; flow YAML and JSON get an
 // inline entry).
 import type { SpecDocument } from './document';
+import { loadSchema } from './schema';
 import type { FieldPath, Range, SpecFix, TextEdit } from './problems';
 
 const RESERVED = /^(true|false|null|yes|no|on|off|~|y|n)$/i;
@@ -63,8 +64,43 @@ function insertKey(document: SpecDocument, parentPath: FieldPath, key: string, v
     // `parent:` with no value yet.
     return [{ range: parentRange, newText: ` { ${entry} }` }];
   }
+  if (parentPath.length === 0) {
+    const edits = insertTopLevelKey(document, key, entry);
+    if (edits) return edits;
+  }
   const indent = ' '.repeat(parentRange.start.character);
   return [{ range: { start: parentRange.start, end: parentRange.start }, newText: `${entry}\n${indent}` }];
+}
+
+/** Top-level keys in the order the schema lists them (experiment first). */
+function schemaKeyOrder(): readonly string[] {
+  return Object.keys(loadSchema().properties ?? {});
+}
+
+/**
+ * A new top-level section goes after the written sections that come before it in the schema's
+ * order (so `eval:` never lands above `experiment:`): on its own line after the last line of that
+ * section's value, leaving comments where they are. Undefined when none comes before it (the
+ * caller then puts it at the top).
+ */
+function insertTopLevelKey(document: SpecDocument, key: string, entry: string): TextEdit[] | undefined {
+  const order = schemaKeyOrder();
+  const rank = (k: string): number => (order.includes(k) ? order.indexOf(k) : order.length);
+  const root = document.value;
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) return undefined;
+  const written = Object.keys(root as Record<string, unknown>);
+  const before = written.filter((k) => rank(k) <= rank(key));
+  if (before.length === 0) return undefined; // first in the schema's order (`experiment`): at the top
+  let after: Range | undefined;
+  for (const k of before) {
+    const range = document.rangeOf([k]);
+    if (range && (!after || range.end.line > after.end.line)) after = range;
+  }
+  if (!after) return undefined;
+  const lines = document.text.split('\n');
+  const lineText = lines[after.end.line] ?? '';
+  const at = { line: after.end.line, character: lineText.replace(/\r$/, '').length };
+  return [{ range: { start: at, end: at }, newText: `\n${entry}` }];
 }
 
 /** Renames the key at `path` to `newKey`. */

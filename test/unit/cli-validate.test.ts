@@ -98,3 +98,17 @@ test('validate --fix applies the suggested fixes to the file', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('validate --fix adds a missing top-level section below experiment:, not above it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cl-fix-'));
+  try {
+    const file = join(dir, 'small.contrastive.yaml');
+    writeFileSync(file, 'experiment: small\ndata:\n  source: builtin:digits\n  limit: 20\nstrategy: { batchSize: 8 }\n');
+    const r = cli(['validate', '--fix', 'small.contrastive.yaml'], dir);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.err, /applied 1 fix/);
+    assert.equal(readFileSync(file, 'utf8'), 'experiment: small\ndata:\n  source: builtin:digits\n  limit: 20\nstrategy: { batchSize: 8 }\neval: { knn: { k: 16 } }\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -33,7 +33,7 @@ test('setField inserts a missing key at the indentation of its block mapping', (
   const nested = apply('experiment: x\nstrategy:\n  epochs: 3\n', (d) => setField(d, ['strategy', 'ema', 'tauStart'], 0.99));
   assert.equal(check(nested).spec?.strategy.ema?.tauStart, 0.99);
   const root = apply('experiment: x\n', (d) => setField(d, ['pairs', 'negatives'], { type: 'none' }));
-  assert.equal(root, 'pairs: { negatives: { type: none } }\nexperiment: x\n');
+  assert.equal(root, 'experiment: x\npairs: { negatives: { type: none } }\n');
 });
 
 test('setField inserts into flow mappings, empty mappings and JSON', () => {
@@ -49,4 +49,18 @@ test('renameKey and removeField', () => {
   assert.equal(apply('experiment: x\ndistance:\n  type: cosine\nloss: { type: vicreg }\n', (d) => removeField(d, ['distance'])), 'experiment: x\nloss: { type: vicreg }\n');
   const { document } = check('experiment: x\nloss: { type: vicreg, temperature: 1 }\n');
   assert.equal(removeField(document, ['loss', 'temperature']), undefined, 'no removal inside flow mappings');
+});
+
+test('setField adds a missing top-level section after the written ones before it in the schema order, never above experiment:', () => {
+  const text = '# yaml-language-server: $schema=x\nexperiment: x  # a name\ndata:\n  source: builtin:digits\n  limit: 20\n\n# the network\narchitecture:\n  representationSize: 8\nstrategy: { batchSize: 8 }\n';
+  assert.equal(
+    apply(text, (d) => setField(d, ['eval', 'knn', 'k'], 16)),
+    '# yaml-language-server: $schema=x\nexperiment: x  # a name\ndata:\n  source: builtin:digits\n  limit: 20\n\n# the network\narchitecture:\n  representationSize: 8\nstrategy: { batchSize: 8 }\neval: { knn: { k: 16 } }\n',
+  );
+  // `distance` comes after data and pairs in the schema: after `data:`'s block, before the comment of the next section.
+  assert.equal(
+    apply(text, (d) => setField(d, ['distance'], { type: 'cosine' })),
+    '# yaml-language-server: $schema=x\nexperiment: x  # a name\ndata:\n  source: builtin:digits\n  limit: 20\ndistance: { type: cosine }\n\n# the network\narchitecture:\n  representationSize: 8\nstrategy: { batchSize: 8 }\n',
+  );
+  assert.equal(apply('experiment: x\n', (d) => setField(d, ['eval', 'every'], 1)), 'experiment: x\neval: { every: 1 }\n');
 });
