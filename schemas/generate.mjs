@@ -183,6 +183,13 @@ const augmentationOps = [
     probability: probability(0.8),
     range: rangePair('Contrast factor range (1 = unchanged).', [0.6, 1.4], 0, 10, [[0.8, 1.2]]),
   }),
+  variant('augmentation', 'hue', 'Rotate the colours of an RGB image about the grey axis by a random angle: greys stay grey, brightness and saturation are kept, hues change (red can become green). With `grayscale`, the colour distortion SimCLR needs on colour images: without it the network can match views by colour alone and never learn shape. Greyscale images pass unchanged.', {
+    probability: probability(0.8),
+    delta: num('Maximum rotation as a fraction of the full hue circle, either way (0.5 = any hue).', 0.5, { minimum: 0, maximum: 0.5 }, [0.5, 0.1]),
+  }),
+  variant('augmentation', 'grayscale', 'Replace an RGB image by its luminance (0.299 R + 0.587 G + 0.114 B) on every channel. SimCLR uses it with probability 0.2 in both views so the network cannot rely on colour. Greyscale images pass unchanged.', {
+    probability: probability(0.2),
+  }),
   variant('augmentation', 'gaussianNoise', 'Add Gaussian pixel noise. Cheap and useful for small images; too much noise makes the two views unrelated and the loss cannot fall.', {
     probability: probability(0.5),
     std: num('Standard deviation of the noise (pixel values are in [0, 1]).', 0.1, { minimum: 0, maximum: 1 }, [0.1, 0.05]),

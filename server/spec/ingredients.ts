@@ -31,7 +31,7 @@ export const BACKBONE_TYPES = everyOf<BackboneType>()(['mlp', 'convnet', 'resnet
 export const OPTIMIZER_TYPES = everyOf<OptimizerType>()(['sgd', 'adam', 'adamw', 'lars']);
 export const SCHEDULE_TYPES = everyOf<ScheduleType>()(['constant', 'cosine', 'warmup']);
 export const AUGMENTATION_TYPES = everyOf<AugmentationType>()([
-  'randomResizedCrop', 'flip', 'affine', 'brightness', 'contrast', 'gaussianNoise', 'gaussianBlur', 'cutout', 'featureNoise', 'featureMask',
+  'randomResizedCrop', 'flip', 'affine', 'brightness', 'contrast', 'hue', 'grayscale', 'gaussianNoise', 'gaussianBlur', 'cutout', 'featureNoise', 'featureMask',
 ]);
 
 export type IngredientKind = 'loss' | 'distance' | 'negatives' | 'sampler' | 'mining' | 'backbone' | 'optimizer' | 'schedule' | 'augmentation';
@@ -50,7 +50,7 @@ export const INGREDIENT_TYPES: Readonly<Record<IngredientKind, readonly string[]
 });
 
 /** Augmentation ops that only make sense on images (the rest work on vectors). */
-export const IMAGE_ONLY_AUGMENTATIONS: readonly AugmentationType[] = ['randomResizedCrop', 'flip', 'affine', 'brightness', 'contrast', 'gaussianNoise', 'gaussianBlur', 'cutout'];
+export const IMAGE_ONLY_AUGMENTATIONS: readonly AugmentationType[] = ['randomResizedCrop', 'flip', 'affine', 'brightness', 'contrast', 'hue', 'grayscale', 'gaussianNoise', 'gaussianBlur', 'cutout'];
 
 /** Losses that contrast positives against negatives and therefore need `pairs.negatives` ≠ none. */
 export const LOSSES_NEEDING_NEGATIVES: readonly LossType[] = [

@@ -31,6 +31,8 @@ export type AugmentationOp =
   | { readonly type: 'affine'; readonly probability: number; readonly degrees: number; readonly translate: number; readonly scale: readonly [number, number] }
   | { readonly type: 'brightness'; readonly probability: number; readonly delta: number }
   | { readonly type: 'contrast'; readonly probability: number; readonly range: readonly [number, number] }
+  | { readonly type: 'hue'; readonly probability: number; readonly delta: number }
+  | { readonly type: 'grayscale'; readonly probability: number }
   | { readonly type: 'gaussianNoise'; readonly probability: number; readonly std: number }
   | { readonly type: 'gaussianBlur'; readonly probability: number; readonly sigma: readonly [number, number]; readonly kernelSize: number }
   | { readonly type: 'cutout'; readonly probability: number; readonly size: number; readonly count: number }

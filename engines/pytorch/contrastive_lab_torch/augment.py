@@ -120,6 +120,35 @@ def contrast(x, op, rng):
     return x + (x - mean) * _column(factors, x)
 
 
+LUMA_WEIGHTS = (0.299, 0.587, 0.114)
+
+
+def grayscale(x, op, rng):
+    """Chosen RGB images become their luminance on every channel; other channel counts pass unchanged."""
+    chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
+    if x.shape[1] != 3:
+        return x.clone()
+    w = torch.tensor(LUMA_WEIGHTS, dtype=x.dtype).reshape(1, 3, 1, 1)
+    grey = (x * w).sum(dim=1, keepdim=True).expand_as(x)
+    return x + (grey - x) * _column(chosen, x)
+
+
+def hue_rotation(angle: float) -> torch.Tensor:
+    """Rotation about the grey axis (1,1,1)/sqrt(3) by `angle` radians (Rodrigues), acting on column vectors."""
+    c, s = math.cos(angle), math.sin(angle) / math.sqrt(3)
+    t = (1 - c) / 3
+    return torch.tensor([[c + t, t - s, t + s], [t + s, c + t, t - s], [t - s, t + s, c + t]])
+
+
+def hue(x, op, rng):
+    """Chosen RGB images rotated about the grey axis by an angle uniform in +-delta * 360 degrees."""
+    angles = [rng.uniform(-op["delta"], op["delta"]) * 2 * math.pi if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
+    if x.shape[1] != 3:
+        return x.clone()
+    r = torch.stack([hue_rotation(a) for a in angles]).to(x.dtype)  # [N, 3, 3]
+    return torch.einsum("ncj,nchw->njhw", r.transpose(1, 2), x)
+
+
 def _noise(x, op, rng):
     chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
     noise = torch.randn(x.shape, generator=_generator(rng), dtype=x.dtype) * op["std"]
@@ -190,6 +219,8 @@ OPS = {
     "flip": flip,
     "brightness": brightness,
     "contrast": contrast,
+    "hue": hue,
+    "grayscale": grayscale,
     "gaussianNoise": _noise,
     "featureNoise": _noise,
     "gaussianBlur": gaussian_blur,

@@ -11,6 +11,8 @@ import { featureNoise } from './featureNoise';
 import { flip } from './flip';
 import { gaussianBlur } from './gaussianBlur';
 import { gaussianNoise } from './gaussianNoise';
+import { grayscale } from './grayscale';
+import { hue } from './hue';
 import { randomResizedCrop } from './randomResizedCrop';
 
 export const augmentations: { readonly [K in AugmentationType]: Augmentation<Extract<AugmentationOp, { type: K }>> } = {
@@ -19,6 +21,8 @@ export const augmentations: { readonly [K in AugmentationType]: Augmentation<Ext
   affine,
   brightness,
   contrast,
+  hue,
+  grayscale,
   gaussianNoise,
   gaussianBlur,
   cutout,

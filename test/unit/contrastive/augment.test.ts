@@ -6,17 +6,20 @@ import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../server/contrastive/backend';
 import { Random } from '../../../server/contrastive/random';
 import { boxMuller, gaussianNoiseTensor } from '../../../server/contrastive/augment/augmentation';
+import { hueRotation } from '../../../server/contrastive/augment/hue';
 import { buildPipeline } from '../../../server/contrastive/augment/pipeline';
 import { augmentationTypes } from '../../../server/contrastive/augment/registry';
 import type { AugmentationOp } from '../../../server/spec/types';
 
-// Probability 1 everywhere except flip, which would then be the same for every seed.
+// Probability 1 everywhere except flip and grayscale, which would then be the same for every seed.
 const imageOps: AugmentationOp[] = [
   { type: 'randomResizedCrop', probability: 1, scale: [0.2, 1], ratio: [0.75, 1.333] },
   { type: 'flip', probability: 0.5, horizontal: true, vertical: true },
   { type: 'affine', probability: 1, degrees: 30, translate: 0.1, scale: [0.8, 1.2] },
   { type: 'brightness', probability: 1, delta: 0.4 },
   { type: 'contrast', probability: 1, range: [0.5, 1.5] },
+  { type: 'hue', probability: 1, delta: 0.5 },
+  { type: 'grayscale', probability: 0.5 }, // at 1 it would be the same for every seed, like flip
   { type: 'gaussianNoise', probability: 1, std: 0.1 },
   { type: 'gaussianBlur', probability: 1, sigma: [0.5, 2], kernelSize: 5 },
   { type: 'cutout', probability: 1, size: 3, count: 2 },
@@ -203,5 +206,30 @@ describe('gaussian noise stays finite', () => {
     noise.dispose();
     const bad = values.findIndex((v) => !Number.isFinite(v));
     assert.equal(bad, -1, `element ${bad} is ${values[bad]}`);
+  });
+});
+
+describe('colour ops: hue and grayscale', () => {
+  before(async () => {
+    await initBackend('cpu');
+  });
+
+  const pixel = (r: number, g: number, b: number): tf.Tensor4D => tf.tensor4d([r, g, b], [1, 1, 1, 3]);
+
+  test('grayscale gives every channel the luminance; greyscale images pass unchanged', () => {
+    const out = run([{ type: 'grayscale', probability: 1 }], 3, pixel(1, 0, 0));
+    assert.ok(maxAbsDiff(out, [0.299, 0.299, 0.299]) < 1e-6, `got ${Array.from(out).join(', ')}`);
+    const grey = tf.tensor4d([0.2, 0.7], [2, 1, 1, 1]);
+    assert.ok(maxAbsDiff(run([{ type: 'grayscale', probability: 1 }], 3, grey), [0.2, 0.7]) < 1e-7);
+  });
+
+  test('hue turns red into another colour, keeps greys grey and keeps the channel sum', () => {
+    const red = run([{ type: 'hue', probability: 1, delta: 0.5 }], 5, pixel(1, 0, 0));
+    assert.ok(Math.abs(red[0]! + red[1]! + red[2]! - 1) < 1e-5, 'rotation about the grey axis keeps r + g + b');
+    assert.ok(maxAbsDiff(red, [1, 0, 0]) > 0.05, `red stayed red: ${Array.from(red).join(', ')}`);
+    assert.ok(maxAbsDiff(run([{ type: 'hue', probability: 1, delta: 0.5 }], 5, pixel(0.4, 0.4, 0.4)), [0.4, 0.4, 0.4]) < 1e-6);
+    // A third of the circle maps red exactly onto green.
+    const third = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 0, 0]]), tf.tensor2d(hueRotation((2 * Math.PI) / 3), [3, 3]), false, true).dataSync());
+    assert.ok(maxAbsDiff(third, [0, 1, 0]) < 1e-6, `got ${Array.from(third).join(', ')}`);
   });
 });

@@ -1,0 +1,23 @@
+// Random grayscale (SimCLR's colour-dropping view): the chosen RGB images become their luminance
+// (ITU-R BT.601 weights) on every channel. Without a view that removes colour, a network can tell
+// images apart by hue alone and never learn shape. Greyscale images pass through unchanged.
+import { tf } from '../backend';
+import type { AugmentationOp } from '../../spec/types';
+import { type Augmentation, chooseSamples, imageShape, perSampleColumn } from './augmentation';
+
+type Op = Extract<AugmentationOp, { type: 'grayscale' }>;
+
+export const LUMA_WEIGHTS: readonly [number, number, number] = [0.299, 0.587, 0.114];
+
+export const grayscale: Augmentation<Op> = {
+  type: 'grayscale',
+  input: 'image',
+  apply(batch, op, rng) {
+    const [n, , , c] = imageShape(batch, op.type);
+    const chosen = chooseSamples(n, op.probability, rng).map((x) => (x ? 1 : 0));
+    if (c !== 3) return tf.clone(batch);
+    const luma = tf.sum(tf.mul(batch, tf.tensor1d([...LUMA_WEIGHTS])), -1, true);
+    const grey = tf.tile(luma, [1, 1, 1, 3]);
+    return tf.add(batch, tf.mul(tf.sub(grey, batch), perSampleColumn(chosen, 4)));
+  },
+};
