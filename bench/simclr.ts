@@ -2,11 +2,19 @@
 // inputs, NT-Xent (τ = 0.5), Adam — for an MLP (784→512→256, projection 256→256→64) and a convnet
 // (conv 32 · relu · maxpool, conv 64 · relu · maxpool, flatten → 256, same projection), reported
 // as samples/s from the median step. When /usr/bin/python3 has torch, bench/pytorch_simclr.py runs
-// the same steps in the same run with the same thread count and the ratios ours/PyTorch are printed.
-// Machine lines: `bench simclr-<recipe>-samples-per-s <v> samples/s`, `bench simclr-<recipe>-vs-pytorch <r> ratio`.
+// the same steps in the same run, twice: with our thread count (1 on wasm) and with every core, and
+// the ratios ours/PyTorch are printed for both. The peer runs at its best: its thread count set
+// explicitly (torch.set_num_threads, OMP/MKL/OPENBLAS_NUM_THREADS), OPENBLAS_CORETYPE and
+// OPENBLAS_L2_SIZE removed from its environment alone (they halve OpenBLAS's matmul speed here), and
+// the faster of BLAS or a oneDNN 1×1 convolution for its dense products; the BLAS it loaded and the
+// kernel it chose are printed as `bench peer pytorch …` lines.
+// Machine lines: `bench simclr-<recipe>-samples-per-s <v> samples/s`, `bench simclr-<recipe>-vs-pytorch <r> ratio`
+// (PyTorch at our thread count), `bench simclr-<recipe>-vs-pytorch-<n>threads <r> ratio` (PyTorch on all n cores),
+// and the peer's own `bench simclr-<recipe>-pytorch[-<n>threads]-samples-per-s <v> samples/s`.
 // Run alone with `node --import tsx bench/simclr.ts [--backend wasm|cpu] [--steps N]`, or via runSimclrBench().
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { currentBackend, initBackend, tf, type BackendRequest } from '../server/contrastive/backend';
 import { createDistance } from '../server/contrastive/distances';
@@ -30,8 +38,24 @@ export interface SimclrFigure {
   readonly recipe: SimclrRecipe;
   readonly samplesPerSecond: number;
   readonly msPerStep: number;
-  /** PyTorch's samples/s in the same run, or null when torch is unavailable. */
+  /** PyTorch's samples/s in the same run at our thread count, or null when torch is unavailable. */
   readonly pytorchSamplesPerSecond: number | null;
+  /** PyTorch's samples/s on every core (`allCoresThreads`), or null when not measured. */
+  readonly pytorchAllCoresSamplesPerSecond: number | null;
+}
+
+/** What the PyTorch peer actually ran on, as it reported it. */
+export interface PytorchPeer {
+  readonly threads: number;
+  readonly torch: string;
+  /** openblas, mkl, blis, reference (netlib), builtin, …; `blasDetail` names the library (and OpenBLAS's core type). */
+  readonly blas: string;
+  readonly blasDetail: string;
+  readonly mkldnn: boolean;
+  /** The kernel of its dense layers and similarity product: 'linear' (BLAS) or 'conv1x1' (oneDNN). */
+  readonly dense: string;
+  readonly denseLinearMs: number | null;
+  readonly denseConv1x1Ms: number | null;
 }
 
 export interface SimclrBenchResult {
@@ -41,6 +65,9 @@ export interface SimclrBenchResult {
   /** Why PyTorch was not compared, when it was not. */
   readonly pytorchNote: string | null;
   readonly torchVersion: string | null;
+  /** The thread count of the all-core PyTorch run (the machine's core count). */
+  readonly allCoresThreads: number;
+  readonly peers: readonly PytorchPeer[];
 }
 
 const BATCH = 256;
@@ -116,24 +143,40 @@ interface PytorchRun {
   readonly samplesPerSecond: Partial<Record<SimclrRecipe, number>>;
   readonly version: string | null;
   readonly note: string | null;
+  readonly peer: PytorchPeer | null;
+}
+
+/**
+ * The peer's environment, for this child alone: OpenBLAS's core-type and L2-size overrides (set on
+ * the project's machines for other tools) halve its matmul speed, so they go; every thread-count
+ * variable a BLAS or OpenMP reads is set to `threads`, matching torch.set_num_threads in the script.
+ */
+export function pytorchEnv(threads: number, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
 }
 
 function runPytorch(threads: number, steps: number, recipes: readonly SimclrRecipe[]): PytorchRun {
-  if (!existsSync(PYTHON)) return { samplesPerSecond: {}, version: null, note: `${PYTHON} not found; install python3-torch (apt-get install python3-torch) to compare with PyTorch.` };
+  if (!existsSync(PYTHON)) return { samplesPerSecond: {}, version: null, peer: null, note: `${PYTHON} not found; install python3-torch (apt-get install python3-torch) to compare with PyTorch.` };
   const script = join(__dirname, 'pytorch_simclr.py');
-  const run = spawnSync(PYTHON, [script, String(threads), String(steps), ...recipes], {
-    encoding: 'utf8', timeout: 15 * 60 * 1000,
-    env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
-  });
+  const run = spawnSync(PYTHON, [script, String(threads), String(steps), ...recipes], { encoding: 'utf8', timeout: 15 * 60 * 1000, env: pytorchEnv(threads) });
   if (run.status !== 0) {
     const why = (run.stderr ?? '').trim().split('\n').pop() ?? run.error?.message ?? 'unknown error';
-    return { samplesPerSecond: {}, version: null, note: `PyTorch peer failed (${why}); is python3-torch installed?` };
+    return { samplesPerSecond: {}, version: null, peer: null, note: `PyTorch peer failed (${why}); is python3-torch installed?` };
   }
   const line = run.stdout.trim().split('\n').pop() ?? '{}';
-  const parsed = JSON.parse(line) as Partial<Record<SimclrRecipe, number>> & { torch?: string };
+  const parsed = JSON.parse(line) as Partial<Record<SimclrRecipe, number>> & {
+    torch?: string; threads?: number; blas?: string; blas_detail?: string; mkldnn?: boolean; dense?: string; dense_linear_ms?: number; dense_conv1x1_ms?: number;
+  };
   const samplesPerSecond: Partial<Record<SimclrRecipe, number>> = {};
   for (const recipe of recipes) if (typeof parsed[recipe] === 'number') samplesPerSecond[recipe] = parsed[recipe];
-  return { samplesPerSecond, version: parsed.torch ?? null, note: null };
+  const peer: PytorchPeer = {
+    threads: parsed.threads ?? threads, torch: parsed.torch ?? 'unknown', blas: parsed.blas ?? 'unknown', blasDetail: parsed.blas_detail ?? '',
+    mkldnn: parsed.mkldnn === true, dense: parsed.dense ?? 'linear', denseLinearMs: parsed.dense_linear_ms ?? null, denseConv1x1Ms: parsed.dense_conv1x1_ms ?? null,
+  };
+  return { samplesPerSecond, version: parsed.torch ?? null, note: null, peer };
 }
 
 function wasmThreads(backend: string): number {
@@ -148,28 +191,46 @@ export async function runSimclrBench(options: SimclrBenchOptions = {}): Promise<
   const log = options.log ?? ((line: string) => console.log(line));
   const backend = currentBackend()?.name ?? (await initBackend('auto')).name;
   const threads = wasmThreads(backend);
+  const allCoresThreads = cpus().length;
   const ours = recipes.map((recipe) => ({ recipe, msPerStep: timeSimclrStep(recipe, steps) }));
-  const torch = options.pytorch === false ? { samplesPerSecond: {}, version: null, note: 'PyTorch comparison switched off.' } : runPytorch(threads, steps, recipes);
+  const off: PytorchRun = { samplesPerSecond: {}, version: null, peer: null, note: 'PyTorch comparison switched off.' };
+  const torch = options.pytorch === false ? off : runPytorch(threads, steps, recipes);
+  // The all-core run: skipped when the matched run already used every core or PyTorch is missing.
+  const allCores = options.pytorch === false || torch.peer === null || allCoresThreads === threads ? null : runPytorch(allCoresThreads, steps, recipes);
   const figures: SimclrFigure[] = ours.map(({ recipe, msPerStep }) => ({
-    recipe, msPerStep, samplesPerSecond: (BATCH * 1000) / msPerStep, pytorchSamplesPerSecond: torch.samplesPerSecond[recipe] ?? null,
+    recipe, msPerStep, samplesPerSecond: (BATCH * 1000) / msPerStep,
+    pytorchSamplesPerSecond: torch.samplesPerSecond[recipe] ?? null,
+    pytorchAllCoresSamplesPerSecond: (allCores ?? torch).samplesPerSecond[recipe] ?? null,
   }));
-  const result: SimclrBenchResult = { backend, threads, figures, pytorchNote: torch.note, torchVersion: torch.version };
+  const peers = [torch.peer, allCores?.peer ?? null].filter((p): p is PytorchPeer => p !== null);
+  const note = [torch.note, allCores?.note ?? null].filter((n): n is string => n !== null).join('; ') || null;
+  const result: SimclrBenchResult = { backend, threads, figures, pytorchNote: note, torchVersion: torch.version, allCoresThreads, peers };
   printSimclrBench(result, log);
   return result;
 }
 
 export function printSimclrBench(result: SimclrBenchResult, log: (line: string) => void = (line) => console.log(line)): void {
   log(`SimCLR training step, batch ${BATCH} (two views), 28×28, NT-Xent τ=${TEMPERATURE}, Adam — backend ${result.backend}, ${result.threads} thread(s)${result.torchVersion !== null ? `, PyTorch ${result.torchVersion}` : ''}`);
-  log('recipe    ms/step   samples/s   PyTorch samples/s   ratio');
+  const n = result.allCoresThreads;
+  const matched = `PyTorch ${result.threads}t`;
+  const all = `PyTorch ${n}t`;
+  log(`recipe    ms/step   samples/s   ${matched.padStart(11)}   ratio   ${all.padStart(11)}   ratio`);
+  const cell = (peer: number | null): string => (peer !== null ? peer.toFixed(1) : '—').padStart(11);
+  const ratioCell = (ours: number, peer: number | null): string => (peer !== null ? (ours / peer).toFixed(2) : '—').padStart(5);
   for (const f of result.figures) {
-    const peer = f.pytorchSamplesPerSecond;
-    const ratio = peer !== null ? (f.samplesPerSecond / peer).toFixed(2) : '—';
-    log(`${f.recipe.padEnd(9)} ${f.msPerStep.toFixed(0).padStart(7)}   ${f.samplesPerSecond.toFixed(1).padStart(9)}   ${(peer !== null ? peer.toFixed(1) : '—').padStart(17)}   ${ratio.padStart(5)}`);
+    log(`${f.recipe.padEnd(9)} ${f.msPerStep.toFixed(0).padStart(7)}   ${f.samplesPerSecond.toFixed(1).padStart(9)}   ${cell(f.pytorchSamplesPerSecond)}   ${ratioCell(f.samplesPerSecond, f.pytorchSamplesPerSecond)}   ${cell(f.pytorchAllCoresSamplesPerSecond)}   ${ratioCell(f.samplesPerSecond, f.pytorchAllCoresSamplesPerSecond)}`);
   }
   if (result.pytorchNote !== null) log(`(${result.pytorchNote})`);
+  for (const p of result.peers) {
+    const kernel = p.denseLinearMs !== null && p.denseConv1x1Ms !== null ? ` (linear ${p.denseLinearMs.toFixed(1)} ms, conv1x1 ${p.denseConv1x1Ms.toFixed(1)} ms)` : '';
+    log(`bench peer pytorch ${p.torch} threads ${p.threads} blas ${p.blas} (${p.blasDetail}) mkldnn ${p.mkldnn ? 'yes' : 'no'} dense ${p.dense}${kernel}`);
+  }
   for (const f of result.figures) {
     log(`bench simclr-${f.recipe}-samples-per-s ${f.samplesPerSecond.toFixed(1)} samples/s`);
+    if (f.pytorchSamplesPerSecond !== null) log(`bench simclr-${f.recipe}-pytorch-samples-per-s ${f.pytorchSamplesPerSecond.toFixed(1)} samples/s`);
+    if (f.pytorchAllCoresSamplesPerSecond !== null) log(`bench simclr-${f.recipe}-pytorch-${n}threads-samples-per-s ${f.pytorchAllCoresSamplesPerSecond.toFixed(1)} samples/s`);
     if (f.pytorchSamplesPerSecond !== null) log(`bench simclr-${f.recipe}-vs-pytorch ${(f.samplesPerSecond / f.pytorchSamplesPerSecond).toFixed(2)} ratio`);
+    if (f.pytorchAllCoresSamplesPerSecond !== null) log(`bench simclr-${f.recipe}-vs-pytorch-${n}threads ${(f.samplesPerSecond / f.pytorchAllCoresSamplesPerSecond).toFixed(2)} ratio`);
   }
 }
 
