@@ -22,6 +22,8 @@ test('the peer environment drops the OpenBLAS overrides and pins every thread co
   assert.equal(env.PATH, '/usr/bin');
   for (const name of ['OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS']) assert.equal(env[name], '1', name);
   assert.equal(pytorchEnv(2, base).OMP_NUM_THREADS, '2');
+  assert.equal(env.OMP_WAIT_POLICY, undefined);
+  assert.equal(pytorchEnv(2, base, 'passive').OMP_WAIT_POLICY, 'PASSIVE');
   // Neither the given environment nor this process's (which tests and CI inherit) is changed.
   assert.equal(base.OPENBLAS_CORETYPE, 'Haswell');
   assert.ok(Object.keys(before).every((k) => process.env[k] === before[k]) && Object.keys(process.env).length === Object.keys(before).length, 'process.env changed');
@@ -32,13 +34,13 @@ test('the simclr section prints the peer it ran and ratios against PyTorch at ou
     backend: 'wasm', threads: 1, allCoresThreads: 2, pytorchNote: null, torchVersion: '1.13.1',
     figures: [{ recipe: 'mlp', msPerStep: 100, samplesPerSecond: 2560, pytorchSamplesPerSecond: 5120, pytorchAllCoresSamplesPerSecond: 10240 }],
     peers: [
-      { threads: 1, torch: '1.13.1', blas: 'openblas', blasDetail: 'openblas-pthread/libblas.so.3, coretype: default', mkldnn: true, dense: 'linear', denseLinearMs: 6.5, denseConv1x1Ms: 30 },
-      { threads: 2, torch: '1.13.1', blas: 'openblas', blasDetail: 'openblas-pthread/libblas.so.3, coretype: default', mkldnn: true, dense: 'linear', denseLinearMs: 3.5, denseConv1x1Ms: 20 },
+      { threads: 1, ompWait: 'default', samplesPerSecond: { mlp: 5120 }, torch: '1.13.1', blas: 'openblas', blasDetail: 'openblas-pthread/libblas.so.3, coretype: default', mkldnn: true, dense: 'linear', denseLinearMs: 6.5, denseConv1x1Ms: 30 },
+      { threads: 2, ompWait: 'passive', samplesPerSecond: { mlp: 10240 }, torch: '1.13.1', blas: 'openblas', blasDetail: 'openblas-pthread/libblas.so.3, coretype: default', mkldnn: true, dense: 'linear', denseLinearMs: 3.5, denseConv1x1Ms: 20 },
     ],
   };
   const lines: string[] = [];
   printSimclrBench(result, (line) => lines.push(line));
-  assert.ok(lines.includes('bench peer pytorch 1.13.1 threads 1 blas openblas (openblas-pthread/libblas.so.3, coretype: default) mkldnn yes dense linear (linear 6.5 ms, conv1x1 30.0 ms)'), lines.join('\n'));
+  assert.ok(lines.includes('bench peer pytorch 1.13.1 threads 1 blas openblas (openblas-pthread/libblas.so.3, coretype: default) mkldnn yes dense linear (linear 6.5 ms, conv1x1 30.0 ms) omp-wait default samples/s: mlp 5120.0'), lines.join('\n'));
   assert.ok(lines.some((l) => l.startsWith('bench peer pytorch 1.13.1 threads 2 ')));
   assert.ok(lines.includes('bench simclr-mlp-vs-pytorch 0.50 ratio'));
   assert.ok(lines.includes('bench simclr-mlp-vs-pytorch-2threads 0.25 ratio'));
