@@ -1,7 +1,8 @@
 """The losses of server/contrastive/losses/ that the mirror supports, reduced exactly as there
 (pytorch-metric-learning's definitions): infoNCE (NT-Xent, also with a MoCo reference queue),
-supCon, negativeCosine (simsiam | byol), vicreg, barlowTwins; and the distances they sit on."""
-from typing import Optional
+supCon, nPairs, liftedStructure, softNearestNeighbor, triplet, negativeCosine (simsiam | byol),
+vicreg, barlowTwins; the distances they sit on, and the batchHard miner (miners/batch-hard.ts)."""
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -9,6 +10,8 @@ import torch.nn.functional as F
 from .fastmm import matmul, matmul_nt
 
 EXCLUDED = -1e30
+#: losses whose supportsMining is true in server/contrastive/losses (mined tuples replace the label pairs)
+MINED_LOSSES = {"nPairs", "liftedStructure", "softNearestNeighbor", "triplet"}
 
 
 def normalize_rows(x: torch.Tensor, p: int = 2) -> torch.Tensor:
@@ -107,6 +110,126 @@ def sup_con(distance: Distance, temperature: float, emb: torch.Tensor, labels: t
     return (terms * positive).sum() / torch.clamp(positive.sum(), min=1.0)
 
 
+# ---- labelled pair / triplet losses (losses/labelled-batch.ts, n-pairs.ts, lifted-structure.ts,
+# soft-nearest-neighbor.ts, triplet.ts) ----------------------------------------------------------
+
+Triplets = Tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+
+
+def _margin(distance: "Distance", x, y):
+    """base.ts margin: how far x is beyond y in the closer direction (PML distance.margin)."""
+    return y - x if distance.inverted else x - y
+
+
+def pair_masks(labels: torch.Tensor, triplets: Optional[Triplets] = None):
+    """labelled-batch.ts pairMasks (self mode): from labels, or exactly the mined (a,p) and (a,n) pairs."""
+    n = labels.shape[0]
+    if triplets is None:
+        return _masks(labels, labels, True)
+    a, p, neg = triplets
+    pos = torch.zeros(n, n)
+    negm = torch.zeros(n, n)
+    pos[a, p] = 1
+    negm[a, neg] = 1
+    return pos, negm
+
+
+def all_triplets(labels: torch.Tensor, triplets: Optional[Triplets] = None) -> Triplets:
+    """labelled-batch.ts triplets: the mined ones, or every (a, p, n) in lexicographic order."""
+    if triplets is not None:
+        return triplets
+    pos, neg = pair_masks(labels)
+    cube = pos[:, :, None] * neg[:, None, :]
+    a, p, n = torch.nonzero(cube, as_tuple=True)
+    return a, p, n
+
+
+def batch_hard_mine(distance: "Distance", emb: torch.Tensor, labels: torch.Tensor) -> Triplets:
+    """miners/batch-hard.ts (PML BatchHardMiner): per anchor with a positive and a negative, its
+    farthest positive and its nearest negative (in distance orientation)."""
+    with torch.no_grad():
+        mat = distance.pairwise(emb)
+        far = -mat if distance.inverted else mat
+        pos, neg = pair_masks(labels)
+        big = 1e30
+        hardest_pos = torch.where(pos > 0, far, torch.full_like(far, -big)).argmax(dim=1)
+        hardest_neg = torch.where(neg > 0, far, torch.full_like(far, big)).argmin(dim=1)
+        keep = (pos.sum(dim=1) > 0) & (neg.sum(dim=1) > 0)
+        anchors = torch.nonzero(keep, as_tuple=True)[0]
+        return anchors, hardest_pos[anchors], hardest_neg[anchors]
+
+
+def avg_non_zero(terms: torch.Tensor) -> torch.Tensor:
+    """reducers/avg-non-zero.ts: mean over the strictly positive terms, 0 when none."""
+    positive = (terms > 0).to(terms.dtype)
+    return (terms * positive).sum() / torch.clamp(positive.sum(), min=1.0)
+
+
+def n_pairs(distance: "Distance", emb: torch.Tensor, labels: torch.Tensor, triplets: Optional[Triplets] = None) -> torch.Tensor:
+    """n-pairs.ts (PML NPairsLoss): per label (ascending) its first positive pair in row-major order;
+    cross-entropy of each anchor's similarities to all chosen positives, target its own; mean."""
+    pos, _ = pair_masks(labels, triplets)
+    chosen = {}
+    for flat in torch.nonzero(pos.flatten(), as_tuple=True)[0].tolist():
+        a, p = divmod(flat, pos.shape[1])
+        chosen.setdefault(int(labels[a]), (a, p))
+    if not chosen:
+        return emb.sum() * 0
+    pairs = [chosen[c] for c in sorted(chosen)]
+    anchors = torch.tensor([a for a, _ in pairs])
+    positives = torch.tensor([p for _, p in pairs])
+    sim = distance.pairwise(emb[anchors], emb[positives])
+    logits = sim if distance.inverted else -sim
+    return F.cross_entropy(logits, torch.arange(len(pairs)))
+
+
+def lifted_structure(distance: "Distance", pos_margin: float, neg_margin: float, emb: torch.Tensor,
+                     labels: torch.Tensor, triplets: Optional[Triplets] = None) -> torch.Tensor:
+    """lifted-structure.ts (PML LiftedStructureLoss): for each ordered positive pair (a, p),
+    J = logsumexp over a's and p's negatives of margin(negMargin, D) + margin(D_ap, posMargin),
+    l = relu(J)²/2, mean over the positive pairs."""
+    pos, neg = pair_masks(labels, triplets)
+    mat = distance.pairwise(emb)
+    if float(pos.sum()) == 0 or float(neg.sum()) == 0:
+        return mat.sum() * 0
+    a, p = torch.nonzero(pos, as_tuple=True)
+    row_lse = masked_logsumexp(_margin(distance, neg_margin, mat), neg)
+    has_neg = neg.sum(dim=1) > 0
+    row_lse = torch.where(has_neg, row_lse, torch.full_like(row_lse, EXCLUDED))
+    union = torch.logaddexp(row_lse[a], row_lse[p])
+    either = (has_neg[a] | has_neg[p]).to(mat.dtype)
+    j = union * either + _margin(distance, mat[a, p], pos_margin)
+    return (torch.relu(j) ** 2 / 2).mean()
+
+
+def soft_nearest_neighbor(distance: "Distance", temperature: torch.Tensor, emb: torch.Tensor, labels: torch.Tensor,
+                          triplets: Optional[Triplets] = None) -> torch.Tensor:
+    """soft-nearest-neighbor.ts: l_i = lse_{k≠i}(−d_ik/T) − lse_{j≠i, y_j=y_i}(−d_ij/T), mean over rows with a positive."""
+    pos, neg = pair_masks(labels, triplets)
+    mat = distance.pairwise(emb)
+    logits = (mat if distance.inverted else -mat) / temperature
+    terms = masked_logsumexp(logits, pos + neg) - masked_logsumexp(logits, pos)
+    has_pos = (pos.sum(dim=1) > 0).to(terms.dtype)
+    return (terms * has_pos).sum() / max(float(has_pos.sum()), 1.0)
+
+
+def triplet_margin(distance: "Distance", spec: dict, emb: torch.Tensor, labels: torch.Tensor,
+                   triplets: Optional[Triplets] = None) -> torch.Tensor:
+    """triplet.ts (PML TripletMarginLoss): relu(margin(D_ap, D_an) + margin) (softplus when smoothLoss),
+    the harder of D_an / D_pn with swap; AvgNonZeroReducer over the triplets."""
+    mat = distance.pairwise(emb)
+    a, p, n = all_triplets(labels, triplets)
+    if a.numel() == 0:
+        return mat.sum() * 0
+    ap, an = mat[a, p], mat[a, n]
+    if spec.get("swap", False):
+        pn = mat[p, n]
+        an = torch.maximum(an, pn) if distance.inverted else torch.minimum(an, pn)
+    violation = _margin(distance, ap, an) + spec["margin"]
+    terms = F.softplus(violation) if spec.get("smoothLoss", False) else torch.relu(violation)
+    return avg_non_zero(terms)
+
+
 def negative_cosine(form: str, online: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     cosines = (normalize_rows(online) * normalize_rows(target.detach())).sum(dim=1)
     return -cosines.mean() if form == "simsiam" else (2 - 2 * cosines).mean()
@@ -146,16 +269,37 @@ def barlow_twins(lam: float, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor
 class Loss:
     """The loss contract of losses/types.ts: `form` tells how the objective feeds it."""
 
-    def __init__(self, spec: dict, distance_spec: dict):
+    def __init__(self, spec: dict, distance_spec: dict, mining: Optional[dict] = None):
         self.type = spec["type"]
         self.spec = spec
-        self.form = {"infoNCE": "labelled", "supCon": "labelled", "negativeCosine": "onlineTarget",
+        self.form = {"infoNCE": "labelled", "supCon": "labelled", "nPairs": "labelled", "liftedStructure": "labelled",
+                     "softNearestNeighbor": "labelled", "triplet": "labelled", "negativeCosine": "onlineTarget",
                      "vicreg": "twoView", "barlowTwins": "twoView"}[self.type]
         self.distance = Distance(distance_spec) if self.form == "labelled" else None
+        #: pairs.mining: only batchHard is mirrored (spec.py refuses the others); infoNCE/supCon ignore it here
+        self.mining = mining["type"] if mining is not None and self.type in MINED_LOSSES else "none"
+        #: softNearestNeighbor's temperature T itself (not its log), trained with the network when learnTemperature
+        self.temperature = None
+        self.parameters = []
+        if self.type == "softNearestNeighbor":
+            self.temperature = torch.nn.Parameter(torch.tensor(float(spec["temperature"])), requires_grad=bool(spec["learnTemperature"]))
+            if spec["learnTemperature"]:
+                self.parameters = [self.temperature]
 
     def labelled(self, emb, labels, ref=None, ref_labels=None) -> torch.Tensor:
-        fn = info_nce if self.type == "infoNCE" else sup_con
-        return fn(self.distance, self.spec["temperature"], emb, labels, ref, ref_labels)
+        if self.type in ("infoNCE", "supCon"):
+            fn = info_nce if self.type == "infoNCE" else sup_con
+            return fn(self.distance, self.spec["temperature"], emb, labels, ref, ref_labels)
+        if ref is not None:
+            raise ValueError(f"loss.type {self.type}: reference embeddings (a queue) are not mirrored for this loss")
+        tuples = batch_hard_mine(self.distance, emb, labels) if self.mining == "batchHard" else None
+        if self.type == "nPairs":
+            return n_pairs(self.distance, emb, labels, tuples)
+        if self.type == "liftedStructure":
+            return lifted_structure(self.distance, self.spec["posMargin"], self.spec["negMargin"], emb, labels, tuples)
+        if self.type == "softNearestNeighbor":
+            return soft_nearest_neighbor(self.distance, self.temperature, emb, labels, tuples)
+        return triplet_margin(self.distance, self.spec, emb, labels, tuples)
 
     def two_views(self, v1: torch.Tensor, v2: torch.Tensor) -> torch.Tensor:
         if self.form == "labelled":

@@ -3,9 +3,14 @@ training starts: an unsupported ingredient raises Unsupported naming the field a
 never a silent substitute."""
 from .errors import Unsupported
 
-LOSSES = {"infoNCE", "supCon", "negativeCosine", "vicreg", "barlowTwins"}
 #: losses that compare labelled embeddings (pairs of same label/pair id are positives)
-LABELLED_LOSSES = {"infoNCE", "supCon"}
+LABELLED_LOSSES = {"infoNCE", "supCon", "nPairs", "liftedStructure", "softNearestNeighbor", "triplet"}
+LOSSES = LABELLED_LOSSES | {"negativeCosine", "vicreg", "barlowTwins"}
+#: losses that take a queue (refEmbeddings) in the mirror
+QUEUE_LOSSES = {"infoNCE", "supCon"}
+#: pairs.mining types the mirror has, and the losses it applies them to
+MINERS = {"batchHard"}
+MINED_LOSSES = {"nPairs", "liftedStructure", "softNearestNeighbor", "triplet"}
 DISTANCES = {"cosine", "dot", "euclidean", "squaredEuclidean", "manhattan"}
 BACKBONES = {"mlp", "convnet"}
 ACTIVATIONS = {"relu", "gelu", "tanh", "elu", "swish"}
@@ -14,7 +19,7 @@ SCHEDULES = {"constant", "cosine", "warmup"}
 SAMPLERS = {"random", "mPerClass"}
 NEGATIVES = {"batch", "queue", "none"}
 AUGMENTATIONS = {"randomResizedCrop", "flip", "affine", "brightness", "contrast", "gaussianNoise",
-                 "gaussianBlur", "cutout", "featureNoise", "featureMask"}
+                 "gaussianBlur", "cutout", "featureNoise", "featureMask", "hue", "grayscale"}
 IMAGE_AUGMENTATIONS = AUGMENTATIONS - {"featureNoise", "featureMask"}
 
 
@@ -23,11 +28,16 @@ def check_supported(spec: dict, sample_shape) -> None:
     if loss["type"] not in LOSSES:
         raise Unsupported("loss.type", loss["type"])
     pairs = spec["pairs"]
-    if pairs["mining"]["type"] != "none":
-        raise Unsupported("pairs.mining.type", pairs["mining"]["type"])
+    mining = pairs["mining"]["type"]
+    if mining != "none" and mining not in MINERS:
+        raise Unsupported("pairs.mining.type", mining)
+    if mining != "none" and loss["type"] not in MINED_LOSSES:
+        raise Unsupported("pairs.mining.type", mining, f'with loss.type "{loss["type"]}" is not mirrored in PyTorch yet')
     if pairs["negatives"]["type"] not in NEGATIVES:
         raise Unsupported("pairs.negatives.type", pairs["negatives"]["type"])
-    if pairs["negatives"]["type"] == "queue" and loss["type"] not in LABELLED_LOSSES:
+    if pairs["negatives"]["type"] == "queue" and loss["type"] in LABELLED_LOSSES and loss["type"] not in QUEUE_LOSSES:
+        raise Unsupported("pairs.negatives.type", "queue", f'with loss.type "{loss["type"]}" is not mirrored in PyTorch yet')
+    if pairs["negatives"]["type"] == "queue" and loss["type"] not in QUEUE_LOSSES:
         raise Unsupported("pairs.negatives.type", "queue", f'with loss.type "{loss["type"]}" is not a valid recipe (the loss takes no reference embeddings)')
     if pairs["sampler"]["type"] not in SAMPLERS:
         raise Unsupported("pairs.sampler.type", pairs["sampler"]["type"])

@@ -48,12 +48,12 @@ class Run:
         self.ema = EmaTarget(self.model) if strategy["ema"] is not None else None
         if self.ema is not None:
             self.ema.target.train()
-        self.loss = Loss(spec["loss"], spec["distance"])
+        self.loss = Loss(spec["loss"], spec["distance"], spec["pairs"]["mining"])
         # collapse.ts: a negative-free loss always stops gradients through the target branch
         self.stop_gradients = bool(strategy["stopGradient"]) or spec["loss"]["type"] == "negativeCosine"
         negatives = spec["pairs"]["negatives"]
         self.queue = MemoryQueue(negatives["size"], self.model.projection_size) if negatives["type"] == "queue" else None
-        self.optimizer = create_optimizer(strategy["optimizer"], list(self.model.parameters()))
+        self.optimizer = create_optimizer(strategy["optimizer"], list(self.model.parameters()) + self.loss.parameters)
         self.sampler = _sampler(spec, data, seed)
         self.train_labels = data.labels if spec["data"]["useLabels"] else None
         pairs = spec["pairs"]

@@ -84,3 +84,12 @@ test('the PyTorch mirror trains a SimCLR recipe on the exported split and report
   assert.match(String(unsupported.stderr), /loss\.type "circle" is not mirrored in PyTorch yet/);
   assert.equal(String(unsupported.stdout), '');
 });
+
+test('the PyTorch mirror matches the float64 reference fixtures for nPairs, liftedStructure, softNearestNeighbor, triplet and batchHard', { skip }, () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: join(ROOT, 'engines', 'pytorch') };
+  const r = spawnSync(PYTHON, [join(ROOT, 'engines', 'pytorch', 'tests', 'check_reference.py'), join(ROOT, 'test', 'fixtures', 'reference')], { encoding: 'utf8', env, timeout: 60_000 });
+  assert.equal(r.status, 0, `reference check failed:\n${r.stdout}${r.stderr}`);
+  for (const family of ['NPairsLoss', 'LiftedStructureLoss', 'SoftNearestNeighborLoss', 'TripletMarginLoss', 'BatchHardMiner']) {
+    assert.match(r.stdout, new RegExp(`^${family}__\\S+: ok$`, 'm'));
+  }
+});

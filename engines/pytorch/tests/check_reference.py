@@ -1,0 +1,91 @@
+"""Checks the mirror's labelled losses and the batchHard miner against the float64 reference
+fixtures (test/fixtures/reference, PML 2.8.1 values): loss and gradients, or the mined triplets.
+
+  PYTHONPATH=engines/pytorch /usr/bin/python3 engines/pytorch/tests/check_reference.py [fixtures dir]
+
+Prints one line per fixture and exits 1 if any differs beyond 1e-6 relative (float64 here)."""
+import glob
+import json
+import os
+import sys
+
+import torch
+
+from contrastive_lab_torch import losses as L
+
+torch.set_default_dtype(torch.float64)
+
+PML_DISTANCES = {"LpDistance": lambda d: {"type": ("euclidean" if d["p"] == 2 else "manhattan") if d["power"] == 1 else "squaredEuclidean", "normalize": d["normalizeEmbeddings"]},
+                 "DotProductSimilarity": lambda d: {"type": "dot", "normalize": d["normalizeEmbeddings"]},
+                 "CosineSimilarity": lambda d: {"type": "cosine"}}
+
+
+def distance_of(params, default):
+    d = params.get("distance")
+    return L.Distance(PML_DISTANCES[d["type"]](d) if d else default)
+
+
+def close(a, b, tol=1e-6):
+    a, b = torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64)
+    return bool(torch.allclose(a, b, rtol=tol, atol=tol))
+
+
+def check(fx) -> str:
+    family, params, inputs, expected = fx["family"], fx["params"], fx["inputs"], fx["expected"]
+    if family not in ("BatchHardMiner", "NPairsLoss", "LiftedStructureLoss", "SoftNearestNeighborLoss", "TripletMarginLoss"):
+        return "skip"
+    if inputs.get("embeddings") is not None and inputs.get("labels") is not None:
+        emb = torch.tensor(inputs["embeddings"], requires_grad=True)
+        labels = torch.tensor(inputs["labels"])
+    else:
+        v1, v2 = torch.tensor(inputs["views"]["view1"]), torch.tensor(inputs["views"]["view2"])
+        emb = torch.cat([v1, v2]).requires_grad_(True)
+        labels = L.pair_ids(v1.shape[0])
+    if family == "BatchHardMiner":
+        a, p, n = L.batch_hard_mine(distance_of(params, None), emb, labels)
+        got = sorted([[int(x), int(y), int(z)] for x, y, z in zip(a, p, n)])
+        return "ok" if got == expected["triplets"] else f"triplets {got} != {expected['triplets']}"
+    if family == "NPairsLoss":
+        loss = L.n_pairs(distance_of(params, None), emb, labels)
+    elif family == "LiftedStructureLoss":
+        loss = L.lifted_structure(distance_of(params, None), params["posMargin"], params["negMargin"], emb, labels)
+    elif family == "SoftNearestNeighborLoss":
+        t = torch.tensor(float(params["temperature"]), requires_grad=True)
+        loss = L.soft_nearest_neighbor(distance_of(params, {"type": "squaredEuclidean", "normalize": False}), t, emb, labels)
+    elif family == "TripletMarginLoss":
+        loss = L.triplet_margin(distance_of(params, None), params, emb, labels)
+    else:
+        return "skip"
+    loss.backward()
+    problems = []
+    if not close(float(loss), expected["loss"]):
+        problems.append(f"loss {float(loss)} != {expected['loss']}")
+    grad = expected.get("gradEmbeddings")
+    if grad is None and expected.get("gradView1") is not None:
+        grad = expected["gradView1"] + expected["gradView2"]
+    if grad is not None and not close(emb.grad, grad):
+        problems.append(f"gradient differs (max |Δ| {float((emb.grad - torch.tensor(grad)).abs().max()):.3g})")
+    if family == "SoftNearestNeighborLoss" and expected.get("gradTemperature") is not None and not close(t.grad, expected["gradTemperature"]):
+        problems.append(f"dL/dT {float(t.grad)} != {expected['gradTemperature']}")
+    return "ok" if not problems else "; ".join(problems)
+
+
+def main() -> int:
+    here = os.path.dirname(os.path.abspath(__file__))
+    folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "..", "test", "fixtures", "reference")
+    failed = 0
+    for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
+        with open(path, encoding="utf8") as f:
+            fx = json.load(f)
+        if not isinstance(fx, dict) or "family" not in fx:
+            continue
+        result = check(fx)
+        if result == "skip":
+            continue
+        failed += result != "ok"
+        print(f"{fx['name']}: {result}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
