@@ -12,10 +12,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import sharp from 'sharp';
 import { parseDocument } from 'yaml';
 import type { ResolvedSpec } from '../server/spec/types';
 import { writeSplit } from '../server/trainer/exportSplit';
+import { writeShapes } from '../scripts/shapes.mjs';
 
 const repo = resolve(__dirname, '..');
 const examplesDir = join(repo, 'examples');
@@ -71,52 +71,20 @@ function parseFloors(text: string): Map<string, Floor> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The shapes set: the same generator as scripts/make-shapes.mjs (same shapes, sizes, colours,
-// background and rotation draws from the same LCG), 100 images per class instead of 10.
+// The shapes set: scripts/shapes.mjs, the generator of the example's folder, with 100 images per
+// class instead of 10.
 
 const SHAPES_PER_CLASS = 100;
-
-async function makeShapes(root: string, perClass: number): Promise<number> {
-  const SIZE = 32;
-  let state = 20261127;
-  const random = (): number => {
-    state = (state * 1664525 + 1013904223) % 4294967296;
-    return state / 4294967296;
-  };
-  const between = (lo: number, hi: number): number => lo + (hi - lo) * random();
-  const colour = (): string => `rgb(${Math.round(between(40, 255))},${Math.round(between(40, 255))},${Math.round(between(40, 255))})`;
-  type Draw = (cx: number, cy: number, r: number, fill: string, angle: number) => string;
-  const shapes: Record<string, Draw> = {
-    circle: (cx, cy, r, fill) => `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${fill}"/>`,
-    square: (cx, cy, r, fill, angle) => `<rect x="${cx - r}" y="${cy - r}" width="${2 * r}" height="${2 * r}" fill="${fill}" transform="rotate(${angle} ${cx} ${cy})"/>`,
-    triangle: (cx, cy, r, fill, angle) => `<polygon points="${cx},${cy - r} ${cx - r},${cy + r} ${cx + r},${cy + r}" fill="${fill}" transform="rotate(${angle} ${cx} ${cy})"/>`,
-    cross: (cx, cy, r, fill, angle) => `<g transform="rotate(${angle} ${cx} ${cy})" fill="${fill}"><rect x="${cx - r}" y="${cy - r / 3}" width="${2 * r}" height="${(2 * r) / 3}"/><rect x="${cx - r / 3}" y="${cy - r}" width="${(2 * r) / 3}" height="${2 * r}"/></g>`,
-  };
-  let written = 0;
-  for (const [name, draw] of Object.entries(shapes)) {
-    const dir = join(root, name);
-    mkdirSync(dir, { recursive: true });
-    for (let i = 0; i < perClass; i++) {
-      const r = between(6, 11);
-      const cx = between(r + 2, SIZE - r - 2);
-      const cy = between(r + 2, SIZE - r - 2);
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${SIZE}" height="${SIZE}"><rect width="100%" height="100%" fill="rgb(${Math.round(between(0, 40))},${Math.round(between(0, 40))},${Math.round(between(0, 40))})"/>${draw(cx, cy, r, colour(), between(-20, 20))}</svg>`;
-      await sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toFile(join(dir, `${String(i).padStart(3, '0')}.png`));
-      written++;
-    }
-  }
-  return written;
-}
 
 /** A copy of the shapes-simclr spec next to a generated folder, so `data.source` points at it. */
 async function shapesSpec(original: string, work: string): Promise<string> {
   const folder = join(work, 'shapes');
-  const count = await makeShapes(folder, SHAPES_PER_CLASS);
+  const count = await writeShapes(folder, SHAPES_PER_CLASS, 3);
   const doc = parseDocument(readFileSync(original, 'utf8'));
   doc.setIn(['data', 'source'], 'shapes');
   const copy = join(work, basename(original));
   writeFileSync(copy, doc.toString());
-  console.log(`  shapes-simclr: generated ${count} images (4 shapes × ${SHAPES_PER_CLASS}, 32×32 RGB, scripts/make-shapes.mjs style) in ${folder}`);
+  console.log(`  shapes-simclr: generated ${count} images (4 shapes × ${SHAPES_PER_CLASS}, 32×32 RGB, scripts/shapes.mjs) in ${folder}`);
   return copy;
 }
 

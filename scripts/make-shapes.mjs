@@ -1,40 +1,11 @@
 // Generates the tiny labelled image folder used by examples/shapes-simclr.contrastive.yaml:
 // examples/data/shapes/<class>/<n>.png — 4 classes × 10 coloured 32×32 shapes, deterministic.
 // Run: node scripts/make-shapes.mjs
-import sharp from 'sharp';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeShapes } from './shapes.mjs';
 
 const root = fileURLToPath(new URL('../examples/data/shapes', import.meta.url));
-const SIZE = 32;
-const PER_CLASS = 10;
-
-let state = 20261127;
-const random = () => {
-  state = (state * 1664525 + 1013904223) % 4294967296;
-  return state / 4294967296;
-};
-const between = (lo, hi) => lo + (hi - lo) * random();
-const colour = () => `rgb(${Math.round(between(40, 255))},${Math.round(between(40, 255))},${Math.round(between(40, 255))})`;
-
-const shapes = {
-  circle: (cx, cy, r, fill) => `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${fill}"/>`,
-  square: (cx, cy, r, fill, angle) => `<rect x="${cx - r}" y="${cy - r}" width="${2 * r}" height="${2 * r}" fill="${fill}" transform="rotate(${angle} ${cx} ${cy})"/>`,
-  triangle: (cx, cy, r, fill, angle) => `<polygon points="${cx},${cy - r} ${cx - r},${cy + r} ${cx + r},${cy + r}" fill="${fill}" transform="rotate(${angle} ${cx} ${cy})"/>`,
-  cross: (cx, cy, r, fill, angle) => `<g transform="rotate(${angle} ${cx} ${cy})" fill="${fill}"><rect x="${cx - r}" y="${cy - r / 3}" width="${2 * r}" height="${(2 * r) / 3}"/><rect x="${cx - r / 3}" y="${cy - r}" width="${(2 * r) / 3}" height="${2 * r}"/></g>`,
-};
-
 rmSync(root, { recursive: true, force: true });
-for (const [name, draw] of Object.entries(shapes)) {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < PER_CLASS; i++) {
-    const r = between(6, 11);
-    const cx = between(r + 2, SIZE - r - 2);
-    const cy = between(r + 2, SIZE - r - 2);
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${SIZE}" height="${SIZE}"><rect width="100%" height="100%" fill="rgb(${Math.round(between(0, 40))},${Math.round(between(0, 40))},${Math.round(between(0, 40))})"/>${draw(cx, cy, r, colour(), between(-20, 20))}</svg>`;
-    await sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toFile(join(dir, `${String(i).padStart(2, '0')}.png`));
-  }
-}
-console.log(`wrote ${Object.keys(shapes).length * PER_CLASS} images to ${root}`);
+const written = await writeShapes(root, 10);
+console.log(`wrote ${written} images to ${root}`);

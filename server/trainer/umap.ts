@@ -23,7 +23,7 @@ export async function pause(cooperation: Cooperation | undefined): Promise<void>
   if (cooperation?.shouldStop()) throw cooperation.onStop();
 }
 
-/** umap2d that yields to the event loop between optimisation epochs; same result. */
+/** The projection, yielding to the event loop between optimisation epochs so a stop request is answered. */
 export async function umap2dCooperative(vectors: Float32Array, count: number, dim: number, options: UmapOptions, cooperation?: Cooperation): Promise<Float32Array> {
   const { umap, epochs } = prepare(vectors, count, dim, options);
   let slice = Date.now();
@@ -49,23 +49,6 @@ function prepare(vectors: Float32Array, count: number, dim: number, options: Uma
 }
 
 function collect(umap: UMAP, count: number): Float32Array {
-  const out = new Float32Array(count * 2);
-  umap.getEmbedding().forEach((p, i) => {
-    out[i * 2] = p[0]!;
-    out[i * 2 + 1] = p[1]!;
-  });
-  return out;
-}
-
-export function umap2d(vectors: Float32Array, count: number, dim: number, options: UmapOptions): Float32Array {
-  const rows: number[][] = [];
-  for (let i = 0; i < count; i++) rows.push(Array.from(vectors.subarray(i * dim, (i + 1) * dim)));
-  const rng = new Random(options.seed);
-  const nNeighbors = Math.max(2, Math.min(options.nNeighbors ?? 15, count - 1));
-  const umap = new UMAP({ nComponents: 2, nNeighbors, nEpochs: options.nEpochs ?? (count > 5000 ? 100 : 200), random: () => rng.nextFloat() });
-  if (options.knn) umap.setPrecomputedKNN(options.knn.indices, options.knn.distances);
-  const epochs = umap.initializeFit(rows);
-  for (let e = 0; e < epochs; e++) umap.step();
   const out = new Float32Array(count * 2);
   umap.getEmbedding().forEach((p, i) => {
     out[i * 2] = p[0]!;
