@@ -13,7 +13,7 @@ export const unnormalizedDotLogits: SpecRule = {
     if (distance.type !== 'dot' || distance.normalize || spec.architecture.normalizeOutput || !SOFTMAX_LOSSES.includes(spec.loss.type)) return [];
     return [{
       path: ['architecture', 'normalizeOutput'],
-      message: `${spec.loss.type} divides similarities by a temperature; with unnormalised outputs and a raw dot product the network can grow vector lengths to make logits huge, which overflows or saturates the softmax. Normalise the outputs (\`architecture.normalizeOutput: true\`) or the distance (\`distance.normalize: true\`).`,
+      message: `${spec.loss.type} turns similarities into ${spec.loss.type === 'siglip' ? 'sigmoid' : 'softmax'} logits${'temperature' in spec.loss ? ' (divided by its temperature)' : ''}; with unnormalised outputs and a raw dot product the network can grow vector lengths to make logits huge, which overflows or saturates the loss. Normalise the outputs (\`architecture.normalizeOutput: true\`) or the distance (\`distance.normalize: true\`).`,
       fixes: fix('Normalise the outputs', setField(document, ['architecture', 'normalizeOutput'], true)),
     }];
   },
