@@ -59,7 +59,7 @@ def he_normal_(weight: torch.Tensor, fan_in: int) -> None:
 
 
 class Dense(nn.Linear):
-    """nn.Linear computed as a 1×1 convolution (fastmm: much faster with Debian's generic BLAS)."""
+    """nn.Linear through fastmm (the faster of the BLAS matmul and a 1×1 convolution on this machine)."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return matmul_nt(x, self.weight, self.bias)
