@@ -1,8 +1,8 @@
 // embeddings/: vectors.f32 (float32 little-endian, count × dim, row-major), meta.json (the header),
 // samples.json (ids, labels, split per row), pca.f32 / umap.f32 (count × 2), sprite.png (images).
-import { existsSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
-import { ensureDir, FileError, readFloat32File, readJsonObject } from './files';
+import { describeCause, ensureDir, FileError, readFloat32File, readJsonObject } from './files';
 import type { EmbeddingsMeta, SampleIndex } from './format';
 import { runPaths } from './paths';
 import { RunDirectoryError } from './record';
@@ -35,6 +35,13 @@ export function writeEmbeddings(
   const { meta, vectors, samples } = embeddings;
   if (vectors.length !== meta.count * meta.dim) {
     throw new Error(`embeddings: ${vectors.length} values do not make ${meta.count} × ${meta.dim} vectors`);
+  }
+  // The marker goes first: a rewrite that is killed or fails half-way (disk full) leaves no
+  // meta.json beside a mix of new and old files, so readers say the embeddings are incomplete.
+  try {
+    unlinkSync(p.embeddingsMeta);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new FileError(p.embeddingsMeta, `cannot be replaced: ${describeCause(e)}`);
   }
   writeFileAtomic(p.vectors, float32ToLittleEndian(vectors));
   if (projections.pca) writeFileAtomic(p.pca, float32ToLittleEndian(projections.pca));

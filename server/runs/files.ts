@@ -42,8 +42,31 @@ function errorCode(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException | null)?.code;
 }
 
+/**
+ * What a path is when it is not a regular file or folder (a FIFO, socket or device), or null.
+ * Reading a FIFO blocks until a writer comes, so every reader asks this first.
+ */
+export function specialFileKind(file: string): string | null {
+  try {
+    const s = statSync(file);
+    if (s.isFIFO()) return 'a named pipe (FIFO)';
+    if (s.isSocket()) return 'a socket';
+    if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+    return null;
+  } catch {
+    return null; // the read that follows reports it
+  }
+}
+
+/** Throws a FileError when the path is a FIFO, socket or device (which would block or never end). */
+export function assertNotSpecial(file: string, what = 'file'): void {
+  const kind = specialFileKind(file);
+  if (kind !== null) throw new FileError(file, `is ${kind}, not a regular file; the ${what} must be a file on disk`);
+}
+
 /** A file as bytes; a missing or unreadable file is a FileError naming it. */
 export function readBytes(file: string, what = 'file'): Buffer {
+  assertNotSpecial(file, what);
   try {
     return readFileSync(file);
   } catch (e) {

@@ -1,6 +1,7 @@
 // The spec pipeline in one call: parse → schema → semantic rules → resolve. Used by the CLI, the
 // trainer and the language server alike. Schema errors do not silence the rules: they check the
 // valid part of the spec (see valid-part.ts).
+import { specialFileKind } from '../runs/files';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { BUILTIN_DATASETS, kindOf, trainSplitSize, usedSize, type DatasetInfoHook } from './dataset';
@@ -90,6 +91,8 @@ export function checkSpecFile(path: string, options: CheckOptions = {}): CheckRe
   let text: string;
   try {
     const size = statSync(path).size;
+    const special = specialFileKind(path);
+    if (special !== null) return refuse(path, `Cannot read the spec file: it is ${special}, not a regular file. Point at the .contrastive.yaml file itself.`);
     if (size > MAX_SPEC_CHARS) {
       return refuse(path, `This file is ${(size / 1048576).toFixed(1)} MB; a spec file may be at most 5 MB. Spec files hold options, not data: point \`data.source\` at your data instead.`);
     }

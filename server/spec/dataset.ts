@@ -3,6 +3,7 @@
 // at the disk pass `probeDatasetOnDisk` to checkSpecText. The probe splits rows and lists images
 // with the data loader's own pure modules (no tfjs, no sharp: the language server loads this), so
 // `validate` and `train` count the same samples.
+import { specialFileKind } from '../runs/files';
 import { readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { csvRecords } from '../contrastive/data/csv';
@@ -68,7 +69,7 @@ export function probeDatasetOnDisk(data: DataSpec, specDir: string): DatasetInfo
   const path = resolveDataPath(data.source, specDir);
   try {
     if (data.format === 'images') return probeImageFolder(path);
-    if (statSync(path).size > MAX_PROBE_BYTES) return undefined;
+    if (statSync(path).size > MAX_PROBE_BYTES || specialFileKind(path) !== null) return undefined;
     const text = readFileSync(path, 'utf8');
     return data.format === 'csv' ? probeCsv(text, data.labelColumn) : probeJsonl(text, data.labelColumn);
   } catch {

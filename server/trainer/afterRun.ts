@@ -11,7 +11,7 @@ import type { RunEvent } from '../runs/format';
 import { runPaths } from '../runs/paths';
 import { readRunRecord } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
-import { describeSkipped, loadNewestIntactCheckpoint, type LoadedCheckpoint } from './checkpoint';
+import { describeSkipped, loadNewestIntactCheckpoint, restoreChecked, type LoadedCheckpoint } from './checkpoint';
 import { writeRunEmbeddings, type WrittenEmbeddings } from './embed';
 import { buildTrainingParts } from './parts';
 
@@ -38,7 +38,7 @@ export async function reembedRun(runDir: string, options: { backend: BackendRequ
   const data = await loadData(spec.data, { specDir: dirname(record.specPath), cacheDir: join(dirname(runDir), '.cache') });
   const parts = buildTrainingParts(spec, data);
   try {
-    parts.restore(checkpoint);
+    restoreChecked(runDir, checkpoint, () => parts.restore(checkpoint));
     const { step, epoch, batchInEpoch } = checkpoint.state.position;
     const written = await writeRunEmbeddings(runDir, parts, data, spec, { step, epoch: batchInEpoch === 0 ? epoch - 1 : epoch, umap: options.umap });
     const event: RunEvent = { kind: 'event', time: new Date().toISOString(), level: 'info', event: 'embeddings', message: `embeddings rewritten from ${checkpoint.name}: ${written.count} × ${written.dim}`, step, data: { count: written.count, dim: written.dim, files: written.files } };
@@ -60,7 +60,7 @@ export async function exportTfjs(runDir: string, outDir: string): Promise<string
     const stored = checkpoint.groups['model'] ?? [];
     const tensors = stored.map((t) => tf.tensor(t.values, [...t.shape]));
     try {
-      model.setWeights(tensors);
+      restoreChecked(runDir, checkpoint, () => model.setWeights(tensors));
     } finally {
       tf.dispose(tensors);
     }
@@ -68,6 +68,7 @@ export async function exportTfjs(runDir: string, outDir: string): Promise<string
     try {
       await model.save(outDir);
     } catch (e) {
+      if (e instanceof FileError) throw e;
       throw new FileError(outDir, `the model could not be written: ${describeCause(e)}`);
     }
   } finally {

@@ -168,7 +168,14 @@ export function loadCheckpoint(runDir: string, name: string): LoadedCheckpoint {
   let floats = 0;
   for (const e of manifest.entries) {
     if (!e || typeof e.group !== 'string' || !Number.isInteger(e.offset) || !Number.isInteger(e.length) || !Number.isInteger(e.index) || !Array.isArray(e.shape)) throw new FileError(manifestFile, 'has a malformed tensor entry; the checkpoint manifest is damaged');
+    if (!e.shape.every((d: number) => Number.isInteger(d) && d >= 0) || e.shape.reduce((a: number, d: number) => a * d, 1) !== e.length) throw new FileError(manifestFile, `lists tensor ${e.group}[${e.index}] with shape [${e.shape.join(', ')}] but ${e.length} values; the checkpoint manifest is damaged`);
     floats = Math.max(floats, e.offset + e.length);
+  }
+  // The tensors tile tensors.bin end to end: an entry that overlaps another or leaves a gap is damage.
+  let next = 0;
+  for (const e of [...manifest.entries].sort((a, b) => a.offset - b.offset)) {
+    if (e.offset !== next) throw new FileError(manifestFile, `lists tensor ${e.group}[${e.index}] at offset ${e.offset} where ${next} was expected (entries overlap or leave a gap); the checkpoint manifest is damaged`);
+    next = e.offset + e.length;
   }
   if (tensorBytes.length !== floats * 4) throw new FileError(tensorsFile, `is ${tensorBytes.length} bytes but manifest.json lists ${floats * 4}; the checkpoint is damaged${tensorBytes.length < floats * 4 ? ' (cut short?)' : ''}`);
   if (sums['tensors.bin'] !== undefined && sums['tensors.bin'] !== sha256(tensorBytes)) throw new FileError(tensorsFile, 'does not match the checksum in manifest.json; the checkpoint is damaged');
@@ -211,4 +218,20 @@ export function loadLatestCheckpoint(runDir: string): LoadedCheckpoint | null {
   const { checkpoint, skipped } = loadNewestIntactCheckpoint(runDir);
   if (checkpoint === null && skipped.length > 0) throw new FileError(runPaths(runDir).checkpoints, `no intact checkpoint: ${skipped.map((s) => s.reason).join('; ')}`);
   return checkpoint;
+}
+
+/**
+ * Puts a checkpoint's tensors into networks built from the run's spec.json. A mismatch (spec.json
+ * edited after training, e.g. another architecture) is a FileError naming spec.json and the
+ * checkpoint's tensors.bin, not a bare tensor-shape error.
+ */
+export function restoreChecked(runDir: string, checkpoint: LoadedCheckpoint, restore: () => void): void {
+  try {
+    restore();
+  } catch (e) {
+    if (e instanceof FileError) throw e;
+    const reason = ((e as Error).message ?? String(e)).replace(/^setWeights: /, '').replace(/;? ?the weights come from a different architecture\.?$/, '');
+    const paths = runPaths(runDir);
+    throw new FileError(paths.specJson, `does not build the network stored in ${join(paths.checkpoints, checkpoint.name, 'tensors.bin')} (${reason}); spec.json was changed after training: restore the architecture the run was trained with`);
+  }
 }

@@ -12,7 +12,7 @@ import { filterJsonLines } from '../runs/jsonl';
 import { runPaths } from '../runs/paths';
 import { readRunRecord, updateRunRecord } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
-import { checkpointName, saveCheckpoint, type LoopPosition } from './checkpoint';
+import { checkpointName, restoreChecked, saveCheckpoint, type LoopPosition } from './checkpoint';
 import { writeRunEmbeddings } from './embed';
 import { evaluate } from './evaluate';
 import { describeFault } from './finiteGuard';
@@ -77,7 +77,21 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     reporter.event('info', 'backend', `backend: ${backend.name} (${backend.reason})`, { data: { backend: backend.name, reason: backend.reason } });
     if (leftovers.length > 0) reporter.event('warning', 'recovered', `removed ${plural(leftovers.length, 'temporary file')} left by an earlier failed write: ${leftovers.join(', ')}`, { data: { removed: leftovers } });
 
-    const data: SplitDataset = await loadData(spec.data, { specDir: options.specDir, cacheDir: options.cacheDir });
+    // A stop during the load (seconds for builtin:digits) ends it between files: nothing to checkpoint yet.
+    const stopBeforeTraining = (): SessionOutcome => {
+      reporter.event('info', 'stopping', `stop requested (${stop.reason}) before training began`, { step: record.step });
+      position ??= { step: record.step, epoch: record.epoch + 1, batchInEpoch: 0, elapsedSec: 0, bestKnnAccuracy: record.bestKnnAccuracy };
+      return finish('stopped');
+    };
+    let data: SplitDataset;
+    try {
+      data = await loadData(spec.data, { specDir: options.specDir, cacheDir: options.cacheDir, cooperation: { shouldStop: () => stop.requested, onStop: () => new StopRequested() } });
+    } catch (e) {
+      if (e instanceof StopRequested) return stopBeforeTraining();
+      throw e;
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (stop.requested) return stopBeforeTraining();
     const { dataset } = data;
     reporter.event('info', 'data', `data: ${dataset.source}, ${dataset.count} ${dataset.kind} of shape [${dataset.sampleShape.join('×')}], ${data.train.length} train / ${data.test.length} held out${dataset.classNames ? `, ${plural(dataset.classNames.length, 'class', 'classes')}` : ', unlabelled'}`, {
       data: { source: dataset.source, count: dataset.count, train: data.train.length, test: data.test.length, classes: dataset.classNames?.length ?? null },
@@ -98,7 +112,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
       const { checkpoint, notes } = findResumePoint(runDir, record.lastCheckpoint);
       for (const note of notes) reporter.event('warning', 'recovered', note);
       if (checkpoint !== null) {
-        parts.restore(checkpoint);
+        restoreChecked(runDir, checkpoint, () => parts!.restore(checkpoint));
         position = checkpoint.state.position;
         const kept = position.step;
         // Work after the checkpoint is redone, so its lines go: the metrics read as one continuous run.
@@ -113,6 +127,8 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
       reporter.event('info', 'started', `training ${spec.experiment}: ${plural(epochs, 'epoch')} × ${plural(stepsPerEpoch, 'step')}, batch ${spec.strategy.batchSize}, seed ${spec.strategy.seed}`, { data: { epochs, stepsPerEpoch } });
     }
     record = updateRunRecord(runDir, { stepsPerEpoch, step: position.step, epoch: position.epoch - 1, ...(options.resume ? { lastCheckpoint: position.step > 0 ? `checkpoints/${checkpointName(position.step)}` : null } : {}) });
+    // Building the parts and restoring the checkpoint are synchronous: let a signal handler run first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (stop.requested) {
       reporter.event('info', 'stopping', `stop requested (${stop.reason}) before training began`, { step: position.step });
       return finish('stopped');

@@ -1,5 +1,7 @@
 // `contrastive-lab export <run-dir> --format projector|tfjs [--out DIR]`.
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { removeQuietly } from '../../runs/files';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
 import { exportProjector } from '../../trainer/exportProjector';
@@ -26,8 +28,43 @@ Exit codes: 0 written, 1 nothing to export yet, 2 wrong usage.`,
     if (format !== 'projector' && format !== 'tfjs') throw new UsageError(`--format must be projector or tfjs${format === undefined ? '' : `, got "${format}"`}.`);
     const runDir = resolve(args.positionals[0]!);
     const out = resolve(args.values.get('out') ?? join(runDir, 'export', format));
-    const files = format === 'projector' ? exportProjector(runDir, out) : await (await import('../../trainer/afterRun')).exportTfjs(runDir, out); // tfjs loads only for this format
+    // A failed export leaves nothing half written: the folder it made goes, or in a folder that was
+    // there already the files this attempt wrote or began.
+    const before = existsSync(out) ? snapshot(out) : null;
+    let files: string[];
+    try {
+      files = format === 'projector' ? exportProjector(runDir, out) : await (await import('../../trainer/afterRun')).exportTfjs(runDir, out); // tfjs loads only for this format
+    } catch (e) {
+      try {
+        if (before === null) rmSync(out, { recursive: true, force: true });
+        else for (const [name, stamp] of snapshot(out)) if (before.get(name) !== stamp && EXPORT_FILES.includes(name)) removeQuietly(join(out, name));
+      } catch {
+        // cannot be removed (read-only): the error still names the file
+      }
+      throw e;
+    }
     process.stdout.write(`${format} export written to ${out}: ${files.join(', ')}\n`);
     return 0;
   },
 };
+
+/** The files an export writes (both formats). */
+const EXPORT_FILES = ['tensors.tsv', 'metadata.tsv', 'sprite.png', 'projector_config.pbtxt', 'model.json', 'weights.bin', 'README.md'];
+
+/** Name → size and modification time of the files in a folder (empty if it cannot be read). */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  try {
+    for (const name of readdirSync(dir)) {
+      try {
+        const s = statSync(join(dir, name));
+        out.set(name, `${s.size}:${s.mtimeMs}`);
+      } catch {
+        // vanished meanwhile
+      }
+    }
+  } catch {
+    // not a readable folder: nothing to compare
+  }
+  return out;
+}

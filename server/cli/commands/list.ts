@@ -1,4 +1,5 @@
 // `contrastive-lab list [dir]`: the runs in a folder with status, best kNN accuracy and duration.
+import { specialFileKind } from '../../runs/files';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { learningProblem } from '../../runs/learning';
@@ -42,6 +43,7 @@ export function defaultRunFolders(cwd: string): string[] {
   for (const spec of specs.sort()) {
     let outputDir = 'runs';
     try {
+      if (specialFileKind(spec) !== null) continue;
       const m = /^\s+outputDir:\s*['"]?([^'"#\s]+)/m.exec(readFileSync(spec, 'utf8'));
       if (m) outputDir = m[1]!;
     } catch {

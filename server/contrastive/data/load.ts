@@ -1,11 +1,12 @@
 // Loads the data a spec names: decode (or read the cache), apply the sample limit, split
 // deterministically by the split seed, normalise with training statistics.
+import { specialFileKind } from '../../runs/files';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { DataSpec } from '../../spec/types';
 import { imageCacheKey, readImageCache, writeImageCache } from './cache';
 import { parseCsvVectors } from './csv';
-import { DIGITS_SOURCE, loadDigits } from './digits';
+import { DIGITS_SOURCE, loadDigitsCooperative, type LoadCooperation } from './digits';
 import { DataError } from './errors';
 import { decodeImageFolder, listImageFolder } from './imageFolder';
 import { parseJsonlVectors } from './jsonl';
@@ -19,6 +20,8 @@ export interface LoadOptions {
   readonly specDir: string;
   /** Where decoded image folders are cached; null disables the cache. */
   readonly cacheDir: string | null;
+  /** A caller that can stop a long load (the trainer on SIGTERM); checked between files of builtin:digits. */
+  readonly cooperation?: LoadCooperation;
 }
 
 /** The absolute path a non-builtin source refers to. */
@@ -27,6 +30,8 @@ export function resolveSource(source: string, specDir: string): string {
 }
 
 function readText(path: string): string {
+  const special = specialFileKind(path);
+  if (special !== null) throw new DataError(path, `is ${special}, not a regular file; point data.source at a file on disk.`);
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -48,7 +53,7 @@ export function checkSourceExists(spec: DataSpec, specDir: string): string {
 export async function loadRaw(spec: DataSpec, options: LoadOptions): Promise<RawDataset & { pixels?: Uint8Array; skipped?: string[] }> {
   if (spec.format === 'builtin') {
     if (spec.source !== DIGITS_SOURCE) throw new DataError('data.source', `unknown built-in data set "${spec.source}"; the built-in one is ${DIGITS_SOURCE}.`);
-    return loadDigits();
+    return loadDigitsCooperative(options.cooperation);
   }
   const path = checkSourceExists(spec, options.specDir);
   if (spec.format === 'csv') return parseCsvVectors(readText(path), path, spec.labelColumn);

@@ -1,7 +1,8 @@
 // A file-system IOHandler for tfjs (the pure tfjs package has none in Node): writes and reads
 // tfjs' own layers-model format, `model.json` + `weights.bin`, so saved models open with
 // tf.loadLayersModel in any tfjs environment (tfjs-node's file:// handler reads the same files).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileChecked } from '../../runs/files';
 import { join } from 'node:path';
 import { tf } from '../backend';
 
@@ -27,8 +28,9 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       };
       if (artifacts.userDefinedMetadata !== undefined) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
       if (artifacts.trainingConfig !== undefined) modelJson.trainingConfig = artifacts.trainingConfig;
-      await writeFile(join(dir, WEIGHTS_BIN), Buffer.from(weightData));
-      await writeFile(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      // Each file is named in its error (disk full, read-only) and a partial file is removed.
+      writeFileChecked(join(dir, WEIGHTS_BIN), Buffer.from(weightData));
+      writeFileChecked(join(dir, MODEL_JSON), JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {

@@ -1,0 +1,152 @@
+// Fault injection, part 3: faults the first two parts do not make. A checkpoint manifest that is
+// valid JSON with intact checksums but whose entries overlap (resume falls back to the older
+// checkpoint); spec.json edited to another architecture (resume/embed/export name spec.json and the
+// checkpoint, no bare tensor-shape error); an export that fails half-way (no half-written files
+// left); an embeddings rewrite that fails half-way (meta.json, the completeness marker, is gone);
+// FIFOs where a spec or a run file should be (an error, not a hang).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { readRunRecord } from '../../../server/runs/record';
+import { assertRecoversOrNames, cliBatch, copyRun, markStopped, metricSteps, NEWEST, OLDER, TOTAL_STEPS, trainBaseRun, type CliResult } from './faultHelpers';
+
+let base = '';
+let work = '';
+let specPath = '';
+const dirs: Record<string, string> = {};
+let results: (CliResult | null)[] = [];
+const jobs: string[][] = [];
+const at: Record<string, number> = {};
+const job = (name: string, args: string[]): void => {
+  at[name] = jobs.length;
+  jobs.push(args);
+};
+const result = (name: string): CliResult => {
+  const r = results[at[name]!];
+  assert.ok(r, `${name}: never finished (a hang?)`);
+  return r;
+};
+
+function mkfifo(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+  execFileSync('mkfifo', [path]);
+}
+
+before(async () => {
+  ({ base, work, specPath } = await trainBaseRun('faults-hidden'));
+
+  // Overlapping manifest entries: the first tensor claims one more column, checksums untouched.
+  const overlap = (dirs['overlap'] = copyRun(base, work));
+  markStopped(overlap);
+  const manifestFile = join(overlap, NEWEST, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { entries: { shape: number[]; length: number }[] };
+  const first = manifest.entries[0]!;
+  first.shape = [first.shape[0]!, first.shape[1]! + 1];
+  first.length = first.shape[0]! * first.shape[1]!;
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+  job('overlap resume', ['resume', overlap, '--no-umap', '--backend', 'cpu']);
+
+  // spec.json edited to a wider backbone after training.
+  const edited = (dirs['edited'] = copyRun(base, work));
+  markStopped(edited);
+  const specFile = join(edited, 'spec.json');
+  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { architecture: { backbone: { layers: number[] } } };
+  spec.architecture.backbone.layers = [48];
+  writeFileSync(specFile, JSON.stringify(spec, null, 2));
+  job('edited resume', ['resume', edited, '--no-umap', '--backend', 'cpu']);
+  job('edited embed', ['embed', edited, '--no-umap', '--backend', 'cpu']);
+  job('edited export', ['export', edited, '--format', 'tfjs', '--out', join(work, 'edited-export')]);
+
+  // Exports whose second file cannot be written (a folder stands where the file goes).
+  const exported = (dirs['exported'] = copyRun(base, work));
+  mkdirSync(join(work, 'tfjs-out', 'model.json'), { recursive: true });
+  mkdirSync(join(work, 'projector-out', 'metadata.tsv'), { recursive: true });
+  job('tfjs export fails', ['export', exported, '--format', 'tfjs', '--out', join(work, 'tfjs-out')]);
+  job('projector export fails', ['export', exported, '--format', 'projector', '--out', join(work, 'projector-out')]);
+
+  // An embeddings rewrite that fails after vectors.f32 (pca.f32 cannot be replaced).
+  const embedded = (dirs['embedded'] = copyRun(base, work));
+  rmSync(join(embedded, 'embeddings', 'pca.f32'));
+  mkdirSync(join(embedded, 'embeddings', 'pca.f32', 'x'), { recursive: true });
+  job('embed fails', ['embed', embedded, '--no-umap', '--backend', 'cpu']);
+  job('neighbors after failed embed', ['neighbors', embedded, '--query', '1', '-k', '2']);
+
+  // FIFOs: a spec, a data file, a run file.
+  mkfifo(join(work, 'pipe.contrastive.yaml'));
+  job('validate fifo', ['validate', join(work, 'pipe.contrastive.yaml')]);
+  job('train fifo', ['train', join(work, 'pipe.contrastive.yaml')]);
+  mkfifo(join(work, 'pipe.csv'));
+  writeFileSync(join(work, 'csv.contrastive.yaml'), readFileSync(specPath, 'utf8').replace('source: builtin:digits\n  limit: 600', 'source: pipe.csv\n  format: csv\n  labelColumn: label'));
+  job('train fifo data', ['train', join(work, 'csv.contrastive.yaml'), '--out', join(work, 'csv-runs'), '--backend', 'cpu']);
+  const piped = (dirs['piped'] = copyRun(base, work));
+  mkfifo(join(piped, 'embeddings', 'meta.json'));
+  job('neighbors fifo meta', ['neighbors', piped, '--query', '1', '-k', '2']);
+
+  results = await cliBatch(jobs, work, 240_000);
+});
+
+test('a manifest whose entries overlap (valid JSON, checksums intact) is damage: resume falls back to the older checkpoint', () => {
+  const dir = dirs['overlap']!;
+  const r = result('overlap resume');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout + r.stderr, new RegExp(`${join(dir, NEWEST, 'manifest.json').replace(/[.]/g, '\\.')}: lists tensor model\\[\\d+\\] at offset`));
+  assert.match(r.stdout + r.stderr, new RegExp(`older ${OLDER.replace('checkpoints/', '')}`));
+  const record = readRunRecord(dir);
+  assert.equal(record.status, 'completed');
+  assert.equal(record.step, TOTAL_STEPS);
+  assert.deepEqual(metricSteps(dir), Array.from({ length: TOTAL_STEPS }, (_, i) => i + 1));
+});
+
+test('spec.json edited to another architecture: resume, embed and export fail naming spec.json and the checkpoint, once', () => {
+  const dir = dirs['edited']!;
+  for (const name of ['edited resume', 'edited embed', 'edited export']) {
+    const r = result(name);
+    assertRecoversOrNames(name, r, join(dir, 'spec.json'));
+    assert.equal(r.code, 1, `${name}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(join(dir, NEWEST, 'tensors.bin')), `${name}: names the checkpoint\n${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /setWeights/, `${name}: says it in words`);
+    assert.equal(r.stderr.split(join(dir, 'spec.json')).length - 1, 1, `${name}: spec.json named once\n${r.stderr}`);
+  }
+  assert.ok(!existsSync(join(work, 'edited-export')), 'the failed export leaves no folder');
+  assert.equal(readRunRecord(dir).lastCheckpoint, NEWEST, 'the checkpoint is kept');
+});
+
+test('an export that fails half-way names the file and leaves nothing it began', () => {
+  const tfjs = result('tfjs export fails');
+  assert.equal(tfjs.code, 1, tfjs.stderr);
+  assert.ok(tfjs.stderr.includes(join(work, 'tfjs-out', 'model.json')), tfjs.stderr);
+  assert.deepEqual(readdirSync(join(work, 'tfjs-out')), ['model.json'], 'weights.bin written before the failure is removed');
+  const projector = result('projector export fails');
+  assert.equal(projector.code, 1, projector.stderr);
+  assert.ok(projector.stderr.includes(join(work, 'projector-out', 'metadata.tsv')), projector.stderr);
+  assert.deepEqual(readdirSync(join(work, 'projector-out')), ['metadata.tsv'], 'tensors.tsv written before the failure is removed');
+});
+
+test('an embeddings rewrite that fails half-way leaves no meta.json beside a mix of old and new files', () => {
+  const dir = dirs['embedded']!;
+  const r = result('embed fails');
+  assert.equal(r.code, 1, r.stderr);
+  assert.ok(r.stderr.includes(join(dir, 'embeddings', 'pca.f32')), r.stderr);
+  assert.ok(!existsSync(join(dir, 'embeddings', 'meta.json')), 'the marker is gone');
+  const n = result('neighbors after failed embed');
+  assert.equal(n.code, 1);
+  assert.ok(n.stderr.includes(join(dir, 'embeddings', 'meta.json')), n.stderr);
+});
+
+test('a FIFO where a spec, a data file or a run file should be is an error naming it, not a hang', () => {
+  const fifo = join(work, 'pipe.contrastive.yaml');
+  for (const name of ['validate fifo', 'train fifo']) {
+    const r = result(name);
+    assert.equal(r.code, 1, `${name}: ${r.stderr}`);
+    assert.match(r.stdout + r.stderr, /named pipe \(FIFO\)/, name);
+    assert.ok((r.stdout + r.stderr).includes('pipe.contrastive.yaml'), `${name} names ${fifo}`);
+  }
+  const data = result('train fifo data');
+  assert.equal(data.code, 1, data.stderr);
+  assert.ok((data.stdout + data.stderr).includes(join(work, 'pipe.csv')), data.stdout + data.stderr);
+  const meta = result('neighbors fifo meta');
+  assertRecoversOrNames('neighbors fifo meta', meta, join(dirs['piped']!, 'embeddings', 'meta.json'));
+  assert.equal(meta.code, 1);
+});
