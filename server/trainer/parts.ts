@@ -178,7 +178,10 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
       const hints = [`lower strategy.optimizer.learningRate (now ${spec.strategy.optimizer.learningRate})`];
       if ('temperature' in spec.loss) hints.push(`raise loss.temperature (now ${spec.loss.temperature}); a small temperature makes exp() overflow`);
       if (spec.strategy.gradientClipNorm === null) hints.push('set strategy.gradientClipNorm (e.g. 1.0)');
-      if (!spec.architecture.normalizeOutput) hints.push('set architecture.normalizeOutput: true');
+      // VICReg and Barlow Twins are meant for unnormalised outputs (their own variance / batch
+      // normalisation); telling them to normalise contradicts the vicreg-normalized-output rule.
+      const wantsUnnormalised = spec.loss.type === 'vicreg' || spec.loss.type === 'barlowTwins';
+      if (!spec.architecture.normalizeOutput && !wantsUnnormalised) hints.push('set architecture.normalizeOutput: true');
       return `Likely causes: ${hints.join('; ')}.`;
     },
     embed(indices, layer) {

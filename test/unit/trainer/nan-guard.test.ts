@@ -70,3 +70,30 @@ describe('the finite guard', () => {
     assert.match(wasm.message!, /the loss became NaN at step 1 .*Likely causes: lower strategy\.optimizer\.learningRate/);
   });
 });
+
+describe('the NaN hint', () => {
+  const hintFor = async (loss: string): Promise<string> => {
+    await initBackend('cpu');
+    const text = TINY_SPEC.replace('positives: labels\n  negatives: { type: batch }', 'positives: augmentation\n  negatives: { type: none }')
+      .replace('distance: { type: cosine }\n', '')
+      .replace('loss: { type: supCon, temperature: 0.1 }', `loss: ${loss}`)
+      .replace('architecture:\n', 'architecture:\n  normalizeOutput: false\n');
+    const { spec } = writeSpec(tempDir('nan-hint'), text);
+    const parts = buildTrainingParts(spec, await loadData(spec.data, { specDir: '.', cacheDir: null }));
+    try {
+      return parts.nanHint();
+    } finally {
+      parts.dispose();
+    }
+  };
+
+  // VICReg and Barlow Twins are meant for unnormalised outputs (the vicreg-normalized-output rule
+  // warns against normalising): their NaN hint must not advise the opposite.
+  test('VICReg and Barlow Twins are not told to normalise their outputs', async () => {
+    for (const loss of ['{ type: vicreg }', '{ type: barlowTwins }']) {
+      const hint = await hintFor(loss);
+      assert.doesNotMatch(hint, /normalizeOutput: true/, `${loss}: ${hint}`);
+      assert.match(hint, /lower strategy\.optimizer\.learningRate/);
+    }
+  });
+});
