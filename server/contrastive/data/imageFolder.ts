@@ -23,6 +23,9 @@ export function listImageFolder(folder: string): { files: ImageFile[]; labelled:
   }
   const files = entries.map((e) => {
     const s = statSync(e.path);
+    // Said before any decoding: an empty file is empty (not "an unsupported format"), and a FIFO would block the decoder forever.
+    if (!s.isFile()) throw new DataError(e.path, `is ${s.isFIFO() ? 'a named pipe (FIFO)' : s.isDirectory() ? 'a folder' : 'not a regular file'}, not an image file; replace or remove it.`);
+    if (s.size === 0) throw new DataError(e.path, 'is empty (0 bytes), not an image; replace or remove the file.');
     return { ...e, mtimeMs: s.mtimeMs, size: s.size };
   });
   return { files, labelled, skipped };

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { listImageFolder } from '../../../server/contrastive/data/imageFolder';
 import { readRunRecord } from '../../../server/runs/record';
 import { assertRecoversOrNames, cliBatch, copyRun, markStopped, metricSteps, NEWEST, OLDER, TOTAL_STEPS, trainBaseRun, type CliResult } from './faultHelpers';
 
@@ -149,4 +150,12 @@ test('a FIFO where a spec, a data file or a run file should be is an error namin
   const meta = result('neighbors fifo meta');
   assertRecoversOrNames('neighbors fifo meta', meta, join(dirs['piped']!, 'embeddings', 'meta.json'));
   assert.equal(meta.code, 1);
+});
+
+test('a zero-byte file in an image folder is said to be empty, naming it (not "unsupported format")', () => {
+  const folder = join(work, 'images');
+  mkdirSync(join(folder, 'a'), { recursive: true });
+  writeFileSync(join(folder, 'a', 'one.png'), Buffer.from('placeholder, never decoded'));
+  writeFileSync(join(folder, 'a', 'zero.png'), '');
+  assert.throws(() => listImageFolder(folder), (e: Error) => e.message.startsWith(join(folder, 'a', 'zero.png')) && /is empty \(0 bytes\)/.test(e.message));
 });
