@@ -68,7 +68,11 @@ def clip_by_global_norm(params: Iterable[torch.nn.Parameter], max_norm: float) -
     grads = [p.grad for p in params if p.grad is not None]
     if not grads:
         return 0.0
-    norm = float(torch.sqrt(sum((g * g).sum() for g in grads)))
+    # m * sqrt(sum((g/m)^2)), m = max|g|: a plain sqrt(sum(g^2)) overflows float32 once |g| > ~1.8e19
+    # and max_norm / inf = 0 would silently zero every update (clip.ts does the same).
+    m = max(g.abs().max() for g in grads)
+    safe = torch.clamp(m, min=1e-30)
+    norm = float(m * torch.sqrt(sum(((g / safe) ** 2).sum() for g in grads)))
     if norm > max_norm:
         for g in grads:
             g.mul_(max_norm / norm)

@@ -70,10 +70,24 @@ def check(fx) -> str:
     return "ok" if not problems else "; ".join(problems)
 
 
+def check_clip_overflow() -> str:
+    """clip_by_global_norm on finite gradients whose squares overflow float32 (|g| = 1e20) clips them to
+    max_norm instead of zeroing them (a plain sqrt(sum(g^2)) is inf and max_norm / inf = 0)."""
+    from contrastive_lab_torch.optim import clip_by_global_norm
+    a, b = torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(2))
+    a.grad, b.grad = torch.tensor([3e20, 0.0]), torch.tensor([0.0, 4e20])
+    norm = clip_by_global_norm([a, b], 1.0)
+    ok = close(norm / 5e20, 1.0, 1e-5) and close(a.grad.tolist()[0], 0.6, 1e-5) and close(b.grad.tolist()[1], 0.8, 1e-5)
+    return "ok" if ok else f"norm {norm}, gradients {a.grad.tolist()} {b.grad.tolist()}"
+
+
 def main() -> int:
     here = os.path.dirname(os.path.abspath(__file__))
     folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "..", "test", "fixtures", "reference")
     failed = 0
+    clip = check_clip_overflow()
+    failed += clip != "ok"
+    print(f"clip_by_global_norm overflow: {clip}")
     for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
         with open(path, encoding="utf8") as f:
             fx = json.load(f)

@@ -11,7 +11,14 @@ export interface ClippedGradients<T> {
 
 export function clipByGlobalNorm<T extends { readonly gradient: tf.Tensor }>(items: readonly T[], maxNorm: number): ClippedGradients<T> {
   if (!(maxNorm > 0)) throw new Error(`strategy.gradientClipNorm is ${maxNorm}; it must be a positive number (or null for no clipping).`);
-  const normTensor = tf.tidy(() => tf.sqrt(tf.addN(items.map((i) => tf.sum(tf.square(i.gradient))))));
+  // m·sqrt(Σ(g/m)²) with m = max|g|: a plain sqrt(Σg²) overflows float32 once some |g| > ~1.8e19,
+  // and maxNorm / ∞ = 0 would silently zero every update (finite gradients, nothing for the guard).
+  const normTensor = tf.tidy(() => {
+    if (items.length === 0) return tf.scalar(0);
+    const m = tf.max(tf.stack(items.map((i) => tf.max(tf.abs(i.gradient)))));
+    const safe = tf.maximum(m, 1e-30);
+    return tf.mul(m, tf.sqrt(tf.addN(items.map((i) => tf.sum(tf.square(tf.div(i.gradient, safe)))))));
+  });
   const norm = normTensor.dataSync()[0] ?? 0;
   normTensor.dispose();
   const scale = norm > maxNorm ? maxNorm / norm : 1;

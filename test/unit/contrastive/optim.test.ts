@@ -169,3 +169,17 @@ test('clipping by global norm scales every gradient by maxNorm/norm and keeps sm
   assert.throws(() => clipByGlobalNorm(items, 0), /gradientClipNorm is 0/);
   tf.dispose([...items, ...clipped.gradients, ...kept.gradients].map((i) => i.gradient));
 });
+
+test('clipping by global norm does not overflow: finite gradients whose squares exceed float32 are still clipped, not zeroed', () => {
+  // |g| = 1e20 is finite in float32 but g² is not: a naive sqrt(Σg²) is Infinity, maxNorm / ∞ = 0,
+  // and every update silently becomes 0 — a run that stops learning with no NaN for the guard to see.
+  const items = [{ gradient: tf.tensor1d([3e20, 0]) }, { gradient: tf.tensor1d([0, 4e20]) }];
+  const clipped = clipByGlobalNorm(items, 1);
+  assert.ok(Math.abs(clipped.norm / 5e20 - 1) < 1e-5, `norm ${clipped.norm}`);
+  assertClose(clipped.gradients[0]!.gradient.dataSync(), [0.6, 0], 'first');
+  assertClose(clipped.gradients[1]!.gradient.dataSync(), [0, 0.8], 'second');
+  const zero = clipByGlobalNorm([{ gradient: tf.tensor1d([0, 0]) }], 1);
+  assert.equal(zero.norm, 0);
+  assertClose(zero.gradients[0]!.gradient.dataSync(), [0, 0], 'zero');
+  tf.dispose([...items, ...clipped.gradients, ...zero.gradients].map((i) => i.gradient));
+});
