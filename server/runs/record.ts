@@ -1,5 +1,5 @@
 // Reading and updating run.json, and the status a reader should show.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { writeJsonAtomic } from './atomic';
 import { readJsonFile } from './files';
@@ -36,14 +36,28 @@ export function updateRunRecord(dir: string, change: Partial<RunRecord>): RunRec
   return next;
 }
 
-/** True when a process with this pid exists on this machine (EPERM means it exists but is not ours). */
+/**
+ * True when a process with this pid exists on this machine (EPERM means it exists but is not ours)
+ * and could be a trainer. Trainers are Node or Electron processes (the CLI, the extension's host
+ * binary with ELECTRON_RUN_AS_NODE); where /proc shows the command line (Linux), a pid that now
+ * belongs to something else (`sleep`, a shell: the pid was reused after a crash or reboot) does not
+ * keep a dead run looking `running`.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  if (pid === process.pid) return true;
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch {
+    return true; // no /proc (macOS, Windows) or not readable: trust the pid
+  }
+  if (cmdline === '') return true; // a zombie or a kernel thread: cannot tell
+  return /node|electron|code|contrastive/i.test(cmdline);
 }
 
 /**

@@ -5,12 +5,13 @@
 // left); an embeddings rewrite that fails half-way (meta.json, the completeness marker, is gone);
 // FIFOs where a spec or a run file should be (an error, not a hang).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { listImageFolder } from '../../../server/contrastive/data/imageFolder';
-import { readRunRecord } from '../../../server/runs/record';
+import { effectiveStatus, readRunRecord } from '../../../server/runs/record';
 import { assertRecoversOrNames, cliBatch, copyRun, markStopped, metricSteps, NEWEST, OLDER, TOTAL_STEPS, trainBaseRun, type CliResult } from './faultHelpers';
 
 let base = '';
@@ -158,4 +159,19 @@ test('a zero-byte file in an image folder is said to be empty, naming it (not "u
   writeFileSync(join(folder, 'a', 'one.png'), Buffer.from('placeholder, never decoded'));
   writeFileSync(join(folder, 'a', 'zero.png'), '');
   assert.throws(() => listImageFolder(folder), (e: Error) => e.message.startsWith(join(folder, 'a', 'zero.png')) && /is empty \(0 bytes\)/.test(e.message));
+});
+
+test('a run recorded as running whose pid now belongs to an unrelated process (sleep) is interrupted; a node process keeps it running', async () => {
+  const dir = copyRun(base, work);
+  const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+  const node = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    const record = { ...readRunRecord(dir), status: 'running' as const, hostname: hostname() };
+    assert.equal(effectiveStatus({ ...record, pid: sleeper.pid! }), 'interrupted');
+    assert.equal(effectiveStatus({ ...record, pid: node.pid! }), 'running');
+  } finally {
+    sleeper.kill();
+    node.kill();
+  }
 });
