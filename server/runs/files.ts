@@ -206,10 +206,10 @@ export function ensureDir(dir: string, what = 'folder'): void {
       isDir = statSync(at).isDirectory();
     } catch (e) {
       const code = errorCode(e);
-      if (code !== 'ENOENT') throw new FileError(at, `cannot be used for the ${what} ${target}: ${describeCause(e)}`);
+      if (code !== 'ENOENT') throw new FileError(at, `cannot be used for the ${what}${at === target ? '' : ` ${target}`}: ${describeCause(e)}`);
     }
     if (isDir === true) break;
-    if (isDir === false) throw new FileError(at, `is a file, not a folder; cannot create the ${what} ${target} there`);
+    if (isDir === false) throw new FileError(at, at === target ? `is a file, not a folder; it cannot be the ${what}` : `is a file, not a folder; cannot create the ${what} ${target} there`);
     const parent = dirname(at);
     if (parent === at) throw new FileError(target, `cannot be created: no existing parent folder`);
     missing.push(at);

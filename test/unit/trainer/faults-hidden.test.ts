@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { listImageFolder } from '../../../server/contrastive/data/imageFolder';
+import { ensureDir } from '../../../server/runs/files';
 import { effectiveStatus, readRunRecord } from '../../../server/runs/record';
 import { assertRecoversOrNames, cliBatch, copyRun, markStopped, metricSteps, NEWEST, OLDER, TOTAL_STEPS, trainBaseRun, type CliResult } from './faultHelpers';
 
@@ -174,4 +175,12 @@ test('a run recorded as running whose pid now belongs to an unrelated process (s
     sleeper.kill();
     node.kill();
   }
+});
+
+test('a runs or export folder that is a file, or a path too long, is named once', () => {
+  const file = join(work, 'a-file');
+  writeFileSync(file, 'x');
+  assert.throws(() => ensureDir(file, 'runs folder'), (e: Error) => e.message === `${file}: is a file, not a folder; it cannot be the runs folder`);
+  const long = join(work, ...Array.from({ length: 25 }, () => 'd'.repeat(200)));
+  assert.throws(() => ensureDir(long, 'runs folder'), (e: Error) => e.message.split(long).length === 2 && /ENAMETOOLONG/.test(e.message));
 });
