@@ -8,7 +8,7 @@ import { DataError } from '../contrastive/data/errors';
 import { loadData } from '../contrastive/data/load';
 import type { SplitDataset } from '../contrastive/data/types';
 import type { EvalMetric, LearningHealth, MetricLine, RunRecord } from '../runs/format';
-import { filterJsonLines } from '../runs/jsonl';
+import { filterJsonLines, readJsonLines } from '../runs/jsonl';
 import { runPaths } from '../runs/paths';
 import { readRunRecord, updateRunRecord } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
@@ -118,6 +118,9 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
         // Work after the checkpoint is redone, so its lines go: the metrics read as one continuous run.
         const filtered = filterJsonLines<MetricLine>(paths.metrics, (line) => line.step <= kept);
         if (filtered.damaged.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: dropped ${plural(filtered.damaged.length, 'damaged line')} (line ${filtered.damaged.join(', ')}); the steps after ${checkpoint.name} are redone`, { data: { damaged: filtered.damaged } });
+        // Steps the checkpoint covers but the file has no line for (cut short on a line boundary, lines deleted) are said, not silently missing.
+        const missing = missingSteps(readJsonLines<MetricLine>(paths.metrics).lines, kept);
+        if (missing.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: no metric lines for ${plural(missing.length, 'step')} (${stepRanges(missing)}) before ${checkpoint.name}; those lines are lost, the trained weights are not`, { data: { missingSteps: missing.length } });
         reporter.event('info', 'resumed', `resumed from checkpoints/${checkpoint.name} (step ${position.step}, epoch ${position.epoch})`, { step: position.step, epoch: position.epoch });
       } else {
         filterJsonLines<MetricLine>(paths.metrics, () => false);
@@ -196,6 +199,9 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
         if (health.state === 'collapsed') {
           reporter.event('warning', 'collapse', health.message, { step: position.step, epoch, data: { std: evaluation.collapse.std, healthy: evaluation.collapse.healthyStd, onCollapse: spec.strategy.onCollapse } });
           if (spec.strategy.onCollapse === 'stop') {
+            // The collapsed weights are finite: keep them (to inspect, or to resume with onCollapse:
+            // warn), so that the run records this epoch and "the last checkpoint is kept" holds.
+            checkpoint(`collapse at epoch ${epoch}`);
             throw new TrainingError(`the representation collapsed at epoch ${epoch} and strategy.onCollapse is "stop": ${evaluation.collapse.message} The last checkpoint is kept; set strategy.onCollapse: warn to train on.`, `evaluation after epoch ${epoch}`);
           }
         } else if (health.state === 'chance') {
@@ -244,6 +250,26 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     reporter.event(learnedNothing ? 'warning' : 'info', status, status === 'completed' ? completed : `run stopped at step ${position!.step}; continue with: contrastive-lab resume ${runDir}`, { step: position!.step, data: { runDir, ...(learning !== null ? { learning: learning.state } : {}) } });
     return { status, runDir, record, lastEval };
   }
+}
+
+/** Steps 1..upTo that have no step line. */
+function missingSteps(lines: readonly MetricLine[], upTo: number): number[] {
+  const seen = new Set(lines.filter((l) => l.kind === 'step').map((l) => l.step));
+  const missing: number[] = [];
+  for (let s = 1; s <= upTo; s++) if (!seen.has(s)) missing.push(s);
+  return missing;
+}
+
+/** "3, 6–18": consecutive steps as ranges. */
+function stepRanges(steps: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < steps.length; ) {
+    let j = i;
+    while (j + 1 < steps.length && steps[j + 1] === steps[j]! + 1) j++;
+    parts.push(i === j ? `step ${steps[i]}` : `steps ${steps[i]}–${steps[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
 }
 
 function round(v: number, digits: number): number {

@@ -2,7 +2,7 @@
 // naming the epoch, recorded in run.json; strategy.onCollapse: stop ends a collapsed run as failed;
 // non-finite embeddings fail the evaluation instead of printing NaN figures.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../../server/cli/dispatch';
@@ -111,6 +111,12 @@ test('strategy.onCollapse: stop ends a collapsed run as failed at the evaluation
   assert.equal(record.error?.where, 'evaluation after epoch 1');
   assert.match(record.error!.message, /the representation collapsed at epoch 1 and strategy\.onCollapse is "stop"/);
   assert.equal(record.learning?.state, 'collapsed');
+  // "The last checkpoint is kept" must be true: the collapsed epoch's weights are saved (finite, and
+  // what the user wants to inspect or resume with onCollapse: warn), and run.json counts the epoch.
+  assert.match(record.error!.message, /The last checkpoint is kept/);
+  assert.notEqual(record.lastCheckpoint, null, 'no checkpoint although the message says one is kept');
+  assert.ok(existsSync(join(outcome.runDir, record.lastCheckpoint!)), record.lastCheckpoint!);
+  assert.equal(record.epoch, 1);
   const collapse = readJsonLines<RunEvent>(runPaths(outcome.runDir).events).lines.find((e) => e.event === 'collapse');
   assert.match(collapse!.message, /^epoch 1: Representation collapse/);
   assert.match(await list(join(dir, 'runs')), /failed at evaluation after epoch 1: the representation collapsed at epoch 1/);
