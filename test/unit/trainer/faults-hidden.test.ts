@@ -87,6 +87,12 @@ before(async () => {
   mkfifo(join(piped, 'embeddings', 'meta.json'));
   job('neighbors fifo meta', ['neighbors', piped, '--query', '1', '-k', '2']);
 
+  // metrics.jsonl cut short on a line boundary (nothing torn): the steps without lines are said.
+  const cut = (dirs['cut'] = copyRun(base, work));
+  markStopped(cut);
+  writeFileSync(join(cut, 'metrics.jsonl'), readFileSync(join(cut, 'metrics.jsonl'), 'utf8').split('\n').slice(0, 3).join('\n') + '\n');
+  job('cut metrics resume', ['resume', cut, '--no-umap', '--backend', 'cpu']);
+
   results = await cliBatch(jobs, work, 240_000);
 });
 
@@ -183,4 +189,12 @@ test('a runs or export folder that is a file, or a path too long, is named once'
   assert.throws(() => ensureDir(file, 'runs folder'), (e: Error) => e.message === `${file}: is a file, not a folder; it cannot be the runs folder`);
   const long = join(work, ...Array.from({ length: 25 }, () => 'd'.repeat(200)));
   assert.throws(() => ensureDir(long, 'runs folder'), (e: Error) => e.message.split(long).length === 2 && /ENAMETOOLONG/.test(e.message));
+});
+
+test('metrics.jsonl cut short on a line boundary: resume says which steps lost their lines (terminal and events.jsonl)', () => {
+  const dir = dirs['cut']!;
+  const r = result('cut metrics resume');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /metrics\.jsonl: no metric lines for \d+ steps \(steps \d+–8\) before step-00000008/);
+  assert.match(readFileSync(join(dir, 'events.jsonl'), 'utf8'), /"event":"recovered","message":"[^"]*no metric lines for/);
 });
