@@ -2,7 +2,7 @@
 // samples.json (ids, labels, split per row), pca.f32 / umap.f32 (count × 2), sprite.png (images).
 import { existsSync, unlinkSync } from 'node:fs';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
-import { describeCause, ensureDir, FileError, readFloat32File, readJsonObject } from './files';
+import { describeCause, unreachableCause, ensureDir, FileError, readFloat32File, readJsonObject } from './files';
 import type { EmbeddingsMeta, SampleIndex } from './format';
 import { runPaths } from './paths';
 import { RunDirectoryError } from './record';
@@ -57,7 +57,7 @@ export function hasEmbeddings(runDir: string): boolean {
 
 export function readEmbeddings(runDir: string): Embeddings {
   const p = runPaths(runDir);
-  if (!existsSync(runDir)) throw new RunDirectoryError(`${runDir}: no such run folder; \`contrastive-lab list\` shows the runs.`);
+  if (!existsSync(runDir)) throw new RunDirectoryError(unreachableCause(runDir) !== null ? `${runDir}: cannot be opened: ${unreachableCause(runDir)}.` : `${runDir}: no such run folder; \`contrastive-lab list\` shows the runs.`);
   if (!existsSync(p.embeddingsMeta)) {
     if (existsSync(p.vectors) || existsSync(p.samples)) throw new RunDirectoryError(`${p.embeddingsMeta}: missing, so the embeddings are incomplete; rewrite them with \`contrastive-lab embed ${runDir}\`.`);
     throw new RunDirectoryError(`${p.embeddings}: no embeddings yet; they are written when a run completes, or run \`contrastive-lab embed ${runDir}\`.`);

@@ -64,6 +64,19 @@ export function assertNotSpecial(file: string, what = 'file'): void {
   if (kind !== null) throw new FileError(file, `is ${kind}, not a regular file; the ${what} must be a file on disk`);
 }
 
+/**
+ * Why a path that existsSync() calls missing cannot be reached, when the cause is not simply that it
+ * is missing (a symlink loop: ELOOP; a file used as a folder: ENOTDIR; EACCES), else null.
+ */
+export function unreachableCause(path: string): string | null {
+  try {
+    statSync(path);
+    return null;
+  } catch (e) {
+    return errorCode(e) === 'ENOENT' ? null : describeCause(e);
+  }
+}
+
 /** A file as bytes; a missing or unreadable file is a FileError naming it. */
 export function readBytes(file: string, what = 'file'): Buffer {
   assertNotSpecial(file, what);

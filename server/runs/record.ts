@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { writeJsonAtomic } from './atomic';
-import { readJsonFile } from './files';
+import { readJsonFile, unreachableCause } from './files';
 import type { EffectiveStatus, RunRecord } from './format';
 import { runPaths } from './paths';
 
@@ -10,7 +10,7 @@ export class RunDirectoryError extends Error {}
 
 export function readRunRecord(dir: string): RunRecord {
   const file = runPaths(dir).runJson;
-  if (!existsSync(dir)) throw new RunDirectoryError(`${dir}: no such run folder; \`contrastive-lab list\` shows the runs.`);
+  if (!existsSync(dir)) throw new RunDirectoryError(unreachableCause(dir) !== null ? `${dir}: cannot be opened: ${unreachableCause(dir)}.` : `${dir}: no such run folder; \`contrastive-lab list\` shows the runs.`);
   if (!existsSync(file)) {
     throw new RunDirectoryError(`${file}: no run.json here; is ${dir} a run directory (runs/<run-id>/)?`);
   }

@@ -1,5 +1,5 @@
 // `contrastive-lab list [dir]`: the runs in a folder with status, best kNN accuracy and duration.
-import { specialFileKind } from '../../runs/files';
+import { specialFileKind, unreachableCause } from '../../runs/files';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { learningProblem } from '../../runs/learning';
@@ -79,7 +79,9 @@ export const listCommand: Command = {
     if (named !== undefined) {
       const root = resolve(named);
       if (!existsSync(root)) {
-        process.stderr.write(`contrastive-lab list: ${root}: no such folder; name the folder that holds your run directories (\`train\` writes them to run.outputDir next to the spec, default runs/).\n`);
+        const cause = unreachableCause(root);
+        if (cause !== null) process.stderr.write(`contrastive-lab list: ${root}: cannot be opened: ${cause}.\n`);
+        else process.stderr.write(`contrastive-lab list: ${root}: no such folder; name the folder that holds your run directories (\`train\` writes them to run.outputDir next to the spec, default runs/).\n`);
         return 1;
       }
       if (!isFolder(root)) {

@@ -6,7 +6,7 @@
 // FIFOs where a spec or a run file should be (an error, not a hang).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -92,6 +92,13 @@ before(async () => {
   markStopped(cut);
   writeFileSync(join(cut, 'metrics.jsonl'), readFileSync(join(cut, 'metrics.jsonl'), 'utf8').split('\n').slice(0, 3).join('\n') + '\n');
   job('cut metrics resume', ['resume', cut, '--no-umap', '--backend', 'cpu']);
+
+  // A symlink loop where a run folder or a runs folder is named.
+  symlinkSync(join(work, 'loop-b'), join(work, 'loop-a'));
+  symlinkSync(join(work, 'loop-a'), join(work, 'loop-b'));
+  job('list loop', ['list', join(work, 'loop-a')]);
+  job('neighbors loop', ['neighbors', join(work, 'loop-a'), '--query', '1']);
+  job('resume loop', ['resume', join(work, 'loop-a')]);
 
   results = await cliBatch(jobs, work, 240_000);
 });
@@ -197,4 +204,13 @@ test('metrics.jsonl cut short on a line boundary: resume says which steps lost t
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /metrics\.jsonl: no metric lines for \d+ steps \(steps \d+–8\) before step-00000008/);
   assert.match(readFileSync(join(dir, 'events.jsonl'), 'utf8'), /"event":"recovered","message":"[^"]*no metric lines for/);
+});
+
+test('a symlink loop is said to be one (ELOOP), not "no such folder"', () => {
+  for (const name of ['list loop', 'neighbors loop', 'resume loop']) {
+    const r = result(name);
+    assert.equal(r.code, 1, `${name}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `${name}: one line\n${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${join(work, 'loop-a')}: cannot be opened: too many symbolic links in the path \\(ELOOP\\)`), name);
+  }
 });
