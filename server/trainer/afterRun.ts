@@ -1,7 +1,7 @@
 // Work on a finished (or stopped) run from its newest checkpoint: recompute the embeddings
 // (`contrastive-lab embed`) and export the trained network as a tfjs layers model (`export --format tfjs`).
-import { existsSync } from 'node:fs';
-import { describeCause, ensureDir, FileError, readJsonObject, writeFileChecked as writeFileSync } from '../runs/files';
+import { existsSync, readdirSync } from 'node:fs';
+import { describeCause, ensureDir, FileError, readJsonObject, removeQuietly, writeFileChecked as writeFileSync } from '../runs/files';
 import { dirname, join } from 'node:path';
 import { initBackend, tf, type BackendRequest } from '../contrastive/backend';
 import { loadData } from '../contrastive/data/load';
@@ -9,11 +9,19 @@ import { ContrastiveModel } from '../contrastive/models';
 import { appendJsonLine } from '../runs/jsonl';
 import type { RunEvent } from '../runs/format';
 import { runPaths } from '../runs/paths';
-import { readRunRecord } from '../runs/record';
+import { processAlive, readRunRecord } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
 import { describeSkipped, loadNewestIntactCheckpoint, restoreChecked, type LoadedCheckpoint } from './checkpoint';
 import { writeRunEmbeddings, type WrittenEmbeddings } from './embed';
 import { buildTrainingParts } from './parts';
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
 
 function readRunSpec(runDir: string): ResolvedSpec {
   const file = runPaths(runDir).specJson;
@@ -34,6 +42,11 @@ export async function reembedRun(runDir: string, options: { backend: BackendRequ
   const record = readRunRecord(runDir);
   const spec = readRunSpec(runDir);
   const checkpoint = latestCheckpoint(runDir);
+  // Temp files of an earlier embed that was killed (SIGTERM/SIGKILL mid-write); a live writer's stay.
+  for (const n of safeReaddir(runPaths(runDir).embeddings)) {
+    const m = /\.(\d+)\.tmp$/.exec(n);
+    if (m !== null && !processAlive(Number(m[1]))) removeQuietly(join(runPaths(runDir).embeddings, n));
+  }
   await initBackend(options.backend ?? spec.run.backend);
   const data = await loadData(spec.data, { specDir: dirname(record.specPath), cacheDir: join(dirname(runDir), '.cache') });
   const parts = buildTrainingParts(spec, data);

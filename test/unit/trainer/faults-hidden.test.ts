@@ -100,6 +100,11 @@ before(async () => {
   job('neighbors loop', ['neighbors', join(work, 'loop-a'), '--query', '1']);
   job('resume loop', ['resume', join(work, 'loop-a')]);
 
+  // Temp files an embed killed mid-write left (its pid is gone).
+  const killed = (dirs['killed'] = copyRun(base, work));
+  writeFileSync(join(killed, 'embeddings', 'vectors.f32.999999.tmp'), 'half written');
+  job('embed after killed embed', ['embed', killed, '--no-umap', '--backend', 'cpu']);
+
   results = await cliBatch(jobs, work, 240_000);
 });
 
@@ -213,4 +218,10 @@ test('a symlink loop is said to be one (ELOOP), not "no such folder"', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, `${name}: one line\n${r.stderr}`);
     assert.match(r.stderr, new RegExp(`${join(work, 'loop-a')}: cannot be opened: too many symbolic links in the path \\(ELOOP\\)`), name);
   }
+});
+
+test('embed removes the temp files of an earlier embed that was killed mid-write', () => {
+  const r = result('embed after killed embed');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(join(dirs['killed']!, 'embeddings')).filter((n) => n.endsWith('.tmp')), []);
 });
