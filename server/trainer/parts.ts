@@ -131,7 +131,6 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     ...loss.trainableVariables.map((tensor, i) => ({ name: `loss/${i}`, tensor })),
     ...(ema !== null ? ema.target.namedVariables().map((v) => ({ name: `target/${v.name}`, tensor: v.variable })) : []),
   ];
-  const guardedWeights = (): GuardedTensor[] => guarded;
 
   const outputDim = (layer: 'representation' | 'projection'): number => (layer === 'projection' ? projectionSize : spec.architecture.representationSize);
 
@@ -163,7 +162,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
           inputs: batchInputs(batch),
           loss: value,
           gradients: updates.map((u) => ({ name: u.name, tensor: u.gradient })),
-          parameters: guardedWeights(),
+          parameters: guarded,
         });
         value.dispose();
         if (fault === null && memory !== null && keys !== null && keyLabels !== null) memory.enqueue(keys, keyLabels);

@@ -7,28 +7,9 @@ import { readJsonLines } from '../../../server/runs/jsonl';
 import { runPaths } from '../../../server/runs/paths';
 import { readRunRecord } from '../../../server/runs/record';
 import { trainNewRun } from '../../../server/trainer/start';
-import { manualStop, tempDir, writeSpec } from './helpers';
+import { manualStop, tempDir, vectorSpec, writeSpec } from './helpers';
 
-const VECTOR_SPEC = (source: string, normalize: string): string => `experiment: vectors
-data:
-  source: ${source}
-  labelColumn: label
-  normalize: ${normalize}
-  split: { testFraction: 0.25, seed: 1 }
-pairs:
-  positives: labels
-  negatives: { type: batch }
-distance: { type: cosine }
-loss: { type: supCon, temperature: 0.1 }
-architecture:
-  backbone: { type: mlp, layers: [8] }
-  representationSize: 4
-  projection: null
-strategy:
-  optimizer: { type: sgd, learningRate: 0.1 }
-  epochs: 1
-  batchSize: 10
-`;
+const VECTOR_SPEC = (source: string, normalize: 'none' | 'standardize'): string => vectorSpec(source, { normalize });
 
 const controls = { mode: 'silent' as const, backend: 'cpu' as const, umap: false };
 

@@ -31,6 +31,44 @@ eval:
   linearProbe: { labelFraction: 0.5, epochs: 5 }
 `;
 
+/** A labelled CSV/JSONL vector spec (column `label`, a small MLP, SupCon), for trainer tests on files they write. */
+export interface VectorSpecOptions {
+  readonly experiment?: string;
+  readonly normalize?: 'none' | 'standardize' | 'minMax';
+  readonly hidden?: number;
+  readonly representationSize?: number;
+  readonly optimizer?: string;
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  /** Extra lines inside `strategy:` (indented by two spaces). */
+  readonly strategy?: string;
+  /** The `eval:` section's body (YAML), or undefined for the defaults. */
+  readonly eval?: string;
+}
+
+export function vectorSpec(source: string, o: VectorSpecOptions = {}): string {
+  return `experiment: ${o.experiment ?? 'vectors'}
+data:
+  source: ${source}
+  labelColumn: label
+  normalize: ${o.normalize ?? 'none'}
+  split: { testFraction: 0.25, seed: 1 }
+pairs:
+  positives: labels
+  negatives: { type: batch }
+distance: { type: cosine }
+loss: { type: supCon, temperature: 0.1 }
+architecture:
+  backbone: { type: mlp, layers: [${o.hidden ?? 8}] }
+  representationSize: ${o.representationSize ?? 4}
+  projection: null
+strategy:
+  optimizer: ${o.optimizer ?? '{ type: sgd, learningRate: 0.1 }'}
+  epochs: ${o.epochs ?? 1}
+  batchSize: ${o.batchSize ?? 10}
+${o.strategy ?? ''}${o.eval !== undefined ? `eval: ${o.eval}\n` : ''}`;
+}
+
 /** A fresh folder under the OS temp dir, removed when the test process exits. */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `cl-${prefix}-`));

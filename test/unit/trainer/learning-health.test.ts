@@ -14,7 +14,7 @@ import { readRunRecord } from '../../../server/runs/record';
 import { judgeEvaluation, majorityRate } from '../../../server/trainer/learningHealth';
 import { trainNewRun } from '../../../server/trainer/start';
 import { TrainingError } from '../../../server/trainer/trainingError';
-import { manualStop, tempDir, writeSpec } from './helpers';
+import { manualStop, tempDir, vectorSpec, writeSpec } from './helpers';
 
 const metric = (epoch: number, knnAccuracy: number | null, std: number): EvalMetric => ({
   kind: 'eval', step: 10, epoch, time: 1, knnAccuracy, linearProbeAccuracy: null, precisionAt1: null, recallAtK: null, mapAtR: null, collapseStd: std, collapseHealthyStd: 0.125,
@@ -43,30 +43,8 @@ function csv(dir: string, constant: boolean): string {
   return path;
 }
 
-const spec = (source: string, onCollapse: string): string => `experiment: nothing-to-learn
-data:
-  source: ${source}
-  labelColumn: label
-  normalize: none
-  split: { testFraction: 0.25, seed: 1 }
-pairs:
-  positives: labels
-  negatives: { type: batch }
-distance: { type: cosine }
-loss: { type: supCon, temperature: 0.1 }
-architecture:
-  backbone: { type: mlp, layers: [16] }
-  representationSize: 8
-  projection: null
-strategy:
-  optimizer: { type: adam, learningRate: 0.01 }
-  epochs: 2
-  batchSize: 40
-  onCollapse: ${onCollapse}
-eval:
-  knn: { k: 5, temperature: 0.07 }
-  linearProbe: null
-`;
+const spec = (source: string, onCollapse: string): string =>
+  vectorSpec(source, { experiment: 'nothing-to-learn', hidden: 16, representationSize: 8, optimizer: '{ type: adam, learningRate: 0.01 }', epochs: 2, batchSize: 40, strategy: `  onCollapse: ${onCollapse}\n`, eval: '\n  knn: { k: 5, temperature: 0.07 }\n  linearProbe: null' });
 
 const controls = { mode: 'silent' as const, backend: 'cpu' as const, umap: false };
 

@@ -9,27 +9,9 @@ import type { RunEvent } from '../../../server/runs/format';
 import { readJsonLines } from '../../../server/runs/jsonl';
 import { runPaths } from '../../../server/runs/paths';
 import { cli, ROOT } from './faultHelpers';
-import { tempDir } from './helpers';
+import { tempDir, vectorSpec } from './helpers';
 
-const VECTORS = (source: string, epochs = 1): string => `experiment: msgs
-data:
-  source: ${source}
-  labelColumn: label
-  normalize: none
-  split: { testFraction: 0.25, seed: 1 }
-pairs: { positives: labels, negatives: { type: batch } }
-distance: { type: cosine }
-loss: { type: supCon, temperature: 0.1 }
-architecture:
-  backbone: { type: mlp, layers: [8] }
-  representationSize: 4
-  projection: null
-strategy:
-  optimizer: { type: sgd, learningRate: 0.1 }
-  epochs: ${epochs}
-  batchSize: 10
-eval: { knn: { k: 3 } }
-`;
+const VECTORS = (source: string, epochs = 1): string => vectorSpec(source, { experiment: 'msgs', epochs, eval: '{ knn: { k: 3 } }' });
 
 const events = (runDir: string): RunEvent[] => readJsonLines<RunEvent>(runPaths(runDir).events).lines;
 const runDirOf = (stdout: string): string => /run directory: (\S+)/.exec(stdout)![1]!;
