@@ -1,8 +1,8 @@
 // embeddings/: vectors.f32 (float32 little-endian, count × dim, row-major), meta.json (the header),
 // samples.json (ids, labels, split per row), pca.f32 / umap.f32 (count × 2), sprite.png (images).
 import { existsSync, unlinkSync } from 'node:fs';
-import { writeFileAtomic, writeJsonAtomic } from './atomic';
-import { describeCause, unreachableCause, ensureDir, FileError, readFloat32File, readJsonObject } from './files';
+import { writeFileAtomic, writeJsonAtomic } from '../shared/atomic';
+import { describeCause, unreachableCause, ensureDir, FileError, readFloat32File, readJsonObject } from '../shared/files';
 import type { EmbeddingsMeta, SampleIndex } from './format';
 import { runPaths } from './paths';
 import { RunDirectoryError } from './record';

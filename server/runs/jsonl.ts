@@ -1,7 +1,7 @@
 // JSON Lines: append one object per line; read back tolerating a torn last line (a writer killed
 // mid-write) and reporting, not throwing on, damaged lines in the middle.
 import { appendFileSync, existsSync } from 'node:fs';
-import { describeCause, FileError, readBytes, writeFileAtomicChecked } from './files';
+import { describeCause, FileError, readBytes, writeFileAtomicChecked } from '../shared/files';
 
 /** Appends one line; a failed write (disk full, read-only) is a FileError naming the file. */
 export function appendJsonLine(file: string, value: unknown): void {
@@ -18,20 +18,27 @@ export interface JsonLinesRead<T> {
   readonly damaged: number[];
 }
 
+/** The JSON object on one line, or undefined for anything else (torn JSON, plain log text, an array, a number). */
+export function parseJsonObject(line: string): Record<string, unknown> | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseJsonLines<T>(text: string): JsonLinesRead<T> {
   const lines: T[] = [];
   const damaged: number[] = [];
   const raw = text.split('\n');
   for (let i = 0; i < raw.length; i++) {
-    const line = raw[i]!.trim();
-    if (line === '') continue;
-    try {
-      const parsed: unknown = JSON.parse(line);
-      if (parsed !== null && typeof parsed === 'object') lines.push(parsed as T);
-      else damaged.push(i + 1);
-    } catch {
-      damaged.push(i + 1);
-    }
+    if (raw[i]!.trim() === '') continue;
+    const parsed = parseJsonObject(raw[i]!);
+    if (parsed !== undefined) lines.push(parsed as T);
+    else damaged.push(i + 1);
   }
   return { lines, damaged };
 }

@@ -1,8 +1,8 @@
 // Reading and updating run.json, and the status a reader should show.
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { writeJsonAtomic } from './atomic';
-import { readJsonFile, unreachableCause } from './files';
+import { writeJsonAtomic } from '../shared/atomic';
+import { readJsonFile, unreachableCause } from '../shared/files';
 import type { EffectiveStatus, RunRecord } from './format';
 import { runPaths } from './paths';
 

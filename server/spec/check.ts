@@ -1,7 +1,7 @@
 // The spec pipeline in one call: parse → schema → semantic rules → resolve. Used by the CLI, the
 // trainer and the language server alike. Schema errors do not silence the rules: they check the
 // valid part of the spec (see valid-part.ts).
-import { specialFileKind } from '../runs/files';
+import { specialFileKind } from '../shared/files';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { BUILTIN_DATASETS, kindOf, trainSplitSize, usedSize, type DatasetInfoHook } from './dataset';

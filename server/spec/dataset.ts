@@ -3,7 +3,7 @@
 // at the disk pass `probeDatasetOnDisk` to checkSpecText. The probe splits rows and lists images
 // with the data loader's own pure modules (no tfjs, no sharp: the language server loads this), so
 // `validate` and `train` count the same samples.
-import { specialFileKind } from '../runs/files';
+import { specialFileKind } from '../shared/files';
 import { readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { csvRecords } from '../contrastive/data/csv';

@@ -1,7 +1,7 @@
 // Work on a finished (or stopped) run from its newest checkpoint: recompute the embeddings
 // (`contrastive-lab embed`) and export the trained network as a tfjs layers model (`export --format tfjs`).
 import { existsSync, readdirSync } from 'node:fs';
-import { describeCause, ensureDir, FileError, readJsonObject, removeQuietly, writeFileChecked as writeFileSync } from '../runs/files';
+import { describeCause, ensureDir, FileError, readJsonObject, removeQuietly, writeFileChecked as writeFileSync } from '../shared/files';
 import { dirname, join } from 'node:path';
 import { initBackend, tf, type BackendRequest } from '../contrastive/backend';
 import { loadData } from '../contrastive/data/load';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { float32ToLittleEndian } from '../runs/embeddings';
-import { describeCause, ensureDir, FileError, readBytes, writeFileChecked } from '../runs/files';
+import { describeCause, ensureDir, FileError, readBytes, writeFileChecked } from '../shared/files';
 import { runPaths } from '../runs/paths';
 
 export interface StoredTensor {

@@ -1,6 +1,6 @@
 // The embeddings of every sample at the end of a run (and with `contrastive-lab embed`): the
 // vectors, per-sample ids/labels/split, PCA and UMAP projections and, for images, a sprite sheet.
-import { ensureDir, writeFileAtomicChecked } from '../runs/files';
+import { ensureDir, writeFileAtomicChecked } from '../shared/files';
 import { embeddingMatrix } from '../contrastive/eval/embeddingMatrix';
 import { searchNearest } from '../contrastive/eval/search';
 import type { SplitDataset } from '../contrastive/data/types';

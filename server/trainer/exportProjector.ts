@@ -2,7 +2,7 @@
 // vector per line), metadata.tsv (header + label/id/split per line), sprite.png and
 // projector_config.pbtxt tying them together. Load the folder in projector.tensorflow.org.
 import { copyFileSync, existsSync } from 'node:fs';
-import { describeCause, ensureDir, FileError, writeFileChecked as writeFileSync } from '../runs/files';
+import { describeCause, ensureDir, FileError, writeFileChecked as writeFileSync } from '../shared/files';
 import { join } from 'node:path';
 import { readEmbeddings } from '../runs/embeddings';
 import { runPaths } from '../runs/paths';

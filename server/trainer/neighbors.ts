@@ -1,7 +1,7 @@
 // The k nearest stored samples of one sample of a run, with distance and label: the CLI
 // `neighbors` command, and through its --serve mode the extension's gallery. Uses the library's exact search.
 import { existsSync } from 'node:fs';
-import { readJsonObject } from '../runs/files';
+import { readJsonObject } from '../shared/files';
 import { embeddingMatrix } from '../contrastive/eval/embeddingMatrix';
 import { ResidentDatabase, searchDatabaseRows, type SearchMetric, type SearchResult } from '../contrastive/eval/search';
 import { readEmbeddings } from '../runs/embeddings';

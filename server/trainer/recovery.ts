@@ -3,7 +3,7 @@
 import { closeSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord } from '../runs/format';
-import { FileError, removeTempFiles } from '../runs/files';
+import { FileError, removeTempFiles } from '../shared/files';
 import { runPaths } from '../runs/paths';
 import { readRunRecord, updateRunRecord } from '../runs/record';
 import { listCheckpoints, loadNewestIntactCheckpoint, type LoadedCheckpoint } from './checkpoint';

@@ -22,7 +22,7 @@ import { findResumePoint, recordFailure, removeRunTempFiles, StopRequested } fro
 import { Reporter, type OutputMode } from './reporter';
 import type { StopSignal } from './stop';
 import { TrainingError } from './trainingError';
-import { plural } from '../plural';
+import { plural } from '../shared/plural';
 
 export interface SessionOptions {
   readonly runDir: string;

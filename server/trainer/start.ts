@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BackendRequest } from '../contrastive/backend';
-import { readJsonObject } from '../runs/files';
+import { readJsonObject } from '../shared/files';
 import { runPaths } from '../runs/paths';
 import { effectiveStatus, readRunRecord, updateRunRecord } from '../runs/record';
 import { checkSpecFile } from '../spec/check';

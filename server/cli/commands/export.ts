@@ -1,7 +1,7 @@
 // `contrastive-lab export <run-dir> --format projector|tfjs [--out DIR]`.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { removeQuietly } from '../../runs/files';
+import { removeQuietly } from '../../shared/files';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
 import { exportProjector } from '../../trainer/exportProjector';

@@ -1,5 +1,5 @@
 // `contrastive-lab list [dir]`: the runs in a folder with status, best kNN accuracy and duration.
-import { specialFileKind, unreachableCause } from '../../runs/files';
+import { specialFileKind, unreachableCause } from '../../shared/files';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { learningProblem } from '../../runs/learning';

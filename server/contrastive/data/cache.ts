@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../runs/atomic';
+import { writeFileAtomic } from '../../shared/atomic';
 import type { ImageFile } from './imageFolder';
 import type { RawDataset } from './raw';
 

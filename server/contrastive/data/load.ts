@@ -1,6 +1,6 @@
 // Loads the data a spec names: decode (or read the cache), apply the sample limit, split
 // deterministically by the split seed, normalise with training statistics.
-import { specialFileKind } from '../../runs/files';
+import { specialFileKind } from '../../shared/files';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { DataSpec } from '../../spec/types';

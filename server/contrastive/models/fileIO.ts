@@ -2,7 +2,7 @@
 // tfjs' own layers-model format, `model.json` + `weights.bin`, so saved models open with
 // tf.loadLayersModel in any tfjs environment (tfjs-node's file:// handler reads the same files).
 import { mkdir, readFile } from 'node:fs/promises';
-import { writeFileChecked } from '../../runs/files';
+import { writeFileChecked } from '../../shared/files';
 import { join } from 'node:path';
 import { tf } from '../backend';
 

@@ -1,4 +1,4 @@
-import { plural } from '../../plural';
+import { plural } from '../../shared/plural';
 import { fix, setField } from '../edits';
 import type { SpecRule } from './rule';
 

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { listImageFolder } from '../../../server/contrastive/data/imageFolder';
-import { ensureDir } from '../../../server/runs/files';
+import { ensureDir } from '../../../server/shared/files';
 import { effectiveStatus, readRunRecord } from '../../../server/runs/record';
 import { assertRecoversOrNames, cliBatch, copyRun, markStopped, metricSteps, NEWEST, OLDER, TOTAL_STEPS, trainBaseRun, type CliResult } from './faultHelpers';
 

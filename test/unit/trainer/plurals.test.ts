@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { plural } from '../../../server/plural';
+import { plural } from '../../../server/shared/plural';
 import type { RunEvent } from '../../../server/runs/format';
 import { readJsonLines } from '../../../server/runs/jsonl';
 import { runPaths } from '../../../server/runs/paths';
