@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hostname } from 'node:os';
-import { MetricsFollower } from '../extension/runs/metricsFollower';
+import { MetricsTail } from '../server/runs/reader';
 import { NeighbourService } from '../extension/runs/neighbourService';
 import { RunStore } from '../extension/runs/runStore';
 import { writeEmbeddings } from '../server/runs/embeddings';
@@ -39,7 +39,7 @@ export async function runExtensionBench(): Promise<ExtensionBenchResult> {
     const metricsLines = 100_000;
     const file = path.join(tmp, 'metrics.jsonl');
     fs.writeFileSync(file, Array.from({ length: metricsLines }, (_, i) => stepLine(i + 1)).join(''));
-    const follower = new MetricsFollower(file);
+    const follower = new MetricsTail(file);
     let t = performance.now();
     follower.readNew();
     const firstReadMs = performance.now() - t;

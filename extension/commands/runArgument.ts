@@ -3,27 +3,27 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunService } from '../runs/runService';
-import type { RunSnapshot } from '../runs/runSnapshot';
+import type { RunSummary } from '../../server/runs/reader';
 import { formatPercent } from '../runs/runPresentation';
 import { RunItem } from '../views/runsTree';
 
-export function runKey(run: RunSnapshot): string {
+export function runKey(run: RunSummary): string {
   return path.basename(run.dir);
 }
 
-function fromArgument(runs: RunService, arg: unknown): RunSnapshot | undefined {
+function fromArgument(runs: RunService, arg: unknown): RunSummary | undefined {
   if (arg instanceof RunItem) return runs.get(arg.key) ?? arg.run;
   if (typeof arg === 'string') return runs.get(arg) ?? runs.list().find((r) => r.id === arg);
   return undefined;
 }
 
-function pickItem(run: RunSnapshot): vscode.QuickPickItem & { run: RunSnapshot } {
-  const best = run.bestKnnAccuracy !== undefined ? ` · kNN ${formatPercent(run.bestKnnAccuracy)}` : '';
+function pickItem(run: RunSummary): vscode.QuickPickItem & { run: RunSummary } {
+  const best = run.bestKnnAccuracy !== null ? ` · kNN ${formatPercent(run.bestKnnAccuracy)}` : '';
   return { label: run.name, description: `${run.status}${best}`, detail: run.id, run };
 }
 
 /** The run named by the argument, else one the user picks among those `filter` accepts. */
-export async function resolveRun(runs: RunService, arg: unknown, placeHolder: string, filter: (r: RunSnapshot) => boolean = () => true): Promise<RunSnapshot | undefined> {
+export async function resolveRun(runs: RunService, arg: unknown, placeHolder: string, filter: (r: RunSummary) => boolean = () => true): Promise<RunSummary | undefined> {
   const given = fromArgument(runs, arg);
   if (given) return given;
   const candidates = runs.list().filter(filter);
@@ -37,9 +37,9 @@ export async function resolveRun(runs: RunService, arg: unknown, placeHolder: st
 }
 
 /** Several runs: the tree's multi-selection, else a multi-select quick pick. */
-export async function resolveRuns(runs: RunService, arg: unknown, selection: unknown, placeHolder: string): Promise<RunSnapshot[]> {
+export async function resolveRuns(runs: RunService, arg: unknown, selection: unknown, placeHolder: string): Promise<RunSummary[]> {
   if (Array.isArray(selection) && selection.length > 1) {
-    return selection.map((s) => fromArgument(runs, s)).filter((r): r is RunSnapshot => r !== undefined);
+    return selection.map((s) => fromArgument(runs, s)).filter((r): r is RunSummary => r !== undefined);
   }
   const candidates = runs.list();
   if (candidates.length === 0) {

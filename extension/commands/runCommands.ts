@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunService } from '../runs/runService';
-import type { RunSnapshot } from '../runs/runSnapshot';
+import type { RunSummary } from '../../server/runs/reader';
 import { formatPercent, isActive, isResumable, progressText, runProgress } from '../runs/runPresentation';
 import { readSettings } from '../settings';
 import { exportInvocation, resumeInvocation, trainInvocation, type TrainerEnvironment, type TrainerInvocation } from '../trainer/trainerCommand';
@@ -93,9 +93,9 @@ export class RunCommands {
   /** Spawns the trainer and follows it with a cancellable progress notification until it exits. */
   private async launch(invocation: TrainerInvocation, label: string): Promise<void> {
     const session = this.deps.sessions.start(invocation, label);
-    let run: RunSnapshot | undefined;
+    let run: RunSummary | undefined;
     let dashboardShown = false;
-    const findRun = (): RunSnapshot | undefined => (session.pid !== undefined ? this.deps.runs.findByPid(session.pid) : undefined);
+    const findRun = (): RunSummary | undefined => (session.pid !== undefined ? this.deps.runs.findByPid(session.pid) : undefined);
     const end = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Contrastive Lab: training ${label}`, cancellable: true },
       async (progress, token) => {
@@ -134,11 +134,11 @@ export class RunCommands {
     await this.reportEnd(label, end, run ? this.deps.runs.get(runKey(run)) : undefined);
   }
 
-  private async reportEnd(label: string, end: SessionEnd, run: RunSnapshot | undefined): Promise<void> {
+  private async reportEnd(label: string, end: SessionEnd, run: RunSummary | undefined): Promise<void> {
     const showLog = 'Show Trainer Log';
     const openDashboard = 'Open Dashboard';
     if (end.code === 0 && run?.status === 'completed') {
-      const best = run.bestKnnAccuracy !== undefined ? `: best kNN accuracy ${formatPercent(run.bestKnnAccuracy)}` : '';
+      const best = run.bestKnnAccuracy !== null ? `: best kNN accuracy ${formatPercent(run.bestKnnAccuracy)}` : '';
       const choice = await vscode.window.showInformationMessage(`Contrastive Lab: run "${run.name}" completed${best}.`, openDashboard);
       if (choice === openDashboard) this.deps.showDashboard([runKey(run)], false);
       return;

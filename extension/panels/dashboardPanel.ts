@@ -8,9 +8,8 @@ import type { RunStatus as ProtocolRunStatus, EvalPoint, HostToDashboard, RunDes
 import { parseDashboardMessage, parsePanelState } from '../../webview/protocol';
 import type { EvalMetric, StepMetric } from '../../server/runs/format';
 import { runPaths } from '../../server/runs/paths';
-import { MetricsFollower } from '../runs/metricsFollower';
+import { MetricsTail, type RunSummary } from '../../server/runs/reader';
 import type { RunService } from '../runs/runService';
-import type { RunSnapshot } from '../runs/runSnapshot';
 import { confine, renderPage, saveExport, webviewOptions } from './webviewPage';
 import { specDifferences } from './specDiff';
 
@@ -25,11 +24,11 @@ export interface PanelHooks {
 }
 
 /** The page knows five statuses; an interrupted run shows as stopped (it can be resumed). */
-function protocolStatus(run: RunSnapshot): ProtocolRunStatus {
+function protocolStatus(run: RunSummary): ProtocolRunStatus {
   return run.status === 'interrupted' ? 'stopped' : run.status;
 }
 
-function readSpec(run: RunSnapshot): unknown {
+function readSpec(run: RunSummary): unknown {
   try {
     return JSON.parse(fs.readFileSync(runPaths(run.dir).specJson, 'utf8'));
   } catch {
@@ -40,7 +39,7 @@ function readSpec(run: RunSnapshot): unknown {
 export class DashboardPanel implements vscode.Disposable {
   private static current: DashboardPanel | undefined;
   private runKeys: string[] = [];
-  private followers = new Map<string, MetricsFollower>();
+  private followers = new Map<string, MetricsTail>();
   private ready = false;
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -81,7 +80,7 @@ export class DashboardPanel implements vscode.Disposable {
 
   private setRuns(runKeys: readonly string[]): void {
     this.runKeys = [...new Set(runKeys)];
-    this.followers = new Map(this.runKeys.map((k) => [k, new MetricsFollower(runPaths(path.join(this.hooks.runs.folder ?? '', k)).metrics)]));
+    this.followers = new Map(this.runKeys.map((k) => [k, new MetricsTail(runPaths(path.join(this.hooks.runs.folder ?? '', k)).metrics)]));
     const names = this.runKeys.map((k) => this.hooks.runs.get(k)?.name ?? k);
     this.panel.title = names.length === 1 ? `Dashboard: ${names[0]}` : `Dashboard: ${names.length} runs`;
     if (this.ready) this.sendEverything();
@@ -132,7 +131,7 @@ export class DashboardPanel implements vscode.Disposable {
   private sendEverything(): void {
     this.post({ type: 'runs', runs: this.descriptors() });
     for (const key of this.runKeys) {
-      const follower = new MetricsFollower(runPaths(path.join(this.hooks.runs.folder ?? '', key)).metrics);
+      const follower = new MetricsTail(runPaths(path.join(this.hooks.runs.folder ?? '', key)).metrics);
       this.followers.set(key, follower);
       this.sendMetrics(key, follower, true);
     }
@@ -144,7 +143,7 @@ export class DashboardPanel implements vscode.Disposable {
     this.post({ type: 'specDiff', rows: specDifferences(specs) });
   }
 
-  private sendMetrics(key: string, follower: MetricsFollower, reset: boolean): void {
+  private sendMetrics(key: string, follower: MetricsTail, reset: boolean): void {
     const read = follower.readNew();
     if (read.lines.length === 0 && !reset && !read.reset) return;
     const train: TrainPoint[] = [];

@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import type { SampleSet } from '../../webview/protocol';
 import { runPaths } from '../../server/runs/paths';
 import type { LoadedEmbeddings } from '../runs/runEmbeddings';
-import type { RunSnapshot } from '../runs/runSnapshot';
+import type { RunSummary } from '../../server/runs/reader';
 
-export function sampleSet(webview: vscode.Webview, run: RunSnapshot, runKey: string, loaded: LoadedEmbeddings): SampleSet {
+export function sampleSet(webview: vscode.Webview, run: RunSummary, runKey: string, loaded: LoadedEmbeddings): SampleSet {
   const sprite = loaded.meta.sprite;
   return {
     runId: runKey,

@@ -1,7 +1,7 @@
 // How a run looks in the Runs tree and the status bar: pure functions of a snapshot, so the
 // wording and the context flags (which decide the context menu) are unit-tested without VS Code.
-import { learningProblem } from '../../server/runs/learning';
-import type { RunSnapshot, RunStatus } from './runSnapshot';
+import type { EffectiveStatus } from '../../server/runs/format';
+import type { RunSummary } from '../../server/runs/reader';
 
 export interface RunItemPresentation {
   readonly label: string;
@@ -15,7 +15,7 @@ export interface RunItemPresentation {
   readonly contextValue: string;
 }
 
-const ICONS: Readonly<Record<RunStatus, { icon: string; color: string | undefined }>> = {
+const ICONS: Readonly<Record<EffectiveStatus, { icon: string; color: string | undefined }>> = {
   queued: { icon: 'clock', color: undefined },
   running: { icon: 'sync~spin', color: 'charts.blue' },
   completed: { icon: 'pass', color: 'testing.iconPassed' },
@@ -24,12 +24,12 @@ const ICONS: Readonly<Record<RunStatus, { icon: string; color: string | undefine
   interrupted: { icon: 'warning', color: 'charts.orange' },
 };
 
-export function isActive(run: RunSnapshot): boolean {
+export function isActive(run: RunSummary): boolean {
   return run.status === 'running' || run.status === 'queued';
 }
 
 /** Fraction of the planned training done, from the newest step line (or run.json); undefined when unknown. */
-export function runProgress(run: RunSnapshot): number | undefined {
+export function runProgress(run: RunSummary): number | undefined {
   if (run.status === 'completed') return 1;
   const { epochs, stepsPerEpoch } = run.record;
   const step = run.metrics.lastStep ?? run.record.step;
@@ -47,12 +47,12 @@ export function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
 
-export function isResumable(run: RunSnapshot): boolean {
+export function isResumable(run: RunSummary): boolean {
   return run.record.lastCheckpoint !== null && (run.status === 'stopped' || run.status === 'interrupted' || run.status === 'failed');
 }
 
 /** "epoch 3/10 · loss 0.412" — the live part shared by the tree and the status bar. */
-export function progressText(run: RunSnapshot): string {
+export function progressText(run: RunSummary): string {
   const parts: string[] = [];
   const epoch = run.metrics.lastEpoch ?? (run.record.epoch > 0 ? run.record.epoch : undefined);
   if (epoch !== undefined) parts.push(`epoch ${epoch}/${run.record.epochs}`);
@@ -60,8 +60,8 @@ export function progressText(run: RunSnapshot): string {
   return parts.join(' · ');
 }
 
-export function presentRun(run: RunSnapshot): RunItemPresentation {
-  const problem = learningProblem(run.record);
+export function presentRun(run: RunSummary): RunItemPresentation {
+  const problem = run.learning;
   // A finished run that learned nothing gets the warning icon, whatever its status says.
   const { icon, color } = problem !== null && run.status === 'completed' ? { icon: 'warning', color: 'list.warningForeground' } : ICONS[run.status];
   const best = run.bestKnnAccuracy;
@@ -69,13 +69,13 @@ export function presentRun(run: RunSnapshot): RunItemPresentation {
   const progress = isActive(run) ? runProgress(run) : undefined;
   description.push(progress === undefined ? run.status : formatPercent(progress));
   if (problem !== null) description.push(problem.label);
-  if (best !== undefined) description.push(`kNN ${formatPercent(best)}`);
+  if (best !== null) description.push(`kNN ${formatPercent(best)}`);
   const r = run.record;
   const tooltip = [
     `${run.name} (${run.id})`,
     `status: ${run.status}${run.status === 'interrupted' ? ' (the trainer process is gone; Resume Run continues from the last checkpoint)' : ''}`,
     progressText(run),
-    best !== undefined ? `best kNN accuracy: ${formatPercent(best)}` : '',
+    best !== null ? `best kNN accuracy: ${formatPercent(best)}` : '',
     r.backend ? `backend: ${r.backend}` : '',
     r.specPath ? `spec: ${r.specPath}` : '',
     r.startedAt ? `started: ${r.startedAt}` : '',
@@ -88,9 +88,4 @@ export function presentRun(run: RunSnapshot): RunItemPresentation {
   if (isResumable(run)) flags.push('resumable');
   if (run.hasEmbeddings) flags.push('embeddings');
   return { label: run.name, description: description.join(' · '), tooltip: tooltip.join('\n'), icon, iconColor: color, contextValue: flags.join(':') };
-}
-
-/** Newest first, by creation time, then by id. */
-export function compareRunsNewestFirst(a: RunSnapshot, b: RunSnapshot): number {
-  return b.record.createdAt.localeCompare(a.record.createdAt) || b.id.localeCompare(a.id);
 }

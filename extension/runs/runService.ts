@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { RunStore } from './runStore';
 import { RunWatcher } from './runWatcher';
-import type { RunSnapshot } from './runSnapshot';
+import type { RunSummary } from '../../server/runs/reader';
 import { isResumable } from './runPresentation';
 
 export class RunService implements vscode.Disposable {
@@ -22,15 +22,15 @@ export class RunService implements vscode.Disposable {
     return this.runsFolder;
   }
 
-  list(): RunSnapshot[] {
+  list(): RunSummary[] {
     return this.ensure()?.list() ?? [];
   }
 
-  get(dirName: string): RunSnapshot | undefined {
+  get(dirName: string): RunSummary | undefined {
     return this.ensure()?.get(dirName);
   }
 
-  findByPid(pid: number): RunSnapshot | undefined {
+  findByPid(pid: number): RunSummary | undefined {
     return this.ensure()?.findByPid(pid);
   }
 

@@ -1,11 +1,11 @@
 // The set of runs under the runs folder, kept current by refresh(id) calls from the watcher.
-// Free of VS Code: listeners are plain callbacks.
+// One RunReader per run directory, so each refresh parses only the metric lines appended since
+// the last. Free of VS Code: listeners are plain callbacks.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MetricsFollower } from './metricsFollower';
+import { compareRunsNewestFirst } from '../../server/runs/list';
+import { RunReader, type PidProbe, type RunSummary } from '../../server/runs/reader';
 import { processAlive } from '../../server/runs/record';
-import { readRunSnapshot, type PidProbe, type RunSnapshot } from './runSnapshot';
-import { compareRunsNewestFirst } from './runPresentation';
 
 /** The tree's live summary needs only recent lines; run.json keeps the best kNN accuracy of the whole run. */
 const SUMMARY_TAIL_BYTES = 64 * 1024;
@@ -13,8 +13,8 @@ const SUMMARY_TAIL_BYTES = 64 * 1024;
 export type RunsListener = (changedIds: readonly string[]) => void;
 
 export class RunStore {
-  private readonly runs = new Map<string, RunSnapshot>();
-  private readonly followers = new Map<string, MetricsFollower>();
+  private readonly runs = new Map<string, RunSummary>();
+  private readonly readers = new Map<string, RunReader>();
   private readonly listeners = new Set<RunsListener>();
 
   constructor(readonly runsFolder: string, private readonly isAlive: PidProbe = processAlive) {}
@@ -48,35 +48,36 @@ export class RunStore {
     if (present || existed) this.emit([dirName]);
   }
 
-  get(dirName: string): RunSnapshot | undefined {
+  get(dirName: string): RunSummary | undefined {
     return this.runs.get(dirName);
   }
 
-  list(): RunSnapshot[] {
+  list(): RunSummary[] {
     return [...this.runs.values()].sort(compareRunsNewestFirst);
   }
 
   /** The run whose run.json names this pid (how a spawned trainer is matched to its folder). */
-  findByPid(pid: number): RunSnapshot | undefined {
+  findByPid(pid: number): RunSummary | undefined {
     return this.list().find((r) => r.record.pid === pid);
   }
 
   private load(dirName: string): boolean {
-    const dir = path.join(this.runsFolder, dirName);
-    let follower = this.followers.get(dirName);
-    if (!follower) {
-      follower = new MetricsFollower(path.join(dir, 'metrics.jsonl'), SUMMARY_TAIL_BYTES);
-      this.followers.set(dirName, follower);
+    let reader = this.readers.get(dirName);
+    if (!reader) {
+      reader = new RunReader(path.join(this.runsFolder, dirName), { metricsTailBytes: SUMMARY_TAIL_BYTES, isAlive: this.isAlive });
+      this.readers.set(dirName, reader);
     }
-    const snapshot = readRunSnapshot(dir, follower, this.isAlive);
-    if (!snapshot) return false;
-    this.runs.set(dirName, snapshot);
-    return true;
+    try {
+      this.runs.set(dirName, reader.read());
+      return true;
+    } catch {
+      return false; // not a run, or the trainer is creating its run.json right now
+    }
   }
 
   private forget(dirName: string): void {
     this.runs.delete(dirName);
-    this.followers.delete(dirName);
+    this.readers.delete(dirName);
   }
 
   private emit(ids: readonly string[]): void {

@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineSplitter, parseEventLine } from './jsonLines';
+import { parseJsonObject } from '../../server/runs/jsonl';
+import { FileTail } from '../../server/runs/tail';
 import { describeInvocation, type TrainerInvocation } from './trainerCommand';
 
 export interface TrainerLog {
@@ -40,36 +41,6 @@ export function formatEvent(event: Record<string, unknown>): string {
   return `[${kind}]${message}${details}`;
 }
 
-/** Reads what was appended to a file since the last call, as complete lines. */
-class FileTail {
-  private offset = 0;
-  private readonly lines = new LineSplitter();
-
-  constructor(private readonly file: string) {}
-
-  read(final: boolean): string[] {
-    let chunk = '';
-    try {
-      const size = fs.statSync(this.file).size;
-      if (size > this.offset) {
-        const fd = fs.openSync(this.file, 'r');
-        try {
-          const buffer = Buffer.alloc(size - this.offset);
-          fs.readSync(fd, buffer, 0, buffer.length, this.offset);
-          chunk = buffer.toString('utf8');
-          this.offset = size;
-        } finally {
-          fs.closeSync(fd);
-        }
-      }
-    } catch {
-      chunk = '';
-    }
-    const out = this.lines.push(chunk);
-    return final ? [...out, ...this.lines.flush()] : out;
-  }
-}
-
 export class TrainerSessions {
   private readonly sessions = new Set<TrainerSession>();
   private readonly listeners = new Set<() => void>();
@@ -86,7 +57,7 @@ export class TrainerSessions {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  start(invocation: TrainerInvocation, label: string, onEvent?: (event: Record<string, unknown>) => void): TrainerSession {
+  start(invocation: TrainerInvocation, label: string): TrainerSession {
     fs.mkdirSync(this.logDir, { recursive: true });
     const logFile = path.join(this.logDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${label.replace(/[^\w.-]+/g, '_')}.log`);
     this.log.appendLine(`$ ${describeInvocation(invocation)}`);
@@ -105,17 +76,16 @@ export class TrainerSessions {
     const tail = new FileTail(logFile);
     const outputTail: string[] = [];
     const handleLine = (line: string): void => {
-      const event = parseEventLine(line);
+      const event = parseJsonObject(line);
       if (event) {
         this.log.appendLine(`[${label}] ${formatEvent(event)}`);
-        onEvent?.(event);
         return;
       }
       outputTail.push(line);
       if (outputTail.length > TAIL_LINES) outputTail.shift();
       this.log.appendLine(`[${label}] ${line}`);
     };
-    const timer = setInterval(() => tail.read(false).forEach(handleLine), TAIL_INTERVAL_MS);
+    const timer = setInterval(() => tail.read().lines.forEach(handleLine), TAIL_INTERVAL_MS);
     this.timers.add(timer);
 
     const session: TrainerSession = {
@@ -129,7 +99,7 @@ export class TrainerSessions {
           settled = true;
           clearInterval(timer);
           this.timers.delete(timer);
-          tail.read(true).forEach(handleLine);
+          tail.read(true).lines.forEach(handleLine);
           this.sessions.delete(session);
           this.emit();
           resolve({ ...end, outputTail });

@@ -2,11 +2,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunService } from '../runs/runService';
-import type { RunSnapshot } from '../runs/runSnapshot';
+import type { RunSummary } from '../../server/runs/reader';
 import { presentRun } from '../runs/runPresentation';
 
 export class RunItem extends vscode.TreeItem {
-  constructor(readonly run: RunSnapshot) {
+  constructor(readonly run: RunSummary) {
     const look = presentRun(run);
     super(look.label, vscode.TreeItemCollapsibleState.None);
     this.id = run.dir;

@@ -5,10 +5,23 @@ export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'stopped
 /** What a reader reports: the recorded status, or `interrupted` when a running run's process is gone. */
 export type EffectiveStatus = RunStatus | 'interrupted';
 
+/**
+ * What kind of failure ended a run: a non-finite value (NaN or ±Infinity), a representation collapse
+ * with strategy.onCollapse `stop`, bad data, memory exhausted, or anything else.
+ */
+export type RunErrorKind = 'nonFinite' | 'collapsed' | 'data' | 'outOfMemory' | 'other';
+
 export interface RunError {
+  /** Absent in runs written before it existed: readers derive it from the message (runErrorKind). */
+  readonly kind?: RunErrorKind;
   readonly message: string;
   /** Where it happened, e.g. `step 412 (epoch 3)`, `data.source: digits/7/x.png`, `spec.yaml:12:5`. */
   readonly where: string;
+  /** The step and epoch it happened in, when it happened while training. */
+  readonly step?: number;
+  readonly epoch?: number;
+  /** For `nonFinite`: the first offending value, `NaN`, `Infinity` or `-Infinity`. */
+  readonly value?: string;
 }
 
 /** run.json */

@@ -1,39 +1,12 @@
-// Listing the runs under an output folder, newest first, with what a user wants at a glance.
+// Listing the runs under an output folder, newest first, each summarised by the run reader.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EffectiveStatus, EvalMetric, MetricLine, RunRecord } from './format';
-import { readJsonLines } from './jsonl';
 import { runPaths } from './paths';
-import { effectiveStatus, readRunRecord } from './record';
+import { summarizeRun, type RunSummary } from './reader';
 
-export interface RunSummary {
-  readonly dir: string;
-  readonly record: RunRecord;
-  readonly status: EffectiveStatus;
-  readonly bestKnnAccuracy: number | null;
-  readonly lastEval: EvalMetric | null;
-  /** Wall seconds from start to end (or to now while running); null if never started. */
-  readonly durationSec: number | null;
-}
-
-export function summarizeRun(dir: string, now: Date = new Date()): RunSummary {
-  const record = readRunRecord(dir);
-  const { lines } = readJsonLines<MetricLine>(runPaths(dir).metrics);
-  let best: number | null = record.bestKnnAccuracy;
-  let lastEval: EvalMetric | null = null;
-  for (const line of lines) {
-    if (line.kind !== 'eval') continue;
-    lastEval = line;
-    if (typeof line.knnAccuracy === 'number' && (best === null || line.knnAccuracy > best)) best = line.knnAccuracy;
-  }
-  const status = effectiveStatus(record);
-  let durationSec: number | null = null;
-  if (record.startedAt !== null) {
-    const end = record.endedAt !== null ? Date.parse(record.endedAt) : status === 'running' ? now.getTime() : null;
-    const lastTime = lines.length > 0 ? lines[lines.length - 1]!.time : null;
-    durationSec = end !== null ? Math.max(0, (end - Date.parse(record.startedAt)) / 1000) : lastTime;
-  }
-  return { dir, record, status, bestKnnAccuracy: best, lastEval, durationSec };
+/** Newest first, by creation time, then by id. */
+export function compareRunsNewestFirst(a: RunSummary, b: RunSummary): number {
+  return b.record.createdAt.localeCompare(a.record.createdAt) || b.id.localeCompare(a.id);
 }
 
 /** Every run directory directly under `root` (folders holding a run.json), newest first. Damaged ones are reported in `skipped`. */
@@ -51,6 +24,6 @@ export function listRuns(root: string): { runs: RunSummary[]; skipped: { dir: st
       skipped.push({ dir, reason: (e as Error).message });
     }
   }
-  runs.sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt) || b.record.id.localeCompare(a.record.id));
+  runs.sort(compareRunsNewestFirst);
   return { runs, skipped };
 }

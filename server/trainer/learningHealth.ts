@@ -28,7 +28,7 @@ export function judgeEvaluation(metric: EvalMetric, collapse: CollapseReport, ch
   const epoch = metric.epoch;
   const where = `evaluation after epoch ${epoch}`;
   if (!Number.isFinite(collapse.std) || (metric.knnAccuracy !== null && !Number.isFinite(metric.knnAccuracy))) {
-    throw new TrainingError(`the embeddings contain NaN or Inf at the ${where} although every training step was finite; the evaluation pass (batch-norm moving statistics) overflowed. Lower strategy.optimizer.learningRate or set strategy.gradientClipNorm.`, where);
+    throw new TrainingError(`the embeddings contain NaN or Inf at the ${where} although every training step was finite; the evaluation pass (batch-norm moving statistics) overflowed. Lower strategy.optimizer.learningRate or set strategy.gradientClipNorm.`, where, { kind: 'nonFinite', epoch, value: 'NaN' });
   }
   if (collapse.verdict === 'collapsed') return { state: 'collapsed', epoch, message: `epoch ${epoch}: ${collapse.message}` };
   if (metric.knnAccuracy !== null && chance !== null && metric.knnAccuracy < chance + CHANCE_MARGIN) {

@@ -4,10 +4,9 @@
 // whose error says what went wrong and where; a stop request ends as `stopped`.
 import { hostname } from 'node:os';
 import { initBackend, type BackendRequest, tf } from '../contrastive/backend';
-import { DataError } from '../contrastive/data/errors';
 import { loadData } from '../contrastive/data/load';
 import type { SplitDataset } from '../contrastive/data/types';
-import type { EvalMetric, LearningHealth, MetricLine, RunRecord } from '../runs/format';
+import type { EvalMetric, LearningHealth, MetricLine, RunError, RunRecord } from '../runs/format';
 import { filterJsonLines, readJsonLines } from '../runs/jsonl';
 import { runPaths } from '../runs/paths';
 import { readRunRecord, updateRunRecord } from '../runs/record';
@@ -21,7 +20,7 @@ import { buildTrainingParts, type TrainingParts } from './parts';
 import { findResumePoint, recordFailure, removeRunTempFiles, StopRequested } from './recovery';
 import { Reporter, type OutputMode } from './reporter';
 import type { StopSignal } from './stop';
-import { TrainingError } from './trainingError';
+import { runErrorOf, TrainingError } from './trainingError';
 import { plural } from '../shared/plural';
 
 export interface SessionOptions {
@@ -49,12 +48,10 @@ export interface SessionOutcome {
 
 type Phase = 'setup' | 'training' | 'evaluation' | 'checkpoint' | 'embeddings';
 
-function describeError(e: unknown, phase: Phase, position: LoopPosition | null): { message: string; where: string } {
-  if (e instanceof TrainingError || e instanceof DataError) return { message: e.message, where: e.where };
-  const message = e instanceof Error ? e.message : String(e);
-  if (position === null || phase === 'setup') return { message, where: 'setup' };
-  if (phase === 'training') return { message, where: `step ${position.step + 1} (epoch ${position.epoch})` };
-  return { message, where: `${phase} after step ${position.step}` };
+function describeError(e: unknown, phase: Phase, position: LoopPosition | null): RunError {
+  if (position === null || phase === 'setup') return runErrorOf(e, { where: 'setup' });
+  if (phase === 'training') return runErrorOf(e, { where: `step ${position.step + 1} (epoch ${position.epoch})`, step: position.step + 1, epoch: position.epoch });
+  return runErrorOf(e, { where: `${phase} after step ${position.step}` });
 }
 
 export async function runSession(options: SessionOptions): Promise<SessionOutcome> {
@@ -163,7 +160,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
           const message = describeFault(fault, step, epoch, lr, parts.nanHint());
           // In events.jsonl and the stream; the terminal gets it once, as the `failed` line below.
           reporter.record('error', 'nan', message, { step, epoch, data: { loss: String(loss), lr, kind: fault.kind, tensor: fault.tensor, value: String(fault.value) } });
-          throw new TrainingError(message, `step ${step} (epoch ${epoch})`);
+          throw new TrainingError(message, `step ${step} (epoch ${epoch})`, { kind: 'nonFinite', step, epoch, value: String(fault.value) });
         }
         position = { ...position, step, batchInEpoch: b + 1 };
         stepsThisSegment++;
@@ -202,7 +199,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
             // The collapsed weights are finite: keep them (to inspect, or to resume with onCollapse:
             // warn), so that the run records this epoch and "the last checkpoint is kept" holds.
             checkpoint(`collapse at epoch ${epoch}`);
-            throw new TrainingError(`the representation collapsed at epoch ${epoch} and strategy.onCollapse is "stop": ${evaluation.collapse.message} The last checkpoint is kept; set strategy.onCollapse: warn to train on.`, `evaluation after epoch ${epoch}`);
+            throw new TrainingError(`the representation collapsed at epoch ${epoch} and strategy.onCollapse is "stop": ${evaluation.collapse.message} The last checkpoint is kept; set strategy.onCollapse: warn to train on.`, `evaluation after epoch ${epoch}`, { kind: 'collapsed', epoch });
           }
         } else if (health.state === 'chance') {
           reporter.event('warning', 'chance', health.message, { step: position.step, epoch, data: { knnAccuracy: lastEval.knnAccuracy, chance } });

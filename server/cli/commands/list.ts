@@ -2,8 +2,9 @@
 import { specialFileKind, unreachableCause } from '../../shared/files';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { learningProblem } from '../../runs/learning';
-import { listRuns, type RunSummary } from '../../runs/list';
+import { runErrorKind } from '../../runs/learning';
+import { compareRunsNewestFirst, listRuns } from '../../runs/list';
+import type { RunSummary } from '../../runs/reader';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
 import { formatDuration } from '../../trainer/progress';
@@ -110,15 +111,13 @@ export const listCommand: Command = {
         return 1;
       }
     }
-    runs.sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt) || b.record.id.localeCompare(a.record.id));
-    const statusWithProblem = (r: RunSummary): string => {
-      const problem = learningProblem(r.record);
-      return problem === null ? r.status : `${r.status} (${problem.label})`;
-    };
+    runs.sort(compareRunsNewestFirst);
+    // One level of brackets: "failed (NaN at step 3, epoch 1)".
+    const statusWithProblem = (r: RunSummary): string => (r.learning === null ? r.status : `${r.status} (${r.learning.inlineLabel})`);
     const reason = (r: RunSummary): string | null => (r.status === 'failed' && r.record.error ? `failed at ${r.record.error.where}: ${r.record.error.message.split('\n')[0]}` : null);
     if (args.booleans.has('json')) {
       for (const r of runs) {
-        process.stdout.write(JSON.stringify({ id: r.record.id, dir: r.dir, name: r.record.name, status: r.status, bestKnnAccuracy: r.bestKnnAccuracy, durationSec: r.durationSec, epoch: r.record.epoch, epochs: r.record.epochs, createdAt: r.record.createdAt, backend: r.record.backend, error: r.record.error ?? null, learning: learningProblem(r.record)?.label ?? null }) + '\n');
+        process.stdout.write(JSON.stringify({ id: r.record.id, dir: r.dir, name: r.record.name, status: r.status, bestKnnAccuracy: r.bestKnnAccuracy, durationSec: r.durationSec, epoch: r.record.epoch, epochs: r.record.epochs, createdAt: r.record.createdAt, backend: r.record.backend, error: r.record.error ? { ...r.record.error, kind: runErrorKind(r.record.error) } : null, learning: r.learning?.label ?? null }) + '\n');
       }
     } else if (runs.length === 0) {
       process.stdout.write(`no runs in ${roots.join(', ')}; start one with \`contrastive-lab train <spec>\`\n`);
@@ -132,8 +131,7 @@ export const listCommand: Command = {
         lines.push(rows[i]!.map((c, j) => pad(c, widths[j]!)).join('').trimEnd());
         const why = reason(r);
         if (why !== null) lines.push(`  ↳ ${why}`);
-        const problem = learningProblem(r.record);
-        if (problem !== null && r.status !== 'failed') lines.push(`  ↳ learned nothing useful: ${problem.message}`);
+        if (r.learning !== null && r.status !== 'failed') lines.push(`  ↳ learned nothing useful: ${r.learning.message}`);
       });
       process.stdout.write(lines.join('\n') + '\n');
     }

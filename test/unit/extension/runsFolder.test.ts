@@ -7,9 +7,8 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { hostname } from 'node:os';
 import type { RunRecord } from '../../../server/runs/format';
-import { MetricsFollower } from '../../../extension/runs/metricsFollower';
+import { MetricsTail, RunReader } from '../../../server/runs/reader';
 import { isResumable, presentRun, progressText, runProgress } from '../../../extension/runs/runPresentation';
-import { readRunSnapshot } from '../../../extension/runs/runSnapshot';
 import { RunStore } from '../../../extension/runs/runStore';
 import { RunWatcher } from '../../../extension/runs/runWatcher';
 
@@ -37,7 +36,7 @@ const evaluation = (epoch: number, knn: number): object => ({ kind: 'eval', step
 
 test('a running run shows its progress, epoch and loss; its context enables stop', () => {
   const dir = writeRun(tmp, 'live', {}, [step(1, 1, 2.5), step(15, 2, 1.25), evaluation(1, 0.8)]);
-  const run = readRunSnapshot(dir, new MetricsFollower(path.join(dir, 'metrics.jsonl')), () => true)!;
+  const run = new RunReader(dir, { isAlive: () => true }).read();
   assert.equal(run.status, 'running');
   assert.equal(runProgress(run), 15 / 40);
   assert.equal(progressText(run), 'epoch 2/4 · loss 1.25');
@@ -49,7 +48,7 @@ test('a running run shows its progress, epoch and loss; its context enables stop
 
 test('a running run whose trainer died reads interrupted and, with a checkpoint, resumable', () => {
   const dir = writeRun(tmp, 'killed', { lastCheckpoint: 'checkpoints/epoch-1' }, [step(12, 2, 1)]);
-  const run = readRunSnapshot(dir, new MetricsFollower(path.join(dir, 'metrics.jsonl')), () => false)!;
+  const run = new RunReader(dir, { isAlive: () => false }).read();
   assert.equal(run.status, 'interrupted');
   assert.ok(isResumable(run));
   assert.equal(presentRun(run).contextValue, 'run:interrupted:resumable');
@@ -60,7 +59,7 @@ test('a completed run with embeddings offers the neighbour commands and shows it
   const dir = writeRun(tmp, 'done', { status: 'completed', pid: null, bestKnnAccuracy: 0.91 }, [evaluation(1, 0.85), evaluation(2, 0.93)]);
   fs.mkdirSync(path.join(dir, 'embeddings'));
   fs.writeFileSync(path.join(dir, 'embeddings', 'meta.json'), '{}');
-  const run = readRunSnapshot(dir, new MetricsFollower(path.join(dir, 'metrics.jsonl')))!;
+  const run = new RunReader(dir).read();
   assert.equal(run.bestKnnAccuracy, 0.93);
   assert.equal(presentRun(run).description, 'completed · kNN 93.0%');
   assert.equal(presentRun(run).contextValue, 'run:completed:embeddings');
@@ -68,7 +67,7 @@ test('a completed run with embeddings offers the neighbour commands and shows it
 
 test('a failed run explains where it failed', () => {
   const dir = writeRun(tmp, 'nan', { status: 'failed', pid: null, error: { message: 'loss became NaN', where: 'step 41 (epoch 2)' } });
-  const run = readRunSnapshot(dir, new MetricsFollower(path.join(dir, 'metrics.jsonl')))!;
+  const run = new RunReader(dir).read();
   assert.equal(presentRun(run).icon, 'error');
   assert.match(presentRun(run).tooltip, /error: loss became NaN \(at step 41 \(epoch 2\)\)/);
 });
@@ -76,7 +75,7 @@ test('a failed run explains where it failed', () => {
 test('metrics are read incrementally; a torn last line waits; a rewritten file starts over', () => {
   const file = path.join(tmp, 'follow.jsonl');
   fs.writeFileSync(file, JSON.stringify(step(1, 1, 3)) + '\n' + '{"kind":"step","st');
-  const follower = new MetricsFollower(file);
+  const follower = new MetricsTail(file);
   assert.equal(follower.readNew().lines.length, 1);
   fs.appendFileSync(file, 'ep":2,"epoch":1,"time":2,"loss":2,"lr":0.1,"samplesPerSec":1}\nnot json\n');
   const second = follower.readNew();
@@ -91,7 +90,7 @@ test('metrics are read incrementally; a torn last line waits; a rewritten file s
 
 test('a folder without run.json is not a run', () => {
   fs.mkdirSync(path.join(tmp, 'not-a-run'));
-  assert.equal(readRunSnapshot(path.join(tmp, 'not-a-run'), new MetricsFollower(path.join(tmp, 'x'))), undefined);
+  assert.throws(() => new RunReader(path.join(tmp, 'not-a-run')).read(), /not-a-run[/\\]run\.json: no run\.json here/);
 });
 
 test('the store lists runs newest first and finds a run by its trainer pid', () => {
@@ -144,7 +143,7 @@ test('a run started outside the editor (e.g. from the CLI) reaches the store wit
 test('the tree reads only the tail of a long metrics file, from a line boundary', () => {
   const file = path.join(tmp, 'long.jsonl');
   fs.writeFileSync(file, Array.from({ length: 5000 }, (_, i) => JSON.stringify(step(i + 1, 1 + Math.floor(i / 1000), 1 / (i + 1))) + '\n').join(''));
-  const follower = new MetricsFollower(file, 4096);
+  const follower = new MetricsTail(file, 4096);
   const read = follower.readNew();
   assert.ok(read.lines.length > 10 && read.lines.length < 100, `read ${read.lines.length} lines`);
   assert.equal(read.lines[read.lines.length - 1]!.step, 5000);
@@ -154,17 +153,17 @@ test('the tree reads only the tail of a long metrics file, from a line boundary'
 
 test('a completed run that learned nothing shows a warning: collapsed or chance-level kNN, with the epoch', () => {
   const collapsed = writeRun(tmp, 'flat', { status: 'completed', pid: null, learning: { state: 'collapsed', epoch: 3, message: 'epoch 3: Representation collapse: output std 0.001' } }, [evaluation(3, 0.11)]);
-  const look = presentRun(readRunSnapshot(collapsed, new MetricsFollower(path.join(collapsed, 'metrics.jsonl')))!);
+  const look = presentRun(new RunReader(collapsed).read());
   assert.equal(look.icon, 'warning');
   assert.equal(look.description, 'completed · collapsed at epoch 3 · kNN 11.0%');
   assert.match(look.tooltip, /learned nothing useful: epoch 3: Representation collapse/);
   const chance = writeRun(tmp, 'chance', { status: 'completed', pid: null, learning: { state: 'chance', epoch: 2, message: 'epoch 2: kNN accuracy 10.85% is at chance level' } });
-  assert.equal(presentRun(readRunSnapshot(chance, new MetricsFollower(path.join(chance, 'metrics.jsonl')))!).description, 'completed · chance-level kNN at epoch 2');
+  assert.equal(presentRun(new RunReader(chance).read()).description, 'completed · chance-level kNN at epoch 2');
   const healthy = writeRun(tmp, 'fine', { status: 'completed', pid: null, learning: { state: 'healthy', epoch: 2, message: 'epoch 2: No collapse' } });
-  assert.equal(presentRun(readRunSnapshot(healthy, new MetricsFollower(path.join(healthy, 'metrics.jsonl')))!).icon, 'pass');
+  assert.equal(presentRun(new RunReader(healthy).read()).icon, 'pass');
 });
 
 test('a run stopped by a NaN says so in the tree', () => {
   const dir = writeRun(tmp, 'nan2', { status: 'failed', pid: null, error: { message: 'the loss became NaN at step 8 (epoch 1, learning rate 0.001).', where: 'step 8 (epoch 1)' } });
-  assert.equal(presentRun(readRunSnapshot(dir, new MetricsFollower(path.join(dir, 'metrics.jsonl')))!).description, 'failed · NaN at step 8 (epoch 1)');
+  assert.equal(presentRun(new RunReader(dir).read()).description, 'failed · NaN at step 8 (epoch 1)');
 });

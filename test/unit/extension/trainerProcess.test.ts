@@ -1,7 +1,8 @@
 // The trainer's output stream and command lines, as the extension builds and reads them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineSplitter, parseEventLine } from '../../../extension/trainer/jsonLines';
+import { parseJsonObject } from '../../../server/runs/jsonl';
+import { LineSplitter } from '../../../server/runs/tail';
 import { describeInvocation, exportInvocation, resumeInvocation, trainInvocation, type TrainerEnvironment } from '../../../extension/trainer/trainerCommand';
 import { formatEvent } from '../../../extension/trainer/trainerSessions';
 
@@ -17,10 +18,10 @@ test('an event split across stdout chunks is reassembled into one line', () => {
 });
 
 test('only JSON objects count as events; log text and arrays do not', () => {
-  assert.deepEqual(parseEventLine('  {"event":"started","runId":"r1"} '), { event: 'started', runId: 'r1' });
-  assert.equal(parseEventLine('epoch 1/2 ████ loss 0.3'), undefined);
-  assert.equal(parseEventLine('{"torn":'), undefined);
-  assert.equal(parseEventLine('[1,2]'), undefined);
+  assert.deepEqual(parseJsonObject('  {"event":"started","runId":"r1"} '), { event: 'started', runId: 'r1' });
+  assert.equal(parseJsonObject('epoch 1/2 ████ loss 0.3'), undefined);
+  assert.equal(parseJsonObject('{"torn":'), undefined);
+  assert.equal(parseJsonObject('[1,2]'), undefined);
 });
 
 test('an event is logged with its name and message first', () => {
