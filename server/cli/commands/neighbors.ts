@@ -4,7 +4,7 @@ import type { SearchMetric } from '../../contrastive/eval/search';
 import { serveNeighbors } from '../../trainer/neighborsServe';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { backendArg, nonNegativeInt, positiveInt } from '../../trainer/cliOptions';
+import { backendArg, nonNegativeInt, positiveInt } from '../options';
 
 const usage = `Usage: contrastive-lab neighbors <run-dir> --query <index> [-k 10] [--json]
        contrastive-lab neighbors <run-dir> --serve
@@ -33,8 +33,6 @@ Options:
 Exit codes: 0 printed (or served until stdin closed), 1 the run has no embeddings or the query is out of range, 2 wrong usage.`;
 
 export const neighborsCommand: Command = {
-  name: 'neighbors',
-  summary: 'Print the k nearest samples of one sample of a run, with distance and label.',
   usage,
   async run(argv: readonly string[]): Promise<number> {
     const args = parseArgs(argv, { booleans: ['json', 'serve'], values: ['query', 'k', 'metric', 'backend'] });
