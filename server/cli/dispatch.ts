@@ -24,19 +24,20 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    process.stdout.write(`${topic ? topic.usage : mainHelp()}\n`);
+    process.stdout.write(`${topic ? (await topic.load()).usage : mainHelp()}\n`);
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     const suggestion = closest(name, COMMANDS.map((c) => c.name));
     process.stderr.write(`contrastive-lab: unknown ${name.startsWith('-') ? 'option' : 'command'} '${name}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''} See \`contrastive-lab --help\`.\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return 0;
@@ -45,11 +46,11 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`contrastive-lab ${command.name}: ${error.message.trimEnd().replace(/([^.?!])$/, '$1.')} See \`contrastive-lab ${command.name} --help\`.\n`);
+      process.stderr.write(`contrastive-lab ${entry.name}: ${error.message.trimEnd().replace(/([^.?!])$/, '$1.')} See \`contrastive-lab ${entry.name} --help\`.\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`contrastive-lab ${command.name}: ${message}\n`);
+    process.stderr.write(`contrastive-lab ${entry.name}: ${message}\n`);
     if (process.env.CONTRASTIVE_LAB_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 1;
   }

@@ -1,6 +1,6 @@
 // Value checks shared by the run commands (train, resume, neighbors, embed, export): a bad value
 // is a UsageError (exit code 2) that names the flag and shows what is accepted.
-import { UsageError } from '../cli/command';
+import { UsageError } from './command';
 
 export function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;

@@ -1,6 +1,6 @@
 // How a finished session is reported by the CLI: the exit code and the closing lines.
-import type { OutputMode } from './reporter';
-import type { SessionOutcome } from './session';
+import type { OutputMode } from '../trainer/reporter';
+import type { SessionOutcome } from '../trainer/session';
 
 export const RUN_EXIT_CODES = `Exit codes: 0 completed or stopped on request, 1 the spec has errors or training failed
 (run.json says why), 2 wrong command-line usage.`;

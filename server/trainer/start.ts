@@ -1,16 +1,11 @@
-// Starting and resuming runs: what `contrastive-lab train` and `resume` do, callable from tests
-// and scripts too. Validation uses the shared spec pipeline, so problems read exactly as
-// `contrastive-lab validate` prints them.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+// Starting and resuming runs: what `contrastive-lab train` and `resume` do once the spec is
+// checked, callable from tests and scripts too.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { BackendRequest } from '../contrastive/backend';
 import { readJsonObject } from '../shared/files';
 import { runPaths } from '../runs/paths';
 import { effectiveStatus, readRunRecord, updateRunRecord } from '../runs/record';
-import { checkSpecFile } from '../spec/check';
-import { probeDatasetOnDisk } from '../spec/dataset';
-import { formatProblem } from '../spec/format';
-import type { SpecProblem } from '../spec/problems';
 import type { ResolvedSpec } from '../spec/types';
 import type { OutputMode } from './reporter';
 import { createRunDirectory } from './runDirectory';
@@ -24,28 +19,6 @@ export interface RunControls {
   readonly stop: StopSignal;
   readonly umap: boolean;
   readonly onStep?: (step: number) => void;
-}
-
-export type SpecCheck = { readonly ok: true; readonly spec: ResolvedSpec; readonly text: string; readonly problems: readonly SpecProblem[] } | { readonly ok: false; readonly problems: readonly SpecProblem[] };
-
-export function checkSpecForTraining(specPath: string): SpecCheck {
-  const result = checkSpecFile(specPath, { datasetInfo: probeDatasetOnDisk });
-  if (result.spec === null) return { ok: false, problems: result.problems };
-  return { ok: true, spec: result.spec, text: readFileSync(specPath, 'utf8'), problems: result.problems };
-}
-
-/** Prints problems exactly as `contrastive-lab validate` does (paths relative to the working folder). */
-export function printProblems(problems: readonly SpecProblem[], write: (line: string) => void): void {
-  for (const p of problems) write(formatProblem({ ...p, file: relative(process.cwd(), p.file) || p.file }));
-}
-
-/** The spec with command-line overrides applied; this is what spec.json records. */
-export function withOverrides(spec: ResolvedSpec, overrides: { epochs?: number; limit?: number }): ResolvedSpec {
-  return {
-    ...spec,
-    strategy: overrides.epochs !== undefined ? { ...spec.strategy, epochs: overrides.epochs } : spec.strategy,
-    data: overrides.limit !== undefined ? { ...spec.data, limit: overrides.limit } : spec.data,
-  };
 }
 
 export interface NewRun {

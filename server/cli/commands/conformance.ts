@@ -7,8 +7,6 @@ const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 type Backend = (typeof BACKENDS)[number];
 
 export const conformanceCommand: Command = {
-  name: 'conformance',
-  summary: 'Check distances, losses and miners against a folder of reference fixtures.',
   usage: [
     'Usage: contrastive-lab conformance <fixture-folder> [--backend auto|tensorflow|wasm|cpu] [--verbose]',
     '',

@@ -2,11 +2,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { backendArg } from '../../trainer/cliOptions';
+import { backendArg } from '../options';
 
 export const embedCommand: Command = {
-  name: 'embed',
-  summary: 'Recompute a run\'s embeddings (vectors, PCA, UMAP, sprite) from its newest checkpoint.',
   usage: `Usage: contrastive-lab embed <run-dir> [--no-umap] [--backend NAME]
 
 Embeds every sample with the newest checkpoint of the run (also a stopped one) and rewrites

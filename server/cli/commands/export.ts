@@ -7,8 +7,6 @@ import { UsageError, type Command } from '../command';
 import { exportProjector } from '../../trainer/exportProjector';
 
 export const exportCommand: Command = {
-  name: 'export',
-  summary: 'Export a run: embeddings for the TensorBoard projector, or the network as a tfjs model.',
   usage: `Usage: contrastive-lab export <run-dir> --format projector|tfjs [--out DIR]
 
   --format projector   tensors.tsv, metadata.tsv (label, id, split), sprite.png (image data) and

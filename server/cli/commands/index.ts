@@ -1,21 +1,15 @@
-// Every CLI subcommand, in the order `--help` lists them. Add a command: one file, one line here.
-import type { Command } from '../command';
-import { conformanceCommand } from './conformance';
-import { embedCommand } from './embed';
-import { exportCommand } from './export';
-import { listCommand } from './list';
-import { neighborsCommand } from './neighbors';
-import { resumeCommand } from './resume';
-import { trainCommand } from './train';
-import { validateCommand } from './validate';
+// Every CLI subcommand, in the order `--help` lists them. Add a command: one file, one entry here.
+// Each module is imported only when its command runs (or prints its --help), so `--help`,
+// `--version` and `validate` never evaluate the run-directory, trainer or tfjs code.
+import type { CommandEntry } from '../command';
 
-export const COMMANDS: readonly Command[] = [
-  validateCommand,
-  trainCommand,
-  resumeCommand,
-  listCommand,
-  neighborsCommand,
-  embedCommand,
-  exportCommand,
-  conformanceCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'validate', summary: 'Check spec files: syntax, schema and semantic rules, with located messages.', load: async () => (await import('./validate')).validateCommand },
+  { name: 'train', summary: 'Train a spec; writes a run directory (metrics, events, checkpoints, embeddings).', load: async () => (await import('./train')).trainCommand },
+  { name: 'resume', summary: 'Continue a stopped, interrupted or failed run from its last checkpoint.', load: async () => (await import('./resume')).resumeCommand },
+  { name: 'list', summary: 'List runs with status, best kNN accuracy and duration.', load: async () => (await import('./list')).listCommand },
+  { name: 'neighbors', summary: 'Print the k nearest samples of one sample of a run, with distance and label.', load: async () => (await import('./neighbors')).neighborsCommand },
+  { name: 'embed', summary: 'Recompute a run\'s embeddings (vectors, PCA, UMAP, sprite) from its newest checkpoint.', load: async () => (await import('./embed')).embedCommand },
+  { name: 'export', summary: 'Export a run: embeddings for the TensorBoard projector, or the network as a tfjs model.', load: async () => (await import('./export')).exportCommand },
+  { name: 'conformance', summary: 'Check distances, losses and miners against a folder of reference fixtures.', load: async () => (await import('./conformance')).conformanceCommand },
 ];

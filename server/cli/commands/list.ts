@@ -69,8 +69,6 @@ function pad(text: string, width: number): string {
 }
 
 export const listCommand: Command = {
-  name: 'list',
-  summary: 'List runs with status, best kNN accuracy and duration.',
   usage,
   async run(argv: readonly string[]): Promise<number> {
     const args = parseArgs(argv, { booleans: ['json'] });

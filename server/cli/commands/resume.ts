@@ -1,14 +1,12 @@
 // `contrastive-lab resume <run-dir>`: continue a stopped, interrupted or failed run from its last checkpoint.
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { backendArg } from '../../trainer/cliOptions';
-import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../../trainer/outcome';
+import { backendArg } from '../options';
+import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../outcome';
 import { formatDuration } from '../../trainer/progress';
 import { createStopSignal } from '../../trainer/stop';
 
 export const resumeCommand: Command = {
-  name: 'resume',
-  summary: 'Continue a stopped, interrupted or failed run from its last checkpoint.',
   usage: `Usage: contrastive-lab resume <run-dir> [options]
 
 Continues a stopped, interrupted (its process died) or failed run from its last checkpoint,

@@ -1,14 +1,13 @@
 // `contrastive-lab train <spec>`: validate, create runs/<run-id>/, train, write embeddings.
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { backendArg, positiveInt } from '../../trainer/cliOptions';
-import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../../trainer/outcome';
+import { backendArg, positiveInt } from '../options';
+import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../outcome';
 import { formatDuration } from '../../trainer/progress';
 import { createStopSignal } from '../../trainer/stop';
+import { checkSpecForTraining, printProblems, withOverrides } from '../trainSpec';
 
 export const trainCommand: Command = {
-  name: 'train',
-  summary: 'Train a spec; writes a run directory (metrics, events, checkpoints, embeddings).',
   usage: `Usage: contrastive-lab train <spec> [options]
 
 Validates the spec (same messages as \`validate\`), creates <outputDir>/<run-id>/ and trains.
@@ -34,7 +33,7 @@ ${RUN_EXIT_CODES}`,
     const backend = backendArg(args.values.get('backend'));
     const mode = modeFor(args.booleans.has('json'));
     // Loaded here, not at the top: the trainer pulls in tfjs, which `--help`, `--version` and `validate` must not pay for.
-    const { checkSpecForTraining, printProblems, trainNewRun, withOverrides } = await import('../../trainer/start');
+    const { trainNewRun } = await import('../../trainer/start');
     const check = checkSpecForTraining(specPath);
     printProblems(check.problems, (line) => process.stderr.write(line + '\n'));
     if (!check.ok) {

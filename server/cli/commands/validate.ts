@@ -13,8 +13,6 @@ import { UsageError, type Command } from '../command';
 const MAX_FIX_ROUNDS = 5;
 
 export const validateCommand: Command = {
-  name: 'validate',
-  summary: 'Check spec files: syntax, schema and semantic rules, with located messages.',
   usage: [
     'Usage: contrastive-lab validate <spec files or folders…> [--json] [--fix]',
     '',
