@@ -1,7 +1,9 @@
 // Trainer processes started from the editor. Each is a detached child process writing its stdout
 // (one JSON event per line) and stderr to a log file, which is tailed into the trainer log. The
 // file, not a pipe, is what lets a run outlive a window reload: the trainer never sees a broken
-// pipe, and the reloaded window re-attaches through the run directory (run.json's pid).
+// pipe, and the reloaded window re-attaches through the run directory (run.json's pid). Progress
+// reaches the views through the run directory (server/runs/reader.ts), not through this stream:
+// its lines only feed the trainer log, so there is no request/response channel to speak RPC on.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

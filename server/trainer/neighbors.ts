@@ -7,27 +7,8 @@ import { ResidentDatabase, searchDatabaseRows, type SearchMetric, type SearchRes
 import { readEmbeddings } from '../runs/embeddings';
 import { runPaths } from '../runs/paths';
 import type { ResolvedSpec } from '../spec/types';
+import type { Neighbor, NeighborSample, NeighborsResult } from './neighborsProtocol';
 
-export interface NeighborSample {
-  readonly index: number;
-  readonly id: string;
-  readonly label: number | null;
-  readonly className: string | null;
-  readonly split: 'train' | 'test';
-}
-
-export interface Neighbor extends NeighborSample {
-  readonly rank: number;
-  readonly distance: number;
-  /** Whether the neighbour has the query's label (null when unlabelled). */
-  readonly sameLabel: boolean | null;
-}
-
-export interface NeighborsResult {
-  readonly metric: SearchMetric;
-  readonly query: NeighborSample;
-  readonly neighbors: readonly Neighbor[];
-}
 
 /** The metric that matches how the run compared embeddings: cosine for normalised outputs and similarity distances. */
 export function metricForRun(runDir: string): SearchMetric {

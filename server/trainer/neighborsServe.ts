@@ -1,67 +1,60 @@
-// `contrastive-lab neighbors <run-dir> --serve`: answers neighbour queries, one JSON request per
-// line in, one JSON answer per line out, against embeddings loaded once (a NeighborIndex). The
+// `contrastive-lab neighbors <run-dir> --serve`: answers neighbour queries over JSON-RPC on
+// stdin/stdout (neighborsProtocol.ts) against embeddings loaded once (a NeighborIndex). The
 // extension's gallery keeps one such process per run instead of searching in the editor process.
-// A bad request gets an error answer; only the end of the input (or stop) ends the loop.
-import { createInterface } from 'node:readline';
+// A bad request gets a ResponseError with a code; only the end of the input (or stop) ends it.
 import type { Readable, Writable } from 'node:stream';
-import type { SearchMetric } from '../contrastive/eval/search';
+import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type CancellationToken, type Message, type ResponseMessage } from 'vscode-jsonrpc/node';
+import { DEFAULT_SERVE_K, FindNeighborsRequest, NeighborErrorCodes, ReadyNotification, type FindNeighborsParams, type NeighborsResult } from './neighborsProtocol';
 import type { NeighborIndex } from './neighbors';
 
-export const DEFAULT_SERVE_K = 10;
-
-export interface NeighborRequest {
-  readonly id: string | number | null;
-  readonly query: number;
-  readonly k: number;
-  readonly metric: SearchMetric | undefined;
+/** Why the parameters are not a request (null when they are one); the sample range is the index's to check. */
+export function checkFindParams(params: unknown): string | null {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return 'the parameters must be an object like {"query":12,"k":10}';
+  const p = params as Record<string, unknown>;
+  if (typeof p.query !== 'number') return 'field "query" (the index of the query sample) must be a number';
+  if (p.k !== undefined && typeof p.k !== 'number') return 'field "k" must be a number';
+  if (p.metric !== undefined && p.metric !== 'cosine' && p.metric !== 'euclidean') return `field "metric" must be "cosine" or "euclidean", got ${JSON.stringify(p.metric)}`;
+  return null;
 }
 
-/** A request line, or the reason it is not one (with the id, when the line had a usable one). */
-export function parseNeighborRequest(line: string): { ok: true; request: NeighborRequest } | { ok: false; id: string | number | null; error: string } {
-  let value: unknown;
+/** The answer to one request, or its ResponseError; never throws. */
+export function answerFind(index: NeighborIndex, params: FindNeighborsParams, token: CancellationToken): NeighborsResult | ResponseError<void> {
+  if (token.isCancellationRequested) return new ResponseError(NeighborErrorCodes.cancelled, 'cancelled before the search started');
+  const problem = checkFindParams(params);
+  if (problem !== null) return new ResponseError(NeighborErrorCodes.invalidParams, problem);
   try {
-    value = JSON.parse(line);
-  } catch {
-    return { ok: false, id: null, error: `not JSON: ${JSON.stringify(line.slice(0, 80))}; send one object per line, e.g. {"id":1,"query":12,"k":10}` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, id: null, error: 'a request must be a JSON object like {"id":1,"query":12,"k":10}' };
-  const r = value as Record<string, unknown>;
-  const id = typeof r.id === 'string' || typeof r.id === 'number' ? r.id : null;
-  if (typeof r.query !== 'number') return { ok: false, id, error: 'field "query" (the index of the query sample) must be a number' };
-  if (r.k !== undefined && typeof r.k !== 'number') return { ok: false, id, error: 'field "k" must be a number' };
-  if (r.metric !== undefined && r.metric !== 'cosine' && r.metric !== 'euclidean') return { ok: false, id, error: `field "metric" must be "cosine" or "euclidean", got ${JSON.stringify(r.metric)}` };
-  return { ok: true, request: { id, query: r.query, k: r.k ?? DEFAULT_SERVE_K, metric: r.metric } };
-}
-
-/** The answer line for one request line; never throws. */
-export function answerLine(index: NeighborIndex, line: string): string {
-  const parsed = parseNeighborRequest(line);
-  if (!parsed.ok) return JSON.stringify({ id: parsed.id, error: parsed.error });
-  const { id, query, k, metric } = parsed.request;
-  try {
-    return JSON.stringify({ id, ...index.find(query, k, metric) });
+    return index.find(params.query, params.k ?? DEFAULT_SERVE_K, params.metric);
   } catch (e) {
-    return JSON.stringify({ id, error: e instanceof Error ? e.message : String(e) });
+    // NeighborIndex says a query or k outside the run with a RangeError.
+    return new ResponseError(e instanceof RangeError ? NeighborErrorCodes.invalidParams : NeighborErrorCodes.searchFailed, e instanceof Error ? e.message : String(e));
   }
+}
+
+// A request cancelled while it waited behind a slow search is answered at once, never searched.
+function cancelUndispatched(message: Message): ResponseMessage | undefined {
+  const id = (message as { id?: unknown }).id;
+  if (typeof id !== 'number' && typeof id !== 'string') return undefined;
+  return { jsonrpc: '2.0', id, error: { code: NeighborErrorCodes.cancelled, message: 'cancelled before the search started' } };
 }
 
 /**
- * Writes a ready line ({"ready":true,count,dim,metric}), then answers each non-blank input line.
- * Resolves when the input ends or `stop` aborts.
+ * Sends the ready notification (count, dim, metric), then answers requests until the input ends or
+ * `stop` aborts. Messages that cannot be read (not JSON) are reported on `log` and skipped.
  */
-export function serveNeighbors(index: NeighborIndex, input: Readable, output: Writable, stop: AbortSignal): Promise<void> {
-  output.write(JSON.stringify({ ready: true, count: index.count, dim: index.dim, metric: index.defaultMetric }) + '\n');
-  const lines = createInterface({ input, crlfDelay: Infinity });
+export function serveNeighbors(index: NeighborIndex, input: Readable, output: Writable, stop: AbortSignal, log: (line: string) => void): Promise<void> {
+  const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(output), undefined, { cancelUndispatched });
+  connection.onRequest(FindNeighborsRequest, (params, token) => answerFind(index, params, token));
+  connection.onError(([error]) => log(`ignored a message that could not be read: ${error.message}`));
   return new Promise((resolve) => {
-    const end = (): void => lines.close();
-    if (stop.aborted) end();
-    stop.addEventListener('abort', end, { once: true });
-    lines.on('line', (line) => {
-      if (line.trim().length > 0) output.write(answerLine(index, line) + '\n');
-    });
-    lines.once('close', () => {
+    const end = (): void => {
       stop.removeEventListener('abort', end);
+      connection.dispose();
       resolve();
-    });
+    };
+    connection.onClose(end);
+    stop.addEventListener('abort', end, { once: true });
+    connection.listen();
+    if (stop.aborted) end();
+    else void connection.sendNotification(ReadyNotification, { count: index.count, dim: index.dim, metric: index.defaultMetric });
   });
 }

@@ -13,12 +13,14 @@ Prints the k nearest samples of sample <index> among the run's stored embeddings
 (embeddings/vectors.f32), with distance and label; mismatched labels are marked with ✗.
 The metric is cosine, or euclidean when the run compared unnormalised euclidean distances.
 
-With --serve the embeddings are loaded once and queries are read from stdin, one JSON object per
-line, each answered by one JSON line on stdout (the extension's gallery works this way):
-  first line out   {"ready":true,"count":N,"dim":D,"metric":"cosine"}
-  request          {"id":1,"query":12,"k":10,"metric":"cosine"}   (k and metric optional)
-  answer           {"id":1,"metric":...,"query":{...},"neighbors":[{"index","id","label","className","distance",...}]}
-  bad request      {"id":1,"error":"query 99 is not a sample of this run; ..."}
+With --serve the embeddings are loaded once and queries are answered over JSON-RPC 2.0 on
+stdin/stdout (Content-Length framing, as the Language Server Protocol; the extension's gallery
+works this way, the message types are in server/trainer/neighborsProtocol.ts):
+  notification out  neighbors/ready  {"count":N,"dim":D,"metric":"cosine"}
+  request           neighbors/find   {"query":12,"k":10,"metric":"cosine"}   (k and metric optional)
+  result            {"metric":...,"query":{...},"neighbors":[{"index","id","label","className","distance",...}]}
+  error             code -32602 for a bad request ("query 99 is not a sample of this run; ..."),
+                    -32800 when cancelled ($/cancelRequest) before the search started, 1 when the search failed
 It ends when stdin closes or on SIGTERM / SIGINT.
 
 Options:
@@ -81,7 +83,7 @@ async function serve(search: Search, runDir: string, metric: SearchMetric | unde
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   try {
-    await serveNeighbors(index, process.stdin, process.stdout, stop.signal);
+    await serveNeighbors(index, process.stdin, process.stdout, stop.signal, (line) => process.stderr.write(`contrastive-lab neighbors --serve: ${line}\n`));
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

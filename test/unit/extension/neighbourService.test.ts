@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { writeEmbeddings } from '../../../server/runs/embeddings';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { NeighbourService } from '../../../extension/runs/neighbourService';
 import type { TrainerInvocation } from '../../../extension/trainer/trainerCommand';
 
@@ -39,6 +40,12 @@ function cliInvocation(runDir: string): TrainerInvocation {
 function scriptInvocation(script: string): TrainerInvocation {
   return { command: process.execPath, args: ['-e', script], env: {}, cwd: root };
 }
+
+/** Node code that writes the serve mode's ready notification, framed as JSON-RPC on stdout. */
+const SAY_READY = (() => {
+  const body = JSON.stringify({ jsonrpc: '2.0', method: 'neighbors/ready', params: { count: 5, dim: 2, metric: 'cosine' } });
+  return `process.stdout.write(${JSON.stringify(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)});`;
+})();
 
 function service(inv: TrainerInvocation, options: ConstructorParameters<typeof NeighbourService>[1] = {}): NeighbourService {
   const s = new NeighbourService(inv, options);
@@ -84,12 +91,26 @@ test('a missing run folder fails at once with the CLI\'s own message, naming the
 });
 
 test('a query that gets no answer times out with a clear error, and one that keeps killing the process is sent only twice', async () => {
-  const silent = service(scriptInvocation('console.log(JSON.stringify({ ready: true })); process.stdin.resume();'), { requestTimeoutMs: 300 });
+  const silent = service(scriptInvocation(`${SAY_READY} process.stdin.resume();`), { requestTimeoutMs: 300 });
   await assert.rejects(silent.query(2, 3), /the neighbour search took longer than 0\.3 s for sample 2; it was stopped and starts again with the next query/);
 
   const neverReady = service(scriptInvocation('process.stdin.resume();'), { startTimeoutMs: 300 });
   await assert.rejects(neverReady.query(0, 1), /the neighbour search did not start within 0\.3 s/);
 
-  const crashing = service(scriptInvocation('console.log(JSON.stringify({ ready: true })); process.stdin.once("data", () => process.exit(3));'));
+  const crashing = service(scriptInvocation(`${SAY_READY} process.stdin.once("data", () => process.exit(3));`));
   await assert.rejects(crashing.query(0, 1), /the neighbour search process exited \(code 3\); it was already started again once for sample 0/);
+});
+
+test('a withdrawn query is rejected as cancelled at once, and the others are still answered', async () => {
+  const s = service(cliInvocation(knownRun('cancel')));
+  const withdrawn = new CancellationTokenSource();
+  const [kept, cancelled] = [s.query(1, 1), s.query(3, 1, withdrawn.token)];
+  withdrawn.cancel();
+  await assert.rejects(cancelled, /the neighbour query for sample 3 was cancelled/);
+  assert.equal((await kept)[0]!.id, 'p3');
+  const sent = new CancellationTokenSource();
+  const inFlight = s.query(4, 2, sent.token);
+  sent.cancel();
+  await assert.rejects(inFlight, /was cancelled/);
+  assert.equal((await s.query(4, 1))[0]!.id, 'p1', 'the process serves on after a cancellation');
 });

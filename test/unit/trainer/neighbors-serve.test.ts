@@ -1,14 +1,15 @@
-// `contrastive-lab neighbors <run> --serve`: the built CLI answers JSON-line queries against a run
+// `contrastive-lab neighbors <run> --serve`: the built CLI answers JSON-RPC queries against a run
 // with known embeddings, survives bad requests, and ends on stdin end and on SIGTERM.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { initBackend, tf } from '../../../server/contrastive/backend';
 import { writeEmbeddings } from '../../../server/runs/embeddings';
+import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { findNeighbors, NeighborIndex } from '../../../server/trainer/neighbors';
+import { FindNeighborsRequest, NeighborErrorCodes, ReadyNotification, type ReadyParams } from '../../../server/trainer/neighborsProtocol';
 import { tempDir } from './helpers';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -24,58 +25,67 @@ function knownRun(): string {
   return dir;
 }
 
-type Answer = Record<string, unknown> & { id?: unknown; error?: string; neighbors?: { id: string; index: number; distance: number; className: string | null }[] };
+type Found = { id?: unknown; neighbors: { id: string; index: number; distance: number; className: string | null }[] };
 
-function startServe(runDir: string, ...extra: string[]): { child: ChildProcessWithoutNullStreams; next: () => Promise<Answer>; exit: Promise<number | null> } {
+function startServe(runDir: string, ...extra: string[]): { child: ChildProcessWithoutNullStreams; connection: MessageConnection; ready: Promise<ReadyParams>; find: (params: unknown) => Promise<Found>; stderr: () => string; exit: Promise<number | null> } {
   assert.ok(existsSync(CLI), `${CLI} is missing: run \`npm run build\` first`);
   const child = spawn(process.execPath, [CLI, 'neighbors', runDir, '--serve', ...extra], { env: { ...process.env, CONTRASTIVE_LAB_BACKEND: 'cpu' } });
-  const waiting: ((a: Answer) => void)[] = [];
-  const buffered: Answer[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const answer = JSON.parse(line) as Answer;
-    const w = waiting.shift();
-    if (w) w(answer);
-    else buffered.push(answer);
-  });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const ready = new Promise<ReadyParams>((resolve) => connection.onNotification(ReadyNotification, resolve));
+  connection.listen();
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  const next = (): Promise<Answer> => (buffered.length > 0 ? Promise.resolve(buffered.shift()!) : new Promise((resolve) => waiting.push(resolve)));
-  return { child, next, exit };
+  // Untyped on purpose: the server must check what it is sent.
+  const find = (params: unknown): Promise<Found> => connection.sendRequest(FindNeighborsRequest.method, params) as Promise<Found>;
+  return { child, connection, ready, find, stderr: () => stderr, exit };
 }
 
-test('serve mode answers each request line, bad ones with an error, and exits 0 when stdin ends', async () => {
-  const { child, next, exit } = startServe(knownRun());
-  assert.deepEqual(await next(), { ready: true, count: 5, dim: 2, metric: 'cosine' });
+async function rejection(answer: Promise<unknown>): Promise<ResponseError<unknown>> {
+  try {
+    await answer;
+  } catch (e) {
+    assert.ok(e instanceof ResponseError, `a ResponseError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('the request was answered, not refused');
+}
 
-  child.stdin.write('{"id":1,"query":2,"k":3,"metric":"euclidean"}\n');
-  const first = await next();
-  assert.equal(first.id, 1);
-  assert.deepEqual(first.neighbors!.map((n) => [n.id, n.distance, n.className]), [['p1', 2, 'a'], ['p0', 3, 'a'], ['p7', 4, 'b']]);
+test('serve mode answers each request, bad ones with a ResponseError, and exits 0 when stdin ends', async () => {
+  const { child, connection, ready, find, stderr, exit } = startServe(knownRun());
+  assert.deepEqual(await ready, { count: 5, dim: 2, metric: 'cosine' });
 
-  child.stdin.write('{"id":2,"query":99,"k":3}\nthis is not json\n{"id":"x","query":1,"metric":"manhattan"}\n');
-  assert.deepEqual(await next(), { id: 2, error: 'query 99 is not a sample of this run; use an index from 0 to 4.' });
-  assert.match((await next()).error ?? '', /^not JSON: "this is not json"/);
-  assert.deepEqual(await next(), { id: 'x', error: 'field "metric" must be "cosine" or "euclidean", got "manhattan"' });
+  const first = await find({ query: 2, k: 3, metric: 'euclidean' });
+  assert.deepEqual(first.neighbors.map((n) => [n.id, n.distance, n.className]), [['p1', 2, 'a'], ['p0', 3, 'a'], ['p7', 4, 'b']]);
+
+  const outOfRange = await rejection(find({ query: 99, k: 3 }));
+  assert.deepEqual([outOfRange.code, outOfRange.message], [NeighborErrorCodes.invalidParams, 'query 99 is not a sample of this run; use an index from 0 to 4.']);
+  child.stdin.write('Content-Length: 16\r\n\r\nthis is not json');
+  const badMetric = await rejection(find({ query: 1, metric: 'manhattan' }));
+  assert.deepEqual([badMetric.code, badMetric.message], [NeighborErrorCodes.invalidParams, 'field "metric" must be "cosine" or "euclidean", got "manhattan"']);
+  assert.match(stderr(), /ignored a message that could not be read/, 'the message that is not JSON is reported and skipped');
 
   // Still serving after the bad ones; the database stays resident across metrics and queries.
-  child.stdin.write('{"id":5,"query":4,"k":2,"metric":"euclidean"}\n{"id":6,"query":3,"k":1,"metric":"euclidean"}\n');
-  assert.deepEqual((await next()).neighbors!.map((n) => [n.index, n.distance]), [[3, 8], [2, 12]]);
-  assert.deepEqual((await next()).neighbors!.map((n) => [n.index, n.distance]), [[2, 4]]);
+  const [a, b] = await Promise.all([find({ query: 4, k: 2, metric: 'euclidean' }), find({ query: 3, k: 1, metric: 'euclidean' })]);
+  assert.deepEqual(a.neighbors.map((n) => [n.index, n.distance]), [[3, 8], [2, 12]]);
+  assert.deepEqual(b.neighbors.map((n) => [n.index, n.distance]), [[2, 4]]);
 
+  connection.dispose();
   child.stdin.end();
   assert.equal(await exit, 0);
 });
 
 test('serve mode ends cleanly on SIGTERM, and refuses a run without embeddings with a message', async () => {
-  const { child, next, exit } = startServe(knownRun());
-  assert.equal((await next()).ready, true);
+  const { child, connection, ready, exit } = startServe(knownRun());
+  assert.equal((await ready).count, 5);
   child.kill('SIGTERM');
   assert.equal(await exit, 0);
+  connection.dispose();
 
   const empty = startServe(tempDir('neighbors-serve-empty'));
-  let stderr = '';
-  empty.child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   assert.equal(await empty.exit, 1);
-  assert.match(stderr, /contrastive-lab neighbors: .*embeddings/);
+  assert.match(empty.stderr(), /contrastive-lab neighbors: .*embeddings/);
+  empty.connection.dispose();
 });
 
 test('the resident index answers like findNeighbors, leaks no tensor per query, and frees its database on dispose', async () => {
