@@ -1,40 +1,22 @@
-// The `type` strings of every polymorphic ingredient, kind by kind. The compiler checks each list
-// against the unions in types.ts (nothing missing, nothing extra); a unit test checks them against
-// the schema's `oneOf` branches, and the library's registry test checks them against its
-// implementations — so the three cannot drift apart.
-import type {
-  AugmentationType,
-  BackboneType,
-  DistanceType,
-  LossType,
-  MiningSpec,
-  NegativesSpec,
-  OptimizerType,
-  SamplerSpec,
-  ScheduleType,
-} from './types';
+// The `type` strings and capability facts of every polymorphic ingredient, read from the
+// declarations (server/contrastive/**/*.decl.ts) that the schema is generated from: nothing is listed
+// here by hand. The library's registry test checks that every declared type has an implementation.
+import type { AugmentationFacts, BackboneFacts, Engine, EngineFacts, LabelFacts, LossFacts } from '../contrastive/declare';
+import { typesOf } from '../contrastive/declare';
+import { INGREDIENTS, type IngredientKind } from './experiment';
+import type { AugmentationType, LossType } from './types';
 
-/** Accepts a list only when it names every member of the union `T` (and nothing else). */
-function everyOf<T extends string>() {
-  return <const A extends readonly T[]>(values: A & ([Exclude<T, A[number]>] extends [never] ? unknown : { missing: Exclude<T, A[number]> })): A => values;
-}
+export type { IngredientKind };
 
-export const LOSS_TYPES = everyOf<LossType>()([
-  'contrastive', 'triplet', 'nPairs', 'liftedStructure', 'generalizedLiftedStructure', 'infoNCE', 'supCon',
-  'circle', 'softNearestNeighbor', 'multiSimilarity', 'vicreg', 'barlowTwins', 'siglip', 'negativeCosine',
-]);
-export const DISTANCE_TYPES = everyOf<DistanceType>()(['euclidean', 'squaredEuclidean', 'cosine', 'dot', 'manhattan', 'kl', 'jensenShannon', 'wasserstein']);
-export const NEGATIVES_TYPES = everyOf<NegativesSpec['type']>()(['batch', 'queue', 'none']);
-export const SAMPLER_TYPES = everyOf<SamplerSpec['type']>()(['random', 'mPerClass']);
-export const MINING_TYPES = everyOf<MiningSpec['type']>()(['none', 'batchHard', 'hard', 'semiHard', 'easy', 'all', 'multiSimilarity']);
-export const BACKBONE_TYPES = everyOf<BackboneType>()(['mlp', 'convnet', 'resnet']);
-export const OPTIMIZER_TYPES = everyOf<OptimizerType>()(['sgd', 'adam', 'adamw', 'lars']);
-export const SCHEDULE_TYPES = everyOf<ScheduleType>()(['constant', 'cosine', 'warmup']);
-export const AUGMENTATION_TYPES = everyOf<AugmentationType>()([
-  'randomResizedCrop', 'flip', 'affine', 'brightness', 'contrast', 'hue', 'grayscale', 'gaussianNoise', 'gaussianBlur', 'cutout', 'featureNoise', 'featureMask',
-]);
-
-export type IngredientKind = 'loss' | 'distance' | 'negatives' | 'sampler' | 'mining' | 'backbone' | 'optimizer' | 'schedule' | 'augmentation';
+export const LOSS_TYPES = typesOf(INGREDIENTS.loss);
+export const DISTANCE_TYPES = typesOf(INGREDIENTS.distance);
+export const NEGATIVES_TYPES = typesOf(INGREDIENTS.negatives);
+export const SAMPLER_TYPES = typesOf(INGREDIENTS.sampler);
+export const MINING_TYPES = typesOf(INGREDIENTS.mining);
+export const BACKBONE_TYPES = typesOf(INGREDIENTS.backbone);
+export const OPTIMIZER_TYPES = typesOf(INGREDIENTS.optimizer);
+export const SCHEDULE_TYPES = typesOf(INGREDIENTS.schedule);
+export const AUGMENTATION_TYPES = typesOf(INGREDIENTS.augmentation);
 
 /** Every ingredient kind with its `type` strings; the schema's `$defs` are named `<kind>-<type>`. */
 export const INGREDIENT_TYPES: Readonly<Record<IngredientKind, readonly string[]>> = Object.freeze({
@@ -49,13 +31,25 @@ export const INGREDIENT_TYPES: Readonly<Record<IngredientKind, readonly string[]
   augmentation: AUGMENTATION_TYPES,
 });
 
-/** Augmentation ops that only make sense on images (the rest work on vectors). */
-export const IMAGE_ONLY_AUGMENTATIONS: readonly AugmentationType[] = ['randomResizedCrop', 'flip', 'affine', 'brightness', 'contrast', 'hue', 'grayscale', 'gaussianNoise', 'gaussianBlur', 'cutout'];
+function factsOf<F>(declarations: readonly { readonly type: string; readonly facts: F }[], type: string): F {
+  const found = declarations.find((d) => d.type === type);
+  if (found === undefined) throw new Error(`no declaration for type "${type}"`);
+  return found.facts;
+}
 
-/** Losses that contrast positives against negatives and therefore need `pairs.negatives` ≠ none. */
-export const LOSSES_NEEDING_NEGATIVES: readonly LossType[] = [
-  'contrastive', 'triplet', 'nPairs', 'liftedStructure', 'generalizedLiftedStructure', 'infoNCE', 'supCon', 'circle', 'multiSimilarity', 'softNearestNeighbor', 'siglip',
-];
+/** What a loss needs and uses (negatives, the distance, trainable parameters, engines). */
+export const lossFacts = (type: LossType): LossFacts => factsOf<LossFacts>(INGREDIENTS.loss, type);
+/** Whether an augmentation op needs pixels, and which engines have it. */
+export const augmentationFacts = (type: AugmentationType): AugmentationFacts => factsOf<AugmentationFacts>(INGREDIENTS.augmentation, type);
+/** Whether a backbone needs image input, and which engines have it. */
+export const backboneFacts = (type: string): BackboneFacts => factsOf<BackboneFacts>(INGREDIENTS.backbone, type);
+/** Whether a miner or sampler reads the class labels, and which engines have it. */
+export const labelFacts = (kind: 'mining' | 'sampler', type: string): LabelFacts => factsOf<LabelFacts>(INGREDIENTS[kind], type);
 
-/** Losses that never look at `distance` (they compare the two views directly). */
-export const LOSSES_IGNORING_DISTANCE: readonly LossType[] = ['vicreg', 'barlowTwins', 'negativeCosine'];
+/** The engines that implement the ingredient `type` of `kind`. */
+export function enginesOf(kind: IngredientKind, type: string): readonly Engine[] {
+  return factsOf<EngineFacts>(INGREDIENTS[kind], type).engines;
+}
+
+/** Losses that never look at `distance` (they compute their own similarity). */
+export const LOSSES_IGNORING_DISTANCE: readonly LossType[] = LOSS_TYPES.filter((t) => !lossFacts(t).usesDistance);

@@ -1,13 +1,13 @@
 import { fix, removeField } from '../edits';
-import { LOSSES_IGNORING_DISTANCE } from '../ingredients';
+import { LOSSES_IGNORING_DISTANCE, lossFacts } from '../ingredients';
 import type { SpecRule } from './rule';
 
 export const distanceUnused: SpecRule = {
   id: 'distance-unused',
   severity: 'info',
-  description: 'A `distance` is set for a loss that never uses one (vicreg, barlowTwins, negativeCosine).',
+  description: `A \`distance\` is set for a loss that never uses one (${LOSSES_IGNORING_DISTANCE.join(', ')}).`,
   check({ spec, document }) {
-    if (!document.has(['distance']) || !LOSSES_IGNORING_DISTANCE.includes(spec.loss.type)) return [];
+    if (!document.has(['distance']) || lossFacts(spec.loss.type).usesDistance) return [];
     return [{
       path: ['distance'],
       onKey: true,

@@ -1,5 +1,5 @@
 import { fix, setField } from '../edits';
-import { IMAGE_ONLY_AUGMENTATIONS } from '../ingredients';
+import { augmentationFacts } from '../ingredients';
 import type { RuleFinding, SpecRule } from './rule';
 
 export const imageOpsOnVectors: SpecRule = {
@@ -11,7 +11,7 @@ export const imageOpsOnVectors: SpecRule = {
     const findings: RuleFinding[] = [];
     for (const view of ['weak', 'strong'] as const) {
       spec.pairs.views[view].forEach((op, index) => {
-        if (!IMAGE_ONLY_AUGMENTATIONS.includes(op.type)) return;
+        if (!augmentationFacts(op.type).imageOnly) return;
         const path = ['pairs', 'views', view, index];
         findings.push({
           path: [...path, 'type'],

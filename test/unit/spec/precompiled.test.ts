@@ -13,10 +13,10 @@ import validateSchema from '../../../server/spec/generated/validate-schema';
 
 const root = join(__dirname, '../../..');
 
-test('the committed validator is what schemas/generate.mjs produces', async () => {
-  const generator = (await import('../../../schemas/generate.mjs')) as { validatorText: string };
+test('the committed validator is what schemas/generate.ts produces', async () => {
+  const generator = await import('../../../schemas/generate');
   const committed = readFileSync(join(root, 'server/spec/generated/validate-schema.js'), 'utf8');
-  assert.ok(committed === generator.validatorText, 'server/spec/generated/validate-schema.js is out of date: run `node schemas/generate.mjs` and commit the result');
+  assert.ok(committed === generator.validatorText, 'server/spec/generated/validate-schema.js is out of date: run `npx tsx schemas/generate.ts` and commit the result');
 });
 
 /** Every path to a value inside `value` (objects and arrays included). */
@@ -38,7 +38,7 @@ function replaced(value: unknown, path: (string | number)[], replacement: unknow
 }
 
 test('the precompiled validator reports exactly the errors ajv compiles from the full schema', async () => {
-  const { AJV_OPTIONS } = (await import('../../../schemas/generate.mjs')) as { AJV_OPTIONS: object };
+  const { AJV_OPTIONS } = await import('../../../schemas/generate');
   const compiled = new Ajv(AJV_OPTIONS).compile(loadSchema());
   const examples = readdirSync(join(root, 'examples'))
     .filter((f) => f.endsWith('.contrastive.yaml'))

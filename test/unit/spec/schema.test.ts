@@ -1,11 +1,12 @@
 // The schema is consistent with itself, with types.ts (through INGREDIENT_TYPES) and with its generator.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv';
+import { parse } from 'yaml';
 import { INGREDIENT_TYPES, loadSchema, SCHEMA_EXAMPLES, SCHEMA_ID, SCHEMA_TITLE, type JsonSchema } from '../../../server/spec';
-import { checkSpecText } from '../../../server/spec';
+import { checkSpecText, resolveSpec } from '../../../server/spec';
 
 const root = join(__dirname, '../../..');
 const schema = loadSchema();
@@ -94,8 +95,27 @@ test('numeric options have ranges', () => {
   }
 });
 
-test('the committed schema is what schemas/generate.mjs produces', async () => {
-  const generator = (await import('../../../schemas/generate.mjs')) as { schemaText: string };
+test('the committed schema is what schemas/generate.ts produces', async () => {
+  const generator = await import('../../../schemas/generate');
   const committed = readFileSync(join(root, 'schemas/experiment.schema.json'), 'utf8');
-  assert.equal(committed, generator.schemaText, 'run `node schemas/generate.mjs` and commit the result');
+  assert.equal(committed, generator.schemaText, 'run `npx tsx schemas/generate.ts` and commit the result');
+});
+
+test('the committed resolved schema is what schemas/generate.ts produces', async () => {
+  const generator = await import('../../../schemas/generate');
+  const committed = readFileSync(join(root, 'schemas/resolved.schema.json'), 'utf8');
+  assert.equal(committed, generator.resolvedSchemaText, 'run `npx tsx schemas/generate.ts` and commit the result');
+});
+
+test('every example resolves to a spec the resolved schema accepts, and a field left out is refused', () => {
+  const resolvedSchema = JSON.parse(readFileSync(join(root, 'schemas/resolved.schema.json'), 'utf8')) as object;
+  const validate = new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, keywords: ['markdownDescription', 'markdownEnumDescriptions'] }).compile(resolvedSchema);
+  const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.contrastive.yaml'));
+  assert.ok(examples.length > 10);
+  for (const file of examples) {
+    const resolved = structuredClone(resolveSpec(parse(readFileSync(join(root, 'examples', file), 'utf8')))) as unknown as Record<string, Record<string, unknown>>;
+    assert.ok(validate(resolved), `${file}: ${JSON.stringify(validate.errors)}`);
+    delete resolved.strategy!.seed;
+    assert.equal(validate(resolved), false, `${file}: a resolved spec without strategy.seed must be refused`);
+  }
 });
