@@ -1,7 +1,7 @@
 // Builds every bundle with esbuild: the extension host code, the language server, the CLI/trainer,
 // and one bundle per webview. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,13 +53,6 @@ const options = [
     format: 'iife',
   })),
 ];
-
-// The webview toolkit is loaded as a module script by the panels.
-const toolkit = join(root, 'node_modules/@vscode/webview-ui-toolkit/dist/toolkit.min.js');
-if (existsSync(toolkit)) {
-  mkdirSync(join(dist, 'webview'), { recursive: true });
-  cpSync(toolkit, join(dist, 'webview/toolkit.min.js'));
-}
 
 if (watch) {
   for (const o of options) (await esbuild.context(o)).watch();

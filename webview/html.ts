@@ -1,7 +1,9 @@
 // The HTML page every panel is served in. The host (extension/panels) calls panelHtml with
 // webview.cspSource, a fresh nonce and asWebviewUri strings; the panel script builds its DOM
-// inside #app. The CSP forbids eval, inline scripts and inline handlers: only our nonce'd
-// scripts run, and styles, images and fonts come only from the webview's own resource roots.
+// inside #app. The CSP forbids eval, inline scripts, inline handlers and inline <style>: only our
+// nonce'd script runs, and styles, images and fonts come only from the webview's own resource
+// roots. The controls (Lit web components, bundled into the script) style their shadow roots
+// with constructed stylesheets, which style-src does not govern.
 
 export interface PanelHtmlOptions {
   /** webview.cspSource */
@@ -10,8 +12,6 @@ export interface PanelHtmlOptions {
   readonly nonce: string;
   /** asWebviewUri of dist/webview/<panel>.js */
   readonly scriptUri: string;
-  /** asWebviewUri of dist/webview/toolkit.min.js */
-  readonly toolkitUri: string;
   /** asWebviewUri of webview/styles/<panel>.css (or a combined sheet). */
   readonly styleUri: string;
   readonly title: string;
@@ -23,15 +23,11 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-// The toolkit's design tokens append an empty <style> element and fill it through CSSOM; this hash
-// (sha256 of the empty string) allows exactly that element and no other inline style.
-const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
-
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `img-src ${cspSource} data: blob:`,
-    `style-src ${cspSource} ${EMPTY_STYLE_HASH}`,
+    `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
@@ -53,7 +49,6 @@ export function panelHtml(options: PanelHtmlOptions): string {
 </head>
 <body>
 <div id="app" aria-live="polite"></div>
-<script type="module" nonce="${attr(options.nonce)}" src="${attr(options.toolkitUri)}"></script>
 <script defer nonce="${attr(options.nonce)}" src="${attr(options.scriptUri)}"></script>
 </body>
 </html>

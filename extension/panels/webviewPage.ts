@@ -28,7 +28,6 @@ export function renderPage(webview: vscode.Webview, extensionUri: vscode.Uri, ki
     cspSource: webview.cspSource,
     nonce: makeNonce(),
     scriptUri: asset('dist', 'webview', `${kind}.js`),
-    toolkitUri: asset('dist', 'webview', 'toolkit.min.js'),
     styleUri: asset('webview', 'styles', 'panels.css'),
     title,
   });

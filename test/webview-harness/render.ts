@@ -89,7 +89,6 @@ function startServer(files: Map<string, Buffer>): Promise<{ base: string; close:
             cspSource: base,
             nonce: NONCE,
             scriptUri: `${base}/build/${panel}/main.js`,
-            toolkitUri: `${base}/toolkit/toolkit.min.js`,
             styleUri: `${base}/styles/panels.css`,
             title: `Contrastive Lab ${panel}`,
           })
@@ -102,7 +101,7 @@ function startServer(files: Map<string, Buffer>): Promise<{ base: string; close:
           const body = files.get(url.pathname) as Buffer;
           return send(url.pathname.endsWith('.js') ? body.toString().replace(/BASE/g, base) : body, CONTENT_TYPES[extname(url.pathname)]);
         }
-        const mapped: [string, string][] = [['/build/', buildDir], ['/styles/', join(root, 'webview/styles')], ['/harness/', join(root, 'test/webview-harness')], ['/toolkit/', join(root, 'node_modules/@vscode/webview-ui-toolkit/dist')]];
+        const mapped: [string, string][] = [['/build/', buildDir], ['/styles/', join(root, 'webview/styles')], ['/harness/', join(root, 'test/webview-harness')]];
         for (const [prefix, dir] of mapped) {
           if (url.pathname.startsWith(prefix)) {
             const file = resolve(dir, url.pathname.slice(prefix.length));
@@ -182,9 +181,10 @@ async function dashboard(page: Page, base: string): Promise<void> {
   }
   check((await page.locator('.chart-tooltip:not([hidden])').count()) === 1, 'dashboard: hovering the loss chart shows a read-out');
   // Drag across the loss chart to zoom into steps ~30k–50k; the read-out in the middle then reads ~40k.
-  const lossBox = await page.locator('canvas').first().boundingBox();
+  // uPlot's .u-over covers exactly the plotting area.
+  const lossBox = await page.locator('.u-over').first().boundingBox();
   if (lossBox) {
-    const plotX = (f: number): number => lossBox.x + 58 + (lossBox.width - 72) * f;
+    const plotX = (f: number): number => lossBox.x + lossBox.width * f;
     await page.mouse.move(plotX(0.3), lossBox.y + 120);
     await page.mouse.down();
     await page.mouse.move(plotX(0.4), lossBox.y + 120, { steps: 3 });
@@ -251,7 +251,7 @@ async function dashboard(page: Page, base: string): Promise<void> {
   }));
   check(restored.smoothing === '0.9' && restored.log && restored.off === 1, `dashboard: smoothing, log scale and hidden runs survive a reload (${JSON.stringify(restored)})`);
   await page.evaluate(() => {
-    const d = document.querySelector('vscode-dropdown') as HTMLElement & { value: string };
+    const d = document.querySelector('vscode-single-select') as HTMLElement & { value: string };
     d.value = 'epoch';
     d.dispatchEvent(new Event('change'));
   });
@@ -276,7 +276,7 @@ async function gallery(page: Page, base: string): Promise<void> {
   await page.locator('.browse .thumb-button').nth(7).click();
   await page.waitForTimeout(300);
   check((await posted(page)).filter((m) => m.type === 'query').pop()?.index === thumbIndex, `gallery: clicking a thumbnail in the browser picks it as the query (#${thumbIndex})`);
-  await page.locator('vscode-text-field input').first().fill('123');
+  await page.locator('vscode-textfield input').first().fill('123');
   await page.keyboard.press('Enter');
   await page.waitForTimeout(300);
   check((await posted(page)).filter((m) => m.type === 'query').pop()?.index === 123, 'gallery: typing an index picks the query');
@@ -321,7 +321,7 @@ async function map(page: Page, base: string): Promise<void> {
   const idle = await frameTime(page, 'nothing', 15);
   figures.push(`map: zoom redraw of ${SAMPLE_COUNT} points: median ${drawMs.toFixed(1)} ms for two frames (${idle.toFixed(1)} ms with nothing to draw)`);
   await page.evaluate(() => {
-    const d = document.querySelector('vscode-dropdown') as HTMLElement & { value: string };
+    const d = document.querySelector('vscode-single-select') as HTMLElement & { value: string };
     d.value = 'umap';
     d.dispatchEvent(new Event('change'));
   });
@@ -332,7 +332,7 @@ async function map(page: Page, base: string): Promise<void> {
   await shot(page, 'map-dark-umap-hidden3');
   await page.reload();
   await page.waitForTimeout(900);
-  const method = await page.evaluate(() => (document.querySelector('vscode-dropdown') as HTMLElement & { value: string }).value);
+  const method = await page.evaluate(() => (document.querySelector('vscode-single-select') as HTMLElement & { value: string }).value);
   check(method === 'umap' && (await page.locator('.legend-item.off').count()) === 1, 'map: projection and hidden labels survive a reload');
   await page.evaluate(() => sessionStorage.clear());
   await open(page, base, 'map', 'light');

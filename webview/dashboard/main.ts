@@ -3,8 +3,9 @@
 
 import { DashboardState, DashboardToHost, HostToDashboard, RunDescriptor, SpecDiffRow, XAxis, parsePanelState } from '../protocol';
 import { safeFileName } from '../shared/csv';
-import { dropdown, el, mount, onThemeChange, setDropdownChoices, toolkit } from '../shared/dom';
-import { LineChart } from '../shared/lineChart';
+import { TableColumn, button, checkbox, select, setChoices, setTableRows, table } from '../shared/controls';
+import { CurveChart } from '../shared/curveChart';
+import { el, mount, onThemeChange } from '../shared/dom';
 import { categoricalColours, readChartTheme } from '../shared/palette';
 import { formatValue } from '../shared/ticks';
 import { connect } from '../shared/vscodeApi';
@@ -40,41 +41,36 @@ smoothingInput.addEventListener('input', () => {
   saveState();
 });
 
-const logCheckbox = toolkit('vscode-checkbox', view.logY ? { checked: '' } : {}, ['Log scale']) as HTMLElement & { checked: boolean };
-logCheckbox.addEventListener('change', () => {
-  view.logY = logCheckbox.checked;
+const logCheckbox = checkbox('Log scale', view.logY, (checked) => {
+  view.logY = checked;
   for (const chart of charts) chart.setOptions({ logY: view.logY });
   saveState();
 });
 
-const axisDropdown = dropdown([{ value: 'step', label: 'Step' }, { value: 'epoch', label: 'Epoch' }], view.xAxis, 'X axis');
-axisDropdown.addEventListener('change', () => {
-  view.xAxis = axisDropdown.value === 'epoch' ? 'epoch' : 'step';
+const axisDropdown = select([{ value: 'step', label: 'Step' }, { value: 'epoch', label: 'Epoch' }], view.xAxis, 'X axis', (value) => {
+  view.xAxis = value === 'epoch' ? 'epoch' : 'step';
   for (const chart of charts) chart.resetZoom();
   render();
   saveState();
 });
 
-const pngButton = toolkit('vscode-button', { appearance: 'secondary' }, ['Export PNG']);
-pngButton.addEventListener('click', exportPng);
-const csvButton = toolkit('vscode-button', { appearance: 'secondary' }, ['Export CSV']);
-csvButton.addEventListener('click', () => {
+const pngButton = button('Export PNG', exportPng, { secondary: true });
+const csvButton = button('Export CSV', () => {
   channel.post({ type: 'exportCsv', csv: metricsCsv(orderedRuns()), fileName: safeFileName(`${exportBaseName()} metrics`, '.csv') });
-});
+}, { secondary: true });
 
-const metricDropdown = dropdown([], view.evalMetric, 'Evaluation metric');
-metricDropdown.addEventListener('change', () => {
-  view.evalMetric = metricDropdown.value;
+const metricDropdown = select([], view.evalMetric, 'Evaluation metric', (value) => {
+  view.evalMetric = value;
   render();
   saveState();
 });
 
 const legend = el('div', { className: 'legend', attrs: { role: 'list', 'aria-label': 'Runs' } });
-const lossChart = new LineChart({ title: 'Training loss', xLabel: view.xAxis, logY: view.logY, smoothing: view.smoothing, markers: false, emptyText: 'Waiting for the first training step…' }, theme);
-const evalChart = new LineChart({ title: 'Evaluation', xLabel: view.xAxis, logY: view.logY, smoothing: 0, markers: true, emptyText: 'No evaluation yet: it runs at epoch boundaries (eval.every).' }, theme);
+const lossChart = new CurveChart({ title: 'Training loss', xLabel: view.xAxis, logY: view.logY, smoothing: view.smoothing, markers: false, emptyText: 'Waiting for the first training step…' }, theme);
+const evalChart = new CurveChart({ title: 'Evaluation', xLabel: view.xAxis, logY: view.logY, smoothing: 0, markers: true, emptyText: 'No evaluation yet: it runs at epoch boundaries (eval.every).' }, theme);
 const charts = [lossChart, evalChart];
-const bestGrid = toolkit('vscode-data-grid', { 'aria-label': 'Best metrics' });
-const diffGrid = toolkit('vscode-data-grid', { 'aria-label': 'Spec differences' });
+const bestGrid = table('Best metrics');
+const diffGrid = table('Spec differences');
 const diffNote = el('p', { className: 'muted' });
 const inspect = el('div', { className: 'inspect', attrs: { role: 'list', 'aria-label': 'Inspect embeddings' } });
 const emptyNote = el('p', { className: 'empty', text: 'No runs to show yet. Start a run, or pick runs with "Contrastive Lab: Compare Runs".' });
@@ -158,10 +154,8 @@ function renderInspect(): void {
   inspect.replaceChildren(
     ...orderedRuns().map((run) => {
       const id = run.descriptor.id;
-      const neighbours = toolkit('vscode-button', { appearance: 'secondary' }, ['Nearest neighbours']);
-      neighbours.addEventListener('click', () => channel.post({ type: 'openGallery', runId: id }));
-      const map = toolkit('vscode-button', { appearance: 'secondary' }, ['Embedding map']);
-      map.addEventListener('click', () => channel.post({ type: 'openMap', runId: id }));
+      const neighbours = button('Nearest neighbours', () => channel.post({ type: 'openGallery', runId: id }), { secondary: true });
+      const map = button('Embedding map', () => channel.post({ type: 'openMap', runId: id }), { secondary: true });
       return el('div', { className: 'inspect-row', attrs: { role: 'listitem' } }, [el('span', { className: 'name', text: run.descriptor.name }), neighbours, map]);
     }),
   );
@@ -175,8 +169,8 @@ function renderCharts(colours: Map<string, string>): void {
   const signature = `${metrics.join(',')}|${metric ?? ''}`;
   if (signature !== metricChoices) {
     metricChoices = signature;
-    setDropdownChoices(metricDropdown, metrics.map((m) => ({ value: m, label: metricTitle(m) })), metric ?? '');
-    metricDropdown.toggleAttribute('disabled', metrics.length === 0);
+    setChoices(metricDropdown, metrics.map((m) => ({ value: m, label: metricTitle(m) })), metric ?? '');
+    metricDropdown.disabled = metrics.length === 0;
   }
   lossChart.setOptions({ xLabel: view.xAxis, logY: view.logY, smoothing: view.smoothing });
   lossChart.setLines(shown.map((r) => ({ label: r.descriptor.name, colour: colours.get(r.descriptor.id) ?? theme.foreground, series: r.loss(view.xAxis) })));
@@ -191,27 +185,13 @@ function renderCharts(colours: Map<string, string>): void {
   );
 }
 
-interface GridColumn {
-  readonly columnDataKey: string;
-  readonly title: string;
-}
-type DataGrid = HTMLElement & { rowsData: Record<string, string>[]; columnDefinitions: GridColumn[] };
-
-function setGrid(grid: HTMLElement, columns: GridColumn[], rows: Record<string, string>[]): void {
-  void customElements.whenDefined('vscode-data-grid').then(() => {
-    const g = grid as DataGrid;
-    g.columnDefinitions = columns;
-    g.rowsData = rows;
-  });
-}
-
 function renderSummary(): void {
   const shown = orderedRuns();
-  const runColumns = shown.map((r, i) => ({ columnDataKey: `run${i}`, title: r.descriptor.name }));
+  const runColumns: TableColumn[] = shown.map((r, i) => ({ key: `run${i}`, title: r.descriptor.name }));
   const best = bestMetrics(shown);
-  setGrid(
+  setTableRows(
     bestGrid,
-    [{ columnDataKey: 'metric', title: 'Metric' }, ...runColumns],
+    [{ key: 'metric', title: 'Metric' }, ...runColumns],
     best.map((row) => {
       const lowerWins = row.label === 'Lowest loss';
       const comparable = row.label !== 'Last collapse std' && row.values.size > 1;
@@ -228,9 +208,9 @@ function renderSummary(): void {
   else if (specDiff.length === 0) diffNote.textContent = 'The compared runs were trained from identical resolved specs.';
   else diffNote.textContent = `${specDiff.length} field${specDiff.length === 1 ? '' : 's'} differ.`;
   diffGrid.hidden = shown.length < 2 || specDiff.length === 0;
-  setGrid(
+  setTableRows(
     diffGrid,
-    [{ columnDataKey: 'field', title: 'Field' }, ...runColumns],
+    [{ key: 'field', title: 'Field' }, ...runColumns],
     specDiff.map((row) => {
       const cells: Record<string, string> = { field: row.path };
       shown.forEach((r, i) => (cells[`run${i}`] = row.values[r.descriptor.id] ?? '(not set)'));
@@ -286,14 +266,14 @@ function renderSummarySoon(): void {
 }
 
 function exportPng(): void {
-  for (const chart of charts) chart.clearHover();
-  const ratio = lossChart.canvas.width / Math.max(1, lossChart.canvas.clientWidth || lossChart.canvas.width);
+  const loss = lossChart.snapshot();
+  const evaluation = evalChart.snapshot();
+  const ratio = window.devicePixelRatio || 1;
   const colours = runColours();
   const legendHeight = Math.round(24 * ratio);
-  const width = Math.max(lossChart.canvas.width, evalChart.canvas.width);
   const out = document.createElement('canvas');
-  out.width = width;
-  out.height = legendHeight + lossChart.canvas.height + evalChart.canvas.height;
+  out.width = Math.max(loss.width, evaluation.width);
+  out.height = legendHeight + loss.height + evaluation.height;
   const ctx = out.getContext('2d');
   if (ctx === null) return;
   ctx.fillStyle = theme.background;
@@ -310,8 +290,8 @@ function exportPng(): void {
     x += 14 + ctx.measureText(run.descriptor.name).width + 16;
   }
   ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.drawImage(lossChart.canvas, 0, legendHeight);
-  ctx.drawImage(evalChart.canvas, 0, legendHeight + lossChart.canvas.height);
+  ctx.drawImage(loss, 0, legendHeight);
+  ctx.drawImage(evaluation, 0, legendHeight + loss.height);
   channel.post({ type: 'exportPng', dataUrl: out.toDataURL('image/png'), fileName: safeFileName(`${exportBaseName()} curves`, '.png') });
 }
 

@@ -3,7 +3,8 @@
 // differs from the query's are marked. Images come from the sprite sheet; vector data shows ids.
 
 import { GalleryState, GalleryToHost, HostToGallery, Neighbour, SampleSet, parsePanelState } from '../protocol';
-import { dropdown, el, mount, toolkit } from '../shared/dom';
+import { button, select, setChoices, textfield } from '../shared/controls';
+import { el, mount } from '../shared/dom';
 import { indexLabels } from '../shared/labels';
 import { paintThumbnail } from '../shared/sprite';
 import { formatValue } from '../shared/ticks';
@@ -28,17 +29,33 @@ function saveState(): void {
 // ---- Controls -------------------------------------------------------------------------------
 
 const title = el('span', { className: 'title', text: 'Nearest neighbours' });
-const indexField = toolkit('vscode-text-field', { placeholder: 'index', size: '8', 'aria-label': 'Query sample index' }, ['Query index']) as HTMLElement & { value: string };
-const kDropdown = dropdown(K_CHOICES.map((c) => ({ value: String(c), label: String(c) })), String(k), 'Number of neighbours');
-const randomButton = toolkit('vscode-button', { appearance: 'secondary' }, ['Random query']);
+const indexField = textfield('index', 'Query sample index', 7);
+const kDropdown = select(K_CHOICES.map((c) => ({ value: String(c), label: String(c) })), String(k), 'Number of neighbours', (value) => {
+  k = Number(value);
+  saveState();
+  if (query !== null) selectQuery(query);
+});
+const randomButton = button('Random query', () => {
+  if (samples !== null && samples.count > 0) selectQuery(Math.floor(Math.random() * samples.count));
+}, { secondary: true });
 const problem = el('p', { className: 'error', attrs: { role: 'alert' } });
 const queryCard = el('section', { className: 'query-card', attrs: { 'aria-label': 'Query' } });
 const neighbourSummary = el('p', { className: 'muted' });
 const neighbourGrid = el('div', { className: 'neighbours', attrs: { role: 'list', 'aria-label': 'Nearest neighbours' } });
-const labelFilter = dropdown([{ value: '', label: 'All labels' }], '', 'Show samples with label');
+const labelFilter = select([{ value: '', label: 'All labels' }], '', 'Show samples with label', (value) => {
+  browseLabel = value;
+  browsePage = 0;
+  renderBrowse();
+});
 const pageText = el('span', { className: 'status-line' });
-const prevButton = toolkit('vscode-button', { appearance: 'icon', 'aria-label': 'Previous page', title: 'Previous page' }, ['‹']);
-const nextButton = toolkit('vscode-button', { appearance: 'icon', 'aria-label': 'Next page', title: 'Next page' }, ['›']);
+const prevButton = button('‹', () => {
+  browsePage = Math.max(0, browsePage - 1);
+  renderBrowse();
+}, { icon: true, title: 'Previous page' });
+const nextButton = button('›', () => {
+  browsePage += 1;
+  renderBrowse();
+}, { icon: true, title: 'Next page' });
 const browse = el('div', { className: 'browse', attrs: { role: 'list', 'aria-label': 'Samples' } });
 const waiting = el('p', { className: 'empty', text: 'Waiting for the run’s embeddings…' });
 const content = el('div', {}, [
@@ -53,7 +70,7 @@ const content = el('div', {}, [
 content.hidden = true;
 
 mount(
-  el('header', { className: 'toolbar' }, [title, el('span', { className: 'spacer' }), indexField, el('label', { className: 'control' }, ['k ', kDropdown]), randomButton]),
+  el('header', { className: 'toolbar' }, [title, el('span', { className: 'spacer' }), el('label', { className: 'control' }, ['Query index ', indexField]), el('label', { className: 'control' }, ['k ', kDropdown]), randomButton]),
   problem,
   waiting,
   content,
@@ -73,32 +90,11 @@ function commitIndexField(): void {
     problem.textContent = `"${indexField.value}" is not a sample index: type a whole number from 0 to ${samples.count - 1}.`;
     return;
   }
-  select(index, true);
+  selectQuery(index, true);
 }
 indexField.addEventListener('change', commitIndexField);
 indexField.addEventListener('keydown', (event) => {
   if ((event as KeyboardEvent).key === 'Enter') commitIndexField();
-});
-kDropdown.addEventListener('change', () => {
-  k = Number(kDropdown.value);
-  saveState();
-  if (query !== null) select(query);
-});
-randomButton.addEventListener('click', () => {
-  if (samples !== null && samples.count > 0) select(Math.floor(Math.random() * samples.count));
-});
-labelFilter.addEventListener('change', () => {
-  browseLabel = labelFilter.value;
-  browsePage = 0;
-  renderBrowse();
-});
-prevButton.addEventListener('click', () => {
-  browsePage = Math.max(0, browsePage - 1);
-  renderBrowse();
-});
-nextButton.addEventListener('click', () => {
-  browsePage += 1;
-  renderBrowse();
 });
 
 // ---- Rendering ------------------------------------------------------------------------------
@@ -162,7 +158,7 @@ function renderNeighbours(): void {
         samples?.sprite ? el('span', { className: 'id', text: n.id, title: n.id }) : '',
       ]);
       card.setAttribute('aria-label', `${rank + 1}: sample ${n.index}, label ${displayLabel(n.label)}${mismatch ? ' (different label)' : ''}, distance ${formatValue(n.distance)}`);
-      card.addEventListener('click', () => select(n.index));
+      card.addEventListener('click', () => selectQuery(n.index));
       return card;
     }),
   );
@@ -185,23 +181,23 @@ function renderBrowse(): void {
   browsePage = Math.min(browsePage, pages - 1);
   const shown = indices.slice(browsePage * PAGE_SIZE, (browsePage + 1) * PAGE_SIZE);
   pageText.textContent = indices.length === 0 ? 'No samples' : `Showing ${browsePage * PAGE_SIZE + 1}–${browsePage * PAGE_SIZE + shown.length} of ${indices.length} (#${shown[0]}–#${shown[shown.length - 1]})`;
-  prevButton.toggleAttribute('disabled', browsePage === 0);
-  nextButton.toggleAttribute('disabled', browsePage >= pages - 1);
+  prevButton.disabled = browsePage === 0;
+  nextButton.disabled = browsePage >= pages - 1;
   const sprite = samples.sprite;
   browse.replaceChildren(
     ...shown.map((i) => {
       const label = displayLabel(samples?.labels[i] ?? '');
-      const button = el('button', { className: `thumb-button${sprite ? '' : ' vector'}${i === query ? ' current' : ''}`, title: `#${i} · ${label} · ${samples?.ids[i] ?? ''}`, attrs: { role: 'listitem' } });
+      const thumbButton = el('button', { className: `thumb-button${sprite ? '' : ' vector'}${i === query ? ' current' : ''}`, title: `#${i} · ${label} · ${samples?.ids[i] ?? ''}`, attrs: { role: 'listitem' } });
       if (sprite) {
         const thumb = el('span');
         paintThumbnail(thumb, sprite, i, 40);
-        button.append(thumb);
-        button.setAttribute('aria-label', `sample ${i}, label ${label}`);
+        thumbButton.append(thumb);
+        thumbButton.setAttribute('aria-label', `sample ${i}, label ${label}`);
       } else {
-        button.textContent = `#${i} · ${label}`;
+        thumbButton.textContent = `#${i} · ${label}`;
       }
-      button.addEventListener('click', () => select(i));
-      return button;
+      thumbButton.addEventListener('click', () => selectQuery(i));
+      return thumbButton;
     }),
   );
 }
@@ -218,7 +214,7 @@ function renderAll(): void {
  * Makes `index` the query and asks the host for its neighbours. `reveal` turns the sample browser
  * to the page holding it (for queries typed or sent from the map, not for clicks on the page).
  */
-function select(index: number, reveal = false): void {
+function selectQuery(index: number, reveal = false): void {
   if (samples === null) return;
   if (!Number.isInteger(index) || index < 0 || index >= samples.count) {
     problem.textContent = `Sample #${index} does not exist: this run has samples 0 to ${samples.count - 1}.`;
@@ -253,18 +249,15 @@ channel.onMessage<HostToGallery>((message) => {
       const labelIndex = indexLabels(message.labels);
       title.textContent = `Nearest neighbours — ${message.runName} (${message.count} samples${message.sprite ? '' : ', vectors'})`;
       const names = labelIndex.names.filter((n) => n !== '');
-      labelFilter.replaceChildren();
-      for (const choice of [{ value: '', label: 'All labels' }, ...names.map((n) => ({ value: n, label: `Label ${n}` }))]) {
-        labelFilter.append(toolkit('vscode-option', { value: choice.value }, [choice.label]));
-      }
-      labelFilter.toggleAttribute('disabled', names.length === 0);
+      setChoices(labelFilter, [{ value: '', label: 'All labels' }, ...names.map((n) => ({ value: n, label: `Label ${n}` }))], '');
+      labelFilter.disabled = names.length === 0;
       browseLabel = '';
       browsePage = 0;
       neighbours = null;
       const previous = sameRun ? query : null;
       query = null;
       renderAll();
-      if (previous !== null && previous < message.count) select(previous, true);
+      if (previous !== null && previous < message.count) selectQuery(previous, true);
       else saveState();
       break;
     }
@@ -274,7 +267,7 @@ channel.onMessage<HostToGallery>((message) => {
       renderNeighbours();
       break;
     case 'selectQuery':
-      select(message.index, true);
+      selectQuery(message.index, true);
       break;
     case 'error':
       problem.textContent = message.message;

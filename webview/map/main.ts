@@ -4,7 +4,8 @@
 
 import { HostToMap, MapState, MapToHost, PROJECTION_METHODS, ProjectionMethod, SampleSet, parsePanelState } from '../protocol';
 import { safeFileName } from '../shared/csv';
-import { dropdown, el, mount, onThemeChange, setDropdownChoices, toolkit } from '../shared/dom';
+import { button, select, setChoices } from '../shared/controls';
+import { el, mount, onThemeChange } from '../shared/dom';
 import { indexLabels, LabelIndex } from '../shared/labels';
 import { categoricalColours, readChartTheme } from '../shared/palette';
 import { ScatterPlot } from '../shared/scatterPlot';
@@ -34,9 +35,16 @@ function saveState(): void {
 
 document.body.classList.add('map-page');
 const title = el('span', { className: 'title', text: 'Embedding map' });
-const methodDropdown = dropdown(PROJECTION_METHODS.map((m) => ({ value: m, label: METHOD_NAMES[m] })), method, 'Projection');
-const resetButton = toolkit('vscode-button', { appearance: 'secondary' }, ['Reset view']);
-const pngButton = toolkit('vscode-button', { appearance: 'secondary' }, ['Export PNG']);
+const methodDropdown = select(PROJECTION_METHODS.map((m) => ({ value: m, label: METHOD_NAMES[m] })), method, 'Projection', (value) => {
+  const next = PROJECTION_METHODS.find((m) => m === value);
+  if (next === undefined || !methods.includes(next)) return;
+  method = next;
+  saveState();
+  plot.resetView();
+  showProjection();
+});
+const resetButton = button('Reset view', () => plot.resetView(), { secondary: true });
+const pngButton = button('Export PNG', exportPng, { secondary: true });
 const status = el('span', { className: 'status-line', text: 'Waiting for the run’s embeddings…', attrs: { role: 'status' } });
 const legend = el('div', { className: 'legend map-legend', attrs: { role: 'list', 'aria-label': 'Labels' } });
 const tooltip = el('div', { className: 'map-tooltip' });
@@ -56,16 +64,6 @@ mount(
   el('div', { className: 'map-layout' }, [plot.element, legend]),
 );
 
-methodDropdown.addEventListener('change', () => {
-  const next = methodDropdown.value as ProjectionMethod;
-  if (!methods.includes(next)) return;
-  method = next;
-  saveState();
-  plot.resetView();
-  showProjection();
-});
-resetButton.addEventListener('click', () => plot.resetView());
-pngButton.addEventListener('click', exportPng);
 
 // ---- Rendering ------------------------------------------------------------------------------
 
@@ -183,8 +181,8 @@ channel.onMessage<HostToMap>((message) => {
       projections.clear();
       requested.clear();
       if (!methods.includes(method)) method = methods[0] ?? 'pca';
-      setDropdownChoices(methodDropdown, methods.map((m) => ({ value: m, label: METHOD_NAMES[m] })), method);
-      methodDropdown.toggleAttribute('disabled', methods.length < 2);
+      setChoices(methodDropdown, methods.map((m) => ({ value: m, label: METHOD_NAMES[m] })), method);
+      methodDropdown.disabled = methods.length < 2;
       title.textContent = `Embedding map — ${message.runName} (${message.count} points)`;
       plot.resetView();
       plot.setSelected(-1);

@@ -15,32 +15,6 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-/** A toolkit element (vscode-button, vscode-dropdown, ...) created by tag name. */
-export function toolkit(tag: string, attrs: Readonly<Record<string, string>> = {}, children: readonly (Node | string)[] = []): HTMLElement {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
-
-/** A vscode-dropdown with one vscode-option per choice. */
-export function dropdown(choices: readonly { value: string; label: string }[], selected: string, ariaLabel: string): HTMLElement & { value: string } {
-  const node = toolkit('vscode-dropdown', { 'aria-label': ariaLabel }) as HTMLElement & { value: string };
-  setDropdownChoices(node, choices, selected);
-  return node;
-}
-
-export function setDropdownChoices(node: HTMLElement & { value: string }, choices: readonly { value: string; label: string }[], selected: string): void {
-  node.replaceChildren(
-    ...choices.map((c) => {
-      const option = toolkit('vscode-option', { value: c.value }, [c.label]);
-      if (c.value === selected) option.setAttribute('selected', '');
-      return option;
-    }),
-  );
-  node.value = selected;
-}
-
 /** Calls `callback` when VS Code switches theme (it changes the body's classes). */
 export function onThemeChange(callback: () => void): void {
   new MutationObserver(callback).observe(document.body, { attributes: true, attributeFilter: ['class'] });
