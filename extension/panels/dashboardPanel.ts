@@ -4,13 +4,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunStatus as ProtocolRunStatus, EvalPoint, HostToDashboard, RunDescriptor, TrainPoint } from '../../webview/protocol';
+import type { RunStatus as ProtocolRunStatus, DashboardToHost, EvalPoint, HostToDashboard, RunDescriptor, TrainPoint } from '../../webview/protocol';
 import { parseDashboardMessage, parsePanelState } from '../../webview/protocol';
 import type { EvalMetric, StepMetric } from '../../server/runs/format';
 import { runPaths } from '../../server/runs/paths';
 import { MetricsTail, type RunSummary } from '../../server/runs/reader';
 import type { RunService } from '../runs/runService';
-import { confine, renderPage, saveExport, webviewOptions } from './webviewPage';
+import { MessageHandlers, PanelHost } from './panelHost';
+import { confine, webviewOptions } from './webviewPage';
 import { specDifferences } from './specDiff';
 
 export const DASHBOARD_VIEW_TYPE = 'contrastiveLab.dashboard';
@@ -36,12 +37,18 @@ function readSpec(run: RunSummary): unknown {
   }
 }
 
-export class DashboardPanel implements vscode.Disposable {
+export class DashboardPanel extends PanelHost<HostToDashboard, DashboardToHost> {
   private static current: DashboardPanel | undefined;
   private runKeys: string[] = [];
   private followers = new Map<string, MetricsTail>();
-  private ready = false;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  protected readonly handlers: MessageHandlers<DashboardToHost> = {
+    openGallery: (message) => {
+      if (this.runKeys.includes(message.runId)) this.hooks.openGallery(message.runId, undefined);
+    },
+    openMap: (message) => {
+      if (this.runKeys.includes(message.runId)) this.hooks.openMap(message.runId);
+    },
+  };
 
   /** Shows these runs in the dashboard, creating the panel or reusing the open one. */
   static show(hooks: PanelHooks, runKeys: readonly string[], preserveFocus: boolean): void {
@@ -63,19 +70,11 @@ export class DashboardPanel implements vscode.Disposable {
     DashboardPanel.current = new DashboardPanel(panel, hooks, runKeys);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, runKeys: readonly string[]) {
-    this.panel.iconPath = vscode.Uri.joinPath(hooks.extensionUri, 'resources', 'activity-bar.svg');
-    this.subscriptions.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
-      // Hidden webviews are torn down (retainContextWhenHidden is off): the page asks again with 'ready'.
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-      }),
-      hooks.runs.onDidChange((keys) => this.onRunsChanged(keys)),
-    );
+  private constructor(panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, runKeys: readonly string[]) {
+    super(panel, { kind: 'dashboard', title: 'Contrastive Lab: Dashboard', extensionUri: hooks.extensionUri, parse: parseDashboardMessage, log: hooks.log, exportFolder: () => hooks.runs.folder });
+    this.disposables.add(hooks.runs.onDidChange((keys) => this.onRunsChanged(keys)));
     this.setRuns(runKeys);
-    renderPage(panel.webview, hooks.extensionUri, 'dashboard', 'Contrastive Lab: Dashboard');
+    this.load();
   }
 
   private setRuns(runKeys: readonly string[]): void {
@@ -86,38 +85,8 @@ export class DashboardPanel implements vscode.Disposable {
     if (this.ready) this.sendEverything();
   }
 
-  private receive(raw: unknown): void {
-    const parsed = parseDashboardMessage(raw);
-    if (!parsed.ok) {
-      this.hooks.log(`dashboard: ignored a malformed message: ${parsed.error}`);
-      return;
-    }
-    const message = parsed.value;
-    switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.sendEverything();
-        return;
-      case 'webviewError':
-        this.hooks.log(`dashboard page error: ${message.message}`);
-        return;
-      case 'exportPng':
-        void saveExport(message.fileName, Buffer.from(message.dataUrl.slice(message.dataUrl.indexOf(',') + 1), 'base64'), this.hooks.runs.folder, this.hooks.log);
-        return;
-      case 'exportCsv':
-        void saveExport(message.fileName, Buffer.from(message.csv, 'utf8'), this.hooks.runs.folder, this.hooks.log);
-        return;
-      case 'openGallery':
-        if (this.runKeys.includes(message.runId)) this.hooks.openGallery(message.runId, undefined);
-        return;
-      case 'openMap':
-        if (this.runKeys.includes(message.runId)) this.hooks.openMap(message.runId);
-        return;
-    }
-  }
-
-  private post(message: HostToDashboard): void {
-    void this.panel.webview.postMessage(message);
+  protected onReady(): void {
+    this.sendEverything();
   }
 
   private descriptors(): RunDescriptor[] {
@@ -166,10 +135,8 @@ export class DashboardPanel implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  protected onClose(): void {
     if (DashboardPanel.current === this) DashboardPanel.current = undefined;
-    for (const s of this.subscriptions) s.dispose();
-    this.subscriptions.length = 0;
   }
 }
 

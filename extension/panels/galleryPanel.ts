@@ -2,14 +2,15 @@
 // k nearest (distance and label) from the library's search in a `neighbors --serve` child process,
 // and accepts a query chosen elsewhere (the map).
 import * as vscode from 'vscode';
-import type { HostToGallery } from '../../webview/protocol';
+import type { GalleryToHost, HostToGallery } from '../../webview/protocol';
 import { parseGalleryMessage, parsePanelState } from '../../webview/protocol';
 import { NeighbourService } from '../runs/neighbourService';
 import type { EmbeddingsCache, LoadedEmbeddings } from '../runs/runEmbeddings';
 import type { TrainerInvocation } from '../trainer/trainerCommand';
 import type { PanelHooks } from './dashboardPanel';
 import { sampleSet } from './samplePanels';
-import { confine, renderPage, webviewOptions } from './webviewPage';
+import { MessageHandlers, PanelHost } from './panelHost';
+import { confine, webviewOptions } from './webviewPage';
 
 export const GALLERY_VIEW_TYPE = 'contrastiveLab.gallery';
 
@@ -19,14 +20,14 @@ export interface GallerySources {
   readonly neighbourSearch: (runDir: string) => TrainerInvocation;
 }
 
-export class GalleryPanel implements vscode.Disposable {
+export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
   private static current: GalleryPanel | undefined;
-  private ready = false;
   private pendingQuery: number | undefined;
-  private disposed = false;
   /** The search process for the embeddings shown; replaced when the run or its embeddings change. */
   private search: { readonly loaded: LoadedEmbeddings; readonly service: NeighbourService } | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  protected readonly handlers: MessageHandlers<GalleryToHost> = {
+    query: (message) => void this.answer(message.index, message.k),
+  };
 
   static show(hooks: PanelHooks, sources: GallerySources, runKey: string, query: number | undefined): void {
     const open = GalleryPanel.current;
@@ -50,18 +51,13 @@ export class GalleryPanel implements vscode.Disposable {
     GalleryPanel.current = new GalleryPanel(panel, hooks, sources, parsed.value.runId, parsed.value.query ?? undefined);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, private readonly sources: GallerySources, private runKey: string, query: number | undefined) {
+  private constructor(panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, private readonly sources: GallerySources, private runKey: string, query: number | undefined) {
+    super(panel, { kind: 'gallery', title: 'Nearest Neighbours', extensionUri: hooks.extensionUri, parse: parseGalleryMessage, log: hooks.log, exportFolder: () => hooks.runs.folder });
     this.pendingQuery = query;
-    panel.iconPath = vscode.Uri.joinPath(hooks.extensionUri, 'resources', 'activity-bar.svg');
-    this.subscriptions.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-      }),
-    );
+    // The search process changes with the run; whichever is current is released with the panel.
+    this.disposables.add({ dispose: () => this.closeSearch() });
     this.updateTitle();
-    renderPage(panel.webview, hooks.extensionUri, 'gallery', 'Nearest Neighbours');
+    this.load();
   }
 
   private updateTitle(): void {
@@ -81,10 +77,6 @@ export class GalleryPanel implements vscode.Disposable {
     if (query !== undefined) this.post({ type: 'selectQuery', index: query });
   }
 
-  private post(message: HostToGallery): void {
-    void this.panel.webview.postMessage(message);
-  }
-
   private sendDataset(): boolean {
     const run = this.hooks.runs.get(this.runKey);
     if (!run) {
@@ -100,27 +92,9 @@ export class GalleryPanel implements vscode.Disposable {
     }
   }
 
-  private receive(raw: unknown): void {
-    const parsed = parseGalleryMessage(raw);
-    if (!parsed.ok) {
-      this.hooks.log(`gallery: ignored a malformed message: ${parsed.error}`);
-      return;
-    }
-    const message = parsed.value;
-    switch (message.type) {
-      case 'ready': {
-        this.ready = true;
-        if (this.sendDataset() && this.pendingQuery !== undefined) this.post({ type: 'selectQuery', index: this.pendingQuery });
-        this.pendingQuery = undefined;
-        return;
-      }
-      case 'webviewError':
-        this.hooks.log(`gallery page error: ${message.message}`);
-        return;
-      case 'query':
-        void this.answer(message.index, message.k);
-        return;
-    }
+  protected onReady(): void {
+    if (this.sendDataset() && this.pendingQuery !== undefined) this.post({ type: 'selectQuery', index: this.pendingQuery });
+    this.pendingQuery = undefined;
   }
 
   private async answer(index: number, k: number): Promise<void> {
@@ -154,11 +128,7 @@ export class GalleryPanel implements vscode.Disposable {
     this.search = undefined;
   }
 
-  dispose(): void {
-    this.disposed = true;
-    this.closeSearch();
+  protected onClose(): void {
     if (GalleryPanel.current === this) GalleryPanel.current = undefined;
-    for (const s of this.subscriptions) s.dispose();
-    this.subscriptions.length = 0;
   }
 }

@@ -1,19 +1,23 @@
 // Host side of the embedding map: sends a run's samples and, on request, its PCA or UMAP
 // projection; a click on a point opens the gallery with that sample as the query.
 import * as vscode from 'vscode';
-import type { HostToMap, ProjectionMethod } from '../../webview/protocol';
+import type { HostToMap, MapToHost, ProjectionMethod } from '../../webview/protocol';
 import { parseMapMessage, parsePanelState } from '../../webview/protocol';
 import { readProjection } from '../../server/runs/embeddings';
 import type { EmbeddingsCache } from '../runs/runEmbeddings';
 import type { PanelHooks } from './dashboardPanel';
 import { sampleSet } from './samplePanels';
-import { confine, renderPage, saveExport, webviewOptions } from './webviewPage';
+import { MessageHandlers, PanelHost } from './panelHost';
+import { confine, webviewOptions } from './webviewPage';
 
 export const MAP_VIEW_TYPE = 'contrastiveLab.map';
 
-export class MapPanel implements vscode.Disposable {
+export class MapPanel extends PanelHost<HostToMap, MapToHost> {
   private static current: MapPanel | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  protected readonly handlers: MessageHandlers<MapToHost> = {
+    requestProjection: (message) => this.sendProjection(message.method),
+    openGallery: (message) => this.hooks.openGallery(this.runKey, message.index),
+  };
 
   static show(hooks: PanelHooks, cache: EmbeddingsCache, runKey: string): void {
     const open = MapPanel.current;
@@ -41,19 +45,14 @@ export class MapPanel implements vscode.Disposable {
     MapPanel.current = new MapPanel(panel, hooks, cache, parsed.value.runId);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, private readonly cache: EmbeddingsCache, private runKey: string) {
-    panel.iconPath = vscode.Uri.joinPath(hooks.extensionUri, 'resources', 'activity-bar.svg');
-    this.subscriptions.push(panel.onDidDispose(() => this.dispose()), panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
+  private constructor(panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, private readonly cache: EmbeddingsCache, private runKey: string) {
+    super(panel, { kind: 'map', title: 'Embedding Map', extensionUri: hooks.extensionUri, parse: parseMapMessage, log: hooks.log, exportFolder: () => hooks.runs.folder });
     this.updateTitle();
-    renderPage(panel.webview, hooks.extensionUri, 'map', 'Embedding Map');
+    this.load();
   }
 
   private updateTitle(): void {
     this.panel.title = `Map: ${this.hooks.runs.get(this.runKey)?.name ?? this.runKey}`;
-  }
-
-  private post(message: HostToMap): void {
-    void this.panel.webview.postMessage(message);
   }
 
   private sendSamples(): void {
@@ -80,35 +79,11 @@ export class MapPanel implements vscode.Disposable {
     this.post({ type: 'projection', method, xy: Array.from(xy) });
   }
 
-  private receive(raw: unknown): void {
-    const parsed = parseMapMessage(raw);
-    if (!parsed.ok) {
-      this.hooks.log(`map: ignored a malformed message: ${parsed.error}`);
-      return;
-    }
-    const message = parsed.value;
-    switch (message.type) {
-      case 'ready':
-        this.sendSamples();
-        return;
-      case 'webviewError':
-        this.hooks.log(`map page error: ${message.message}`);
-        return;
-      case 'exportPng':
-        void saveExport(message.fileName, Buffer.from(message.dataUrl.slice(message.dataUrl.indexOf(',') + 1), 'base64'), this.hooks.runs.folder, this.hooks.log);
-        return;
-      case 'requestProjection':
-        this.sendProjection(message.method);
-        return;
-      case 'openGallery':
-        this.hooks.openGallery(this.runKey, message.index);
-        return;
-    }
+  protected onReady(): void {
+    this.sendSamples();
   }
 
-  dispose(): void {
+  protected onClose(): void {
     if (MapPanel.current === this) MapPanel.current = undefined;
-    for (const s of this.subscriptions) s.dispose();
-    this.subscriptions.length = 0;
   }
 }
