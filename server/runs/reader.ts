@@ -35,12 +35,15 @@ function metricLine(text: string): MetricLine | undefined {
   return undefined;
 }
 
-const EMPTY: MetricsSummary = { lastStep: undefined, lastEpoch: undefined, lastLoss: undefined, lastTime: undefined, bestKnnAccuracy: undefined, lastEval: undefined };
-
 /** metrics.jsonl followed incrementally: each readNew() parses only the lines appended since the last. */
 export class MetricsTail {
   private readonly tail: FileTail;
-  private state: MetricsSummary = EMPTY;
+  private lastStep: number | undefined;
+  private lastEpoch: number | undefined;
+  private lastLoss: number | undefined;
+  private lastTime: number | undefined;
+  private bestKnn: number | undefined;
+  private lastEval: EvalMetric | undefined;
 
   /** @param startBytesFromEnd the first read starts this far before the end (see FileTail). */
   constructor(file: string, startBytesFromEnd?: number) {
@@ -49,28 +52,32 @@ export class MetricsTail {
 
   readNew(): MetricsRead {
     const read = this.tail.read();
-    if (read.reset) this.state = EMPTY;
+    if (read.reset) this.lastStep = this.lastEpoch = this.lastLoss = this.lastTime = this.bestKnn = this.lastEval = undefined;
     const lines: MetricLine[] = [];
     for (const text of read.lines) {
       const line = metricLine(text);
       if (line === undefined) continue;
       lines.push(line);
-      this.state = summarise(this.state, line);
+      this.take(line);
     }
     return { lines, reset: read.reset };
   }
 
   summary(): MetricsSummary {
-    return this.state;
+    return { lastStep: this.lastStep, lastEpoch: this.lastEpoch, lastLoss: this.lastLoss, lastTime: this.lastTime, bestKnnAccuracy: this.bestKnn, lastEval: this.lastEval };
   }
-}
 
-function summarise(s: MetricsSummary, line: MetricLine): MetricsSummary {
-  const lastTime = typeof line.time === 'number' ? line.time : s.lastTime;
-  if (line.kind === 'step') return { ...s, lastStep: line.step, lastEpoch: line.epoch, lastLoss: line.loss, lastTime };
-  const knn = typeof line.knnAccuracy === 'number' ? line.knnAccuracy : undefined;
-  const best = knn === undefined ? s.bestKnnAccuracy : Math.max(s.bestKnnAccuracy ?? knn, knn);
-  return { ...s, lastEval: line, bestKnnAccuracy: best, lastTime };
+  private take(line: MetricLine): void {
+    if (typeof line.time === 'number') this.lastTime = line.time;
+    if (line.kind === 'step') {
+      this.lastStep = line.step;
+      this.lastEpoch = line.epoch;
+      this.lastLoss = line.loss;
+      return;
+    }
+    this.lastEval = line;
+    if (typeof line.knnAccuracy === 'number') this.bestKnn = Math.max(this.bestKnn ?? line.knnAccuracy, line.knnAccuracy);
+  }
 }
 
 /** One run directory as every view shows it. */
