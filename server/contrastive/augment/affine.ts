@@ -2,10 +2,10 @@
 // to `translate` × the image size on each axis, isotropic scale in `scale`. Uncovered pixels are 0.
 // One tf.image.transform call with a projective matrix per sample.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { AffineOptions } from './affine.decl';
 import { type Augmentation, imageShape } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'affine' }>;
+type Op = AffineOptions;
 
 const IDENTITY = [1, 0, 0, 0, 1, 0, 0, 0] as const;
 

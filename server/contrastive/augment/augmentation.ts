@@ -1,6 +1,6 @@
 // The interface every augmentation op implements, and small helpers they share.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { AugmentationOp } from './declarations';
 import type { Random } from '../random';
 
 /** Image ops take [N, H, W, C] float batches; vector ops take [N, D]. */

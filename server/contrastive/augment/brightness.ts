@@ -1,10 +1,10 @@
 // Random brightness: adds one offset per image, uniform in [−delta, delta] (as tf.image's
 // adjust_brightness). No clipping, because inputs may be standardised rather than in [0, 1].
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { BrightnessOptions } from './brightness.decl';
 import { type Augmentation, imageShape, perSampleColumn } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'brightness' }>;
+type Op = BrightnessOptions;
 
 export const brightness: Augmentation<Op> = {
   type: 'brightness',

@@ -2,10 +2,10 @@
 // (x − mean) · f + mean, with the mean over that image's pixels (as tf.image's adjust_contrast).
 // Written as x + (x − mean)·(f − 1) so that unchosen images (f = 1) come back bit-for-bit.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { ContrastOptions } from './contrast.decl';
 import { type Augmentation, imageShape, perSampleColumn } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'contrast' }>;
+type Op = ContrastOptions;
 
 export const contrast: Augmentation<Op> = {
   type: 'contrast',

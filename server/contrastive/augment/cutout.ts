@@ -3,10 +3,10 @@
 // the border. Masks are built as tensors from per-square
 // row and column ranges, never pixel by pixel.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { CutoutOptions } from './cutout.decl';
 import { type Augmentation, imageShape } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'cutout' }>;
+type Op = CutoutOptions;
 
 /** Indicator [N·count, length] of start ≤ position < end for each square. */
 function rangeMask(starts: Float32Array, ends: Float32Array, length: number): tf.Tensor2D {

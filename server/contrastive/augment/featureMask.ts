@@ -2,10 +2,10 @@
 // to 0 independently with probability `fraction`. No rescaling, so the masked view stays on the
 // data's own scale.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { FeatureMaskOptions } from './featureMask.decl';
 import { type Augmentation, chooseSamples, perSampleColumn, vectorShape } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'featureMask' }>;
+type Op = FeatureMaskOptions;
 
 export const featureMask: Augmentation<Op> = {
   type: 'featureMask',

@@ -1,9 +1,9 @@
 // Additive gaussian noise on vector features, with standard deviation `std`, on the chosen rows only.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { FeatureNoiseOptions } from './featureNoise.decl';
 import { type Augmentation, chooseSamples, gaussianNoiseTensor, perSampleColumn, vectorShape } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'featureNoise' }>;
+type Op = FeatureNoiseOptions;
 
 export const featureNoise: Augmentation<Op> = {
   type: 'featureNoise',

@@ -1,10 +1,10 @@
 // Random horizontal and/or vertical flips. A flip is a crop box with reversed corners, so the
 // whole batch (each sample with its own flips) is one exact cropAndResize call.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { FlipOptions } from './flip.decl';
 import { type Augmentation, imageShape } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'flip' }>;
+type Op = FlipOptions;
 
 export const flip: Augmentation<Op> = {
   type: 'flip',

@@ -3,10 +3,10 @@
 // batch is folded into the channel axis ([N,H,W,C] → [1,H,W,N·C]) so each channel gets its own image's
 // kernel; unchosen images get the identity kernel.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { GaussianBlurOptions } from './gaussianBlur.decl';
 import { type Augmentation, imageShape } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'gaussianBlur' }>;
+type Op = GaussianBlurOptions;
 
 /** Normalised 1-D gaussian weights of odd length `size`; sigma 0 gives the identity kernel. */
 export function gaussianKernel1d(size: number, sigma: number): Float32Array {

@@ -1,9 +1,9 @@
 // Additive gaussian pixel noise with standard deviation `std`, on the chosen images only.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { GaussianNoiseOptions } from './gaussianNoise.decl';
 import { type Augmentation, chooseSamples, gaussianNoiseTensor, imageShape, perSampleColumn } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'gaussianNoise' }>;
+type Op = GaussianNoiseOptions;
 
 export const gaussianNoise: Augmentation<Op> = {
   type: 'gaussianNoise',

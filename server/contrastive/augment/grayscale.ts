@@ -2,10 +2,10 @@
 // (ITU-R BT.601 weights) on every channel. Without a view that removes colour, a network can tell
 // images apart by hue alone and never learn shape. Greyscale images pass through unchanged.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { GrayscaleOptions } from './grayscale.decl';
 import { type Augmentation, chooseSamples, imageShape, perSampleColumn } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'grayscale' }>;
+type Op = GrayscaleOptions;
 
 export const LUMA_WEIGHTS: readonly [number, number, number] = [0.299, 0.587, 0.114];
 

@@ -3,10 +3,10 @@
 // red can become green or blue. The colour-jitter component that stops a network from matching
 // views by hue. Greyscale images pass through unchanged.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { HueOptions } from './hue.decl';
 import { type Augmentation, imageShape } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'hue' }>;
+type Op = HueOptions;
 
 /** The 3×3 rotation about (1,1,1)/√3 by `angle` radians (Rodrigues), row-major, acting on column vectors. */
 export function hueRotation(angle: number): number[] {

@@ -1,7 +1,7 @@
 // A pipeline applies a list of augmentation ops in order to a batch, drawing from a seeded
 // generator: building two pipelines from the same seed gives identical outputs batch after batch.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { AugmentationOp } from './declarations';
 import type { Random } from '../random';
 import { augmentationFor } from './registry';
 

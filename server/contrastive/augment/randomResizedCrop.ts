@@ -2,11 +2,11 @@
 // fraction `scale` of the image and whose aspect ratio is log-uniform in `ratio`, resized back to
 // the input size with bilinear interpolation. One cropAndResize call for the whole batch.
 import { tf } from '../backend';
-import type { AugmentationOp } from '../../spec/types';
+import type { RandomResizedCropOptions } from './randomResizedCrop.decl';
 import type { Random } from '../random';
 import { type Augmentation, imageShape } from './augmentation';
 
-type Op = Extract<AugmentationOp, { type: 'randomResizedCrop' }>;
+type Op = RandomResizedCropOptions;
 
 /** A crop in pixels: top-left corner and size. */
 export interface CropRect {

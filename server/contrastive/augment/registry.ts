@@ -1,6 +1,6 @@
 // Every augmentation op, keyed by the schema's `type` string (the mapped type makes a missing or
 // extra entry a compile error when the spec types change).
-import type { AugmentationOp, AugmentationType } from '../../spec/types';
+import type { AugmentationOp, AugmentationType } from './declarations';
 import { affine } from './affine';
 import type { Augmentation } from './augmentation';
 import { brightness } from './brightness';

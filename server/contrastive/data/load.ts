@@ -3,17 +3,32 @@
 import { specialFileKind } from '../../shared/files';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { DataSpec } from '../../spec/types';
 import { imageCacheKey, readImageCache, writeImageCache } from './cache';
 import { parseCsvVectors } from './csv';
 import { DIGITS_SOURCE, loadDigitsCooperative, type LoadCooperation } from './digits';
 import { DataError } from './errors';
 import { decodeImageFolder, listImageFolder } from './imageFolder';
 import { parseJsonlVectors } from './jsonl';
-import { normalizeValues } from './normalize';
+import { normalizeValues, type Normalisation } from './normalize';
 import { seededPermutation } from './permutation';
 import type { RawDataset } from './raw';
 import type { Dataset, SplitDataset } from './types';
+
+/** Where the samples come from and how they are prepared (data in a spec). */
+export interface DataOptions {
+  /** `builtin:digits`, an image folder, or a .csv / .jsonl file (relative to the spec's folder). */
+  readonly source: string;
+  readonly format: 'builtin' | 'images' | 'csv' | 'jsonl';
+  /** For csv/jsonl: the column (or key) holding the label; null = unlabelled. */
+  readonly labelColumn: string | null;
+  readonly split: { readonly testFraction: number; readonly seed: number };
+  /** Images are resized to imageSize × imageSize. */
+  readonly imageSize: number;
+  readonly channels: 1 | 3;
+  readonly normalize: Normalisation;
+  /** Use at most this many samples (before the split); null = all. */
+  readonly limit: number | null;
+}
 
 export interface LoadOptions {
   /** Folder of the spec file: relative sources are resolved against it. */
@@ -39,7 +54,7 @@ function readText(path: string): string {
   }
 }
 
-export function checkSourceExists(spec: DataSpec, specDir: string): string {
+export function checkSourceExists(spec: DataOptions, specDir: string): string {
   const path = resolveSource(spec.source, specDir);
   if (!existsSync(path)) {
     throw new DataError(path, `does not exist${isAbsolute(spec.source) ? '' : ` (data.source "${spec.source}" is relative to the spec file's folder)`}; fix the path or use builtin:digits.`);
@@ -50,7 +65,7 @@ export function checkSourceExists(spec: DataSpec, specDir: string): string {
   return path;
 }
 
-export async function loadRaw(spec: DataSpec, options: LoadOptions): Promise<RawDataset & { pixels?: Uint8Array; skipped?: string[] }> {
+export async function loadRaw(spec: DataOptions, options: LoadOptions): Promise<RawDataset & { pixels?: Uint8Array; skipped?: string[] }> {
   if (spec.format === 'builtin') {
     if (spec.source !== DIGITS_SOURCE) throw new DataError('data.source', `unknown built-in data set "${spec.source}"; the built-in one is ${DIGITS_SOURCE}.`);
     return loadDigitsCooperative(options.cooperation);
@@ -99,7 +114,7 @@ function subset(raw: RawDataset & { pixels?: Uint8Array }, keep: Int32Array): Ra
   };
 }
 
-export async function loadData(spec: DataSpec, options: LoadOptions): Promise<SplitDataset> {
+export async function loadData(spec: DataOptions, options: LoadOptions): Promise<SplitDataset> {
   const raw = await loadRaw(spec, options);
   const { keep, train, test } = splitIndices(raw.count, spec.limit, spec.split.testFraction, spec.split.seed);
   const kept = subset(raw, keep);

@@ -2,8 +2,10 @@
 // samples must not leak into training). Images: `none` keeps 0..255, `zeroOne` divides by 255,
 // `standardize` makes each channel zero-mean unit-variance. Vectors: `zeroOne` rescales each
 // feature to 0..1, `standardize` makes each feature zero-mean unit-variance; constant features stay 0.
-import type { Normalisation } from '../../spec/types';
 import type { DatasetKind } from './types';
+
+/** data.normalize: how input values are scaled. */
+export type Normalisation = 'none' | 'zeroOne' | 'standardize';
 
 export function normalizeValues(values: Float32Array, sampleShape: readonly number[], kind: DatasetKind, train: Int32Array, mode: Normalisation): Float32Array {
   const out = new Float32Array(values);

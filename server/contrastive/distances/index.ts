@@ -1,5 +1,5 @@
 // Distance registry keyed by the schema's distance `type` strings.
-import type { DistanceSpec, DistanceType } from '../../spec/types';
+import type { DistanceOptions, DistanceType } from './declarations';
 import { DotProductSimilarity } from './dot';
 import { JensenShannonDivergence } from './jensen-shannon';
 import { KLDivergence } from './kl';
@@ -9,7 +9,7 @@ import { Wasserstein1D } from './wasserstein';
 
 export type { Distance, DistributionDistance } from './types';
 
-type Factory<T extends DistanceType> = (spec: Extract<DistanceSpec, { type: T }>) => Distance;
+type Factory<T extends DistanceType> = (spec: Extract<DistanceOptions, { type: T }>) => Distance;
 
 export const distanceRegistry: { readonly [T in DistanceType]: Factory<T> } = {
   euclidean: (s) => new LpDistance({ p: 2, normalize: s.normalize, power: 1 }),
@@ -24,7 +24,7 @@ export const distanceRegistry: { readonly [T in DistanceType]: Factory<T> } = {
 
 export const distanceTypes = Object.keys(distanceRegistry) as DistanceType[];
 
-export function createDistance(spec: DistanceSpec): Distance {
+export function createDistance(spec: DistanceOptions): Distance {
   const factory = distanceRegistry[spec.type] as Factory<DistanceType> | undefined;
   if (factory === undefined) {
     throw new Error(`Unknown distance type "${String((spec as { type: unknown }).type)}". Use one of: ${distanceTypes.join(', ')}.`);

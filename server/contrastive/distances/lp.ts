@@ -1,8 +1,8 @@
 // Minkowski (L_p) distances: euclidean (p=2), squared euclidean (p=2, power 2), manhattan (p=1).
 // Matches pytorch-metric-learning's LpDistance: rows are first divided by their L_p norm when
 // `normalize` is set (so p=1 L1-normalises), then D = (Σ|a−b|^p)^(1/p), then D^power.
-import type { DistanceType } from '../../spec/types';
 import { tf } from '../backend';
+import type { DistanceType } from './declarations';
 import { eye, normalizeRows, safeSqrt } from '../tensor-utils';
 import type { Distance } from './types';
 

@@ -1,7 +1,7 @@
 // The distance contract: every loss and miner is written against it, so any loss works with any
 // sensible distance. A distance says whether larger means closer (similarities are "inverted").
-import type { DistanceType } from '../../spec/types';
 import type { tf } from '../backend';
+import type { DistanceType } from './declarations';
 
 export interface Distance {
   readonly type: DistanceType;

@@ -1,7 +1,7 @@
 // Shared behaviour of losses that own no variables.
-import type { LossType } from '../../spec/types';
 import type { tf } from '../backend';
 import type { Distance } from '../distances/types';
+import type { LossType } from './declarations';
 import type { Loss, LossInput, LossInputForm } from './types';
 
 export abstract class StatelessLoss implements Loss {

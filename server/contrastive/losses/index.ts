@@ -1,8 +1,8 @@
 // Loss registry keyed by the schema's loss `type` strings.
-import type { LossSpec, LossType } from '../../spec/types';
 import type { Distance } from '../distances/types';
 import { BarlowTwinsLoss } from './barlow-twins';
 import { CircleLoss } from './circle';
+import type { LossOptions, LossType } from './declarations';
 import { ContrastiveLoss } from './contrastive';
 import { GeneralizedLiftedStructureLoss } from './generalized-lifted-structure';
 import { InfoNCELoss } from './info-nce';
@@ -19,7 +19,7 @@ import { VICRegLoss } from './vicreg';
 
 export type { Loss, LossInput, LossInputForm } from './types';
 
-type Factory<T extends LossType> = (spec: Extract<LossSpec, { type: T }>, distance: Distance) => Loss;
+type Factory<T extends LossType> = (spec: Extract<LossOptions, { type: T }>, distance: Distance) => Loss;
 
 /** VICReg, Barlow Twins, SigLIP and negative cosine define their own comparison and ignore `distance`. */
 export const lossRegistry: { readonly [T in LossType]: Factory<T> } = {
@@ -41,7 +41,7 @@ export const lossRegistry: { readonly [T in LossType]: Factory<T> } = {
 
 export const lossTypes = Object.keys(lossRegistry) as LossType[];
 
-export function createLoss(spec: LossSpec, distance: Distance): Loss {
+export function createLoss(spec: LossOptions, distance: Distance): Loss {
   const factory = lossRegistry[spec.type] as Factory<LossType> | undefined;
   if (factory === undefined) {
     throw new Error(`Unknown loss type "${String((spec as { type: unknown }).type)}". Use one of: ${lossTypes.join(', ')}.`);

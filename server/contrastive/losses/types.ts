@@ -18,9 +18,9 @@
 //    refEmbeddings = view2).
 //  - 'onlineTarget' (negativeCosine): { views: { online, target } } — online = the prediction
 //    head's output, target = the target branch's projection; the target gets a stop-gradient.
-import type { LossType } from '../../spec/types';
 import type { tf } from '../backend';
 import type { LabelArray, MinedTuples } from '../miners/types';
+import type { LossType } from './declarations';
 
 export type LossInputForm = 'labelled' | 'twoView' | 'onlineTarget';
 

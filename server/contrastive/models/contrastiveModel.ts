@@ -3,12 +3,25 @@
 // raw outputs), driven by custom training steps. L2 normalisation of what the loss sees is applied
 // in forward(), outside the layers model, so the exported model gives raw features.
 import { tf } from '../backend';
-import type { ArchitectureSpec } from '../../spec/types';
+import type { BackboneOptions } from './backbones/declarations';
 import { BACKBONE_NEEDS_IMAGES, buildBackbone } from './backbones/index';
 import { fileSystemHandler } from './fileIO';
-import { buildHead } from './head';
+import { buildHead, type HeadOptions } from './head';
 import { apply, dense, type Symbolic } from './layerParts';
 import { DropoutSeed } from './seededDropout';
+
+/** The network: backbone → representation → optional projection and prediction heads. */
+export interface ArchitectureOptions {
+  readonly backbone: BackboneOptions;
+  /** Size of the representation layer after the backbone: the features used downstream. */
+  readonly representationSize: number;
+  /** null = no projection head (the loss sees the representation). */
+  readonly projection: HeadOptions | null;
+  /** null = no prediction head (BYOL / SimSiam use one on the online branch). */
+  readonly prediction: HeadOptions | null;
+  /** L2-normalise the outputs that the loss sees. */
+  readonly normalizeOutput: boolean;
+}
 
 export interface ForwardOptions {
   /** Training mode: batch norm uses batch statistics (and updates its moving averages), dropout drops. */
@@ -37,7 +50,7 @@ export interface NamedVariable {
 
 /** Stored in model.json's userDefinedMetadata so load() can rebuild the wrapper. */
 interface ModelMetadata {
-  readonly architecture: ArchitectureSpec;
+  readonly architecture: ArchitectureOptions;
   readonly inputShape: readonly number[];
 }
 const METADATA_KEY = 'contrastiveLab';
@@ -47,7 +60,7 @@ export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x), 1, true), 1e-24))) as tf.Tensor2D);
 }
 
-function checkInput(arch: ArchitectureSpec, inputShape: readonly number[]): void {
+function checkInput(arch: ArchitectureOptions, inputShape: readonly number[]): void {
   if (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new Error(`The model input shape [${inputShape.join(', ')}] is invalid: give positive integer sizes, [features] for vectors or [height, width, channels] for images.`);
   }
@@ -67,13 +80,13 @@ export class ContrastiveModel {
   private constructor(
     /** The single tfjs layers model (backbone + heads), for export and downstream use. */
     readonly layersModel: tf.LayersModel,
-    readonly architecture: ArchitectureSpec,
+    readonly architecture: ArchitectureOptions,
     readonly inputShape: readonly number[],
     private readonly dropoutSeed: DropoutSeed,
   ) {}
 
   /** Builds a freshly initialised model for samples of shape `inputShape` ([d] or [h, w, c]). */
-  static build(architecture: ArchitectureSpec, inputShape: readonly number[]): ContrastiveModel {
+  static build(architecture: ArchitectureOptions, inputShape: readonly number[]): ContrastiveModel {
     checkInput(architecture, inputShape);
     const input = tf.input({ shape: [...inputShape], name: 'input' });
     const dropoutSeed = new DropoutSeed();

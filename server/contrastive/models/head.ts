@@ -1,9 +1,16 @@
 // An MLP head (projection or prediction): dense → [batch norm] → activation between layers, the
 // last layer linear (SimCLR, BYOL, SimSiam heads all end without a non-linearity).
-import type { HeadSpec } from '../../spec/types';
+import type { Activation } from './activation.decl';
 import { activationLayer, apply, batchNorm, dense, type Symbolic } from './layerParts';
 
-export function buildHead(spec: HeadSpec, input: Symbolic, prefix: 'projection' | 'prediction'): Symbolic {
+/** A projection or prediction head: hidden and output sizes (the last is the output). */
+export interface HeadOptions {
+  readonly layers: readonly number[];
+  readonly batchNorm: boolean;
+  readonly activation: Activation;
+}
+
+export function buildHead(spec: HeadOptions, input: Symbolic, prefix: 'projection' | 'prediction'): Symbolic {
   let x = input;
   spec.layers.forEach((units, i) => {
     const n = i + 1;

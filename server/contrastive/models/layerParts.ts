@@ -2,7 +2,7 @@
 // stable names (names key checkpoints and optimiser state, so they must not depend on how many
 // models the process has built).
 import { tf } from '../backend';
-import type { Activation } from '../../spec/types';
+import type { Activation } from './activation.decl';
 
 export type Symbolic = tf.SymbolicTensor;
 

@@ -1,4 +1,4 @@
-import { BOTH_ENGINES, num, optimizer } from '../declare';
+import { BOTH_ENGINES, num, optimizer, type OptionsOf } from '../declare';
 import { learningRate, weightDecay } from './options.decl';
 
 export const adam = optimizer('adam', 'Adam (Kingma & Ba 2015): adaptive per-parameter steps; forgiving and fast to converge on small problems. The default.', {
@@ -15,3 +15,6 @@ export const adamw = optimizer('adamw', 'AdamW (Loshchilov & Hutter 2019): Adam 
   epsilon: num('Numerical ε added to the denominator.', 1e-8, { exclusiveMinimum: 0 }, [1e-8]),
   weightDecay: weightDecay(0.01),
 }, { engines: BOTH_ENGINES });
+
+export type AdamOptions = OptionsOf<typeof adam>;
+export type AdamwOptions = OptionsOf<typeof adamw>;

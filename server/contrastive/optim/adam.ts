@@ -2,10 +2,10 @@
 // adam adds λθ to the gradient (coupled L2, PyTorch's Adam); adamw instead shrinks the weight
 // directly, θ ← θ·(1 − lr·λ), before the Adam step (decoupled decay).
 import { tf } from '../backend';
-import type { OptimizerSpec } from '../../spec/types';
+import type { AdamOptions, AdamwOptions } from './adam.decl';
 import { SlotOptimizer, type ParameterUpdate } from './optimizer';
 
-type AdamSpec = Extract<OptimizerSpec, { type: 'adam' | 'adamw' }>;
+type AdamSpec = AdamOptions | AdamwOptions;
 
 export class Adam extends SlotOptimizer {
   constructor(private readonly spec: AdamSpec) {

@@ -1,13 +1,14 @@
 // Optimisers keyed by the schema's `type` strings, plus clipping and state files.
-import type { OptimizerSpec, OptimizerType } from '../../spec/types';
+import { typesOf } from '../declare';
 import { Adam } from './adam';
+import { OPTIMIZERS, type OptimizerOptions, type OptimizerType } from './declarations';
 import { Lars } from './lars';
 import type { Optimizer } from './optimizer';
 import { Sgd } from './sgd';
 
-export const OPTIMIZER_TYPES: readonly OptimizerType[] = ['sgd', 'adam', 'adamw', 'lars'];
+export const OPTIMIZER_TYPES: readonly OptimizerType[] = typesOf(OPTIMIZERS);
 
-export function createOptimizer(spec: OptimizerSpec): Optimizer {
+export function createOptimizer(spec: OptimizerOptions): Optimizer {
   switch (spec.type) {
     case 'sgd': return new Sgd(spec);
     case 'adam':

@@ -1,4 +1,4 @@
-import { BOTH_ENGINES, num, optimizer } from '../declare';
+import { BOTH_ENGINES, num, optimizer, type OptionsOf } from '../declare';
 import { learningRate, weightDecay } from './options.decl';
 
 export const lars = optimizer('lars', 'LARS (You et al. 2017): SGD with a per-layer trust ratio, used by SimCLR/BYOL for very large batches. Rarely needed below batch 1024.', {
@@ -7,3 +7,5 @@ export const lars = optimizer('lars', 'LARS (You et al. 2017): SGD with a per-la
   trustCoefficient: num('Trust coefficient η of the layer-wise ratio.', 0.001, { exclusiveMinimum: 0 }, [0.001]),
   weightDecay: weightDecay(0.000001),
 }, { engines: BOTH_ENGINES });
+
+export type LarsOptions = OptionsOf<typeof lars>;

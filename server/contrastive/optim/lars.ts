@@ -3,11 +3,11 @@
 // biases and batch-norm γ/β (rank ≤ 1) get neither decay nor adaptation. Then momentum SGD:
 // b ← μb + g;  θ ← θ − lr·b.
 import { tf } from '../backend';
-import type { OptimizerSpec } from '../../spec/types';
+import type { LarsOptions } from './lars.decl';
 import { isBiasOrNorm, SlotOptimizer, type ParameterUpdate } from './optimizer';
 
 export class Lars extends SlotOptimizer {
-  constructor(private readonly spec: Extract<OptimizerSpec, { type: 'lars' }>) {
+  constructor(private readonly spec: LarsOptions) {
     super('lars', spec.learningRate);
   }
 

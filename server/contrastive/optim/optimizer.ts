@@ -3,7 +3,7 @@
 // can be read and restored exactly for resume. Slots are keyed "<weight name>/<slot>" where the
 // weight name is the model's stable name (NamedVariable.name), not tfjs' process-unique one.
 import { tf } from '../backend';
-import type { OptimizerType } from '../../spec/types';
+import type { OptimizerType } from './declarations';
 
 /** One weight and its gradient for this step. */
 export interface ParameterUpdate {

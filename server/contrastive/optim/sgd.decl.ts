@@ -1,4 +1,4 @@
-import { BOTH_ENGINES, bool, num, optimizer } from '../declare';
+import { BOTH_ENGINES, bool, num, optimizer, type OptionsOf } from '../declare';
 import { learningRate, weightDecay } from './options.decl';
 
 export const sgd = optimizer('sgd', 'Stochastic gradient descent with momentum. The reference optimiser of MoCo and SimSiam; needs a learning-rate schedule and a larger rate than Adam.', {
@@ -7,3 +7,5 @@ export const sgd = optimizer('sgd', 'Stochastic gradient descent with momentum. 
   nesterov: bool('Use Nesterov momentum.', false),
   weightDecay: weightDecay(0.0001),
 }, { engines: BOTH_ENGINES });
+
+export type SgdOptions = OptionsOf<typeof sgd>;

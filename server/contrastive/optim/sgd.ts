@@ -1,11 +1,11 @@
 // SGD with momentum and optional Nesterov momentum, with coupled L2 weight decay (PyTorch's rule):
 // g ← g + λθ;  b ← μb + g;  θ ← θ − lr·(nesterov ? g + μb : b).  μ = 0 is plain SGD.
 import { tf } from '../backend';
-import type { OptimizerSpec } from '../../spec/types';
+import type { SgdOptions } from './sgd.decl';
 import { SlotOptimizer, type ParameterUpdate } from './optimizer';
 
 export class Sgd extends SlotOptimizer {
-  constructor(private readonly spec: Extract<OptimizerSpec, { type: 'sgd' }>) {
+  constructor(private readonly spec: SgdOptions) {
     super('sgd', spec.learningRate);
   }
 

@@ -3,7 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tf } from '../backend';
-import type { OptimizerType } from '../../spec/types';
+import type { OptimizerType } from './declarations';
 import type { OptimizerState } from './optimizer';
 
 export const OPTIMIZER_JSON = 'optimizer.json';

@@ -1,6 +1,6 @@
 // Batch samplers: which dataset indices form each batch of an epoch. A sampler's batches depend
 // only on (seed, epoch), so a run resumed at epoch e draws exactly the batches it would have drawn.
-import type { SamplerSpec } from '../../spec/types';
+import type { SamplerOptions } from './declarations';
 import { mPerClassSampler } from './mPerClassSampler';
 import { randomSampler } from './randomSampler';
 
@@ -25,7 +25,7 @@ export interface SamplerSettings {
   readonly dropLast: boolean;
 }
 
-export function createSampler(spec: SamplerSpec, data: SamplerData, settings: SamplerSettings): BatchSampler {
+export function createSampler(spec: SamplerOptions, data: SamplerData, settings: SamplerSettings): BatchSampler {
   switch (spec.type) {
     case 'random':
       return randomSampler(data.indices, settings);

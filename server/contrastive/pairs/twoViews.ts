@@ -2,9 +2,15 @@
 // strong pipeline (pairs.views). Each view's draws come from a stream derived from (seed, step), so
 // a resumed run produces the same views at the same step without saving generator state.
 import type { tf } from '../backend';
-import type { PairsSpec } from '../../spec/types';
+import type { AugmentationOp } from '../augment/declarations';
 import { buildSeededPipeline } from '../augment/pipeline';
 import { derivedRandom } from '../random';
+
+/** pairs.views: the ops of each view. */
+export interface ViewOptions {
+  readonly weak: readonly AugmentationOp[];
+  readonly strong: readonly AugmentationOp[];
+}
 
 export interface ViewPair {
   /** From pairs.views.weak. */
@@ -16,7 +22,7 @@ export interface ViewPair {
 /** Returns both views as new tensors the caller owns; the batch itself is not disposed. */
 export type TwoViewAugmenter = (batch: tf.Tensor, step: number) => ViewPair;
 
-export function twoViewAugmenter(views: PairsSpec['views'], seed: number): TwoViewAugmenter {
+export function twoViewAugmenter(views: ViewOptions, seed: number): TwoViewAugmenter {
   const weak = buildSeededPipeline(views.weak);
   const strong = buildSeededPipeline(views.strong);
   return (batch, step) => ({

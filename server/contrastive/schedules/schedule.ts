@@ -4,13 +4,14 @@
 //   constant: the base rate;   warmup: the base rate (a constant schedule whose warm-up is on by
 //   default);   cosine: base → minLearningRate along a half cosine over the remaining steps
 //   (reaching the minimum at totalSteps, one step after the last).
-import type { ScheduleSpec, ScheduleType } from '../../spec/types';
+import { typesOf } from '../declare';
+import { SCHEDULES, type ScheduleOptions, type ScheduleType } from './declarations';
 
 export type LearningRateSchedule = (step: number, totalSteps: number, stepsPerEpoch: number) => number;
 
-export const SCHEDULE_TYPES: readonly ScheduleType[] = ['constant', 'cosine', 'warmup'];
+export const SCHEDULE_TYPES: readonly ScheduleType[] = typesOf(SCHEDULES);
 
-export function createSchedule(spec: ScheduleSpec, baseLearningRate: number): LearningRateSchedule {
+export function createSchedule(spec: ScheduleOptions, baseLearningRate: number): LearningRateSchedule {
   return (step, totalSteps, stepsPerEpoch) => {
     if (!Number.isInteger(step) || step < 0) throw new Error(`Learning-rate schedule asked for step ${step}; steps are integers from 0.`);
     if (!(totalSteps >= 1) || !(stepsPerEpoch >= 1)) throw new Error(`Learning-rate schedule needs totalSteps ≥ 1 and stepsPerEpoch ≥ 1 (got ${totalSteps} and ${stepsPerEpoch}).`);

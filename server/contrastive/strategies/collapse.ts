@@ -2,7 +2,8 @@
 // constant. Negative-free losses (BYOL/SimSiam negative cosine) need an asymmetry — a prediction
 // head plus stop-gradient or an EMA target; the trainer applies stopGradient whenever the spec asks
 // for it or the loss is negative-free, and reports the remaining risks as warnings.
-import type { ResolvedSpec } from '../../spec/types';
+import type { LossType } from '../losses/declarations';
+import type { EmaOptions } from './ema';
 
 export interface CollapseGuards {
   /** Stop gradients through the target branch. */
@@ -11,9 +12,16 @@ export interface CollapseGuards {
   readonly warnings: readonly string[];
 }
 
+/** The parts of a recipe the guards read. */
+export interface CollapseRecipe {
+  readonly loss: { readonly type: LossType };
+  readonly architecture: { readonly prediction: object | null };
+  readonly strategy: { readonly stopGradient: boolean; readonly ema: EmaOptions | null };
+}
+
 const NEGATIVE_FREE = new Set(['negativeCosine']);
 
-export function collapseGuards(spec: Pick<ResolvedSpec, 'loss' | 'architecture' | 'strategy'>): CollapseGuards {
+export function collapseGuards(spec: CollapseRecipe): CollapseGuards {
   const warnings: string[] = [];
   const negativeFree = NEGATIVE_FREE.has(spec.loss.type);
   if (negativeFree) {

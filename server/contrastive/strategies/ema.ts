@@ -3,11 +3,16 @@
 // (BYOL: τ = 1 − (1 − τ₀)·(cos(π·k/K) + 1)/2). Batch-norm statistics are averaged the same way.
 // The target's variables are updated in place (assign), so no tensors accumulate across steps.
 import { tf } from '../backend';
-import type { EmaSpec } from '../../spec/types';
 import type { ContrastiveModel, NamedVariable } from '../models/contrastiveModel';
 
+/** strategy.ema: τ at the first and at the last step. */
+export interface EmaOptions {
+  readonly tauStart: number;
+  readonly tauEnd: number;
+}
+
 /** τ at `step` (0-based) of `totalSteps`: tauStart at step 0, tauEnd at the last step. */
-export function emaTau(step: number, totalSteps: number, spec: EmaSpec): number {
+export function emaTau(step: number, totalSteps: number, spec: EmaOptions): number {
   const progress = totalSteps <= 1 ? 1 : Math.min(1, Math.max(0, step / (totalSteps - 1)));
   return spec.tauEnd - (spec.tauEnd - spec.tauStart) * (Math.cos(Math.PI * progress) + 1) / 2;
 }
@@ -28,7 +33,7 @@ export class EmaTarget {
   }
 
   /** Moves the target towards the online weights with the τ for this step; returns τ. */
-  update(step: number, totalSteps: number, spec: EmaSpec): number {
+  update(step: number, totalSteps: number, spec: EmaOptions): number {
     const tau = emaTau(step, totalSteps, spec);
     this.updateWithTau(tau);
     return tau;

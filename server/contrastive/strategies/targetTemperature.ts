@@ -7,10 +7,17 @@
 // of view 2 (the batch), row i of the teacher is the target embedding of view 1 against the same —
 // and this cross-entropy (symmetrised over the two views) is added to the spec's loss.
 import { tf } from '../backend';
-import type { TargetTemperatureSpec } from '../../spec/types';
 import { stopGradient } from './stopGradient';
 
-export function targetTemperatureLoss(teacherLogits: tf.Tensor2D, studentLogits: tf.Tensor2D, spec: TargetTemperatureSpec): tf.Scalar {
+/** strategy.targetTemperature. */
+export interface TargetTemperatureOptions {
+  /** Temperature of the target (teacher) distribution: lower sharpens it. */
+  readonly teacher: number;
+  /** Temperature of the online (student) distribution: higher smooths it. */
+  readonly student: number;
+}
+
+export function targetTemperatureLoss(teacherLogits: tf.Tensor2D, studentLogits: tf.Tensor2D, spec: TargetTemperatureOptions): tf.Scalar {
   if (!tf.util.arraysEqual(teacherLogits.shape, studentLogits.shape)) {
     throw new Error(`Target temperature: teacher logits [${teacherLogits.shape.join(', ')}] and student logits [${studentLogits.shape.join(', ')}] must have the same shape.`);
   }

@@ -1,4 +1,4 @@
-import { BOTH_ENGINES, backbone, bool, int, layerList } from '../../declare';
+import { BOTH_ENGINES, backbone, bool, int, layerList, type OptionsOf } from '../../declare';
 import { activation } from '../activation.decl';
 
 export const convnet = backbone('convnet', 'A small convolutional network (conv → activation → max-pool per stage). Understands spatial structure: better than an MLP on images, slower per step.', {
@@ -7,3 +7,5 @@ export const convnet = backbone('convnet', 'A small convolutional network (conv 
   activation: activation(),
   batchNorm: bool('Batch normalisation after each convolution.', true),
 }, { needsImages: true, engines: BOTH_ENGINES });
+
+export type ConvnetOptions = OptionsOf<typeof convnet>;

@@ -1,10 +1,10 @@
 // Convnet backbone: per stage conv ('same') → [batch norm] → activation → 2×2 max-pool (halving the
 // resolution while it is at least 2), then flatten: small images keep their spatial layout.
 import { tf } from '../../backend';
-import type { BackboneSpec } from '../../../spec/types';
+import type { ConvnetOptions } from './convnet.decl';
 import { activationLayer, apply, batchNorm, conv, type Symbolic } from '../layerParts';
 
-export function convnetBackbone(spec: Extract<BackboneSpec, { type: 'convnet' }>, input: Symbolic): Symbolic {
+export function convnetBackbone(spec: ConvnetOptions, input: Symbolic): Symbolic {
   let x = input;
   spec.channels.forEach((channels, i) => {
     const n = i + 1;

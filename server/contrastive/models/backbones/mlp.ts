@@ -1,10 +1,10 @@
 // MLP backbone: flatten → (dense → [batch norm] → activation → [dropout]) per hidden layer.
 import { tf } from '../../backend';
-import type { BackboneSpec } from '../../../spec/types';
+import type { MlpOptions } from './mlp.decl';
 import { activationLayer, apply, batchNorm, dense, type Symbolic } from '../layerParts';
 import { SeededDropout, type DropoutSeed } from '../seededDropout';
 
-export function mlpBackbone(spec: Extract<BackboneSpec, { type: 'mlp' }>, input: Symbolic, dropoutSeed: DropoutSeed): Symbolic {
+export function mlpBackbone(spec: MlpOptions, input: Symbolic, dropoutSeed: DropoutSeed): Symbolic {
   let x = input.shape.length > 2 ? apply(tf.layers.flatten({ name: 'backbone_flatten' }), input) : input;
   spec.layers.forEach((units, i) => {
     const n = i + 1;

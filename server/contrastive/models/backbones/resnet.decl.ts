@@ -1,4 +1,4 @@
-import { TFJS_ONLY, backbone, int, layerList } from '../../declare';
+import { TFJS_ONLY, backbone, int, layerList, type OptionsOf } from '../../declare';
 import { activation } from '../activation.decl';
 
 export const resnet = backbone('resnet', 'A small residual network (He et al. 2016): stages of residual blocks with skip connections. The most capable backbone here and the slowest.', {
@@ -6,3 +6,5 @@ export const resnet = backbone('resnet', 'A small residual network (He et al. 20
   blocksPerStage: int('Residual blocks per stage.', 1, { minimum: 1, maximum: 8 }, [1, 2]),
   activation: activation(),
 }, { needsImages: true, engines: TFJS_ONLY });
+
+export type ResnetOptions = OptionsOf<typeof resnet>;

@@ -2,10 +2,10 @@
 // of blocks conv-bn-act-conv-bn (+ shortcut) → act; the first block of every stage after the first
 // halves the resolution with stride 2 and a 1×1 projection shortcut. Global average pooling at the end.
 import { tf } from '../../backend';
-import type { BackboneSpec } from '../../../spec/types';
+import type { ResnetOptions } from './resnet.decl';
 import { activationLayer, apply, batchNorm, conv, type Symbolic } from '../layerParts';
 
-type ResnetSpec = Extract<BackboneSpec, { type: 'resnet' }>;
+type ResnetSpec = ResnetOptions;
 
 function block(x: Symbolic, channels: number, stride: number, spec: ResnetSpec, name: string): Symbolic {
   let y = apply(conv(channels, 3, `${name}_conv_a`, stride, false), x);
