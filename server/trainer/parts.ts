@@ -16,9 +16,10 @@ import { ContrastiveModel } from '../contrastive/models';
 import { clipByGlobalNorm, createOptimizer, type ParameterUpdate } from '../contrastive/optim';
 import { MemoryQueue } from '../contrastive/pairs/memoryQueue';
 import { createSchedule } from '../contrastive/schedules';
-import { collapseGuards, EmaTarget } from '../contrastive/strategies';
+import { EmaTarget } from '../contrastive/strategies';
 import type { Embedder } from './embed';
-import { createObjective, type Forward, type NegativesQueue, type StepBatch } from './objective';
+import { planMethod } from './methods/pick';
+import type { Forward, NegativesQueue, StepBatch } from './methods/types';
 import { checkStep, type GuardedTensor, type NonFiniteFault } from './finiteGuard';
 import { initializeSeeded } from './seededInit';
 
@@ -69,8 +70,14 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
   const allX = tf.tensor(dataset.x, [dataset.count, ...inputShape], 'float32');
   const model = ContrastiveModel.build(spec.architecture, inputShape);
   initializeSeeded(model, seed);
-  const ema = spec.strategy.ema !== null ? new EmaTarget(model) : null;
-  // Dropout masks are seeded by (run seed, step, branch, call within the step): the objective calls
+  const distance = createDistance(spec.distance);
+  const loss = createLoss(spec.loss, distance);
+  const miner = createMiner(spec.pairs.mining, distance);
+  // The method says what to build: an EMA target, a queue of negatives, one or two views a batch.
+  const plan = planMethod(spec, loss, miner);
+  const emaSchedule = plan.ema;
+  const ema = emaSchedule !== null ? new EmaTarget(model) : null;
+  // Dropout masks are seeded by (run seed, step, branch, call within the step): the method calls
   // the network in a fixed order, so a replayed step draws the same masks and each step new ones.
   const dropoutPosition = { step: 0, calls: 0 };
   const forwardOf = (m: ContrastiveModel, branch: 'online' | 'target'): Forward => (x, training) => {
@@ -78,12 +85,8 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     const r = m.forward(x, dropoutSeed === undefined ? { training } : { training, dropoutSeed });
     return { representation: r.representation, projection: r.projection, prediction: r.prediction ?? null };
   };
-  const guards = collapseGuards(spec);
-  const distance = createDistance(spec.distance);
-  const loss = createLoss(spec.loss, distance);
-  const miner = createMiner(spec.pairs.mining, distance);
   const projectionSize = spec.architecture.projection !== null ? spec.architecture.projection.layers[spec.architecture.projection.layers.length - 1]! : spec.architecture.representationSize;
-  const memory = spec.pairs.negatives.type === 'queue' ? new MemoryQueue(spec.pairs.negatives.size, projectionSize) : null;
+  const memory = plan.queueSize !== null ? new MemoryQueue(plan.queueSize, projectionSize) : null;
   const queue: NegativesQueue | null =
     memory === null
       ? null
@@ -94,7 +97,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
             return { embeddings: c.keys, labels: c.labels };
           },
         };
-  const objective = createObjective({ spec, loss, miner, online: forwardOf(model, 'online'), target: ema !== null ? forwardOf(ema.target, 'target') : null, queue, stopGradients: guards.stopGradient });
+  const method = plan.build({ online: forwardOf(model, 'online'), ema: ema !== null ? forwardOf(ema.target, 'target') : null, queue });
   const named = [
     ...model.namedVariables().filter((v) => v.trainable).map((v) => ({ name: v.name, variable: v.variable })),
     ...loss.trainableVariables.map((variable, i) => ({ name: `loss/${i}`, variable })),
@@ -102,8 +105,8 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
   const trainable = named.map((n) => n.variable);
   const optimizer = createOptimizer(spec.strategy.optimizer);
   const schedule = createSchedule(spec.strategy.schedule, spec.strategy.optimizer.learningRate);
-  const augmentViews = spec.pairs.positives === 'augmentation' ? twoViewAugmenter(spec.pairs.views, seed) : null;
-  const weakOnly = spec.pairs.positives === 'labels' && spec.pairs.views.weak.length > 0 ? buildSeededPipeline(spec.pairs.views.weak) : null;
+  const augmentViews = plan.views === 'two' ? twoViewAugmenter(spec.pairs.views, seed) : null;
+  const weakOnly = plan.views === 'one' && spec.pairs.views.weak.length > 0 ? buildSeededPipeline(spec.pairs.views.weak) : null;
   const stepsPerEpoch = sampler.batchesPerEpoch;
 
   const makeBatch = (indices: Int32Array, step: number): StepBatch => {
@@ -122,7 +125,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     return { labels, view1: x, view2: null };
   };
 
-  const viewNames = spec.pairs.positives === 'augmentation' ? ['view 1 (pairs.views.weak)', 'view 2 (pairs.views.strong)'] : [weakOnly !== null ? 'the batch (after pairs.views.weak)' : 'the batch'];
+  const viewNames = plan.views === 'two' ? ['view 1 (pairs.views.weak)', 'view 2 (pairs.views.strong)'] : [weakOnly !== null ? 'the batch (after pairs.views.weak)' : 'the batch'];
   const batchInputs = (batch: StepBatch): GuardedTensor[] => [batch.view1, ...(batch.view2 ? [batch.view2] : [])].map((tensor, i) => ({ name: viewNames[i]!, tensor }));
   // Every weight the step may have changed: trainable ones, batch-norm statistics (updated by the
   // forward pass itself), the EMA target and the loss's own parameters.
@@ -136,7 +139,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
 
   return {
     model,
-    warnings: guards.warnings,
+    warnings: plan.warnings,
     batches: { stepsPerEpoch, plan: (epoch) => sampler.batches(epoch) },
     async trainStep(indices, step, totalSteps) {
       const lr = schedule(step - 1, totalSteps, stepsPerEpoch);
@@ -147,7 +150,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
       let keyLabels: Int32Array | null = null;
       try {
         const { value, grads } = tf.variableGrads(() => {
-          const result = objective(batch);
+          const result = method.step(batch);
           keys = result.keys;
           keyLabels = result.keyLabels;
           return result.loss;
@@ -157,7 +160,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
         // The update is applied before the check so that one read covers loss, gradients and the new
         // weights; a fault fails the run, and the last good checkpoint on disk is what remains.
         optimizer.applyGradients(clipped ?? updates, lr);
-        if (ema !== null && spec.strategy.ema !== null) ema.update(step - 1, totalSteps, spec.strategy.ema);
+        if (ema !== null && emaSchedule !== null) ema.update(step - 1, totalSteps, emaSchedule);
         const { loss: lossValue, fault } = await checkStep({
           inputs: batchInputs(batch),
           loss: value,

@@ -1,34 +1,30 @@
 // N-pairs loss (Sohn 2016), as pytorch-metric-learning's NPairsLoss: one (anchor, positive) pair
 // per class — the first positive pair of each label, labels ascending — then cross-entropy of each
-// anchor's similarities to all positives with its own positive as the target; mean over anchors.
+// anchor's similarities to all positives with its own positive as the target; reduced over the
+// anchors (default: mean).
 import { tf } from '../backend';
 import type { Distance } from '../distances/types';
+import { meanReducer } from '../reducers/mean';
+import type { Reducer } from '../reducers/types';
 import { eye, rowLogSumExp, selectRows, zeroLoss } from '../tensor-utils';
-import { StatelessLoss } from './base';
-import { labelledBatch, pairMasks } from './labelled-batch';
-import type { LossInput } from './types';
+import { PairLoss, type PairBatch } from './pair-loss';
 
-export class NPairsLoss extends StatelessLoss {
+export class NPairsLoss extends PairLoss {
   readonly type = 'nPairs';
-  readonly input = 'labelled';
   readonly supportsReference = false;
-  readonly supportsMining = true;
 
-  constructor(private readonly distance: Distance) {
-    super();
+  constructor(distance: Distance, reducer: Reducer = meanReducer) {
+    super(distance, reducer);
   }
 
-  compute(input: LossInput): tf.Scalar {
-    return tf.tidy(() => {
-      const batch = labelledBatch(input, 'nPairs loss', false);
-      const { anchors, positives } = firstPairPerLabel(batch.labels, pairMasks(batch, input.tuples).pos, batch.cols);
-      if (anchors.length === 0) return zeroLoss(batch.embeddings);
-      const sim = this.distance.pairwise(selectRows(batch.embeddings, anchors), selectRows(batch.embeddings, positives));
-      const logits = this.distance.isInverted ? sim : tf.neg(sim);
-      const k = anchors.length;
-      const crossEntropy = tf.sub(rowLogSumExp(logits), tf.sum(tf.mul(logits, eye(k)), 1));
-      return tf.mean(crossEntropy) as tf.Scalar;
-    });
+  protected formula({ batch, masks }: PairBatch): tf.Scalar {
+    const { anchors, positives } = firstPairPerLabel(batch.labels, masks.pos, batch.cols);
+    if (anchors.length === 0) return zeroLoss(batch.embeddings);
+    const sim = this.distance.pairwise(selectRows(batch.embeddings, anchors), selectRows(batch.embeddings, positives));
+    const logits = this.distance.isInverted ? sim : tf.neg(sim);
+    const k = anchors.length;
+    const crossEntropy = tf.sub(rowLogSumExp(logits), tf.sum(tf.mul(logits, eye(k)), 1));
+    return this.reducer.reduce(crossEntropy, tf.scalar(1), k);
   }
 }
 

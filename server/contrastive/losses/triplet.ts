@@ -1,13 +1,15 @@
 // Triplet margin loss, as pytorch-metric-learning's TripletMarginLoss: for every triplet (all, or
 // the mined ones) l = relu(D_ap − D_an + margin) (mirrored for a similarity), optionally with the
-// anchor/positive swap and a softplus instead of relu; averaged over the non-zero triplets.
+// anchor/positive swap and a softplus instead of relu; reduced over the triplets (default: over
+// the non-zero ones).
 import { tf } from '../backend';
 import type { Distance } from '../distances/types';
-import { avgNonZeroReduce } from '../reducers/avg-non-zero';
+import { avgNonZeroReducer } from '../reducers/avg-non-zero';
+import type { Reducer } from '../reducers/types';
 import { gatherFlat, zeroLoss } from '../tensor-utils';
-import { margin, StatelessLoss } from './base';
-import { labelledBatch, pairMasks, triplets, type PairMasks } from './labelled-batch';
-import type { LossInput } from './types';
+import { margin } from './base';
+import { triplets, type PairMasks } from './labelled-batch';
+import { PairLoss, type PairBatch } from './pair-loss';
 
 export interface TripletOptions {
   readonly margin: number;
@@ -15,40 +17,35 @@ export interface TripletOptions {
   readonly smoothLoss: boolean;
 }
 
-export class TripletMarginLoss extends StatelessLoss {
+export class TripletMarginLoss extends PairLoss {
   readonly type = 'triplet';
-  readonly input = 'labelled';
   readonly supportsReference = true;
-  readonly supportsMining = true;
 
   constructor(
-    private readonly distance: Distance,
+    distance: Distance,
     private readonly options: TripletOptions,
+    reducer: Reducer = avgNonZeroReducer,
   ) {
-    super();
+    super(distance, reducer);
   }
 
-  compute(input: LossInput): tf.Scalar {
-    return tf.tidy(() => {
-      const batch = labelledBatch(input, 'triplet loss', true);
-      const mat = this.distance.pairwise(batch.embeddings, batch.ref);
-      if (input.tuples === undefined && !this.options.swap) {
-        const dense = this.allTripletsDense(mat, pairMasks(batch), batch.rows, batch.cols);
-        if (dense !== null) return dense;
-      }
-      const { anchors, positives, negatives } = triplets(batch, input.tuples);
-      if (anchors.length === 0) return zeroLoss(mat);
-      const cols = batch.cols;
-      const ap = gatherFlat(mat, flatIndices(anchors, positives, cols));
-      let an: tf.Tensor = gatherFlat(mat, flatIndices(anchors, negatives, cols));
-      if (this.options.swap) {
-        // The positive may be closer to the negative than the anchor is: use the harder of the two.
-        const refMat = batch.ref === undefined ? mat : this.distance.pairwise(batch.ref);
-        const pn = gatherFlat(refMat, flatIndices(positives, negatives, cols));
-        an = this.distance.isInverted ? tf.maximum(an, pn) : tf.minimum(an, pn);
-      }
-      return avgNonZeroReduce(this.terms(ap, an), tf.scalar(1));
-    });
+  protected formula({ batch, tuples, masks, mat }: PairBatch): tf.Scalar {
+    if (tuples === undefined && !this.options.swap) {
+      const dense = this.allTripletsDense(mat, masks, batch.rows, batch.cols);
+      if (dense !== null) return dense;
+    }
+    const { anchors, positives, negatives } = triplets(batch, tuples);
+    if (anchors.length === 0) return zeroLoss(mat);
+    const cols = batch.cols;
+    const ap = gatherFlat(mat, flatIndices(anchors, positives, cols));
+    let an: tf.Tensor = gatherFlat(mat, flatIndices(anchors, negatives, cols));
+    if (this.options.swap) {
+      // The positive may be closer to the negative than the anchor is: use the harder of the two.
+      const refMat = batch.ref === undefined ? mat : this.distance.pairwise(batch.ref);
+      const pn = gatherFlat(refMat, flatIndices(positives, negatives, cols));
+      an = this.distance.isInverted ? tf.maximum(an, pn) : tf.minimum(an, pn);
+    }
+    return this.reducer.reduce(this.terms(ap, an), tf.scalar(1), anchors.length);
   }
 
   private terms(ap: tf.Tensor, an: tf.Tensor): tf.Tensor {
@@ -78,7 +75,14 @@ export class TripletMarginLoss extends StatelessLoss {
     const ap = tf.reshape(gatherFlat(mat, positionOfPositive), [rows, slots, 1]);
     const an = tf.reshape(mat, [rows, 1, cols]);
     const selected = tf.mul(tf.tensor3d(validSlot, [rows, slots, 1]), tf.tensor3d(masks.neg, [rows, 1, cols]));
-    return avgNonZeroReduce(this.terms(ap, an), selected);
+    // The number of selected triplets: Σ_a |positives of a| · |negatives of a|.
+    let count = 0;
+    positivesOf.forEach((list, a) => {
+      let negatives = 0;
+      for (let j = a * cols; j < (a + 1) * cols; j++) negatives += masks.neg[j] ?? 0;
+      count += list.length * negatives;
+    });
+    return this.reducer.reduce(this.terms(ap, an), selected, count);
   }
 }
 

@@ -5,7 +5,7 @@
 // How the trainer feeds each family (`loss.input` tells which):
 //  - 'labelled' (contrastive, triplet, nPairs, liftedStructure, generalizedLiftedStructure,
 //    infoNCE, supCon, circle, softNearestNeighbor, multiSimilarity):
-//      with labels:      { embeddings, labels, tuples? (from a miner) }
+//      with labels:      { embeddings, labels, tuples? or miner? }
 //      two-view SSL:     { views: { view1, view2 } } — the loss concatenates the views and uses
 //                        pair ids [0..n-1, 0..n-1] as labels (SimCLR / NT-Xent, SNN); equivalent
 //                        to passing embeddings = concat(view1, view2) with those labels.
@@ -19,7 +19,7 @@
 //  - 'onlineTarget' (negativeCosine): { views: { online, target } } — online = the prediction
 //    head's output, target = the target branch's projection; the target gets a stop-gradient.
 import type { tf } from '../backend';
-import type { LabelArray, MinedTuples } from '../miners/types';
+import type { LabelArray, MinedTuples, Miner } from '../miners/types';
 import type { LossType } from './declarations';
 
 export type LossInputForm = 'labelled' | 'twoView' | 'onlineTarget';
@@ -41,6 +41,8 @@ export interface LossInput {
   readonly refLabels?: LabelArray;
   /** Mined tuples (from a Miner); without them a labelled loss uses all pairs / triplets. */
   readonly tuples?: MinedTuples;
+  /** A miner the labelled loss asks for the tuples of its batch (when no tuples are given). */
+  readonly miner?: Miner;
   readonly views?: TwoViews | OnlineTarget;
 }
 
