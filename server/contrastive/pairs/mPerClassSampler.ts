@@ -4,7 +4,7 @@
 // so an epoch of floor(pool / batchSize) batches draws about as many samples as the pool holds.
 // A class with fewer than m samples is sampled with replacement.
 import { type Random, derivedRandom } from '../random';
-import type { BatchSampler, SamplerSettings } from './sampler';
+import type { BatchSampler, SamplerSettings } from './batchSampler';
 
 /** Cycles through a list in shuffled passes, reshuffling when a pass ends. */
 class ShuffledCycle {

@@ -1,6 +1,6 @@
 // The random sampler: a fresh seeded shuffle of the pool every epoch, cut into batches.
 import { derivedRandom } from '../random';
-import type { BatchSampler, SamplerSettings } from './sampler';
+import type { BatchSampler, SamplerSettings } from './batchSampler';
 
 export function randomSampler(indices: Int32Array, settings: SamplerSettings): BatchSampler {
   const { batchSize, seed, dropLast } = settings;

@@ -1,28 +1,15 @@
 // Batch samplers: which dataset indices form each batch of an epoch. A sampler's batches depend
 // only on (seed, epoch), so a run resumed at epoch e draws exactly the batches it would have drawn.
+import type { BatchSampler, SamplerSettings } from './batchSampler';
 import type { SamplerOptions } from './declarations';
 import { mPerClassSampler } from './mPerClassSampler';
 import { randomSampler } from './randomSampler';
-
-export interface BatchSampler {
-  /** The number of batches every epoch has. */
-  readonly batchesPerEpoch: number;
-  /** The epoch's batches, each a list of dataset indices. */
-  batches(epoch: number): Int32Array[];
-}
 
 export interface SamplerData {
   /** The pool to draw from (e.g. the training split), as dataset indices. */
   readonly indices: Int32Array;
   /** Labels indexed by dataset index; needed by mPerClass, null for unlabelled data. */
   readonly labels: Int32Array | null;
-}
-
-export interface SamplerSettings {
-  readonly batchSize: number;
-  readonly seed: number;
-  /** Random sampler only: leave out the last, smaller batch (losses that need full batches). */
-  readonly dropLast: boolean;
 }
 
 export function createSampler(spec: SamplerOptions, data: SamplerData, settings: SamplerSettings): BatchSampler {
