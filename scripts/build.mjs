@@ -68,7 +68,7 @@ if (watch) {
   // costs about a second per process.
   const compilers = results.flatMap((r, i) => (Object.keys(r.metafile.inputs).some((input) => input.includes('node_modules/ajv/dist/compile/')) ? [options[i].outfile] : []));
   if (compilers.length > 0) {
-    console.error(`build: ${compilers.map((f) => relative(root, f)).join(', ')} bundle ajv's schema compiler. Validate specs with server/spec (its validator is precompiled by schemas/generate.mjs) instead of importing 'ajv'.`);
+    console.error(`build: ${compilers.map((f) => relative(root, f)).join(', ')} bundle ajv's schema compiler. Validate specs with server/spec (its validator is precompiled by schemas/generate.ts) instead of importing 'ajv'.`);
     process.exit(1);
   }
   console.log(`build: ${options.length} bundles in ${Date.now() - t0} ms -> dist/`);

@@ -2,7 +2,7 @@
 // TypeBox schema of the ingredient's options, carrying the text the editor shows (markdownDescription,
 // default, range, examples), plus the facts that rules and engines read. Declarations are tfjs-free,
 // so the language server can load them without the training library.
-import { Type, type Static, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Array as ArrayType, Boolean as BooleanType, Integer, Number as NumberType, Object as ObjectType, String as StringType, Unsafe, type Static, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
 /** The engines that train a resolved spec. */
 export type Engine = 'tfjs' | 'pytorch';
@@ -31,21 +31,21 @@ interface Range {
 }
 
 export const num = (markdownDescription: string, def: number, range: Range = {}, examples: readonly number[] = [def]) =>
-  Type.Number({ markdownDescription, default: def, ...range, examples });
+  NumberType({ markdownDescription, default: def, ...range, examples });
 export const int = (markdownDescription: string, def: number, range: Range = {}, examples: readonly number[] = [def]) =>
-  Type.Integer({ markdownDescription, default: def, ...range, examples });
-export const bool = (markdownDescription: string, def: boolean) => Type.Boolean({ markdownDescription, default: def, examples: [def, !def] });
+  Integer({ markdownDescription, default: def, ...range, examples });
+export const bool = (markdownDescription: string, def: boolean) => BooleanType({ markdownDescription, default: def, examples: [def, !def] });
 
 export const str = (markdownDescription: string, def: string | undefined, extra: Record<string, unknown> = {}) =>
-  Type.String({ markdownDescription, ...(def === undefined ? {} : { default: def }), ...extra });
+  StringType({ markdownDescription, ...(def === undefined ? {} : { default: def }), ...extra });
 
 /** A fixed group of options. */
 export const object = <P extends TProperties>(markdownDescription: string, properties: P, def: unknown, extra: Record<string, unknown> = {}) =>
-  Type.Object(properties, { markdownDescription, additionalProperties: false, default: def, examples: [def], ...extra });
+  ObjectType(properties, { markdownDescription, additionalProperties: false, default: def, examples: [def], ...extra });
 
 /** An optional block: an object, or `null` to switch the feature off. */
 export const optional = <P extends TProperties>(markdownDescription: string, properties: P, def: unknown, onExample: unknown): TUnsafe<Static<TObject<P>> | null> =>
-  Type.Unsafe<Static<TObject<P>> | null>({
+  Unsafe<Static<TObject<P>> | null>({
     type: ['object', 'null'],
     markdownDescription: `${markdownDescription}\n\nSet to \`null\` to switch it off; \`{}\` switches it on with the defaults below.`,
     properties,
@@ -56,7 +56,7 @@ export const optional = <P extends TProperties>(markdownDescription: string, pro
 
 /** A closed choice: `values` is a list of [value, description]. */
 export function choice<const V extends string | number>(markdownDescription: string, def: V | undefined, values: readonly (readonly [V, string])[], type: 'string' | 'integer' = 'string'): TUnsafe<V> {
-  return Type.Unsafe<V>({
+  return Unsafe<V>({
     type,
     markdownDescription,
     ...(def === undefined ? {} : { default: def }),
@@ -68,11 +68,11 @@ export function choice<const V extends string | number>(markdownDescription: str
 
 /** A value or `null` (the feature is off / the value is absent). */
 export const nullable = <T>(type: 'string' | 'integer' | 'number', markdownDescription: string, extra: Record<string, unknown>): TUnsafe<T | null> =>
-  Type.Unsafe<T | null>({ type: [type, 'null'], markdownDescription, default: null, ...extra });
+  Unsafe<T | null>({ type: [type, 'null'], markdownDescription, default: null, ...extra });
 
 /** A `[low, high]` pair. */
 export const rangePair = (markdownDescription: string, def: readonly [number, number], min: number | undefined, max: number | undefined, examples: readonly (readonly [number, number])[]): TUnsafe<[number, number]> =>
-  Type.Unsafe<[number, number]>({
+  Unsafe<[number, number]>({
     type: 'array',
     markdownDescription: `${markdownDescription} Written as \`[low, high]\`; low must not exceed high.`,
     default: def,
@@ -84,7 +84,7 @@ export const rangePair = (markdownDescription: string, def: readonly [number, nu
 
 /** A list of layer (or channel) sizes. */
 export const layerList = (markdownDescription: string, def: readonly number[], examples: readonly (readonly number[])[]) =>
-  Type.Array(Type.Integer({ minimum: 1, maximum: 16384 }), { markdownDescription, minItems: 1, default: def, examples: [def, ...examples] });
+  ArrayType(Integer({ minimum: 1, maximum: 16384 }), { markdownDescription, minItems: 1, default: def, examples: [def, ...examples] });
 
 /** The chance that an augmentation op is applied. */
 export const probability = (def: number) =>
@@ -112,8 +112,8 @@ export function declaration<const Kind extends string, const Name extends string
   properties: P,
   facts: Facts,
 ): Declaration<Kind, Name, P, Facts> {
-  const tag = Type.Unsafe<Name>({ const: name, markdownDescription: `Selects the \`${name}\` ${kind}.` });
-  const schema = Type.Object({ type: tag, ...properties } as P & { type: TUnsafe<Name> }, {
+  const tag = Unsafe<Name>({ const: name, markdownDescription: `Selects the \`${name}\` ${kind}.` });
+  const schema = ObjectType({ type: tag, ...properties } as P & { type: TUnsafe<Name> }, {
     title: `${kind}: ${name}`,
     markdownDescription,
     additionalProperties: false,

@@ -2,7 +2,7 @@
 // fixed groups below: the single source of truth. schemas/generate.ts writes it out as
 // schemas/experiment.schema.json (what a spec file may say) and schemas/resolved.schema.json (what an
 // engine receives), and types.ts derives ResolvedSpec from it.
-import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Array as ArrayType, Integer, Object as ObjectType, Unsafe, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { AUGMENTATIONS } from '../contrastive/augment/declarations';
 import { bool, choice, derived, int, layerList, nullable, num, object, optional, str, type Declaration } from '../contrastive/declare';
 import { DISTANCES } from '../contrastive/distances/declarations';
@@ -48,7 +48,7 @@ function firstSentence(md: string): string {
 
 /** A polymorphic ingredient discriminated by `type` (ajv `discriminator`), its branches in `$defs`. */
 function union<const D extends readonly Declaration[]>(kind: IngredientKind, markdownDescription: string, def: unknown, declarations: D, extraExamples: readonly unknown[] = []): TUnsafe<Static<D[number]['schema']>> {
-  return Type.Unsafe<Static<D[number]['schema']>>({
+  return Unsafe<Static<D[number]['schema']>>({
     type: 'object',
     markdownDescription,
     default: def,
@@ -115,7 +115,7 @@ const data = object(
 const augmentation = union('augmentation', 'One augmentation op; ops are applied in order.', { type: 'flip' }, AUGMENTATIONS);
 DEFINITIONS.augmentation = augmentation;
 const opList = (markdownDescription: string, def: readonly unknown[]) =>
-  Type.Unsafe<Static<typeof augmentation>[]>({ type: 'array', markdownDescription, items: { $ref: '#/$defs/augmentation' }, default: def, examples: [def, []] });
+  Unsafe<Static<typeof augmentation>[]>({ type: 'array', markdownDescription, items: { $ref: '#/$defs/augmentation' }, default: def, examples: [def, []] });
 
 const defaultWeakView = [{ type: 'affine', probability: 0.5, degrees: 10, translate: 0.1, scale: [0.9, 1.1] }];
 const defaultStrongView = [
@@ -266,7 +266,7 @@ const evaluation = object(
     retrieval: optional(
       'Retrieval metrics on the test split: precision@1, recall@k and MAP@R (Musgrave et al. 2020, "A Metric Learning Reality Check").',
       {
-        recallAtK: Type.Array(Type.Integer({ minimum: 1, maximum: 1000 }), { markdownDescription: 'The k values of recall@k.', minItems: 1, uniqueItems: true, default: [1, 5, 10], examples: [[1, 5, 10], [1]] }),
+        recallAtK: ArrayType(Integer({ minimum: 1, maximum: 1000 }), { markdownDescription: 'The k values of recall@k.', minItems: 1, uniqueItems: true, default: [1, 5, 10], examples: [[1, 5, 10], [1]] }),
       },
       { recallAtK: [1, 5, 10] },
       undefined,
@@ -296,7 +296,7 @@ const run = object(
 );
 
 /** The whole experiment. Its static type is the resolved spec (every field present). */
-export const EXPERIMENT = Type.Object(
+export const EXPERIMENT = ObjectType(
   {
     experiment: str('Name of the experiment; names the runs it produces. Required.', undefined, { minLength: 1, examples: ['digits-supcon', 'shapes-simclr'] }),
     description: str('Free text: what this experiment tests and why.', '', { examples: ['SimCLR baseline for the shapes folder'] }),

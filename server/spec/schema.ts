@@ -1,5 +1,5 @@
 // Access to schemas/experiment.schema.json: the parsed schema (for completion, hover and docs) and
-// its validator, precompiled by schemas/generate.mjs (no code is compiled at run time). Both are
+// its validator, precompiled by schemas/generate.ts (no code is compiled at run time). Both are
 // bundled into every entry point, so they are found from any install location.
 import schemaJson from '../../schemas/experiment.schema.json';
 import validateSchema from './generated/validate-schema';

@@ -31,6 +31,7 @@ const CASES: readonly RuleCase[] = [
   { rule: 'm-per-class-too-few-classes', spec: 'pairs:\n  sampler: { type: mPerClass, m: 4 }\nstrategy: { batchSize: «256» }\n' },
   { rule: 'circle-needs-cosine', spec: 'loss: { type: circle }\ndistance: { type: «euclidean» }\n' },
   { rule: 'distance-unused', spec: 'pairs: { positives: augmentation, negatives: { type: none } }\nloss: { type: vicreg }\n«distance»:\n  type: cosine\narchitecture: { normalizeOutput: false }\n' },
+  { rule: 'distance-unused', spec: 'pairs: { positives: augmentation }\nloss: { type: siglip }\n«distance»:\n  type: cosine\n' },
   { rule: 'divergence-with-metric-loss', spec: 'loss: { type: triplet }\ndistance: { type: «kl» }\n' },
   { rule: 'margins-inverted', spec: 'loss: { type: contrastive, posMargin: 1, negMargin: «0.5» }\n' },
   { rule: 'range-reversed', spec: 'pairs:\n  positives: augmentation\n  views:\n    strong:\n      - { type: contrast, range: «[1.4, 0.6]» }\n' },

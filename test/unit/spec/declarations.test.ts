@@ -1,0 +1,124 @@
+// The facts each ingredient declares (server/contrastive/**/*.decl.ts) are checked against what the
+// implementations do and what the PyTorch engine mirrors, so a declaration cannot claim what is not
+// true — the drift that let SigLIP (which never reads `distance`) escape the distance-unused rule.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { augmentationFor } from '../../../server/contrastive/augment/registry';
+import { initBackend, tf } from '../../../server/contrastive/backend';
+import type { Engine } from '../../../server/contrastive/declare';
+import { createDistance } from '../../../server/contrastive/distances';
+import { createLoss } from '../../../server/contrastive/losses';
+import { LOSSES, type LossOptions } from '../../../server/contrastive/losses/declarations';
+import { INGREDIENTS, type IngredientKind } from '../../../server/spec/experiment';
+import { LOSSES_IGNORING_DISTANCE } from '../../../server/spec';
+import { resolveSpec } from '../../../server/spec/resolve';
+import type { AugmentationOp } from '../../../server/spec/types';
+
+const root = join(__dirname, '../../..');
+
+/** The options of a declaration at their defaults (the resolver fills them in). */
+function defaults<T>(kind: IngredientKind, type: string): T {
+  const spec = resolveSpec({ experiment: 'facts', ...(kind === 'loss' ? { loss: { type } } : { pairs: { positives: 'augmentation', views: { weak: [{ type }], strong: [] } } }) });
+  return (kind === 'loss' ? spec.loss : spec.pairs.views.weak[0]) as T;
+}
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+test('a loss declares usesDistance exactly when its value changes with the distance', () => {
+  const x = tf.randomNormal([8, 6], 0, 0.5, 'float32', 11) as tf.Tensor2D;
+  const y = tf.randomNormal([8, 6], 0, 0.5, 'float32', 12) as tf.Tensor2D;
+  const labels = Int32Array.from([0, 0, 1, 1, 2, 2, 3, 3]);
+  // Both similarities (circle accepts nothing else); the raw dot product also sees vector lengths.
+  const distances = [createDistance({ type: 'cosine' }), createDistance({ type: 'dot', normalize: false })];
+  try {
+    for (const declaration of LOSSES) {
+      const values = distances.map((distance) => {
+        const loss = createLoss(defaults<LossOptions>('loss', declaration.type), distance);
+        const value = tf.tidy(() => {
+          switch (loss.input) {
+            case 'labelled':
+              return loss.compute({ embeddings: x, labels });
+            case 'twoView':
+              return loss.compute({ views: { view1: x, view2: y } });
+            case 'onlineTarget':
+              return loss.compute({ views: { online: x, target: y } });
+          }
+        });
+        const number = value.dataSync()[0]!;
+        value.dispose();
+        loss.dispose();
+        return number;
+      });
+      assert.ok(values.every(Number.isFinite), `${declaration.type}: ${values}`);
+      const changed = Math.abs(values[0]! - values[1]!) > 1e-6 * Math.max(1, Math.abs(values[0]!));
+      assert.equal(declaration.facts.usesDistance, changed, `${declaration.type} declares usesDistance: ${declaration.facts.usesDistance}, but cosine → ${values[0]}, dot → ${values[1]}`);
+    }
+  } finally {
+    tf.dispose([x, y]);
+  }
+  assert.deepEqual([...LOSSES_IGNORING_DISTANCE].sort(), ['barlowTwins', 'negativeCosine', 'siglip', 'vicreg'], 'the losses the distance-unused rule covers');
+});
+
+test('a loss has trainable parameters exactly when its declared learnable option is on', () => {
+  const distance = createDistance({ type: 'cosine' });
+  for (const declaration of LOSSES) {
+    const option = declaration.facts.learnable;
+    const settings = option === false ? [false] : [false, true];
+    for (const on of settings) {
+      const spec = { ...defaults<LossOptions>('loss', declaration.type), ...(option === false ? {} : { [option]: on }) } as LossOptions;
+      const loss = createLoss(spec, distance);
+      assert.equal(loss.trainableVariables.length > 0, on, `${declaration.type} with ${String(option)} = ${on}`);
+      loss.dispose();
+    }
+  }
+});
+
+test('an augmentation declares imageOnly exactly when its implementation takes images', () => {
+  for (const declaration of INGREDIENTS.augmentation) {
+    const implementation = augmentationFor(defaults<AugmentationOp>('augmentation', declaration.type));
+    assert.equal(implementation.input === 'image', declaration.facts.imageOnly, declaration.type);
+  }
+});
+
+/** A Python set the PyTorch engine's spec check defines (`NAME = {...}`, `A | {...}`, `A - {...}`). */
+function pythonSet(source: string, name: string): Set<string> {
+  const match = new RegExp(`^${name} = ([^\\n]*(?:\\n[ \\t]+[^\\n]*)*)`, 'm').exec(source);
+  assert.ok(match, `${name} is not defined in spec.py`);
+  let result = new Set<string>();
+  let operator = '|';
+  for (const term of match[1]!.split(/\s*([|-])\s*(?![^{]*})/)) {
+    if (term === '|' || term === '-') {
+      operator = term;
+      continue;
+    }
+    const values = term.trim().startsWith('{') ? new Set([...term.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)) : pythonSet(source, term.trim());
+    result = operator === '|' ? new Set([...result, ...values]) : new Set([...result].filter((v) => !values.has(v)));
+  }
+  return result;
+}
+
+test('the engines each ingredient declares are the ones the PyTorch engine accepts', () => {
+  const source = readFileSync(join(root, 'engines/pytorch/contrastive_lab_torch/spec.py'), 'utf8');
+  const mirrored: Record<IngredientKind, Set<string>> = {
+    loss: pythonSet(source, 'LOSSES'),
+    distance: pythonSet(source, 'DISTANCES'),
+    mining: new Set(['none', ...pythonSet(source, 'MINERS')]),
+    negatives: pythonSet(source, 'NEGATIVES'),
+    sampler: pythonSet(source, 'SAMPLERS'),
+    augmentation: pythonSet(source, 'AUGMENTATIONS'),
+    backbone: pythonSet(source, 'BACKBONES'),
+    optimizer: pythonSet(source, 'OPTIMIZERS'),
+    schedule: pythonSet(source, 'SCHEDULES'),
+  };
+  for (const [kind, declarations] of Object.entries(INGREDIENTS) as [IngredientKind, readonly { readonly type: string; readonly facts: { readonly engines: readonly Engine[] } }[]][]) {
+    for (const declaration of declarations) {
+      assert.ok(declaration.facts.engines.includes('tfjs'), `${kind} ${declaration.type}: the library implements it`);
+      assert.equal(declaration.facts.engines.includes('pytorch'), mirrored[kind].has(declaration.type), `${kind} ${declaration.type}: declared engines vs engines/pytorch/contrastive_lab_torch/spec.py`);
+    }
+    assert.deepEqual([...mirrored[kind]].filter((type) => !declarations.some((d) => d.type === type)), [], `${kind}: the PyTorch engine accepts an undeclared type`);
+  }
+});
