@@ -101,6 +101,11 @@ for (const c of CASES) {
   });
 }
 
+test('a loss that ignores the distance meets only distance-unused, whatever the distance says', () => {
+  const result = check('experiment: x\npairs: { positives: augmentation }\nloss: { type: siglip }\ndistance: { type: dot, normalize: false }\narchitecture: { normalizeOutput: false }\n');
+  assert.deepEqual(result.problems.map((p) => p.ruleId), ['distance-unused']);
+});
+
 test('a rule that needs the dataset size is skipped when the size is unknown', () => {
   const result = check('experiment: x\ndata: { source: rows.csv, labelColumn: y }\nstrategy: { batchSize: 60000 }\n', { fileExists: () => true });
   assert.deepEqual(result.problems.map((p) => p.ruleId), []);
