@@ -5,7 +5,7 @@
 
 import uPlot from 'uplot';
 import { Merged, alignCurves, mergeAscending } from './align';
-import { columnLine } from './columnLine';
+import { columnBand, columnLine } from './columnLine';
 import { ChartTheme } from './palette';
 import { Series } from './series';
 import { smoothEma } from './smoothing';
@@ -227,6 +227,8 @@ export class CurveChart {
         width: smoothing ? 1 : 1.5,
         alpha: smoothing ? RAW_ALPHA : 1,
         spanGaps: false,
+        paths: columnBand,
+        fill: line.colour,
         points: {
           // Dots only while there is room for them: a dense curve reads better as a line.
           show: (u, _si, i0, i1) => markers && !smoothing && i1 - i0 <= u.bbox.width / uPlot.pxRatio / 3,
