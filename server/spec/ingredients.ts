@@ -1,10 +1,9 @@
 // The `type` strings and capability facts of every polymorphic ingredient, read from the
 // declarations (server/contrastive/**/*.decl.ts) that the schema is generated from: nothing is listed
 // here by hand. The library's registry test checks that every declared type has an implementation.
-import type { AugmentationFacts, BackboneFacts, Engine, EngineFacts, LabelFacts, LossFacts } from '../contrastive/declare';
-import { typesOf } from '../contrastive/declare';
+import { typesOf, type AugmentationFacts, type LabelFacts, type LossFacts } from '../contrastive/declare';
 import { INGREDIENTS, type IngredientKind } from './experiment';
-import type { AugmentationType, LossType } from './types';
+import type { AugmentationType, LossType, MiningSpec } from './types';
 
 export type { IngredientKind };
 
@@ -41,15 +40,8 @@ function factsOf<F>(declarations: readonly { readonly type: string; readonly fac
 export const lossFacts = (type: LossType): LossFacts => factsOf<LossFacts>(INGREDIENTS.loss, type);
 /** Whether an augmentation op needs pixels, and which engines have it. */
 export const augmentationFacts = (type: AugmentationType): AugmentationFacts => factsOf<AugmentationFacts>(INGREDIENTS.augmentation, type);
-/** Whether a backbone needs image input, and which engines have it. */
-export const backboneFacts = (type: string): BackboneFacts => factsOf<BackboneFacts>(INGREDIENTS.backbone, type);
-/** Whether a miner or sampler reads the class labels, and which engines have it. */
-export const labelFacts = (kind: 'mining' | 'sampler', type: string): LabelFacts => factsOf<LabelFacts>(INGREDIENTS[kind], type);
-
-/** The engines that implement the ingredient `type` of `kind`. */
-export function enginesOf(kind: IngredientKind, type: string): readonly Engine[] {
-  return factsOf<EngineFacts>(INGREDIENTS[kind], type).engines;
-}
+/** Whether a miner reads the class labels, and which engines have it. */
+export const minerFacts = (type: MiningSpec['type']): LabelFacts => factsOf<LabelFacts>(INGREDIENTS.mining, type);
 
 /** Losses that never look at `distance` (they compute their own similarity). */
 export const LOSSES_IGNORING_DISTANCE: readonly LossType[] = LOSS_TYPES.filter((t) => !lossFacts(t).usesDistance);

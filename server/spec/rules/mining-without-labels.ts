@@ -1,5 +1,5 @@
 import { fix, setField } from '../edits';
-import { labelFacts } from '../ingredients';
+import { minerFacts } from '../ingredients';
 import type { SpecRule } from './rule';
 
 export const miningWithoutLabels: SpecRule = {
@@ -7,7 +7,7 @@ export const miningWithoutLabels: SpecRule = {
   severity: 'warning',
   description: 'Hard-negative mining on unlabelled data or augmentation positives, where the hardest negatives are often false negatives.',
   check({ spec, document, data }) {
-    if (!labelFacts('mining', spec.pairs.mining.type).needsLabels) return [];
+    if (!minerFacts(spec.pairs.mining.type).needsLabels) return [];
     const unlabelled = spec.pairs.positives === 'augmentation' || !spec.data.useLabels || data.labelled === false;
     if (!unlabelled) return [];
     return [{
