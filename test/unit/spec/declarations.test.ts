@@ -2,6 +2,7 @@
 // implementations do and what the PyTorch engine mirrors, so a declaration cannot claim what is not
 // true — the drift that let SigLIP (which never reads `distance`) escape the distance-unused rule.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -121,4 +122,10 @@ test('the engines each ingredient declares are the ones the PyTorch engine accep
     }
     assert.deepEqual([...mirrored[kind]].filter((type) => !declarations.some((d) => d.type === type)), [], `${kind}: the PyTorch engine accepts an undeclared type`);
   }
+});
+
+test('the declarations load without tfjs (the language server reads them)', () => {
+  const script = "require('./server/spec/experiment'); require('./server/spec/ingredients'); console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('@tensorflow'))));";
+  const loaded = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8' })) as string[];
+  assert.deepEqual(loaded, []);
 });
