@@ -1,6 +1,7 @@
 // Contrastive Lab's VS Code client. Activation only registers things; the language client starts
 // with the first spec file, and the run watcher, trainer sessions and status bar with the first
-// look at the runs (the Runs view or a command). Everything is a disposable on the context.
+// look at the runs (the Runs view or a command). The panels (with the webview protocol and page
+// code) load when one first opens. Everything is a disposable on the context.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -8,9 +9,9 @@ import { newExperiment } from './commands/newExperiment';
 import { resolveRun, resolveRuns, runKey } from './commands/runArgument';
 import { RunCommands } from './commands/runCommands';
 import { SpecLanguageClient } from './language/specLanguageClient';
-import { DASHBOARD_VIEW_TYPE, DashboardPanel, type PanelHooks } from './panels/dashboardPanel';
-import { GALLERY_VIEW_TYPE, GalleryPanel, type GallerySources } from './panels/galleryPanel';
-import { MAP_VIEW_TYPE, MapPanel } from './panels/mapPanel';
+import type { PanelHooks } from './panels/dashboardPanel';
+import type { GallerySources } from './panels/galleryPanel';
+import { DASHBOARD_VIEW_TYPE, GALLERY_VIEW_TYPE, MAP_VIEW_TYPE } from './panels/viewTypes';
 import { EmbeddingsCache } from './runs/runEmbeddings';
 import { RunService } from './runs/runService';
 import { affectsLabSettings, readSettings } from './settings';
@@ -18,6 +19,11 @@ import { neighboursServeInvocation } from './trainer/trainerCommand';
 import { TrainerSessions } from './trainer/trainerSessions';
 import { RunsTreeProvider } from './views/runsTree';
 import { RunStatusBar } from './views/statusBar';
+
+// Loaded on first use: esbuild keeps them in dist/extension.js but evaluates them only when called.
+const dashboardPanel = () => import('./panels/dashboardPanel');
+const galleryPanel = () => import('./panels/galleryPanel');
+const mapPanel = () => import('./panels/mapPanel');
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Contrastive Lab');
@@ -31,10 +37,12 @@ export function activate(context: vscode.ExtensionContext): void {
     extensionUri: context.extensionUri,
     runs,
     log: (line) => log.appendLine(line),
-    openGallery: (key, query) => GalleryPanel.show(hooks, gallerySources, key, query),
-    openMap: (key) => MapPanel.show(hooks, embeddings, key),
+    openGallery: (key, query) => void showGallery(key, query),
+    openMap: (key) => void showMap(key),
   };
-  const showDashboard = (keys: readonly string[], preserveFocus: boolean): void => DashboardPanel.show(hooks, keys, preserveFocus);
+  const showDashboard = async (keys: readonly string[], preserveFocus: boolean): Promise<void> => (await dashboardPanel()).DashboardPanel.show(hooks, keys, preserveFocus);
+  const showGallery = async (key: string, query: number | undefined): Promise<void> => (await galleryPanel()).GalleryPanel.show(hooks, gallerySources, key, query);
+  const showMap = async (key: string): Promise<void> => (await mapPanel()).MapPanel.show(hooks, embeddings, key);
   const runCommands = new RunCommands({ context, runs, sessions, log, showDashboard });
   // The gallery's neighbour search runs the CLI with the same node and backend settings as training.
   const gallerySources: GallerySources = { embeddings, neighbourSearch: (runDir) => neighboursServeInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir) };
@@ -57,23 +65,23 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('contrastiveLab.newExperiment', () => newExperiment(context)),
     vscode.commands.registerCommand('contrastiveLab.openDashboard', async (arg: unknown) => {
       const run = await resolveRun(runs, arg, 'Open the dashboard of which run?');
-      if (run) showDashboard([runKey(run)], false);
+      if (run) await showDashboard([runKey(run)], false);
     }),
     vscode.commands.registerCommand('contrastiveLab.compareRuns', async (arg: unknown, selection: unknown) => {
       const picked = await resolveRuns(runs, arg, selection ?? treeView.selection, 'Pick the runs to overlay in the dashboard');
-      if (picked.length > 0) showDashboard(picked.map(runKey), false);
+      if (picked.length > 0) await showDashboard(picked.map(runKey), false);
     }),
     vscode.commands.registerCommand('contrastiveLab.showNeighbours', async (arg: unknown) => {
       const run = await resolveRun(runs, arg, 'Show the neighbours in which run?', withEmbeddings);
-      if (run) openWhenEmbedded(run, () => GalleryPanel.show(hooks, gallerySources, runKey(run), undefined));
+      if (run) await openWhenEmbedded(run, () => showGallery(runKey(run), undefined));
     }),
     vscode.commands.registerCommand('contrastiveLab.openEmbeddingMap', async (arg: unknown) => {
       const run = await resolveRun(runs, arg, 'Map the embeddings of which run?', withEmbeddings);
-      if (run) openWhenEmbedded(run, () => MapPanel.show(hooks, embeddings, runKey(run)));
+      if (run) await openWhenEmbedded(run, () => showMap(runKey(run)));
     }),
-    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => DashboardPanel.revive(panel, hooks, state) }),
-    vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => GalleryPanel.revive(panel, hooks, gallerySources, state) }),
-    vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => MapPanel.revive(panel, hooks, embeddings, state) }),
+    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => (await dashboardPanel()).DashboardPanel.revive(panel, hooks, state) }),
+    vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => (await galleryPanel()).GalleryPanel.revive(panel, hooks, gallerySources, state) }),
+    vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => (await mapPanel()).MapPanel.revive(panel, hooks, embeddings, state) }),
     // The watcher and the status bar start once someone looks at runs: the view or any run event.
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) ensureStatusBar();
@@ -96,9 +104,9 @@ export function activate(context: vscode.ExtensionContext): void {
   void markSpecFilesPresent();
 }
 
-function openWhenEmbedded(run: { name: string; hasEmbeddings: boolean; dir: string }, open: () => void): void {
+async function openWhenEmbedded(run: { name: string; hasEmbeddings: boolean; dir: string }, open: () => Promise<void>): Promise<void> {
   if (run.hasEmbeddings) {
-    open();
+    await open();
     return;
   }
   void vscode.window.showInformationMessage(`Contrastive Lab: run "${run.name}" has no embeddings yet: they are written when training completes (or run \`contrastive-lab embed ${path.basename(run.dir)}\`).`);

@@ -13,8 +13,8 @@ import type { RunService } from '../runs/runService';
 import { MessageHandlers, PanelHost } from './panelHost';
 import { confine, webviewOptions } from './webviewPage';
 import { specDifferences } from './specDiff';
+import { DASHBOARD_VIEW_TYPE } from './viewTypes';
 
-export const DASHBOARD_VIEW_TYPE = 'contrastiveLab.dashboard';
 
 export interface PanelHooks {
   readonly extensionUri: vscode.Uri;

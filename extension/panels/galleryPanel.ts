@@ -11,8 +11,8 @@ import type { PanelHooks } from './dashboardPanel';
 import { sampleSet } from './samplePanels';
 import { MessageHandlers, PanelHost } from './panelHost';
 import { confine, webviewOptions } from './webviewPage';
+import { GALLERY_VIEW_TYPE } from './viewTypes';
 
-export const GALLERY_VIEW_TYPE = 'contrastiveLab.gallery';
 
 export interface GallerySources {
   readonly embeddings: EmbeddingsCache;

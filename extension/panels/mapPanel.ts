@@ -9,8 +9,8 @@ import type { PanelHooks } from './dashboardPanel';
 import { sampleSet } from './samplePanels';
 import { MessageHandlers, PanelHost } from './panelHost';
 import { confine, webviewOptions } from './webviewPage';
+import { MAP_VIEW_TYPE } from './viewTypes';
 
-export const MAP_VIEW_TYPE = 'contrastiveLab.map';
 
 export class MapPanel extends PanelHost<HostToMap, MapToHost> {
   private static current: MapPanel | undefined;

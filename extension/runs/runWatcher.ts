@@ -3,15 +3,20 @@
 // When the runs folder does not exist yet, its parent is watched until it appears.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as chokidar from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { RunStore } from './runStore';
 
 const BATCH_MS = 150;
 /** How often runs marked running are re-checked for a dead trainer (killed without updating run.json). */
 const LIVENESS_MS = 5000;
 
+/** chokidar (and its dependencies) load with the first watcher, not when the extension activates. */
+function chokidar(): typeof import('chokidar') {
+  return require('chokidar') as typeof import('chokidar');
+}
+
 export class RunWatcher {
-  private watcher: chokidar.FSWatcher | undefined;
+  private watcher: FSWatcher | undefined;
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly liveness: NodeJS.Timeout;
@@ -28,7 +33,7 @@ export class RunWatcher {
   private start(): void {
     const folder = this.store.runsFolder;
     if (fs.existsSync(folder)) {
-      this.watcher = chokidar.watch(folder, { ignoreInitial: true, depth: 2, persistent: true });
+      this.watcher = chokidar().watch(folder, { ignoreInitial: true, depth: 2, persistent: true });
       this.watcher.on('all', (_event, file) => this.schedule(file));
       // Catch up with whatever changed while the initial scan ran (e.g. a run that just created the folder).
       this.watcher.on('ready', () => {
@@ -39,7 +44,7 @@ export class RunWatcher {
     // Wait for the runs folder to be created (by the first run), then watch it instead.
     const parent = path.dirname(folder);
     if (!fs.existsSync(parent)) return;
-    this.watcher = chokidar.watch(parent, { ignoreInitial: true, depth: 0, persistent: true });
+    this.watcher = chokidar().watch(parent, { ignoreInitial: true, depth: 0, persistent: true });
     this.watcher.on('addDir', (dir) => {
       if (path.resolve(dir) !== path.resolve(folder) || this.disposed) return;
       void this.watcher?.close();
