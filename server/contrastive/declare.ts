@@ -8,7 +8,7 @@ import { Array as ArrayType, Boolean as BooleanType, Integer, Number as NumberTy
 export type Engine = 'tfjs' | 'pytorch';
 
 /** A deeply read-only view: resolved options are frozen. */
-export type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 /** The (frozen) value a schema describes once its defaults are filled in. */
 export type Declared<S extends TSchema> = DeepReadonly<Static<S>>;
@@ -91,7 +91,7 @@ export const probability = (def: number) =>
   num('Chance that this op is applied to a view (0 = never, 1 = always). Lower it to keep some views closer to the original.', def, { minimum: 0, maximum: 1 }, [def, 0.5, 1]);
 
 /** The options object of one `type` of a polymorphic ingredient. */
-export type VariantSchema<Name extends string, P extends TProperties> = TObject<P & { type: TUnsafe<Name> }>;
+type VariantSchema<Name extends string, P extends TProperties> = TObject<P & { type: TUnsafe<Name> }>;
 
 /** One declared ingredient: its `type` string, the schema of its options and its facts. */
 export interface Declaration<Kind extends string = string, Name extends string = string, P extends TProperties = TProperties, Facts = unknown> {
@@ -105,7 +105,7 @@ export interface Declaration<Kind extends string = string, Name extends string =
 export type OptionsOf<D extends Declaration> = Declared<D['schema']>;
 
 /** Declares one `type` of an ingredient kind: an object whose `type` is the constant `name`. */
-export function declaration<const Kind extends string, const Name extends string, P extends TProperties, Facts>(
+function declaration<const Kind extends string, const Name extends string, P extends TProperties, Facts>(
   kind: Kind,
   name: Name,
   markdownDescription: string,
