@@ -6,7 +6,7 @@
 import uPlot from 'uplot';
 import { Merged, alignCurves, mergeAscending } from './align';
 import { columnBand, columnLine } from './columnLine';
-import { ChartTheme } from './palette';
+import { ChartTheme, withAlpha } from './palette';
 import { Series } from './series';
 import { smoothEma } from './smoothing';
 import { Tick, formatValue, linearTicks, logTicks } from './ticks';
@@ -155,7 +155,7 @@ export class CurveChart {
     const columns = visible.flatMap((line) => (smoothing ? [line.series.ys.values, this.smoothedValues(line)] : [line.series.ys.values]));
     const lengths = visible.map((l) => l.series.length);
     this.data = alignCurves(this.merge(visible), lengths, columns, smoothing ? 2 : 1, this.options.logY);
-    const shape = JSON.stringify([this.options.logY, smoothing, this.options.markers, visible.map((l) => [l.label, l.colour])]);
+    const shape = JSON.stringify([this.options.xLabel, this.options.logY, smoothing, this.options.markers, visible.map((l) => [l.label, l.colour])]);
     if (this.plot === null || shape !== this.built) {
       this.destroyPlot();
       this.built = shape;
@@ -217,7 +217,9 @@ export class CurveChart {
 
   private plotOptions(visible: readonly ChartLine[], smoothing: boolean): uPlot.Options {
     const { logY, markers } = this.options;
-    const theme = (): ChartTheme => this.theme;
+    // Theme changes rebuild the plot (setTheme), so colours are read once here.
+    const theme = this.theme;
+    const grid = withAlpha(theme.grid, 0.5);
     const series: uPlot.Series[] = [{ label: this.options.xLabel }];
     for (const line of visible) {
       const markerSize = 5;
@@ -242,15 +244,15 @@ export class CurveChart {
     const rawSeries = (i: number): boolean => smoothing && i % 2 === 1;
     const axis = (index: 0 | 1, label: string): uPlot.Axis => ({
       label,
-      stroke: () => theme().muted,
-      font: theme().font,
-      labelFont: theme().font,
+      stroke: theme.muted,
+      font: theme.font,
+      labelFont: theme.font,
       labelSize: index === 0 ? 14 : 0,
       labelGap: 0,
       size: index === 0 ? 24 : 54,
       gap: 4,
-      grid: { stroke: () => theme().grid, width: 1 },
-      ticks: { stroke: () => theme().grid, width: 1, size: 4 },
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1, size: 4 },
       splits: (u, _axisIdx, min, max) => this.splits(index, u, min, max),
       values: (_u, splits) => splits.map((v) => this.tickLabels[index].get(v) ?? formatValue(v)),
     });
@@ -269,6 +271,17 @@ export class CurveChart {
         points: { size: (_u, i) => (rawSeries(i) ? 0 : 7), fill: (_u, i) => lineOf(visible, smoothing, i).colour },
       },
       hooks: {
+        // The plot's frame, in the grid colour at full strength.
+        draw: [
+          (u) => {
+            const { left, top, width, height } = u.bbox;
+            u.ctx.save();
+            u.ctx.strokeStyle = theme.grid;
+            u.ctx.lineWidth = 1;
+            u.ctx.strokeRect(left + 0.5, top + 0.5, width - 1, height - 1);
+            u.ctx.restore();
+          },
+        ],
         setCursor: [(u) => this.showReadout(u, visible, smoothing)],
         setScale: [
           (u, key) => {

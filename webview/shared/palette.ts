@@ -62,3 +62,16 @@ export function extraColour(i: number, dark: boolean): string {
   const lightness = (dark ? 62 : 42) + shift;
   return `hsl(${hue}, ${dark ? 65 : 70}%, ${Math.max(20, Math.min(85, lightness))}%)`;
 }
+
+/** `colour` (any CSS colour) at `alpha` times its opacity; a canvas normalises the notation first. */
+export function withAlpha(colour: string, alpha: number): string {
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (ctx === null) return colour;
+  ctx.fillStyle = colour;
+  const normal = ctx.fillStyle; // '#rrggbb', or 'rgba(r, g, b, a)' when translucent
+  if (typeof normal !== 'string') return colour;
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(normal);
+  if (hex) return `rgba(${parseInt(hex[1], 16)}, ${parseInt(hex[2], 16)}, ${parseInt(hex[3], 16)}, ${alpha})`;
+  const rgba = /^rgba\((\d+), (\d+), (\d+), ([\d.]+)\)$/.exec(normal);
+  return rgba ? `rgba(${rgba[1]}, ${rgba[2]}, ${rgba[3]}, ${Number(rgba[4]) * alpha})` : colour;
+}
