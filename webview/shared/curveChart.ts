@@ -160,7 +160,7 @@ export class CurveChart {
       this.destroyPlot();
       this.built = shape;
       this.plot = new uPlot(this.plotOptions(visible, smoothing), this.data, this.body);
-      if (this.zoomed) this.zoomed = false;
+      this.zoomed = false;
       return;
     }
     const plot = this.plot;
@@ -221,8 +221,15 @@ export class CurveChart {
     const theme = this.theme;
     const grid = withAlpha(theme.grid, 0.5);
     const series: uPlot.Series[] = [{ label: this.options.xLabel }];
+    // Dots only while there is room for them (a dense curve reads better as a line), on the
+    // smoothed values when there are any.
+    const dots = (on: boolean, colour: string): uPlot.Series.Points => ({
+      show: (u, _si, i0, i1) => on && markers && i1 - i0 <= u.bbox.width / uPlot.pxRatio / 3,
+      size: 5,
+      fill: colour,
+      stroke: colour,
+    });
     for (const line of visible) {
-      const markerSize = 5;
       series.push({
         label: line.label,
         stroke: line.colour,
@@ -231,15 +238,9 @@ export class CurveChart {
         spanGaps: false,
         paths: columnBand,
         fill: line.colour,
-        points: {
-          // Dots only while there is room for them: a dense curve reads better as a line.
-          show: (u, _si, i0, i1) => markers && !smoothing && i1 - i0 <= u.bbox.width / uPlot.pxRatio / 3,
-          size: markerSize,
-          fill: line.colour,
-          stroke: line.colour,
-        },
+        points: dots(!smoothing, line.colour),
       });
-      if (smoothing) series.push({ label: `${line.label} (smoothed)`, stroke: line.colour, width: 1.5, spanGaps: false, paths: columnLine, points: { show: false } });
+      if (smoothing) series.push({ label: `${line.label} (smoothed)`, stroke: line.colour, width: 1.5, spanGaps: false, paths: columnLine, points: dots(true, line.colour) });
     }
     const rawSeries = (i: number): boolean => smoothing && i % 2 === 1;
     const axis = (index: 0 | 1, label: string): uPlot.Axis => ({
