@@ -52,7 +52,6 @@ export class CurveChart {
   private plot: uPlot | null = null;
   /** What the uPlot instance was built for; options it cannot change in place rebuild it. */
   private built = '';
-  private data: uPlot.AlignedData = [[]];
   private readonly smoothed = new WeakMap<Series, Smoothed>();
   private readonly tickLabels: Map<number, string>[] = [new Map(), new Map()];
   private merged: { key: readonly Series[]; lengths: readonly number[]; revisions: readonly number[]; merged: Merged } | null = null;
@@ -154,23 +153,23 @@ export class CurveChart {
     const smoothing = this.options.smoothing > 0;
     const columns = visible.flatMap((line) => (smoothing ? [line.series.ys.values, this.smoothedValues(line)] : [line.series.ys.values]));
     const lengths = visible.map((l) => l.series.length);
-    this.data = alignCurves(this.merge(visible), lengths, columns, smoothing ? 2 : 1, this.options.logY);
+    const data = alignCurves(this.merge(visible), lengths, columns, smoothing ? 2 : 1, this.options.logY);
     const shape = JSON.stringify([this.options.xLabel, this.options.logY, smoothing, this.options.markers, visible.map((l) => [l.label, l.colour])]);
     if (this.plot === null || shape !== this.built) {
       this.destroyPlot();
       this.built = shape;
-      this.plot = new uPlot(this.plotOptions(visible, smoothing), this.data, this.body);
+      this.plot = new uPlot(this.plotOptions(visible, smoothing), data, this.body);
       this.zoomed = false;
       return;
     }
     const plot = this.plot;
     if (!this.zoomed) {
-      plot.setData(this.data, true);
+      plot.setData(data, true);
       return;
     }
     // Keep the dragged-out x window through live appends; y re-fits to the points inside it.
     const { min, max } = plot.scales.x;
-    plot.setData(this.data, false);
+    plot.setData(data, false);
     if (min !== undefined && max !== undefined) plot.setScale('x', { min, max });
   }
 
