@@ -1,0 +1,42 @@
+// At the end of training: the final embeddings (and their projections) into the run directory. A
+// stop requested meanwhile ends the run as stopped: training is complete and checkpointed, and
+// `resume` writes them.
+import type { SplitDataset } from '../../contrastive/data/types';
+import type { ResolvedSpec } from '../../spec/types';
+import { writeRunEmbeddings } from '../embed';
+import type { TrainingParts } from '../parts';
+import { StopRequested } from '../recovery';
+import type { Reporter } from '../reporter';
+import type { StopSignal } from '../stop';
+import type { RunState, TrainingHook } from '../trainer';
+
+export interface EmbeddingsParts {
+  readonly runDir: string;
+  readonly parts: TrainingParts;
+  readonly data: SplitDataset;
+  readonly spec: ResolvedSpec;
+  readonly run: RunState;
+  readonly reporter: Reporter;
+  readonly stop: StopSignal;
+  readonly epochs: number;
+  /** Compute the UMAP projection too (slow on large sets). */
+  readonly umap: boolean;
+}
+
+export function embeddingsHook(p: EmbeddingsParts): TrainingHook {
+  const { run, reporter, stop } = p;
+  return {
+    async onRunEnd() {
+      run.phase = 'embeddings';
+      let written;
+      try {
+        written = await writeRunEmbeddings(p.runDir, p.parts, p.data, p.spec, { step: run.position.step, epoch: p.epochs, umap: p.umap, cooperation: { shouldStop: () => stop.requested, onStop: () => new StopRequested() } });
+      } catch (e) {
+        if (!(e instanceof StopRequested)) throw e;
+        reporter.event('info', 'stopping', `stop requested (${stop.reason}) while writing the embeddings: training is complete and checkpointed; \`resume\` writes them`, { step: run.position.step });
+        return 'stop';
+      }
+      reporter.event('info', 'embeddings', `embeddings written: ${written.count} × ${written.dim} (${written.files.join(', ')})`, { step: run.position.step, data: { count: written.count, dim: written.dim, files: written.files } });
+    },
+  };
+}
