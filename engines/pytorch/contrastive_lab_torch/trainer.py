@@ -1,5 +1,6 @@
-"""One run of a resolved spec: the step as server/trainer/objective.ts + parts.ts assemble it, and
-the epoch loop of session.ts with evaluation every eval.every epochs (and after the last).
+"""One run of a resolved spec: the step as server/trainer/methods/ + parts.ts assemble it, and
+the epoch loop of trainer.ts (with the hooks session.ts gives it) with evaluation every eval.every
+epochs (and after the last).
 
 The step: labelled positives → the (weak-view) batch with its labels; augmentation positives → a
 weak and a strong view. The target branch is the EMA network (BYOL/MoCo, no gradient), the online
@@ -63,7 +64,7 @@ class Run:
         self.weak_only = not self.two_views and len(pairs["views"]["weak"]) > 0
         self.total_steps = epochs * self.sampler.batches_per_epoch
 
-    # ---- the objective (objective.ts createObjective) ----------------------------------------
+    # ---- the objective (the Method methods/pick.ts picks) -------------------------------------
     def _online(self, x: torch.Tensor) -> Outputs:
         return self.model(x)
 
