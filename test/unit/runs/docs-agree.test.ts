@@ -29,7 +29,12 @@ function emittedKinds(): string[] {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/\.(?:event|record)\([^,()]+(?:\([^()]*\))?[^,()]*,\s*'([a-z]+)'/g)) kinds.push(m[1]!);
     for (const m of text.matchAll(/\bevent: '([a-z]+)'/g)) kinds.push(m[1]!);
-    if (file.endsWith('session.ts')) for (const m of text.matchAll(/\bfinish\('([a-z]+)'\)/g)) kinds.push(m[1]!);
+    // session.ts emits the run's end event by status: finish('stopped'), or finish(<the Trainer's result>) typed by finish's parameter.
+    if (file.endsWith('session.ts')) {
+      for (const m of text.matchAll(/\bfinish\('([a-z]+)'\)/g)) kinds.push(m[1]!);
+      const statuses = /function finish\(status: ([^)]*)\)/.exec(text)?.[1] ?? '';
+      for (const m of statuses.matchAll(/'([a-z]+)'/g)) kinds.push(m[1]!);
+    }
   }
   return sorted(kinds);
 }
