@@ -1,12 +1,12 @@
 // Checkpoints: every run.checkpointEvery epochs, after the last epoch and when a stop is requested
 // (the model, optimiser, EMA target, loss parameters and queue, with the loop position); other
 // hooks save one through `save` (a stop mid-epoch, a collapse that ends the run).
-import type { StopSignal } from '../stop';
+import { updateRunRecord } from '../../runs/record';
 import { saveCheckpoint, type LoopPosition } from '../checkpoint';
 import type { TrainingParts } from '../parts';
 import type { Reporter } from '../reporter';
-import type { RunState, TrainingClock, TrainingHook } from '../trainer';
-import { updateRunRecord } from '../../runs/record';
+import type { StopSignal } from '../stop';
+import type { EpochEnd, RunState, TrainingClock, TrainingHook } from '../trainer';
 
 export interface CheckpointParts {
   readonly runDir: string;
@@ -23,7 +23,7 @@ export interface CheckpointParts {
 export class CheckpointHook implements TrainingHook {
   constructor(private readonly p: CheckpointParts) {}
 
-  onEpochEnd({ epoch }: { readonly epoch: number }): void {
+  onEpochEnd({ epoch }: EpochEnd): void {
     const { epochs, every, stop } = this.p;
     if (epoch % every === 0 || epoch === epochs || stop.requested) this.save(epoch === epochs ? 'end' : stop.requested ? 'stop' : `epoch ${epoch}`);
   }
