@@ -1,7 +1,7 @@
 // The dependency rules between the parts (.dependency-cruiser.cjs: layers and cycles, type-only
 // imports included; .dependency-cruiser-runtime.cjs: what may load, e.g. never tfjs in the language
 // server or the extension). A violation fails with dependency-cruiser's own lines: the rule, the
-// import and the path that breaks it. The API is used rather than the CLI: the CLI refuses Node 20.
+// import and the path that breaks it. The API is used rather than the CLI so one test process runs both rule sets.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
