@@ -140,6 +140,12 @@ export interface LossFacts extends EngineFacts {
   readonly needsNegatives: boolean;
   /** It compares embeddings through `distance` (the others compute their own similarity). */
   readonly usesDistance: boolean;
+  /** It turns similarities into softmax logits (cross-entropy, no hinge), so unnormalised dot products can grow them without bound. */
+  readonly softmaxLogits: boolean;
+  /** A constant output (every embedding the same) already minimises it: it needs an asymmetry (prediction head + stop-gradient or an EMA target). */
+  readonly minimisedByCollapse: boolean;
+  /** It reads per-dimension statistics of the output (variance, cross-correlation), so a projection wider than the representation (an expander) helps. */
+  readonly expander: boolean;
   /** The boolean option that gives the loss trainable parameters, or false when it never has any. */
   readonly learnable: false | string;
 }

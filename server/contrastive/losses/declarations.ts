@@ -1,6 +1,6 @@
 // Every loss the library implements, in the order the schema offers them (tfjs-free: the spec
 // pipeline and the language server read these declarations).
-import type { OptionsOf } from '../declare';
+import type { LossFacts, OptionsOf } from '../declare';
 import { barlowTwins } from './barlow-twins.decl';
 import { circle } from './circle.decl';
 import { contrastive } from './contrastive.decl';
@@ -23,3 +23,10 @@ export const LOSSES = [
 
 export type LossOptions = OptionsOf<(typeof LOSSES)[number]>;
 export type LossType = LossOptions['type'];
+
+/** What a loss declares about itself (negatives, distance, softmax logits, collapse, engines). */
+export function lossFacts(type: LossType): LossFacts {
+  const found = LOSSES.find((declaration) => declaration.type === type);
+  if (found === undefined) throw new Error(`no declaration for loss type "${type}"`);
+  return found.facts;
+}

@@ -5,4 +5,4 @@ export const negativeCosine = loss('negativeCosine', 'Negative cosine similarity
     ['simsiam', 'SimSiam: −cos(p, z), symmetrised; ranges over [−1, 1].'],
     ['byol', 'BYOL: 2 − 2·cos(p, z) (the MSE of normalised vectors); ranges over [0, 4].'],
   ]),
-}, { needsNegatives: false, usesDistance: false, learnable: false, engines: BOTH_ENGINES });
+}, { needsNegatives: false, usesDistance: false, softmaxLogits: false, minimisedByCollapse: true, expander: false, learnable: false, engines: BOTH_ENGINES });

@@ -5,4 +5,4 @@ export const siglip = loss('siglip', 'Sigmoid loss (SigLIP, Zhai et al. 2023): a
   logitScale: num('Initial log-temperature t′; the logit scale is exp(t′) (paper: ln 10 ≈ 2.3026).', 2.302585092994046, {}, [2.302585092994046]),
   logitBias: num('Initial bias b (paper: −10): starts the model predicting "not a pair", matching the heavy class imbalance.', -10, {}, [-10]),
   learnable: bool('Learn t′ and b with the network (paper: yes).', true),
-}, { needsNegatives: true, usesDistance: false, learnable: 'learnable', engines: TFJS_ONLY });
+}, { needsNegatives: true, usesDistance: false, softmaxLogits: false, minimisedByCollapse: false, expander: false, learnable: 'learnable', engines: TFJS_ONLY });

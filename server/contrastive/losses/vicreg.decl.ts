@@ -5,4 +5,4 @@ export const vicreg = loss('vicreg', 'VICReg (Bardes, Ponce & LeCun 2022): invar
   varianceWeight: num('Weight μ of the variance term (PML default 25). Too small → collapse.', 25, { minimum: 0 }, [25]),
   covarianceWeight: num('Weight ν of the covariance term (PML default 1).', 1, { minimum: 0 }, [1]),
   eps: num('Numerical ε inside the standard deviation (PML default 1e-4).', 0.0001, { exclusiveMinimum: 0 }, [0.0001]),
-}, { needsNegatives: false, usesDistance: false, learnable: false, engines: BOTH_ENGINES });
+}, { needsNegatives: false, usesDistance: false, softmaxLogits: false, minimisedByCollapse: false, expander: true, learnable: false, engines: BOTH_ENGINES });

@@ -1,8 +1,9 @@
 // Collapse-safe defaults: which guards a recipe needs so that its embeddings do not collapse to a
-// constant. Negative-free losses (BYOL/SimSiam negative cosine) need an asymmetry — a prediction
-// head plus stop-gradient or an EMA target; the trainer applies stopGradient whenever the spec asks
-// for it or the loss is negative-free, and reports the remaining risks as warnings.
-import type { LossType } from '../losses/declarations';
+// constant. A loss that a constant output already minimises (declared `minimisedByCollapse`: the
+// BYOL/SimSiam negative cosine) needs an asymmetry — a prediction head plus stop-gradient or an EMA
+// target; the trainer applies stopGradient whenever the spec asks for it or the loss is such a loss,
+// and reports the remaining risks as warnings.
+import { lossFacts, type LossType } from '../losses/declarations';
 import type { EmaOptions } from './ema';
 
 export interface CollapseGuards {
@@ -19,12 +20,10 @@ export interface CollapseRecipe {
   readonly strategy: { readonly stopGradient: boolean; readonly ema: EmaOptions | null };
 }
 
-const NEGATIVE_FREE = new Set(['negativeCosine']);
-
 export function collapseGuards(spec: CollapseRecipe): CollapseGuards {
   const warnings: string[] = [];
-  const negativeFree = NEGATIVE_FREE.has(spec.loss.type);
-  if (negativeFree) {
+  const collapsible = lossFacts(spec.loss.type).minimisedByCollapse;
+  if (collapsible) {
     if (spec.architecture.prediction === null) {
       warnings.push(`loss ${spec.loss.type} has no negatives: without architecture.prediction (a prediction head) the two branches are symmetric and the embeddings can collapse. Add architecture.prediction: {}.`);
     }
@@ -35,5 +34,5 @@ export function collapseGuards(spec: CollapseRecipe): CollapseGuards {
   if (spec.strategy.ema !== null && spec.strategy.ema.tauEnd < spec.strategy.ema.tauStart) {
     warnings.push(`strategy.ema.tauEnd (${spec.strategy.ema.tauEnd}) is below tauStart (${spec.strategy.ema.tauStart}): the target speeds up as training goes on, which destabilises it. Make tauEnd ≥ tauStart.`);
   }
-  return { stopGradient: spec.strategy.stopGradient || negativeFree, warnings };
+  return { stopGradient: spec.strategy.stopGradient || collapsible, warnings };
 }

@@ -1,15 +1,18 @@
 import { fix, setField } from '../edits';
+import { LOSS_TYPES, lossFacts } from '../ingredients';
 import type { SpecRule } from './rule';
+
+const EXPANDERS = LOSS_TYPES.filter((type) => lossFacts(type).expander);
 
 export const projectionWiderThanRepresentation: SpecRule = {
   id: 'projection-wider-than-representation',
   severity: 'warning',
-  description: 'The projection head outputs more values than the representation it projects (VICReg/Barlow Twins expanders excepted).',
+  description: `The projection head outputs more values than the representation it projects (expanders for ${EXPANDERS.join(', ')} excepted).`,
   check({ spec, document }) {
     const projection = spec.architecture.projection;
     const representation = spec.architecture.representationSize;
-    // VICReg and Barlow Twins deliberately *expand* (their losses improve with a wide output).
-    if (projection === null || spec.loss.type === 'vicreg' || spec.loss.type === 'barlowTwins') return [];
+    // Losses on per-dimension statistics (VICReg, Barlow Twins) deliberately *expand*: they improve with a wide output.
+    if (projection === null || lossFacts(spec.loss.type).expander) return [];
     const last = projection.layers.length - 1;
     if (projection.layers[last]! <= representation) return [];
     const path = document.has(['architecture', 'projection', 'layers']) ? ['architecture', 'projection', 'layers', last] : ['architecture', 'projection'];

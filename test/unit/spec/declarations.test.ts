@@ -10,6 +10,7 @@ import { augmentationFor } from '../../../server/contrastive/augment/registry';
 import { initBackend, tf } from '../../../server/contrastive/backend';
 import type { Engine } from '../../../server/contrastive/declare';
 import { createDistance } from '../../../server/contrastive/distances';
+import type { Distance } from '../../../server/contrastive/distances/types';
 import { createLoss } from '../../../server/contrastive/losses';
 import { LOSSES, type LossOptions } from '../../../server/contrastive/losses/declarations';
 import { INGREDIENTS, type IngredientKind } from '../../../server/spec/experiment';
@@ -75,6 +76,79 @@ test('a loss has trainable parameters exactly when its declared learnable option
       assert.equal(loss.trainableVariables.length > 0, on, `${declaration.type} with ${String(option)} = ${on}`);
       loss.dispose();
     }
+  }
+});
+
+/** A loss's value on given embeddings (labelled losses read `labels`; two-view losses take x and y as the views). */
+function lossValue(options: LossOptions, distance: Distance, x: readonly number[][], y: readonly number[][] = x, labels = Int32Array.from(x, (_, i) => i)): number {
+  const loss = createLoss(options, distance);
+  const [a, b] = [tf.tensor2d(x as number[][]), tf.tensor2d(y as number[][])];
+  try {
+    const value = tf.tidy(() => {
+      switch (loss.input) {
+        case 'labelled':
+          return loss.compute({ embeddings: a, labels });
+        case 'twoView':
+          return loss.compute({ views: { view1: a, view2: b } });
+        case 'onlineTarget':
+          return loss.compute({ views: { online: a, target: b } });
+      }
+    });
+    const number = value.dataSync()[0]!;
+    value.dispose();
+    return number;
+  } finally {
+    tf.dispose([a, b]);
+    loss.dispose();
+  }
+}
+
+test('a loss declares softmaxLogits exactly when it is a cross-entropy over similarities: shift-invariant and never hinged to zero', () => {
+  // Four classes of two; with the raw dot product, same-class similarity is gap² + shift², the rest shift².
+  const labels = Int32Array.from([0, 0, 1, 1, 2, 2, 3, 3]);
+  const clustered = (gap: number, shift: number) => Array.from(labels, (label) => [...[0, 1, 2, 3].map((k) => (k === label ? gap : 0)), shift]);
+  const dot = createDistance({ type: 'dot', normalize: false });
+  for (const declaration of LOSSES.filter((d) => d.facts.usesDistance)) {
+    // Temperature 1, so that a softmax keeps a visible value at a gap that satisfies every margin.
+    const base = defaults<LossOptions>('loss', declaration.type);
+    const options = ('temperature' in base ? { ...base, temperature: 1 } : base) as LossOptions;
+    const [plain, shifted] = [0, 1].map((shift) => lossValue(options, dot, clustered(0.5, shift), undefined, labels));
+    const shiftInvariant = Math.abs(plain! - shifted!) <= 1e-5 * Math.max(1, Math.abs(plain!));
+    const wide = lossValue(options, dot, clustered(3, 0), undefined, labels);
+    assert.equal(declaration.facts.softmaxLogits, shiftInvariant && wide > 1e-4, `${declaration.type} declares softmaxLogits: ${declaration.facts.softmaxLogits}, but +1 on every similarity: ${plain} → ${shifted}; positives 9 above negatives: ${wide}`);
+  }
+  for (const declaration of LOSSES.filter((d) => !d.facts.usesDistance)) assert.equal(declaration.facts.softmaxLogits, false, `${declaration.type} never reads the distance's similarities`);
+});
+
+test('a loss declares minimisedByCollapse exactly when a constant output scores as well as distinct aligned views', () => {
+  const cosine = createDistance({ type: 'cosine' });
+  const distinct = Array.from({ length: 8 }, (_, i) => Array.from({ length: 8 }, (_, k) => (k === i ? 4 : 0)));
+  const constant = Array.from({ length: 8 }, () => Array.from({ length: 8 }, (_, k) => (k === 0 ? 1 : 0.5)));
+  for (const declaration of LOSSES) {
+    if (declaration.facts.needsNegatives) {
+      // Pushing negatives apart is what a collapsed output fails at.
+      assert.equal(declaration.facts.minimisedByCollapse, false, `${declaration.type} needs negatives`);
+      continue;
+    }
+    const options = defaults<LossOptions>('loss', declaration.type);
+    const [collapsed, spread] = [lossValue(options, cosine, constant), lossValue(options, cosine, distinct)];
+    assert.equal(declaration.facts.minimisedByCollapse, collapsed <= spread + 1e-5, `${declaration.type} declares minimisedByCollapse: ${declaration.facts.minimisedByCollapse}, but constant → ${collapsed}, distinct → ${spread}`);
+  }
+});
+
+test('a loss declares expander exactly when its value changes under a rotation of the output space (it reads per-dimension statistics)', () => {
+  const x = tf.randomNormal([8, 6], 0, 1, 'float32', 21).arraySync() as number[][];
+  const y = tf.randomNormal([8, 6], 0, 1, 'float32', 22).arraySync() as number[][];
+  // A rotation of the first two coordinates: it keeps every length, angle and distance.
+  const [c, s] = [Math.cos(0.6), Math.sin(0.6)];
+  const rotate = (rows: number[][]) => rows.map(([a = 0, b = 0, ...rest]) => [c * a - s * b, s * a + c * b, ...rest]);
+  const labels = Int32Array.from([0, 0, 1, 1, 2, 2, 3, 3]);
+  const cosine = createDistance({ type: 'cosine' });
+  for (const declaration of LOSSES) {
+    const options = defaults<LossOptions>('loss', declaration.type);
+    const [plain, rotated] = [lossValue(options, cosine, x, y, labels), lossValue(options, cosine, rotate(x), rotate(y), labels)];
+    const changed = Math.abs(plain - rotated) > 1e-4 * Math.max(1, Math.abs(plain));
+    assert.equal(declaration.facts.expander, changed, `${declaration.type} declares expander: ${declaration.facts.expander}, but rotating the outputs: ${plain} → ${rotated}`);
   }
 });
 
