@@ -34,6 +34,7 @@ import { queueSmallerThanBatch } from './queue-smaller-than-batch';
 import { queueWithoutEma } from './queue-without-ema';
 import { rangeReversed } from './range-reversed';
 import { supconWithoutLabels } from './supcon-without-labels';
+import { targetTemperatureWithQueue } from './target-temperature-with-queue';
 import { teacherHotterThanStudent } from './teacher-hotter-than-student';
 import { unknownBuiltinDataset } from './unknown-builtin-dataset';
 import { unnormalizedDotLogits } from './unnormalized-dot-logits';
@@ -79,6 +80,7 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   queueWithoutEma,
   rangeReversed,
   supconWithoutLabels,
+  targetTemperatureWithQueue,
   teacherHotterThanStudent,
   unknownBuiltinDataset,
   unnormalizedDotLogits,

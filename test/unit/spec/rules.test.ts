@@ -26,6 +26,7 @@ const CASES: readonly RuleCase[] = [
   { rule: 'queue-smaller-than-batch', spec: 'pairs:\n  negatives: { type: queue, size: «100» }\nstrategy: { ema: {} }\n' },
   { rule: 'queue-larger-than-split', spec: 'pairs:\n  negatives: { type: queue, size: «9000» }\nstrategy: { ema: {} }\n' },
   { rule: 'queue-without-ema', spec: 'pairs:\n  negatives: { type: «queue», size: 1024 }\n' },
+  { rule: 'target-temperature-with-queue', spec: 'pairs:\n  negatives: { type: queue, size: 1024 }\nstrategy:\n  ema: {}\n  «targetTemperature»: { teacher: 0.04, student: 0.1 }\n' },
   { rule: 'm-per-class-divisibility', spec: 'pairs:\n  sampler: { type: mPerClass, m: 3 }\nstrategy:\n  batchSize: «100»\n' },
   { rule: 'm-per-class-needs-labels', spec: 'data: { useLabels: false }\npairs:\n  positives: augmentation\n  sampler: { type: «mPerClass», m: 4 }\n' },
   { rule: 'm-per-class-too-few-classes', spec: 'pairs:\n  sampler: { type: mPerClass, m: 4 }\nstrategy: { batchSize: «256» }\n' },
