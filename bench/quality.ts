@@ -8,7 +8,6 @@
 //   N passed, M failed
 // Options: `npm run quality -- simclr byol` (some examples only), `--epochs N` (override every example's epochs).
 // shapes-simclr trains on a generated folder of 4 × 100 shapes (data/shapes has only 40 images).
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -16,12 +15,12 @@ import { parseDocument } from 'yaml';
 import type { ResolvedSpec } from '../server/spec/types';
 import { writeSplit } from '../server/trainer/exportSplit';
 import { writeShapes } from '../scripts/shapes.mjs';
+import { PYTHON as python, runProcess, trainMirror, type MirrorResult, torchAvailable } from './mirror';
 
 const repo = resolve(__dirname, '..');
 const examplesDir = join(repo, 'examples');
 const floorsFile = join(repo, 'bench', 'quality-floors.md');
 const cli = join(repo, 'bin', 'contrastive-lab.js');
-const python = '/usr/bin/python3';
 const SUFFIX = '.contrastive.yaml';
 
 // ---------------------------------------------------------------------------------------------
@@ -100,18 +99,6 @@ interface Ours {
   error: string;
 }
 
-function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string; seconds: number }> {
-  return new Promise((done) => {
-    const t0 = performance.now();
-    const child = spawn(command, args, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('close', (code, signal) => done({ code: code ?? (signal !== null ? 128 : 1), stdout, stderr, seconds: (performance.now() - t0) / 1000 }));
-  });
-}
-
 async function trainOurs(spec: string, out: string, epochs: number | null): Promise<Ours> {
   const args = [cli, 'train', spec, '--out', out, '--json', '--no-umap', ...(epochs !== null ? ['--epochs', String(epochs)] : [])];
   const r = await runProcess(process.execPath, args, process.env);
@@ -153,45 +140,16 @@ async function trainOurs(spec: string, out: string, epochs: number | null): Prom
   return { ok: r.code === 0 && knn !== null, knn, epochs: epochsRun, seconds: r.seconds, runDir, error: r.code !== 0 ? `trainer exit ${r.code}: ${error}` : knn === null ? 'no kNN accuracy reported' : '' };
 }
 
-type Torch = { kind: 'ok'; knn: number; epochs: number; seconds: number } | { kind: 'unsupported' | 'failed'; message: string };
-
-function torchAvailable(): string | null {
-  const r = spawnSync(python, ['-c', 'import torch, numpy; print(torch.__version__)'], { env: torchEnv(), encoding: 'utf8' });
-  if (r.error !== undefined) return `${python} could not be run (${r.error.message})`;
-  if (r.status !== 0) return `${python} cannot import torch/numpy: ${(r.stderr.trim().split('\n').pop() ?? '').trim()}`;
-  torchVersion = r.stdout.trim();
-  return null;
-}
-let torchVersion = '';
-
-/** The peer runs at full speed: no OpenBLAS core-type / cache-size overrides, 1 thread like our wasm trainer. */
-function torchEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: join(repo, 'engines', 'pytorch') };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  return env;
-}
-
-async function trainTorch(runDir: string, specDir: string, work: string): Promise<Torch> {
+async function trainTorch(runDir: string, specDir: string, work: string): Promise<MirrorResult> {
   const specJson = join(runDir, 'spec.json');
   const spec = JSON.parse(readFileSync(specJson, 'utf8')) as ResolvedSpec;
   const split = join(work, 'split');
   await writeSplit(spec, specDir, split);
-  const r = await runProcess(python, ['-m', 'contrastive_lab_torch.mirror', '--spec', specJson, '--data', split, '--threads', '1'], torchEnv());
-  rmSync(split, { recursive: true, force: true });
-  const lastErr = r.stderr.trim().split('\n').pop() ?? '';
-  if (r.code === 2) return { kind: 'unsupported', message: lastErr };
-  for (const line of r.stdout.split('\n').reverse()) {
-    if (!line.startsWith('{')) continue;
-    let m: { done?: boolean; knnAccuracy?: number; epochs?: number; seconds?: number };
-    try {
-      m = JSON.parse(line) as typeof m;
-    } catch {
-      continue;
-    }
-    if (m.done === true && typeof m.knnAccuracy === 'number' && r.code === 0) return { kind: 'ok', knn: m.knnAccuracy, epochs: m.epochs ?? spec.strategy.epochs, seconds: m.seconds ?? r.seconds };
+  try {
+    return await trainMirror(specJson, split, 1);
+  } finally {
+    rmSync(split, { recursive: true, force: true });
   }
-  return { kind: 'failed', message: `exit ${r.code}: ${lastErr}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,10 +187,11 @@ async function main(): Promise<number> {
   }
   const examples = chosen.length > 0 ? all.filter((e) => chosen.includes(e)) : all;
 
-  const noTorch = torchAvailable();
+  const available = torchAvailable();
+  const noTorch = 'missing' in available ? available.missing : null;
   console.log(`quality: ${examples.length} example(s)${epochs !== null ? `, epochs overridden to ${epochs}` : ', their own epochs'}; ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`);
   if (noTorch !== null) console.log(`PyTorch comparison skipped: ${noTorch}; only the absolute floors apply`);
-  else console.log(`PyTorch ${torchVersion} mirror (engines/pytorch, ${python}, 1 thread, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset) trains the same resolved spec on the same split after each run`);
+  else console.log(`PyTorch ${'version' in available ? available.version : ''} mirror (engines/pytorch, ${python}, 1 thread pinned, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset) trains the same resolved spec on the same split after each run`);
   console.log('timings are wall time on a shared machine: noisy when other processes run');
 
   const work = mkdtempSync(join(tmpdir(), 'contrastive-quality-'));
@@ -257,32 +216,32 @@ async function main(): Promise<number> {
       }
       console.log(`quality ${example} knn ${ours.knn!.toFixed(4)} epochs ${ours.epochs} seconds ${ours.seconds.toFixed(1)}`);
 
-      let torch: Torch | null = null;
+      let peer: MirrorResult | null = null;
       if (noTorch === null && ours.runDir !== null) {
         try {
-          torch = await trainTorch(ours.runDir, dirname(spec), exampleWork);
+          peer = await trainTorch(ours.runDir, dirname(spec), exampleWork);
         } catch (e) {
-          torch = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
+          peer = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
         }
-        if (torch.kind === 'ok') {
-          console.log(`  pytorch ${example} knn ${torch.knn.toFixed(4)} epochs ${torch.epochs} seconds ${torch.seconds.toFixed(1)}`);
-          console.log(`quality ${example}-vs-pytorch ${(ours.knn! / torch.knn).toFixed(3)} ratio`);
-        } else if (torch.kind === 'unsupported') {
-          console.log(`  ${example}-vs-pytorch skipped: the PyTorch mirror does not train this recipe (${torch.message})`);
+        if (peer.kind === 'ok') {
+          console.log(`  pytorch ${example} knn ${peer.knn.toFixed(4)} epochs ${peer.epochs} seconds ${peer.seconds.toFixed(1)}`);
+          console.log(`quality ${example}-vs-pytorch ${(ours.knn! / peer.knn).toFixed(3)} ratio`);
+        } else if (peer.kind === 'unsupported') {
+          console.log(`  ${example}-vs-pytorch skipped: the PyTorch mirror does not train this recipe (${peer.message})`);
         } else {
-          console.log(`  ${example}-vs-pytorch skipped: the PyTorch mirror failed (${torch.message})`);
+          console.log(`  ${example}-vs-pytorch skipped: the PyTorch mirror failed (${peer.message})`);
         }
       }
 
       let effective = floor.absolute;
       let rule = `absolute floor ${floor.absolute.toFixed(4)}`;
       if (floor.pytorchMargin !== null) {
-        if (torch?.kind === 'ok') {
-          const relative = torch.knn - floor.pytorchMargin;
+        if (peer?.kind === 'ok') {
+          const relative = peer.knn - floor.pytorchMargin;
           if (relative > effective) {
             effective = relative;
-            rule = `PyTorch ${torch.knn.toFixed(4)} − ${floor.pytorchMargin.toFixed(2)} = ${relative.toFixed(4)} (above the absolute ${floor.absolute.toFixed(4)})`;
-          } else rule = `absolute floor ${floor.absolute.toFixed(4)} (PyTorch ${torch.knn.toFixed(4)} − ${floor.pytorchMargin.toFixed(2)} = ${relative.toFixed(4)} is lower)`;
+            rule = `PyTorch ${peer.knn.toFixed(4)} − ${floor.pytorchMargin.toFixed(2)} = ${relative.toFixed(4)} (above the absolute ${floor.absolute.toFixed(4)})`;
+          } else rule = `absolute floor ${floor.absolute.toFixed(4)} (PyTorch ${peer.knn.toFixed(4)} − ${floor.pytorchMargin.toFixed(2)} = ${relative.toFixed(4)} is lower)`;
         } else rule += ' (no PyTorch figure: relative floor not applied)';
       }
       if (ours.knn! + 1e-9 >= effective) passed++;

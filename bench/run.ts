@@ -6,6 +6,7 @@ import { initBackend, type BackendRequest } from '../server/contrastive/backend'
 import { printExtensionBench, runExtensionBench } from './extension';
 import { printLanguageBench, runLanguageBench } from './language';
 import { runLossBench } from './losses';
+import { runRecipeBench } from './recipes';
 import { runSearchBench } from './search';
 import { runSimclrBench } from './simclr';
 
@@ -15,6 +16,7 @@ const sections: Record<string, () => Promise<void>> = {
   search: async () => void (await runSearchBench()),
   language: async () => printLanguageBench(await runLanguageBench()),
   extension: async () => printExtensionBench(await runExtensionBench()),
+  recipes: async () => runRecipeBench(),
 };
 
 async function main(): Promise<number> {

@@ -63,6 +63,13 @@ class Run:
         self.strong = build_pipeline(pairs["views"]["strong"])
         self.weak_only = not self.two_views and len(pairs["views"]["weak"]) > 0
         self.total_steps = epochs * self.sampler.batches_per_epoch
+        # Seconds per phase, for bench/recipes.ts (perf_counter around synchronous CPU work: cheap).
+        self.phases = {"data": 0.0, "augmentation": 0.0, "forwardBackward": 0.0, "optimiser": 0.0, "evaluation": 0.0}
+
+    def _add(self, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.phases[phase] += now - since
+        return now
 
     # ---- the objective (the Method methods/pick.ts picks) -------------------------------------
     def _online(self, x: torch.Tensor) -> Outputs:
@@ -129,13 +136,18 @@ class Run:
 
     # ---- one step (parts.ts trainStep) --------------------------------------------------------
     def make_batch(self, indices: torch.Tensor, step: int):
+        t = time.perf_counter()
         labels = self.train_labels[indices] if self.train_labels is not None else None
         x = self.data.x[indices]
-        if self.two_views:
-            return labels, self.weak(x, step_rng(self.seed, "views", "weak", step)), self.strong(x, step_rng(self.seed, "views", "strong", step))
-        if self.weak_only:
-            return labels, self.weak(x, step_rng(self.seed, "views", "weak", step)), None
-        return labels, x, None
+        t = self._add("data", t)
+        try:
+            if self.two_views:
+                return labels, self.weak(x, step_rng(self.seed, "views", "weak", step)), self.strong(x, step_rng(self.seed, "views", "strong", step))
+            if self.weak_only:
+                return labels, self.weak(x, step_rng(self.seed, "views", "weak", step)), None
+            return labels, x, None
+        finally:
+            self._add("augmentation", t)
 
     def train_step(self, indices: torch.Tensor, step: int) -> float:
         strategy = self.spec["strategy"]
@@ -143,12 +155,14 @@ class Run:
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         labels, view1, view2 = self.make_batch(indices, step)
+        t = time.perf_counter()
         self.optimizer.zero_grad(set_to_none=True)
         loss, keys, key_labels = self.objective(labels, view1, view2)
         value = float(loss.detach())
         if not math.isfinite(value):
             return value
         loss.backward()
+        t = self._add("forwardBackward", t)
         if strategy["gradientClipNorm"] is not None:
             clip_by_global_norm(self.model.parameters(), strategy["gradientClipNorm"])
         self.optimizer.step()
@@ -156,6 +170,7 @@ class Run:
             self.ema.update(step - 1, self.total_steps, strategy["ema"])
         if self.queue is not None and keys is not None:
             self.queue.enqueue(keys, key_labels)
+        self._add("optimiser", t)
         return value
 
     def evaluate(self) -> Optional[float]:
@@ -182,6 +197,9 @@ class Run:
                     raise FloatingPointError(f"the loss became {value} at step {step} (epoch {epoch})")
                 losses.append(value)
             if epoch % every == 0 or epoch == self.epochs:
+                t = time.perf_counter()
                 last = self.evaluate()
+                self._add("evaluation", t)
                 report({"epoch": epoch, "knnAccuracy": last, "seconds": round(time.perf_counter() - start, 3), "loss": sum(losses) / len(losses)})
-        return {"done": True, "knnAccuracy": last, "epochs": self.epochs, "seconds": round(time.perf_counter() - start, 3)}
+        phases = {k: round(v, 3) for k, v in self.phases.items()}
+        return {"done": True, "knnAccuracy": last, "epochs": self.epochs, "seconds": round(time.perf_counter() - start, 3), "steps": step, "phases": phases}

@@ -1,0 +1,172 @@
+// `npm run bench -- recipes`: whole recipes trained end to end (augmentation, the network,
+// evaluation after every epoch, the final embeddings) for the fixed epochs of their specs in
+// bench/recipes/, by our trainer and by the PyTorch mirror (engines/pytorch) on the same split.
+// Ours is the real `contrastive-lab train` (server/cli/main.ts, --no-umap, as the mirror has no
+// UMAP) started through bench/recipes-probe.ts, which times the phases from outside. The mirror
+// runs with 1 thread and with every core, at its best (bench/mirror.ts); the BLAS and the dense
+// kernel it runs are printed. Per recipe:
+//   bench recipe-<name>-samples-vs-pytorch <r> ratio        training samples/s, ours ÷ PyTorch on 1 thread
+//   bench recipe-<name>-wall-vs-pytorch <r> ratio           wall time, PyTorch's ÷ ours (> 1: we are faster)
+//   bench recipe-<name>-{samples,wall}-vs-pytorch-<n>threads <r> ratio   the same against PyTorch on n cores
+//   bench recipe-<name>[-pytorch]-samples-per-s / -seconds / -knn       the absolute figures of both sides
+// and a table of where the time goes. Training samples/s counts whole steps (batch, augmentation,
+// forward, backward, update) and nothing else; wall time is the process's, start to exit.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { currentBackend } from '../server/contrastive/backend';
+import type { ResolvedSpec } from '../server/spec/types';
+import { writeSplit } from '../server/trainer/exportSplit';
+import { writeShapes } from '../scripts/shapes.mjs';
+import { mirrorEnv, PYTHON, runProcess, torchAvailable, trainMirror, type MirrorPhases, type MirrorResult } from './mirror';
+import type { ProbeTotals } from './recipes-probe';
+
+const repo = resolve(__dirname, '..');
+export const RECIPES_DIR = join(repo, 'bench', 'recipes');
+const SUFFIX = '.contrastive.yaml';
+/** Images per class of the image-folder recipe's generated folder (4 classes, 32×32 RGB). */
+const SHAPES_PER_CLASS = 250;
+
+export function recipeNames(): string[] {
+  return readdirSync(RECIPES_DIR).filter((f) => f.endsWith(SUFFIX)).map((f) => f.slice(0, -SUFFIX.length)).sort();
+}
+
+/**
+ * The spec file to train for `name`, in `work`: a copy of bench/recipes/<name> next to what it
+ * needs; a recipe whose data.source is `shapes` gets a generated folder of 32×32 RGB shapes there.
+ */
+export async function prepareRecipe(name: string, work: string, perClass = SHAPES_PER_CLASS): Promise<string> {
+  const original = join(RECIPES_DIR, name + SUFFIX);
+  const copy = join(work, name + SUFFIX);
+  copyFileSync(original, copy);
+  if (/^\s*source:\s*shapes\s*$/m.test(readFileSync(original, 'utf8'))) await writeShapes(join(work, 'shapes'), perClass, 3);
+  return copy;
+}
+
+/** The command that trains a spec as `contrastive-lab train` does, with the timing probe around it. */
+export function oursCommand(spec: string, out: string, backend: string): string[] {
+  return ['--import', 'tsx', join(repo, 'bench', 'recipes-probe.ts'), 'train', spec, '--out', out, '--json', '--no-umap', '--backend', backend];
+}
+
+interface Ours {
+  knn: number | null;
+  wallSeconds: number;
+  probe: ProbeTotals;
+  runDir: string;
+  spec: ResolvedSpec;
+}
+
+async function trainOurs(spec: string, work: string, backend: string): Promise<Ours> {
+  const probeFile = join(work, 'probe.json');
+  const r = await runProcess(process.execPath, oursCommand(spec, join(work, 'runs'), backend), { ...process.env, CONTRASTIVE_BENCH_PROBE: probeFile });
+  let knn: number | null = null;
+  let runDir: string | null = null;
+  for (const line of r.stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const m = JSON.parse(line) as { kind?: string; knnAccuracy?: number | null; data?: { runDir?: string } };
+    if (m.kind === 'eval' && typeof m.knnAccuracy === 'number') knn = m.knnAccuracy;
+    if (m.kind === 'event' && typeof m.data?.runDir === 'string') runDir = m.data.runDir;
+  }
+  if (r.code !== 0 || runDir === null) throw new Error(`our trainer failed on ${spec} (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as ProbeTotals;
+  const resolved = JSON.parse(readFileSync(join(runDir, 'spec.json'), 'utf8')) as ResolvedSpec;
+  return { knn, wallSeconds: r.seconds, probe, runDir, spec: resolved };
+}
+
+/** What the peer runs on: its BLAS (and OpenBLAS core type), the mirror's dense kernel, oneDNN. */
+function peerKernel(): string {
+  const code = [
+    'import json, sys',
+    `sys.path.insert(0, ${JSON.stringify(join(repo, 'bench'))})`,
+    'import torch',
+    'from pytorch_simclr import blas_in_use',
+    'from contrastive_lab_torch.fastmm import KERNEL',
+    'blas, detail = blas_in_use()',
+    'print(json.dumps({"torch": torch.__version__, "blas": blas, "detail": detail, "dense": KERNEL, "mkldnn": torch.backends.mkldnn.is_available()}))',
+  ].join('\n');
+  const r = spawnSync(PYTHON, ['-c', code], { env: mirrorEnv(1), encoding: 'utf8' });
+  if (r.status !== 0) return `unknown (${(r.stderr.trim().split('\n').pop() ?? '').trim()})`;
+  const k = JSON.parse(r.stdout) as { torch: string; blas: string; detail: string; dense: string; mkldnn: boolean };
+  return `torch ${k.torch}, BLAS ${k.blas} (${k.detail}), dense layers and similarity products via ${k.dense === 'linear' ? 'BLAS (F.linear)' : 'oneDNN 1×1 convolution'}, oneDNN ${k.mkldnn ? 'on' : 'off'}`;
+}
+
+const fmt = (v: number, digits = 2): string => v.toFixed(digits);
+const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(0)} %` : '—');
+
+function printTable(name: string, ours: Ours, peer: MirrorResult): void {
+  const p = ours.probe;
+  const other = Math.max(0, p.step - p.forwardBackward - p.optimiser - p.augmentation);
+  const tp: MirrorPhases | null = peer.kind === 'ok' ? peer.phases : null;
+  const peerSetup = peer.kind === 'ok' ? Math.max(0, peer.wallSeconds - peer.seconds) : 0;
+  const rows: [string, number, number | null][] = [
+    ['forward + backward (incl. loss)', p.forwardBackward, tp?.forwardBackward ?? null],
+    ['optimiser', p.optimiser, tp?.optimiser ?? null],
+    ['augmentation', p.augmentation, tp?.augmentation ?? null],
+    ['data: batch gather, finite guard, step bookkeeping', other, tp?.data ?? null],
+    ['evaluation (kNN every epoch)', p.evaluation, tp?.evaluation ?? null],
+    ['embeddings (final; UMAP off)', p.embeddings, null],
+    ['checkpoint (final)', p.checkpoint, null],
+    ['metric lines, progress', p.reporting, null],
+    ['setup: runtime, backend, data load, model', p.setup, peer.kind === 'ok' ? peerSetup : null],
+  ];
+  const peerWall = peer.kind === 'ok' ? peer.wallSeconds : 0;
+  console.log(`  where the time goes (${name}; seconds of the whole run; PyTorch on 1 thread):`);
+  console.log(`  | phase | ours s | ours % | PyTorch s | PyTorch % |`);
+  console.log(`  |---|---:|---:|---:|---:|`);
+  for (const [label, s, t] of rows) console.log(`  | ${label} | ${fmt(s)} | ${pct(s, ours.wallSeconds)} | ${t === null ? '—' : fmt(t)} | ${t === null ? '—' : pct(t, peerWall)} |`);
+  console.log(`  | wall (process start to exit) | ${fmt(ours.wallSeconds)} | 100 % | ${peer.kind === 'ok' ? fmt(peerWall) : '—'} | ${peer.kind === 'ok' ? '100 %' : '—'} |`);
+}
+
+function line(name: string, value: number, unit: string): void {
+  console.log(`bench ${name} ${Number.isFinite(value) ? value.toFixed(unit === 'ratio' ? 3 : unit === 'accuracy' ? 4 : 1) : 'NaN'} ${unit}`);
+}
+
+export async function runRecipeBench(chosen: readonly string[] = recipeNames()): Promise<void> {
+  const backend = currentBackend()?.name ?? 'wasm';
+  const cores = cpus().length;
+  const available = torchAvailable();
+  console.log(`recipes: ${chosen.join(', ')}; our trainer: contrastive-lab train on ${backend} (1 thread), --no-umap; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if ('missing' in available) console.log(`PyTorch comparison skipped: ${available.missing}`);
+  else console.log(`bench peer pytorch ${peerKernel()}; mirror at 1 and ${cores} threads, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for it alone`);
+  const work = mkdtempSync(join(tmpdir(), 'contrastive-recipes-'));
+  try {
+    for (const name of chosen) {
+      const dir = join(work, name);
+      const spec = await prepareRecipe(name, work);
+      const ours = await trainOurs(spec, dir, backend);
+      const batch = ours.spec.strategy.batchSize;
+      const oursSamples = (ours.probe.steps * batch) / ours.probe.step;
+      console.log(`\n### ${name}: ${ours.spec.strategy.epochs} epochs × ${ours.probe.steps / ours.spec.strategy.epochs} steps of ${batch}`);
+      line(`recipe-${name}-samples-per-s`, oursSamples, 'samples/s');
+      line(`recipe-${name}-seconds`, ours.wallSeconds, 's');
+      line(`recipe-${name}-knn`, ours.knn ?? Number.NaN, 'accuracy');
+      if ('missing' in available) continue;
+      const split = join(dir, 'split');
+      await writeSplit(ours.spec, work, split);
+      const specJson = join(ours.runDir, 'spec.json');
+      let one: MirrorResult = { kind: 'failed', message: 'not run' };
+      for (const threads of [1, cores]) {
+        const peer = await trainMirror(specJson, split, threads);
+        if (threads === 1) one = peer;
+        const suffix = threads === 1 ? '' : `-${threads}threads`;
+        if (peer.kind !== 'ok') {
+          console.log(`  PyTorch (${threads} thread${threads === 1 ? '' : 's'}): ${peer.kind}: ${peer.message}`);
+          continue;
+        }
+        const ph = peer.phases;
+        const stepSeconds = ph !== null ? ph.data + ph.augmentation + ph.forwardBackward + ph.optimiser : Number.NaN;
+        const peerSamples = ((peer.steps ?? Number.NaN) * batch) / stepSeconds;
+        line(`recipe-${name}-pytorch${suffix}-samples-per-s`, peerSamples, 'samples/s');
+        line(`recipe-${name}-pytorch${suffix}-seconds`, peer.wallSeconds, 's');
+        line(`recipe-${name}-pytorch${suffix}-knn`, peer.knn, 'accuracy');
+        line(`recipe-${name}-samples-vs-pytorch${suffix}`, oursSamples / peerSamples, 'ratio');
+        line(`recipe-${name}-wall-vs-pytorch${suffix}`, peer.wallSeconds / ours.wallSeconds, 'ratio');
+      }
+      printTable(name, ours, one);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
