@@ -104,6 +104,9 @@ export interface Declaration<Kind extends string = string, Name extends string =
 /** The options of the ingredients in a declaration list, as the library receives them. */
 export type OptionsOf<D extends Declaration> = Declared<D['schema']>;
 
+/** The options an implementation takes: its declared options without the `type` its class implies. */
+export type ParamsOf<D extends Declaration> = Omit<OptionsOf<D>, 'type'>;
+
 /** Declares one `type` of an ingredient kind: an object whose `type` is the constant `name`. */
 function declaration<const Kind extends string, const Name extends string, P extends TProperties, Facts>(
   kind: Kind,

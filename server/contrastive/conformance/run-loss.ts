@@ -34,23 +34,23 @@ const euclidean = (): Distance => new LpDistance({ p: 2, normalize: true, power:
 
 /** Fixture family → the library's loss, built from the fixture's params. */
 const builders: Record<string, (f: Fixture) => Built> = {
-  ContrastiveLoss: (f) => stateless(new ContrastiveLoss(fixtureDistance(f, euclidean), numberParam(f, 'posMargin', 0), numberParam(f, 'negMargin', 1))),
+  ContrastiveLoss: (f) => stateless(new ContrastiveLoss(fixtureDistance(f, euclidean), { posMargin: numberParam(f, 'posMargin', 0), negMargin: numberParam(f, 'negMargin', 1) })),
   TripletMarginLoss: (f) => {
     const perAnchor = f.params.tripletsPerAnchor;
     if (perAnchor !== undefined && perAnchor !== 'all') throw new FixtureFormatError(`tripletsPerAnchor=${JSON.stringify(perAnchor)} samples triplets at random and cannot be reproduced; only "all" is supported`);
     return stateless(new TripletMarginLoss(fixtureDistance(f, euclidean), { margin: numberParam(f, 'margin', 0.05), swap: booleanParam(f, 'swap', false), smoothLoss: booleanParam(f, 'smoothLoss', false) }));
   },
   NPairsLoss: (f) => stateless(new NPairsLoss(fixtureDistance(f, () => new DotProductSimilarity('dot', true)))),
-  LiftedStructureLoss: (f) => stateless(new LiftedStructureLoss(fixtureDistance(f, euclidean), numberParam(f, 'posMargin', 0), numberParam(f, 'negMargin', 1))),
-  GeneralizedLiftedStructureLoss: (f) => stateless(new GeneralizedLiftedStructureLoss(fixtureDistance(f, euclidean), numberParam(f, 'posMargin', 0), numberParam(f, 'negMargin', 1))),
-  NTXentLoss: (f) => stateless(new InfoNCELoss(fixtureDistance(f, cosine), numberParam(f, 'temperature', 0.07))),
-  NTXentLoss_SimCLR: (f) => stateless(new InfoNCELoss(fixtureDistance(f, cosine), numberParam(f, 'temperature', 0.07))),
-  SupConLoss: (f) => stateless(new SupConLoss(fixtureDistance(f, cosine), numberParam(f, 'temperature', 0.1))),
-  CircleLoss: (f) => stateless(new CircleLoss(fixtureDistance(f, cosine), numberParam(f, 'm', 0.4), numberParam(f, 'gamma', 80))),
-  MultiSimilarityLoss: (f) => stateless(new MultiSimilarityLoss(fixtureDistance(f, cosine), numberParam(f, 'alpha', 2), numberParam(f, 'beta', 50), numberParam(f, 'base', 0.5))),
+  LiftedStructureLoss: (f) => stateless(new LiftedStructureLoss(fixtureDistance(f, euclidean), { posMargin: numberParam(f, 'posMargin', 0), negMargin: numberParam(f, 'negMargin', 1) })),
+  GeneralizedLiftedStructureLoss: (f) => stateless(new GeneralizedLiftedStructureLoss(fixtureDistance(f, euclidean), { posMargin: numberParam(f, 'posMargin', 0), negMargin: numberParam(f, 'negMargin', 1) })),
+  NTXentLoss: (f) => stateless(new InfoNCELoss(fixtureDistance(f, cosine), { temperature: numberParam(f, 'temperature', 0.07) })),
+  NTXentLoss_SimCLR: (f) => stateless(new InfoNCELoss(fixtureDistance(f, cosine), { temperature: numberParam(f, 'temperature', 0.07) })),
+  SupConLoss: (f) => stateless(new SupConLoss(fixtureDistance(f, cosine), { temperature: numberParam(f, 'temperature', 0.1) })),
+  CircleLoss: (f) => stateless(new CircleLoss(fixtureDistance(f, cosine), { m: numberParam(f, 'm', 0.4), gamma: numberParam(f, 'gamma', 80) })),
+  MultiSimilarityLoss: (f) => stateless(new MultiSimilarityLoss(fixtureDistance(f, cosine), { alpha: numberParam(f, 'alpha', 2), beta: numberParam(f, 'beta', 50), base: numberParam(f, 'base', 0.5) })),
   SoftNearestNeighborLoss: (f) => {
     // The reference: squared euclidean distance on raw embeddings; learnable so dL/dT exists.
-    const loss = new SoftNearestNeighborLoss(fixtureDistance(f, () => new LpDistance({ p: 2, normalize: false, power: 2 })), numberParam(f, 'temperature', 1), true);
+    const loss = new SoftNearestNeighborLoss(fixtureDistance(f, () => new LpDistance({ p: 2, normalize: false, power: 2 })), { temperature: numberParam(f, 'temperature', 1), learnTemperature: true });
     return { loss, parameters: [{ key: 'gradTemperature', variable: loss.temperature }] };
   },
   VICRegLoss: (f) =>
@@ -62,15 +62,15 @@ const builders: Record<string, (f: Fixture) => Built> = {
         eps: numberParam(f, 'eps', 1e-4),
       }),
     ),
-  BarlowTwinsLoss: (f) => stateless(new BarlowTwinsLoss(numberParam(f, 'lambda', 5e-3))),
+  BarlowTwinsLoss: (f) => stateless(new BarlowTwinsLoss({ lambda: numberParam(f, 'lambda', 5e-3) })),
   SigLIPLoss: (f) => {
-    const loss = new SigLIPLoss(numberParam(f, 'logitScale', Math.log(10)), numberParam(f, 'logitBias', -10), true);
+    const loss = new SigLIPLoss({ logitScale: numberParam(f, 'logitScale', Math.log(10)), logitBias: numberParam(f, 'logitBias', -10), learnable: true });
     return { loss, parameters: [{ key: 'gradLogitScale', variable: loss.logitScale }, { key: 'gradLogitBias', variable: loss.logitBias }] };
   },
   NegativeCosineLoss: (f) => {
     const variant = f.params.variant ?? 'simsiam';
     if (variant !== 'simsiam' && variant !== 'byol') throw new FixtureFormatError(`params.variant is ${JSON.stringify(variant)}; expected "simsiam" or "byol"`);
-    return stateless(new NegativeCosineLoss(variant));
+    return stateless(new NegativeCosineLoss({ form: variant }));
   },
 };
 

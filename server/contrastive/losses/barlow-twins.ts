@@ -2,7 +2,9 @@
 // variance and eps 1e-5 (BatchNorm1d(affine=False), training mode); C = zn1ᵀ zn2 / n;
 // loss = Σ_a (1 − C_aa)² + λ Σ_{a≠b} C_ab².
 import { tf } from '../backend';
+import type { ParamsOf } from '../declare';
 import { eye } from '../tensor-utils';
+import type { barlowTwins } from './barlow-twins.decl';
 import { StatelessLoss } from './base';
 import { twoViews } from './two-views';
 import type { LossInput } from './types';
@@ -15,7 +17,7 @@ export class BarlowTwinsLoss extends StatelessLoss {
   readonly supportsReference = false;
   readonly supportsMining = false;
 
-  constructor(private readonly lambda: number) {
+  constructor(private readonly options: ParamsOf<typeof barlowTwins>) {
     super();
   }
 
@@ -35,7 +37,7 @@ export class BarlowTwinsLoss extends StatelessLoss {
   compute(input: LossInput): tf.Scalar {
     return tf.tidy(() => {
       const { onDiagonal, offDiagonal } = this.parts(input);
-      return tf.add(onDiagonal, tf.mul(offDiagonal, this.lambda)) as tf.Scalar;
+      return tf.add(onDiagonal, tf.mul(offDiagonal, this.options.lambda)) as tf.Scalar;
     });
   }
 }

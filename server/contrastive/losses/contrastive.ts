@@ -3,10 +3,12 @@
 // similarity); each sub-loss is reduced on its own (default: over its non-zero terms), then the
 // two are summed.
 import { tf } from '../backend';
+import type { ParamsOf } from '../declare';
 import type { Distance } from '../distances/types';
 import { avgNonZeroReducer } from '../reducers/avg-non-zero';
 import type { Reducer } from '../reducers/types';
 import { margin } from './base';
+import type { contrastive } from './contrastive.decl';
 import { maskTensor } from './labelled-batch';
 import { PairLoss, type PairBatch } from './pair-loss';
 
@@ -16,16 +18,15 @@ export class ContrastiveLoss extends PairLoss {
 
   constructor(
     distance: Distance,
-    private readonly posMargin: number,
-    private readonly negMargin: number,
+    private readonly options: ParamsOf<typeof contrastive>,
     reducer: Reducer = avgNonZeroReducer,
   ) {
     super(distance, reducer);
   }
 
   protected formula({ batch, masks, mat }: PairBatch): tf.Scalar {
-    const posLoss = tf.relu(margin(this.distance, mat, this.posMargin, tf));
-    const negLoss = tf.relu(margin(this.distance, this.negMargin, mat, tf));
+    const posLoss = tf.relu(margin(this.distance, mat, this.options.posMargin, tf));
+    const negLoss = tf.relu(margin(this.distance, this.options.negMargin, mat, tf));
     return tf.add(this.reducer.reduce(posLoss, maskTensor(masks.pos, batch), masks.posCount), this.reducer.reduce(negLoss, maskTensor(masks.neg, batch), masks.negCount));
   }
 }

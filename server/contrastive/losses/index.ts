@@ -21,22 +21,25 @@ export type { Loss, LossInput, LossInputForm } from './types';
 
 type Factory<T extends LossType> = (spec: Extract<LossOptions, { type: T }>, distance: Distance) => Loss;
 
-/** VICReg, Barlow Twins, SigLIP and negative cosine define their own comparison and ignore `distance`. */
+/**
+ * Each loss takes the spec's loss block as its declared options (ParamsOf its declaration); the
+ * distance is injected. VICReg, Barlow Twins, SigLIP and negative cosine define their own comparison.
+ */
 export const lossRegistry: { readonly [T in LossType]: Factory<T> } = {
-  contrastive: (s, d) => new ContrastiveLoss(d, s.posMargin, s.negMargin),
-  triplet: (s, d) => new TripletMarginLoss(d, { margin: s.margin, swap: s.swap, smoothLoss: s.smoothLoss }),
+  contrastive: (s, d) => new ContrastiveLoss(d, s),
+  triplet: (s, d) => new TripletMarginLoss(d, s),
   nPairs: (_s, d) => new NPairsLoss(d),
-  liftedStructure: (s, d) => new LiftedStructureLoss(d, s.posMargin, s.negMargin),
-  generalizedLiftedStructure: (s, d) => new GeneralizedLiftedStructureLoss(d, s.posMargin, s.negMargin),
-  infoNCE: (s, d) => new InfoNCELoss(d, s.temperature),
-  supCon: (s, d) => new SupConLoss(d, s.temperature),
-  circle: (s, d) => new CircleLoss(d, s.m, s.gamma),
-  softNearestNeighbor: (s, d) => new SoftNearestNeighborLoss(d, s.temperature, s.learnTemperature),
-  multiSimilarity: (s, d) => new MultiSimilarityLoss(d, s.alpha, s.beta, s.base),
-  vicreg: (s) => new VICRegLoss({ invarianceWeight: s.invarianceWeight, varianceWeight: s.varianceWeight, covarianceWeight: s.covarianceWeight, eps: s.eps }),
-  barlowTwins: (s) => new BarlowTwinsLoss(s.lambda),
-  siglip: (s) => new SigLIPLoss(s.logitScale, s.logitBias, s.learnable),
-  negativeCosine: (s) => new NegativeCosineLoss(s.form),
+  liftedStructure: (s, d) => new LiftedStructureLoss(d, s),
+  generalizedLiftedStructure: (s, d) => new GeneralizedLiftedStructureLoss(d, s),
+  infoNCE: (s, d) => new InfoNCELoss(d, s),
+  supCon: (s, d) => new SupConLoss(d, s),
+  circle: (s, d) => new CircleLoss(d, s),
+  softNearestNeighbor: (s, d) => new SoftNearestNeighborLoss(d, s),
+  multiSimilarity: (s, d) => new MultiSimilarityLoss(d, s),
+  vicreg: (s) => new VICRegLoss(s),
+  barlowTwins: (s) => new BarlowTwinsLoss(s),
+  siglip: (s) => new SigLIPLoss(s),
+  negativeCosine: (s) => new NegativeCosineLoss(s),
 };
 
 export const lossTypes = Object.keys(lossRegistry) as LossType[];

@@ -4,10 +4,12 @@
 // reduced over the positive pairs (default: mean). SimCLR is the two-view form (views → pair ids
 // as labels); a memory queue (MoCo) enters as refEmbeddings whose labels match no query.
 import { tf } from '../backend';
+import type { ParamsOf } from '../declare';
 import type { Distance } from '../distances/types';
 import { meanReducer } from '../reducers/mean';
 import type { Reducer } from '../reducers/types';
 import { eye, maskedLogSumExp, rowLogSumExp } from '../tensor-utils';
+import type { infoNCE } from './info-nce.decl';
 import { maskTensor } from './labelled-batch';
 import { PairLoss, type PairBatch } from './pair-loss';
 
@@ -29,15 +31,15 @@ export class InfoNCELoss extends PairLoss {
 
   constructor(
     distance: Distance,
-    private readonly temperature: number,
+    private readonly options: ParamsOf<typeof infoNCE>,
     reducer: Reducer = meanReducer,
   ) {
     super(distance, reducer);
-    if (!(temperature > 0)) throw new Error(`infoNCE loss: temperature must be > 0 (got ${temperature}).`);
+    if (!(options.temperature > 0)) throw new Error(`infoNCE loss: temperature must be > 0 (got ${options.temperature}).`);
   }
 
   protected formula({ batch, tuples, masks, mat }: PairBatch): tf.Scalar {
-    const logits = tf.div(this.distance.isInverted ? mat : tf.neg(mat), this.temperature) as tf.Tensor2D;
+    const logits = tf.div(this.distance.isInverted ? mat : tf.neg(mat), this.options.temperature) as tf.Tensor2D;
     const pos = maskTensor(masks.pos, batch);
     if (atMostOnePositivePerRow(masks.pos, batch.rows, batch.cols) && tuples === undefined) {
       // SimCLR / MoCo shape: with one positive j per row, its denominator is every k ≠ i, so the

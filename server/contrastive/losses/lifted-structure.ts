@@ -2,11 +2,13 @@
 // for every ordered positive pair (a, p), J = logsumexp over the negatives of a and of p of
 // (negMargin − D) + D_ap − posMargin, l = relu(J)²/2; reduced over the positive pairs (default: mean).
 import { tf } from '../backend';
+import type { ParamsOf } from '../declare';
 import type { Distance } from '../distances/types';
 import { meanReducer } from '../reducers/mean';
 import type { Reducer } from '../reducers/types';
 import { gatherFlat, maskedLogSumExp, stopGradient, zeroLoss } from '../tensor-utils';
 import { margin } from './base';
+import type { liftedStructure } from './lifted-structure.decl';
 import { PairLoss, type PairBatch } from './pair-loss';
 
 /** Stand-in for log 0 (an empty set of negatives) that keeps the arithmetic finite. */
@@ -18,8 +20,7 @@ export class LiftedStructureLoss extends PairLoss {
 
   constructor(
     distance: Distance,
-    private readonly posMargin: number,
-    private readonly negMargin: number,
+    private readonly options: ParamsOf<typeof liftedStructure>,
     reducer: Reducer = meanReducer,
   ) {
     super(distance, reducer);
@@ -41,7 +42,7 @@ export class LiftedStructureLoss extends PairLoss {
     // logsumexp over the union of a's and p's negatives = logaddexp of the two rows' logsumexps,
     // so each row is reduced once (n×n work) instead of once per pair.
     const negMask = tf.tensor2d(masks.neg, [n, n]);
-    const rowLse = maskedLogSumExp(margin(this.distance, this.negMargin, mat, tf) as tf.Tensor2D, negMask);
+    const rowLse = maskedLogSumExp(margin(this.distance, this.options.negMargin, mat, tf) as tf.Tensor2D, negMask);
     const hasNeg = tf.step(tf.sum(negMask, 1));
     const rowLseOrEmpty = tf.add(tf.mul(rowLse, hasNeg), tf.mul(tf.sub(1, hasNeg), EMPTY)); // empty row: e^EMPTY = 0
     const la = gatherFlat(rowLseOrEmpty, anchors);
@@ -49,7 +50,7 @@ export class LiftedStructureLoss extends PairLoss {
     const shift = stopGradient(tf.maximum(la, lp));
     const union = tf.add(tf.log(tf.add(tf.exp(tf.sub(la, shift)), tf.exp(tf.sub(lp, shift)))), shift);
     const eitherHasNeg = tf.step(tf.add(gatherFlat(hasNeg, anchors), gatherFlat(hasNeg, positives)));
-    const posTerms = margin(this.distance, gatherFlat(mat, anchors.map((a, k) => a * n + (positives[k] ?? 0))), this.posMargin, tf);
+    const posTerms = margin(this.distance, gatherFlat(mat, anchors.map((a, k) => a * n + (positives[k] ?? 0))), this.options.posMargin, tf);
     const j = tf.add(tf.mul(union, eitherHasNeg), posTerms);
     const terms = tf.div(tf.square(tf.relu(j)), 2);
     return this.reducer.reduce(terms, tf.scalar(1), anchors.length);

@@ -2,12 +2,14 @@
 // l_i = (1/α) log(1 + Σ_pos exp(−α(S_ij − base))) + (1/β) log(1 + Σ_neg exp(β(S_ik − base)))
 // (mirrored for a distance); reduced over all rows (default: mean).
 import { tf } from '../backend';
+import type { ParamsOf } from '../declare';
 import type { Distance } from '../distances/types';
 import { meanReducer } from '../reducers/mean';
 import type { Reducer } from '../reducers/types';
 import { maskedLogSumExp } from '../tensor-utils';
 import { margin } from './base';
 import { maskTensor } from './labelled-batch';
+import type { multiSimilarity } from './multi-similarity.decl';
 import { PairLoss, type PairBatch } from './pair-loss';
 
 export class MultiSimilarityLoss extends PairLoss {
@@ -16,19 +18,17 @@ export class MultiSimilarityLoss extends PairLoss {
 
   constructor(
     distance: Distance,
-    private readonly alpha: number,
-    private readonly beta: number,
-    private readonly base: number,
+    private readonly options: ParamsOf<typeof multiSimilarity>,
     reducer: Reducer = meanReducer,
   ) {
     super(distance, reducer);
   }
 
   protected formula({ batch, masks, mat }: PairBatch): tf.Scalar {
-    const posExp = tf.mul(margin(this.distance, mat, this.base, tf), this.alpha) as tf.Tensor2D;
-    const negExp = tf.mul(margin(this.distance, this.base, mat, tf), this.beta) as tf.Tensor2D;
-    const posLoss = tf.div(maskedLogSumExp(posExp, maskTensor(masks.pos, batch), true), this.alpha);
-    const negLoss = tf.div(maskedLogSumExp(negExp, maskTensor(masks.neg, batch), true), this.beta);
+    const posExp = tf.mul(margin(this.distance, mat, this.options.base, tf), this.options.alpha) as tf.Tensor2D;
+    const negExp = tf.mul(margin(this.distance, this.options.base, mat, tf), this.options.beta) as tf.Tensor2D;
+    const posLoss = tf.div(maskedLogSumExp(posExp, maskTensor(masks.pos, batch), true), this.options.alpha);
+    const negLoss = tf.div(maskedLogSumExp(negExp, maskTensor(masks.neg, batch), true), this.options.beta);
     return this.reducer.reduce(tf.add(posLoss, negLoss), tf.scalar(1), batch.rows);
   }
 }

@@ -1,8 +1,10 @@
 // Negative cosine regression of BYOL / SimSiam, one direction: p = online predictions,
 // z = target projections (stop-gradient). SimSiam: −mean cos(p, z); BYOL: mean ‖p̂ − ẑ‖² = mean(2 − 2cos).
 import { tf } from '../backend';
+import type { ParamsOf } from '../declare';
 import { normalizeRows, stopGradient } from '../tensor-utils';
 import { StatelessLoss } from './base';
+import type { negativeCosine } from './negative-cosine.decl';
 import type { LossInput } from './types';
 
 export class NegativeCosineLoss extends StatelessLoss {
@@ -11,7 +13,7 @@ export class NegativeCosineLoss extends StatelessLoss {
   readonly supportsReference = false;
   readonly supportsMining = false;
 
-  constructor(private readonly form: 'simsiam' | 'byol') {
+  constructor(private readonly options: ParamsOf<typeof negativeCosine>) {
     super();
   }
 
@@ -26,7 +28,7 @@ export class NegativeCosineLoss extends StatelessLoss {
         throw new Error(`negativeCosine loss: online is ${online.shape.join('×')} but target is ${target.shape.join('×')}; they must have the same shape.`);
       }
       const cosines = tf.sum(tf.mul(normalizeRows(online), normalizeRows(stopGradient(target))), 1);
-      return (this.form === 'simsiam' ? tf.neg(tf.mean(cosines)) : tf.mean(tf.sub(2, tf.mul(cosines, 2)))) as tf.Scalar;
+      return (this.options.form === 'simsiam' ? tf.neg(tf.mean(cosines)) : tf.mean(tf.sub(2, tf.mul(cosines, 2)))) as tf.Scalar;
     });
   }
 }

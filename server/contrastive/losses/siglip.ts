@@ -2,7 +2,9 @@
 // and −1 elsewhere; loss = −(1/n) Σ_ij log σ(z_ij (t⟨x_i, y_j⟩ + b)) — divided by n, not n².
 // t′ (logitScale) and b (logitBias) are variables owned by the loss.
 import { tf } from '../backend';
+import type { ParamsOf } from '../declare';
 import { eye, normalizeRows } from '../tensor-utils';
+import type { siglip } from './siglip.decl';
 import { twoViews } from './two-views';
 import type { Loss, LossInput } from './types';
 
@@ -15,7 +17,7 @@ export class SigLIPLoss implements Loss {
   readonly logitBias: tf.Variable;
   readonly trainableVariables: readonly tf.Variable[];
 
-  constructor(logitScale: number, logitBias: number, learnable: boolean) {
+  constructor({ logitScale, logitBias, learnable }: ParamsOf<typeof siglip>) {
     this.logitScale = tf.variable(tf.scalar(logitScale), learnable);
     this.logitBias = tf.variable(tf.scalar(logitBias), learnable);
     this.trainableVariables = learnable ? [this.logitScale, this.logitBias] : [];

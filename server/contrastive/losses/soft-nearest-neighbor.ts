@@ -3,12 +3,14 @@
 // a positive (default: mean). The reference uses the squared euclidean distance on raw embeddings;
 // any distance works (a similarity enters as +S/T). T may be learnable.
 import { tf } from '../backend';
+import type { ParamsOf } from '../declare';
 import type { Distance } from '../distances/types';
 import { meanReducer } from '../reducers/mean';
 import type { Reducer } from '../reducers/types';
 import { maskedLogSumExp } from '../tensor-utils';
 import { maskTensor } from './labelled-batch';
 import { PairLoss, type PairBatch } from './pair-loss';
+import type { softNearestNeighbor } from './soft-nearest-neighbor.decl';
 
 export class SoftNearestNeighborLoss extends PairLoss {
   readonly type = 'softNearestNeighbor';
@@ -17,7 +19,7 @@ export class SoftNearestNeighborLoss extends PairLoss {
   readonly temperature: tf.Variable;
   override readonly trainableVariables: readonly tf.Variable[];
 
-  constructor(distance: Distance, temperature: number, learnTemperature: boolean, reducer: Reducer = meanReducer) {
+  constructor(distance: Distance, { temperature, learnTemperature }: ParamsOf<typeof softNearestNeighbor>, reducer: Reducer = meanReducer) {
     super(distance, reducer);
     if (!(temperature > 0)) throw new Error(`softNearestNeighbor loss: temperature must be > 0 (got ${temperature}).`);
     this.temperature = tf.variable(tf.scalar(temperature), learnTemperature);

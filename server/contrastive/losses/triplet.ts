@@ -3,6 +3,7 @@
 // anchor/positive swap and a softplus instead of relu; reduced over the triplets (default: over
 // the non-zero ones).
 import { tf } from '../backend';
+import type { ParamsOf } from '../declare';
 import type { Distance } from '../distances/types';
 import { avgNonZeroReducer } from '../reducers/avg-non-zero';
 import type { Reducer } from '../reducers/types';
@@ -10,12 +11,7 @@ import { gatherFlat, zeroLoss } from '../tensor-utils';
 import { margin } from './base';
 import { triplets, type PairMasks } from './labelled-batch';
 import { PairLoss, type PairBatch } from './pair-loss';
-
-export interface TripletOptions {
-  readonly margin: number;
-  readonly swap: boolean;
-  readonly smoothLoss: boolean;
-}
+import type { triplet } from './triplet.decl';
 
 export class TripletMarginLoss extends PairLoss {
   readonly type = 'triplet';
@@ -23,7 +19,7 @@ export class TripletMarginLoss extends PairLoss {
 
   constructor(
     distance: Distance,
-    private readonly options: TripletOptions,
+    private readonly options: ParamsOf<typeof triplet>,
     reducer: Reducer = avgNonZeroReducer,
   ) {
     super(distance, reducer);

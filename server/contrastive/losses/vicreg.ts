@@ -3,17 +3,12 @@
 // unbiased variance; covariance c(Z) = Σ_{a≠b} C_ab² / D with C = Zcᵀ Zc / (N − 1);
 // loss = λ·inv + μ·(v(Z) + v(Z′)) + ν·(c(Z) + c(Z′)).
 import { tf } from '../backend';
+import type { ParamsOf } from '../declare';
 import { eye } from '../tensor-utils';
 import { StatelessLoss } from './base';
 import { twoViews } from './two-views';
 import type { LossInput } from './types';
-
-export interface VICRegWeights {
-  readonly invarianceWeight: number;
-  readonly varianceWeight: number;
-  readonly covarianceWeight: number;
-  readonly eps: number;
-}
+import type { vicreg } from './vicreg.decl';
 
 export interface VICRegComponents {
   readonly invariance: tf.Scalar;
@@ -28,7 +23,7 @@ export class VICRegLoss extends StatelessLoss {
   readonly supportsReference = false;
   readonly supportsMining = false;
 
-  constructor(private readonly weights: VICRegWeights) {
+  constructor(private readonly weights: ParamsOf<typeof vicreg>) {
     super();
   }
 

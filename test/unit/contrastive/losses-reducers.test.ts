@@ -30,17 +30,17 @@ test('a loss built without a reducer keeps its default; an injected one is what 
   const cosine = createDistance({ type: 'cosine' });
   const input = { embeddings: embeddings(), labels };
   const same = (a: tf.Scalar, b: tf.Scalar): void => assert.equal(value(a), value(b));
-  same(new ContrastiveLoss(euclidean, 0, 1).compute(input), new ContrastiveLoss(euclidean, 0, 1, avgNonZeroReducer).compute(input));
+  same(new ContrastiveLoss(euclidean, { posMargin: 0, negMargin: 1 }).compute(input), new ContrastiveLoss(euclidean, { posMargin: 0, negMargin: 1 }, avgNonZeroReducer).compute(input));
   same(new TripletMarginLoss(euclidean, { margin: 1.5, swap: false, smoothLoss: false }).compute(input), new TripletMarginLoss(euclidean, { margin: 1.5, swap: false, smoothLoss: false }, avgNonZeroReducer).compute(input));
-  same(new SupConLoss(cosine, 0.1).compute(input), new SupConLoss(cosine, 0.1, avgNonZeroReducer).compute(input));
-  same(new InfoNCELoss(cosine, 0.5).compute(input), new InfoNCELoss(cosine, 0.5, meanReducer).compute(input));
+  same(new SupConLoss(cosine, { temperature: 0.1 }).compute(input), new SupConLoss(cosine, { temperature: 0.1 }, avgNonZeroReducer).compute(input));
+  same(new InfoNCELoss(cosine, { temperature: 0.5 }).compute(input), new InfoNCELoss(cosine, { temperature: 0.5 }, meanReducer).compute(input));
   // Some triplets already satisfy the margin (term 0): the mean over all of them is smaller.
   const allTriplets = value(new TripletMarginLoss(euclidean, { margin: 1.5, swap: false, smoothLoss: false }, meanReducer).compute(input));
   const nonZero = value(new TripletMarginLoss(euclidean, { margin: 1.5, swap: false, smoothLoss: false }).compute(input));
   assert.ok(allTriplets > 0 && allTriplets < nonZero, `${allTriplets} < ${nonZero}`);
   const calls: number[] = [];
   const counting: Reducer = { type: 'mean', reduce: (terms, selected, count) => (calls.push(count), meanReducer.reduce(terms, selected, count)) };
-  new ContrastiveLoss(euclidean, 0, 1, counting).compute(input);
+  new ContrastiveLoss(euclidean, { posMargin: 0, negMargin: 1 }, counting).compute(input);
   assert.deepEqual(calls, [6, 24], 'positive pairs, then negative pairs');
 });
 
