@@ -24,6 +24,8 @@ test('the mirror command drops the OpenBLAS overrides, pins every thread count a
     assert.equal(env.PYTHONPATH, join(ROOT, 'engines', 'pytorch'));
     assert.equal(env.PATH, '/usr/bin');
   }
+  assert.equal(mirrorEnv(2, base).OMP_WAIT_POLICY, undefined);
+  assert.equal(mirrorEnv(2, base, 'passive').OMP_WAIT_POLICY, 'PASSIVE');
   assert.equal(base.OPENBLAS_CORETYPE, 'Haswell');
   assert.ok(Object.keys(before).every((k) => process.env[k] === before[k]) && Object.keys(process.env).length === Object.keys(before).length, 'process.env changed');
 });
