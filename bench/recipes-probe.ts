@@ -34,13 +34,16 @@ export interface ProbeTotals {
 
 const totals: ProbeTotals = { setup: 0, step: 0, steps: 0, forwardBackward: 0, optimiser: 0, augmentation: 0, evaluation: 0, checkpoint: 0, embeddings: 0, reporting: 0 };
 
-function timed<A extends unknown[], R>(fn: (...args: A) => R, add: (seconds: number) => void): (...args: A) => R {
+/** True while a training step runs: the step's parts count only there (an evaluation may train a probe). */
+let inStep = false;
+
+function timedInStep<A extends unknown[], R>(fn: (...args: A) => R, phase: 'forwardBackward' | 'optimiser' | 'augmentation'): (...args: A) => R {
   return function (this: unknown, ...args: A): R {
     const t0 = performance.now();
     try {
       return fn.apply(this, args);
     } finally {
-      add((performance.now() - t0) / 1000);
+      if (inStep) totals[phase] += (performance.now() - t0) / 1000;
     }
   };
 }
@@ -48,13 +51,13 @@ function timed<A extends unknown[], R>(fn: (...args: A) => R, add: (seconds: num
 // tfjs-core's CommonJS exports object itself (an import would give a read-only copy): its
 // properties are plain, and the '@tensorflow/tfjs' namespace the trainer uses reads them through getters.
 const core = createRequire(__filename)('@tensorflow/tfjs-core') as { variableGrads: typeof tfCore.variableGrads };
-core.variableGrads = timed(core.variableGrads, (s) => (totals.forwardBackward += s));
+core.variableGrads = timedInStep(core.variableGrads, 'forwardBackward');
 
 const slot = SlotOptimizer.prototype as { applyGradients: SlotOptimizer['applyGradients'] };
-slot.applyGradients = timed(slot.applyGradients, (s) => (totals.optimiser += s));
+slot.applyGradients = timedInStep(slot.applyGradients, 'optimiser');
 
 for (const augmentation of Object.values(augmentations) as { apply: (...args: unknown[]) => unknown }[]) {
-  augmentation.apply = timed(augmentation.apply, (s) => (totals.augmentation += s));
+  augmentation.apply = timedInStep(augmentation.apply, 'augmentation');
 }
 
 type HookPhase = Exclude<Phase, 'setup' | 'training'>;
@@ -91,9 +94,11 @@ Trainer.prototype.run = async function (this: Trainer, run: RunState) {
     batches: parts.batches,
     trainStep: async (...args) => {
       const t0 = performance.now();
+      inStep = true;
       try {
         return await parts.trainStep(...args);
       } finally {
+        inStep = false;
         totals.step += (performance.now() - t0) / 1000;
         totals.steps++;
       }
