@@ -1,5 +1,5 @@
 // Strategies: stop-gradient, EMA target network, target temperature, collapse guards.
 export { collapseGuards, type CollapseGuards } from './collapse';
-export { EmaTarget, emaTau } from './ema';
+export { EmaTarget, emaTau, type EmaOptions } from './ema';
 export { stopGradient } from './stopGradient';
-export { targetTemperatureLoss } from './targetTemperature';
+export { targetTemperatureLoss, type TargetTemperatureOptions } from './targetTemperature';

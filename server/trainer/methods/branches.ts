@@ -2,8 +2,7 @@
 // branch gives (the online projection itself, the same under stop-gradient, or an EMA network's
 // projection), and the optional DINO-style target-temperature term.
 import { tf } from '../../contrastive/backend';
-import { stopGradient, targetTemperatureLoss } from '../../contrastive/strategies';
-import type { TargetTemperatureSpec } from '../../spec/types';
+import { stopGradient, targetTemperatureLoss, type TargetTemperatureOptions } from '../../contrastive/strategies';
 import type { Forward, NetworkOutputs } from './types';
 
 /** What the loss sees from the online branch: the prediction head when there is one. */
@@ -38,7 +37,7 @@ export interface TargetTemperatureTerm {
 export const noTargetTemperature: TargetTemperatureTerm = { add: (base) => base };
 
 /** DINO-style target temperature: online(view a)·target(b)ᵀ learns the sharpened target(a)·target(b)ᵀ; averaged over the triples. */
-export function targetTemperature(spec: TargetTemperatureSpec): TargetTemperatureTerm {
+export function targetTemperature(spec: TargetTemperatureOptions): TargetTemperatureTerm {
   return {
     add(base, triples) {
       const terms = triples().map(([o, ta, tb]) => targetTemperatureLoss(tf.matMul(ta, tb, false, true), tf.matMul(o, tb, false, true), spec));

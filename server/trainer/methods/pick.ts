@@ -8,8 +8,8 @@
 // The plan says what the trainer must build for it (EMA network, queue, one or two views).
 import type { Loss } from '../../contrastive/losses/types';
 import type { Miner } from '../../contrastive/miners/types';
-import { collapseGuards } from '../../contrastive/strategies';
-import type { EmaSpec, ResolvedSpec } from '../../spec/types';
+import { collapseGuards, type EmaOptions } from '../../contrastive/strategies';
+import type { ResolvedSpec } from '../../spec/types';
 import { detachedTarget, emaTarget, noTargetTemperature, sharedTarget, targetTemperature, type TargetBranch } from './branches';
 import { byol } from './byol';
 import { mocoOnLabels, mocoOnViews } from './moco';
@@ -32,7 +32,7 @@ export interface MethodNetworks {
 export interface MethodPlan {
   readonly family: MethodFamily;
   /** The EMA target network's τ schedule, or null when the target shares the online weights. */
-  readonly ema: EmaSpec | null;
+  readonly ema: EmaOptions | null;
   /** Size of the memory queue of negatives, or null for batch negatives only. */
   readonly queueSize: number | null;
   /** 'two': two augmented views of each sample; 'one': the (weakly augmented) batch. */
