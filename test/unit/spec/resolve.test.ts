@@ -66,11 +66,13 @@ test('each loss gets its documented (pytorch-metric-learning / paper) defaults',
 });
 
 test('ingredient defaults: queue 4096, m-per-class 4, EMA 0.99 → 1, target temperatures 0.04 / 0.1', () => {
-  const spec = resolve('experiment: x\npairs:\n  negatives: { type: queue }\n  sampler: { type: mPerClass }\nstrategy:\n  batchSize: 40\n  stopGradient: true\n  ema: {}\n  targetTemperature: {}\n');
+  const spec = resolve('experiment: x\npairs:\n  negatives: { type: queue }\n  sampler: { type: mPerClass }\nstrategy:\n  batchSize: 40\n  stopGradient: true\n  ema: {}\n');
   assert.deepEqual(spec.pairs.negatives, { type: 'queue', size: 4096 });
   assert.deepEqual(spec.pairs.sampler, { type: 'mPerClass', m: 4 });
   assert.deepEqual(spec.strategy.ema, { tauStart: 0.99, tauEnd: 1 });
-  assert.deepEqual(spec.strategy.targetTemperature, { teacher: 0.04, student: 0.1 });
+  // A separate spec: with a queue, target-temperature-with-queue warns that MoCo does not apply it.
+  const withTargetTemperature = resolve('experiment: x\nstrategy:\n  targetTemperature: {}\n');
+  assert.deepEqual(withTargetTemperature.strategy.targetTemperature, { teacher: 0.04, student: 0.1 });
 });
 
 test('written values win over defaults, nested defaults fill the rest', () => {
