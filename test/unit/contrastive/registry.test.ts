@@ -16,6 +16,7 @@ import { Random } from '../../../server/contrastive/random';
 import { createSchedule, SCHEDULE_TYPES } from '../../../server/contrastive/schedules';
 import { INGREDIENT_TYPES, loadSchema, type IngredientKind } from '../../../server/spec';
 import type { AugmentationOp, BackboneSpec, DistanceSpec, LossSpec, MiningSpec, OptimizerSpec, SamplerSpec, ScheduleSpec } from '../../../server/spec/types';
+import { lossOnAnyInput } from './lossOnAnyInput';
 
 const schema = loadSchema();
 
@@ -73,16 +74,7 @@ test('every distance and every loss builds from its schema defaults and gives a 
       const spec = withDefaults<LossSpec>('loss', type);
       const distance = createDistance({ type: 'cosine' });
       const loss = createLoss(spec, distance);
-      const value = tf.tidy(() => {
-        switch (loss.input) {
-          case 'labelled':
-            return loss.compute({ embeddings: x, labels });
-          case 'twoView':
-            return loss.compute({ views: { view1: x, view2: y } });
-          case 'onlineTarget':
-            return loss.compute({ views: { online: x, target: y } });
-        }
-      });
+      const value = lossOnAnyInput(loss, x, y, labels);
       assert.ok(Number.isFinite(value.dataSync()[0]), `${type}: finite loss`);
       value.dispose();
       loss.dispose();

@@ -17,6 +17,7 @@ import { INGREDIENTS, type IngredientKind } from '../../../server/spec/experimen
 import { LOSSES_IGNORING_DISTANCE } from '../../../server/spec';
 import { resolveSpec } from '../../../server/spec/resolve';
 import type { AugmentationOp } from '../../../server/spec/types';
+import { lossOnAnyInput } from '../contrastive/lossOnAnyInput';
 
 const root = join(__dirname, '../../..');
 
@@ -40,16 +41,7 @@ test('a loss declares usesDistance exactly when its value changes with the dista
     for (const declaration of LOSSES) {
       const values = distances.map((distance) => {
         const loss = createLoss(defaults<LossOptions>('loss', declaration.type), distance);
-        const value = tf.tidy(() => {
-          switch (loss.input) {
-            case 'labelled':
-              return loss.compute({ embeddings: x, labels });
-            case 'twoView':
-              return loss.compute({ views: { view1: x, view2: y } });
-            case 'onlineTarget':
-              return loss.compute({ views: { online: x, target: y } });
-          }
-        });
+        const value = lossOnAnyInput(loss, x, y, labels);
         const number = value.dataSync()[0]!;
         value.dispose();
         loss.dispose();
@@ -84,16 +76,7 @@ function lossValue(options: LossOptions, distance: Distance, x: readonly number[
   const loss = createLoss(options, distance);
   const [a, b] = [tf.tensor2d(x as number[][]), tf.tensor2d(y as number[][])];
   try {
-    const value = tf.tidy(() => {
-      switch (loss.input) {
-        case 'labelled':
-          return loss.compute({ embeddings: a, labels });
-        case 'twoView':
-          return loss.compute({ views: { view1: a, view2: b } });
-        case 'onlineTarget':
-          return loss.compute({ views: { online: a, target: b } });
-      }
-    });
+    const value = lossOnAnyInput(loss, a, b, labels);
     const number = value.dataSync()[0]!;
     value.dispose();
     return number;
