@@ -13,6 +13,7 @@ import { readRunRecord, updateRunRecord } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
 import { checkpointName, restoreChecked, type LoopPosition } from './checkpoint';
 import { CheckpointHook } from './hooks/checkpoint';
+import type { RunContext } from './hooks/context';
 import { embeddingsHook } from './hooks/embeddings';
 import { evaluationHook } from './hooks/evaluation';
 import { finiteGuardHook } from './hooks/finite-guard';
@@ -141,16 +142,17 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     }
 
     const clock = startClock(run.position.elapsedSec);
+    const context: RunContext = { runDir, parts: built, data, spec, run, reporter, epochs };
     const checkpoints = new CheckpointHook({ runDir, parts: built, run, reporter, clock, stop, epochs, every: spec.run.checkpointEvery });
     // In this order after each step, epoch and the run: a fault fails the step before its metric
     // line; an epoch is evaluated before its checkpoint, and checkpointed before a stop ends it.
     const hooks: TrainingHook[] = [
       finiteGuardHook(reporter, () => built.nanHint()),
       progressHook({ reporter, run, clock, batchSize: spec.strategy.batchSize, epochs, stepsPerEpoch, onStep: options.onStep }),
-      evaluationHook({ runDir, parts: built, data, spec, run, reporter, clock, checkpoints, epochs, chance }),
+      evaluationHook({ ...context, clock, checkpoints, chance }),
       checkpoints,
       stopHook({ stop, reporter, run, checkpoints, epochs, stepsPerEpoch }),
-      embeddingsHook({ runDir, parts: built, data, spec, run, reporter, stop, epochs, umap: options.umap }),
+      embeddingsHook({ ...context, stop, umap: options.umap }),
     ];
     return finish(await new Trainer(built, epochs, hooks).run(run));
   } catch (e) {

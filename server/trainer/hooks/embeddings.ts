@@ -1,24 +1,14 @@
 // At the end of training: the final embeddings (and their projections) into the run directory. A
 // stop requested meanwhile ends the run as stopped: training is complete and checkpointed, and
 // `resume` writes them.
-import type { SplitDataset } from '../../contrastive/data/types';
-import type { ResolvedSpec } from '../../spec/types';
 import { writeRunEmbeddings } from '../embed';
-import type { TrainingParts } from '../parts';
 import { StopRequested } from '../recovery';
-import type { Reporter } from '../reporter';
 import type { StopSignal } from '../stop';
-import type { RunState, TrainingHook } from '../trainer';
+import type { TrainingHook } from '../trainer';
+import type { RunContext } from './context';
 
-export interface EmbeddingsParts {
-  readonly runDir: string;
-  readonly parts: TrainingParts;
-  readonly data: SplitDataset;
-  readonly spec: ResolvedSpec;
-  readonly run: RunState;
-  readonly reporter: Reporter;
+export interface EmbeddingsParts extends RunContext {
   readonly stop: StopSignal;
-  readonly epochs: number;
   /** Compute the UMAP projection too (slow on large sets). */
   readonly umap: boolean;
 }

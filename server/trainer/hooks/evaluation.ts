@@ -1,28 +1,18 @@
 // Evaluation every eval.every epochs and after the last: the metric line, the best kNN accuracy
 // so far, and the learning verdict in run.json. A collapsed representation is warned about, or —
 // with strategy.onCollapse: stop — checkpointed and failed; chance-level kNN is warned about.
-import type { SplitDataset } from '../../contrastive/data/types';
 import { updateRunRecord } from '../../runs/record';
-import type { ResolvedSpec } from '../../spec/types';
 import { evaluate } from '../evaluate';
 import { judgeEvaluation } from '../learningHealth';
-import type { TrainingParts } from '../parts';
-import type { Reporter } from '../reporter';
-import type { RunState, TrainingClock, TrainingHook } from '../trainer';
+import type { TrainingClock, TrainingHook } from '../trainer';
 import { TrainingError } from '../trainingError';
 import type { CheckpointHook } from './checkpoint';
+import type { RunContext } from './context';
 import { round } from './rounding';
 
-export interface EvaluationParts {
-  readonly runDir: string;
-  readonly parts: TrainingParts;
-  readonly data: SplitDataset;
-  readonly spec: ResolvedSpec;
-  readonly run: RunState;
-  readonly reporter: Reporter;
+export interface EvaluationParts extends RunContext {
   readonly clock: TrainingClock;
   readonly checkpoints: CheckpointHook;
-  readonly epochs: number;
   /** The majority-class rate of the held-out labels (chance level), or null without labels. */
   readonly chance: number | null;
 }
