@@ -2,7 +2,7 @@
 // test/unit/boundaries.test.ts in `npm test`. Here type-only imports count: a type from the spec in
 // the core library ties the two together as much as a function does. What may load at run time
 // (tfjs) is checked on the graph without them: .dependency-cruiser-runtime.cjs.
-// CLI (Node >= 22): npx depcruise server extension webview --config .dependency-cruiser.cjs
+// CLI: npx depcruise server extension webview --config .dependency-cruiser.cjs
 // The layers, lowest first: server/shared → server/contrastive (the core library) → server/spec →
 // server/language | server/runs + server/trainer + server/cli; extension/ uses server/runs and the
 // webview protocol; webview/ stands alone (it runs in a browser frame).

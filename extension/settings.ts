@@ -1,6 +1,7 @@
 // Typed access to the contrastiveLab.* settings.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isBackendRequest } from '../server/contrastive/backend.decl';
 import type { BackendSetting } from './trainer/trainerCommand';
 
 export interface LabSettings {
@@ -11,8 +12,6 @@ export interface LabSettings {
   readonly nodePath: string;
 }
 
-const BACKENDS: readonly BackendSetting[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
-
 export function readSettings(): LabSettings {
   const config = vscode.workspace.getConfiguration('contrastiveLab');
   const folder = config.get<string>('runsFolder', 'runs').trim() || 'runs';
@@ -22,7 +21,7 @@ export function readSettings(): LabSettings {
   return {
     runsFolder,
     maxConcurrentRuns: Math.max(1, Math.floor(config.get<number>('maxConcurrentRuns', 1))),
-    backend: BACKENDS.includes(backend as BackendSetting) ? (backend as BackendSetting) : 'auto',
+    backend: isBackendRequest(backend) ? backend : 'auto',
     nodePath: config.get<string>('nodePath', ''),
   };
 }

@@ -1,8 +1,10 @@
 // Builds the command lines that run the trainer CLI (dist/cli.js). Kept free of VS Code so the
 // argument rules are unit-tested.
 import * as path from 'node:path';
+import type { BackendRequest } from '../../server/contrastive/backend.decl';
 
-export type BackendSetting = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/** The contrastiveLab.backend setting: the backends a run may ask for. */
+export type BackendSetting = BackendRequest;
 
 export interface TrainerEnvironment {
   /** Absolute path of the bundled CLI, dist/cli.js inside the extension. */

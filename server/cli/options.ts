@@ -1,5 +1,6 @@
 // Value checks shared by the run commands (train, resume, neighbors, embed, export): a bad value
 // is a UsageError (exit code 2) that names the flag and shows what is accepted.
+import { BACKEND_REQUESTS, isBackendRequest, type BackendRequest } from '../contrastive/backend.decl';
 import { UsageError } from './command';
 
 export function positiveInt(value: string | undefined, flag: string, fallback: number): number {
@@ -15,11 +16,8 @@ export function nonNegativeInt(value: string | undefined, flag: string): number 
   return n;
 }
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendChoiceArg = (typeof BACKEND_CHOICES)[number];
-
-export function backendArg(value: string | undefined): BackendChoiceArg | null {
+export function backendArg(value: string | undefined): BackendRequest | null {
   if (value === undefined) return null;
-  if (!(BACKEND_CHOICES as readonly string[]).includes(value)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got "${value}".`);
-  return value as BackendChoiceArg;
+  if (!isBackendRequest(value)) throw new UsageError(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}, got "${value}".`);
+  return value;
 }

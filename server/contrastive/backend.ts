@@ -3,12 +3,12 @@
 // kernels, variables and memory accounting live in one engine.
 import * as tf from '@tensorflow/tfjs';
 import { dirname, join } from 'node:path';
+import { BACKEND_NAMES, type BackendName, type BackendRequest } from './backend.decl';
 import { registerCustomKernels } from './kernels/index';
 
 export { tf };
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export type BackendRequest = 'auto' | BackendName;
+export type { BackendName, BackendRequest } from './backend.decl';
 
 export interface BackendChoice {
   readonly name: BackendName;
@@ -23,8 +23,6 @@ export interface BackendOptions {
 
 /** Environment variable that forces a backend (tests run on wasm and cpu this way). */
 export const BACKEND_ENV_VAR = 'CONTRASTIVE_LAB_BACKEND';
-
-const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 let current: BackendChoice | null = null;
 

@@ -2,13 +2,11 @@
 // library (distances, losses, miners) against a folder of float64 reference fixtures.
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-type Backend = (typeof BACKENDS)[number];
+import { BACKEND_REQUESTS, isBackendRequest } from '../../contrastive/backend.decl';
 
 export const conformanceCommand: Command = {
   usage: [
-    'Usage: contrastive-lab conformance <fixture-folder> [--backend auto|tensorflow|wasm|cpu] [--verbose]',
+    `Usage: contrastive-lab conformance <fixture-folder> [--backend ${BACKEND_REQUESTS.join('|')}] [--verbose]`,
     '',
     'Runs every *.json fixture in the folder (format: test/fixtures/reference/README.md) on the chosen',
     'tensor backend: loss values, gradients with respect to every input, distance matrices and their',
@@ -28,9 +26,9 @@ export const conformanceCommand: Command = {
     if (dir === undefined) throw new UsageError('Name the folder of fixtures, e.g. `contrastive-lab conformance test/fixtures/reference`.');
     if (extra.length > 0) throw new UsageError(`Give one fixture folder (got ${args.positionals.length}: ${args.positionals.join(', ')}).`);
     const backend = args.values.get('backend') ?? 'auto';
-    if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}").`);
+    if (!isBackendRequest(backend)) throw new UsageError(`--backend must be one of ${BACKEND_REQUESTS.join(', ')} (got "${backend}").`);
     // Loaded here, not at the top: the conformance runner pulls in tfjs (see train.ts).
     const { checkFolder } = await import('../../contrastive/conformance/main');
-    return checkFolder(dir, backend as Backend, args.booleans.has('verbose'), (line) => process.stdout.write(`${line}\n`));
+    return checkFolder(dir, backend, args.booleans.has('verbose'), (line) => process.stdout.write(`${line}\n`));
   },
 };

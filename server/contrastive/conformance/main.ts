@@ -2,9 +2,10 @@
 // folder of reference fixtures. Prints one line per failure and ends with `N passed, M failed`;
 // exits 1 on any failure (2 on a usage error).
 import { initBackend, type BackendRequest } from '../backend';
+import { BACKEND_REQUESTS, isBackendRequest } from '../backend.decl';
 import { formatReport, runConformance } from './runner';
 
-export const CONFORMANCE_USAGE = 'conformance <fixture-folder> [--backend auto|tensorflow|wasm|cpu] [--verbose]';
+export const CONFORMANCE_USAGE = `conformance <fixture-folder> [--backend ${BACKEND_REQUESTS.join('|')}] [--verbose]`;
 
 export async function conformanceMain(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {
   let dir: string | undefined;
@@ -14,8 +15,8 @@ export async function conformanceMain(argv: readonly string[], out: (line: strin
     const arg = argv[i] ?? '';
     if (arg === '--backend') {
       const value = argv[++i];
-      if (value !== 'auto' && value !== 'tensorflow' && value !== 'wasm' && value !== 'cpu') {
-        out(`--backend needs one of auto, tensorflow, wasm, cpu (got ${value ?? 'nothing'}). Usage: ${CONFORMANCE_USAGE}`);
+      if (!isBackendRequest(value)) {
+        out(`--backend needs one of ${BACKEND_REQUESTS.join(', ')} (got ${value ?? 'nothing'}). Usage: ${CONFORMANCE_USAGE}`);
         return 2;
       }
       backend = value;

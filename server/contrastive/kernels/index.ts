@@ -5,13 +5,14 @@
 // and means over leading axes (bias gradients, batch-norm moments) run as one product, and the kernels
 // that hide a NaN (wasm's output clamps, cpu's MaxPool) are wrapped to propagate it. Other backends
 // (tensorflow, cpu) have every kernel our models need.
+import type { BackendName } from '../backend.decl';
 import { registerWasmConv2DBackpropFilter } from './wasmConv2DBackpropFilter';
 import { registerWasmConv2DBackpropInput } from './wasmConv2DBackpropInput';
 import { registerWasmLeadingAxesReduce } from './wasmLeadingAxesReduce';
 import { registerNanPropagation } from './wasmNanPropagation';
 import { registerWasmTransposedMatMul } from './wasmTransposedMatMul';
 
-export type KernelBackend = 'tensorflow' | 'wasm' | 'cpu';
+export type KernelBackend = BackendName;
 
 const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
   (backend) => { if (backend === 'wasm') registerWasmTransposedMatMul(); },

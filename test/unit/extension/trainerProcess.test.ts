@@ -1,6 +1,9 @@
 // The trainer's output stream and command lines, as the extension builds and reads them.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { BACKEND_REQUESTS } from '../../../server/contrastive/backend.decl';
 import { parseJsonObject } from '../../../server/runs/jsonl';
 import { LineSplitter } from '../../../server/runs/tail';
 import { describeInvocation, exportInvocation, resumeInvocation, trainInvocation, type TrainerEnvironment } from '../../../extension/trainer/trainerCommand';
@@ -52,4 +55,13 @@ test('resume and export address the run directory', () => {
 test('the logged command line can be pasted into a shell', () => {
   const inv = trainInvocation({ ...env, nodePathSetting: 'node' }, "/ws/my spec's.contrastive.yaml");
   assert.equal(describeInvocation(inv), `node /ext/dist/cli.js train '/ws/my spec'\\''s.contrastive.yaml' --json --out /ws/runs`);
+});
+
+test('the backend setting offers exactly the backends a spec and the CLI accept, in the same order', () => {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { enum?: string[]; markdownEnumDescriptions?: string[] }> } };
+  };
+  const setting = manifest.contributes.configuration.properties['contrastiveLab.backend'];
+  assert.deepEqual(setting?.enum, [...BACKEND_REQUESTS]);
+  assert.equal(setting?.markdownEnumDescriptions?.length, BACKEND_REQUESTS.length);
 });
