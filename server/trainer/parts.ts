@@ -143,11 +143,14 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
       const chunk = 1024;
       for (let start = 0; start < indices.length; start += chunk) {
         const part = indices.subarray(start, Math.min(indices.length, start + chunk));
-        const values = tf.tidy(() => {
+        // tidy returns the tensor, not its values: tidy walks whatever it returns, element by
+        // element for a typed array, which cost more than the forward pass itself.
+        const embedded = tf.tidy(() => {
           const outputs = model.forward(tf.gather(allX, tf.tensor1d(part, 'int32')), { training: false });
-          return (layer === 'projection' ? outputs.projection : outputs.representation).dataSync() as Float32Array;
+          return layer === 'projection' ? outputs.projection : outputs.representation;
         });
-        out.set(values, start * dim);
+        out.set(embedded.dataSync() as Float32Array, start * dim);
+        embedded.dispose();
       }
       return out;
     },

@@ -28,19 +28,23 @@ export function selectRows(matrix: EmbeddingMatrix, rows: ArrayLike<number>): Em
   return { data: out, rows: rows.length, dim: matrix.dim };
 }
 
-/** Cosine similarity of two rows in float64; a zero row has similarity 0 with everything. */
-export function cosineOfRows(a: Float32Array, aStart: number, b: Float32Array, bStart: number, dim: number): number {
+/** Cosine similarity from a dot product and the two squared norms (float64); a zero row has similarity 0 with everything. */
+export function cosineWithNorms(dot: number, squaredNormA: number, squaredNormB: number): number {
+  return squaredNormA === 0 || squaredNormB === 0 ? 0 : dot / Math.sqrt(squaredNormA * squaredNormB);
+}
+
+/** Dot product of two rows in float64. */
+export function dotOfRows(a: Float32Array, aStart: number, b: Float32Array, bStart: number, dim: number): number {
   let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let j = 0; j < dim; j++) {
-    const x = a[aStart + j] as number;
-    const y = b[bStart + j] as number;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+  for (let j = 0; j < dim; j++) dot += (a[aStart + j] as number) * (b[bStart + j] as number);
+  return dot;
+}
+
+/** Each row's squared L2 norm in float64. */
+export function squaredNorms(matrix: EmbeddingMatrix): Float64Array {
+  const out = new Float64Array(matrix.rows);
+  for (let r = 0; r < matrix.rows; r++) out[r] = dotOfRows(matrix.data, r * matrix.dim, matrix.data, r * matrix.dim, matrix.dim);
+  return out;
 }
 
 /** Euclidean distance of two rows in float64. */

@@ -77,7 +77,10 @@ export function linearProbe(train: EmbeddingMatrix, trainLabels: Int32Array, tes
         batch.dispose();
       }
     }
-    const predictions = tf.tidy(() => tf.argMax(logitsOf(tf.tensor2d(test.data, [test.rows, dim])), 1).dataSync() as Int32Array);
+    // The tensor leaves tidy, its values are read after: tidy walks a returned typed array element by element.
+    const predicted = tf.tidy(() => tf.argMax(logitsOf(tf.tensor2d(test.data, [test.rows, dim])), 1));
+    const predictions = predicted.dataSync() as Int32Array;
+    predicted.dispose();
     let correct = 0;
     for (let i = 0; i < test.rows; i++) if (predictions[i] === testLabels[i]) correct++;
     return { accuracy: correct / test.rows, trainedOn: probeRows.length };

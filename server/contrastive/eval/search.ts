@@ -5,7 +5,7 @@
 // so 100,000 × 256 against itself needs tens of megabytes, not the 40 GB of the full matrix.
 // Serves the CLI `neighbors` command, the extension's gallery and the retrieval metrics.
 import { tf } from '../backend';
-import { type EmbeddingMatrix, cosineOfRows, euclideanOfRows } from './embeddingMatrix';
+import { type EmbeddingMatrix, cosineWithNorms, dotOfRows, euclideanOfRows, squaredNorms } from './embeddingMatrix';
 
 export type SearchMetric = 'cosine' | 'euclidean';
 
@@ -165,13 +165,17 @@ function finishSearch(database: EmbeddingMatrix, queries: EmbeddingMatrix, best:
   const { k, rows: bestRows } = best;
   const distances = new Float32Array(queries.rows * k).fill(Infinity);
   const dim = database.dim;
+  // Cosine: each row's squared norm once (the same float64 sums as per pair, so the same figures to
+  // the bit), not once per neighbour pair: retrieval asks for hundreds of neighbours per query.
+  const databaseNorms = metric === 'cosine' ? squaredNorms(database) : null;
+  const queryNorms = metric === 'cosine' ? squaredNorms(queries) : null;
   for (let q = 0; q < queries.rows; q++) {
     for (let r = 0; r < k; r++) {
       const row = bestRows[q * k + r] as number;
       if (row < 0) continue;
       distances[q * k + r] =
-        metric === 'cosine'
-          ? 1 - cosineOfRows(queries.data, q * dim, database.data, row * dim, dim)
+        databaseNorms !== null && queryNorms !== null
+          ? 1 - cosineWithNorms(dotOfRows(queries.data, q * dim, database.data, row * dim, dim), queryNorms[q] as number, databaseNorms[row] as number)
           : euclideanOfRows(queries.data, q * dim, database.data, row * dim, dim);
     }
   }
