@@ -56,7 +56,7 @@ export function retrievalMetrics(embeddings: EmbeddingMatrix, labels: Int32Array
   const counted = evenlySpaced(eligible, Math.max(1, Math.floor(budget / k)));
   const queryData = new Float32Array(counted.length * embeddings.dim);
   counted.forEach((row, i) => queryData.set(embeddings.data.subarray(row * embeddings.dim, (row + 1) * embeddings.dim), i * embeddings.dim));
-  const { indices } = searchNearest(embeddings, { data: queryData, rows: counted.length, dim: embeddings.dim }, { k, metric: options.metric, excludeRows: counted });
+  const { indices } = searchNearest(embeddings, { data: queryData, rows: counted.length, dim: embeddings.dim }, { k, metric: options.metric, excludeRows: counted, exactDistances: false });
 
   let precisionSum = 0;
   let averagePrecisionSum = 0;

@@ -15,6 +15,11 @@ export interface SearchOptions {
   readonly metric: SearchMetric;
   /** For each query, one database row to leave out (-1 = none); see searchDatabaseRows. */
   readonly excludeRows?: ArrayLike<number>;
+  /**
+   * true (default): distances recomputed in float64 from the stored vectors. false: taken from the
+   * backend's float32 scores, for callers that read only the indices (hundreds per query for retrieval).
+   */
+  readonly exactDistances?: boolean;
   /** Block sizes: larger is faster up to cache/memory limits. */
   readonly queryBlockRows?: number;
   readonly databaseBlockRows?: number;
@@ -161,7 +166,9 @@ function searchBlock(best: RunningTopK, block: DatabaseBlock, queries: Embedding
 
 // Report distances recomputed in float64 from the stored vectors: exact, and free of the
 // cancellation in ‖q‖² − 2q·x + ‖x‖² for near neighbours.
-function finishSearch(database: EmbeddingMatrix, queries: EmbeddingMatrix, best: RunningTopK, metric: SearchMetric): SearchResult {
+function finishSearch(database: EmbeddingMatrix, queries: EmbeddingMatrix, best: RunningTopK, options: SearchOptions): SearchResult {
+  if (options.exactDistances === false) return scoreDistances(queries, best, options.metric);
+  const { metric } = options;
   const { k, rows: bestRows } = best;
   const distances = new Float32Array(queries.rows * k).fill(Infinity);
   const dim = database.dim;
@@ -182,6 +189,21 @@ function finishSearch(database: EmbeddingMatrix, queries: EmbeddingMatrix, best:
   return { queries: queries.rows, k, indices: bestRows, distances };
 }
 
+/** Distances from the running top-k scores: 1 − cos, or √(‖q‖² − 2(q·x − ½‖x‖²)) = ‖q − x‖. */
+function scoreDistances(queries: EmbeddingMatrix, best: RunningTopK, metric: SearchMetric): SearchResult {
+  const { k, rows: bestRows, scores } = best;
+  const queryNorms = metric === 'euclidean' ? squaredNorms(queries) : null;
+  const distances = new Float32Array(queries.rows * k).fill(Infinity);
+  for (let q = 0; q < queries.rows; q++) {
+    for (let r = 0; r < k; r++) {
+      if ((bestRows[q * k + r] as number) < 0) continue;
+      const score = scores[q * k + r] as number;
+      distances[q * k + r] = queryNorms === null ? 1 - score : Math.sqrt(Math.max(0, (queryNorms[q] as number) - 2 * score));
+    }
+  }
+  return { queries: queries.rows, k, indices: bestRows, distances };
+}
+
 /** One database block at a time: peak memory stays one block whatever the database size. */
 export function searchNearest(database: EmbeddingMatrix, queries: EmbeddingMatrix, options: SearchOptions): SearchResult {
   checkSearch(database, queries, options);
@@ -196,7 +218,7 @@ export function searchNearest(database: EmbeddingMatrix, queries: EmbeddingMatri
       tf.dispose(block.halfSquaredNorms === null ? [block.transposed] : [block.transposed, block.halfSquaredNorms]);
     }
   }
-  return finishSearch(database, queries, best, options.metric);
+  return finishSearch(database, queries, best, options);
 }
 
 /**
@@ -224,7 +246,7 @@ export class ResidentDatabase {
     checkSearch(this.matrix, queries, full);
     const best = emptyTopK(queries.rows, options.k);
     for (const block of this.blocks) searchBlock(best, block, queries, full);
-    return finishSearch(this.matrix, queries, best, this.metric);
+    return finishSearch(this.matrix, queries, best, full);
   }
 
   /** Neighbours of stored rows, each leaving itself out (as searchDatabaseRows). */

@@ -1,6 +1,6 @@
 // Exact nearest-neighbour search: hand-checked answers on a tiny set, self-exclusion, padding when
-// the database is small, agreement with brute force on 20,000 × 64 across block boundaries, on cpu
-// and wasm, without leaking tensors.
+// the database is small, distances from the backend's scores, agreement with brute force on
+// 20,000 × 64 across block boundaries, on cpu and wasm, without leaking tensors.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../server/contrastive/backend';
@@ -73,6 +73,19 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const result = searchDatabaseRows(points, [0], { k: 6, metric: 'euclidean', databaseBlockRows: 2 });
       assert.deepEqual(Array.from(result.indices), [1, 4, 2, 3, -1, -1]);
       assert.equal(result.distances[5], Infinity);
+    });
+
+    test('exactDistances: false gives the same neighbours, with the backend-score distances within float32 of the exact ones', () => {
+      const rng = new Random(7);
+      const dim = 16;
+      const db = embeddingMatrix(Float32Array.from({ length: 500 * dim }, () => rng.normal()), dim);
+      const rows = [0, 17, 250, 499];
+      for (const metric of ['euclidean', 'cosine'] as const) {
+        const exact = searchDatabaseRows(db, rows, { k: 8, metric, databaseBlockRows: 128 });
+        const fromScores = searchDatabaseRows(db, rows, { k: 8, metric, databaseBlockRows: 128, exactDistances: false });
+        assert.deepEqual(Array.from(fromScores.indices), Array.from(exact.indices), metric);
+        exact.distances.forEach((d, i) => assert.ok(Math.abs((fromScores.distances[i] as number) - d) < 1e-4 * Math.max(1, d), `${metric} entry ${i}`));
+      }
     });
 
     test('mismatched dimensions and bad rows are refused with messages that say what to fix', () => {
