@@ -4,6 +4,7 @@
 // online(view 1) with target(view 2); symmetric (a prediction head or an EMA target, as BYOL and
 // SimSiam do): the mean of both directions.
 import { tf } from '../../contrastive/backend';
+import type { Loss } from '../../contrastive/losses/types';
 import { lossView, type TargetBranch, type TargetTemperatureTerm } from './branches';
 import type { Forward, Method, MethodFamily, StepBatch } from './types';
 
@@ -60,4 +61,19 @@ export function symmetricTwoView(p: TwoViewParts): Method {
       };
     },
   };
+}
+
+/** A method whose loss compares the two views' outputs directly (Barlow Twins, VICReg, SigLIP). */
+export interface ViewPairParts {
+  readonly online: Forward;
+  readonly target: TargetBranch;
+  /** Both directions (a prediction head or an EMA target make the branches asymmetric). */
+  readonly symmetric: boolean;
+  readonly loss: Loss;
+  readonly targetTemperature: TargetTemperatureTerm;
+}
+
+export function viewPairMethod(family: MethodFamily, p: ViewPairParts): Method {
+  const shape = p.symmetric ? symmetricTwoView : oneWayTwoView;
+  return shape({ family, online: p.online, target: p.target, targetTemperature: p.targetTemperature, pairLoss: (o, t) => p.loss.compute({ views: { view1: o, view2: t } }) });
 }
