@@ -41,3 +41,56 @@ def embed(model: torch.nn.Module, x: torch.Tensor, indices: torch.Tensor, layer:
         out.append(outputs["projection" if layer == "projection" else "representation"])
     model.train(was_training)
     return torch.cat(out)
+
+
+def _evenly_spaced(items, limit: int):
+    """At most `limit` items, evenly spaced, keeping the first (retrieval.ts evenlySpaced)."""
+    if len(items) <= limit:
+        return list(items)
+    return [items[(i * len(items)) // limit] for i in range(limit)]
+
+
+@torch.no_grad()
+def retrieval_metrics(embeddings: torch.Tensor, labels: torch.Tensor, recall_at_k, metric: str, max_result_entries: int = 20_000_000) -> dict:
+    """retrieval.ts: precision@1, recall@k and MAP@R of the held-out set searched against itself
+    (each query leaves itself out); queries whose label occurs nowhere else are left out."""
+    per_class = torch.bincount(labels)
+    max_r = int(per_class.max()) - 1
+    eligible = [i for i, label in enumerate(labels.tolist()) if int(per_class[label]) > 1]
+    if not eligible:
+        raise ValueError("retrieval evaluation: no label occurs twice, so no query has a correct neighbour to find; check the labels or the split")
+    rows = embeddings.shape[0]
+    k = min(rows - 1, max([max_r] + list(recall_at_k)))
+    counted = torch.tensor(_evenly_spaced(eligible, max(1, max_result_entries // k)))
+    db = embeddings.float()
+    if metric == "cosine":
+        db = _normalize(db)
+        scores = matmul_nt(db[counted], db)
+    else:  # euclidean: the smallest distance is the largest score
+        queries = db[counted]
+        scores = 2 * matmul_nt(queries, db) - (queries * queries).sum(1, keepdim=True) - (db * db).sum(1)[None, :]
+    scores[torch.arange(counted.numel()), counted] = float("-inf")  # a query never finds itself
+    found = scores.topk(k, dim=1).indices
+    query_labels = labels[counted]
+    relevant = labels[found] == query_labels[:, None]  # [queries, k]
+    r = (per_class[query_labels] - 1).double()
+    precision_at_1 = float(relevant[:, 0].double().mean())
+    hits = torch.cumsum(relevant.double(), dim=1)
+    ranks = torch.arange(1, k + 1, dtype=torch.float64)[None, :]
+    within_r = ranks <= r[:, None]
+    average_precision = ((hits / ranks) * relevant.double() * within_r).sum(1) / r
+    # the rank of the first same-label neighbour (argmax returns the first maximum); k + 1 for none
+    first_hit = torch.where(relevant.any(1), relevant.int().argmax(1), torch.full((counted.numel(),), k + 1, dtype=torch.long))
+    recall = {str(kk): float((first_hit < kk).double().mean()) for kk in recall_at_k}
+    return {"precisionAt1": precision_at_1, "recallAtK": recall, "mapAtR": float(average_precision.mean())}
+
+
+@torch.no_grad()
+def collapse_std(outputs: torch.Tensor) -> float:
+    """collapse.ts measureCollapse: the mean over dimensions of the (population) std over the rows
+    of the L2-normalised outputs; 0 is collapse, about 1/sqrt(d) is healthy."""
+    if outputs.shape[0] < 2:
+        raise ValueError(f"collapse monitor: needs at least 2 outputs to measure a spread, got {outputs.shape[0]}")
+    x = outputs.double()
+    x = x / torch.clamp(x.norm(dim=1, keepdim=True), min=1e-12)
+    return float(x.var(dim=0, unbiased=False).sqrt().mean())

@@ -72,3 +72,5 @@ def check_supported(spec: dict, sample_shape) -> None:
         raise Unsupported("strategy.schedule.type", strategy["schedule"]["type"])
     if spec["eval"]["layer"] not in ("representation", "projection"):
         raise Unsupported("eval.layer", spec["eval"]["layer"])
+    if spec["eval"].get("linearProbe") is not None:
+        raise Unsupported("eval.linearProbe", spec["eval"]["linearProbe"], "(the linear probe) is not implemented on the PyTorch engine yet; remove it or train on tfjs")

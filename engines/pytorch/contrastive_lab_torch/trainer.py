@@ -63,6 +63,7 @@ class Run:
         self.strong = build_pipeline(pairs["views"]["strong"])
         self.weak_only = not self.two_views and len(pairs["views"]["weak"]) > 0
         self.total_steps = epochs * self.sampler.batches_per_epoch
+        self.last_lr = float(strategy["optimizer"]["learningRate"])
         # Seconds per phase, for bench/recipes.ts (perf_counter around synchronous CPU work: cheap).
         self.phases = {"data": 0.0, "augmentation": 0.0, "forwardBackward": 0.0, "optimiser": 0.0, "evaluation": 0.0}
 
@@ -154,6 +155,7 @@ class Run:
         lr = schedule_lr(strategy["schedule"], strategy["optimizer"]["learningRate"], step - 1, self.total_steps, self.sampler.batches_per_epoch)
         for group in self.optimizer.param_groups:
             group["lr"] = lr
+        self.last_lr = lr  # the step line's `lr` (the engine's metrics.jsonl)
         labels, view1, view2 = self.make_batch(indices, step)
         t = time.perf_counter()
         self.optimizer.zero_grad(set_to_none=True)

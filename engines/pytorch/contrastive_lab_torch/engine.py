@@ -1,0 +1,93 @@
+"""The PyTorch engine's command line, started by `contrastive-lab train --engine pytorch` (the
+launcher in server/trainer/engines/): it trains the resolved spec.json of a run directory the
+launcher created, on the split the launcher exported, and writes the run directory in the format
+of the TypeScript trainer (rundir.py).
+
+  PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --run-dir <runs/id> --data <split> [--threads N] [--resume]
+  PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --check --spec <spec.json> --data <split>
+
+Every metric and event line it appends is also printed on stdout (one JSON object per line).
+SIGTERM / SIGINT: the current step finishes, a checkpoint is written, the run is `stopped`.
+Exit codes: 0 completed or stopped; 1 the run failed (run.json says why) or bad input;
+2 an ingredient this engine does not implement (one line on stderr naming the spec field)."""
+import argparse
+import json
+import os
+import sys
+
+from .errors import Unsupported
+from .spec import check_supported
+
+
+def _read_json(path: str) -> dict:
+    with open(path, encoding="utf8") as f:
+        return json.load(f)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="contrastive_lab_torch.engine", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--run-dir", help="the run directory (run.json and spec.json written by `contrastive-lab train`)")
+    parser.add_argument("--data", required=True, help="the split exported by the launcher (server/trainer/exportSplit.ts, plus dataset.json)")
+    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
+    parser.add_argument("--resume", action="store_true", help="continue from the newest intact checkpoint")
+    parser.add_argument("--check", action="store_true", help="only check that this engine implements every ingredient of --spec")
+    parser.add_argument("--spec", help="with --check: the resolved spec.json")
+    args = parser.parse_args(argv)
+    if args.check == (args.run_dir is not None):
+        parser.error("give either --run-dir (train) or --check --spec (check only)")
+    if args.threads < 1:
+        parser.error("--threads must be at least 1")
+    spec_file = args.spec if args.check else os.path.join(args.run_dir, "spec.json")
+    try:
+        spec = _read_json(spec_file)
+        meta = _read_json(os.path.join(args.data, "meta.json"))
+    except (OSError, ValueError) as e:
+        print(f"cannot read the inputs: {e}", file=sys.stderr)
+        return 1
+    # Checked before torch is imported: an unsupported recipe is refused at once.
+    try:
+        check_supported(spec, meta["sampleShape"])
+    except Unsupported as e:
+        print(str(e), file=sys.stderr)
+        if not args.check:
+            _record_unsupported(args.run_dir, e)
+        return 2
+    except (KeyError, TypeError) as e:
+        print(f"{spec_file}: not a resolved spec (missing {e}); it is written by the TypeScript pipeline", file=sys.stderr)
+        return 1
+    if args.check:
+        return 0
+
+    import torch  # noqa: E402 (slow to import; only needed from here on)
+
+    from .data import load_split
+    from .rundir import RunDirectory
+    from .session import Session, StopFlag
+
+    stop = StopFlag()  # first: a SIGTERM while torch loads the data still stops cleanly
+    torch.set_num_threads(args.threads)
+    try:
+        run_dir = RunDirectory(args.run_dir, lambda text: (sys.stdout.write(text), sys.stdout.flush()))
+        data = load_split(args.data)
+        dataset = _read_json(os.path.join(args.data, "dataset.json"))
+    except (OSError, ValueError) as e:
+        print(f"cannot read the inputs: {e}", file=sys.stderr)
+        return 1
+    status = Session(run_dir, spec, data, dataset, args.threads, args.resume, stop).execute()
+    return 1 if status == "failed" else 0
+
+
+def _record_unsupported(run_dir: str, e: Unsupported) -> None:
+    """spec.json asks for something this engine lacks: the run fails naming the field."""
+    from .rundir import RunDirectory, now_iso
+
+    try:
+        d = RunDirectory(run_dir, lambda text: (sys.stdout.write(text), sys.stdout.flush()))
+        d.update_record(status="failed", pid=None, endedAt=now_iso(), engine="pytorch", error={"kind": "other", "message": str(e), "where": e.field})
+        d.event("error", "failed", f"run failed at {e.field}: {e}", data={"where": e.field})
+    except (OSError, ValueError):
+        pass  # the message on stderr is what is left to say
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""What a checkpoint holds so a resumed run continues exactly (server/trainer/trainingState.ts):
+the network's and the EMA target's weights and batch-norm statistics, the loss's own parameters,
+the optimiser's state, the negatives queue and torch's random state (dropout)."""
+import torch
+
+from .trainer import Run
+
+
+def capture(run: Run) -> dict:
+    queue = None
+    if run.queue is not None:
+        q = run.queue
+        queue = {"keys": q.keys.clone(), "labels": q.labels.clone(), "pointer": q.pointer, "filled": q.filled}
+    return {
+        "model": run.model.state_dict(),
+        "optimizer": run.optimizer.state_dict(),
+        "ema": run.ema.target.state_dict() if run.ema is not None else None,
+        "loss": [p.detach().clone() for p in run.loss.parameters],
+        "queue": queue,
+        "rng": {"torch": torch.get_rng_state()},
+    }
+
+
+def extra(run: Run) -> dict:
+    """The small JSON part beside the tensors (state.json's `extra`)."""
+    out = {"inputShape": list(run.data.sample_shape), "optimizer": {"type": run.spec["strategy"]["optimizer"]["type"]}}
+    if run.queue is not None:
+        out["queue"] = {"pointer": run.queue.pointer, "filled": run.queue.filled}
+    return out
+
+
+def restore(run: Run, payload: dict) -> None:
+    """Loads a checkpoint into parts built from the same spec.json; a mismatch says so."""
+    try:
+        run.model.load_state_dict(payload["model"])
+        if run.ema is not None:
+            if payload.get("ema") is None:
+                raise ValueError("the checkpoint has no EMA target but strategy.ema is set")
+            run.ema.target.load_state_dict(payload["ema"])
+        stored = payload.get("loss") or []
+        if len(stored) != len(run.loss.parameters):
+            raise ValueError(f"the checkpoint has {len(stored)} loss parameters, this loss has {len(run.loss.parameters)}")
+        with torch.no_grad():
+            for p, value in zip(run.loss.parameters, stored):
+                p.copy_(value)
+        run.optimizer.load_state_dict(payload["optimizer"])
+        if run.queue is not None:
+            q = payload.get("queue")
+            if q is None:
+                raise ValueError("the checkpoint has no negatives queue but pairs.negatives is a queue")
+            run.queue.keys.copy_(q["keys"])
+            run.queue.labels.copy_(q["labels"])
+            run.queue.pointer, run.queue.filled = int(q["pointer"]), int(q["filled"])
+        torch.set_rng_state(payload["rng"]["torch"])
+    except (KeyError, RuntimeError, ValueError) as e:
+        raise ValueError(f"spec.json does not build the network stored in this checkpoint ({e}); spec.json was changed after training: restore the architecture the run was trained with") from e
