@@ -1,16 +1,11 @@
 // The spec differences between compared runs: flatten each resolved spec (spec.json) to dotted
-// paths and keep the paths whose values are not all equal.
+// paths (the runs table's flattening) and keep the paths whose values are not all equal.
+import { flattenSpec as flattenSpecValues, valueText } from '../../server/runs/table/values';
 import type { SpecDiffRow } from '../../webview/protocol';
 
-export function flattenSpec(value: unknown, prefix = '', out: Map<string, string> = new Map()): Map<string, string> {
-  if (Array.isArray(value) && value.some((v) => typeof v === 'object' && v !== null)) {
-    value.forEach((v, i) => flattenSpec(v, prefix ? `${prefix}.${i}` : String(i), out));
-  } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    for (const [key, v] of Object.entries(value)) flattenSpec(v, prefix ? `${prefix}.${key}` : key, out);
-  } else if (prefix) {
-    out.set(prefix, Array.isArray(value) ? `[${value.map((v) => JSON.stringify(v)).join(', ')}]` : typeof value === 'string' ? value : JSON.stringify(value));
-  }
-  return out;
+/** The resolved spec flattened to dotted paths (server/runs/table/values.ts), each value as display text. */
+export function flattenSpec(value: unknown): Map<string, string> {
+  return new Map([...flattenSpecValues(value)].map(([path, v]) => [path, valueText(v)]));
 }
 
 /** Rows for the fields that differ; a field missing from a run counts as a difference. Empty for fewer than two runs. */

@@ -7,6 +7,8 @@ export interface RunPaths {
   readonly specJson: string;
   readonly metrics: string;
   readonly events: string;
+  /** The user's star, notes and tags (server/runs/annotations.ts). */
+  readonly annotations: string;
   readonly checkpoints: string;
   readonly embeddings: string;
   readonly vectors: string;
@@ -25,6 +27,7 @@ export function runPaths(dir: string): RunPaths {
     specJson: join(dir, 'spec.json'),
     metrics: join(dir, 'metrics.jsonl'),
     events: join(dir, 'events.jsonl'),
+    annotations: join(dir, 'annotations.json'),
     checkpoints: join(dir, 'checkpoints'),
     embeddings,
     vectors: join(embeddings, 'vectors.f32'),

@@ -1,0 +1,134 @@
+// The runs table's columns and rows. A row is one run: its own fields (star, name, status, tags,
+// notes, start), every flattened spec path, and its results. Run and result columns have fixed
+// keys; parameter columns are keyed by their spec path, so `loss.temperature` is a column name in
+// filters, sorts and --columns alike.
+import type { Annotations } from '../annotations';
+import type { RunSummary } from '../reader';
+import type { RunResults } from './results';
+import type { CellValue } from './values';
+
+export type ColumnKind = 'run' | 'param' | 'result';
+/** How a value reads: a fraction as a percentage, seconds as a duration, an ISO time as a date. */
+export type ColumnFormat = 'text' | 'number' | 'percent' | 'seconds' | 'date' | 'star';
+
+export interface ColumnDef {
+  readonly key: string;
+  readonly title: string;
+  readonly kind: ColumnKind;
+  readonly format: ColumnFormat;
+  /** Shown when no columns are chosen (with the parameters that differ). */
+  readonly brief: boolean;
+  /** For results: larger is better (true), smaller is better (false), or neither (undefined). */
+  readonly higherIsBetter?: boolean;
+  readonly description: string;
+}
+
+const run = (key: string, title: string, format: ColumnFormat, brief: boolean, description: string): ColumnDef => ({ key, title, kind: 'run', format, brief, description });
+const result = (key: string, title: string, format: ColumnFormat, brief: boolean, higherIsBetter: boolean | undefined, description: string): ColumnDef => ({ key, title, kind: 'result', format, brief, higherIsBetter, description });
+
+/** The run's own columns, in display order. */
+export const RUN_COLUMNS: readonly ColumnDef[] = [
+  run('star', '★', 'star', true, 'starred by you (annotations.json)'),
+  run('name', 'run', 'text', true, "run.json's name (else its id)"),
+  run('id', 'id', 'text', false, 'the run folder name'),
+  run('status', 'status', 'text', true, 'queued, running, completed, failed, stopped, or interrupted when its trainer is gone'),
+  run('started', 'started', 'date', false, 'when training started (run.json startedAt)'),
+  run('tags', 'tags', 'text', true, 'your tags (annotations.json)'),
+  run('notes', 'notes', 'text', false, 'your notes (annotations.json)'),
+];
+
+/** The result columns before recall@k, then recall@k per k, then these. */
+const RESULTS_BEFORE_RECALL: readonly ColumnDef[] = [
+  result('knn', 'kNN', 'percent', true, true, "the last evaluation's weighted-kNN accuracy"),
+  result('knnBest', 'best kNN', 'percent', true, true, 'the best weighted-kNN accuracy of any evaluation'),
+  result('probe', 'probe', 'percent', true, true, "the last evaluation's linear-probe accuracy"),
+  result('probeBest', 'best probe', 'percent', false, true, 'the best linear-probe accuracy of any evaluation'),
+  result('p@1', 'P@1', 'percent', false, true, "the last evaluation's precision@1"),
+];
+const RESULTS_AFTER_RECALL: readonly ColumnDef[] = [
+  result('mapAtR', 'MAP@R', 'percent', false, true, "the last evaluation's MAP@R"),
+  result('finalLoss', 'loss', 'number', true, false, 'the loss of the last training step'),
+  result('collapse', 'collapse std', 'number', false, undefined, 'std of the L2-normalised outputs at the last evaluation: 0 is collapse, about 1/√d is healthy'),
+  result('wall', 'wall time', 'seconds', true, false, 'wall time from start to end (or to now while running)'),
+  result('samplesPerSec', 'samples/s', 'number', false, true, 'mean training throughput over the steps'),
+  result('backend', 'backend', 'text', false, undefined, 'the tensor backend that trained the run (run.json)'),
+];
+
+export function recallColumn(k: string): ColumnDef {
+  return result(`r@${k}`, `R@${k}`, 'percent', false, true, `the last evaluation's recall@${k}`);
+}
+
+export function paramColumn(path: string): ColumnDef {
+  return { key: path, title: path, kind: 'param', format: 'text', brief: false, description: `spec.json ${path}` };
+}
+
+/** One run of the table: where it lives and its cells by column key. */
+export interface TableRow {
+  /** What identifies the row to its view: the folder name in the editor, the folder path in the CLI. */
+  readonly key: string;
+  readonly dir: string;
+  readonly cells: ReadonlyMap<string, CellValue>;
+}
+
+/** What a row is made of: the reader's summary, the flattened spec, the results and the annotations. */
+export interface RunEntry {
+  readonly key: string;
+  readonly summary: RunSummary;
+  /** spec.json flattened; empty when the run has none yet. */
+  readonly params: ReadonlyMap<string, CellValue>;
+  readonly results: RunResults;
+  readonly annotations: Annotations;
+}
+
+function setDefined(cells: Map<string, CellValue>, key: string, value: CellValue | undefined): void {
+  if (value !== undefined) cells.set(key, value);
+}
+
+export function tableRow(entry: RunEntry): TableRow {
+  const { summary, results, annotations } = entry;
+  const cells = new Map<string, CellValue>();
+  cells.set('star', annotations.star);
+  cells.set('name', summary.name);
+  cells.set('id', summary.id);
+  cells.set('status', summary.status);
+  setDefined(cells, 'started', summary.record.startedAt ?? undefined);
+  cells.set('tags', annotations.tags);
+  if (annotations.notes !== '') cells.set('notes', annotations.notes);
+  for (const [path, value] of entry.params) if (!cells.has(path)) cells.set(path, value);
+  // A run.json best kNN from before the metrics file was trimmed (resume) still counts.
+  const knnBest = summary.bestKnnAccuracy === null ? results.knnBest : Math.max(summary.bestKnnAccuracy, results.knnBest ?? summary.bestKnnAccuracy);
+  setDefined(cells, 'knn', results.knn);
+  setDefined(cells, 'knnBest', knnBest);
+  setDefined(cells, 'probe', results.probe);
+  setDefined(cells, 'probeBest', results.probeBest);
+  setDefined(cells, 'p@1', results.precisionAt1);
+  for (const [k, v] of Object.entries(results.recallAtK)) cells.set(`r@${k}`, v);
+  setDefined(cells, 'mapAtR', results.mapAtR);
+  setDefined(cells, 'finalLoss', results.finalLoss);
+  setDefined(cells, 'collapse', results.collapseStd);
+  setDefined(cells, 'wall', summary.durationSec ?? undefined);
+  setDefined(cells, 'samplesPerSec', results.samplesPerSec);
+  setDefined(cells, 'backend', summary.record.backend ?? undefined);
+  return { key: entry.key, dir: summary.dir, cells };
+}
+
+/**
+ * Every column some row has a value for: run columns, then parameters by path, then results
+ * (recall@k by k). Run and result keys win over a spec path of the same name (no spec has a
+ * top-level `status` or `knn`), so the parameter set never shadows them.
+ */
+export function allColumns(rows: readonly TableRow[]): ColumnDef[] {
+  const present = new Set<string>();
+  for (const row of rows) for (const key of row.cells.keys()) present.add(key);
+  const fixed = new Set([...RUN_COLUMNS, ...RESULTS_BEFORE_RECALL, ...RESULTS_AFTER_RECALL].map((c) => c.key));
+  const recall = [...present].filter((k) => k.startsWith('r@') && !fixed.has(k)).map((k) => k.slice(2)).sort((a, b) => Number(a) - Number(b));
+  const recallKeys = new Set(recall.map((k) => `r@${k}`));
+  const params = [...present].filter((k) => !fixed.has(k) && !recallKeys.has(k)).sort();
+  return [
+    ...RUN_COLUMNS.filter((c) => c.kind === 'run' && (c.brief || present.has(c.key))),
+    ...params.map(paramColumn),
+    ...RESULTS_BEFORE_RECALL.filter((c) => present.has(c.key)),
+    ...recall.map(recallColumn),
+    ...RESULTS_AFTER_RECALL.filter((c) => present.has(c.key)),
+  ];
+}
