@@ -52,6 +52,8 @@ const light: Array<[string, string[], RegExp]> = [
   ['train --help', ['train', '--help'], /^Usage: contrastive-lab train/],
   ['neighbors --help', ['neighbors', '--help'], /^Usage: contrastive-lab neighbors/],
   ['validate', ['validate', 'examples/quickstart.contrastive.yaml'], /1 file checked: 0 errors/],
+  ['runs', ['runs', '--all-columns'], /runs in|no runs yet/],
+  ['compare --help', ['compare', '--help'], /^Usage: contrastive-lab compare/],
 ];
 
 for (const [name, args, expected] of light) {

@@ -56,7 +56,7 @@ export function defaultRunFolders(cwd: string): string[] {
   return folders;
 }
 
-function isFolder(path: string): boolean {
+export function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

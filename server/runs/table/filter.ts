@@ -22,7 +22,8 @@ export class FilterError extends Error {
     readonly length: number,
     readonly reason: string,
   ) {
-    super(`filter "${filter}", at character ${offset + 1}: ${reason}\n  ${filter}\n  ${' '.repeat(offset)}${'^'.repeat(Math.max(1, length))}`);
+    // The caret lines come before the reason, so a caller may append to the message's last line.
+    super(`filter "${filter}", at character ${offset + 1}:\n  ${filter}\n  ${' '.repeat(offset)}${'^'.repeat(Math.max(1, length))}\n${reason}`);
     this.name = 'FilterError';
   }
 }

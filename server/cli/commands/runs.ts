@@ -1,0 +1,101 @@
+// `contrastive-lab runs [folders...]`: the runs table in the terminal — one row per run, the spec
+// parameters that differ between the shown runs and the results — sortable, filterable, as text,
+// CSV or JSON. The editor's Experiments table shows the same rows (server/runs/table).
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { unreachableCause } from '../../shared/files';
+import { plural } from '../../shared/plural';
+import { FilterError } from '../../runs/table/filter';
+import { loadRows } from '../../runs/table/load';
+import { viewAsCsv, viewAsJson, viewAsText } from '../../runs/table/output';
+import { formatSort } from '../../runs/table/sort';
+import { buildView, parseViewQuery } from '../../runs/table/view';
+import { parseArgs } from '../args';
+import { UsageError, type Command } from '../command';
+import { defaultRunFolders, isFolder } from './list';
+
+const usage = `Usage: contrastive-lab runs [runs-folder...] [--sort key[,key]] [--filter expr]...
+                          [--columns a,b | --all-columns] [--json | --csv]
+
+Prints a table of the runs in the folders (default: ./runs and where \`train\` puts the runs of the
+specs here and one folder down): one row per run with its star, name, status and tags, every
+spec parameter whose value differs between the shown runs (dotted paths such as loss.temperature,
+architecture.backbone.type) and its results: kNN (last evaluation), best kNN, linear probe, final
+loss and wall time; --all-columns adds every parameter and P@1, R@k, MAP@R, collapse std, samples/s,
+backend, start time and notes.
+
+Options:
+  --sort key[,key]   order by these columns; a leading - sorts descending: --sort -knn,loss.temperature
+                     (runs without a value come last)
+  --filter expr      keep the runs where expr holds; repeat to require several. expr is
+                     <column> <op> <value> [and ...] with op = ≠ < ≤ > ≥ contains (or == != <= >= ~);
+                     values are numbers (80% is 0.8), true/false/null, words or "quoted text":
+                       --filter 'knn > 80%' --filter 'loss.type = infoNCE and tags contains baseline'
+  --columns a,b      exactly these columns, in this order (names as in --json / the CSV header)
+  --all-columns      every column, not only the changed parameters and the main results
+  --json             {columns: [...], runs: [{dir, <column>: value}]} with raw values
+  --csv              the shown columns as CSV (raw values: fractions, seconds, ISO times)
+  --help             show this help
+
+Star, notes and tags are set in the editor's Experiments table (annotations.json in the run folder).
+
+Exit codes: 0 printed (also when no run matches), 1 a named folder does not exist, 2 wrong usage
+(an unknown option or column, a filter that does not parse).`;
+
+/** The named folders (each must exist), else the default ones that exist. */
+export function runFolders(named: readonly string[]): { folders: string[]; looked: string[] } {
+  if (named.length === 0) {
+    const looked = defaultRunFolders(process.cwd());
+    return { folders: looked.filter(isFolder), looked };
+  }
+  const folders = named.map((n) => resolve(n));
+  for (const folder of folders) {
+    if (!existsSync(folder)) {
+      const cause = unreachableCause(folder);
+      throw new Error(cause !== null ? `${folder}: cannot be opened: ${cause}.` : `${folder}: no such folder; name the folder that holds your run directories (\`train\` writes them to run.outputDir next to the spec, default runs/).`);
+    }
+    if (!isFolder(folder)) throw new Error(`${folder}: is a file, not a folder of runs.`);
+  }
+  return { folders, looked: folders };
+}
+
+export const runsCommand: Command = {
+  usage,
+  async run(argv: readonly string[]): Promise<number> {
+    const args = parseArgs(argv, { booleans: ['json', 'csv', 'all-columns'], values: ['sort', 'columns'], lists: ['filter'] });
+    if (args.booleans.has('json') && args.booleans.has('csv')) throw new UsageError('choose one of --json and --csv');
+    const columns = args.values.get('columns');
+    if (columns !== undefined && args.booleans.has('all-columns')) throw new UsageError('choose one of --columns and --all-columns');
+    const { folders, looked } = runFolders(args.positionals);
+    const where = looked.map((f) => relative(process.cwd(), f) || '.').join(', ');
+    const { rows, problems } = loadRows(folders);
+    for (const p of problems) process.stderr.write(`${p}\n`);
+    if (rows.length === 0) {
+      if (args.booleans.has('json')) process.stdout.write(viewAsJson(buildView([])));
+      else if (!args.booleans.has('csv')) process.stdout.write(`no runs yet: looked in ${where}. Start one with \`contrastive-lab train <spec>\`, or name the folder: \`contrastive-lab runs <runs-folder>\`.\n`);
+      return 0;
+    }
+    let query;
+    try {
+      query = parseViewQuery(rows, args.lists.get('filter') ?? [], args.values.get('sort'));
+    } catch (e) {
+      // A filter error carries its own caret lines: keep them below the message.
+      throw new UsageError(e instanceof FilterError ? e.message : (e as Error).message);
+    }
+    let view;
+    try {
+      view = buildView(rows, { ...query, columns: columns?.split(',').map((c) => c.trim()).filter((c) => c !== ''), allColumns: args.booleans.has('all-columns') });
+    } catch (e) {
+      throw new UsageError(`--columns: ${(e as Error).message}`);
+    }
+    if (args.booleans.has('json')) process.stdout.write(viewAsJson(view));
+    else if (args.booleans.has('csv')) process.stdout.write(viewAsCsv(view));
+    else {
+      const changed = view.columns.filter((c) => c.kind === 'param').length;
+      const sorted = query.sort.length > 0 ? `, sorted by ${formatSort(query.sort)}` : '';
+      process.stdout.write(`${view.rows.length === view.total ? view.total : `${view.rows.length} of ${view.total}`} runs in ${where}${sorted}; ${columns === undefined && !args.booleans.has('all-columns') ? `${plural(changed, 'parameter')} differ${changed === 1 ? 's' : ''}` : plural(view.columns.length, 'column')}\n`);
+      if (view.rows.length > 0) process.stdout.write(viewAsText(view));
+    }
+    return 0;
+  },
+};
