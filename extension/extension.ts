@@ -11,7 +11,8 @@ import { RunCommands } from './commands/runCommands';
 import { SpecLanguageClient } from './language/specLanguageClient';
 import type { PanelHooks } from './panels/dashboardPanel';
 import type { GallerySources } from './panels/galleryPanel';
-import { DASHBOARD_VIEW_TYPE, GALLERY_VIEW_TYPE, MAP_VIEW_TYPE } from './panels/viewTypes';
+import type { ExperimentsHooks } from './panels/experimentsPanel';
+import { DASHBOARD_VIEW_TYPE, EXPERIMENTS_VIEW_TYPE, GALLERY_VIEW_TYPE, MAP_VIEW_TYPE } from './panels/viewTypes';
 import { EmbeddingsCache } from './runs/runEmbeddings';
 import { RunService } from './runs/runService';
 import { affectsLabSettings, readSettings } from './settings';
@@ -24,6 +25,7 @@ import { RunStatusBar } from './views/statusBar';
 const dashboardPanel = () => import('./panels/dashboardPanel');
 const galleryPanel = () => import('./panels/galleryPanel');
 const mapPanel = () => import('./panels/mapPanel');
+const experimentsPanel = () => import('./panels/experimentsPanel');
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Contrastive Lab');
@@ -43,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const showDashboard = async (keys: readonly string[], preserveFocus: boolean): Promise<void> => (await dashboardPanel()).DashboardPanel.show(hooks, keys, preserveFocus);
   const showGallery = async (key: string, query: number | undefined): Promise<void> => (await galleryPanel()).GalleryPanel.show(hooks, gallerySources, key, query);
   const showMap = async (key: string): Promise<void> => (await mapPanel()).MapPanel.show(hooks, embeddings, key);
+  const experimentsHooks: ExperimentsHooks = { extensionUri: context.extensionUri, runs, log: (line) => log.appendLine(line), workspaceState: context.workspaceState, showDashboard: (keys) => showDashboard(keys, false) };
   const runCommands = new RunCommands({ context, runs, sessions, log, showDashboard });
   // The gallery's neighbour search runs the CLI with the same node and backend settings as training.
   const gallerySources: GallerySources = { embeddings, neighbourSearch: (runDir) => neighboursServeInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir) };
@@ -71,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const picked = await resolveRuns(runs, arg, selection ?? treeView.selection, 'Pick the runs to overlay in the dashboard');
       if (picked.length > 0) await showDashboard(picked.map(runKey), false);
     }),
+    vscode.commands.registerCommand('contrastiveLab.openExperiments', async () => (await experimentsPanel()).ExperimentsPanel.show(experimentsHooks)),
     vscode.commands.registerCommand('contrastiveLab.showNeighbours', async (arg: unknown) => {
       const run = await resolveRun(runs, arg, 'Show the neighbours in which run?', withEmbeddings);
       if (run) await openWhenEmbedded(run, () => showGallery(runKey(run), undefined));
@@ -81,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => (await dashboardPanel()).DashboardPanel.revive(panel, hooks, state) }),
     vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => (await galleryPanel()).GalleryPanel.revive(panel, hooks, gallerySources, state) }),
+    vscode.window.registerWebviewPanelSerializer(EXPERIMENTS_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => (await experimentsPanel()).ExperimentsPanel.revive(panel, experimentsHooks) }),
     vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => (await mapPanel()).MapPanel.revive(panel, hooks, embeddings, state) }),
     // The watcher and the status bar start once someone looks at runs: the view or any run event.
     treeView.onDidChangeVisibility((e) => {

@@ -21,6 +21,7 @@ const webBundles = [
   { entry: 'webview/dashboard/main.ts', out: 'webview/dashboard.js' },
   { entry: 'webview/gallery/main.ts', out: 'webview/gallery.js' },
   { entry: 'webview/map/main.ts', out: 'webview/map.js' },
+  { entry: 'webview/experiments/main.ts', out: 'webview/experiments.js' },
 ];
 
 const missing = [...nodeBundles, ...webBundles].filter((b) => !existsSync(join(root, b.entry)));

@@ -1,5 +1,6 @@
-// The typed message contract between the extension host and the three webview panels
-// (dashboard, gallery, map). Both sides import these types; the host runs `parse*Message` on
+// The typed message contract between the extension host and the webview panels (dashboard,
+// gallery, map; the experiments table's own messages are in experiments/protocol.ts, built on the
+// guards exported here). Both sides import these types; the host runs `parse*Message` on
 // everything a webview posts before acting on it, because a webview is an untrusted page.
 //
 // Conventions:
@@ -12,7 +13,7 @@
 // Shared data shapes
 // ---------------------------------------------------------------------------------------------
 
-export type PanelKind = 'dashboard' | 'gallery' | 'map';
+export type PanelKind = 'dashboard' | 'gallery' | 'map' | 'experiments';
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'stopped';
 
 /** One training line of metrics.jsonl (server/runs/format.ts StepMetric is assignable to it). */
@@ -202,7 +203,12 @@ export interface MapState {
   readonly hiddenLabels: readonly string[];
 }
 
-export type PanelState = DashboardState | GalleryState | MapState;
+/** The experiments table keeps its layout in the workspace (the host's workspaceState), not in the page. */
+export interface ExperimentsState {
+  readonly panel: 'experiments';
+}
+
+export type PanelState = DashboardState | GalleryState | MapState | ExperimentsState;
 
 // ---------------------------------------------------------------------------------------------
 // Validation of webview → host messages
@@ -227,20 +233,20 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 // A bare file name: no directories, no control characters, no leading dot, ends in the extension.
 const SAFE_FILE_NAME = /^[A-Za-z0-9 _()\-][A-Za-z0-9 _.()\-]*$/;
 
-type Guard = (message: Record<string, unknown>) => string | null;
+export type Guard = (message: Record<string, unknown>) => string | null;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkString(message: Record<string, unknown>, field: string, maxChars: number): string | null {
+export function checkString(message: Record<string, unknown>, field: string, maxChars: number): string | null {
   const v = message[field];
   if (typeof v !== 'string') return `field '${field}' must be a string, got ${describe(v)}`;
   if (v.length > maxChars) return `field '${field}' is ${v.length} characters long; the limit is ${maxChars}`;
   return null;
 }
 
-function checkNonEmptyString(message: Record<string, unknown>, field: string, maxChars: number): string | null {
+export function checkNonEmptyString(message: Record<string, unknown>, field: string, maxChars: number): string | null {
   const err = checkString(message, field, maxChars);
   if (err !== null) return err;
   return (message[field] as string).length === 0 ? `field '${field}' must not be empty` : null;
@@ -262,15 +268,15 @@ function checkFileName(message: Record<string, unknown>, extension: string): str
   return null;
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   return typeof v === 'string' ? 'a string' : typeof v;
 }
 
-const checkReady: Guard = () => null;
-const checkWebviewError: Guard = (m) => checkString(m, 'message', LIMITS.maxMessageChars);
+export const checkReady: Guard = () => null;
+export const checkWebviewError: Guard = (m) => checkString(m, 'message', LIMITS.maxMessageChars);
 
 const checkExportPng: Guard = (m) => {
   const err = checkString(m, 'dataUrl', PNG_DATA_URL_PREFIX.length + Math.ceil((LIMITS.maxPngBytes * 4) / 3) + 4);
@@ -282,7 +288,7 @@ const checkExportPng: Guard = (m) => {
   return checkFileName(m, '.png');
 };
 
-const checkExportCsv: Guard = (m) => checkString(m, 'csv', LIMITS.maxCsvChars) ?? checkFileName(m, '.csv');
+export const checkExportCsv: Guard = (m) => checkString(m, 'csv', LIMITS.maxCsvChars) ?? checkFileName(m, '.csv');
 const checkRunId: Guard = (m) => checkNonEmptyString(m, 'runId', LIMITS.maxRunIdChars);
 const checkSampleIndex: Guard = (m) => checkInteger(m, 'index', 0, LIMITS.maxIndex);
 
@@ -291,7 +297,7 @@ const checkQuery: Guard = (m) => checkSampleIndex(m) ?? checkInteger(m, 'k', 1, 
 const checkProjectionRequest: Guard = (m) =>
   PROJECTION_METHODS.includes(m.method as ProjectionMethod) ? null : `field 'method' must be one of ${PROJECTION_METHODS.join(', ')}, got ${JSON.stringify(m.method)}`;
 
-function makeParser<T>(panel: PanelKind, guards: Readonly<Record<string, Guard>>): (value: unknown) => Parsed<T> {
+export function makeParser<T>(panel: PanelKind, guards: Readonly<Record<string, Guard>>): (value: unknown) => Parsed<T> {
   const allowed = Object.keys(guards);
   return (value) => {
     if (!isRecord(value)) return { ok: false, error: `${panel} message must be an object, got ${describe(value)}` };
@@ -331,7 +337,7 @@ export const parseMapMessage = makeParser<MapToHost>('map', {
   openGallery: checkSampleIndex,
 });
 
-function checkStringList(m: Record<string, unknown>, field: string): string | null {
+export function checkStringList(m: Record<string, unknown>, field: string): string | null {
   const v = m[field];
   if (!Array.isArray(v)) return `field '${field}' must be an array of strings, got ${describe(v)}`;
   if (v.length > LIMITS.maxListLength) return `field '${field}' has ${v.length} entries; the limit is ${LIMITS.maxListLength}`;
@@ -339,7 +345,7 @@ function checkStringList(m: Record<string, unknown>, field: string): string | nu
   return bad >= 0 ? `field '${field}[${bad}]' must be a string of at most ${LIMITS.maxRunIdChars} characters` : null;
 }
 
-function checkBoolean(m: Record<string, unknown>, field: string): string | null {
+export function checkBoolean(m: Record<string, unknown>, field: string): string | null {
   return typeof m[field] === 'boolean' ? null : `field '${field}' must be true or false, got ${describe(m[field])}`;
 }
 
@@ -359,6 +365,7 @@ const stateGuards: Readonly<Record<PanelKind, Guard>> = {
     checkNonEmptyString(m, 'runId', LIMITS.maxRunIdChars) ??
     checkProjectionRequest(m) ??
     checkStringList(m, 'hiddenLabels'),
+  experiments: () => null,
 };
 
 /**

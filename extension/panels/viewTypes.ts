@@ -4,3 +4,4 @@
 export const DASHBOARD_VIEW_TYPE = 'contrastiveLab.dashboard';
 export const GALLERY_VIEW_TYPE = 'contrastiveLab.gallery';
 export const MAP_VIEW_TYPE = 'contrastiveLab.map';
+export const EXPERIMENTS_VIEW_TYPE = 'contrastiveLab.experiments';

@@ -1,0 +1,184 @@
+// Host side of the experiments table: keeps one row per run of the runs folder current (the
+// RunService's watcher says which runs changed; RunEntries re-reads only what they appended),
+// applies the user's layout (kept in workspaceState) and posts the table; writes stars, notes
+// and tags to the runs' annotations.json; opens specs and dashboards, reveals and deletes runs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { updateAnnotations } from '../../server/runs/annotations';
+import { runPaths } from '../../server/runs/paths';
+import type { RunSummary } from '../../server/runs/reader';
+import type { TableRow } from '../../server/runs/table/columns';
+import { RunEntries } from '../../server/runs/table/entries';
+import { checkLayout, DEFAULT_LAYOUT, parseExperimentsMessage, type ExperimentsToHost, type HostToExperiments, type TableLayout } from '../../webview/experiments/protocol';
+import { isActive } from '../runs/runPresentation';
+import type { RunService } from '../runs/runService';
+import { tableCsv, tableMessage } from './experimentsTable';
+import { MessageHandlers, PanelHost } from './panelHost';
+import { EXPERIMENTS_VIEW_TYPE } from './viewTypes';
+import { confine, saveExport, webviewOptions } from './webviewPage';
+
+const LAYOUT_KEY = 'contrastiveLab.experiments.layout';
+/** Live updates are batched: a training run changes its metrics many times a second. */
+const UPDATE_MS = 400;
+
+export interface ExperimentsHooks {
+  readonly extensionUri: vscode.Uri;
+  readonly runs: RunService;
+  readonly log: (line: string) => void;
+  /** Where the layout is kept (the extension's workspaceState: per workspace). */
+  readonly workspaceState: vscode.Memento;
+  readonly showDashboard: (runKeys: readonly string[]) => Promise<void>;
+}
+
+const keyOf = (run: RunSummary): string => path.basename(run.dir);
+
+export class ExperimentsPanel extends PanelHost<HostToExperiments, ExperimentsToHost> {
+  private static current: ExperimentsPanel | undefined;
+  private readonly entries: RunEntries;
+  private readonly rows = new Map<string, TableRow>();
+  private layout: TableLayout;
+  private timer: NodeJS.Timeout | undefined;
+  private stale = false;
+  protected readonly handlers: MessageHandlers<ExperimentsToHost> = {
+    setLayout: (m) => void this.setLayout(m.layout),
+    annotate: (m) => this.annotate(m.runKey, { star: m.star, notes: m.notes, tags: m.tags }),
+    openSpec: (m) => void this.openSpec(m.runKey),
+    openDashboard: (m) => void this.hooks.showDashboard(m.runKeys.filter((k) => this.rows.has(k))),
+    reveal: (m) => void vscode.commands.executeCommand('contrastiveLab.revealRunFolder', m.runKey),
+    delete: (m) => void this.deleteRuns(m.runKeys),
+    exportTable: () => void saveExport('runs.csv', Buffer.from(tableCsv(this.orderedRows(), this.layout), 'utf8'), this.hooks.runs.folder, this.hooks.log),
+  };
+
+  static show(hooks: ExperimentsHooks): void {
+    if (ExperimentsPanel.current) {
+      ExperimentsPanel.current.panel.reveal(undefined, false);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(EXPERIMENTS_VIEW_TYPE, 'Experiments', vscode.ViewColumn.Active, webviewOptions(hooks.extensionUri, hooks.runs.folder));
+    ExperimentsPanel.current = new ExperimentsPanel(panel, hooks);
+  }
+
+  static revive(panel: vscode.WebviewPanel, hooks: ExperimentsHooks): void {
+    confine(panel.webview, hooks.extensionUri, hooks.runs.folder);
+    ExperimentsPanel.current?.panel.dispose();
+    ExperimentsPanel.current = new ExperimentsPanel(panel, hooks);
+  }
+
+  private constructor(panel: vscode.WebviewPanel, private readonly hooks: ExperimentsHooks) {
+    super(panel, { kind: 'experiments', title: 'Contrastive Lab: Experiments', extensionUri: hooks.extensionUri, parse: parseExperimentsMessage, log: hooks.log, exportFolder: () => hooks.runs.folder });
+    const stored = hooks.workspaceState.get<unknown>(LAYOUT_KEY);
+    this.layout = stored !== undefined && checkLayout(stored) === null ? (stored as TableLayout) : DEFAULT_LAYOUT;
+    this.entries = new RunEntries((message) => hooks.log(`experiments table: ${message}`));
+    this.disposables.add(hooks.runs.onDidChange((keys) => this.onRunsChanged(keys)));
+    this.disposables.add({ dispose: () => clearTimeout(this.timer) });
+    this.load();
+  }
+
+  protected onReady(): void {
+    this.readAll();
+    this.send();
+  }
+
+  protected onClose(): void {
+    if (ExperimentsPanel.current === this) ExperimentsPanel.current = undefined;
+  }
+
+  /** Every run of the folder, newest first (the order before any sort). */
+  private orderedRows(): TableRow[] {
+    return this.hooks.runs.list().flatMap((run) => this.rows.get(keyOf(run)) ?? []);
+  }
+
+  private readAll(): void {
+    this.stale = false;
+    const present = new Set<string>();
+    for (const run of this.hooks.runs.list()) {
+      present.add(keyOf(run));
+      this.rows.set(keyOf(run), this.entries.row(keyOf(run), run));
+    }
+    for (const [key, row] of this.rows) {
+      if (present.has(key)) continue;
+      this.rows.delete(key);
+      this.entries.forget(row.dir);
+    }
+  }
+
+  private read(key: string): void {
+    const run = this.hooks.runs.get(key);
+    const old = this.rows.get(key);
+    if (run !== undefined) this.rows.set(key, this.entries.row(key, run));
+    else if (old !== undefined) {
+      this.rows.delete(key);
+      this.entries.forget(old.dir);
+    }
+  }
+
+  private onRunsChanged(keys: readonly string[]): void {
+    // An empty list means the runs folder itself changed: everything is read again.
+    if (keys.length === 0) this.stale = true;
+    else for (const key of keys) this.read(key);
+    if (this.timer !== undefined || !this.ready) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.stale) this.readAll();
+      this.send();
+    }, UPDATE_MS);
+  }
+
+  private send(): void {
+    if (this.ready) this.post(tableMessage(this.orderedRows(), this.layout, this.hooks.runs.folder));
+  }
+
+  private async setLayout(layout: TableLayout): Promise<void> {
+    this.layout = layout;
+    this.send();
+    await this.hooks.workspaceState.update(LAYOUT_KEY, layout);
+  }
+
+  private annotate(key: string, change: { star: boolean; notes: string; tags: readonly string[] }): void {
+    const run = this.hooks.runs.get(key);
+    if (run === undefined) return;
+    try {
+      updateAnnotations(run.dir, change);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Contrastive Lab: could not save the star, notes and tags of "${run.name}": ${(e as Error).message}`);
+    }
+    this.read(key);
+    this.send();
+  }
+
+  /** The spec file the run was started from; when it is gone, the resolved spec it trained (spec.json). */
+  private async openSpec(key: string): Promise<void> {
+    const run = this.hooks.runs.get(key);
+    if (run === undefined) return;
+    const source = run.record.specPath;
+    const file = source !== '' && fs.existsSync(source) ? source : runPaths(run.dir).specJson;
+    if (file !== source) void vscode.window.showInformationMessage(`Contrastive Lab: ${source || 'the spec file'} no longer exists; showing the resolved spec run "${run.name}" trained (spec.json).`);
+    try {
+      await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Contrastive Lab: could not open ${file}: ${(e as Error).message}`);
+    }
+  }
+
+  private async deleteRuns(keys: readonly string[]): Promise<void> {
+    const runs = keys.flatMap((k) => this.hooks.runs.get(k) ?? []);
+    if (runs.length === 0) return;
+    const training = runs.filter(isActive);
+    if (training.length > 0) {
+      void vscode.window.showWarningMessage(`Contrastive Lab: ${training.map((r) => `"${r.name}"`).join(', ')} ${training.length === 1 ? 'is' : 'are'} still training; stop ${training.length === 1 ? 'it' : 'them'} before deleting.`);
+      return;
+    }
+    const names = runs.length === 1 ? `run "${runs[0]!.name}"` : `${runs.length} runs (${runs.slice(0, 5).map((r) => r.name).join(', ')}${runs.length > 5 ? ', …' : ''})`;
+    const choice = await vscode.window.showWarningMessage(`Move ${names} to the trash? Their metrics, checkpoints, embeddings and notes go with ${runs.length === 1 ? 'it' : 'them'}.`, { modal: true }, 'Move to Trash');
+    if (choice !== 'Move to Trash') return;
+    for (const run of runs) {
+      try {
+        await vscode.workspace.fs.delete(vscode.Uri.file(run.dir), { recursive: true, useTrash: true });
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Contrastive Lab: could not move ${run.dir} to the trash: ${(e as Error).message}`);
+      }
+    }
+    this.hooks.runs.refreshAll();
+  }
+}

@@ -1,0 +1,55 @@
+// The experiments table as the host sends it: the layout's filter and sort, "only changed"
+// columns plus added ones, hidden and pinned columns, display text, and a filter that does not
+// parse (every run stays shown, the problem says where).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { tableCsv, tableMessage } from '../../../extension/panels/experimentsTable';
+import { loadRows } from '../../../server/runs/table/load';
+import { DEFAULT_LAYOUT, checkLayout, parseExperimentsMessage } from '../../../webview/experiments/protocol';
+import { tempRoot, threeRuns } from '../runs/tableFixtures';
+
+function rows() {
+  const root = tempRoot();
+  threeRuns(root);
+  return loadRows([root]).rows.map((r) => ({ ...r, key: r.cells.get('id') as string }));
+}
+
+test('by default the table shows the changed parameters and the brief results, newest run first', () => {
+  const message = tableMessage(rows(), DEFAULT_LAYOUT, '/runs');
+  assert.deepEqual(message.columns.map((c) => c.key), ['star', 'name', 'status', 'tags', 'architecture.backbone.type', 'loss.temperature', 'knn', 'knnBest', 'probe', 'finalLoss', 'wall']);
+  assert.deepEqual(message.rows.map((r) => r.key), ['c', 'b', 'a']);
+  const b = message.rows[1]!;
+  assert.deepEqual(b.cells, ['', 'b', 'completed', '', 'mlp', '0.5', '85.00%', '90.00%', '80.00%', '1', '1:30']);
+  assert.equal(message.columns.find((c) => c.key === 'loss.temperature')!.numeric, true);
+  assert.equal(message.columns.find((c) => c.key === 'loss.temperature')!.changed, true);
+  assert.equal(message.total, 3);
+  assert.equal(message.problem, null);
+  assert.ok(message.available.some((c) => c.key === 'training.batchSize' && !c.changed), 'unchanged parameters can be added');
+});
+
+test('the layout sorts, filters, adds (at the end), hides and pins columns (first)', () => {
+  const layout = { ...DEFAULT_LAYOUT, sort: [{ column: 'knn', descending: true }], filter: 'status = completed', added: ['training.batchSize'], hidden: ['tags', 'probe'], pinned: ['loss.temperature', 'name'] };
+  const message = tableMessage(rows(), layout, '/runs');
+  assert.deepEqual(message.rows.map((r) => r.key), ['b', 'a']);
+  assert.deepEqual(message.columns.map((c) => c.key), ['loss.temperature', 'name', 'star', 'status', 'knn', 'knnBest', 'finalLoss', 'wall', 'training.batchSize']);
+  const all = tableMessage(rows(), { ...DEFAULT_LAYOUT, onlyChanged: false }, '/runs');
+  assert.ok(all.columns.some((c) => c.key === 'pairs.views.strong.1.size'));
+  assert.ok(all.columns.some((c) => c.key === 'r@10'));
+  assert.match(tableCsv(rows(), layout), /^loss\.temperature,name,star,status,knn,knnBest,finalLoss,wall,training\.batchSize\r\n0\.5,b,false,completed,0\.85,0\.9,1,90,64\r\n/);
+});
+
+test('a filter that does not parse keeps every run and says where it goes wrong', () => {
+  const message = tableMessage(rows(), { ...DEFAULT_LAYOUT, filter: 'knn >' }, '/runs');
+  assert.equal(message.rows.length, 3);
+  assert.equal(message.problem, 'filter "knn >", at character 6:\n  knn >\n       ^\nexpected a value after ">" — showing all runs');
+});
+
+test('what the page posts is checked before the host acts on it', () => {
+  assert.equal(parseExperimentsMessage({ type: 'setLayout', layout: DEFAULT_LAYOUT }).ok, true);
+  assert.deepEqual(parseExperimentsMessage({ type: 'setLayout', layout: { ...DEFAULT_LAYOUT, sort: [{ column: 'knn' }] } }), { ok: false, error: "experiments message 'setLayout': field 'layout': field 'sort[0]' must be {column: string, descending: boolean}" });
+  assert.equal(parseExperimentsMessage({ type: 'annotate', runKey: 'a', star: true, notes: 'x', tags: ['t'] }).ok, true);
+  assert.match((parseExperimentsMessage({ type: 'annotate', runKey: 'a', star: 'yes', notes: '', tags: [] }) as { error: string }).error, /field 'star' must be true or false/);
+  assert.match((parseExperimentsMessage({ type: 'delete', runKeys: [] }) as { error: string }).error, /at least one run/);
+  assert.match((parseExperimentsMessage({ type: 'rm -rf' }) as { error: string }).error, /unknown type "rm -rf"/);
+  assert.equal(checkLayout({ ...DEFAULT_LAYOUT, hidden: 'tags' }), "field 'hidden' must be an array of strings, got a string");
+});

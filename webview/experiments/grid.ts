@@ -1,0 +1,191 @@
+// The experiments grid: a header of sortable, pinnable, hideable columns over a virtualised body
+// that renders only the rows in view (2,000 runs scroll like 20). Keyboard: arrows, Page Up/Down,
+// Home/End move the active row (shift extends the selection), Space toggles it, Ctrl/Cmd+A selects
+// all, Enter opens the selection, * stars, Delete deletes. ARIA grid roles for screen readers.
+import { el } from '../shared/dom';
+import { RowSelection, sortMark, visibleWindow } from './model';
+import type { ColumnInfo, RowInfo, SortKey } from './protocol';
+
+export const ROW_HEIGHT = 26;
+
+export interface GridEvents {
+  sort(column: string, multi: boolean): void;
+  pin(column: string): void;
+  hide(column: string): void;
+  /** Enter or a double-click: open the selected runs. */
+  open(): void;
+  remove(): void;
+  toggleStar(runKey: string): void;
+  selectionChanged(): void;
+}
+
+function widthOf(column: ColumnInfo): number {
+  if (column.key === 'star') return 34;
+  if (column.key === 'name') return 200;
+  if (column.key === 'notes') return 220;
+  if (column.key === 'started' || column.key === 'tags') return 140;
+  if (column.kind === 'param') return Math.min(260, Math.max(110, column.title.length * 7 + 40));
+  return 100;
+}
+
+export class VirtualGrid {
+  readonly element: HTMLDivElement;
+  readonly selection = new RowSelection();
+  private readonly header = el('div', { className: 'grid-header', attrs: { role: 'row', 'aria-rowindex': '1' } });
+  private readonly body = el('div', { className: 'grid-body', attrs: { role: 'rowgroup' } });
+  private columns: readonly ColumnInfo[] = [];
+  private rows: readonly RowInfo[] = [];
+  private pinned: ReadonlySet<string> = new Set();
+  private widths: number[] = [];
+  private lefts: number[] = [];
+  private frame = 0;
+
+  constructor(private readonly events: GridEvents) {
+    this.element = el('div', { className: 'grid', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Runs', 'aria-multiselectable': 'true' } }, [this.header, this.body]);
+    this.element.addEventListener('scroll', () => this.schedule());
+    this.element.addEventListener('keydown', (e) => this.onKey(e));
+    new ResizeObserver(() => this.schedule()).observe(this.element);
+  }
+
+  setData(columns: readonly ColumnInfo[], rows: readonly RowInfo[], sort: readonly SortKey[], pinned: readonly string[]): void {
+    this.columns = columns;
+    this.rows = rows;
+    this.pinned = new Set(pinned);
+    this.widths = columns.map(widthOf);
+    let left = 0;
+    this.lefts = this.widths.map((w) => {
+      const at = left;
+      left += w;
+      return at;
+    });
+    const total = left;
+    this.selection.setRows(rows.map((r) => r.key));
+    this.element.setAttribute('aria-rowcount', String(rows.length + 1));
+    this.element.setAttribute('aria-colcount', String(columns.length));
+    this.header.style.width = `${total}px`;
+    this.body.style.width = `${total}px`;
+    this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
+    this.header.replaceChildren(...columns.map((c, i) => this.headerCell(c, i, sort)));
+    this.render();
+  }
+
+  /** Scrolls the active row into view and redraws. */
+  reveal(): void {
+    const i = this.selection.active;
+    if (i >= 0) {
+      const top = i * ROW_HEIGHT;
+      const headerHeight = this.header.offsetHeight;
+      const view = this.element.clientHeight - headerHeight;
+      if (top < this.element.scrollTop) this.element.scrollTop = top;
+      else if (top + ROW_HEIGHT > this.element.scrollTop + view) this.element.scrollTop = top + ROW_HEIGHT - view;
+    }
+    this.render();
+  }
+
+  private headerCell(column: ColumnInfo, index: number, sort: readonly SortKey[]): HTMLElement {
+    const mark = sortMark(sort, column.key);
+    const key = sort.find((k) => k.column === column.key);
+    const sortButton = el('button', { className: 'grid-sort', text: `${column.title}${mark ? ` ${mark}` : ''}`, title: `${column.description}\nClick to sort, Shift+click to add to the sort${column.changed ? '\nThe shown runs differ in this parameter' : ''}` });
+    sortButton.addEventListener('click', (e) => this.events.sort(column.key, e.shiftKey));
+    const pinned = this.pinned.has(column.key);
+    const pin = el('button', { className: `grid-icon${pinned ? ' on' : ''}`, text: '📌', title: pinned ? `Unpin ${column.title}` : `Pin ${column.title} to the left`, attrs: { 'aria-label': pinned ? `Unpin ${column.title}` : `Pin ${column.title}`, 'aria-pressed': String(pinned) } });
+    pin.addEventListener('click', () => this.events.pin(column.key));
+    const hide = el('button', { className: 'grid-icon', text: '✕', title: `Hide ${column.title}`, attrs: { 'aria-label': `Hide ${column.title}` } });
+    hide.addEventListener('click', () => this.events.hide(column.key));
+    const cell = el('div', {
+      className: `grid-hcell${column.numeric ? ' numeric' : ''}${column.changed ? ' changed' : ''}`,
+      attrs: { role: 'columnheader', 'aria-colindex': String(index + 1), 'aria-sort': key === undefined ? 'none' : key.descending ? 'descending' : 'ascending' },
+    }, [sortButton, pin, hide]);
+    this.place(cell, index);
+    return cell;
+  }
+
+  private place(cell: HTMLElement, index: number): void {
+    cell.style.width = `${this.widths[index]}px`;
+    if (this.pinned.has(this.columns[index]!.key)) {
+      cell.classList.add('pinned');
+      cell.style.left = `${this.lefts[index]}px`;
+    }
+  }
+
+  private schedule(): void {
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const headerHeight = this.header.offsetHeight;
+    const { start, end } = visibleWindow(this.element.scrollTop, this.element.clientHeight - headerHeight, ROW_HEIGHT, this.rows.length);
+    const nodes: HTMLElement[] = [];
+    for (let i = start; i < end; i++) nodes.push(this.rowNode(i));
+    this.body.replaceChildren(...nodes);
+    const active = this.selection.active;
+    if (active >= start && active < end) this.element.setAttribute('aria-activedescendant', `run-row-${active}`);
+    else this.element.removeAttribute('aria-activedescendant');
+  }
+
+  private rowNode(index: number): HTMLElement {
+    const row = this.rows[index]!;
+    const selected = this.selection.has(row.key);
+    const node = el('div', {
+      className: `grid-row${selected ? ' selected' : ''}${index === this.selection.active ? ' active' : ''}`,
+      attrs: { role: 'row', id: `run-row-${index}`, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected) },
+    });
+    node.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+    node.style.height = `${ROW_HEIGHT}px`;
+    this.columns.forEach((column, c) => {
+      const text = row.cells[c] ?? '';
+      const cell = el('div', { className: `grid-cell${column.numeric ? ' numeric' : ''}${column.key === 'star' ? ' star' : ''}${column.key === 'status' ? ` status-${row.status}` : ''}`, text, title: text.length > 20 ? text : undefined, attrs: { role: 'gridcell' } });
+      if (column.key === 'star') {
+        cell.textContent = row.star ? '★' : '☆';
+        cell.title = row.star ? 'Unstar' : 'Star';
+        cell.addEventListener('click', (e) => {
+          e.stopPropagation();
+          this.events.toggleStar(row.key);
+        });
+      }
+      this.place(cell, c);
+      node.append(cell);
+    });
+    node.addEventListener('click', (e) => {
+      this.selection.click(index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
+      this.element.focus({ preventScroll: true });
+      this.changed();
+    });
+    node.addEventListener('dblclick', () => this.events.open());
+    return node;
+  }
+
+  private changed(): void {
+    this.render();
+    this.events.selectionChanged();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const page = Math.max(1, Math.floor((this.element.clientHeight - this.header.offsetHeight) / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    if (e.key in moves) {
+      const delta = moves[e.key]!;
+      this.selection.move(Number.isFinite(delta) ? delta : delta > 0 ? this.rows.length : -this.rows.length, e.shiftKey);
+      this.reveal();
+      this.events.selectionChanged();
+    } else if (e.key === ' ') {
+      this.selection.toggleActive();
+      this.changed();
+    } else if (e.key === 'a' && (e.ctrlKey || e.metaKey)) {
+      this.selection.selectAll();
+      this.changed();
+    } else if (e.key === 'Enter') {
+      this.events.open();
+    } else if (e.key === 'Delete') {
+      this.events.remove();
+    } else if (e.key === '*') {
+      const key = this.rows[this.selection.active]?.key;
+      if (key !== undefined) this.events.toggleStar(key);
+    } else return;
+    e.preventDefault();
+  }
+}

@@ -1,0 +1,118 @@
+// The messages between the experiments table's host (extension/panels/experimentsPanel.ts) and its
+// page. The host owns the table (rows, filter, sort: server/runs/table); the page renders the rows
+// it is sent, virtualised, and posts what the user does. What the page posts is validated here.
+import {
+  checkBoolean, checkNonEmptyString, checkReady, checkString, checkStringList, checkWebviewError, describe, isRecord, LIMITS, makeParser,
+  type Guard, type ReadyMessage, type WebviewErrorMessage,
+} from '../protocol';
+
+export interface SortKey {
+  readonly column: string;
+  readonly descending: boolean;
+}
+
+/** What the user arranged, persisted per workspace by the host. */
+export interface TableLayout {
+  /** Sort keys, most significant first. */
+  readonly sort: readonly SortKey[];
+  /** The filter expression as typed (server/runs/table/filter.ts). */
+  readonly filter: string;
+  /** Show only the parameters that differ between the shown runs (plus the columns added by hand). */
+  readonly onlyChanged: boolean;
+  readonly hidden: readonly string[];
+  /** Pinned columns stay at the left while scrolling sideways, in this order. */
+  readonly pinned: readonly string[];
+  /** Columns added by hand while only the changed ones are shown. */
+  readonly added: readonly string[];
+}
+
+export const DEFAULT_LAYOUT: TableLayout = { sort: [], filter: '', onlyChanged: true, hidden: [], pinned: [], added: [] };
+
+export interface ColumnInfo {
+  readonly key: string;
+  readonly title: string;
+  readonly kind: 'run' | 'param' | 'result';
+  /** For parameters: the shown runs disagree on it. */
+  readonly changed: boolean;
+  /** Right-aligned (a number). */
+  readonly numeric: boolean;
+  readonly description: string;
+}
+
+export interface RowInfo {
+  /** The run's folder name: what every row message names. */
+  readonly key: string;
+  readonly name: string;
+  readonly status: string;
+  readonly star: boolean;
+  readonly notes: string;
+  readonly tags: readonly string[];
+  /** Display text per shown column, in column order. */
+  readonly cells: readonly string[];
+}
+
+export type HostToExperiments = {
+  readonly type: 'table';
+  readonly columns: readonly ColumnInfo[];
+  /** Every column a run has, for the "add column" chooser. */
+  readonly available: readonly ColumnInfo[];
+  readonly rows: readonly RowInfo[];
+  /** Runs before filtering. */
+  readonly total: number;
+  readonly layout: TableLayout;
+  /** Why the filter or sort does not apply (the table then shows every run), with the caret lines. */
+  readonly problem: string | null;
+  readonly runsFolder: string | null;
+};
+
+export type ExperimentsToHost =
+  | ReadyMessage
+  | WebviewErrorMessage
+  /** Save the shown rows and columns as CSV with raw values; the host asks where. */
+  | { readonly type: 'exportTable' }
+  | { readonly type: 'setLayout'; readonly layout: TableLayout }
+  | { readonly type: 'annotate'; readonly runKey: string; readonly star: boolean; readonly notes: string; readonly tags: readonly string[] }
+  | { readonly type: 'openSpec'; readonly runKey: string }
+  /** One run: its dashboard; several: their curves overlaid. */
+  | { readonly type: 'openDashboard'; readonly runKeys: readonly string[] }
+  | { readonly type: 'reveal'; readonly runKey: string }
+  /** Asks the user to confirm, then moves the run folders to the trash. */
+  | { readonly type: 'delete'; readonly runKeys: readonly string[] };
+
+const MAX_FILTER_CHARS = 2000;
+const MAX_NOTES_CHARS = 20_000;
+const MAX_SORT_KEYS = 20;
+
+function checkSort(m: Record<string, unknown>): string | null {
+  const sort = m.sort;
+  if (!Array.isArray(sort)) return `field 'sort' must be an array, got ${describe(sort)}`;
+  if (sort.length > MAX_SORT_KEYS) return `field 'sort' has ${sort.length} keys; the limit is ${MAX_SORT_KEYS}`;
+  const bad = sort.findIndex((k) => !isRecord(k) || checkNonEmptyString(k, 'column', LIMITS.maxRunIdChars) !== null || typeof k.descending !== 'boolean');
+  return bad >= 0 ? `field 'sort[${bad}]' must be {column: string, descending: boolean}` : null;
+}
+
+const checkLayoutFields: Guard = (m) =>
+  checkSort(m) ?? checkString(m, 'filter', MAX_FILTER_CHARS) ?? checkBoolean(m, 'onlyChanged') ?? checkStringList(m, 'hidden') ?? checkStringList(m, 'pinned') ?? checkStringList(m, 'added');
+
+/** A stored or posted layout, or the reason it is not one. */
+export function checkLayout(value: unknown): string | null {
+  return isRecord(value) ? checkLayoutFields(value) : `the layout must be an object, got ${describe(value)}`;
+}
+
+const checkRunKey: Guard = (m) => checkNonEmptyString(m, 'runKey', LIMITS.maxRunIdChars);
+const checkRunKeys: Guard = (m) => checkStringList(m, 'runKeys') ?? ((m.runKeys as unknown[]).length === 0 ? `field 'runKeys' must name at least one run` : null);
+
+export const parseExperimentsMessage = makeParser<ExperimentsToHost>('experiments', {
+  ready: checkReady,
+  webviewError: checkWebviewError,
+  exportTable: checkReady,
+  setLayout: (m) => {
+    const error = checkLayout(m.layout);
+    return error === null ? null : `field 'layout': ${error}`;
+  },
+  annotate: (m) => checkRunKey(m) ?? checkBoolean(m, 'star') ?? checkString(m, 'notes', MAX_NOTES_CHARS) ?? checkStringList(m, 'tags'),
+  openSpec: checkRunKey,
+  openDashboard: checkRunKeys,
+  reveal: checkRunKey,
+  delete: checkRunKeys,
+});
