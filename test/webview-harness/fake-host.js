@@ -11,6 +11,18 @@
 
   function answer(message) {
     if (message.type === 'webviewError') window.harnessErrors.push(message.message);
+    if (data.panel === 'experiments') {
+      // The real host filters and sorts (server/runs/table); this one keeps the layout and the stars.
+      if (message.type === 'setLayout') data.table.layout = message.layout;
+      if (message.type === 'annotate') {
+        data.table.rows = data.table.rows.map((r) => (r.key === message.runKey ? Object.assign({}, r, { star: message.star, notes: message.notes, tags: message.tags, cells: [message.star ? '★' : ''].concat(r.cells.slice(1)) }) : r));
+      }
+      if (message.type === 'ready' || message.type === 'setLayout' || message.type === 'annotate') {
+        const problem = /[<>=]\s*$/.test(data.table.layout.filter) ? 'filter "' + data.table.layout.filter + '", at character ' + data.table.layout.filter.length + ':\n  ' + data.table.layout.filter + '\n  ' + ' '.repeat(data.table.layout.filter.length - 1) + '^\nexpected a value — showing all runs' : null;
+        send(Object.assign({}, data.table, { problem: problem }));
+      }
+      return;
+    }
     if (message.type !== 'ready' && message.type !== 'query' && message.type !== 'requestProjection') return;
     if (data.panel === 'dashboard' && message.type === 'ready') {
       send({ type: 'runs', runs: data.runs });

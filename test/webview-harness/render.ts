@@ -2,7 +2,7 @@
 // a fake host, exercises it like a user (hover, click, reload), checks what it posts, and saves
 // screenshots to test-output/webview-harness/. Fails on any page error or CSP violation.
 //
-//   node --import tsx test/webview-harness/render.ts [dashboard|gallery|map ...]
+//   node --import tsx test/webview-harness/render.ts [dashboard|gallery|map|experiments ...]
 
 import * as esbuild from 'esbuild';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
@@ -11,17 +11,18 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { chromium, Page } from 'playwright-core';
 import { panelHtml } from '../../webview/html';
-import { fakeDashboard, fakeSamples } from './fakeData';
+import { fakeDashboard, fakeExperiments, fakeSamples } from './fakeData';
 
 const root = resolve(__dirname, '../..');
 const outDir = join(root, 'test-output/webview-harness');
 const buildDir = join(outDir, 'build');
-const PANELS = ['dashboard', 'gallery', 'map'] as const;
+const PANELS = ['dashboard', 'gallery', 'map', 'experiments'] as const;
 type Panel = (typeof PANELS)[number];
 type Theme = 'dark' | 'light' | 'hc';
 const BODY_CLASS: Record<Theme, string> = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' };
 const NONCE = 'harnessNonce0123456789';
 const SAMPLE_COUNT = 10_000;
+const RUN_COUNT = 2_000;
 
 const requested = process.argv.slice(2).filter((a): a is Panel => (PANELS as readonly string[]).includes(a));
 const panels: readonly Panel[] = requested.length > 0 ? requested : PANELS;
@@ -64,6 +65,7 @@ async function dataScripts(): Promise<{ files: Map<string, Buffer> }> {
     `window.harnessData = ${JSON.stringify({ panel: 'gallery', initialQuery: 4242, xy: samples.umap, samples: { ...sampleSet(base), sprite: vectors ? null : sampleSet(base).sprite } })};\nwindow.harnessData.neighbours = ${neighbourFn};`;
   files.set('/data/gallery.js', Buffer.from(gallery('BASE', false)));
   files.set('/data/gallery-vectors.js', Buffer.from(gallery('BASE', true)));
+  files.set('/data/experiments.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'experiments', table: fakeExperiments(RUN_COUNT) })};`));
   files.set('/data/map.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'map', samples: sampleSet('BASE'), projections: { pca: samples.pca, umap: samples.umap } })};`));
   return { files };
 }
@@ -79,7 +81,7 @@ function startServer(files: Map<string, Buffer>): Promise<{ base: string; close:
         res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
         res.end(body);
       };
-      const page = /^\/panel\/(dashboard|gallery|map)\.html$/.exec(url.pathname);
+      const page = /^\/panel\/(dashboard|gallery|map|experiments)\.html$/.exec(url.pathname);
       try {
         if (page) {
           const panel = page[1] as Panel;
@@ -359,6 +361,75 @@ async function map(page: Page, base: string): Promise<void> {
   await shot(page, 'map-hc-keyboard-zoom');
 }
 
+async function experiments(page: Page, base: string): Promise<void> {
+  for (const theme of ['light', 'hc', 'dark'] as const) {
+    await open(page, base, 'experiments', theme);
+    await page.locator('.grid-row').nth(4).click();
+    await page.locator('.grid-row').nth(6).click({ modifiers: ['Shift'] });
+    await page.waitForTimeout(100);
+    await shot(page, `experiments-${theme}`);
+  }
+  const rendered = await page.locator('.grid-row').count();
+  check(rendered > 10 && rendered < 80, `experiments: ${RUN_COUNT} runs, ${rendered} rows in the DOM (only the visible window)`);
+  // Scrolling: a jump to the middle shows the rows there; the median frame of 40 scroll steps is measured in the page.
+  const scroll = await page.evaluate(async (count) => {
+    const grid = document.querySelector('.grid') as HTMLElement;
+    const times: number[] = [];
+    const idle: number[] = [];
+    for (let i = 0; i < 80; i++) {
+      // Even turns jump somewhere new; odd turns do nothing (the frame's own cost, for comparison).
+      // The grid draws in its animation-frame callback, before this one; offsetHeight forces the layout.
+      const t0 = performance.now();
+      if (i % 2 === 0) {
+        grid.scrollTop = ((i * 997) % count) * 26;
+        grid.dispatchEvent(new Event('scroll'));
+      }
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      void document.body.offsetHeight;
+      (i % 2 === 0 ? times : idle).push(performance.now() - t0);
+    }
+    idle.sort((a, b) => a - b);
+    grid.scrollTop = 1000 * 26;
+    grid.dispatchEvent(new Event('scroll'));
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    times.sort((a, b) => a - b);
+    return { median: times[20]!, worst: times[39]!, idle: idle[20]!, names: [...document.querySelectorAll('.grid-row')].map((r) => r.children[1]!.textContent) };
+  }, RUN_COUNT);
+  check(scroll.names.includes('sweep-1000'), 'experiments: scrolled to the middle, the rows there are drawn');
+  figures.push(`experiments: scrolling ${RUN_COUNT} runs to 40 places: median ${scroll.median.toFixed(1)} ms, worst ${scroll.worst.toFixed(1)} ms to the next drawn frame (${scroll.idle.toFixed(1)} ms for a frame with nothing to draw)`);
+  await page.evaluate(() => ((document.querySelector('.grid') as HTMLElement).scrollTop = 0));
+  await page.waitForTimeout(100);
+  await page.locator('.grid-sort', { hasText: 'kNN' }).first().click();
+  await page.locator('.grid-sort', { hasText: 'loss.temperature' }).click({ modifiers: ['Shift'] });
+  await page.waitForTimeout(200);
+  const layouts = (await posted(page)).filter((m) => m.type === 'setLayout').map((m) => (m.layout as { sort: unknown[] }).sort);
+  check(JSON.stringify(layouts.at(-1)) === JSON.stringify([{ column: 'knn', descending: false }, { column: 'loss.temperature', descending: false }]), `experiments: a header click sorts, shift-click adds a key (${JSON.stringify(layouts.at(-1))})`);
+  check((await page.locator('.grid-sort', { hasText: 'kNN 1↑' }).count()) === 1, 'experiments: the header shows the sort rank and direction');
+  // Keyboard: the grid takes focus, arrows move, shift+arrow extends, Enter opens the overlay.
+  await page.locator('.grid').focus();
+  for (const key of ['Home', 'ArrowDown', 'ArrowDown', 'Shift+ArrowDown', 'Shift+ArrowDown', 'Enter']) await page.keyboard.press(key);
+  await page.waitForTimeout(100);
+  const opened = (await posted(page)).filter((m) => m.type === 'openDashboard').pop();
+  check(JSON.stringify(opened?.runKeys) === JSON.stringify(['sweep-0002', 'sweep-0003', 'sweep-0004'].map((n, i) => `20261202-0300000${i + 2}-${n}`)), `experiments: keyboard selection + Enter opens the dashboard overlay of 3 runs (${JSON.stringify(opened?.runKeys)})`);
+  await page.keyboard.press('*');
+  await page.waitForTimeout(200);
+  const starred = (await posted(page)).filter((m) => m.type === 'annotate').pop();
+  check(starred?.star === true && starred.runKey === '20261202-03000004-sweep-0004', 'experiments: * stars the active run');
+  check((await page.locator('.grid-row.active .grid-cell.star').textContent()) === '★', 'experiments: the star shows in the row');
+  await page.locator('vscode-textfield').first().click();
+  await page.keyboard.type('knn >');
+  await page.waitForTimeout(600);
+  check((await posted(page)).filter((m) => m.type === 'setLayout').pop()?.layout !== undefined && ((await posted(page)).filter((m) => m.type === 'setLayout').pop()!.layout as { filter: string }).filter === 'knn >', 'experiments: typing a filter sends it to the host');
+  check((await page.locator('.problem:not([hidden])').count()) === 1, 'experiments: a filter problem is shown with its caret');
+  await shot(page, 'experiments-dark-filter-problem');
+  await page.locator('.grid-hcell', { hasText: 'loss.temperature' }).hover();
+  await page.locator('.grid-hcell', { hasText: 'loss.temperature' }).locator('.grid-icon').first().click();
+  await page.waitForTimeout(200);
+  const pinned = ((await posted(page)).filter((m) => m.type === 'setLayout').pop()?.layout as { pinned: string[] }).pinned;
+  check(JSON.stringify(pinned) === JSON.stringify(['loss.temperature']), 'experiments: the pin button pins a column');
+}
+
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   await build();
@@ -378,6 +449,7 @@ async function main(): Promise<void> {
       if (panel === 'dashboard') await dashboard(page, server.base);
       if (panel === 'gallery') await gallery(page, server.base);
       if (panel === 'map') await map(page, server.base);
+      if (panel === 'experiments') await experiments(page, server.base);
       const reported = await page.evaluate(() => (window as unknown as { harnessErrors: string[] }).harnessErrors);
       for (const e of reported) problems.push(`${panel} webviewError: ${e}`);
       await context.close();

@@ -138,7 +138,7 @@ export class VirtualGrid {
     node.style.height = `${ROW_HEIGHT}px`;
     this.columns.forEach((column, c) => {
       const text = row.cells[c] ?? '';
-      const cell = el('div', { className: `grid-cell${column.numeric ? ' numeric' : ''}${column.key === 'star' ? ' star' : ''}${column.key === 'status' ? ` status-${row.status}` : ''}`, text, title: text.length > 20 ? text : undefined, attrs: { role: 'gridcell' } });
+      const cell = el('div', { className: `grid-cell${column.numeric ? ' numeric' : ''}${column.key === 'star' ? ' star' : ''}${column.key === 'status' ? ` run-${row.status}` : ''}`, text, title: text.length > 20 ? text : undefined, attrs: { role: 'gridcell' } });
       if (column.key === 'star') {
         cell.textContent = row.star ? '★' : '☆';
         cell.title = row.star ? 'Unstar' : 'Star';
