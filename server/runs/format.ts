@@ -38,7 +38,9 @@ export interface RunRecord {
   /** Process id of the trainer while it runs; null once it has ended. */
   readonly pid: number | null;
   readonly hostname: string;
-  /** The tensor backend that trained the run (`tensorflow`, `wasm`, `cpu`), null until chosen. */
+  /** The engine that trains the run (spec `run.engine`); absent in runs written before it existed, which are tfjs runs. */
+  readonly engine?: 'tfjs' | 'pytorch';
+  /** The tensor backend that trained the run (tfjs: `tensorflow`, `wasm`, `cpu`; PyTorch: `pytorch-cpu`), null until chosen. */
   readonly backend: string | null;
   readonly seed: number;
   readonly epochs: number;

@@ -26,6 +26,26 @@ export interface WrittenEmbeddings {
 const UMAP_NEIGHBORS = 15;
 const EMBED_CHUNK = 1024;
 
+/** The 2-D maps of the embeddings: PCA, and UMAP when asked for (and there are at 4 samples or more). */
+export async function projections2d(vectors: Float32Array, count: number, dim: number, options: { seed: number; umap: boolean; cooperation?: Cooperation }): Promise<{ pca: Float32Array; umap?: Float32Array }> {
+  const coop = options.cooperation;
+  const pca = pca2d(vectors, count, dim);
+  await pause(coop);
+  if (!options.umap || count < 4) return { pca };
+  // Exact neighbours from the library's search (self included, as UMAP expects) spare umap-js its approximate search.
+  const k = Math.min(UMAP_NEIGHBORS, count);
+  const matrix = embeddingMatrix(vectors, dim);
+  const found = searchNearest(matrix, matrix, { k, metric: 'euclidean' });
+  await pause(coop);
+  const indices: number[][] = [];
+  const distances: number[][] = [];
+  for (let i = 0; i < count; i++) {
+    indices.push(Array.from(found.indices.subarray(i * k, (i + 1) * k)));
+    distances.push(Array.from(found.distances.subarray(i * k, (i + 1) * k)));
+  }
+  return { pca, umap: await umap2dCooperative(vectors, count, dim, { seed: options.seed, nNeighbors: k, knn: { indices, distances } }, coop) };
+}
+
 export async function writeRunEmbeddings(runDir: string, embedder: Embedder, data: SplitDataset, spec: ResolvedSpec, options: { step: number; epoch: number; umap: boolean; cooperation?: Cooperation }): Promise<WrittenEmbeddings> {
   const { dataset } = data;
   const layer = spec.eval.layer;
@@ -42,24 +62,8 @@ export async function writeRunEmbeddings(runDir: string, embedder: Embedder, dat
   }
   const testSet = new Set(data.test);
   const files = ['vectors.f32', 'samples.json', 'pca.f32'];
-  const pca = pca2d(vectors, count, dim);
-  await pause(coop);
-  let umap: Float32Array | undefined;
-  if (options.umap && count >= 4) {
-    // Exact neighbours from the library's search (self included, as UMAP expects) spare umap-js its approximate search.
-    const k = Math.min(UMAP_NEIGHBORS, count);
-    const matrix = embeddingMatrix(vectors, dim);
-    const found = searchNearest(matrix, matrix, { k, metric: 'euclidean' });
-    await pause(coop);
-    const indices: number[][] = [];
-    const distances: number[][] = [];
-    for (let i = 0; i < count; i++) {
-      indices.push(Array.from(found.indices.subarray(i * k, (i + 1) * k)));
-      distances.push(Array.from(found.distances.subarray(i * k, (i + 1) * k)));
-    }
-    umap = await umap2dCooperative(vectors, count, dim, { seed: spec.strategy.seed, nNeighbors: k, knn: { indices, distances } }, coop);
-    files.push('umap.f32');
-  }
+  const { pca, umap } = await projections2d(vectors, count, dim, { seed: spec.strategy.seed, umap: options.umap, ...(coop ? { cooperation: coop } : {}) });
+  if (umap) files.push('umap.f32');
   let sprite: SpriteLayout | null = null;
   if (dataset.kind === 'images' && dataset.pixels !== null) {
     const [size, , channels] = dataset.sampleShape as [number, number, 1 | 3];

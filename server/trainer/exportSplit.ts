@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { loadData } from '../contrastive/data/load';
+import type { SplitDataset } from '../contrastive/data/types';
 import type { ResolvedSpec } from '../spec/types';
 
 function littleEndianBytes(values: Float32Array | Int32Array): Buffer {
@@ -19,7 +20,11 @@ function littleEndianBytes(values: Float32Array | Int32Array): Buffer {
 }
 
 export async function writeSplit(spec: ResolvedSpec, specDir: string, outDir: string): Promise<void> {
-  const { dataset, train, test } = await loadData(spec.data, { specDir, cacheDir: null });
+  writeLoadedSplit(await loadData(spec.data, { specDir, cacheDir: null }), outDir);
+}
+
+/** The same files from a split already in memory (the PyTorch engine's launcher loads it once for the run). */
+export function writeLoadedSplit({ dataset, train, test }: SplitDataset, outDir: string): void {
   mkdirSync(outDir, { recursive: true });
   const labels = dataset.labels ?? new Int32Array(dataset.count).fill(-1);
   const meta = {

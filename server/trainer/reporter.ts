@@ -29,6 +29,20 @@ export class Reporter {
 
   metric(line: MetricLine): void {
     appendJsonLine(this.paths.metrics, line);
+    this.show(line);
+  }
+
+  /**
+   * Shows a line that is already in the run directory (another engine's process wrote it): on the
+   * --json stream, or as the terminal lines metric() and event() print.
+   */
+  echo(line: MetricLine | RunEvent): void {
+    if (line.kind !== 'event') return this.show(line);
+    if (this.mode === 'json') return this.stream(line);
+    this.display(line.level, line.message);
+  }
+
+  private show(line: MetricLine): void {
     if (this.mode === 'json') this.stream(line);
     if (line.kind === 'eval' && (this.mode === 'tty' || this.mode === 'plain')) {
       const parts = [`epoch ${line.epoch}`];
@@ -43,7 +57,11 @@ export class Reporter {
 
   event(level: EventLevel, event: EventName, message: string, extra: { step?: number; epoch?: number; data?: Record<string, unknown> } = {}): void {
     this.record(level, event, message, extra);
-    if (this.mode === 'json') return;
+    if (this.mode !== 'json') this.display(level, message);
+  }
+
+  /** An event's line on the terminal: errors on stderr, warnings marked. */
+  private display(level: EventLevel, message: string): void {
     if (level === 'error') this.sayError(message);
     else if (this.mode !== 'silent') this.say(level === 'info' ? message : `${level}: ${message}`);
   }
