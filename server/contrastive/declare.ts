@@ -4,8 +4,16 @@
 // so the language server can load them without the training library.
 import { Array as ArrayType, Boolean as BooleanType, Integer, Number as NumberType, Object as ObjectType, String as StringType, Unsafe, type Static, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
-/** The engines that train a resolved spec. */
-export type Engine = 'tfjs' | 'pytorch';
+/** The engines that train a resolved spec (`run.engine`), with what the schema says of each. */
+export const ENGINES = ['tfjs', 'pytorch'] as const;
+export type Engine = (typeof ENGINES)[number];
+export const ENGINE_DESCRIPTIONS: Readonly<Record<Engine, string>> = {
+  tfjs: 'TensorFlow.js, in the Contrastive Lab process (the backend is `run.backend`): nothing to install; every ingredient of the schema.',
+  pytorch: 'PyTorch, in a Python process (`engines/pytorch`): needs `torch` ≥ 1.13 for the Python interpreter (`contrastiveLab.pythonPath`, env `CONTRASTIVE_LAB_PYTHON`, else `python3`). CPU only for now; the language server warns about ingredients it does not implement yet.',
+};
+export function isEngine(value: string): value is Engine {
+  return (ENGINES as readonly string[]).includes(value);
+}
 
 /** A deeply read-only view: resolved options are frozen. */
 type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;

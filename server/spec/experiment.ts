@@ -5,7 +5,7 @@
 import { Array as ArrayType, Integer, Object as ObjectType, Unsafe, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { AUGMENTATIONS } from '../contrastive/augment/declarations';
 import { BACKEND_DESCRIPTIONS, BACKEND_REQUESTS } from '../contrastive/backend.decl';
-import { bool, choice, derived, int, layerList, nullable, num, object, optional, str, type Declaration } from '../contrastive/declare';
+import { bool, choice, derived, ENGINE_DESCRIPTIONS, ENGINES, int, layerList, nullable, num, object, optional, str, type Declaration } from '../contrastive/declare';
 import { DISTANCES } from '../contrastive/distances/declarations';
 import { LOSSES } from '../contrastive/losses/declarations';
 import { MINERS } from '../contrastive/miners/declarations';
@@ -285,6 +285,7 @@ const run = object(
     // No default: resolving derives it from `experiment`.
     name: derived(str('Name of the run: run directories are `<timestamp>-<name>` (UTC `yyyymmdd-hhmmss`, then the name in lower case with other characters as `-`). Defaults to the `experiment` name.', undefined, { minLength: 1, examples: ['digits-supcon', 'simclr-baseline'] })),
     outputDir: str('Folder that holds the run directories, relative to this spec file. `contrastive-lab list` with no folder looks here (for each spec in the current folder and one folder down), and in `./runs`.', 'runs', { minLength: 1, examples: ['runs', '../runs'] }),
+    engine: choice('Which engine trains the spec; recorded in `run.json` (`engine`). The run directory, `list`, the Runs view and the dashboard are the same for both. The CLI\'s `--engine` overrides it.', 'tfjs', ENGINES.map((e) => [e, ENGINE_DESCRIPTIONS[e]] as const)),
     backend: choice('Which TensorFlow.js backend trains the model; the chosen one is recorded in `run.json`.', 'auto', BACKEND_REQUESTS.map((b) => [b, BACKEND_DESCRIPTIONS[b]] as const)),
     checkpointEvery: int('Save a checkpoint every N epochs (and always at the end and on stop), so a run can be resumed.', 1, { minimum: 1 }, [1, 5]),
   },

@@ -65,6 +65,7 @@ export function createRunDirectory(root: string, spec: ResolvedSpec, specPath: s
     status: 'queued',
     pid: process.pid,
     hostname: hostname(),
+    engine: spec.run.engine,
     backend: null,
     seed: spec.strategy.seed,
     epochs,

@@ -10,6 +10,7 @@ import { digitsAreGreyscale } from './digits-are-greyscale';
 import { distanceUnused } from './distance-unused';
 import { divergenceWithMetricLoss } from './divergence-with-metric-loss';
 import { emaTauDecreasing } from './ema-tau-decreasing';
+import { engineUnsupported } from './engine-unsupported';
 import { evalEveryExceedsEpochs } from './eval-every-exceeds-epochs';
 import { evalLayerWithoutProjection } from './eval-layer-without-projection';
 import { formatMismatch } from './format-mismatch';
@@ -56,6 +57,7 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   distanceUnused,
   divergenceWithMetricLoss,
   emaTauDecreasing,
+  engineUnsupported,
   evalEveryExceedsEpochs,
   evalLayerWithoutProjection,
   formatMismatch,

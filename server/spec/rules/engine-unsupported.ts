@@ -1,0 +1,56 @@
+import type { Engine } from '../../contrastive/declare';
+import { fix, setField } from '../edits';
+import { INGREDIENTS, type IngredientKind } from '../experiment';
+import { lossFacts } from '../ingredients';
+import type { FieldPath } from '../problems';
+import type { RuleFinding, SpecRule } from './rule';
+
+const ENGINE_NAMES: Readonly<Record<Engine, string>> = { tfjs: 'TensorFlow.js', pytorch: 'PyTorch' };
+
+/** The types of `kind` that `engine` implements, as their declarations say. */
+function typesOn(kind: IngredientKind, engine: Engine): string[] {
+  return (INGREDIENTS[kind] as readonly { readonly type: string; readonly facts: { readonly engines: readonly Engine[] } }[]).filter((d) => d.facts.engines.includes(engine)).map((d) => d.type);
+}
+
+export const engineUnsupported: SpecRule = {
+  id: 'engine-unsupported',
+  severity: 'warning',
+  description: 'An ingredient the engine chosen in run.engine does not implement (yet): the run would be refused before it starts.',
+  check({ spec, document }) {
+    const engine = spec.run.engine;
+    if (engine === 'tfjs') return [];
+    // Every ingredient the spec uses, with where it is written; the distance only when the loss reads it.
+    const used: [IngredientKind, string, FieldPath][] = [
+      ['loss', spec.loss.type, ['loss', 'type']],
+      ['negatives', spec.pairs.negatives.type, ['pairs', 'negatives', 'type']],
+      ['sampler', spec.pairs.sampler.type, ['pairs', 'sampler', 'type']],
+      ['mining', spec.pairs.mining.type, ['pairs', 'mining', 'type']],
+      ['backbone', spec.architecture.backbone.type, ['architecture', 'backbone', 'type']],
+      ['optimizer', spec.strategy.optimizer.type, ['strategy', 'optimizer', 'type']],
+      ['schedule', spec.strategy.schedule.type, ['strategy', 'schedule', 'type']],
+      ...(lossFacts(spec.loss.type).usesDistance ? [['distance', spec.distance.type, ['distance', 'type']] as [IngredientKind, string, FieldPath]] : []),
+      ...(['weak', 'strong'] as const).flatMap((view) => spec.pairs.views[view].map((op, i): [IngredientKind, string, FieldPath] => ['augmentation', op.type, ['pairs', 'views', view, i, 'type']])),
+    ];
+    const onTfjs = fix('Train on TensorFlow.js (run.engine: tfjs)', setField(document, ['run', 'engine'], 'tfjs'));
+    const findings: RuleFinding[] = [];
+    for (const [kind, type, path] of used) {
+      const available = typesOn(kind, engine);
+      if (available.includes(type)) continue;
+      findings.push({
+        path,
+        message: `${path.join('.')} "${type}" is not implemented on the ${ENGINE_NAMES[engine]} engine (run.engine: ${engine}) yet, so the run would be refused before it starts. It has: ${available.join(', ')}; or train this spec with run.engine: tfjs.`,
+        fixes: onTfjs,
+      });
+    }
+    // Not an ingredient with declared facts: the engine's evaluation has no linear probe yet (engines/pytorch/README.md).
+    if (engine === 'pytorch' && spec.eval.linearProbe !== null) {
+      findings.push({
+        path: ['eval', 'linearProbe'],
+        onKey: true,
+        message: `eval.linearProbe is not implemented on the PyTorch engine (run.engine: pytorch) yet, so the run would be refused before it starts; kNN accuracy and the retrieval metrics are. Remove it, or train this spec with run.engine: tfjs.`,
+        fixes: onTfjs,
+      });
+    }
+    return findings;
+  },
+};
