@@ -1,6 +1,7 @@
 // `contrastive-lab export <run-dir> --format projector|tfjs [--out DIR]`.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readRunRecord } from '../../runs/record';
 import { removeQuietly } from '../../shared/files';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
@@ -26,6 +27,7 @@ Exit codes: 0 written, 1 nothing to export yet, 2 wrong usage.`,
     if (format !== 'projector' && format !== 'tfjs') throw new UsageError(`--format must be projector or tfjs${format === undefined ? '' : `, got "${format}"`}.`);
     const runDir = resolve(args.positionals[0]!);
     const out = resolve(args.values.get('out') ?? join(runDir, 'export', format));
+    if (format === 'tfjs' && readRunRecord(runDir).engine === 'pytorch') throw new Error(`${runDir}: trained on the PyTorch engine; \`export --format tfjs\` rebuilds the network from a tfjs checkpoint and cannot read its torch checkpoints yet. \`export --format projector\` works on its embeddings.`);
     // A failed export leaves nothing half written: the folder it made goes, or in a folder that was
     // there already the files this attempt wrote or began.
     const before = existsSync(out) ? snapshot(out) : null;
