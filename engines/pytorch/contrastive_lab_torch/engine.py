@@ -16,7 +16,7 @@ import os
 import sys
 
 from .errors import Unsupported
-from .spec import check_supported
+from .spec import check_engine_supported
 
 
 def _read_json(path: str) -> dict:
@@ -46,7 +46,7 @@ def main(argv=None) -> int:
         return 1
     # Checked before torch is imported: an unsupported recipe is refused at once.
     try:
-        check_supported(spec, meta["sampleShape"])
+        check_engine_supported(spec, meta["sampleShape"])
     except Unsupported as e:
         print(str(e), file=sys.stderr)
         if not args.check:

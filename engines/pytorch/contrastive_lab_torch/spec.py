@@ -72,5 +72,11 @@ def check_supported(spec: dict, sample_shape) -> None:
         raise Unsupported("strategy.schedule.type", strategy["schedule"]["type"])
     if spec["eval"]["layer"] not in ("representation", "projection"):
         raise Unsupported("eval.layer", spec["eval"]["layer"])
+
+
+def check_engine_supported(spec: dict, sample_shape) -> None:
+    """What the engine (which writes a run directory) needs beyond the mirror: every evaluation
+    the spec asks for (the mirror reports kNN accuracy only)."""
+    check_supported(spec, sample_shape)
     if spec["eval"].get("linearProbe") is not None:
         raise Unsupported("eval.linearProbe", spec["eval"]["linearProbe"], "(the linear probe) is not implemented on the PyTorch engine yet; remove it or train on tfjs")
