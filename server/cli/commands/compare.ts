@@ -4,9 +4,10 @@
 import { existsSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { runPaths } from '../../runs/paths';
+import { summarizeRun } from '../../runs/reader';
 import { allColumns, type TableRow } from '../../runs/table/columns';
 import { formatCell, formatDelta } from '../../runs/table/format';
-import { loadRows } from '../../runs/table/load';
+import { RunEntries } from '../../runs/table/entries';
 import { textTable } from '../../runs/table/output';
 import { isChanged } from '../../runs/table/view';
 import { parseArgs } from '../args';
@@ -48,9 +49,9 @@ export const compareCommand: Command = {
     if (args.positionals.length < 2) throw new UsageError(`compare needs at least two runs, got ${args.positionals.length}`);
     const dirs = [...new Set(resolveRunDirs(args.positionals))];
     if (dirs.length < 2) throw new UsageError('compare needs two different runs; the ones named are the same run');
-    const { rows: all, problems } = loadRows([...new Set(dirs.map((d) => resolve(d, '..')))]);
-    for (const p of problems) process.stderr.write(`${p}\n`);
-    const rows = dirs.map((dir) => all.find((r) => r.dir === dir) ?? fail(dir));
+    // Only the named runs are read (a damaged run.json stops here, naming the file).
+    const entries = new RunEntries((problem) => process.stderr.write(`${problem}\n`));
+    const rows = dirs.map((dir) => entries.row(dir, summarizeRun(dir)));
     const columns = allColumns(rows);
     const params = columns.filter((c) => c.kind === 'param' && isChanged(rows, c.key));
     const results = columns.filter((c) => c.kind === 'result');
@@ -84,7 +85,3 @@ export const compareCommand: Command = {
     return 0;
   },
 };
-
-function fail(dir: string): never {
-  throw new Error(`${dir}: the run could not be read (see the message above); \`contrastive-lab list ${resolve(dir, '..')}\` says why.`);
-}

@@ -2,6 +2,7 @@
 // filtering, located usage errors, and parameter differences with result deltas.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -98,4 +99,9 @@ test('compare prints the parameters that differ and each result with its change 
   const unknown = cli(['compare', 'a', 'zz'], cwd);
   assert.equal(unknown.code, 1);
   assert.match(unknown.err, /no run "zz": it is not a run folder, nor a run in runs; `contrastive-lab runs` lists the runs\./);
+  mkdirSync(join(cwd, 'runs', 'broken'));
+  writeFileSync(join(cwd, 'runs', 'broken', 'run.json'), '{"id": ');
+  const damaged = cli(['compare', 'a', 'broken'], cwd);
+  assert.equal(damaged.code, 1);
+  assert.match(damaged.err, /broken[/\\]run\.json:1:8: not valid JSON/);
 });
