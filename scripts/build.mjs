@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePackedDigits } from './pack-digits.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -31,6 +32,8 @@ if (missing.length > 0) {
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
+// The built-in digits as one binary file (scripts/pack-digits.mjs): the trainer loads it in milliseconds.
+ensurePackedDigits(root, dist);
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false, metafile: true };
 const options = [

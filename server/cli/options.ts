@@ -21,3 +21,8 @@ export function backendArg(value: string | undefined): BackendRequest | null {
   if (!isBackendRequest(value)) throw new UsageError(`--backend must be one of ${BACKEND_REQUESTS.join(', ')}, got "${value}".`);
   return value;
 }
+
+/** --threads: a whole number >= 0 (0 = every core); null when absent (the spec's run.threads). */
+export function threadsArg(value: string | undefined): number | null {
+  return value === undefined ? null : nonNegativeInt(value, '--threads');
+}

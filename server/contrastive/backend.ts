@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { dirname, join } from 'node:path';
 import { BACKEND_NAMES, type BackendName, type BackendRequest } from './backend.decl';
 import { registerCustomKernels } from './kernels/index';
+import { effectiveThreads, machineThreads, prepareWasmThreads, unrefWasmWorkers } from './wasmThreads';
 
 export { tf };
 
@@ -14,10 +15,12 @@ export interface BackendChoice {
   readonly name: BackendName;
   /** Why this backend was chosen, for logs and run.json. */
   readonly reason: string;
+  /** Threads its kernels run on (tensorflow: libtensorflow's pool, one per core). */
+  readonly threads: number;
 }
 
 export interface BackendOptions {
-  /** Threads for the wasm backend (only effective with the threaded build). */
+  /** Threads for the wasm backend's matmul and convolution kernels; 0 or absent: every core. */
   readonly threads?: number;
 }
 
@@ -25,6 +28,8 @@ export interface BackendOptions {
 export const BACKEND_ENV_VAR = 'CONTRASTIVE_LAB_BACKEND';
 
 let current: BackendChoice | null = null;
+/** The XNNPACK threads of the initialised wasm backend. */
+let wasmThreads = 1;
 
 /** The backend chosen by the last successful initBackend call, or null before any. */
 export function currentBackend(): BackendChoice | null {
@@ -68,8 +73,16 @@ async function tryWasm(options: BackendOptions): Promise<string | null> {
   }
   try {
     wasm.setWasmPaths(join(wasmDir, '/'));
-    if (options.threads !== undefined && options.threads > 0) wasm.setThreadsCount(options.threads);
-    if (!(await tf.setBackend('wasm'))) return 'the wasm backend failed to initialise (its .wasm binary could not be loaded).';
+    const threads = effectiveThreads(options.threads ?? 0);
+    wasm.setThreadsCount(threads);
+    const restore = prepareWasmThreads(tf, threads);
+    try {
+      if (!(await tf.setBackend('wasm'))) return 'the wasm backend failed to initialise (its .wasm binary could not be loaded).';
+    } finally {
+      restore();
+    }
+    wasmThreads = wasm.getThreadsCount();
+    unrefWasmWorkers((tf.backend() as unknown as { wasm?: unknown }).wasm);
   } catch (error) {
     return `the wasm backend failed to initialise (${describe(error)}).`;
   }
@@ -103,14 +116,14 @@ export async function initBackend(preference: BackendRequest = 'auto', options: 
 
   // Production mode silences tfjs' console banners (e.g. the "install tfjs-node" hint on cpu).
   tf.enableProdMode();
-  let choice: BackendChoice;
+  let choice: Omit<BackendChoice, 'threads'>;
   if (request === 'auto') {
     const skipped: string[] = [];
-    let chosen: BackendChoice | null = null;
+    let chosen: Omit<BackendChoice, 'threads'> | null = null;
     for (const name of BACKEND_NAMES) {
       const failure = await tryBackend(name, options);
       if (failure === null) {
-        chosen = { name, reason: skipped.length === 0 ? `auto: ${name} is available` : `auto: ${skipped.join('; ')}` };
+        chosen = { name, reason: skipped.length === 0 ? `auto: ${name} is available` : `auto: ${skipped.join('; ')}`};
         break;
       }
       skipped.push(`${name} unavailable: ${failure}`);
@@ -120,10 +133,10 @@ export async function initBackend(preference: BackendRequest = 'auto', options: 
   } else {
     const failure = await tryBackend(request, options);
     if (failure !== null) throw new Error(`The ${request} backend was ${forcedBy} but cannot be used: ${failure}`);
-    choice = { name: request, reason: forcedBy };
+    choice = { name: request, reason: forcedBy};
   }
   await tf.ready();
   registerCustomKernels(choice.name);
-  current = choice;
-  return choice;
+  current = { ...choice, threads: choice.name === 'wasm' ? wasmThreads : choice.name === 'cpu' ? 1 : machineThreads() };
+  return current;
 }

@@ -287,6 +287,7 @@ const run = object(
     outputDir: str('Folder that holds the run directories, relative to this spec file. `contrastive-lab list` with no folder looks here (for each spec in the current folder and one folder down), and in `./runs`.', 'runs', { minLength: 1, examples: ['runs', '../runs'] }),
     engine: choice('Which engine trains the spec; recorded in `run.json` (`engine`). The run directory, `list`, the Runs view and the dashboard are the same for both. The CLI\'s `--engine` overrides it.', 'tfjs', ENGINES.map((e) => [e, ENGINE_DESCRIPTIONS[e]] as const)),
     backend: choice('Which TensorFlow.js backend trains the model; the chosen one is recorded in `run.json`.', 'auto', BACKEND_REQUESTS.map((b) => [b, BACKEND_DESCRIPTIONS[b]] as const)),
+    threads: int('Threads for the tensor kernels (matrix products and convolutions) on the wasm backend; `0` uses every core of the machine. The results are the same for any count; the one used is in the run\'s `backend` event. The CLI\'s `--threads N` overrides it.', 0, { minimum: 0, maximum: 64 }, [0, 1, 2]),
     checkpointEvery: int('Save a checkpoint every N epochs (and always at the end and on stop), so a run can be resumed.', 1, { minimum: 1 }, [1, 5]),
   },
   { outputDir: 'runs' },

@@ -35,6 +35,8 @@ export interface SessionOptions {
   readonly mode: OutputMode;
   readonly resume: boolean;
   readonly backend: BackendRequest;
+  /** Kernel threads for the wasm backend; 0 = every core. */
+  readonly threads: number;
   readonly stop: StopSignal;
   /** Where decoded image folders are cached; null disables the cache. */
   readonly cacheDir: string | null;
@@ -76,9 +78,9 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     // Temp files a failed or killed writer left behind go before anything else is written.
     const leftovers = removeRunTempFiles(runDir);
     run.record = updateRunRecord(runDir, { status: 'running', pid: process.pid, hostname: hostname(), error: null, endedAt: null, startedAt: initial.startedAt ?? new Date().toISOString() });
-    const backend = await initBackend(options.backend);
+    const backend = await initBackend(options.backend, { threads: options.threads });
     run.record = updateRunRecord(runDir, { backend: backend.name });
-    reporter.event('info', 'backend', `backend: ${backend.name} (${backend.reason})`, { data: { backend: backend.name, reason: backend.reason } });
+    reporter.event('info', 'backend', `backend: ${backend.name}, ${plural(backend.threads, 'thread')} (${backend.reason})`, { data: { backend: backend.name, reason: backend.reason, threads: backend.threads } });
     if (leftovers.length > 0) reporter.event('warning', 'recovered', `removed ${plural(leftovers.length, 'temporary file')} left by an earlier failed write: ${leftovers.join(', ')}`, { data: { removed: leftovers } });
 
     // A stop during the load (seconds for builtin:digits) ends it between files: nothing to checkpoint yet.

@@ -16,6 +16,8 @@ export interface RunControls {
   readonly mode: OutputMode;
   /** --backend; null = the spec's run.backend. */
   readonly backend: BackendRequest | null;
+  /** --threads; null or absent = the spec's run.threads. */
+  readonly threads?: number | null;
   readonly stop: StopSignal;
   readonly umap: boolean;
   readonly onStep?: (step: number) => void;
@@ -35,7 +37,7 @@ export async function trainNewRun(run: NewRun, controls: RunControls, onCreated:
   const root = run.outRoot !== null ? resolve(run.outRoot) : resolve(specDir, run.spec.run.outputDir);
   const { dir } = createRunDirectory(root, run.spec, specPath, run.specText, run.spec.strategy.epochs);
   onCreated(dir);
-  return runSession({ runDir: dir, spec: run.spec, specDir, mode: controls.mode, resume: false, backend: controls.backend ?? run.spec.run.backend, stop: controls.stop, cacheDir: join(root, '.cache'), umap: controls.umap, ...(controls.onStep ? { onStep: controls.onStep } : {}) });
+  return runSession({ runDir: dir, spec: run.spec, specDir, mode: controls.mode, resume: false, backend: controls.backend ?? run.spec.run.backend, threads: controls.threads ?? run.spec.run.threads, stop: controls.stop, cacheDir: join(root, '.cache'), umap: controls.umap, ...(controls.onStep ? { onStep: controls.onStep } : {}) });
 }
 
 export class ResumeError extends Error {}
@@ -59,6 +61,8 @@ export async function resumeRun(runDir: string, controls: RunControls): Promise<
     mode: controls.mode,
     resume: true,
     backend: controls.backend ?? spec.run.backend,
+    // Runs recorded before run.threads existed use every core, as its default does.
+    threads: controls.threads ?? spec.run.threads ?? 0,
     stop: controls.stop,
     cacheDir: join(dirname(dir), '.cache'),
     umap: controls.umap,

@@ -1,7 +1,7 @@
 // `contrastive-lab resume <run-dir>`: continue a stopped, interrupted or failed run from its last checkpoint.
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { backendArg } from '../options';
+import { backendArg, threadsArg } from '../options';
 import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../outcome';
 import { formatDuration } from '../../trainer/progress';
 import { createStopSignal } from '../../trainer/stop';
@@ -15,13 +15,14 @@ that never stopped. Metric lines written after that checkpoint are dropped and r
 
 Options:
   --backend NAME     auto | tensorflow | wasm | cpu (default: the run's run.backend)
+  --threads N        kernel threads on the wasm backend, 0 = every core (default: the run's run.threads)
   --json             one JSON line per metric and event on stdout
   --no-umap          skip the UMAP projection of the final embeddings
   --help             show this help
 
 ${RUN_EXIT_CODES}`,
   async run(argv) {
-    const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['backend'] });
+    const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['backend', 'threads'] });
     if (args.positionals.length !== 1) throw new UsageError('Name exactly one run directory, e.g. `contrastive-lab resume runs/20260101-120000-quickstart`.');
     const mode = modeFor(args.booleans.has('json'));
     // Loaded here, not at the top: the trainer pulls in tfjs (see train.ts).
@@ -29,7 +30,7 @@ ${RUN_EXIT_CODES}`,
     const stop = createStopSignal(true);
     const started = Date.now();
     try {
-      const outcome = await resumeRun(args.positionals[0]!, { mode, backend: backendArg(args.values.get('backend')), stop, umap: !args.booleans.has('no-umap') });
+      const outcome = await resumeRun(args.positionals[0]!, { mode, backend: backendArg(args.values.get('backend')), threads: threadsArg(args.values.get('threads')), stop, umap: !args.booleans.has('no-umap') });
       if (mode !== 'json') printOutcome(outcome, formatDuration((Date.now() - started) / 1000));
       return exitCodeFor(outcome);
     } finally {

@@ -1,7 +1,7 @@
 // `contrastive-lab train <spec>`: validate, create runs/<run-id>/, train, write embeddings.
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { backendArg, positiveInt } from '../options';
+import { backendArg, positiveInt, threadsArg } from '../options';
 import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../outcome';
 import { formatDuration } from '../../trainer/progress';
 import { createStopSignal } from '../../trainer/stop';
@@ -19,18 +19,20 @@ Options:
   --epochs N         train N epochs instead of strategy.epochs
   --limit N          use at most N samples (overrides data.limit)
   --backend NAME     auto | tensorflow | wasm | cpu (default: run.backend)
+  --threads N        kernel threads on the wasm backend, 0 = every core (default: run.threads)
   --json             one JSON line per metric and event on stdout (for programs)
   --no-umap          skip the UMAP projection of the final embeddings (faster on large data)
   --help             show this help
 
 ${RUN_EXIT_CODES}`,
   async run(argv) {
-    const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['out', 'epochs', 'limit', 'backend'] });
+    const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['out', 'epochs', 'limit', 'backend', 'threads'] });
     if (args.positionals.length !== 1) throw new UsageError('Name exactly one spec file, e.g. `contrastive-lab train examples/quickstart.contrastive.yaml`.');
     const specPath = args.positionals[0]!;
     const epochs = args.values.has('epochs') ? positiveInt(args.values.get('epochs'), '--epochs', 1) : undefined;
     const limit = args.values.has('limit') ? positiveInt(args.values.get('limit'), '--limit', 1) : undefined;
     const backend = backendArg(args.values.get('backend'));
+    const threads = threadsArg(args.values.get('threads'));
     const mode = modeFor(args.booleans.has('json'));
     // Loaded here, not at the top: the trainer pulls in tfjs, which `--help`, `--version` and `validate` must not pay for.
     const { trainNewRun } = await import('../../trainer/start');
@@ -44,7 +46,7 @@ ${RUN_EXIT_CODES}`,
     const started = Date.now();
     try {
       const spec = withOverrides(check.spec, { ...(epochs !== undefined ? { epochs } : {}), ...(limit !== undefined ? { limit } : {}) });
-      const outcome = await trainNewRun({ spec, specPath, specText: check.text, outRoot: args.values.get('out') ?? null }, { mode, backend, stop, umap: !args.booleans.has('no-umap') }, (dir) => {
+      const outcome = await trainNewRun({ spec, specPath, specText: check.text, outRoot: args.values.get('out') ?? null }, { mode, backend, threads, stop, umap: !args.booleans.has('no-umap') }, (dir) => {
         if (mode !== 'json') process.stdout.write(`run directory: ${dir}\n`);
       });
       if (mode !== 'json') printOutcome(outcome, formatDuration((Date.now() - started) / 1000));

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DataError } from './errors';
+import { readPackedDigits } from './digitsPacked';
 import type { RawDataset } from './raw';
 
 export const DIGITS_SOURCE = 'builtin:digits';
@@ -33,6 +34,7 @@ export interface LoadCooperation {
  * during the load and `cooperation.shouldStop()` can end it (throwing `cooperation.onStop()`).
  */
 export async function loadDigitsCooperative(cooperation?: LoadCooperation): Promise<RawDataset> {
+  if (parsed === null) parsed = fromPacked();
   if (parsed === null) {
     const perClass: number[][] = [];
     for (let digit = 0; digit < 10; digit++) {
@@ -43,6 +45,24 @@ export async function loadDigitsCooperative(cooperation?: LoadCooperation): Prom
     parsed = assemble(perClass);
   }
   return copy(parsed);
+}
+
+/** The digits from dist/digits.bin (the same values, packed at build time), or null without one. */
+function fromPacked(): RawDataset | null {
+  let version: string;
+  try {
+    version = (JSON.parse(readFileSync(require.resolve('mnist/package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+  const packed = readPackedDigits(version);
+  if (packed === null || packed.pixels !== PIXELS) return null;
+  const values = Float32Array.from(packed.values);
+  const labels = Int32Array.from(packed.labels);
+  const ids: string[] = [];
+  const seen = new Array<number>(10).fill(0);
+  for (const digit of packed.labels) ids.push(`digits/${digit}/${seen[digit]!++}`);
+  return dataset(packed.count, values, labels, ids);
 }
 
 function copy(p: RawDataset): RawDataset {
@@ -72,6 +92,10 @@ function assemble(perClass: number[][]): RawDataset {
       ids.push(`digits/${digit}/${i}`);
     }
   });
+  return dataset(count, values, labels, ids);
+}
+
+function dataset(count: number, values: Float32Array, labels: Int32Array, ids: string[]): RawDataset {
   return {
     kind: 'images',
     source: DIGITS_SOURCE,

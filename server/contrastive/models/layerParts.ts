@@ -3,6 +3,7 @@
 // models the process has built).
 import { tf } from '../backend';
 import type { Activation } from './activation.decl';
+import { lazyInputGradientDense } from './dense';
 
 export type Symbolic = tf.SymbolicTensor;
 
@@ -20,7 +21,7 @@ export function apply(layer: tf.layers.Layer, input: Symbolic): Symbolic {
 }
 
 export function dense(units: number, name: string, useBias = true): tf.layers.Layer {
-  return tf.layers.dense({ units, name, useBias, kernelInitializer: 'heNormal' });
+  return lazyInputGradientDense({ units, name, useBias, kernelInitializer: 'heNormal' });
 }
 
 export function batchNorm(name: string): tf.layers.Layer {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { BACKEND_ENV_VAR, currentBackend, initBackend, tf } from '../../../server/contrastive/backend';
+import { effectiveThreads } from '../../../server/contrastive/wasmThreads';
 
 let tfjsNodeInstalled = true;
 try {
@@ -22,7 +23,8 @@ describe('initBackend', () => {
     delete process.env[BACKEND_ENV_VAR];
     for (const name of ['cpu', 'wasm'] as const) {
       const choice = await initBackend(name);
-      assert.deepEqual(choice, { name, reason: `requested as "${name}"` });
+      // wasm uses every core by default (server/contrastive/wasmThreads.ts); cpu runs on one.
+      assert.deepEqual(choice, { name, reason: `requested as "${name}"`, threads: name === 'wasm' ? effectiveThreads(0) : 1 });
       assert.equal(tf.getBackend(), name);
       assert.deepEqual(currentBackend(), choice);
       const product = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])).dataSync()[0]);

@@ -1,0 +1,64 @@
+// The wasm backend on several threads (server/contrastive/wasmThreads.ts): a run with --threads 2
+// says so, trains to the same numbers bit for bit as with --threads 1 (each product's elements are
+// summed in the same order whichever thread computes them), exits when done (the pool's workers must
+// not hold the process), and leaves no temporary scripts behind. Each run is its own process, as the
+// backend is chosen once per process.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, test } from 'node:test';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'cl-threads-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const SPEC = `experiment: threads
+data: { source: builtin:digits, useLabels: false, limit: 600 }
+pairs:
+  positives: augmentation
+  views:
+    weak: [{ type: affine, probability: 0.5, degrees: 10 }]
+    strong: [{ type: affine, probability: 0.8, degrees: 15 }, { type: gaussianNoise, probability: 0.5, std: 0.1 }]
+  negatives: { type: batch }
+distance: { type: cosine }
+loss: { type: infoNCE, temperature: 0.5 }
+architecture:
+  backbone: { type: mlp, layers: [128] }
+  representationSize: 64
+  projection: { layers: [64, 32] }
+strategy: { epochs: 1, batchSize: 128 }
+`;
+
+interface Trained { losses: number[]; backendMessage: string; vectors: Buffer }
+
+function train(threads: number): Trained {
+  const spec = join(work, `t${threads}.contrastive.yaml`);
+  writeFileSync(spec, SPEC);
+  const out = join(work, `runs-${threads}`);
+  const env = { ...process.env, TMPDIR: join(work), CONTRASTIVE_LAB_BACKEND: 'wasm' };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli/main.ts'), 'train', spec, '--out', out, '--no-umap', '--json', '--threads', String(threads)], { cwd: ROOT, encoding: 'utf8', env, timeout: 120_000 });
+  assert.equal(r.error, undefined, `the --threads ${threads} run did not exit within 2 minutes (${String(r.error)})`);
+  assert.equal(r.status, 0, r.stderr);
+  const dir = join(out, readdirSync(out).find((d) => !d.startsWith('.'))!);
+  const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { loss?: number });
+  const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; message: string });
+  return {
+    losses: lines.flatMap((l) => (l.loss === undefined ? [] : [l.loss])),
+    backendMessage: events.find((e) => e.event === 'backend')!.message,
+    vectors: readFileSync(join(dir, 'embeddings', 'vectors.f32')),
+  };
+}
+
+test('two threads train to the same losses and embeddings, bit for bit, as one thread', () => {
+  const one = train(1);
+  const two = train(2);
+  assert.match(one.backendMessage, /^backend: wasm, 1 thread /);
+  assert.match(two.backendMessage, /^backend: wasm, 2 threads /);
+  assert.ok(one.losses.length >= 3, `expected a loss per step, got ${one.losses.length}`);
+  assert.deepEqual(two.losses, one.losses);
+  assert.ok(two.vectors.equals(one.vectors), 'the final embeddings differ between 1 and 2 threads');
+  // The worker scripts live in TMPDIR only while the backend initialises.
+  assert.deepEqual(readdirSync(work).filter((f) => f.startsWith('contrastive-lab-wasm-')), []);
+});
