@@ -18,11 +18,11 @@ const usage = `Usage: contrastive-lab runs [runs-folder...] [--sort key[,key]] [
                           [--columns a,b | --all-columns] [--json | --csv]
 
 Prints a table of the runs in the folders (default: ./runs and where \`train\` puts the runs of the
-specs here and one folder down): one row per run with its star, name, status and tags, every
+specs here and one folder down): one row per run with its star, name, status, start time and tags, every
 spec parameter whose value differs between the shown runs (dotted paths such as loss.temperature,
 architecture.backbone.type) and its results: kNN (last evaluation), best kNN, linear probe, final
 loss and wall time; --all-columns adds every parameter and P@1, R@k, MAP@R, collapse std, samples/s,
-backend, start time and notes.
+backend, the run folder name and notes.
 
 Options:
   --sort key[,key]   order by these columns; a leading - sorts descending: --sort -knn,loss.temperature

@@ -32,7 +32,7 @@ export const RUN_COLUMNS: readonly ColumnDef[] = [
   run('name', 'run', 'text', true, "run.json's name (else its id)"),
   run('id', 'id', 'text', false, 'the run folder name'),
   run('status', 'status', 'text', true, 'queued, running, completed, failed, stopped, or interrupted when its trainer is gone'),
-  run('started', 'started', 'date', false, 'when training started (run.json startedAt)'),
+  run('started', 'started', 'date', true, 'when training started (run.json startedAt); tells apart runs of the same name'),
   run('tags', 'tags', 'text', true, 'your tags (annotations.json)'),
   run('notes', 'notes', 'text', false, 'your notes (annotations.json)'),
 ];

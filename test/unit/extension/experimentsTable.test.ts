@@ -16,10 +16,10 @@ function rows() {
 
 test('by default the table shows the changed parameters and the brief results, newest run first', () => {
   const message = tableMessage(rows(), DEFAULT_LAYOUT, '/runs');
-  assert.deepEqual(message.columns.map((c) => c.key), ['star', 'name', 'status', 'tags', 'architecture.backbone.type', 'loss.temperature', 'knn', 'knnBest', 'probe', 'finalLoss', 'wall']);
+  assert.deepEqual(message.columns.map((c) => c.key), ['star', 'name', 'status', 'started', 'tags', 'architecture.backbone.type', 'loss.temperature', 'knn', 'knnBest', 'probe', 'finalLoss', 'wall']);
   assert.deepEqual(message.rows.map((r) => r.key), ['c', 'b', 'a']);
   const b = message.rows[1]!;
-  assert.deepEqual(b.cells, ['', 'b', 'completed', '', 'mlp', '0.5', '85.00%', '90.00%', '80.00%', '1', '1:30']);
+  assert.deepEqual(b.cells, ['', 'b', 'completed', '2026-01-02 00:00', '', 'mlp', '0.5', '85.00%', '90.00%', '80.00%', '1', '1:30']);
   assert.equal(message.columns.find((c) => c.key === 'loss.temperature')!.numeric, true);
   assert.equal(message.columns.find((c) => c.key === 'loss.temperature')!.changed, true);
   assert.equal(message.total, 3);
@@ -31,11 +31,11 @@ test('the layout sorts, filters, adds (at the end), hides and pins columns (firs
   const layout = { ...DEFAULT_LAYOUT, sort: [{ column: 'knn', descending: true }], filter: 'status = completed', added: ['training.batchSize'], hidden: ['tags', 'probe'], pinned: ['loss.temperature', 'name'] };
   const message = tableMessage(rows(), layout, '/runs');
   assert.deepEqual(message.rows.map((r) => r.key), ['b', 'a']);
-  assert.deepEqual(message.columns.map((c) => c.key), ['loss.temperature', 'name', 'star', 'status', 'knn', 'knnBest', 'finalLoss', 'wall', 'training.batchSize']);
+  assert.deepEqual(message.columns.map((c) => c.key), ['loss.temperature', 'name', 'star', 'status', 'started', 'knn', 'knnBest', 'finalLoss', 'wall', 'training.batchSize']);
   const all = tableMessage(rows(), { ...DEFAULT_LAYOUT, onlyChanged: false }, '/runs');
   assert.ok(all.columns.some((c) => c.key === 'pairs.views.strong.1.size'));
   assert.ok(all.columns.some((c) => c.key === 'r@10'));
-  assert.match(tableCsv(rows(), layout), /^loss\.temperature,name,star,status,knn,knnBest,finalLoss,wall,training\.batchSize\r\n0\.5,b,false,completed,0\.85,0\.9,1,90,64\r\n/);
+  assert.match(tableCsv(rows(), layout), /^loss\.temperature,name,star,status,started,knn,knnBest,finalLoss,wall,training\.batchSize\r\n0\.5,b,false,completed,2026-01-02T00:00:00\.000Z,0\.85,0\.9,1,90,64\r\n/);
 });
 
 test('a filter that does not parse keeps every run and says where it goes wrong', () => {

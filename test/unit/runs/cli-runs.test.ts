@@ -29,9 +29,9 @@ test('runs prints the changed parameters and the main results, sorted and filter
   assert.equal(all.code, 0, all.err);
   const lines = all.out.trimEnd().split('\n');
   assert.equal(lines[0], '3 runs in runs; 2 parameters differ');
-  assert.match(lines[1]!, /^★ +run +status +tags +architecture\.backbone\.type +loss\.temperature +kNN +best kNN +probe +loss +wall time$/);
+  assert.match(lines[1]!, /^★ +run +status +started +tags +architecture\.backbone\.type +loss\.temperature +kNN +best kNN +probe +loss +wall time$/);
   assert.deepEqual(lines.slice(2).map((l) => l.replace(/^★?\s+/, '').split(/\s+/)[0]), ['c', 'b', 'a']);
-  assert.match(lines[4]!, /^★ +a +completed +baseline +mlp +0\.1 +70\.00% +70\.00% +65\.00% +1\.5 +1:30$/);
+  assert.match(lines[4]!, /^★ +a +completed +2026-01-01 00:00 +baseline +mlp +0\.1 +70\.00% +70\.00% +65\.00% +1\.5 +1:30$/);
   const best = cli(['runs', '--sort', '-knn', '--filter', 'status = completed', '--filter', 'knn > 80%'], cwd);
   assert.equal(best.code, 0, best.err);
   assert.match(best.out, /^1 of 3 runs in runs, sorted by -knn; 0 parameters differ\n/);
