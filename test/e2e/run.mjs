@@ -110,6 +110,33 @@ async function scenario(mode) {
     const finalRows = await vs.treeRows('Runs');
     assert.ok(finalRows.some((r) => /tiny-digits/.test(r) && /completed/.test(r) && /kNN/.test(r)), `the tree should show the completed run with its kNN accuracy; got ${JSON.stringify(finalRows)}`);
 
+    step('Open Experiments Table: the run is a row with its results; sort, filter, star, overlay');
+    await vs.command('Contrastive Lab: Open Experiments Table');
+    const row = await poll(() => vs.inWebview('Experiments', async (frame) => {
+      const cells = await frame.locator('.grid-row').first().locator('.grid-cell').allInnerTexts();
+      return cells.some((c) => c.includes('tiny-digits')) ? cells : undefined;
+    }).catch(() => undefined), { timeout: 60_000, what: 'the run in the experiments table' });
+    assert.ok(row.includes('completed') && row.some((c) => /^\d+\.\d\d%$/.test(c)), `the row should show the completed run and its kNN accuracy: ${JSON.stringify(row)}`);
+    await vs.inWebview('Experiments', async (frame) => {
+      await frame.locator('.grid-sort', { hasText: /^kNN/ }).click();
+      await poll(async () => (await frame.locator('.grid-hcell[aria-sort="ascending"]').count()) === 1, { what: 'the kNN column sorted' });
+      await frame.locator('.grid-row .grid-cell.star').first().click();
+      await frame.locator('vscode-textfield').first().click();
+      await vs.page.keyboard.type('knn > 100%');
+      await poll(async () => /0 of 1 run\b/.test(await frame.locator('header').innerText()), { what: 'the filter to hide the run' });
+      await frame.locator('vscode-textfield').first().click({ clickCount: 3 });
+      await vs.page.keyboard.press('Backspace');
+      await poll(async () => (await frame.locator('.grid-row').count()) === 1, { what: 'the run back after clearing the filter' });
+    });
+    const runsDir = path.join(workspace, 'runs');
+    await poll(() => fs.readdirSync(runsDir).some((id) => fs.existsSync(path.join(runsDir, id, 'annotations.json')) && JSON.parse(fs.readFileSync(path.join(runsDir, id, 'annotations.json'), 'utf8')).star === true), { timeout: 10_000, what: 'the star written to annotations.json' });
+    await shot('experiments');
+    await vs.inWebview('Experiments', async (frame) => {
+      await frame.locator('.grid-row').first().click();
+      await vs.page.keyboard.press('Enter');
+    });
+    await poll(() => vs.inWebview('Dashboard', async (frame) => (await frame.locator('.legend').innerText()).includes('tiny-digits')).catch(() => false), { timeout: 30_000, what: 'Enter in the table to open the run in the dashboard' });
+
     step('Show Nearest Neighbours: the gallery shows images and a query\'s neighbours');
     await vs.command('Contrastive Lab: Show Nearest Neighbours');
     const gallery = await poll(() => vs.inWebview('Neighbours', async (frame) => {

@@ -428,6 +428,11 @@ async function experiments(page: Page, base: string): Promise<void> {
   await page.waitForTimeout(200);
   const pinned = ((await posted(page)).filter((m) => m.type === 'setLayout').pop()?.layout as { pinned: string[] }).pinned;
   check(JSON.stringify(pinned) === JSON.stringify(['loss.temperature']), 'experiments: the pin button pins a column');
+  await page.locator('.grid-row .grid-cell.star').nth(1).click();
+  await page.waitForTimeout(200);
+  const clicked = (await posted(page)).filter((m) => m.type === 'annotate').pop();
+  check(clicked?.star === true && clicked.runKey === '20261202-03000001-sweep-0001', 'experiments: clicking a row\'s star stars that run');
+  check((await page.locator('header .muted').first().textContent()) === `${RUN_COUNT} runs`, 'experiments: the toolbar counts the runs');
 }
 
 async function main(): Promise<void> {

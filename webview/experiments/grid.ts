@@ -44,6 +44,11 @@ export class VirtualGrid {
     this.element = el('div', { className: 'grid', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Runs', 'aria-multiselectable': 'true' } }, [this.header, this.body]);
     this.element.addEventListener('scroll', () => this.schedule());
     this.element.addEventListener('keydown', (e) => this.onKey(e));
+    // One listener for every row drawn (rows are redrawn on each scroll).
+    this.body.addEventListener('click', (e) => this.onClick(e));
+    this.body.addEventListener('dblclick', (e) => {
+      if (this.rowIndexOf(e) !== undefined) this.events.open();
+    });
     new ResizeObserver(() => this.schedule()).observe(this.element);
   }
 
@@ -132,7 +137,7 @@ export class VirtualGrid {
     const selected = this.selection.has(row.key);
     const node = el('div', {
       className: `grid-row${selected ? ' selected' : ''}${index === this.selection.active ? ' active' : ''}`,
-      attrs: { role: 'row', id: `run-row-${index}`, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected) },
+      attrs: { role: 'row', id: `run-row-${index}`, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected), 'data-index': String(index) },
     });
     node.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
     node.style.height = `${ROW_HEIGHT}px`;
@@ -142,21 +147,29 @@ export class VirtualGrid {
       if (column.key === 'star') {
         cell.textContent = row.star ? '★' : '☆';
         cell.title = row.star ? 'Unstar' : 'Star';
-        cell.addEventListener('click', (e) => {
-          e.stopPropagation();
-          this.events.toggleStar(row.key);
-        });
       }
       this.place(cell, c);
       node.append(cell);
     });
-    node.addEventListener('click', (e) => {
-      this.selection.click(index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
-      this.element.focus({ preventScroll: true });
-      this.changed();
-    });
-    node.addEventListener('dblclick', () => this.events.open());
     return node;
+  }
+
+  private rowIndexOf(e: MouseEvent): number | undefined {
+    const row = (e.target as Element | null)?.closest('.grid-row');
+    const index = Number(row?.getAttribute('data-index'));
+    return row && Number.isInteger(index) && index < this.rows.length ? index : undefined;
+  }
+
+  private onClick(e: MouseEvent): void {
+    const index = this.rowIndexOf(e);
+    if (index === undefined) return;
+    if ((e.target as Element).closest('.grid-cell.star')) {
+      this.events.toggleStar(this.rows[index]!.key);
+      return;
+    }
+    this.selection.click(index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
+    this.element.focus({ preventScroll: true });
+    this.changed();
   }
 
   private changed(): void {

@@ -113,6 +113,8 @@ function removeRuns(): void {
 function renderDetails(): void {
   const row = activeRow();
   const selected = grid.selection.selected();
+  overlay.disabled = selected.length < 2;
+  overlay.textContent = selected.length > 1 ? `Overlay ${selected.length} runs` : 'Overlay selected';
   details.hidden = row === undefined;
   if (row === undefined) return;
   starButton.textContent = row.star ? '★' : '☆';
@@ -122,8 +124,6 @@ function renderDetails(): void {
   if (document.activeElement !== tagsField) tagsField.value = row.tags.join(', ');
   if (document.activeElement !== notesField) notesField.value = row.notes;
   selectionNote.textContent = selected.length > 1 ? `${selected.length} runs selected` : '';
-  overlay.disabled = selected.length < 2;
-  overlay.textContent = selected.length > 1 ? `Overlay ${selected.length} runs` : 'Overlay selected';
 }
 
 function render(message: TableMessage): void {
@@ -135,7 +135,7 @@ function render(message: TableMessage): void {
   setChoices(addColumn, [{ value: '', label: 'Add column…' }, ...message.available.filter((c) => !shown.has(c.key)).map((c) => ({ value: c.key, label: `${c.title}${c.changed ? ' (differs)' : ''}` }))], '');
   showHidden.textContent = `Show ${layout.hidden.length} hidden`;
   showHidden.hidden = layout.hidden.length === 0;
-  count.textContent = message.rows.length === message.total ? `${message.total} runs` : `${message.rows.length} of ${message.total} runs`;
+  count.textContent = `${message.rows.length === message.total ? '' : `${message.rows.length} of `}${message.total} ${message.total === 1 ? 'run' : 'runs'}`;
   problem.textContent = message.problem ?? '';
   problem.hidden = message.problem === null;
   empty.hidden = message.total > 0;
