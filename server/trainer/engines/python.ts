@@ -1,7 +1,7 @@
 // The Python interpreter the PyTorch engine runs on, and whether it has a usable torch — found out
 // before a run starts, so a missing or too old torch is a message with the install command, not a
 // run directory that failed.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -44,19 +44,33 @@ export function engineEnv(packageRoot: string, env: NodeJS.ProcessEnv = process.
   return out;
 }
 
-/** Checks that `python` runs and imports torch ≥ 1.13; returns torch's version or throws a PythonEngineError saying what to install. */
-export function probeTorch(python: string): string {
-  const r = spawnSync(python, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
-  if (r.error !== undefined) {
-    const missing = (r.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new PythonEngineError(missing ? `run.engine pytorch needs Python 3 with torch, but "${python}" was not found. Install Python 3 and torch, or set contrastiveLab.pythonPath (env CONTRASTIVE_LAB_PYTHON) to the interpreter to use. ${INSTALL}` : `run.engine pytorch: "${python}" could not be started (${r.error.message}).`);
+/**
+ * Checks that `python` runs and imports torch ≥ 1.13 (and numpy); resolves to torch's version or
+ * rejects with a PythonEngineError saying what to install. Asynchronous, so the launcher loads the
+ * data meanwhile (importing torch takes seconds).
+ */
+export function probeTorch(python: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(python, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
+      try {
+        resolve(torchVerdict(python, error, stdout, stderr));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}
+
+function torchVerdict(python: string, error: (Error & { code?: string | number | null }) | null, stdout: string, stderr: string): string {
+  if (error !== null && typeof error.code !== 'number') {
+    throw new PythonEngineError(error.code === 'ENOENT' ? `run.engine pytorch needs Python 3 with torch, but "${python}" was not found. Install Python 3 and torch, or set contrastiveLab.pythonPath (env CONTRASTIVE_LAB_PYTHON) to the interpreter to use. ${INSTALL}` : `run.engine pytorch: "${python}" could not be started (${error.message}).`);
   }
-  if (r.status !== 0) {
-    const last = (r.stderr || '').trim().split('\n').pop() ?? '';
+  if (error !== null) {
+    const last = stderr.trim().split('\n').pop() ?? '';
     const what = /No module named '?numpy/.test(last) ? 'numpy' : 'torch';
-    throw new PythonEngineError(`run.engine pytorch: ${python} cannot import ${what} (${last || `exit ${r.status}`}). ${what === 'numpy' ? 'Install numpy (`sudo apt-get install python3-numpy` or `python3 -m pip install numpy`).' : INSTALL}`);
+    throw new PythonEngineError(`run.engine pytorch: ${python} cannot import ${what} (${last || `exit ${error.code}`}). ${what === 'numpy' ? 'Install numpy (`sudo apt-get install python3-numpy` or `python3 -m pip install numpy`).' : INSTALL}`);
   }
-  const version = r.stdout.trim().split('\n').pop() ?? '';
+  const version = stdout.trim().split('\n').pop() ?? '';
   const mm = torchMajorMinor(version);
   if (mm === null || mm[0] < MIN_TORCH[0] || (mm[0] === MIN_TORCH[0] && mm[1] < MIN_TORCH[1])) {
     throw new PythonEngineError(`run.engine pytorch needs torch ≥ ${MIN_TORCH.join('.')}, but ${python} has torch ${version || '(unknown version)'}. ${INSTALL}`);
