@@ -11,7 +11,7 @@ import type { RunSummary } from '../../server/runs/reader';
 import type { TableRow } from '../../server/runs/table/columns';
 import { RunEntries } from '../../server/runs/table/entries';
 import { checkLayout, DEFAULT_LAYOUT, parseExperimentsMessage, type ExperimentsToHost, type HostToExperiments, type TableLayout } from '../../webview/experiments/protocol';
-import { isActive } from '../runs/runPresentation';
+import { isActive, isResumable } from '../runs/runPresentation';
 import type { RunService } from '../runs/runService';
 import { tableCsv, tableMessage } from './experimentsTable';
 import { MessageHandlers, PanelHost } from './panelHost';
@@ -46,6 +46,8 @@ export class ExperimentsPanel extends PanelHost<HostToExperiments, ExperimentsTo
     openSpec: (m) => void this.openSpec(m.runKey),
     openDashboard: (m) => void this.hooks.showDashboard(m.runKeys.filter((k) => this.rows.has(k))),
     reveal: (m) => void vscode.commands.executeCommand('contrastiveLab.revealRunFolder', m.runKey),
+    resume: (m) => void vscode.commands.executeCommand('contrastiveLab.resumeRun', m.runKey),
+    stop: (m) => void vscode.commands.executeCommand('contrastiveLab.stopRun', m.runKey),
     delete: (m) => void this.deleteRuns(m.runKeys),
     exportTable: () => void saveExport('runs.csv', Buffer.from(tableCsv(this.orderedRows(), this.layout), 'utf8'), this.hooks.runs.folder, this.hooks.log),
   };
@@ -126,7 +128,12 @@ export class ExperimentsPanel extends PanelHost<HostToExperiments, ExperimentsTo
   }
 
   private send(): void {
-    if (this.ready) this.post(tableMessage(this.orderedRows(), this.layout, this.hooks.runs.folder));
+    if (!this.ready) return;
+    const actions = (key: string): { canResume: boolean; canStop: boolean } => {
+      const run = this.hooks.runs.get(key);
+      return { canResume: run !== undefined && isResumable(run), canStop: run !== undefined && isActive(run) };
+    };
+    this.post(tableMessage(this.orderedRows(), this.layout, this.hooks.runs.folder, actions));
   }
 
   private async setLayout(layout: TableLayout): Promise<void> {

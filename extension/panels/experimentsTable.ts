@@ -45,7 +45,10 @@ function columnInfo(column: TableColumn, rows: readonly TableRow[]): ColumnInfo 
   return { key: column.key, title: column.title, kind: column.kind, changed: column.changed, numeric: isNumeric(column, rows), description: column.description };
 }
 
-function rowInfo(row: TableRow, columns: readonly TableColumn[]): RowInfo {
+/** What can be done to a run now, by its folder name (the host asks its RunService). */
+export type RunActions = (runKey: string) => { readonly canResume: boolean; readonly canStop: boolean };
+
+function rowInfo(row: TableRow, columns: readonly TableColumn[], actions: RunActions): RowInfo {
   const tags = row.cells.get('tags');
   const notes = row.cells.get('notes');
   return {
@@ -55,17 +58,18 @@ function rowInfo(row: TableRow, columns: readonly TableColumn[]): RowInfo {
     star: row.cells.get('star') === true,
     notes: typeof notes === 'string' ? notes : '',
     tags: Array.isArray(tags) ? tags.map(String) : [],
+    ...actions(row.key),
     cells: columns.map((c) => formatCell(c, row.cells.get(c.key))),
   };
 }
 
-export function tableMessage(rows: readonly TableRow[], layout: TableLayout, runsFolder: string | undefined): TableMessage {
+export function tableMessage(rows: readonly TableRow[], layout: TableLayout, runsFolder: string | undefined, actions: RunActions): TableMessage {
   const { view, problem } = layoutView(rows, layout);
   return {
     type: 'table',
     columns: view.columns.map((c) => columnInfo(c, view.rows)),
     available: view.available.map((c) => columnInfo(c, view.rows)),
-    rows: view.rows.map((r) => rowInfo(r, view.columns)),
+    rows: view.rows.map((r) => rowInfo(r, view.columns, actions)),
     total: view.total,
     layout,
     problem,

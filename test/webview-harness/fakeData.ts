@@ -154,7 +154,7 @@ export function fakeExperiments(count: number): Extract<HostToExperiments, { typ
     const tags = i % 40 === 3 ? ['baseline'] : [];
     const name = `sweep-${String(i).padStart(4, '0')}`;
     return {
-      key: `20261202-0300${String(i).padStart(4, '0')}-${name}`, name, status, star, notes: '', tags,
+      key: `20261202-0300${String(i).padStart(4, '0')}-${name}`, name, status, star, notes: '', tags, canResume: status === 'failed', canStop: status === 'running',
       cells: [star ? '★' : '', name, status, tags.join(', '), backbone, String(temperature), String(lr), `${(knn * 100).toFixed(2)}%`, `${((knn + 0.02) * 100).toFixed(2)}%`, `${((knn - 0.05) * 100).toFixed(2)}%`, (1 + rand()).toFixed(3), `${Math.floor(i / 60) % 60}:${String(i % 60).padStart(2, '0')}`],
     };
   });

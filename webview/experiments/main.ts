@@ -73,11 +73,15 @@ notesField.addEventListener('change', () => {
   const row = activeRow();
   if (row) annotate(row, { notes: notesField.value });
 });
+const resumeButton = button('Resume', () => withActive((row) => channel.post({ type: 'resume', runKey: row.key })), { secondary: true, title: 'Continue the run from its last checkpoint' });
+const stopButton = button('Stop', () => withActive((row) => channel.post({ type: 'stop', runKey: row.key })), { secondary: true, title: 'Stop the run (it saves a checkpoint first)' });
 const single = el('span', { className: 'detail-fields' }, [
   starButton, detailTitle, tagsField, notesField,
   button('Open spec', () => withActive((row) => channel.post({ type: 'openSpec', runKey: row.key })), { secondary: true }),
   button('Dashboard', () => withActive((row) => channel.post({ type: 'openDashboard', runKeys: [row.key] })), { secondary: true }),
   button('Reveal', () => withActive((row) => channel.post({ type: 'reveal', runKey: row.key })), { secondary: true, title: 'Reveal the run folder in the Explorer' }),
+  resumeButton,
+  stopButton,
 ]);
 const selectionNote = el('span', { className: 'muted' });
 const deleteButton = button('Delete…', () => removeRuns(), { secondary: true, title: 'Move the selected runs to the trash (Delete); asks first' });
@@ -120,6 +124,8 @@ function renderDetails(): void {
   starButton.textContent = row.star ? '★' : '☆';
   starButton.setAttribute('aria-pressed', String(row.star));
   detailTitle.textContent = row.name;
+  resumeButton.hidden = !row.canResume;
+  stopButton.hidden = !row.canStop;
   // Keep what the user is typing: a live update must not overwrite a field with focus.
   if (document.activeElement !== tagsField) tagsField.value = row.tags.join(', ');
   if (document.activeElement !== notesField) notesField.value = row.notes;

@@ -47,6 +47,10 @@ export interface RowInfo {
   readonly star: boolean;
   readonly notes: string;
   readonly tags: readonly string[];
+  /** Stopped, interrupted or failed with a checkpoint: it can continue. */
+  readonly canResume: boolean;
+  /** Queued or running: it can be stopped. */
+  readonly canStop: boolean;
   /** Display text per shown column, in column order. */
   readonly cells: readonly string[];
 }
@@ -76,6 +80,9 @@ export type ExperimentsToHost =
   /** One run: its dashboard; several: their curves overlaid. */
   | { readonly type: 'openDashboard'; readonly runKeys: readonly string[] }
   | { readonly type: 'reveal'; readonly runKey: string }
+  /** Continue the run from its last checkpoint, or stop it (the Runs view's commands). */
+  | { readonly type: 'resume'; readonly runKey: string }
+  | { readonly type: 'stop'; readonly runKey: string }
   /** Asks the user to confirm, then moves the run folders to the trash. */
   | { readonly type: 'delete'; readonly runKeys: readonly string[] };
 
@@ -114,5 +121,7 @@ export const parseExperimentsMessage = makeParser<ExperimentsToHost>('experiment
   openSpec: checkRunKey,
   openDashboard: checkRunKeys,
   reveal: checkRunKey,
+  resume: checkRunKey,
+  stop: checkRunKey,
   delete: checkRunKeys,
 });

@@ -8,6 +8,8 @@ import { loadRows } from '../../../server/runs/table/load';
 import { DEFAULT_LAYOUT, checkLayout, parseExperimentsMessage } from '../../../webview/experiments/protocol';
 import { tempRoot, threeRuns } from '../runs/tableFixtures';
 
+const actions = (key: string) => ({ canResume: key === 'c', canStop: false });
+
 function rows() {
   const root = tempRoot();
   threeRuns(root);
@@ -15,13 +17,14 @@ function rows() {
 }
 
 test('by default the table shows the changed parameters and the brief results, newest run first', () => {
-  const message = tableMessage(rows(), DEFAULT_LAYOUT, '/runs');
+  const message = tableMessage(rows(), DEFAULT_LAYOUT, '/runs', actions);
   assert.deepEqual(message.columns.map((c) => c.key), ['star', 'name', 'status', 'started', 'tags', 'architecture.backbone.type', 'loss.temperature', 'knn', 'knnBest', 'probe', 'finalLoss', 'wall']);
   assert.deepEqual(message.rows.map((r) => r.key), ['c', 'b', 'a']);
   const b = message.rows[1]!;
   assert.deepEqual(b.cells, ['', 'b', 'completed', '2026-01-02 00:00', '', 'mlp', '0.5', '85.00%', '90.00%', '80.00%', '1', '1:30']);
   assert.equal(message.columns.find((c) => c.key === 'loss.temperature')!.numeric, true);
   assert.equal(message.columns.find((c) => c.key === 'loss.temperature')!.changed, true);
+  assert.deepEqual(message.rows.map((r) => [r.key, r.canResume, r.canStop]), [['c', true, false], ['b', false, false], ['a', false, false]]);
   assert.equal(message.total, 3);
   assert.equal(message.problem, null);
   assert.ok(message.available.some((c) => c.key === 'training.batchSize' && !c.changed), 'unchanged parameters can be added');
@@ -29,17 +32,17 @@ test('by default the table shows the changed parameters and the brief results, n
 
 test('the layout sorts, filters, adds (at the end), hides and pins columns (first)', () => {
   const layout = { ...DEFAULT_LAYOUT, sort: [{ column: 'knn', descending: true }], filter: 'status = completed', added: ['training.batchSize'], hidden: ['tags', 'probe'], pinned: ['loss.temperature', 'name'] };
-  const message = tableMessage(rows(), layout, '/runs');
+  const message = tableMessage(rows(), layout, '/runs', actions);
   assert.deepEqual(message.rows.map((r) => r.key), ['b', 'a']);
   assert.deepEqual(message.columns.map((c) => c.key), ['loss.temperature', 'name', 'star', 'status', 'started', 'knn', 'knnBest', 'finalLoss', 'wall', 'training.batchSize']);
-  const all = tableMessage(rows(), { ...DEFAULT_LAYOUT, onlyChanged: false }, '/runs');
+  const all = tableMessage(rows(), { ...DEFAULT_LAYOUT, onlyChanged: false }, '/runs', actions);
   assert.ok(all.columns.some((c) => c.key === 'pairs.views.strong.1.size'));
   assert.ok(all.columns.some((c) => c.key === 'r@10'));
   assert.match(tableCsv(rows(), layout), /^loss\.temperature,name,star,status,started,knn,knnBest,finalLoss,wall,training\.batchSize\r\n0\.5,b,false,completed,2026-01-02T00:00:00\.000Z,0\.85,0\.9,1,90,64\r\n/);
 });
 
 test('a filter that does not parse keeps every run and says where it goes wrong', () => {
-  const message = tableMessage(rows(), { ...DEFAULT_LAYOUT, filter: 'knn >' }, '/runs');
+  const message = tableMessage(rows(), { ...DEFAULT_LAYOUT, filter: 'knn >' }, '/runs', actions);
   assert.equal(message.rows.length, 3);
   assert.equal(message.problem, 'filter "knn >", at character 6:\n  knn >\n       ^\nexpected a value after ">" — showing all runs');
 });
