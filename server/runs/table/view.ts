@@ -1,6 +1,7 @@
 // What a runs table shows: the rows that pass the filters, in the chosen order, and the columns:
 // the chosen ones, or by default the run's own brief columns, every parameter whose value differs
 // between the shown runs ("changed") and the brief results.
+import { closest } from '../../spec/suggest';
 import { allColumns, type ColumnDef, type TableRow } from './columns';
 import { applyFilters, parseFilter, type FilterClause } from './filter';
 import { parseSort, sortRows, type SortKey } from './sort';
@@ -45,7 +46,10 @@ export function buildView(rows: readonly TableRow[], options: ViewOptions = {}):
     const all = allColumns(rows);
     columns = options.columns.map((key) => {
       const column = available.find((c) => c.key === key) ?? all.find((c) => c.key === key);
-      if (column === undefined) throw new Error(`no run has a column "${key}"`);
+      if (column === undefined) {
+        const suggestion = closest(key, all.map((c) => c.key));
+        throw new Error(`no run has a column "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+      }
       return { ...column, changed: column.kind === 'param' && isChanged(shown, key) };
     });
   } else if (options.allColumns === true) {

@@ -67,7 +67,7 @@ test('runs: a bad filter, sort or column is a usage error that says where and wh
   assert.match(sort.err, /sort "los\.temperature": no run has a column "los\.temperature"; did you mean "loss\.temperature"\?/);
   const column = cli(['runs', '--columns', 'name,knnn'], cwd);
   assert.equal(column.code, 2);
-  assert.match(column.err, /--columns: no run has a column "knnn"/);
+  assert.match(column.err, /--columns: no run has a column "knnn"; did you mean "knn"\?/);
   assert.equal(cli(['runs', '--json', '--csv'], cwd).code, 2);
   const missing = cli(['runs', 'nowhere'], cwd);
   assert.equal(missing.code, 1);
