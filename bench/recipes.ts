@@ -4,11 +4,13 @@
 // Ours is the real `contrastive-lab train` (server/cli/main.ts, --no-umap, as the mirror has no
 // UMAP) started through bench/recipes-probe.ts, which times the phases from outside. The mirror
 // runs with 1 thread and with every core (the faster of OpenMP's spinning and passive waits), at its
-// best (bench/mirror.ts); the BLAS and the dense kernel it runs are printed. Per recipe:
-//   bench recipe-<name>-samples-vs-pytorch <r> ratio        training samples/s, ours ÷ PyTorch on 1 thread
+// best (bench/mirror.ts); the BLAS and the dense kernel it runs are printed. Ours runs with
+// --threads 1 and with --threads <n> (every core). Per recipe:
+//   bench recipe-<name>-samples-vs-pytorch <r> ratio        training samples/s, ours ÷ PyTorch, both on 1 thread
 //   bench recipe-<name>-wall-vs-pytorch <r> ratio           wall time, PyTorch's ÷ ours (> 1: we are faster)
-//   bench recipe-<name>-{samples,wall}-vs-pytorch-<n>threads <r> ratio   the same against PyTorch on n cores
-//   bench recipe-<name>[-pytorch]-samples-per-s / -seconds / -knn       the absolute figures of both sides
+//   bench recipe-<name>-{samples,wall}-vs-pytorch-<n>threads <r> ratio   the same, both on n threads
+//   bench recipe-<name>-<n>threads-{samples,wall}-vs-pytorch-1thread <r> ratio   ours on n threads ÷ PyTorch on 1
+//   bench recipe-<name>[-<n>threads|-pytorch[-<n>threads]]-samples-per-s / -seconds / -knn   the absolute figures
 // and a table of where the time goes. Training samples/s counts whole steps (batch, augmentation,
 // forward, backward, update) and nothing else; wall time is the process's, start to exit.
 import { spawnSync } from 'node:child_process';
@@ -45,8 +47,8 @@ export async function prepareRecipe(name: string, work: string, perClass = SHAPE
 }
 
 /** The command that trains a spec as `contrastive-lab train` does, with the timing probe around it. */
-export function oursCommand(spec: string, out: string, backend: string): string[] {
-  return ['--import', 'tsx', join(repo, 'bench', 'recipes-probe.ts'), 'train', spec, '--out', out, '--json', '--no-umap', '--backend', backend];
+export function oursCommand(spec: string, out: string, backend: string, threads: number): string[] {
+  return ['--import', 'tsx', join(repo, 'bench', 'recipes-probe.ts'), 'train', spec, '--out', out, '--json', '--no-umap', '--backend', backend, '--threads', String(threads)];
 }
 
 interface Ours {
@@ -57,9 +59,9 @@ interface Ours {
   spec: ResolvedSpec;
 }
 
-async function trainOurs(spec: string, work: string, backend: string): Promise<Ours> {
-  const probeFile = join(work, 'probe.json');
-  const r = await runProcess(process.execPath, oursCommand(spec, join(work, 'runs'), backend), { ...process.env, CONTRASTIVE_BENCH_PROBE: probeFile });
+async function trainOurs(spec: string, work: string, backend: string, threads: number): Promise<Ours> {
+  const probeFile = join(work, `probe-${threads}.json`);
+  const r = await runProcess(process.execPath, oursCommand(spec, join(work, `runs-${threads}`), backend, threads), { ...process.env, CONTRASTIVE_BENCH_PROBE: probeFile });
   let knn: number | null = null;
   let runDir: string | null = null;
   for (const line of r.stdout.split('\n')) {
@@ -106,28 +108,28 @@ async function allCores(specJson: string, split: string, threads: number): Promi
 const fmt = (v: number, digits = 2): string => v.toFixed(digits);
 const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(0)} %` : '—');
 
-function printTable(name: string, ours: Ours, peer: MirrorResult): void {
-  const p = ours.probe;
+/** A run's phases in the table's rows (seconds), from our probe. */
+function ourPhases(p: ProbeTotals): number[] {
   const other = Math.max(0, p.step - p.forwardBackward - p.optimiser - p.augmentation);
+  return [p.forwardBackward, p.optimiser, p.augmentation, other, p.evaluation, p.embeddings, p.checkpoint, p.reporting, p.setup];
+}
+
+function printTable(name: string, one: Ours, all: Ours, cores: number, peer: MirrorResult): void {
   const tp: MirrorPhases | null = peer.kind === 'ok' ? peer.phases : null;
-  const peerSetup = peer.kind === 'ok' ? Math.max(0, peer.wallSeconds - peer.seconds) : 0;
-  const rows: [string, number, number | null][] = [
-    ['forward + backward (incl. loss)', p.forwardBackward, tp?.forwardBackward ?? null],
-    ['optimiser', p.optimiser, tp?.optimiser ?? null],
-    ['augmentation', p.augmentation, tp?.augmentation ?? null],
-    ['data: batch gather, finite guard, step bookkeeping', other, tp?.data ?? null],
-    ['evaluation (kNN every epoch)', p.evaluation, tp?.evaluation ?? null],
-    ['embeddings (final; UMAP off)', p.embeddings, null],
-    ['checkpoint (final)', p.checkpoint, null],
-    ['metric lines, progress', p.reporting, null],
-    ['setup: runtime, backend, data load, model', p.setup, peer.kind === 'ok' ? peerSetup : null],
-  ];
+  const peerSetup = peer.kind === 'ok' ? Math.max(0, peer.wallSeconds - peer.seconds) : null;
+  const labels = ['forward + backward (incl. loss)', 'optimiser', 'augmentation', 'data: batch gather, finite guard, step bookkeeping', 'evaluation (kNN every epoch)', 'embeddings (final; UMAP off)', 'checkpoint (final)', 'metric lines, progress', 'setup: runtime, backend, data load, model'];
+  const theirs: (number | null)[] = [tp?.forwardBackward ?? null, tp?.optimiser ?? null, tp?.augmentation ?? null, tp?.data ?? null, tp?.evaluation ?? null, null, null, null, peerSetup];
+  const a = ourPhases(one.probe);
+  const b = ourPhases(all.probe);
   const peerWall = peer.kind === 'ok' ? peer.wallSeconds : 0;
-  console.log(`  where the time goes (${name}; seconds of the whole run; PyTorch on 1 thread):`);
-  console.log(`  | phase | ours s | ours % | PyTorch s | PyTorch % |`);
-  console.log(`  |---|---:|---:|---:|---:|`);
-  for (const [label, s, t] of rows) console.log(`  | ${label} | ${fmt(s)} | ${pct(s, ours.wallSeconds)} | ${t === null ? '—' : fmt(t)} | ${t === null ? '—' : pct(t, peerWall)} |`);
-  console.log(`  | wall (process start to exit) | ${fmt(ours.wallSeconds)} | 100 % | ${peer.kind === 'ok' ? fmt(peerWall) : '—'} | ${peer.kind === 'ok' ? '100 %' : '—'} |`);
+  console.log(`  where the time goes (${name}; seconds of the whole run; ours on 1 and ${cores} threads, PyTorch on 1 thread):`);
+  console.log(`  | phase | ours 1 thread s | % | ours ${cores} threads s | % | PyTorch 1 thread s | % |`);
+  console.log(`  |---|---:|---:|---:|---:|---:|---:|`);
+  labels.forEach((label, i) => {
+    const t = theirs[i] ?? null;
+    console.log(`  | ${label} | ${fmt(a[i]!)} | ${pct(a[i]!, one.wallSeconds)} | ${fmt(b[i]!)} | ${pct(b[i]!, all.wallSeconds)} | ${t === null ? '—' : fmt(t)} | ${t === null ? '—' : pct(t, peerWall)} |`);
+  });
+  console.log(`  | wall (process start to exit) | ${fmt(one.wallSeconds)} | 100 % | ${fmt(all.wallSeconds)} | 100 % | ${peer.kind === 'ok' ? fmt(peerWall) : '—'} | ${peer.kind === 'ok' ? '100 %' : '—'} |`);
 }
 
 function line(name: string, value: number, unit: string): void {
@@ -138,7 +140,7 @@ export async function runRecipeBench(chosen: readonly string[] = recipeNames()):
   const backend = currentBackend()?.name ?? 'wasm';
   const cores = cpus().length;
   const available = torchAvailable();
-  console.log(`recipes: ${chosen.join(', ')}; our trainer: contrastive-lab train on ${backend} (1 thread), --no-umap; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`recipes: ${chosen.join(', ')}; our trainer: contrastive-lab train on ${backend} with --threads 1 and --threads ${cores}, --no-umap; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if ('missing' in available) console.log(`PyTorch comparison skipped: ${available.missing}`);
   else console.log(`bench peer pytorch ${peerKernel()}; mirror at 1 and ${cores} threads, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for it alone`);
   const work = mkdtempSync(join(tmpdir(), 'contrastive-recipes-'));
@@ -146,13 +148,19 @@ export async function runRecipeBench(chosen: readonly string[] = recipeNames()):
     for (const name of chosen) {
       const dir = join(work, name);
       const spec = await prepareRecipe(name, work);
-      const ours = await trainOurs(spec, dir, backend);
+      const ours = await trainOurs(spec, dir, backend, 1);
+      const oursAll = await trainOurs(spec, dir, backend, cores);
       const batch = ours.spec.strategy.batchSize;
-      const oursSamples = (ours.probe.steps * batch) / ours.probe.step;
+      const samplesPerSecond = (o: Ours): number => (o.probe.steps * batch) / o.probe.step;
+      const oursSamples = samplesPerSecond(ours);
+      const oursAllSamples = samplesPerSecond(oursAll);
       console.log(`\n### ${name}: ${ours.spec.strategy.epochs} epochs × ${ours.probe.steps / ours.spec.strategy.epochs} steps of ${batch}`);
       line(`recipe-${name}-samples-per-s`, oursSamples, 'samples/s');
       line(`recipe-${name}-seconds`, ours.wallSeconds, 's');
       line(`recipe-${name}-knn`, ours.knn ?? Number.NaN, 'accuracy');
+      line(`recipe-${name}-${cores}threads-samples-per-s`, oursAllSamples, 'samples/s');
+      line(`recipe-${name}-${cores}threads-seconds`, oursAll.wallSeconds, 's');
+      line(`recipe-${name}-${cores}threads-knn`, oursAll.knn ?? Number.NaN, 'accuracy');
       if ('missing' in available) continue;
       const split = join(dir, 'split');
       await writeSplit(ours.spec, work, split);
@@ -173,10 +181,17 @@ export async function runRecipeBench(chosen: readonly string[] = recipeNames()):
         line(`recipe-${name}-pytorch${suffix}-samples-per-s`, peerSamples, 'samples/s');
         line(`recipe-${name}-pytorch${suffix}-seconds`, peer.wallSeconds, 's');
         line(`recipe-${name}-pytorch${suffix}-knn`, peer.knn, 'accuracy');
-        line(`recipe-${name}-samples-vs-pytorch${suffix}`, oursSamples / peerSamples, 'ratio');
-        line(`recipe-${name}-wall-vs-pytorch${suffix}`, peer.wallSeconds / ours.wallSeconds, 'ratio');
+        // At equal core counts: ours on 1 thread against PyTorch on 1, ours on every core against PyTorch on every core.
+        const same = threads === 1 ? ours : oursAll;
+        line(`recipe-${name}-samples-vs-pytorch${suffix}`, samplesPerSecond(same) / peerSamples, 'ratio');
+        line(`recipe-${name}-wall-vs-pytorch${suffix}`, peer.wallSeconds / same.wallSeconds, 'ratio');
+        // Ours on every core against one-thread PyTorch (issue 17's "both cores" target).
+        if (threads === 1) {
+          line(`recipe-${name}-${cores}threads-samples-vs-pytorch-1thread`, oursAllSamples / peerSamples, 'ratio');
+          line(`recipe-${name}-${cores}threads-wall-vs-pytorch-1thread`, peer.wallSeconds / oursAll.wallSeconds, 'ratio');
+        }
       }
-      printTable(name, ours, one);
+      printTable(name, ours, oursAll, cores, one);
       rmSync(dir, { recursive: true, force: true });
     }
   } finally {

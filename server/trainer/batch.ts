@@ -2,15 +2,15 @@
 // two views (or once, weakly), with their labels; and the names the finite-value guard reports
 // them by. The augmentation pipelines arrive built (parts.ts reads them from the spec).
 import type { SeededAugmentationPipeline } from '../contrastive/augment/pipeline';
-import { tf } from '../contrastive/backend';
 import type { TwoViewAugmenter } from '../contrastive/pairs/twoViews';
 import { derivedRandom } from '../contrastive/random';
 import type { GuardedTensor } from './finiteGuard';
+import { gatherRows, type HostSamples } from './gatherRows';
 import type { StepBatch } from './methods/types';
 
 export interface BatchSource {
-  /** Every sample, [count, ...sampleShape]. */
-  readonly allX: tf.Tensor;
+  /** Every sample, on the host. */
+  readonly samples: HostSamples;
   /** Class labels by sample index, or null when the run trains without labels. */
   readonly labels: Int32Array | null;
   /** Two augmented views of each sample, or null for one view. */
@@ -27,12 +27,12 @@ export interface BatchBuilder {
 }
 
 export function batchBuilder(source: BatchSource): BatchBuilder {
-  const { allX, labels, twoViews, weakOnly, seed } = source;
+  const { samples, labels, twoViews, weakOnly, seed } = source;
   const viewNames = twoViews !== null ? ['view 1 (pairs.views.weak)', 'view 2 (pairs.views.strong)'] : [weakOnly !== null ? 'the batch (after pairs.views.weak)' : 'the batch'];
   return {
     make(indices, step) {
       const batchLabels = labels !== null ? Int32Array.from(indices, (i) => labels[i]!) : null;
-      const x = tf.tidy(() => tf.gather(allX, tf.tensor1d(indices, 'int32')));
+      const x = gatherRows(samples, indices);
       if (twoViews !== null) {
         const { view1, view2 } = twoViews(x, step);
         x.dispose();

@@ -22,6 +22,7 @@ import { batchBuilder } from './batch';
 import type { LoadedCheckpoint } from './checkpoint';
 import type { Embedder } from './embed';
 import type { GuardedTensor, NonFiniteFault } from './finiteGuard';
+import { gatherRows } from './gatherRows';
 import { planMethod } from './methods/pick';
 import type { Forward, NegativesQueue } from './methods/types';
 import { initializeSeeded } from './seededInit';
@@ -67,7 +68,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     throw new Error(`strategy.batchSize ${spec.strategy.batchSize} is larger than the ${data.train.length} training samples; lower the batch size or use more data.`);
   }
   const inputShape = [...dataset.sampleShape];
-  const allX = tf.tensor(dataset.x, [dataset.count, ...inputShape], 'float32');
+  const samples = { values: dataset.x, sampleShape: inputShape };
   const model = ContrastiveModel.build(spec.architecture, inputShape);
   initializeSeeded(model, seed);
   const distance = createDistance(spec.distance);
@@ -99,7 +100,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
   const method = plan.build({ online: forwardOf(model, 'online'), ema: ema !== null ? forwardOf(ema.target, 'target') : null, queue });
   const optimizer = createOptimizer(spec.strategy.optimizer);
   const batches = batchBuilder({
-    allX,
+    samples,
     labels: spec.data.useLabels ? dataset.labels : null,
     twoViews: plan.views === 'two' ? twoViewAugmenter(spec.pairs.views, seed) : null,
     weakOnly: plan.views === 'one' && spec.pairs.views.weak.length > 0 ? buildSeededPipeline(spec.pairs.views.weak) : null,
@@ -146,7 +147,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
         // tidy returns the tensor, not its values: tidy walks whatever it returns, element by
         // element for a typed array, which cost more than the forward pass itself.
         const embedded = tf.tidy(() => {
-          const outputs = model.forward(tf.gather(allX, tf.tensor1d(part, 'int32')), { training: false });
+          const outputs = model.forward(gatherRows(samples, part), { training: false });
           return layer === 'projection' ? outputs.projection : outputs.representation;
         });
         out.set(embedded.dataSync() as Float32Array, start * dim);
@@ -158,7 +159,6 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     restore: (checkpoint) => restoreState(state, checkpoint),
     checkpointState: () => captureState(state),
     dispose() {
-      allX.dispose();
       model.dispose();
       ema?.dispose();
       loss.dispose();

@@ -30,11 +30,11 @@ test('the mirror command drops the OpenBLAS overrides, pins every thread count a
   assert.ok(Object.keys(before).every((k) => process.env[k] === before[k]) && Object.keys(process.env).length === Object.keys(before).length, 'process.env changed');
 });
 
-test('ours is the CLI train command, under the timing probe, without UMAP, on the bench backend', () => {
-  const args = oursCommand('/tmp/x.contrastive.yaml', '/tmp/runs', 'wasm');
+test('ours is the CLI train command, under the timing probe, without UMAP, on the bench backend and thread count', () => {
+  const args = oursCommand('/tmp/x.contrastive.yaml', '/tmp/runs', 'wasm', 2);
   assert.deepEqual(args.slice(0, 2), ['--import', 'tsx']);
   assert.equal(args[2], join(ROOT, 'bench', 'recipes-probe.ts'));
-  assert.deepEqual(args.slice(3), ['train', '/tmp/x.contrastive.yaml', '--out', '/tmp/runs', '--json', '--no-umap', '--backend', 'wasm']);
+  assert.deepEqual(args.slice(3), ['train', '/tmp/x.contrastive.yaml', '--out', '/tmp/runs', '--json', '--no-umap', '--backend', 'wasm', '--threads', '2']);
 });
 
 test('the four recipes exist and validate; the SimCLR MLP one is the recipe of issue 17', async () => {

@@ -4,6 +4,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../server/contrastive/backend';
 import { registerCustomKernels } from '../../../server/contrastive/kernels';
+import { blockRepeats } from '../../../server/contrastive/kernels/wasmRepeatTile';
 import { ContrastiveModel } from '../../../server/contrastive/models';
 
 /** Deterministic values in [-1, 1) (a tiny LCG), so both backends see identical inputs. */
@@ -155,6 +156,27 @@ test('sum and mean over leading axes (bias gradients, batch-norm moments) equal 
   }
   const ints = tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0);
   assert.deepEqual(Array.from(ints.dataSync()), [4, 6]);
+});
+
+test('tile equals the cpu result, bit for bit, whether it repeats a whole block (batch-norm gradients) or not', async () => {
+  const cases: Array<[string, () => tf.Tensor]> = [
+    ['[1,1,1,5] over the batch axis (the batch-norm gradient)', () => tf.tile(tensor([1, 1, 1, 5], 21), [1, 1, 7, 1])],
+    ['[1,1,1,3] over three axes', () => tf.tile(tensor([1, 1, 1, 3], 22), [2, 3, 4, 1])],
+    ['[1,4] twice', () => tf.tile(tensor([1, 4], 23), [2, 1])],
+    ['[2,3] along the last axis (not a block repeat)', () => tf.tile(tensor([2, 3], 24), [1, 3])],
+    ['[3,1,2] along a middle axis (not a block repeat)', () => tf.tile(tensor([3, 1, 2], 25), [1, 4, 1])],
+    ['[2,2] both axes', () => tf.tile(tensor([2, 2], 26), [2, 2])],
+  ];
+  for (const [what, f] of cases) {
+    const { wasm, cpu, wasmShape, cpuShape } = await onBoth(f);
+    assert.deepEqual(wasmShape, cpuShape, `${what}: shape`);
+    assert.deepEqual(Array.from(wasm), Array.from(cpu), what);
+  }
+  assert.equal(blockRepeats([1, 1, 1, 5], [1, 1, 7, 1]), 7);
+  assert.equal(blockRepeats([2, 3], [1, 3]), null);
+  const ints = tf.tile(tf.tensor2d([[1, 2]], [1, 2], 'int32'), [3, 1]);
+  assert.deepEqual(Array.from(ints.dataSync()), [1, 2, 1, 2, 1, 2]);
+  assert.equal(ints.dtype, 'int32');
 });
 
 /** A copy of `values` with NaN at the given positions. */
