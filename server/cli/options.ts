@@ -1,6 +1,7 @@
 // Value checks shared by the run commands (train, resume, neighbors, embed, export): a bad value
 // is a UsageError (exit code 2) that names the flag and shows what is accepted.
 import { BACKEND_REQUESTS, isBackendRequest, type BackendRequest } from '../contrastive/backend.decl';
+import { ENGINES, isEngine, type Engine } from '../contrastive/declare';
 import { UsageError } from './command';
 
 export function positiveInt(value: string | undefined, flag: string, fallback: number): number {
@@ -25,4 +26,11 @@ export function backendArg(value: string | undefined): BackendRequest | null {
 /** --threads: a whole number >= 0 (0 = every core); null when absent (the spec's run.threads). */
 export function threadsArg(value: string | undefined): number | null {
   return value === undefined ? null : nonNegativeInt(value, '--threads');
+}
+
+/** --engine: tfjs | pytorch; null when absent (the spec's run.engine). */
+export function engineArg(value: string | undefined): Engine | null {
+  if (value === undefined) return null;
+  if (!isEngine(value)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got "${value}".`);
+  return value;
 }

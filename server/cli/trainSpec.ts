@@ -22,9 +22,10 @@ export function printProblems(problems: readonly SpecProblem[], write: (line: st
 }
 
 /** The spec with command-line overrides applied; this is what spec.json records. */
-export function withOverrides(spec: ResolvedSpec, overrides: { epochs?: number; limit?: number }): ResolvedSpec {
+export function withOverrides(spec: ResolvedSpec, overrides: { epochs?: number; limit?: number; engine?: ResolvedSpec['run']['engine'] }): ResolvedSpec {
   return {
     ...spec,
+    run: overrides.engine !== undefined ? { ...spec.run, engine: overrides.engine } : spec.run,
     strategy: overrides.epochs !== undefined ? { ...spec.strategy, epochs: overrides.epochs } : spec.strategy,
     data: overrides.limit !== undefined ? { ...spec.data, limit: overrides.limit } : spec.data,
   };

@@ -12,10 +12,11 @@ export const resumeCommand: Command = {
 Continues a stopped, interrupted (its process died) or failed run from its last checkpoint,
 with the spec recorded in the run's spec.json. With a fixed seed the result is the same as a run
 that never stopped. Metric lines written after that checkpoint are dropped and redone.
+A run trained on the PyTorch engine (run.json engine: pytorch) continues on PyTorch.
 
 Options:
   --backend NAME     auto | tensorflow | wasm | cpu (default: the run's run.backend)
-  --threads N        kernel threads on the wasm backend, 0 = every core (default: the run's run.threads)
+  --threads N        kernel threads on the wasm backend (torch's on pytorch), 0 = every core (default: the run's run.threads)
   --json             one JSON line per metric and event on stdout
   --no-umap          skip the UMAP projection of the final embeddings
   --help             show this help
@@ -30,7 +31,21 @@ ${RUN_EXIT_CODES}`,
     const stop = createStopSignal(true);
     const started = Date.now();
     try {
-      const outcome = await resumeRun(args.positionals[0]!, { mode, backend: backendArg(args.values.get('backend')), threads: threadsArg(args.values.get('threads')), stop, umap: !args.booleans.has('no-umap') });
+      const runDir = args.positionals[0]!;
+      const threads = threadsArg(args.values.get('threads'));
+      const { isPyTorchRun, resumeWithPyTorch, PythonEngineError } = await import('../../trainer/engines/pytorch');
+      let outcome;
+      if (isPyTorchRun(runDir)) {
+        try {
+          outcome = await resumeWithPyTorch(runDir, { mode, stop, umap: !args.booleans.has('no-umap'), threads, python: null });
+        } catch (e) {
+          if (!(e instanceof PythonEngineError)) throw e;
+          process.stderr.write(`${runDir}: ${e.message}\n`);
+          return 1;
+        }
+      } else {
+        outcome = await resumeRun(runDir, { mode, backend: backendArg(args.values.get('backend')), threads, stop, umap: !args.booleans.has('no-umap') });
+      }
       if (mode !== 'json') printOutcome(outcome, formatDuration((Date.now() - started) / 1000));
       return exitCodeFor(outcome);
     } finally {

@@ -1,7 +1,7 @@
 // `contrastive-lab train <spec>`: validate, create runs/<run-id>/, train, write embeddings.
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { backendArg, positiveInt, threadsArg } from '../options';
+import { backendArg, engineArg, positiveInt, threadsArg } from '../options';
 import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../outcome';
 import { formatDuration } from '../../trainer/progress';
 import { createStopSignal } from '../../trainer/stop';
@@ -18,19 +18,22 @@ Options:
   --out DIR          folder for run directories (default: run.outputDir next to the spec)
   --epochs N         train N epochs instead of strategy.epochs
   --limit N          use at most N samples (overrides data.limit)
+  --engine NAME      tfjs | pytorch: the engine that trains (default: run.engine); pytorch runs a
+                     Python with torch >= 1.13 (env CONTRASTIVE_LAB_PYTHON, else /usr/bin/python3 or python3)
   --backend NAME     auto | tensorflow | wasm | cpu (default: run.backend)
-  --threads N        kernel threads on the wasm backend, 0 = every core (default: run.threads)
+  --threads N        kernel threads on the wasm backend (torch's on pytorch), 0 = every core (default: run.threads)
   --json             one JSON line per metric and event on stdout (for programs)
   --no-umap          skip the UMAP projection of the final embeddings (faster on large data)
   --help             show this help
 
 ${RUN_EXIT_CODES}`,
   async run(argv) {
-    const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['out', 'epochs', 'limit', 'backend', 'threads'] });
+    const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['out', 'epochs', 'limit', 'engine', 'backend', 'threads'] });
     if (args.positionals.length !== 1) throw new UsageError('Name exactly one spec file, e.g. `contrastive-lab train examples/quickstart.contrastive.yaml`.');
     const specPath = args.positionals[0]!;
     const epochs = args.values.has('epochs') ? positiveInt(args.values.get('epochs'), '--epochs', 1) : undefined;
     const limit = args.values.has('limit') ? positiveInt(args.values.get('limit'), '--limit', 1) : undefined;
+    const engine = engineArg(args.values.get('engine'));
     const backend = backendArg(args.values.get('backend'));
     const threads = threadsArg(args.values.get('threads'));
     const mode = modeFor(args.booleans.has('json'));
@@ -45,10 +48,25 @@ ${RUN_EXIT_CODES}`,
     const stop = createStopSignal(true);
     const started = Date.now();
     try {
-      const spec = withOverrides(check.spec, { ...(epochs !== undefined ? { epochs } : {}), ...(limit !== undefined ? { limit } : {}) });
-      const outcome = await trainNewRun({ spec, specPath, specText: check.text, outRoot: args.values.get('out') ?? null }, { mode, backend, threads, stop, umap: !args.booleans.has('no-umap') }, (dir) => {
+      const spec = withOverrides(check.spec, { ...(epochs !== undefined ? { epochs } : {}), ...(limit !== undefined ? { limit } : {}), ...(engine !== null ? { engine } : {}) });
+      const run = { spec, specPath, specText: check.text, outRoot: args.values.get('out') ?? null };
+      const onCreated = (dir: string): void => {
         if (mode !== 'json') process.stdout.write(`run directory: ${dir}\n`);
-      });
+      };
+      let outcome;
+      if (spec.run.engine === 'pytorch') {
+        const { trainWithPyTorch, PythonEngineError } = await import('../../trainer/engines/pytorch');
+        try {
+          outcome = await trainWithPyTorch(run, { mode, stop, umap: !args.booleans.has('no-umap'), threads, python: null }, onCreated);
+        } catch (e) {
+          // No torch, or an ingredient the engine lacks: said before any run directory exists.
+          if (!(e instanceof PythonEngineError)) throw e;
+          process.stderr.write(`${specPath}: ${e.message}\n`);
+          return 1;
+        }
+      } else {
+        outcome = await trainNewRun(run, { mode, backend, threads, stop, umap: !args.booleans.has('no-umap') }, onCreated);
+      }
       if (mode !== 'json') printOutcome(outcome, formatDuration((Date.now() - started) / 1000));
       return exitCodeFor(outcome);
     } finally {

@@ -1,0 +1,218 @@
+// The PyTorch engine's launcher: what `contrastive-lab train` / `resume` do for run.engine pytorch.
+// The TypeScript side checks the Python interpreter and torch, loads the data with the trainer's
+// loader and exports the split (exportSplit.ts) with the sample ids and class names, asks the engine
+// whether it implements every ingredient (exit 2 names the field), creates the run directory, and
+// starts `python3 -m contrastive_lab_torch.engine`, which writes the run directory itself (run.json,
+// metrics, events, checkpoints, embeddings). Its lines are shown as the tfjs trainer shows its own;
+// SIGTERM/SIGINT are passed on (the engine checkpoints and stops). After a completed run the
+// launcher adds what the TypeScript library computes: the PCA and UMAP maps and the sprite sheet.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { loadData } from '../../contrastive/data/load';
+import type { SplitDataset } from '../../contrastive/data/types';
+import { readEmbeddings } from '../../runs/embeddings';
+import type { EvalMetric, MetricLine, RunEvent } from '../../runs/format';
+import { parseJsonObject, readJsonLines } from '../../runs/jsonl';
+import { runPaths } from '../../runs/paths';
+import { effectiveStatus, readRunRecord, updateRunRecord } from '../../runs/record';
+import { readJsonObject } from '../../shared/files';
+import type { ResolvedSpec } from '../../spec/types';
+import { writeLoadedSplit } from '../exportSplit';
+import { Reporter, type OutputMode } from '../reporter';
+import { createRunDirectory } from '../runDirectory';
+import { ResumeError } from '../start';
+import type { SessionOutcome } from '../session';
+import type { StopSignal } from '../stop';
+import { addProjections } from './projections';
+import { choosePython, enginePackageRoot, engineEnv, probeTorch, PythonEngineError } from './python';
+
+export { PythonEngineError } from './python';
+
+export interface PyTorchControls {
+  readonly mode: OutputMode;
+  readonly stop: StopSignal;
+  readonly umap: boolean;
+  /** Torch intra-op threads (--threads); 0 = every core, null = the spec's run.threads. */
+  readonly threads: number | null;
+  /** contrastiveLab.pythonPath; null = env CONTRASTIVE_LAB_PYTHON, else /usr/bin/python3, else python3. */
+  readonly python: string | null;
+  /** Called after each step line the engine reports, e.g. to request a stop. */
+  readonly onStep?: (step: number) => void;
+}
+
+export interface NewPyTorchRun {
+  readonly spec: ResolvedSpec;
+  readonly specPath: string;
+  readonly specText: string;
+  /** Folder holding run directories; null = the spec's run.outputDir next to the spec file. */
+  readonly outRoot: string | null;
+}
+
+/** Exit code of the engine for an ingredient it does not implement (its stderr names the field). */
+const UNSUPPORTED = 2;
+
+interface Prepared {
+  readonly python: string;
+  readonly packageRoot: string;
+  readonly data: SplitDataset;
+  readonly splitDir: string;
+}
+
+/** Interpreter and torch first (a missing torch fails in a second), then the data and its export. */
+async function prepare(spec: ResolvedSpec, specDir: string, controls: PyTorchControls): Promise<Prepared> {
+  const python = choosePython(controls.python);
+  const packageRoot = enginePackageRoot();
+  const torch = probeTorch(python);
+  // Both before anything is written; the data loads while Python imports torch.
+  const [data] = await Promise.all([loadData(spec.data, { specDir, cacheDir: null }), torch]);
+  const splitDir = mkdtempSync(join(tmpdir(), 'contrastive-lab-split-'));
+  try {
+    writeLoadedSplit(data, splitDir);
+    const { dataset } = data;
+    writeFileSync(join(splitDir, 'dataset.json'), JSON.stringify({ source: dataset.source, kind: dataset.kind, count: dataset.count, ids: dataset.ids, classNames: dataset.classNames }));
+    writeFileSync(join(splitDir, 'spec.json'), JSON.stringify(spec));
+    const check = spawnSync(python, ['-m', 'contrastive_lab_torch.engine', '--check', '--spec', join(splitDir, 'spec.json'), '--data', splitDir], { encoding: 'utf8', env: engineEnv(packageRoot), timeout: 60_000 });
+    if (check.status !== 0) {
+      const said = (check.stderr || '').trim() || `exit ${check.status ?? check.signal}`;
+      throw new PythonEngineError(check.status === UNSUPPORTED ? `run.engine pytorch: ${said}. Choose another ingredient, or train with run.engine: tfjs (\`--engine tfjs\`).` : `run.engine pytorch: the engine refused the spec: ${said}`);
+    }
+  } catch (e) {
+    rmSync(splitDir, { recursive: true, force: true });
+    throw e;
+  }
+  return { python, packageRoot, data, splitDir };
+}
+
+export async function trainWithPyTorch(run: NewPyTorchRun, controls: PyTorchControls, onCreated: (runDir: string) => void = () => undefined): Promise<SessionOutcome> {
+  const specPath = resolve(run.specPath);
+  const specDir = dirname(specPath);
+  const prepared = await prepare(run.spec, specDir, controls);
+  try {
+    const root = run.outRoot !== null ? resolve(run.outRoot) : resolve(specDir, run.spec.run.outputDir);
+    const { dir } = createRunDirectory(root, run.spec, specPath, run.specText, run.spec.strategy.epochs);
+    onCreated(dir);
+    return await runEngine(dir, run.spec, prepared, controls, false);
+  } finally {
+    rmSync(prepared.splitDir, { recursive: true, force: true });
+  }
+}
+
+/** Continues a stopped, interrupted or failed PyTorch run from its newest intact checkpoint. */
+export async function resumeWithPyTorch(runDir: string, controls: PyTorchControls): Promise<SessionOutcome> {
+  runDir = resolve(runDir);
+  const record = readRunRecord(runDir);
+  const status = effectiveStatus(record);
+  if (status === 'running' || status === 'queued') throw new ResumeError(`${runDir}: run ${record.id} is still ${status} (pid ${record.pid}); stop it first (SIGTERM) or wait for it to end.`);
+  if (status === 'completed') throw new ResumeError(`${runDir}: run ${record.id} has completed; there is nothing to resume. Start a new run with \`contrastive-lab train\`.`);
+  if (!existsSync(runPaths(runDir).specJson)) throw new ResumeError(`${runPaths(runDir).specJson}: missing; this run cannot be resumed without the spec it trained.`);
+  const spec = readJsonObject<ResolvedSpec>(runPaths(runDir).specJson, 'recorded spec');
+  const prepared = await prepare(spec, dirname(record.specPath), controls);
+  try {
+    updateRunRecord(runDir, { status: 'queued', pid: process.pid });
+    return await runEngine(runDir, spec, prepared, controls, true);
+  } finally {
+    rmSync(prepared.splitDir, { recursive: true, force: true });
+  }
+}
+
+async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared, controls: PyTorchControls, resume: boolean): Promise<SessionOutcome> {
+  const record = readRunRecord(runDir);
+  const reporter = new Reporter(runDir, record.id, controls.mode);
+  // Runs recorded before run.threads existed use every core, as its default does.
+  const requested = controls.threads ?? spec.run.threads ?? 0;
+  const threads = requested > 0 ? requested : availableParallelism();
+  const args = ['-m', 'contrastive_lab_torch.engine', '--run-dir', runDir, '--data', prepared.splitDir, '--threads', String(threads), ...(resume ? ['--resume'] : [])];
+  const child = spawn(prepared.python, args, { env: engineEnv(prepared.packageRoot), stdio: ['ignore', 'pipe', 'pipe'] });
+  const progress = new ProgressEcho(reporter, controls.mode, runDir, spec.strategy.batchSize);
+  // The stop signal is a flag (set by the CLI's SIGTERM/SIGINT handlers, or by onStep): passed on once.
+  let forwarded = false;
+  const forwardStop = (): void => {
+    if (controls.stop.requested && !forwarded) {
+      forwarded = true;
+      child.kill('SIGTERM');
+    }
+  };
+  let stderr = '';
+  let pending = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    let newline: number;
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      const step = progress.take(pending.slice(0, newline));
+      pending = pending.slice(newline + 1);
+      if (step !== null) controls.onStep?.(step);
+      forwardStop();
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const poll = setInterval(forwardStop, 100);
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((done) => {
+    child.on('error', (error) => done({ code: null, signal: null, error }));
+    child.on('close', (code, signal) => done({ code, signal }));
+  });
+  clearInterval(poll);
+  if (pending.trim() !== '') progress.take(pending);
+  let final = readRunRecord(runDir);
+  if (final.status === 'running' || final.status === 'queued') {
+    // The engine died without recording an end (killed, crashed in the interpreter): say why, keep what it wrote.
+    const why = exit.error?.message ?? (exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code}`);
+    const last = stderr.trim().split('\n').slice(-3).join(' | ');
+    const message = `the PyTorch engine ended without finishing the run (${why})${last ? `: ${last}` : ''}`;
+    final = updateRunRecord(runDir, { status: 'failed', pid: null, endedAt: new Date().toISOString(), error: { kind: 'other', message, where: 'the PyTorch engine process' } });
+    reporter.event('error', 'failed', `run failed: ${message}`, { data: { where: 'the PyTorch engine process' } });
+  } else if (final.status === 'completed') {
+    const embeddings = readEmbeddings(runDir);
+    const written = await addProjections(runDir, embeddings, prepared.data, { seed: spec.strategy.seed, umap: controls.umap, backend: spec.run.backend });
+    reporter.event('info', 'embeddings', `embeddings maps written: ${written.join(', ')}`, { step: final.step, data: { files: written } });
+  } else if (exit.code !== 0 && final.status === 'failed' && stderr.trim() !== '' && controls.mode !== 'json') {
+    // A traceback or message the engine printed besides its failed event: the user sees it once.
+    process.stderr.write(stderr.endsWith('\n') ? stderr : `${stderr}\n`);
+  }
+  const evals = readJsonLines<MetricLine>(runPaths(runDir).metrics).lines.filter((l): l is EvalMetric => l.kind === 'eval');
+  return { status: final.status === 'completed' || final.status === 'stopped' ? final.status : 'failed', runDir, record: final, lastEval: evals[evals.length - 1] ?? null };
+}
+
+/** Shows the engine's stdout lines like the tfjs trainer's own: progress bar, evaluations, events. */
+class ProgressEcho {
+  private stepsPerEpoch: number | null = null;
+  private epochs: number;
+  private segmentStart: number | null = null;
+  private stepsThisSegment = 0;
+
+  constructor(
+    private readonly reporter: Reporter,
+    private readonly mode: OutputMode,
+    private readonly runDir: string,
+    private readonly batchSize: number,
+  ) {
+    this.epochs = readRunRecord(runDir).epochs;
+  }
+
+  /** Shows one line; returns its step when it is a step line. */
+  take(text: string): number | null {
+    const line = parseJsonObject(text) as (MetricLine | RunEvent) | undefined;
+    if (line === undefined || typeof line.kind !== 'string') return null;
+    // A `nan` error is repeated by the `failed` event that follows: the terminal shows it once (as the tfjs trainer does).
+    if (line.kind === 'event' && line.event === 'nan' && this.mode !== 'json') return null;
+    this.reporter.echo(line);
+    if (line.kind !== 'step') return null;
+    if (this.mode === 'json') return line.step;
+    this.stepsPerEpoch ??= readRunRecord(this.runDir).stepsPerEpoch;
+    const perEpoch = this.stepsPerEpoch ?? 1;
+    const now = Date.now() / 1000;
+    this.segmentStart ??= now - this.batchSize / Math.max(line.samplesPerSec, 1e-9);
+    this.stepsThisSegment++;
+    const perStep = (now - this.segmentStart) / this.stepsThisSegment;
+    this.reporter.progress({ epoch: line.epoch, epochs: this.epochs, stepInEpoch: line.step - (line.epoch - 1) * perEpoch, stepsPerEpoch: perEpoch, loss: line.loss, samplesPerSec: line.samplesPerSec, etaSec: perStep * (this.epochs * perEpoch - line.step) });
+    return line.step;
+  }
+}
+
+/** The run directory's engine: pytorch runs are resumed by this launcher. */
+export function isPyTorchRun(runDir: string): boolean {
+  return existsSync(runPaths(runDir).runJson) && readRunRecord(runDir).engine === 'pytorch';
+}

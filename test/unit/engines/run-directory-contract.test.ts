@@ -1,0 +1,195 @@
+// The run-directory contract, for both engines: one tiny spec trained on tfjs and on PyTorch, both
+// directories read by the same reader (RunReader / list, the embeddings reader, the checkpoint
+// state), and what a reader relies on compared line kind by line kind. Then what only the PyTorch
+// launcher does: a stop mid-epoch checkpoints and resume continues to the very same losses as a run
+// that never stopped; a NaN loss fails the run with error.kind nonFinite; an ingredient the engine
+// lacks is refused before any run directory exists; a missing or old torch says how to install it.
+// Skipped (with the reason) only where /usr/bin/python3 cannot import torch.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readEmbeddings, readProjection } from '../../../server/runs/embeddings';
+import type { EvalMetric, MetricLine, RunEvent } from '../../../server/runs/format';
+import { readJsonLines } from '../../../server/runs/jsonl';
+import { listRuns } from '../../../server/runs/list';
+import { runPaths } from '../../../server/runs/paths';
+import { summarizeRun } from '../../../server/runs/reader';
+import { readRunRecord } from '../../../server/runs/record';
+import { PythonEngineError, resumeWithPyTorch, trainWithPyTorch } from '../../../server/trainer/engines/pytorch';
+import { probeTorch } from '../../../server/trainer/engines/python';
+import { trainNewRun } from '../../../server/trainer/start';
+import { manualStop, tempDir, vectorSpec, writeSpec } from '../trainer/helpers';
+
+const PYTHON = '/usr/bin/python3';
+const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+const skip = probe.status === 0 ? false : `${PYTHON} cannot import torch (${(probe.error?.message ?? probe.stderr ?? '').trim().split('\n').pop() || `exit ${probe.status}`}); install python3-torch to test the PyTorch engine`;
+
+const SPEC = (o: { epochs?: number; limit?: number; extra?: string } = {}): string => `experiment: contract
+data:
+  source: builtin:digits
+  limit: ${o.limit ?? 600}
+  split: { testFraction: 0.25, seed: 0 }
+pairs:
+  positives: labels
+  negatives: { type: batch }
+loss: { type: supCon, temperature: 0.1 }
+architecture:
+  backbone: { type: mlp, layers: [64] }
+  representationSize: 32
+  projection: { layers: [32] }
+strategy:
+  optimizer: { type: adam, learningRate: 0.002 }
+  epochs: ${o.epochs ?? 1}
+  batchSize: 50
+eval:
+  knn: { k: 10, temperature: 0.07 }
+${o.extra ?? ''}`;
+
+const pytorch = (stop = manualStop()) => ({ mode: 'silent' as const, stop, umap: false, threads: 1, python: PYTHON });
+
+function trainPyTorch(dir: string, text: string, stop = manualStop()) {
+  const written = writeSpec(dir, text);
+  return trainWithPyTorch({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: join(dir, 'runs') }, pytorch(stop));
+}
+
+const metrics = (runDir: string): MetricLine[] => readJsonLines<MetricLine>(runPaths(runDir).metrics).lines;
+const events = (runDir: string): RunEvent[] => readJsonLines<RunEvent>(runPaths(runDir).events).lines;
+const keys = (o: object): string[] => Object.keys(o).sort();
+
+test('tfjs and PyTorch write the same run directory: the reader, list, metrics, events, checkpoints and embeddings', { skip }, async () => {
+  const dir = tempDir('contract');
+  const written = writeSpec(dir, SPEC());
+  const root = join(dir, 'runs');
+  const tf = await trainNewRun({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: root }, { mode: 'silent', backend: 'cpu', stop: manualStop(), umap: false });
+  const pt = await trainWithPyTorch({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: root }, pytorch());
+  assert.equal(tf.status, 'completed');
+  assert.equal(pt.status, 'completed', JSON.stringify(readRunRecord(pt.runDir).error));
+
+  const listed = listRuns(root);
+  assert.deepEqual(listed.skipped, []);
+  assert.deepEqual(listed.runs.map((r) => r.dir).sort(), [tf.runDir, pt.runDir].sort());
+  const [a, b] = [summarizeRun(tf.runDir), summarizeRun(pt.runDir)];
+  for (const s of [a, b]) {
+    assert.equal(s.status, 'completed');
+    assert.equal(s.record.pid, null);
+    assert.equal(s.record.stepsPerEpoch, 9);
+    assert.equal(s.record.step, 9);
+    assert.equal(s.record.epoch, 1);
+    assert.equal(s.record.lastCheckpoint, 'checkpoints/step-00000009');
+    assert.equal(s.metrics.lastStep, 9);
+    assert.ok(s.bestKnnAccuracy !== null && s.bestKnnAccuracy > 0.5, `kNN accuracy ${s.bestKnnAccuracy} is not well above chance`);
+    assert.equal(s.learning, null);
+    assert.equal(s.hasEmbeddings, true);
+  }
+  assert.deepEqual([a.record.engine, b.record.engine], ['tfjs', 'pytorch']);
+  assert.deepEqual([a.record.backend, b.record.backend], ['cpu', 'pytorch-cpu']);
+  assert.deepEqual(keys(b.record), keys(a.record), 'run.json has the same fields');
+  const learning = (dir: string) => readRunRecord(dir).learning;
+  assert.deepEqual(keys(learning(pt.runDir)!), keys(learning(tf.runDir)!));
+
+  // metrics.jsonl: the same line kinds, counts and keys.
+  const [ma, mb] = [metrics(tf.runDir), metrics(pt.runDir)];
+  for (const kind of ['step', 'eval'] as const) {
+    const [la, lb] = [ma.filter((l) => l.kind === kind), mb.filter((l) => l.kind === kind)];
+    assert.equal(lb.length, la.length, `${kind} lines`);
+    assert.deepEqual(lb.map(keys), la.map(keys), `${kind} line keys`);
+  }
+  const evalB = mb.find((l): l is EvalMetric => l.kind === 'eval')!;
+  assert.deepEqual(keys(evalB.recallAtK!), ['1', '10', '5']);
+  assert.equal(evalB.linearProbeAccuracy, null);
+  assert.ok(evalB.collapseStd > 0 && Math.abs(evalB.collapseHealthyStd - 1 / Math.sqrt(32)) < 1e-9);
+  assert.deepEqual(mb.filter((l) => l.kind === 'step').map((l) => l.step), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+  // events.jsonl: the same events in the same order; PyTorch adds the maps the launcher computes.
+  const names = (dir: string) => events(dir).map((e) => e.event);
+  assert.deepEqual(names(pt.runDir), [...names(tf.runDir), 'embeddings']);
+  for (const e of events(pt.runDir)) assert.deepEqual(Object.keys(e).slice(0, 5), ['kind', 'time', 'level', 'event', 'message']);
+
+  // checkpoints: the same folder names and loop position; the tensors in each engine's own format.
+  const checkpoints = (dir: string) => readdirSync(runPaths(dir).checkpoints).sort();
+  assert.deepEqual(checkpoints(pt.runDir), checkpoints(tf.runDir));
+  const state = (dir: string) => JSON.parse(readFileSync(join(runPaths(dir).checkpoints, 'step-00000009', 'state.json'), 'utf8')) as { formatVersion: number; position: Record<string, unknown> };
+  const [sa, sb] = [state(tf.runDir), state(pt.runDir)];
+  assert.equal(sb.formatVersion, 1);
+  assert.deepEqual(keys(sb.position), keys(sa.position));
+  assert.deepEqual({ ...sb.position, elapsedSec: 0 }, { ...sa.position, elapsedSec: 0, bestKnnAccuracy: sb.position['bestKnnAccuracy'] });
+  assert.ok(existsSync(join(runPaths(pt.runDir).checkpoints, 'step-00000009', 'checkpoint.pt')));
+
+  // embeddings: the same samples in the same order, vectors of the evaluated layer, PCA and the sprite sheet.
+  const [ea, eb] = [readEmbeddings(tf.runDir), readEmbeddings(pt.runDir)];
+  assert.deepEqual(eb.samples, ea.samples);
+  assert.deepEqual({ ...eb.meta }, { ...ea.meta });
+  assert.equal(eb.vectors.length, 600 * 32);
+  assert.ok(eb.vectors.every(Number.isFinite));
+  assert.equal(readProjection(pt.runDir, 'pca')?.length, 600 * 2);
+  assert.ok(existsSync(runPaths(pt.runDir).sprite));
+});
+
+test('PyTorch: a stop mid-epoch checkpoints, and resume continues to the same losses as a run that never stopped', { skip }, async () => {
+  const dir = tempDir('contract-stop');
+  const text = SPEC({ epochs: 2, limit: 2000 });
+  const whole = await trainPyTorch(dir, text);
+  assert.equal(whole.status, 'completed');
+
+  // Asked at the third step line: the engine finishes the step it is in (or a few more while the signal travels).
+  const stop = manualStop();
+  const written = writeSpec(dir, text);
+  const outcome = await trainWithPyTorch({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: join(dir, 'runs') }, { ...pytorch(stop), onStep: (step) => step === 3 && stop.request('SIGTERM') });
+  assert.equal(outcome.status, 'stopped');
+  const record = readRunRecord(outcome.runDir);
+  assert.ok(record.step >= 3 && record.step < 60, `stopped at step ${record.step}`);
+  assert.equal(record.lastCheckpoint, `checkpoints/step-${String(record.step).padStart(8, '0')}`);
+  assert.equal(summarizeRun(outcome.runDir).status, 'stopped');
+  assert.ok(events(outcome.runDir).some((e) => e.event === 'stopping' && /SIGTERM/.test(e.message)));
+
+  const resumed = await resumeWithPyTorch(outcome.runDir, pytorch());
+  assert.equal(resumed.status, 'completed');
+  const losses = (d: string) => metrics(d).filter((l) => l.kind === 'step').map((l) => [l.step, l.epoch, (l as { loss: number }).loss]);
+  assert.deepEqual(losses(outcome.runDir), losses(whole.runDir));
+  assert.ok(events(outcome.runDir).some((e) => e.event === 'resumed' && e.message.startsWith(`resumed from ${record.lastCheckpoint}`)));
+  await assert.rejects(resumeWithPyTorch(outcome.runDir, pytorch()), /has completed; there is nothing to resume/);
+});
+
+test('PyTorch: a NaN loss fails the run with error.kind nonFinite at its step', { skip }, async () => {
+  const dir = tempDir('contract-nan');
+  // Finite inputs whose squares overflow float32 (as the tfjs trainer's NaN test).
+  const rows = ['x,y,label'];
+  for (let i = 0; i < 40; i++) rows.push(`${i % 2 === 0 ? 3e38 : -3e38},${3e38},${i % 4}`);
+  writeFileSync(join(dir, 'huge.csv'), rows.join('\n'));
+  const outcome = await trainPyTorch(dir, vectorSpec('huge.csv'));
+  assert.equal(outcome.status, 'failed');
+  const record = readRunRecord(outcome.runDir);
+  assert.equal(record.error?.kind, 'nonFinite');
+  assert.match(record.error!.message, /became (NaN|Infinity|-Infinity|non-finite) at step \d+ \(epoch 1/);
+  assert.equal(record.error!.where, `step ${record.error!.step} (epoch 1)`);
+  assert.equal(record.pid, null);
+  assert.ok(events(outcome.runDir).some((e) => e.event === 'nan' && e.level === 'error'));
+  assert.equal(summarizeRun(outcome.runDir).status, 'failed');
+});
+
+test('PyTorch: an ingredient the engine lacks is refused naming the field, before a run directory exists', { skip }, async () => {
+  const dir = tempDir('contract-unsupported');
+  await assert.rejects(trainPyTorch(dir, SPEC().replace('{ type: supCon, temperature: 0.1 }', '{ type: circle }')), (e: unknown) => {
+    assert.ok(e instanceof PythonEngineError);
+    assert.match(e.message, /loss\.type "circle" is not mirrored in PyTorch yet.*run\.engine: tfjs/);
+    return true;
+  });
+  await assert.rejects(trainPyTorch(dir, SPEC({ extra: '  linearProbe: { epochs: 5 }\n' })), /eval\.linearProbe .*is not implemented on the PyTorch engine yet/);
+  assert.equal(existsSync(join(dir, 'runs')), false);
+});
+
+test('a missing interpreter, a missing torch and a torch older than 1.13 each say what to install', async () => {
+  const dir = tempDir('contract-python');
+  const fake = (name: string, body: string): string => {
+    const file = join(dir, name);
+    writeFileSync(file, `#!/bin/sh\n${body}\n`);
+    chmodSync(file, 0o755);
+    return file;
+  };
+  await assert.rejects(probeTorch(join(dir, 'no-such-python')), /was not found.*apt-get install python3-torch/s);
+  await assert.rejects(probeTorch(fake('no-torch', `echo "ModuleNotFoundError: No module named 'torch'" >&2; exit 1`)), /cannot import torch.*apt-get install python3-torch/s);
+  await assert.rejects(probeTorch(fake('old-torch', 'echo 1.12.1')), /needs torch ≥ 1\.13, but .* has torch 1\.12\.1.*pip install "torch>=1\.13"/s);
+  assert.equal(await probeTorch(fake('new-torch', 'echo 2.3.0+cpu')), '2.3.0+cpu');
+});
