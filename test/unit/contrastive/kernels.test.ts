@@ -148,6 +148,9 @@ test('sum and mean over leading axes (bias gradients, batch-norm moments) equal 
     ['mean [0,1,2] keepDims', () => tf.mean(x(), [0, 1, 2], true)],
     ['mean 0', () => tf.mean(x(), 0)],
     ['mean -1', () => tf.mean(x(), -1)],
+    // Large enough for the one-pass path (batch-norm moments of a convnet layer).
+    ['sum [0,1,2] of [64,16,16,8]', () => tf.sum(tensor([64, 16, 16, 8], 13), [0, 1, 2])],
+    ['mean [0,1,2] keepDims of [64,16,16,8]', () => tf.mean(tensor([64, 16, 16, 8], 14), [0, 1, 2], true)],
   ];
   for (const [what, f] of cases) {
     const { wasm, cpu, wasmShape, cpuShape } = await onBoth(f);
