@@ -3,13 +3,15 @@
 // Conv2DBackpropFilter, which wasm lacks, is composed from wasm kernels, and the input gradient of
 // stride-1 convolutions runs as a forward convolution (wasm's own kernel is a scalar loop), and sums
 // and means over leading axes (bias gradients, batch-norm moments) run as one product, tilings that
-// repeat a whole block (batch-norm gradients) are block copies, and the kernels
+// repeat a whole block (batch-norm gradients) are block copies, the gradient of pools with disjoint
+// windows is one pass, and the kernels
 // that hide a NaN (wasm's output clamps, cpu's MaxPool) are wrapped to propagate it. Other backends
 // (tensorflow, cpu) have every kernel our models need.
 import type { BackendName } from '../backend.decl';
 import { registerWasmConv2DBackpropFilter } from './wasmConv2DBackpropFilter';
 import { registerWasmConv2DBackpropInput } from './wasmConv2DBackpropInput';
 import { registerWasmLeadingAxesReduce } from './wasmLeadingAxesReduce';
+import { registerWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 import { registerWasmRepeatTile } from './wasmRepeatTile';
 import { registerNanPropagation } from './wasmNanPropagation';
 import { registerWasmTransposedMatMul } from './wasmTransposedMatMul';
@@ -22,6 +24,7 @@ const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
   (backend) => { if (backend === 'wasm') registerWasmConv2DBackpropInput(); },
   (backend) => { if (backend === 'wasm') registerWasmLeadingAxesReduce(); },
   (backend) => { if (backend === 'wasm') registerWasmRepeatTile(); },
+  (backend) => { if (backend === 'wasm') registerWasmMaxPoolGrad(); },
   // Last: it wraps whatever _FusedMatMul is registered by then (the transposed-operand one above).
   (backend) => { if (backend === 'wasm' || backend === 'cpu') registerNanPropagation(backend); },
 ];

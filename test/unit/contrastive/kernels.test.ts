@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../server/contrastive/backend';
 import { registerCustomKernels } from '../../../server/contrastive/kernels';
 import { blockRepeats } from '../../../server/contrastive/kernels/wasmRepeatTile';
+import { disjointWindow } from '../../../server/contrastive/kernels/wasmMaxPoolGrad';
 import { ContrastiveModel } from '../../../server/contrastive/models';
 
 /** Deterministic values in [-1, 1) (a tiny LCG), so both backends see identical inputs. */
@@ -180,6 +181,30 @@ test('tile equals the cpu result, bit for bit, whether it repeats a whole block 
   const ints = tf.tile(tf.tensor2d([[1, 2]], [1, 2], 'int32'), [3, 1]);
   assert.deepEqual(Array.from(ints.dataSync()), [1, 2, 1, 2, 1, 2]);
   assert.equal(ints.dtype, 'int32');
+});
+
+test('the max-pool gradient equals the cpu kernel, bit for bit, for disjoint windows (ties go to the first maximum) and others', async () => {
+  const grad = (x: tf.Tensor4D, filter: number, stride: number, pad: 'valid' | 'same'): tf.Tensor =>
+    tf.grad((input: tf.Tensor) => {
+      const pooled = tf.maxPool(input as tf.Tensor4D, filter, stride, pad);
+      return tf.sum(tf.mul(pooled, tensor(pooled.shape, 31)));
+    })(x);
+  const ties = (): tf.Tensor4D => tf.tensor4d([1, 3, 3, 2, 0, 3, 1, 1, 5, 5, 5, 5, 2, 2, 2, 2], [1, 4, 4, 1]);
+  // Overlapping windows sum several dy into one position, in the backend's own order: close, not equal.
+  const cases: Array<[string, () => tf.Tensor, 'equal' | 'close']> = [
+    ['2×2 stride 2 on [3,8,8,4]', () => grad(tensor([3, 8, 8, 4], 32) as tf.Tensor4D, 2, 2, 'valid'), 'equal'],
+    ['2×2 stride 2 on odd [2,7,5,3] (the last row and column get nothing)', () => grad(tensor([2, 7, 5, 3], 33) as tf.Tensor4D, 2, 2, 'valid'), 'equal'],
+    ['ties: the first maximum of each window', () => grad(ties(), 2, 2, 'valid'), 'equal'],
+    ['3×3 stride 1 (overlapping, the backend kernel)', () => grad(tensor([2, 6, 6, 2], 34) as tf.Tensor4D, 3, 1, 'valid'), 'close'],
+  ];
+  for (const [what, f, match] of cases) {
+    const { wasm, cpu, wasmShape, cpuShape } = await onBoth(f);
+    assert.deepEqual(wasmShape, cpuShape, `${what}: shape`);
+    if (match === 'equal') assert.deepEqual(Array.from(wasm), Array.from(cpu), what);
+    else assertClose(wasm, cpu, what);
+  }
+  assert.deepEqual(disjointWindow({ filterSize: 2, strides: 2, pad: 'valid' }), [2, 2]);
+  assert.equal(disjointWindow({ filterSize: 3, strides: 1, pad: 'valid' }), null);
 });
 
 /** A copy of `values` with NaN at the given positions. */
