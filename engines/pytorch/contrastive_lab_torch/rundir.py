@@ -136,7 +136,10 @@ class RunDirectory:
             for name in os.listdir(folder):
                 if name.endswith(".tmp"):
                     path = os.path.join(folder, name)
-                    shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.unlink(path)
+                    if os.path.isdir(path):
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        os.unlink(path)
                     removed.append(path)
         return removed
 

@@ -105,7 +105,7 @@ class Session:
         """Returns the final status: completed, stopped or failed."""
         try:
             return self._train()
-        except (Exception, MemoryError) as e:
+        except Exception as e:  # MemoryError included: every failure ends as a failed run saying why
             return self._fail(e)
 
     def _fail(self, e: BaseException) -> str:
@@ -196,7 +196,9 @@ class Session:
         batch_size = spec["strategy"]["batchSize"]
         every = max(1, int(spec["eval"]["every"]))
         checkpoint_every = max(1, int(spec["run"]["checkpointEvery"]))
-        parameters = list(run.model.parameters()) + list(run.loss.parameters)
+        # Every weight the step may change: the network's (batch-norm statistics included), the EMA target's, the loss's own.
+        networks = [run.model] + ([run.ema.target] if run.ema is not None else [])
+        parameters = [t for n in networks for t in list(n.parameters()) + [b for b in n.buffers() if b.is_floating_point()]] + list(run.loss.parameters)
         self.segment_start = time.perf_counter()
         while p["epoch"] <= self.epochs:
             epoch = p["epoch"]
@@ -240,8 +242,8 @@ class Session:
             self.dir.event("error", "nan", message, step=step, epoch=epoch, data={"loss": value, "lr": lr, "kind": "loss", "tensor": "loss", "value": value})
             raise TrainingFailure(message, f"step {step} (epoch {epoch})", kind="nonFinite", step=step, epoch=epoch, value=value)
         with torch.no_grad():
-            total = sum(float(q.sum()) for q in parameters)
-        if not math.isfinite(total):
+            finite = all(bool(torch.isfinite(q).all()) for q in parameters)
+        if not finite:
             message = f"a weight became non-finite {at} (the loss was {loss:.5g}); the update overflowed. {hint}"
             self.dir.event("error", "nan", message, step=step, epoch=epoch, data={"loss": str(loss), "lr": lr, "kind": "parameter", "tensor": "a weight", "value": "NaN"})
             raise TrainingFailure(message, f"step {step} (epoch {epoch})", kind="nonFinite", step=step, epoch=epoch, value="NaN")
