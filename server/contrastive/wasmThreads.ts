@@ -85,9 +85,9 @@ export function prepareWasmThreads(tf: Pick<typeof tfCore, 'env'>, threads: numb
   let scripts = 0;
 
   class RecordingBlob extends OriginalBlob {
-    constructor(parts?: BlobPart[], options?: BlobPropertyBag) {
-      super(parts, options);
-      const text = (parts ?? []).map((part) => (typeof part === 'string' ? part : '')).join('');
+    constructor(...args: ConstructorParameters<typeof OriginalBlob>) {
+      super(...args);
+      const text = [...(args[0] ?? [])].map((part) => (typeof part === 'string' ? part : '')).join('');
       texts.set(this, text);
       // The worker receives this Blob in a message; it gets the file's path instead (see below).
       if (text.startsWith(MAIN_SCRIPT_PREFIX)) writeFileSync(mainScript, text);

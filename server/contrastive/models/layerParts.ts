@@ -3,6 +3,7 @@
 // models the process has built).
 import { tf } from '../backend';
 import type { Activation } from './activation.decl';
+import { lazyInputGradientConv2D } from './conv';
 import { lazyInputGradientDense } from './dense';
 
 export type Symbolic = tf.SymbolicTensor;
@@ -29,5 +30,5 @@ export function batchNorm(name: string): tf.layers.Layer {
 }
 
 export function conv(filters: number, kernelSize: number, name: string, strides = 1, useBias = true): tf.layers.Layer {
-  return tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', name, useBias, kernelInitializer: 'heNormal' });
+  return lazyInputGradientConv2D({ filters, kernelSize, strides, padding: 'same', name, useBias, kernelInitializer: 'heNormal' });
 }
