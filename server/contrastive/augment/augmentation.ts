@@ -1,7 +1,7 @@
 // The interface every augmentation op implements, and small helpers they share.
 import { tf } from '../backend';
 import type { AugmentationOp } from './declarations';
-import type { Random } from '../random';
+import { Random } from '../random';
 
 /** Image ops take [N, H, W, C] float batches; vector ops take [N, D]. */
 export type AugmentationInput = 'image' | 'vector';
@@ -50,32 +50,26 @@ export function vectorShape(batch: tf.Tensor, type: string): [number, number] {
   return [n, d];
 }
 
-/** The smallest u1 Box–Muller may see: 2^-24, the spacing of float32 just below 1. */
-const SMALLEST_UNIFORM = 2 ** -24;
-
 /**
- * Box–Muller: standard normals from two uniform tensors in [0, 1]. `1 − u1` goes into the log, and
- * it is clamped away from 0: a uniform draw just below 1 rounds to exactly 1.0 in float32 (about one
- * value in 2^25), and log(0) = −∞ would make that pixel ±∞ or NaN (±∞ · 0) — which, one pixel in
- * one batch out of a few dozen, killed every self-supervised run that used gaussianNoise.
+ * Standard normals (times `std`), seeded: Box–Muller in JavaScript on the run's own generator, both
+ * values of each pair used. On the wasm backend the same transform as tensor ops spent most of its
+ * time in Cos (8 ms for a batch of 256 digits); here the whole batch's noise takes about 2 ms. The
+ * uniform draws are in [0, 1 − 2^−32], so 1 − u is never 0 and log(1 − u) is finite: no pixel becomes
+ * ±∞ or NaN (one in a few dozen batches did when float32 rounded a draw to exactly 1).
  */
-export function boxMuller(u1: tf.Tensor, u2: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const open = tf.maximum(tf.sub(1, u1), SMALLEST_UNIFORM); // (0, 1]: log is finite
-    const radius = tf.sqrt(tf.mul(-2, tf.log(open)));
-    return tf.mul(radius, tf.cos(tf.mul(2 * Math.PI, u2)));
-  });
+export function gaussianNoiseValues(count: number, std: number, seed: number): Float32Array {
+  const rng = new Random(seed);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i += 2) {
+    const radius = std * Math.sqrt(-2 * Math.log(1 - rng.nextFloat()));
+    const angle = 2 * Math.PI * rng.nextFloat();
+    out[i] = radius * Math.cos(angle);
+    if (i + 1 < count) out[i + 1] = radius * Math.sin(angle);
+  }
+  return out;
 }
 
-/**
- * Standard-normal noise of the given shape (times `std`), seeded. Box–Muller on two seeded uniform
- * tensors: several times faster than tf.randomNormal, whose per-element rejection sampling runs in
- * JavaScript.
- */
+/** `gaussianNoiseValues` as a tensor of the given shape. */
 export function gaussianNoiseTensor(shape: readonly number[], std: number, seed: number): tf.Tensor {
-  return tf.tidy(() => {
-    const u1 = tf.randomUniform([...shape], 0, 1, 'float32', seed);
-    const u2 = tf.randomUniform([...shape], 0, 1, 'float32', (seed ^ 0x5bd1e995) >>> 0);
-    return tf.mul(boxMuller(u1, u2), std);
-  });
+  return tf.tensor(gaussianNoiseValues(shape.reduce((a, b) => a * b, 1), std, seed), [...shape], 'float32');
 }

@@ -57,8 +57,8 @@ function fromPacked(): RawDataset | null {
   }
   const packed = readPackedDigits(version);
   if (packed === null || packed.pixels !== PIXELS) return null;
-  const values = Float32Array.from(packed.values);
-  const labels = Int32Array.from(packed.labels);
+  const values = new Float32Array(packed.values);
+  const labels = new Int32Array(packed.labels);
   const ids: string[] = [];
   const seen = new Array<number>(10).fill(0);
   for (const digit of packed.labels) ids.push(`digits/${digit}/${seen[digit]!++}`);

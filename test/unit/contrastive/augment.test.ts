@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../server/contrastive/backend';
 import { Random } from '../../../server/contrastive/random';
-import { boxMuller, gaussianNoiseTensor } from '../../../server/contrastive/augment/augmentation';
+import { gaussianNoiseTensor, gaussianNoiseValues } from '../../../server/contrastive/augment/augmentation';
 import { hueRotation } from '../../../server/contrastive/augment/hue';
 import { buildPipeline } from '../../../server/contrastive/augment/pipeline';
 import { augmentationTypes } from '../../../server/contrastive/augment/registry';
@@ -192,16 +192,30 @@ describe('gaussian noise stays finite', () => {
     await initBackend('cpu');
   });
 
-  test('Box–Muller maps a uniform draw of exactly 1.0 (float32 rounding) to a finite value', () => {
-    const out = tf.tidy(() => boxMuller(tf.tensor1d([1, 0.5, 0]), tf.tensor1d([0, 0, 0.25])).dataSync());
-    assert.ok(Array.from(out).every(Number.isFinite), `got ${Array.from(out).join(', ')}`);
-    assert.ok(Math.abs(out[1]! - Math.sqrt(-2 * Math.log(0.5))) < 1e-5);
-    assert.ok(out[0]! > 5 && out[0]! < 6, 'the clamped draw is the largest normal float32 can give (≈5.77), not infinity');
+  test('the noise is standard normal times std: mean, spread and tails of a large draw; the same seed gives the same noise', () => {
+    const values = gaussianNoiseValues(200_001, 0.1, 7);
+    let sum = 0;
+    let squares = 0;
+    let beyondTwo = 0;
+    for (const v of values) {
+      sum += v;
+      squares += v * v;
+      if (Math.abs(v) > 0.2) beyondTwo++;
+    }
+    const mean = sum / values.length;
+    const std = Math.sqrt(squares / values.length - mean * mean);
+    assert.ok(Math.abs(mean) < 0.001, `mean ${mean}`);
+    assert.ok(Math.abs(std - 0.1) < 0.001, `std ${std}`);
+    // P(|z| > 2) = 4.55 % for a standard normal.
+    assert.ok(Math.abs(beyondTwo / values.length - 0.0455) < 0.002, `beyond 2σ: ${beyondTwo / values.length}`);
+    assert.deepEqual(Array.from(gaussianNoiseValues(9, 1, 3)), Array.from(gaussianNoiseValues(9, 1, 3)));
+    assert.notDeepEqual(Array.from(gaussianNoiseValues(9, 1, 3)), Array.from(gaussianNoiseValues(9, 1, 4)));
   });
 
   test('the noise of the seed whose uniform draw rounded to 1.0 (a simclr batch, step 8) is finite', () => {
-    // Seed 2079790823 draws exactly 1.0 at element 75052 of a 256×28×28 batch: that pixel was NaN.
+    // Seed 2079790823 once drew exactly 1.0 at element 75052 of a 256×28×28 batch: that pixel was NaN.
     const noise = gaussianNoiseTensor([256, 28, 28, 1], 0.1, 2079790823);
+    assert.deepEqual(noise.shape, [256, 28, 28, 1]);
     const values = noise.dataSync();
     noise.dispose();
     const bad = values.findIndex((v) => !Number.isFinite(v));
