@@ -125,7 +125,7 @@ export function allColumns(rows: readonly TableRow[]): ColumnDef[] {
   const recallKeys = new Set(recall.map((k) => `r@${k}`));
   const params = [...present].filter((k) => !fixed.has(k) && !recallKeys.has(k)).sort();
   return [
-    ...RUN_COLUMNS.filter((c) => c.kind === 'run' && (c.brief || present.has(c.key))),
+    ...RUN_COLUMNS.filter((c) => c.brief || present.has(c.key)),
     ...params.map(paramColumn),
     ...RESULTS_BEFORE_RECALL.filter((c) => present.has(c.key)),
     ...recall.map(recallColumn),
