@@ -22,7 +22,7 @@ specs here and one folder down): one row per run with its star, name, status, st
 spec parameter whose value differs between the shown runs (dotted paths such as loss.temperature,
 architecture.backbone.type) and its results: kNN (last evaluation), best kNN, linear probe, final
 loss and wall time; --all-columns adds every parameter and P@1, R@k, MAP@R, collapse std, samples/s,
-backend, the run folder name and notes.
+engine, backend, the run folder name and notes.
 
 Options:
   --sort key[,key]   order by these columns; a leading - sorts descending: --sort -knn,loss.temperature

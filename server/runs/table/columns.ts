@@ -51,6 +51,7 @@ const RESULTS_AFTER_RECALL: readonly ColumnDef[] = [
   result('collapse', 'collapse std', 'number', false, undefined, 'std of the L2-normalised outputs at the last evaluation: 0 is collapse, about 1/√d is healthy'),
   result('wall', 'wall time', 'seconds', true, false, 'wall time from start to end (or to now while running)'),
   result('samplesPerSec', 'samples/s', 'number', false, true, 'mean training throughput over the steps'),
+  result('engine', 'engine', 'text', false, undefined, 'the engine that trained the run: tfjs or pytorch (run.json; older runs are tfjs)'),
   result('backend', 'backend', 'text', false, undefined, 'the tensor backend that trained the run (run.json)'),
 ];
 
@@ -108,6 +109,7 @@ export function tableRow(entry: RunEntry): TableRow {
   setDefined(cells, 'collapse', results.collapseStd);
   setDefined(cells, 'wall', summary.durationSec ?? undefined);
   setDefined(cells, 'samplesPerSec', results.samplesPerSec);
+  cells.set('engine', summary.record.engine ?? 'tfjs');
   setDefined(cells, 'backend', summary.record.backend ?? undefined);
   return { key: entry.key, dir: summary.dir, cells };
 }

@@ -56,6 +56,7 @@ test('results: final and best kNN and probe, P@1, recall@k, MAP@R, final loss, m
   assert.equal(a!.get('samplesPerSec'), 150);
   assert.equal(a!.get('wall'), 90);
   assert.equal(a!.get('backend'), 'wasm');
+  assert.equal(a!.get('engine'), 'tfjs', 'a run.json without an engine is a tfjs run');
   assert.equal(c!.get('status'), 'failed');
   assert.equal(c!.get('knn'), undefined);
   const view = buildView(rows, { allColumns: true });
