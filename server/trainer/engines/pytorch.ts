@@ -60,13 +60,12 @@ interface Prepared {
   readonly splitDir: string;
 }
 
-/** Interpreter and torch first (a missing torch fails in a second), then the data and its export. */
-async function prepare(spec: ResolvedSpec, specDir: string, controls: PyTorchControls): Promise<Prepared> {
+/** The interpreter and torch are checked while the data loads (image folders cached in cacheDir, as the tfjs trainer does); then the split is exported and the engine checks the spec. */
+async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, controls: PyTorchControls): Promise<Prepared> {
   const python = choosePython(controls.python);
   const packageRoot = enginePackageRoot();
   const torch = probeTorch(python);
-  // Both before anything is written; the data loads while Python imports torch.
-  const [data] = await Promise.all([loadData(spec.data, { specDir, cacheDir: null }), torch]);
+  const [data] = await Promise.all([loadData(spec.data, { specDir, cacheDir }), torch]);
   const splitDir = mkdtempSync(join(tmpdir(), 'contrastive-lab-split-'));
   try {
     writeLoadedSplit(data, splitDir);
@@ -88,9 +87,9 @@ async function prepare(spec: ResolvedSpec, specDir: string, controls: PyTorchCon
 export async function trainWithPyTorch(run: NewPyTorchRun, controls: PyTorchControls, onCreated: (runDir: string) => void = () => undefined): Promise<SessionOutcome> {
   const specPath = resolve(run.specPath);
   const specDir = dirname(specPath);
-  const prepared = await prepare(run.spec, specDir, controls);
+  const root = run.outRoot !== null ? resolve(run.outRoot) : resolve(specDir, run.spec.run.outputDir);
+  const prepared = await prepare(run.spec, specDir, join(root, '.cache'), controls);
   try {
-    const root = run.outRoot !== null ? resolve(run.outRoot) : resolve(specDir, run.spec.run.outputDir);
     const { dir } = createRunDirectory(root, run.spec, specPath, run.specText, run.spec.strategy.epochs);
     onCreated(dir);
     return await runEngine(dir, run.spec, prepared, controls, false);
@@ -108,7 +107,7 @@ export async function resumeWithPyTorch(runDir: string, controls: PyTorchControl
   if (status === 'completed') throw new ResumeError(`${runDir}: run ${record.id} has completed; there is nothing to resume. Start a new run with \`contrastive-lab train\`.`);
   if (!existsSync(runPaths(runDir).specJson)) throw new ResumeError(`${runPaths(runDir).specJson}: missing; this run cannot be resumed without the spec it trained.`);
   const spec = readJsonObject<ResolvedSpec>(runPaths(runDir).specJson, 'recorded spec');
-  const prepared = await prepare(spec, dirname(record.specPath), controls);
+  const prepared = await prepare(spec, dirname(record.specPath), join(dirname(runDir), '.cache'), controls);
   try {
     updateRunRecord(runDir, { status: 'queued', pid: process.pid });
     return await runEngine(runDir, spec, prepared, controls, true);
@@ -120,16 +119,25 @@ export async function resumeWithPyTorch(runDir: string, controls: PyTorchControl
 async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared, controls: PyTorchControls, resume: boolean): Promise<SessionOutcome> {
   const record = readRunRecord(runDir);
   const reporter = new Reporter(runDir, record.id, controls.mode);
+  if (controls.stop.requested) {
+    // Asked while the data loaded: nothing trained yet, nothing to start.
+    reporter.event('info', 'stopping', `stop requested (${controls.stop.reason}) before training began`, { step: record.step });
+    const stopped = updateRunRecord(runDir, { status: 'stopped', pid: null, endedAt: new Date().toISOString() });
+    reporter.event('info', 'stopped', `run stopped at step ${stopped.step}; continue with: contrastive-lab resume ${runDir}`, { step: stopped.step, data: { runDir } });
+    return { status: 'stopped', runDir, record: stopped, lastEval: null };
+  }
   // Runs recorded before run.threads existed use every core, as its default does.
   const requested = controls.threads ?? spec.run.threads ?? 0;
   const threads = requested > 0 ? requested : availableParallelism();
   const args = ['-m', 'contrastive_lab_torch.engine', '--run-dir', runDir, '--data', prepared.splitDir, '--threads', String(threads), ...(resume ? ['--resume'] : [])];
   const child = spawn(prepared.python, args, { env: engineEnv(prepared.packageRoot), stdio: ['ignore', 'pipe', 'pipe'] });
   const progress = new ProgressEcho(reporter, controls.mode, runDir, spec.strategy.batchSize);
-  // The stop signal is a flag (set by the CLI's SIGTERM/SIGINT handlers, or by onStep): passed on once.
+  // The stop signal is a flag (set by the CLI's SIGTERM/SIGINT handlers, or by onStep): passed on once,
+  // after the engine's first line (by then its own handler is installed; before, SIGTERM would kill it).
+  let ready = false;
   let forwarded = false;
   const forwardStop = (): void => {
-    if (controls.stop.requested && !forwarded) {
+    if (ready && controls.stop.requested && !forwarded) {
       forwarded = true;
       child.kill('SIGTERM');
     }
@@ -138,6 +146,7 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   let pending = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     pending += chunk;
+    ready = true;
     let newline: number;
     while ((newline = pending.indexOf('\n')) >= 0) {
       const step = progress.take(pending.slice(0, newline));
