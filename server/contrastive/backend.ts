@@ -123,7 +123,7 @@ export async function initBackend(preference: BackendRequest = 'auto', options: 
     for (const name of BACKEND_NAMES) {
       const failure = await tryBackend(name, options);
       if (failure === null) {
-        chosen = { name, reason: skipped.length === 0 ? `auto: ${name} is available` : `auto: ${skipped.join('; ')}`};
+        chosen = { name, reason: skipped.length === 0 ? `auto: ${name} is available` : `auto: ${skipped.join('; ')}` };
         break;
       }
       skipped.push(`${name} unavailable: ${failure}`);
@@ -133,7 +133,7 @@ export async function initBackend(preference: BackendRequest = 'auto', options: 
   } else {
     const failure = await tryBackend(request, options);
     if (failure !== null) throw new Error(`The ${request} backend was ${forcedBy} but cannot be used: ${failure}`);
-    choice = { name: request, reason: forcedBy};
+    choice = { name: request, reason: forcedBy };
   }
   await tf.ready();
   registerCustomKernels(choice.name);

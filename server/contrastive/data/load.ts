@@ -13,6 +13,7 @@ import { normalizeValues, type Normalisation } from './normalize';
 import { seededPermutation } from './permutation';
 import type { RawDataset } from './raw';
 import type { Dataset, SplitDataset } from './types';
+import { copyRows } from './rows';
 
 /** Where the samples come from and how they are prepared (data in a spec). */
 export interface DataOptions {
@@ -98,12 +99,8 @@ export function splitIndices(count: number, limit: number | null, testFraction: 
 function subset(raw: RawDataset & { pixels?: Uint8Array }, keep: Int32Array): RawDataset & { pixels?: Uint8Array } {
   if (keep.length === raw.count) return raw;
   const per = raw.sampleShape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(keep.length * per);
-  const pixels = raw.pixels ? new Uint8Array(keep.length * per) : undefined;
-  keep.forEach((s, i) => {
-    values.set(raw.values.subarray(s * per, (s + 1) * per), i * per);
-    pixels?.set(raw.pixels!.subarray(s * per, (s + 1) * per), i * per);
-  });
+  const values = copyRows(raw.values, per, keep);
+  const pixels = raw.pixels ? copyRows(raw.pixels, per, keep) : undefined;
   return {
     ...raw,
     count: keep.length,

@@ -27,6 +27,22 @@ export function bindKernel(config: tf.KernelConfig, backend: Backend): BoundKern
   };
 }
 
+/**
+ * The wasm backend's own memory, for kernels that make one pass over a tensor in JavaScript:
+ * a float32 view of a tensor's values, and a new float32 output allocated there (public methods of
+ * BackendWasm that its typings omit). A view stays valid until the next allocation, which may grow
+ * the memory and detach it: allocate first, or take the views again after allocating.
+ */
+export interface WasmMemory {
+  view(info: TensorInfo): Float32Array;
+  allocate(shape: number[]): TensorInfo;
+}
+
+export function wasmMemory(backend: Backend): WasmMemory {
+  const wasm = backend as unknown as { typedArrayFromHeap(info: TensorInfo): Float32Array; makeOutput(shape: number[], dtype: 'float32'): TensorInfo };
+  return { view: (info) => wasm.typedArrayFromHeap(info), allocate: (shape) => wasm.makeOutput(shape, 'float32') };
+}
+
 /** Frees intermediate results that a composite kernel created and does not return. */
 export function release(backend: Backend, ...tensors: TensorInfo[]): void {
   for (const t of tensors) backend.disposeData(t.dataId);

@@ -7,7 +7,7 @@
 // one pass over the backend's memory in JavaScript (float64 accumulators, ~1 ns per value); small
 // ones keep the product. Reductions over trailing or all axes keep the backend's own kernels.
 import * as tf from '@tensorflow/tfjs';
-import { bindKernel, overrideKernel, release, requireKernel, type Backend, type TensorInfo } from './kernelCalls';
+import { bindKernel, overrideKernel, release, requireKernel, wasmMemory, type Backend, type TensorInfo } from './kernelCalls';
 
 const BACKEND = 'wasm';
 
@@ -21,23 +21,17 @@ function leadingAxesCount(axis: number | number[], shape: number[]): number | nu
 /** From this many values on, one pass in JavaScript beats packing the product's operand. */
 const DIRECT_PASS_FROM = 1 << 16;
 
-/** The wasm backend's view of its own memory (public methods of BackendWasm, not in its typings). */
-interface WasmMemoryBackend {
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-}
-
 /** Column sums (or means) of x seen as [rows, columns], read straight from the backend's memory. */
 function directPass(backend: Backend, x: TensorInfo, rows: number, columns: number, outShape: number[], averaged: boolean): TensorInfo {
-  const wasm = backend as unknown as WasmMemoryBackend;
-  const values = wasm.typedArrayFromHeap(x);
+  const memory = wasmMemory(backend);
+  const values = memory.view(x);
   const totals = new Float64Array(columns);
   for (let r = 0, offset = 0; r < rows; r++, offset += columns) {
     for (let c = 0; c < columns; c++) totals[c]! += values[offset + c]!;
   }
   // Allocated after the pass: an allocation may grow the memory, which detaches `values`.
-  const out = wasm.makeOutput(outShape, 'float32');
-  const target = wasm.typedArrayFromHeap(out);
+  const out = memory.allocate(outShape);
+  const target = memory.view(out);
   for (let c = 0; c < columns; c++) target[c] = averaged ? totals[c]! / rows : totals[c]!;
   return out;
 }

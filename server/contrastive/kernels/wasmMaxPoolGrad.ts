@@ -5,7 +5,7 @@
 // tfjs' cpu kernel does; NaN never wins, so a window of NaN gets no gradient) and receives that
 // window's dy, in one pass over the backend's memory. Other pools keep the backend's kernel.
 import type * as tf from '@tensorflow/tfjs';
-import { overrideKernel, type Backend, type TensorInfo } from './kernelCalls';
+import { overrideKernel, wasmMemory, type Backend, type TensorInfo } from './kernelCalls';
 
 const BACKEND = 'wasm';
 
@@ -14,11 +14,6 @@ interface PoolAttrs {
   readonly strides: number | [number, number];
   readonly pad: 'valid' | 'same' | number;
   readonly dimRoundingMode?: string;
-}
-
-interface WasmMemoryBackend {
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
 const pair = (v: number | [number, number]): [number, number] => (typeof v === 'number' ? [v, v] : v);
@@ -42,12 +37,12 @@ function disjointMaxPoolGrad(original: tf.KernelConfig): tf.KernelFunc {
     const [fh, fw] = window;
     const [batch, height, width, channels] = input.shape as [number, number, number, number];
     const [, outHeight, outWidth] = dy.shape as [number, number, number, number];
-    const wasm = args.backend as Backend as unknown as WasmMemoryBackend;
+    const memory = wasmMemory(args.backend as Backend);
     // Allocated first: an allocation may grow the memory, which detaches views taken before it.
-    const out = wasm.makeOutput([...input.shape], 'float32');
-    const dx = wasm.typedArrayFromHeap(out);
-    const x = wasm.typedArrayFromHeap(input);
-    const g = wasm.typedArrayFromHeap(dy);
+    const out = memory.allocate([...input.shape]);
+    const dx = memory.view(out);
+    const x = memory.view(input);
+    const g = memory.view(dy);
     dx.fill(0);
     const rowStride = width * channels;
     for (let n = 0; n < batch; n++) {
