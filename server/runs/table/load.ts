@@ -7,7 +7,6 @@ import { RunEntries } from './entries';
 export interface LoadedRows {
   /** Newest first; keyed by the run folder's path. */
   readonly rows: TableRow[];
-  readonly summaries: ReadonlyMap<string, RunSummary>;
   /** Runs that could not be read at all, and files of shown runs that could not be (damaged annotations, spec.json). */
   readonly problems: string[];
 }
@@ -22,5 +21,5 @@ export function loadRows(folders: readonly string[]): LoadedRows {
     for (const s of found.skipped) problems.push(`skipped a damaged run: ${s.reason.startsWith(s.dir) ? s.reason : `${s.dir}: ${s.reason}`}`);
   }
   summaries.sort(compareRunsNewestFirst);
-  return { rows: summaries.map((s) => entries.row(s.dir, s)), summaries: new Map(summaries.map((s) => [s.dir, s])), problems };
+  return { rows: summaries.map((s) => entries.row(s.dir, s)), problems };
 }
