@@ -21,6 +21,9 @@ NEGATIVES = {"batch", "queue", "none"}
 AUGMENTATIONS = {"randomResizedCrop", "flip", "affine", "brightness", "contrast", "gaussianNoise",
                  "gaussianBlur", "cutout", "featureNoise", "featureMask", "hue", "grayscale"}
 IMAGE_AUGMENTATIONS = AUGMENTATIONS - {"featureNoise", "featureMask"}
+#: the optional evaluations (eval.<name>: an object, or null for off) the engine computes;
+#: as EVALUATIONS in server/spec/experiment.ts declares for "pytorch"
+EVALUATIONS = {"knn", "retrieval"}
 
 
 def check_supported(spec: dict, sample_shape) -> None:
@@ -78,5 +81,6 @@ def check_engine_supported(spec: dict, sample_shape) -> None:
     """What the engine (which writes a run directory) needs beyond the mirror: every evaluation
     the spec asks for (the mirror reports kNN accuracy only)."""
     check_supported(spec, sample_shape)
-    if spec["eval"].get("linearProbe") is not None:
-        raise Unsupported("eval.linearProbe", spec["eval"]["linearProbe"], "(the linear probe) is not implemented on the PyTorch engine yet; remove it or train on tfjs")
+    for name, value in spec["eval"].items():
+        if isinstance(value, dict) and name not in EVALUATIONS:
+            raise Unsupported(f"eval.{name}", value, "is not implemented on the PyTorch engine yet; remove it or train on tfjs")

@@ -1,6 +1,6 @@
 import type { Engine } from '../../contrastive/declare';
 import { fix, setField } from '../edits';
-import { INGREDIENTS, type IngredientKind } from '../experiment';
+import { EVALUATIONS, INGREDIENTS, type IngredientKind } from '../experiment';
 import { lossFacts } from '../ingredients';
 import type { FieldPath } from '../problems';
 import type { RuleFinding, SpecRule } from './rule';
@@ -42,12 +42,15 @@ export const engineUnsupported: SpecRule = {
         fixes: onTfjs,
       });
     }
-    // Not an ingredient with declared facts: the engine's evaluation has no linear probe yet (engines/pytorch/README.md).
-    if (engine === 'pytorch' && spec.eval.linearProbe !== null) {
+    // The evaluations the spec switches on, as their declared engines say.
+    const evaluations = Object.entries(EVALUATIONS) as [keyof typeof EVALUATIONS, (typeof EVALUATIONS)[keyof typeof EVALUATIONS]][];
+    const computed = evaluations.filter(([, e]) => e.engines.includes(engine)).map(([, e]) => e.what);
+    for (const [name, { engines }] of evaluations) {
+      if (spec.eval[name] === null || engines.includes(engine)) continue;
       findings.push({
-        path: ['eval', 'linearProbe'],
+        path: ['eval', name],
         onKey: true,
-        message: `eval.linearProbe is not implemented on the PyTorch engine (run.engine: pytorch) yet, so the run would be refused before it starts; kNN accuracy and the retrieval metrics are. Remove it, or train this spec with run.engine: tfjs.`,
+        message: `eval.${name} is not implemented on the ${ENGINE_NAMES[engine]} engine (run.engine: ${engine}) yet, so the run would be refused before it starts; ${computed.join(' and ')} ${computed.length === 1 ? 'is' : 'are'}. Remove it, or train this spec with run.engine: tfjs.`,
         fixes: onTfjs,
       });
     }

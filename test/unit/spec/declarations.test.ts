@@ -13,7 +13,7 @@ import { createDistance } from '../../../server/contrastive/distances';
 import type { Distance } from '../../../server/contrastive/distances/types';
 import { createLoss } from '../../../server/contrastive/losses';
 import { LOSSES, type LossOptions } from '../../../server/contrastive/losses/declarations';
-import { INGREDIENTS, type IngredientKind } from '../../../server/spec/experiment';
+import { EVALUATIONS, INGREDIENTS, type IngredientKind } from '../../../server/spec/experiment';
 import { LOSSES_IGNORING_DISTANCE } from '../../../server/spec';
 import { resolveSpec } from '../../../server/spec/resolve';
 import type { AugmentationOp } from '../../../server/spec/types';
@@ -179,6 +179,8 @@ test('the engines each ingredient declares are the ones the PyTorch engine accep
     }
     assert.deepEqual([...mirrored[kind]].filter((type) => !declarations.some((d) => d.type === type)), [], `${kind}: the PyTorch engine accepts an undeclared type`);
   }
+  const computed = Object.entries(EVALUATIONS).filter(([, e]) => e.engines.includes('pytorch')).map(([name]) => name);
+  assert.deepEqual(computed.sort(), [...pythonSet(source, 'EVALUATIONS')].sort(), 'the evaluations declared for pytorch (server/spec/experiment.ts) vs EVALUATIONS in spec.py');
 });
 
 test('the declarations load without tfjs (the language server reads them)', () => {
