@@ -75,7 +75,7 @@ async function tryWasm(options: BackendOptions): Promise<string | null> {
     wasm.setWasmPaths(join(wasmDir, '/'));
     const threads = effectiveThreads(options.threads ?? 0);
     wasm.setThreadsCount(threads);
-    const restore = prepareWasmThreads(tf, threads);
+    const restore = prepareWasmThreads(tf, threads, wasmDir);
     try {
       if (!(await tf.setBackend('wasm'))) return 'the wasm backend failed to initialise (its .wasm binary could not be loaded).';
     } finally {

@@ -11,7 +11,7 @@
 // requested threads. Every emscripten pool worker loads its scripts during initialisation, so the
 // folder is removed and the globals restored as soon as it ends.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type * as tfCore from '@tensorflow/tfjs-core';
 
 // The module object itself (not an import namespace, which is read-only): tfjs' loader reads os.cpus() from it.
@@ -30,12 +30,11 @@ const MAIN_SCRIPT_PREFIX = 'var WasmBackendModuleThreadedSimd';
  * `commonjsGlobal`, `__dirname`, and three TypeScript helpers. test/unit/contrastive/wasmThreads.test.ts
  * fails if a tfjs upgrade changes them.
  */
-function workerPrelude(mainScript: string): string {
-  const wasmDir = JSON.stringify(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')));
+function workerPrelude(mainScript: string, wasmDir: string): string {
   return [
     `URL.createObjectURL = () => ${JSON.stringify(mainScript)}; URL.revokeObjectURL = () => {};`,
     `Object.assign(globalThis, { require$$0: require('fs'), require$$1: require('path'), require$$3: require('perf_hooks'), require$$4: require('os'),`,
-    `  commonjsGlobal: globalThis, __dirname: ${wasmDir}, __filename: ${JSON.stringify(mainScript)},`,
+    `  commonjsGlobal: globalThis, __dirname: ${JSON.stringify(wasmDir)}, __filename: ${JSON.stringify(mainScript)},`,
     `  __values: (o) => o[Symbol.iterator] ? o[Symbol.iterator]() : { next: function () { return { value: o[this.i], done: this.i++ >= o.length }; }, i: 0 },`,
     `  __read: (o, n) => { const it = o[Symbol.iterator](); const r = []; let x; while ((n === undefined || n-- > 0) && !(x = it.next()).done) r.push(x.value); return r; },`,
     `  __spreadArray: (to, from) => to.concat(Array.prototype.slice.call(from)) });`,
@@ -71,10 +70,11 @@ export function unrefWasmWorkers(wasmModule: unknown): void {
 
 /**
  * Prepares the environment so that the next `tf.setBackend('wasm')` loads the threaded binary with
- * `threads` XNNPACK threads. Returns the function that undoes it; call it once the backend is
+ * `threads` XNNPACK threads (`wasmDir`: the folder of the package's .wasm files, which backend.ts
+ * resolves). Returns the function that undoes it; call it once the backend is
  * initialised (or failed). Nothing is changed when `threads` is 1.
  */
-export function prepareWasmThreads(tf: Pick<typeof tfCore, 'env'>, threads: number): () => void {
+export function prepareWasmThreads(tf: Pick<typeof tfCore, 'env'>, threads: number, wasmDir: string): () => void {
   if (threads <= 1) return () => {};
   const folder = mkdtempSync(join(os.tmpdir(), 'contrastive-lab-wasm-'));
   const mainScript = join(folder, 'backend.js');
@@ -98,7 +98,7 @@ export function prepareWasmThreads(tf: Pick<typeof tfCore, 'env'>, threads: numb
     const text = texts.get(blob);
     if (text === undefined) return originalCreateObjectURL(blob);
     const file = join(folder, `worker-${scripts++}.js`);
-    const prelude = workerPrelude(mainScript);
+    const prelude = workerPrelude(mainScript, wasmDir);
     writeFileSync(file, prelude + text);
     return file;
   };
