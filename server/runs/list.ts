@@ -2,15 +2,18 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPaths } from './paths';
-import { summarizeRun, type RunSummary } from './reader';
+import { RunReader, type RunReaderOptions, type RunSummary } from './reader';
 
 /** Newest first, by creation time, then by id. */
 export function compareRunsNewestFirst(a: RunSummary, b: RunSummary): number {
   return b.record.createdAt.localeCompare(a.record.createdAt) || b.id.localeCompare(a.id);
 }
 
-/** Every run directory directly under `root` (folders holding a run.json), newest first. Damaged ones are reported in `skipped`. */
-export function listRuns(root: string): { runs: RunSummary[]; skipped: { dir: string; reason: string }[] } {
+/**
+ * Every run directory directly under `root` (folders holding a run.json), newest first. Damaged ones are reported in `skipped`.
+ * `options` go to each run's reader (a caller that reads metrics.jsonl itself asks only for its tail).
+ */
+export function listRuns(root: string, options: RunReaderOptions = {}): { runs: RunSummary[]; skipped: { dir: string; reason: string }[] } {
   const runs: RunSummary[] = [];
   const skipped: { dir: string; reason: string }[] = [];
   if (!existsSync(root)) return { runs, skipped };
@@ -19,7 +22,7 @@ export function listRuns(root: string): { runs: RunSummary[]; skipped: { dir: st
     const dir = join(root, entry.name);
     if (!existsSync(runPaths(dir).runJson)) continue;
     try {
-      runs.push(summarizeRun(dir));
+      runs.push(new RunReader(dir, options).read());
     } catch (e) {
       skipped.push({ dir, reason: (e as Error).message });
     }

@@ -4,10 +4,11 @@
 import { existsSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { runPaths } from '../../runs/paths';
-import { summarizeRun } from '../../runs/reader';
+import { RunReader } from '../../runs/reader';
 import { allColumns, type TableRow } from '../../runs/table/columns';
 import { formatCell, formatDelta } from '../../runs/table/format';
 import { RunEntries } from '../../runs/table/entries';
+import { SUMMARY_TAIL_BYTES } from '../../runs/table/load';
 import { textTable } from '../../runs/table/output';
 import { isChanged } from '../../runs/table/view';
 import { parseArgs } from '../args';
@@ -51,7 +52,7 @@ export const compareCommand: Command = {
     if (dirs.length < 2) throw new UsageError('compare needs two different runs; the ones named are the same run');
     // Only the named runs are read (a damaged run.json stops here, naming the file).
     const entries = new RunEntries((problem) => process.stderr.write(`${problem}\n`));
-    const rows = dirs.map((dir) => entries.row(dir, summarizeRun(dir)));
+    const rows = dirs.map((dir) => entries.row(dir, new RunReader(dir, { metricsTailBytes: SUMMARY_TAIL_BYTES }).read()));
     const columns = allColumns(rows);
     const params = columns.filter((c) => c.kind === 'param' && isChanged(rows, c.key));
     const results = columns.filter((c) => c.kind === 'result');

@@ -11,12 +11,19 @@ export interface LoadedRows {
   readonly problems: string[];
 }
 
+/**
+ * What a summary needs of metrics.jsonl is at its end (the last line's time; the best kNN the
+ * results take from every line anyway): RunEntries reads the whole file, so the listing reads only
+ * this much of it, as the editor's run store does.
+ */
+export const SUMMARY_TAIL_BYTES = 64 * 1024;
+
 export function loadRows(folders: readonly string[]): LoadedRows {
   const problems: string[] = [];
   const entries = new RunEntries((message) => problems.push(message));
   const summaries: RunSummary[] = [];
   for (const folder of folders) {
-    const found = listRuns(folder);
+    const found = listRuns(folder, { metricsTailBytes: SUMMARY_TAIL_BYTES });
     summaries.push(...found.runs);
     for (const s of found.skipped) problems.push(`skipped a damaged run: ${s.reason.startsWith(s.dir) ? s.reason : `${s.dir}: ${s.reason}`}`);
   }
