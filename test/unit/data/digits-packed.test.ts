@@ -11,7 +11,7 @@ const mnistDir = dirname(require.resolve('mnist/package.json'));
 const version = (JSON.parse(readFileSync(join(mnistDir, 'package.json'), 'utf8')) as { version: string }).version;
 
 test('what the build packs, the reader reads back as the JSON files give it', async () => {
-  const { packDigits } = (await import('../../../scripts/pack-digits.mjs')) as { packDigits(dir: string, version: string): Buffer };
+  const { packDigits } = await import('../../../scripts/pack-digits.mjs');
   const bytes = packDigits(mnistDir, version);
   const packed = parsePackedDigits(bytes, version);
   assert.ok(packed !== null);
