@@ -3,7 +3,7 @@
 import { ensureDir, writeFileAtomicChecked } from '../shared/files';
 import { embeddingMatrix } from '../contrastive/eval/embeddingMatrix';
 import { searchNearest } from '../contrastive/eval/search';
-import type { SplitDataset } from '../contrastive/data/types';
+import type { Dataset, SplitDataset } from '../contrastive/data/types';
 import { writeEmbeddings } from '../runs/embeddings';
 import type { SpriteLayout } from '../runs/format';
 import { runPaths } from '../runs/paths';
@@ -46,6 +46,18 @@ export async function projections2d(vectors: Float32Array, count: number, dim: n
   return { pca, umap: await umap2dCooperative(vectors, count, dim, { seed: options.seed, nNeighbors: k, knn: { indices, distances } }, coop) };
 }
 
+/** The thumbnail sprite sheet of image data, written to the run's embeddings folder; null (nothing written) for other data. */
+export async function writeSprite(runDir: string, dataset: Dataset, cooperation?: Cooperation): Promise<SpriteLayout | null> {
+  if (dataset.kind !== 'images' || dataset.pixels === null) return null;
+  const [size, , channels] = dataset.sampleShape as [number, number, 1 | 3];
+  const sprite = spriteLayout(dataset.count, size);
+  const png = await renderSprite(dataset.pixels, dataset.count, size, channels, sprite);
+  await pause(cooperation);
+  ensureDir(runPaths(runDir).embeddings, 'embeddings folder');
+  writeFileAtomicChecked(runPaths(runDir).sprite, png);
+  return sprite;
+}
+
 export async function writeRunEmbeddings(runDir: string, embedder: Embedder, data: SplitDataset, spec: ResolvedSpec, options: { step: number; epoch: number; umap: boolean; cooperation?: Cooperation }): Promise<WrittenEmbeddings> {
   const { dataset } = data;
   const layer = spec.eval.layer;
@@ -64,16 +76,8 @@ export async function writeRunEmbeddings(runDir: string, embedder: Embedder, dat
   const files = ['vectors.f32', 'samples.json', 'pca.f32'];
   const { pca, umap } = await projections2d(vectors, count, dim, { seed: spec.strategy.seed, umap: options.umap, ...(coop ? { cooperation: coop } : {}) });
   if (umap) files.push('umap.f32');
-  let sprite: SpriteLayout | null = null;
-  if (dataset.kind === 'images' && dataset.pixels !== null) {
-    const [size, , channels] = dataset.sampleShape as [number, number, 1 | 3];
-    sprite = spriteLayout(count, size);
-    const png = await renderSprite(dataset.pixels, count, size, channels, sprite);
-    await pause(coop);
-    ensureDir(runPaths(runDir).embeddings, 'embeddings folder');
-    writeFileAtomicChecked(runPaths(runDir).sprite, png);
-    files.push('sprite.png');
-  }
+  const sprite = await writeSprite(runDir, dataset, coop);
+  if (sprite) files.push('sprite.png');
   writeEmbeddings(
     runDir,
     {

@@ -5,11 +5,10 @@
 import { initBackend, type BackendRequest } from '../../contrastive/backend';
 import type { SplitDataset } from '../../contrastive/data/types';
 import { float32ToLittleEndian, type Embeddings } from '../../runs/embeddings';
-import type { EmbeddingsMeta, SpriteLayout } from '../../runs/format';
+import type { EmbeddingsMeta } from '../../runs/format';
 import { runPaths } from '../../runs/paths';
 import { writeFileAtomic, writeJsonAtomic } from '../../shared/atomic';
-import { projections2d } from '../embed';
-import { renderSprite, spriteLayout } from '../sprite';
+import { projections2d, writeSprite } from '../embed';
 
 /** Returns the files written. */
 export async function addProjections(runDir: string, embeddings: Embeddings, data: SplitDataset, options: { seed: number; umap: boolean; backend: BackendRequest }): Promise<string[]> {
@@ -26,13 +25,8 @@ export async function addProjections(runDir: string, embeddings: Embeddings, dat
     writeFileAtomic(p.umap, float32ToLittleEndian(umap));
     files.push('umap.f32');
   }
-  let sprite: SpriteLayout | null = null;
-  if (dataset.kind === 'images' && dataset.pixels !== null) {
-    const [size, , channels] = dataset.sampleShape as [number, number, 1 | 3];
-    sprite = spriteLayout(dataset.count, size);
-    writeFileAtomic(p.sprite, await renderSprite(dataset.pixels, dataset.count, size, channels, sprite));
-    files.push('sprite.png');
-  }
+  const sprite = await writeSprite(runDir, dataset);
+  if (sprite) files.push('sprite.png');
   const next: EmbeddingsMeta = { ...meta, projections: umap ? ['pca', 'umap'] : ['pca'], sprite };
   writeJsonAtomic(p.embeddingsMeta, next);
   files.push('meta.json');
