@@ -39,6 +39,8 @@ export class ExperimentsPanel extends PanelHost<HostToExperiments, ExperimentsTo
   private readonly rows = new Map<string, TableRow>();
   private layout: TableLayout;
   private timer: NodeJS.Timeout | undefined;
+  /** Runs changed since the last send, read once when the batch is sent. */
+  private readonly pending = new Set<string>();
   private stale = false;
   protected readonly handlers: MessageHandlers<ExperimentsToHost> = {
     setLayout: (m) => void this.setLayout(m.layout),
@@ -93,6 +95,7 @@ export class ExperimentsPanel extends PanelHost<HostToExperiments, ExperimentsTo
 
   private readAll(): void {
     this.stale = false;
+    this.pending.clear();
     const present = new Set<string>();
     for (const run of this.hooks.runs.list()) {
       present.add(keyOf(run));
@@ -118,11 +121,13 @@ export class ExperimentsPanel extends PanelHost<HostToExperiments, ExperimentsTo
   private onRunsChanged(keys: readonly string[]): void {
     // An empty list means the runs folder itself changed: everything is read again.
     if (keys.length === 0) this.stale = true;
-    else for (const key of keys) this.read(key);
+    else for (const key of keys) this.pending.add(key);
     if (this.timer !== undefined || !this.ready) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.stale) this.readAll();
+      for (const key of this.pending) this.read(key);
+      this.pending.clear();
       this.send();
     }, UPDATE_MS);
   }
