@@ -288,7 +288,7 @@ const checkExportPng: Guard = (m) => {
   return checkFileName(m, '.png');
 };
 
-export const checkExportCsv: Guard = (m) => checkString(m, 'csv', LIMITS.maxCsvChars) ?? checkFileName(m, '.csv');
+const checkExportCsv: Guard = (m) => checkString(m, 'csv', LIMITS.maxCsvChars) ?? checkFileName(m, '.csv');
 const checkRunId: Guard = (m) => checkNonEmptyString(m, 'runId', LIMITS.maxRunIdChars);
 const checkSampleIndex: Guard = (m) => checkInteger(m, 'index', 0, LIMITS.maxIndex);
 
