@@ -131,7 +131,7 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   const threads = requested > 0 ? requested : availableParallelism();
   const args = ['-m', 'contrastive_lab_torch.engine', '--run-dir', runDir, '--data', prepared.splitDir, '--threads', String(threads), ...(resume ? ['--resume'] : [])];
   const child = spawn(prepared.python, args, { env: engineEnv(prepared.packageRoot), stdio: ['ignore', 'pipe', 'pipe'] });
-  const progress = new ProgressEcho(reporter, controls.mode, runDir, spec.strategy.batchSize);
+  const progress = new ProgressEcho(reporter, controls.mode, runDir, record.epochs, spec.strategy.batchSize);
   // The stop signal is a flag (set by the CLI's SIGTERM/SIGINT handlers, or by onStep): passed on once,
   // after the engine's first line (by then its own handler is installed; before, SIGTERM would kill it).
   let ready = false;
@@ -188,7 +188,6 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
 /** Shows the engine's stdout lines like the tfjs trainer's own: progress bar, evaluations, events. */
 class ProgressEcho {
   private stepsPerEpoch: number | null = null;
-  private epochs: number;
   private segmentStart: number | null = null;
   private stepsThisSegment = 0;
 
@@ -196,10 +195,9 @@ class ProgressEcho {
     private readonly reporter: Reporter,
     private readonly mode: OutputMode,
     private readonly runDir: string,
+    private readonly epochs: number,
     private readonly batchSize: number,
-  ) {
-    this.epochs = readRunRecord(runDir).epochs;
-  }
+  ) {}
 
   /** Shows one line; returns its step when it is a step line. */
   take(text: string): number | null {
