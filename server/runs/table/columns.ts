@@ -123,9 +123,8 @@ export function allColumns(rows: readonly TableRow[]): ColumnDef[] {
   const present = new Set<string>();
   for (const row of rows) for (const key of row.cells.keys()) present.add(key);
   const fixed = new Set([...RUN_COLUMNS, ...RESULTS_BEFORE_RECALL, ...RESULTS_AFTER_RECALL].map((c) => c.key));
-  const recall = [...present].filter((k) => k.startsWith('r@') && !fixed.has(k)).map((k) => k.slice(2)).sort((a, b) => Number(a) - Number(b));
-  const recallKeys = new Set(recall.map((k) => `r@${k}`));
-  const params = [...present].filter((k) => !fixed.has(k) && !recallKeys.has(k)).sort();
+  const recall = [...present].filter((k) => k.startsWith('r@')).map((k) => k.slice(2)).sort((a, b) => Number(a) - Number(b));
+  const params = [...present].filter((k) => !fixed.has(k) && !k.startsWith('r@')).sort();
   return [
     ...RUN_COLUMNS.filter((c) => c.brief || present.has(c.key)),
     ...params.map(paramColumn),
