@@ -45,12 +45,15 @@ export function buildView(rows: readonly TableRow[], options: ViewOptions = {}):
   if (options.columns !== undefined) {
     const all = allColumns(rows);
     columns = options.columns.map((key) => {
-      const column = available.find((c) => c.key === key) ?? all.find((c) => c.key === key);
+      const shownColumn = available.find((c) => c.key === key);
+      if (shownColumn !== undefined) return shownColumn;
+      // A column only filtered-out runs have: no shown run holds it, so it does not differ among them.
+      const column = all.find((c) => c.key === key);
       if (column === undefined) {
         const suggestion = closest(key, all.map((c) => c.key));
         throw new Error(`no run has a column "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
       }
-      return { ...column, changed: column.kind === 'param' && isChanged(shown, key) };
+      return { ...column, changed: false };
     });
   } else if (options.allColumns === true) {
     columns = available;
