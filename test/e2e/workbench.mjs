@@ -254,9 +254,14 @@ class Workbench {
 
   /** Triggers completion at the cursor and returns the suggestion labels. */
   async suggestions() {
-    await this.page.keyboard.press('Control+Space');
     const rows = this.page.locator('.editor-widget.suggest-widget .monaco-list-row');
-    await rows.first().waitFor({ timeout: this.timeout });
+    // A trigger pressed while the editor is still busy with the previous edit can be dropped (the
+    // widget never opens): press it again every few seconds, as a user would, until the timeout.
+    await poll(async () => {
+      if (await rows.first().isVisible()) return true;
+      await this.page.keyboard.press('Control+Space');
+      return rows.first().waitFor({ timeout: 4_000 }).then(() => true, () => false);
+    }, { timeout: this.timeout, interval: 0, what: 'the completion list' });
     await sleep(300);
     const labels = await rows.locator('.label-name').allInnerTexts();
     return labels.map((l) => l.trim());
