@@ -35,13 +35,18 @@ export async function projections2d(vectors: Float32Array, count: number, dim: n
   // Exact neighbours from the library's search (self included, as UMAP expects) spare umap-js its approximate search.
   const k = Math.min(UMAP_NEIGHBORS, count);
   const matrix = embeddingMatrix(vectors, dim);
-  const found = searchNearest(matrix, matrix, { k, metric: 'euclidean' });
-  await pause(coop);
   const indices: number[][] = [];
   const distances: number[][] = [];
-  for (let i = 0; i < count; i++) {
-    indices.push(Array.from(found.indices.subarray(i * k, (i + 1) * k)));
-    distances.push(Array.from(found.distances.subarray(i * k, (i + 1) * k)));
+  // Queries in chunks, yielding between them, so a stop request is answered within a second here
+  // too (each query's neighbours do not depend on the others: the same result as one search).
+  for (let start = 0; start < count; start += EMBED_CHUNK) {
+    const end = Math.min(count, start + EMBED_CHUNK);
+    const found = searchNearest(matrix, embeddingMatrix(vectors.subarray(start * dim, end * dim), dim), { k, metric: 'euclidean' });
+    for (let i = 0; i < end - start; i++) {
+      indices.push(Array.from(found.indices.subarray(i * k, (i + 1) * k)));
+      distances.push(Array.from(found.distances.subarray(i * k, (i + 1) * k)));
+    }
+    await pause(coop);
   }
   return { pca, umap: await umap2dCooperative(vectors, count, dim, { seed: options.seed, nNeighbors: k, knn: { indices, distances } }, coop) };
 }
