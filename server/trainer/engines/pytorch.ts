@@ -53,6 +53,9 @@ export interface NewPyTorchRun {
 /** Exit code of the engine for an ingredient it does not implement (its stderr names the field). */
 const UNSUPPORTED = 2;
 
+/** Signals that end the engine from outside without a crash of its own: the run is interrupted, not failed. */
+const KILLED_FROM_OUTSIDE: ReadonlySet<NodeJS.Signals> = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
+
 interface Prepared {
   readonly python: string;
   readonly packageRoot: string;
@@ -166,8 +169,15 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   clearInterval(poll);
   if (pending.trim() !== '') progress.take(pending);
   let final = readRunRecord(runDir);
-  if (final.status === 'running' || final.status === 'queued') {
-    // The engine died without recording an end (killed, crashed in the interpreter): say why, keep what it wrote.
+  if ((final.status === 'running' || final.status === 'queued') && exit.signal !== null && KILLED_FROM_OUTSIDE.has(exit.signal)) {
+    // Killed before it could record an end (kill -9, the OOM killer, a signal before its handler was
+    // installed): as a killed tfjs trainer, the run is interrupted, not failed — the recorded status
+    // stays and, with no live pid, reads `interrupted`; resume continues from its last checkpoint.
+    final = updateRunRecord(runDir, { pid: null });
+    const at = final.lastCheckpoint !== null ? `its last checkpoint (${final.lastCheckpoint})` : 'the start (no checkpoint was written yet)';
+    reporter.event('warning', 'log', `the PyTorch engine was killed by ${exit.signal} at step ${final.step}; the run is interrupted: \`contrastive-lab resume ${runDir}\` continues it from ${at}`, { step: final.step, data: { signal: exit.signal, runDir } });
+  } else if (final.status === 'running' || final.status === 'queued') {
+    // The engine died without recording an end (crashed in the interpreter): say why, keep what it wrote.
     const why = exit.error?.message ?? (exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code}`);
     const last = stderr.trim().split('\n').slice(-3).join(' | ');
     const message = `the PyTorch engine ended without finishing the run (${why})${last ? `: ${last}` : ''}`;
