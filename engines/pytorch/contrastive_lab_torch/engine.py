@@ -3,7 +3,8 @@ launcher in server/trainer/engines/): it trains the resolved spec.json of a run 
 launcher created, on the split the launcher exported, and writes the run directory in the format
 of the TypeScript trainer (rundir.py).
 
-  PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --run-dir <runs/id> --data <split> [--threads N] [--resume]
+  PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --run-dir <runs/id> --data <split> [--threads N] [--device D] [--resume]
+  torchrun --nproc_per_node N -m contrastive_lab_torch.engine --run-dir ... (several processes: distributed.py)
   PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --check --spec <spec.json> --data <split>
 
 Every metric and event line it appends is also printed on stdout (one JSON object per line).
@@ -29,6 +30,7 @@ def main(argv=None) -> int:
     parser.add_argument("--run-dir", help="the run directory (run.json and spec.json written by `contrastive-lab train`)")
     parser.add_argument("--data", required=True, help="the split exported by the launcher (server/trainer/exportSplit.ts, plus dataset.json)")
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
+    parser.add_argument("--device", default="auto", help="auto (cuda, else mps, else cpu) | cpu | cuda | cuda:N | mps (default auto)")
     parser.add_argument("--resume", action="store_true", help="continue from the newest intact checkpoint")
     parser.add_argument("--check", action="store_true", help="only check that this engine implements every ingredient of --spec")
     parser.add_argument("--spec", help="with --check: the resolved spec.json")
@@ -61,19 +63,34 @@ def main(argv=None) -> int:
     import torch  # noqa: E402 (slow to import; only needed from here on)
 
     from .data import load_split
-    from .rundir import RunDirectory
+    from .distributed import World, resolve_device
+    from .rundir import FollowerRunDirectory, RunDirectory
     from .session import Session, StopFlag
 
     stop = StopFlag()  # first: a SIGTERM while torch loads the data still stops cleanly
     torch.set_num_threads(args.threads)
     try:
-        run_dir = RunDirectory(args.run_dir, lambda text: (sys.stdout.write(text), sys.stdout.flush()))
+        device = resolve_device(args.device)
+        world = World.from_env(device)
+    except (ValueError, RuntimeError) as e:
+        print(f"cannot start: {e}", file=sys.stderr)
+        return 1
+    if device.type == "cuda" and world.size > 1:
+        if args.device != "auto" and args.device != "cuda":
+            print(f"run.device {args.device} names one GPU but the run has {world.size} processes; use run.device: cuda (process LOCAL_RANK takes GPU LOCAL_RANK)", file=sys.stderr)
+            return 1
+        device = torch.device("cuda", world.local_rank)
+    try:
+        run_dir = RunDirectory(args.run_dir, lambda text: (sys.stdout.write(text), sys.stdout.flush())) if world.lead else FollowerRunDirectory(args.run_dir)
         data = load_split(args.data)
         dataset = _read_json(os.path.join(args.data, "dataset.json"))
     except (OSError, ValueError) as e:
         print(f"cannot read the inputs: {e}", file=sys.stderr)
         return 1
-    status = Session(run_dir, spec, data, dataset, args.threads, args.resume, stop).execute()
+    try:
+        status = Session(run_dir, spec, data, dataset, args.threads, args.resume, stop, world, device).execute()
+    finally:
+        world.close()
     return 1 if status == "failed" else 0
 
 

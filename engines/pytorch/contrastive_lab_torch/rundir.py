@@ -235,3 +235,29 @@ class RunDirectory:
         write_atomic(os.path.join(self.embeddings, "samples.json"), (_dumps(samples, indent=2) + "\n").encode("utf8"))
         write_atomic(meta_file, (_dumps(meta, indent=2) + "\n").encode("utf8"))
         return ["vectors.f32", "samples.json", "meta.json"]
+
+
+class FollowerRunDirectory:
+    """What ranks other than 0 of a several-process run (distributed.py) hold in place of the run
+    directory: rank 0 writes the one run directory; the others run the same session and write nothing."""
+
+    def __init__(self, path: str):
+        self.dir = path
+
+    def started(self, backend: str) -> None:
+        pass
+
+    def update_record(self, **change) -> None:
+        pass
+
+    def metric(self, line: dict) -> None:
+        pass
+
+    def event(self, level: str, event: str, message: str, step: Optional[int] = None, epoch: Optional[int] = None, data: Optional[dict] = None) -> None:
+        pass
+
+    def remove_temp_files(self) -> List[str]:
+        return []
+
+    def keep_metrics_up_to(self, step: int) -> int:
+        return 0

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from .data import Split
+from .distributed import World
 from .evaluate import collapse_std, embed, knn_accuracy, retrieval_metrics
 from .rundir import RunDirectory, checkpoint_name, now_iso
 from .state import capture, extra, restore
@@ -77,10 +78,15 @@ def _search_metric(spec: dict) -> str:
 
 
 class Session:
-    def __init__(self, run_dir: RunDirectory, spec: dict, data: Split, dataset: dict, threads: int, resume: bool, stop: StopFlag):
+    """On several processes (distributed.py) every rank runs the session in step; rank 0 alone writes
+    (the others get a FollowerRunDirectory), evaluates, checkpoints and writes the embeddings, and
+    what it alone finds (a checkpoint to resume, an evaluation's verdict) reaches every rank."""
+
+    def __init__(self, run_dir: RunDirectory, spec: dict, data: Split, dataset: dict, threads: int, resume: bool, stop: StopFlag,
+                 world: World = World(), device: torch.device = torch.device("cpu")):
         self.dir, self.spec, self.data, self.dataset = run_dir, spec, data, dataset
-        self.threads, self.resume, self.stop = threads, resume, stop
-        record = run_dir.record()
+        self.threads, self.resume, self.stop, self.world, self.device = threads, resume, stop, world, device
+        record = world.broadcast(run_dir.record() if world.lead else None)
         self.epochs = int(record["epochs"])
         self.phase = "setup"
         self.position = {"step": record["step"], "epoch": record["epoch"] + 1, "batchInEpoch": 0, "elapsedSec": 0.0, "bestKnnAccuracy": record["bestKnnAccuracy"]}
@@ -99,6 +105,31 @@ class Session:
         if self.phase == "training":
             return f"step {self.position['step'] + 1} (epoch {self.position['epoch']})"
         return f"{self.phase} after step {self.position['step']}"
+
+    def _stopping(self) -> bool:
+        """Whether a stop was asked of any rank; a collective, so every rank stops at the same step."""
+        return self.world.any(self.stop.requested)
+
+    def _stop_reason(self) -> str:
+        return self.stop.reason or "SIGTERM to another process of the run"
+
+    def _from_lead(self, work, where: str):
+        """Runs `work` on rank 0 alone and returns its result on every rank; a failure there fails every rank."""
+        outcome = None
+        if self.world.lead:
+            try:
+                outcome = ("ok", work())
+            except TrainingFailure as e:
+                outcome = ("failure", (str(e), e.where, e.kind, e.fields))
+            except Exception as e:  # what rank 0 hit, every rank reports: none waits for it forever
+                outcome = ("failure", (f"{where}: {e}", where, _error_kind(e), {}))
+                if self.world.size == 1:
+                    raise
+        outcome = self.world.broadcast(outcome)
+        if outcome[0] == "failure":
+            message, at, kind, fields = outcome[1]
+            raise TrainingFailure(message, at, kind=kind, **fields)
+        return outcome[1]
 
     # ---- the whole run ----------------------------------------------------------------------------
     def execute(self) -> str:
@@ -138,15 +169,19 @@ class Session:
         return status
 
     def _stopping_before_training(self) -> str:
-        self.dir.event("info", "stopping", f"stop requested ({self.stop.reason}) before training began", step=self.position["step"])
+        self.dir.event("info", "stopping", f"stop requested ({self._stop_reason()}) before training began", step=self.position["step"])
         return self._finish("stopped")
 
     def _train(self) -> str:
         leftovers = self.dir.remove_temp_files()
-        backend = "pytorch-cpu"
+        device, world = self.device, self.world
+        backend = f"pytorch-{device.type}"
         self.dir.started(backend)
-        self.dir.event("info", "backend", f"backend: {backend} (PyTorch {torch.__version__} on the CPU, {plural(self.threads, 'thread')})",
-                       data={"backend": backend, "engine": "pytorch", "torch": torch.__version__, "device": "cpu", "threads": self.threads})
+        where = "the CPU" if device.type == "cpu" else str(device)
+        processes = f", {world.size} processes (DistributedDataParallel, {world.backend}), {plural(self.threads, 'thread')} each" if world.size > 1 else f", {plural(self.threads, 'thread')}"
+        self.dir.event("info", "backend", f"backend: {backend} (PyTorch {torch.__version__} on {where}{processes})",
+                       data={"backend": backend, "engine": "pytorch", "torch": torch.__version__, "device": str(device), "threads": self.threads,
+                             "processes": world.size, "distributedBackend": world.backend})
         if leftovers:
             self.dir.event("warning", "recovered", f"removed {plural(len(leftovers), 'temporary file')} left by an earlier failed write: {', '.join(leftovers)}", data={"removed": leftovers})
         data, ds = self.data, self.dataset
@@ -155,12 +190,12 @@ class Session:
         self.dir.event("info", "data", f"data: {ds['source']}, {ds['count']} {ds['kind']} of shape [{shape}], {data.train.numel()} train / {data.test.numel()} held out"
                        + (f", {plural(len(classes), 'class', 'classes')}" if classes else ", unlabelled"),
                        data={"source": ds["source"], "count": ds["count"], "train": data.train.numel(), "test": data.test.numel(), "classes": len(classes) if classes else None})
-        if self.stop.requested:
+        if self._stopping():
             return self._stopping_before_training()
 
         spec = self.spec
         strategy = spec["strategy"]
-        run = self.run = Run(spec, data, self.epochs, int(strategy["seed"]))
+        run = self.run = Run(spec, data, self.epochs, int(strategy["seed"]), world)
         steps_per_epoch = run.sampler.batches_per_epoch
         chance = None
         if data.labels is not None and data.test.numel() > 0:
@@ -169,7 +204,8 @@ class Session:
         self.position = {"step": 0, "epoch": 1, "batchInEpoch": 0, "elapsedSec": 0.0, "bestKnnAccuracy": None}
         change = {}
         if self.resume:
-            name, state, payload, notes = self.dir.newest_intact_checkpoint()
+            # rank 0 reads the checkpoint (written by any number of processes: the state is the same) and every rank loads it
+            name, state, payload, notes = self._from_lead(self.dir.newest_intact_checkpoint, "resume")
             for note in notes:
                 self.dir.event("warning", "recovered", note)
             if name is not None:
@@ -187,7 +223,7 @@ class Session:
             self.dir.event("info", "started", f"training {spec['experiment']}: {plural(self.epochs, 'epoch')} × {plural(steps_per_epoch, 'step')}, batch {strategy['batchSize']}, seed {strategy['seed']}",
                            data={"epochs": self.epochs, "stepsPerEpoch": steps_per_epoch})
         self.dir.update_record(stepsPerEpoch=steps_per_epoch, step=self.position["step"], epoch=self.position["epoch"] - 1, **change)
-        if self.stop.requested:
+        if self._stopping():
             return self._stopping_before_training()
         return self._loop(run, steps_per_epoch, chance)
 
@@ -213,24 +249,26 @@ class Session:
                 p.update(step=step, batchInEpoch=b + 1)
                 self.dir.metric({"kind": "step", "step": step, "epoch": epoch, "time": _round(self.elapsed(), 3), "loss": loss, "lr": run.last_lr,
                                  "samplesPerSec": _round(batch_size / max(seconds, 1e-9), 1)})
-                if self.stop.requested and b + 1 < steps_per_epoch:
-                    self.dir.event("info", "stopping", f"stop requested ({self.stop.reason}): finishing at step {step}", step=step, epoch=epoch)
+                stopping = self._stopping()
+                if stopping and b + 1 < steps_per_epoch:
+                    self.dir.event("info", "stopping", f"stop requested ({self._stop_reason()}): finishing at step {step}", step=step, epoch=epoch)
                     self._checkpoint("stop")
                     return self._finish("stopped")
             p.update(epoch=epoch + 1, batchInEpoch=0)
             self.dir.event("info", "epoch", f"epoch {epoch}/{self.epochs} done", step=p["step"], epoch=epoch)
             if epoch % every == 0 or epoch == self.epochs:
-                self._evaluate(run, epoch, chance)
-            if epoch % checkpoint_every == 0 or epoch == self.epochs or self.stop.requested:
-                self._checkpoint("end" if epoch == self.epochs else "stop" if self.stop.requested else f"epoch {epoch}")
-            if self.stop.requested and epoch < self.epochs:
-                self.dir.event("info", "stopping", f"stop requested ({self.stop.reason}): stopped after epoch {epoch}", step=p["step"], epoch=epoch)
+                self._from_lead(lambda: self._evaluate(run, epoch, chance), f"evaluation after epoch {epoch}")
+            stopping = self._stopping()
+            if epoch % checkpoint_every == 0 or epoch == self.epochs or stopping:
+                self._checkpoint("end" if epoch == self.epochs else "stop" if stopping else f"epoch {epoch}")
+            if stopping and epoch < self.epochs:
+                self.dir.event("info", "stopping", f"stop requested ({self._stop_reason()}): stopped after epoch {epoch}", step=p["step"], epoch=epoch)
                 return self._finish("stopped")
-        if self.stop.requested:
+        if self._stopping():
             # after the last epoch's checkpoint: the run is complete but for its embeddings, which resume writes
-            self.dir.event("info", "stopping", f"stop requested ({self.stop.reason}) before the embeddings were written", step=p["step"])
+            self.dir.event("info", "stopping", f"stop requested ({self._stop_reason()}) before the embeddings were written", step=p["step"])
             return self._finish("stopped")
-        self._write_embeddings(run)
+        self._from_lead(lambda: self._write_embeddings(run), "embeddings")
         return self._finish("completed")
 
     def _check_finite(self, loss: float, parameters, step: int, epoch: int, lr: float) -> None:
@@ -250,6 +288,8 @@ class Session:
 
     def _checkpoint(self, why: str) -> None:
         self.phase = "checkpoint"
+        if not self.world.lead:
+            return  # every rank holds the same state; rank 0 writes it
         p = self.position
         position = {**p, "elapsedSec": _round(self.elapsed(), 3)}
         name = self.dir.save_checkpoint(position, extra(self.run), capture(self.run))

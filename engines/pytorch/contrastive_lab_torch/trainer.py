@@ -15,6 +15,7 @@ import torch
 
 from .augment import build_pipeline, step_rng
 from .data import Split
+from .distributed import World, convert_sync_batchnorm, local_rows
 from .evaluate import embed, knn_accuracy
 from .fastmm import matmul_nt
 from .losses import Loss, pair_ids
@@ -40,11 +41,17 @@ def _sampler(spec: dict, data: Split, seed: int):
 
 
 class Run:
-    def __init__(self, spec: dict, data: Split, epochs: int, seed: int):
-        self.spec, self.data, self.epochs, self.seed = spec, data, epochs, seed
+    def __init__(self, spec: dict, data: Split, epochs: int, seed: int, world: World = World()):
+        self.spec, self.data, self.epochs, self.seed, self.world = spec, data, epochs, seed, world
         torch.manual_seed(seed)
         self.model = ContrastiveModel(spec["architecture"], data.sample_shape)
         self.model.train()
+        # Several processes (distributed.py): batch norm over the global batch when asked (before the
+        # EMA copy, so the target normalises alike); the forwards that train go through DDP.
+        self.sync_batch_norm = world.size > 1 and bool(spec["run"].get("syncBatchNorm", False))
+        if self.sync_batch_norm:
+            convert_sync_batchnorm(self.model)
+        self.network = torch.nn.parallel.DistributedDataParallel(self.model, broadcast_buffers=False) if world.size > 1 else self.model
         strategy = spec["strategy"]
         self.ema = EmaTarget(self.model) if strategy["ema"] is not None else None
         if self.ema is not None:
@@ -73,18 +80,18 @@ class Run:
         return now
 
     # ---- the objective (the Method methods/pick.ts picks) -------------------------------------
+    # The outputs the loss sees are the global batch's (World.gather: this rank's rows keep their graph).
     def _online(self, x: torch.Tensor) -> Outputs:
-        return self.model(x)
+        return self.network(x)
 
     def _target_out(self, x: torch.Tensor, online_outputs: Outputs) -> torch.Tensor:
         if self.ema is not None:
             with torch.no_grad():
-                return self.ema.target(x)["projection"]
-        return online_outputs["projection"].detach() if self.stop_gradients else online_outputs["projection"]
+                return self.world.gather(self.ema.target(x)["projection"])
+        return self.world.gather(online_outputs["projection"].detach() if self.stop_gradients else online_outputs["projection"])
 
-    @staticmethod
-    def _online_out(o: Outputs) -> torch.Tensor:
-        return o["prediction"] if o["prediction"] is not None else o["projection"]
+    def _online_out(self, o: Outputs) -> torch.Tensor:
+        return self.world.gather(o["prediction"] if o["prediction"] is not None else o["projection"])
 
     def _with_queue(self, queries, query_labels, keys, key_labels) -> torch.Tensor:
         stored = self.queue.contents()
@@ -137,20 +144,32 @@ class Run:
 
     # ---- one step (parts.ts trainStep) --------------------------------------------------------
     def make_batch(self, indices: torch.Tensor, step: int):
+        """The global batch's labels and this rank's rows of its views. The views are drawn for the whole
+        global batch (the augmentations draw per sample in batch order) so W processes see exactly
+        the views one process does."""
         t = time.perf_counter()
         labels = self.train_labels[indices] if self.train_labels is not None else None
         x = self.data.x[indices]
+        rows = local_rows(indices, self.world)
         t = self._add("data", t)
         try:
             if self.two_views:
-                return labels, self.weak(x, step_rng(self.seed, "views", "weak", step)), self.strong(x, step_rng(self.seed, "views", "strong", step))
+                return labels, self.weak(x, step_rng(self.seed, "views", "weak", step))[rows], self.strong(x, step_rng(self.seed, "views", "strong", step))[rows]
             if self.weak_only:
-                return labels, self.weak(x, step_rng(self.seed, "views", "weak", step)), None
-            return labels, x, None
+                return labels, self.weak(x, step_rng(self.seed, "views", "weak", step))[rows], None
+            return labels, x[rows], None
         finally:
             self._add("augmentation", t)
 
     def train_step(self, indices: torch.Tensor, step: int) -> float:
+        value, keys, key_labels = self.backward(indices, step)
+        if math.isfinite(value):
+            self.update(step, keys, key_labels)
+        return value
+
+    def backward(self, indices: torch.Tensor, step: int):
+        """Forward and backward of one step: (loss, keys to enqueue, their labels); the gradients are
+        the single-process gradients of the global batch on every rank."""
         strategy = self.spec["strategy"]
         lr = schedule_lr(strategy["schedule"], strategy["optimizer"]["learningRate"], step - 1, self.total_steps, self.sampler.batches_per_epoch)
         for group in self.optimizer.param_groups:
@@ -162,18 +181,30 @@ class Run:
         loss, keys, key_labels = self.objective(labels, view1, view2)
         value = float(loss.detach())
         if not math.isfinite(value):
-            return value
-        loss.backward()
-        t = self._add("forwardBackward", t)
+            return value, None, None
+        # ×W: DDP averages the ranks' gradients, whose sum is the gradient of the global loss
+        (loss * self.world.size).backward()
+        if self.world.size > 1:
+            for p in self.loss.parameters:  # outside DDP: every rank has the whole dL/dp, ×W
+                if p.grad is not None:
+                    p.grad.div_(self.world.size)
+        self._add("forwardBackward", t)
+        return value, keys, key_labels
+
+    def update(self, step: int, keys: Optional[torch.Tensor], key_labels: Optional[torch.Tensor]) -> None:
+        """The optimiser step, then the EMA target and the queue (identical on every rank)."""
+        strategy = self.spec["strategy"]
+        t = time.perf_counter()
         if strategy["gradientClipNorm"] is not None:
             clip_by_global_norm(self.model.parameters(), strategy["gradientClipNorm"])
         self.optimizer.step()
+        if not self.sync_batch_norm:
+            self.world.broadcast_buffers(self.model)  # each rank's own batch statistics: rank 0's are kept
         if self.ema is not None:
             self.ema.update(step - 1, self.total_steps, strategy["ema"])
         if self.queue is not None and keys is not None:
             self.queue.enqueue(keys, key_labels)
         self._add("optimiser", t)
-        return value
 
     def evaluate(self) -> Optional[float]:
         knn = self.spec["eval"]["knn"]
