@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isBackendRequest } from '../server/contrastive/backend.decl';
+import { isEngine, type Engine } from '../server/contrastive/declare';
 import type { BackendSetting } from './trainer/trainerCommand';
 
 export interface LabSettings {
@@ -10,6 +11,10 @@ export interface LabSettings {
   readonly maxConcurrentRuns: number;
   readonly backend: BackendSetting;
   readonly nodePath: string;
+  /** The engine for a spec that names none in run.engine (the spec wins when it does). */
+  readonly engine: Engine;
+  /** The PyTorch engine's interpreter; empty: the Python extension's, else the CLI's lookup. */
+  readonly pythonPath: string;
 }
 
 export function readSettings(): LabSettings {
@@ -18,11 +23,14 @@ export function readSettings(): LabSettings {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const runsFolder = path.isAbsolute(folder) ? folder : root !== undefined ? path.join(root, folder) : undefined;
   const backend = config.get<string>('backend', 'auto');
+  const engine = config.get<string>('engine', 'tfjs');
   return {
     runsFolder,
     maxConcurrentRuns: Math.max(1, Math.floor(config.get<number>('maxConcurrentRuns', 1))),
     backend: isBackendRequest(backend) ? backend : 'auto',
     nodePath: config.get<string>('nodePath', ''),
+    engine: isEngine(engine) ? engine : 'tfjs',
+    pythonPath: config.get<string>('pythonPath', ''),
   };
 }
 

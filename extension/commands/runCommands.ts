@@ -6,6 +6,8 @@ import type { RunService } from '../runs/runService';
 import type { RunSummary } from '../../server/runs/reader';
 import { formatPercent, isActive, isResumable, progressText, runProgress } from '../runs/runPresentation';
 import { readSettings } from '../settings';
+import type { EngineDecision } from '../trainer/engineChoice';
+import { pythonForRun, torchReady } from '../trainer/pythonEngine';
 import { exportInvocation, resumeInvocation, trainInvocation, type TrainerEnvironment, type TrainerInvocation } from '../trainer/trainerCommand';
 import type { SessionEnd, TrainerSessions } from '../trainer/trainerSessions';
 import { resolveRun, runKey } from './runArgument';
@@ -22,6 +24,8 @@ export interface RunCommandDeps {
 }
 
 const START_TIMEOUT_MS = 60_000;
+// Loaded on the first Start Run: it brings the YAML parser, which activation does not need.
+const engineChoice = () => import('../trainer/engineChoice');
 
 export class RunCommands {
   constructor(private readonly deps: RunCommandDeps) {}
@@ -73,9 +77,26 @@ export class RunCommands {
     }
     if (!this.underConcurrencyLimit()) return;
     await saveIfDirty(spec);
-    const env = this.environment(path.join(path.dirname(spec.fsPath), 'runs'));
+    const text = await fs.promises.readFile(spec.fsPath, 'utf8').catch(() => undefined);
+    // Unreadable: no engine to check; the CLI reports the problem.
+    const engine: EngineDecision = text === undefined ? { engine: undefined, flag: undefined } : (await engineChoice()).decideEngine(text, readSettings().engine);
+    const python = await this.pythonFor(engine.engine === 'pytorch', spec);
+    if (python === false) return;
+    const env = { ...this.environment(path.join(path.dirname(spec.fsPath), 'runs')), ...python };
     this.deps.runs.setFolder(env.runsFolder);
-    await this.launch(trainInvocation(env, spec.fsPath), path.basename(spec.fsPath).replace(/\.contrastive\.(ya?ml|json)$/, ''));
+    await this.launch(trainInvocation(env, spec.fsPath, engine.flag), path.basename(spec.fsPath).replace(/\.contrastive\.(ya?ml|json)$/, ''));
+  }
+
+  /**
+   * For a PyTorch run: the interpreter to pass on ({} = the CLI's own lookup), or false when it has
+   * no usable torch (the user was shown how to install it). Nothing for the tfjs engine.
+   */
+  private async pythonFor(pytorch: boolean, resource: vscode.Uri): Promise<{ python?: string } | false> {
+    if (!pytorch) return {};
+    const log = (line: string): void => this.deps.log.appendLine(line);
+    const python = await pythonForRun(readSettings().pythonPath, resource, log);
+    if (!(await torchReady(python, log))) return false;
+    return python !== undefined ? { python } : {};
   }
 
   async resumeRun(arg: unknown): Promise<void> {
@@ -87,7 +108,10 @@ export class RunCommands {
       return;
     }
     if (!this.underConcurrencyLimit()) return;
-    await this.launch(resumeInvocation(this.environment(path.dirname(run.dir)), run.dir), run.name);
+    // A run resumes on the engine it recorded.
+    const python = await this.pythonFor(run.record.engine === 'pytorch', vscode.Uri.file(run.dir));
+    if (python === false) return;
+    await this.launch(resumeInvocation({ ...this.environment(path.dirname(run.dir)), ...python }, run.dir), run.name);
   }
 
   /** Spawns the trainer and follows it with a cancellable progress notification until it exits. */
@@ -95,7 +119,8 @@ export class RunCommands {
     const session = this.deps.sessions.start(invocation, label);
     let run: RunSummary | undefined;
     let dashboardShown = false;
-    const findRun = (): RunSummary | undefined => (session.pid !== undefined ? this.deps.runs.findByPid(session.pid) : undefined);
+    // By the run id the trainer streams (a PyTorch run's run.json names the engine's pid, not the CLI's), else by pid.
+    const findRun = (): RunSummary | undefined => (session.runId !== undefined ? this.deps.runs.findById(session.runId) : undefined) ?? (session.pid !== undefined ? this.deps.runs.findByPid(session.pid) : undefined);
     const end = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Contrastive Lab: training ${label}`, cancellable: true },
       async (progress, token) => {
@@ -148,6 +173,14 @@ export class RunCommands {
       return;
     }
     if (end.code === 0 && !run) return; // e.g. the spec had problems; the trainer printed them to the log
+    if (run?.status === 'interrupted') {
+      // Killed from outside (kill -9, the OOM killer): not a failure of the run; its checkpoints stand.
+      const resume = 'Resume Run';
+      const choice = await vscode.window.showWarningMessage(`Contrastive Lab: run "${run.name}" was interrupted at ${progressText(run) || `step ${run.record.step}`} (its process was killed); Resume Run continues it from its last checkpoint.`, resume, showLog);
+      if (choice === resume) await this.resumeRun(runKey(run));
+      else if (choice === showLog) this.deps.log.show(true);
+      return;
+    }
     const recorded = run?.record.error ? `${run.record.error.message}${run.record.error.where ? ` (at ${run.record.error.where})` : ''}` : undefined;
     const printed = end.outputTail.filter((l) => l.trim().length > 0).slice(-3).join(' ');
     const reason = recorded ?? (printed || `the trainer exited with ${end.signal ?? `code ${end.code}`}`);
@@ -163,7 +196,7 @@ export class RunCommands {
       void vscode.window.showInformationMessage(`Contrastive Lab: run "${run.name}" is not running (${run.status}).`);
       return;
     }
-    const session = this.deps.sessions.active.find((s) => s.pid === pid);
+    const session = this.deps.sessions.active.find((s) => s.pid === pid || s.runId === run.record.id);
     try {
       if (session) session.stop();
       else process.kill(pid, 'SIGTERM'); // a run started from the CLI or before a window reload

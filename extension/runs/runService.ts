@@ -30,6 +30,10 @@ export class RunService implements vscode.Disposable {
     return this.ensure()?.get(dirName);
   }
 
+  findById(id: string): RunSummary | undefined {
+    return this.ensure()?.findById(id);
+  }
+
   findByPid(pid: number): RunSummary | undefined {
     return this.ensure()?.findByPid(pid);
   }

@@ -56,6 +56,11 @@ export class RunStore {
     return [...this.runs.values()].sort(compareRunsNewestFirst);
   }
 
+  /** The run with this id (run.json `id`, also on every line the trainer streams). */
+  findById(id: string): RunSummary | undefined {
+    return this.list().find((r) => r.record.id === id);
+  }
+
   /** The run whose run.json names this pid (how a spawned trainer is matched to its folder). */
   findByPid(pid: number): RunSummary | undefined {
     return this.list().find((r) => r.record.pid === pid);

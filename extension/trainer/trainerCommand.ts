@@ -2,6 +2,7 @@
 // argument rules are unit-tested.
 import * as path from 'node:path';
 import type { BackendRequest } from '../../server/contrastive/backend.decl';
+import type { Engine } from '../../server/contrastive/declare';
 
 /** The contrastiveLab.backend setting: the backends a run may ask for. */
 export type BackendSetting = BackendRequest;
@@ -16,6 +17,11 @@ export interface TrainerEnvironment {
   readonly backend: BackendSetting;
   /** Absolute runs folder (contrastiveLab.runsFolder resolved against the workspace). */
   readonly runsFolder: string;
+  /**
+   * The Python interpreter for the PyTorch engine (contrastiveLab.pythonPath, else the Python
+   * extension's), passed as env CONTRASTIVE_LAB_PYTHON; absent: the CLI's own lookup.
+   */
+  readonly python?: string;
 }
 
 export interface TrainerInvocation {
@@ -27,22 +33,26 @@ export interface TrainerInvocation {
 }
 
 function runtime(env: TrainerEnvironment): { command: string; env: Record<string, string> } {
+  const python: Record<string, string> = env.python !== undefined ? { CONTRASTIVE_LAB_PYTHON: env.python } : {};
   const custom = env.nodePathSetting.trim();
-  if (custom.length > 0) return { command: custom, env: {} };
+  if (custom.length > 0) return { command: custom, env: python };
   // In desktop VS Code the host's executable is Electron; this variable makes it behave as plain Node.
-  return { command: env.hostExecPath, env: { ELECTRON_RUN_AS_NODE: '1' } };
+  return { command: env.hostExecPath, env: { ELECTRON_RUN_AS_NODE: '1', ...python } };
 }
 
 function backendArgs(backend: BackendSetting): string[] {
   return backend === 'auto' ? [] : ['--backend', backend];
 }
 
-/** `train <spec> --json --out <runsFolder> [--backend b]`, run from the spec's folder. */
-export function trainInvocation(env: TrainerEnvironment, specPath: string): TrainerInvocation {
+/**
+ * `train <spec> --json --out <runsFolder> [--backend b] [--engine e]`, run from the spec's folder;
+ * `engine` is given only for a spec that names none (the contrastiveLab.engine setting, engineChoice.ts).
+ */
+export function trainInvocation(env: TrainerEnvironment, specPath: string, engine?: Engine): TrainerInvocation {
   const rt = runtime(env);
   return {
     command: rt.command,
-    args: [env.cliPath, 'train', specPath, '--json', '--out', env.runsFolder, ...backendArgs(env.backend)],
+    args: [env.cliPath, 'train', specPath, '--json', '--out', env.runsFolder, ...backendArgs(env.backend), ...(engine !== undefined ? ['--engine', engine] : [])],
     env: rt.env,
     cwd: path.dirname(specPath),
   };

@@ -24,6 +24,8 @@ export interface SessionEnd {
 
 export interface TrainerSession {
   readonly pid: number | undefined;
+  /** The run's id, from the first line the trainer streams; undefined until then. */
+  readonly runId: string | undefined;
   readonly label: string;
   readonly logFile: string;
   /** Resolves when the process exits. */
@@ -77,9 +79,11 @@ export class TrainerSessions {
 
     const tail = new FileTail(logFile);
     const outputTail: string[] = [];
+    let runId: string | undefined;
     const handleLine = (line: string): void => {
       const event = parseJsonObject(line);
       if (event) {
+        if (runId === undefined && typeof event.runId === 'string') runId = event.runId;
         this.log.appendLine(`[${label}] ${formatEvent(event)}`);
         return;
       }
@@ -92,6 +96,9 @@ export class TrainerSessions {
 
     const session: TrainerSession = {
       pid: child.pid,
+      get runId() {
+        return runId;
+      },
       label,
       logFile,
       ended: new Promise<SessionEnd>((resolve) => {

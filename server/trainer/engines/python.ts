@@ -27,6 +27,16 @@ export function choosePython(requested: string | null, env: NodeJS.ProcessEnv = 
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 }
 
+/**
+ * The one command that installs torch for `python`: Debian's package for the system interpreter
+ * (its pip refuses system-wide installs, PEP 668), else pip for that very interpreter.
+ */
+export function installCommand(python: string): string {
+  if (python === '/usr/bin/python3' && existsSync('/etc/debian_version')) return 'sudo apt-get install -y python3-torch';
+  const quoted = /^[\w@%+=:,./-]+$/.test(python) ? python : `'${python.replace(/'/g, `'\\''`)}'`;
+  return `${quoted} -m pip install "torch>=${MIN_TORCH.join('.')}" numpy`;
+}
+
 const INSTALL = 'Install it with `sudo apt-get install python3-torch` (Debian/Ubuntu) or `python3 -m pip install "torch>=1.13"`, or point contrastiveLab.pythonPath (env CONTRASTIVE_LAB_PYTHON) at an interpreter that has it.';
 
 /** `1.13.0a0` → [1, 13]; null when it does not start with two numbers. */
