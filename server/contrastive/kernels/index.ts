@@ -10,6 +10,7 @@
 import type { BackendName } from '../backend.decl';
 import { registerWasmConv2DBackpropFilter } from './wasmConv2DBackpropFilter';
 import { registerWasmConv2DBackpropInput } from './wasmConv2DBackpropInput';
+import { registerWasmGemmMatMul } from './wasmGemmMatMul';
 import { registerWasmLeadingAxesReduce } from './wasmLeadingAxesReduce';
 import { registerWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 import { registerWasmRepeatTile } from './wasmRepeatTile';
@@ -27,6 +28,9 @@ const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
   (backend) => { if (backend === 'wasm') registerWasmMaxPoolGrad(); },
   // Last: it wraps whatever _FusedMatMul is registered by then (the transposed-operand one above).
   (backend) => { if (backend === 'wasm' || backend === 'cpu') registerNanPropagation(backend); },
+  // Outermost: our matrix product handles the plain and relu cases itself (NaN included) and hands
+  // the rest to the kernels above.
+  (backend) => { if (backend === 'wasm') registerWasmGemmMatMul(); },
 ];
 
 /** Registers every custom kernel that applies to `backend`. Safe to call more than once. */

@@ -1,0 +1,94 @@
+// Our wasm matrix product (server/contrastive/kernels/gemm/): every shape the packing has to handle
+// (rows not a multiple of the tile, columns not a multiple of the panel, K = 1, batches that
+// broadcast, transposed operands, bias + relu) gives the cpu backend's result; products large enough
+// to be shared between threads give the same bits as on one thread; a NaN survives relu; and the
+// committed binary is the one the generator makes from gemmWat.ts.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { initBackend, tf } from '../../../server/contrastive/backend';
+import { WasmGemm } from '../../../server/contrastive/kernels/gemm/wasmGemm';
+import { GEMM_WASM_PATH, renderGemmWasm } from '../../../scripts/gen-gemm-wasm';
+
+function values(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+const tensor = (shape: number[], seed: number): tf.Tensor => tf.tensor(values(shape.reduce((a, b) => a * b, 1), seed), shape);
+
+async function onBackend(name: 'wasm' | 'cpu', f: () => tf.Tensor): Promise<{ data: Float32Array; shape: number[] }> {
+  await tf.setBackend(name);
+  const t = tf.tidy(f);
+  const result = { data: t.dataSync() as Float32Array, shape: t.shape };
+  t.dispose();
+  await tf.setBackend('wasm');
+  return result;
+}
+
+function worstDeviation(actual: Float32Array, expected: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / (1 + Math.abs(expected[i]!)));
+  return worst;
+}
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+test('the committed gemm binary is what scripts/gen-gemm-wasm.ts makes of gemmWat.ts', async () => {
+  assert.equal(readFileSync(GEMM_WASM_PATH, 'utf8'), await renderGemmWasm(), 'run: npx tsx scripts/gen-gemm-wasm.ts');
+});
+
+test('products of awkward shapes equal the cpu backend (edges, K = 1, broadcast batches, transposes, bias + relu)', async () => {
+  const cases: Array<{ a: number[]; b: number[]; ta?: boolean; tb?: boolean; bias?: number; relu?: boolean }> = [
+    { a: [1, 1], b: [1, 1] },
+    { a: [5, 1], b: [1, 11] },
+    { a: [7, 13], b: [13, 9], bias: 9, relu: true },
+    { a: [13, 7], b: [9, 13], ta: true, tb: true, bias: 9 },
+    { a: [3, 66, 17], b: [3, 17, 23], relu: true },
+    { a: [2, 17, 66], b: [1, 23, 17], ta: true, tb: true },
+    { a: [1, 33, 8], b: [4, 8, 16], bias: 16, relu: true },
+    { a: [130, 70], b: [70, 257], bias: 257 },
+  ];
+  for (const c of cases) {
+    const n = c.tb === true ? c.b.at(-2)! : c.b.at(-1)!;
+    const f = (): tf.Tensor => tf.fused.matMul({
+      a: tensor(c.a, 1) as tf.Tensor2D, b: tensor(c.b, 2) as tf.Tensor2D, transposeA: c.ta === true, transposeB: c.tb === true,
+      ...(c.bias === undefined ? {} : { bias: tensor([n], 3) }), activation: c.relu === true ? 'relu' : 'linear',
+    });
+    const [wasm, cpu] = [await onBackend('wasm', f), await onBackend('cpu', f)];
+    const what = `[${c.a}]${c.ta === true ? 'ᵀ' : ''}·[${c.b}]${c.tb === true ? 'ᵀ' : ''}${c.bias === undefined ? '' : ' + bias'}${c.relu === true ? ', relu' : ''}`;
+    assert.deepEqual(wasm.shape, cpu.shape, what);
+    assert.ok(worstDeviation(wasm.data, cpu.data) < 1e-5, `${what}: deviates by ${worstDeviation(wasm.data, cpu.data)}`);
+  }
+});
+
+test('a product shared between threads gives the bits one thread gives', async () => {
+  const backend = tf.backend() as unknown as { wasm: unknown; getMemoryOffset(id: object): number };
+  const [m, k, n] = [300, 200, 130];
+  const a = tensor([m, k], 7);
+  const b = tensor([k, n], 8);
+  const outputs = [1, 2].map((threads) => {
+    const gemm = WasmGemm.create(backend.wasm, threads);
+    assert.ok(gemm !== undefined, 'the wasm backend exposes its memory');
+    const out = tf.zeros([m, n]);
+    gemm.run({ a: backend.getMemoryOffset(a.dataId), b: backend.getMemoryOffset(b.dataId), out: backend.getMemoryOffset(out.dataId), m, k, n, transposeA: false, transposeB: false, relu: false });
+    return out.dataSync() as Float32Array;
+  });
+  assert.deepEqual(outputs[1], outputs[0]);
+  const cpu = await onBackend('cpu', () => tf.matMul(tensor([m, k], 7), tensor([k, n], 8)));
+  assert.ok(worstDeviation(outputs[0]!, cpu.data) < 1e-5);
+});
+
+test('relu keeps a NaN of the product (XNNPACK clamped it to 0)', async () => {
+  const a = values(4 * 6, 1);
+  a[6] = Number.NaN; // row 1
+  const out = await onBackend('wasm', () => tf.fused.matMul({ a: tf.tensor2d(a, [4, 6]), b: tensor([6, 10], 2) as tf.Tensor2D, activation: 'relu' }));
+  for (let j = 0; j < 10; j++) assert.ok(Number.isNaN(out.data[10 + j]!), `row 1, column ${j} is ${out.data[10 + j]}`);
+  assert.ok(out.data.slice(0, 10).every((v) => v >= 0 && Number.isFinite(v)), 'the other rows are finite and relu-clamped');
+});
