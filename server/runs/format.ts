@@ -59,6 +59,8 @@ export interface RunRecord {
   readonly error: RunError | null;
   /** The latest evaluation's verdict on learning (absent in runs written before it existed). */
   readonly learning?: LearningHealth | null;
+  /** The sweep the run is a child of (`contrastive-lab sweep`): its id and the child's index; absent otherwise. */
+  readonly sweep?: { readonly id: string; readonly index: number };
 }
 
 /** What the latest evaluation says about learning: collapsed outputs, chance-level kNN, or healthy. */

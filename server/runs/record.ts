@@ -60,6 +60,11 @@ export function processAlive(pid: number): boolean {
   return /node|electron|code|contrastive/i.test(cmdline);
 }
 
+/** A run the run queue holds and has not started: queued, with no trainer process yet (server/runs/queue). */
+export function waitsInQueue(record: RunRecord): boolean {
+  return record.status === 'queued' && record.pid === null;
+}
+
 /**
  * A run recorded as queued/running whose trainer process is gone (killed, machine rebooted) is
  * `interrupted`: resume continues it from its last checkpoint. Runs from another host are
@@ -67,6 +72,7 @@ export function processAlive(pid: number): boolean {
  */
 export function effectiveStatus(record: RunRecord, alive: (pid: number) => boolean = processAlive): EffectiveStatus {
   if (record.status !== 'running' && record.status !== 'queued') return record.status;
+  if (waitsInQueue(record)) return 'queued';
   if (record.hostname !== hostname()) return record.status;
   if (record.pid === null || !alive(record.pid)) return 'interrupted';
   return record.status;

@@ -14,6 +14,7 @@ import { BACKBONES } from '../contrastive/models/backbones/declarations';
 import { OPTIMIZERS } from '../contrastive/optim/declarations';
 import { NEGATIVES, SAMPLERS } from '../contrastive/pairs/declarations';
 import { SCHEDULES } from '../contrastive/schedules/declarations';
+import { SWEEP } from './sweep.decl';
 
 /** Every polymorphic ingredient kind with its declarations; the schema's `$defs` are named `<kind>-<type>`. */
 export const INGREDIENTS = {
@@ -312,6 +313,7 @@ export const EXPERIMENT = ObjectType(
     strategy,
     eval: evaluation,
     run,
+    sweep: SWEEP,
   },
   {
     title: 'Contrastive Lab experiment',

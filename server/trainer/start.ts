@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { BackendRequest } from '../contrastive/backend';
 import { readJsonObject } from '../shared/files';
 import { runPaths } from '../runs/paths';
-import { effectiveStatus, readRunRecord, updateRunRecord } from '../runs/record';
+import { effectiveStatus, readRunRecord, updateRunRecord, waitsInQueue } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
 import type { OutputMode } from './reporter';
 import { createRunDirectory } from './runDirectory';
@@ -46,7 +46,7 @@ export async function resumeRun(runDir: string, controls: RunControls): Promise<
   const dir = resolve(runDir);
   const record = readRunRecord(dir);
   const status = effectiveStatus(record);
-  if (status === 'running' || status === 'queued') {
+  if (status === 'running' || (status === 'queued' && !waitsInQueue(record))) {
     throw new ResumeError(`${dir}: run ${record.id} is still ${status} (pid ${record.pid}); stop it first (SIGTERM) or wait for it to end.`);
   }
   if (status === 'completed') throw new ResumeError(`${dir}: run ${record.id} has completed; there is nothing to resume. Start a new run with \`contrastive-lab train\`.`);

@@ -35,6 +35,8 @@ import { queueSmallerThanBatch } from './queue-smaller-than-batch';
 import { queueWithoutEma } from './queue-without-ema';
 import { rangeReversed } from './range-reversed';
 import { supconWithoutLabels } from './supcon-without-labels';
+import { sweepUnknownPath } from './sweep-unknown-path';
+import { sweepValueInvalid } from './sweep-value-invalid';
 import { targetTemperatureWithQueue } from './target-temperature-with-queue';
 import { teacherHotterThanStudent } from './teacher-hotter-than-student';
 import { unknownBuiltinDataset } from './unknown-builtin-dataset';
@@ -82,6 +84,8 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   queueWithoutEma,
   rangeReversed,
   supconWithoutLabels,
+  sweepUnknownPath,
+  sweepValueInvalid,
   targetTemperatureWithQueue,
   teacherHotterThanStudent,
   unknownBuiltinDataset,

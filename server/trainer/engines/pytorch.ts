@@ -16,7 +16,7 @@ import { readEmbeddings } from '../../runs/embeddings';
 import type { EvalMetric, MetricLine, RunEvent } from '../../runs/format';
 import { parseJsonObject, readJsonLines } from '../../runs/jsonl';
 import { runPaths } from '../../runs/paths';
-import { effectiveStatus, readRunRecord, updateRunRecord } from '../../runs/record';
+import { effectiveStatus, readRunRecord, updateRunRecord, waitsInQueue } from '../../runs/record';
 import { readJsonObject } from '../../shared/files';
 import type { ResolvedSpec } from '../../spec/types';
 import { writeLoadedSplit } from '../exportSplit';
@@ -106,7 +106,7 @@ export async function resumeWithPyTorch(runDir: string, controls: PyTorchControl
   runDir = resolve(runDir);
   const record = readRunRecord(runDir);
   const status = effectiveStatus(record);
-  if (status === 'running' || status === 'queued') throw new ResumeError(`${runDir}: run ${record.id} is still ${status} (pid ${record.pid}); stop it first (SIGTERM) or wait for it to end.`);
+  if (status === 'running' || (status === 'queued' && !waitsInQueue(record))) throw new ResumeError(`${runDir}: run ${record.id} is still ${status} (pid ${record.pid}); stop it first (SIGTERM) or wait for it to end.`);
   if (status === 'completed') throw new ResumeError(`${runDir}: run ${record.id} has completed; there is nothing to resume. Start a new run with \`contrastive-lab train\`.`);
   if (!existsSync(runPaths(runDir).specJson)) throw new ResumeError(`${runPaths(runDir).specJson}: missing; this run cannot be resumed without the spec it trained.`);
   const spec = readJsonObject<ResolvedSpec>(runPaths(runDir).specJson, 'recorded spec');
