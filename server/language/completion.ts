@@ -10,6 +10,7 @@ import { INGREDIENT_SNIPPETS } from './ingredient-snippets';
 import { jsonAt, snippetChoiceEscape, snippetEscape, yamlBlock, yamlScalar, type SpecFormat } from './render-value';
 import { typeInValue, type FieldPath, type SchemaModel, type SchemaNode } from './schema-model';
 import { propertyDocumentation } from './schema-docs';
+import { sweepPathItems, sweptValuePath } from './sweep-completion';
 
 export interface CompletionRequest {
   readonly context: CursorContext;
@@ -31,6 +32,11 @@ const MAX_DIRECTORY_ENTRIES = 500;
 export function complete(request: CompletionRequest): CompletionItem[] {
   const { context, model } = request;
   const typeAt = (path: FieldPath): string | undefined => context.typeHints.get(pathKey(path)) ?? typeInValue(request.documentValue, path);
+  const sweepPaths = sweepPathItems(context, request.format, request.documentValue, request.rangeOf(context.replaceStart, context.replaceEnd));
+  if (sweepPaths !== undefined) return sweepPaths;
+  const swept = sweptValuePath(context);
+  // A sweep value is a value of the path it sweeps: the same choices as writing it there.
+  if (swept !== undefined) return valueItems(request, model.schemaAt(swept, typeAt), swept, typeAt);
   const schema = model.schemaAt(context.path, typeAt);
   if (context.kind === 'key' && (schema === undefined || !model.isObjectLike(schema))) {
     // `- fl|` in a list of scalars: the item is a value, not a key.

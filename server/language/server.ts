@@ -22,6 +22,7 @@ import { hoverAt, hoverFromText } from './hover';
 import { jsonCursorContext } from './json-cursor';
 import { SchemaModel, type SchemaNode } from './schema-model';
 import { documentSymbols } from './symbols';
+import { sweepLens } from './sweep-lens';
 import { yamlCursorContext } from './yaml-cursor';
 
 export const RUN_COMMAND = 'contrastiveLab.startRun';
@@ -201,7 +202,10 @@ export function startServer(connection: Connection): void {
       const document = documents.get(params.textDocument.uri);
       if (document === undefined) return [];
       const origin = { line: 0, character: 0 };
-      return [{ range: { start: origin, end: origin }, command: { title: '▶ Run experiment', command: RUN_COMMAND, arguments: [document.uri] } }];
+      const lenses: CodeLens[] = [{ range: { start: origin, end: origin }, command: { title: '▶ Run experiment', command: RUN_COMMAND, arguments: [document.uri] } }];
+      const check = current(document).check;
+      const sweep = check && sweepLens(check.document, document.uri);
+      return sweep ? [...lenses, sweep] : lenses;
     }),
   );
 
