@@ -3,7 +3,6 @@
 // relu that keeps NaN. What it does not cover (other activations, prelu, a bias that is not one value
 // per column, batch shapes that broadcast partially, other dtypes) goes to the kernel it wraps.
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { WasmGemm } from './gemm/wasmGemm';
 import { overrideKernel, type TensorInfo } from './kernelCalls';
 
@@ -20,6 +19,9 @@ const gemms = new WeakMap<object, WasmGemm | null>();
 function gemmFor(backend: WasmBackendInternals): WasmGemm | undefined {
   let gemm = gemms.get(backend);
   if (gemm === undefined) {
+    // Loaded here, not at the top: importing the package registers the wasm backend as tfjs' default,
+    // which only backend.ts may decide (and by the time a wasm kernel runs, it has).
+    const { getThreadsCount } = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     gemm = WasmGemm.create(backend.wasm, getThreadsCount()) ?? null;
     gemms.set(backend, gemm);
   }
@@ -27,6 +29,19 @@ function gemmFor(backend: WasmBackendInternals): WasmGemm | undefined {
 }
 
 const product = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+
+/** numpy-style broadcast of two batch shapes, or undefined when they do not broadcast. */
+function broadcastShape(a: readonly number[], b: readonly number[]): number[] | undefined {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) return undefined;
+    out.push(Math.max(da, db));
+  }
+  return out;
+}
 
 function ourProduct(original: tf.KernelConfig): tf.KernelFunc {
   return (args) => {
@@ -38,20 +53,26 @@ function ourProduct(original: tf.KernelConfig): tf.KernelFunc {
     const activation = (attrs?.['activation'] as string | undefined) ?? 'linear';
     const gemm = gemmFor(backend);
     const plain = gemm !== undefined && a !== undefined && b !== undefined && a.dtype === 'float32' && b.dtype === 'float32'
-      && a.shape.length === 3 && b.shape.length === 3 && inputs['preluActivationWeights'] === undefined
+      && a.shape.length >= 2 && b.shape.length >= 2 && inputs['preluActivationWeights'] === undefined
       && (activation === 'linear' || activation === 'relu');
     if (!plain) return original.kernelFunc(args);
     const transposeA = attrs?.['transposeA'] === true;
     const transposeB = attrs?.['transposeB'] === true;
-    const [batchA, rowsA, colsA] = a.shape as [number, number, number];
-    const [batchB, rowsB, colsB] = b.shape as [number, number, number];
+    const [rowsA, colsA] = a.shape.slice(-2) as [number, number];
+    const [rowsB, colsB] = b.shape.slice(-2) as [number, number];
     const m = transposeA ? colsA : rowsA;
     const k = transposeA ? rowsA : colsA;
     const n = transposeB ? rowsB : colsB;
-    const batch = Math.max(batchA, batchB);
+    if ((transposeB ? colsB : rowsB) !== k) return original.kernelFunc(args); // its error names the shapes
+    const batchShape = broadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    if (batchShape === undefined) return original.kernelFunc(args);
+    const batch = product(batchShape);
+    const batchA = product(a.shape.slice(0, -2));
+    const batchB = product(b.shape.slice(0, -2));
+    // A batch that broadcasts only along some axes (e.g. [2,1] with [1,3]) is left to the stock kernel.
     const biasFits = bias === undefined || (bias.dtype === 'float32' && product(bias.shape) === n && bias.shape.at(-1) === n);
     if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1) || !biasFits || m * n * k === 0) return original.kernelFunc(args);
-    const out = backend.makeOutput([batch, m, n], 'float32');
+    const out = backend.makeOutput([...batchShape, m, n], 'float32');
     const offsetA = backend.getMemoryOffset(a.dataId);
     const offsetB = backend.getMemoryOffset(b.dataId);
     const offsetOut = backend.getMemoryOffset(out.dataId);
