@@ -68,6 +68,16 @@ test('products of awkward shapes equal the cpu backend (edges, K = 1, broadcast 
   }
 });
 
+test('the BatchMatMul kernel called with 2-D operands (as our sums and the kNN search call it) equals the cpu backend', async () => {
+  for (const [ta, tb] of [[false, false], [true, false], [false, true]] as const) {
+    const f = (): tf.Tensor => tf.engine().runKernel('BatchMatMul', { a: tensor(ta ? [37, 9] : [9, 37], 4), b: tensor(tb ? [70, 37] : [37, 70], 5) }, { transposeA: ta, transposeB: tb }) as tf.Tensor;
+    const [wasm, cpu] = [await onBackend('wasm', f), await onBackend('cpu', f)];
+    assert.deepEqual(wasm.shape, [9, 70]);
+    assert.deepEqual(wasm.shape, cpu.shape);
+    assert.ok(worstDeviation(wasm.data, cpu.data) < 1e-5, `transposeA ${ta}, transposeB ${tb}`);
+  }
+});
+
 test('a product shared between threads gives the bits one thread gives', async () => {
   const backend = tf.backend() as unknown as { wasm: unknown; getMemoryOffset(id: object): number };
   const [m, k, n] = [300, 200, 130];
