@@ -7,7 +7,10 @@ import { effectiveStatus, readRunRecord, updateRunRecord, waitsInQueue } from '.
 import { enqueue, newEntry, queuePaths, readQueue, runnerAlive, updateQueue, type QueueEntry } from '../../runs/queue/queueFile';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { positiveInt } from '../options';
+import { positiveInt, threadsArg } from '../options';
+import { exitCodeFor, printOutcome } from '../outcome';
+import { formatDuration } from '../../trainer/progress';
+import { createStopSignal } from '../../trainer/stop';
 import { checkSpecForTraining, printProblems } from '../trainSpec';
 import { defaultRunFolders } from './list';
 
@@ -29,6 +32,7 @@ const usage = `Usage: contrastive-lab queue add <spec|run-dir>... [--out DIR]
        contrastive-lab queue start [runs-folder] [--parallel N] [--threads N] [--no-umap]
        contrastive-lab queue stop  [runs-folder]
        contrastive-lab queue clear [runs-folder]
+       contrastive-lab queue run <run-dir> [--threads N] [--until-epoch N] [--no-umap]
 
 The run queue of a runs folder, kept in <runs-folder>/queue.json (written atomically under
 queue.lock, so two processes never start the same run). It survives restarts: a queue whose runner
@@ -44,6 +48,8 @@ was killed goes on with \`queue start\`, resuming the runs it had started from t
           the UMAP projection of each run's final embeddings
   stop    ask the running \`queue start\` to stop (SIGTERM) and wait until it has
   clear   remove every entry that is not running; runs never started are marked stopped
+  run     (what \`queue start\` runs for each entry) resume one run folder; --until-epoch N stops it,
+          checkpointed, once epoch N is trained and evaluated (a successive-halving rung)
 
 Without runs-folder: the first of ./runs and the run folders of the specs here (as \`list\`) that
 has a queue, else ./runs.
@@ -168,11 +174,39 @@ function clear(root: string): number {
   return 0;
 }
 
+/**
+ * One run of the queue, in its own process: resume the run folder (a queued run starts from the
+ * beginning). On tfjs, --until-epoch requests the stop at that epoch's last step, so the epoch is
+ * evaluated and checkpointed and the run ends stopped exactly there; the runner also watches the
+ * metrics, which is how a PyTorch run is stopped at its rung.
+ */
+async function runOne(runDir: string, threads: number | null, untilEpoch: number | null, umap: boolean): Promise<number> {
+  // Loaded here: the trainer pulls in tfjs.
+  const { resumeRun } = await import('../../trainer/start');
+  const { isPyTorchRun, resumeWithPyTorch } = await import('../../trainer/engines/pytorch');
+  const stop = createStopSignal(true);
+  const started = Date.now();
+  try {
+    let stepsPerEpoch: number | null = null;
+    const onStep = (step: number): void => {
+      stepsPerEpoch ??= readRunRecord(runDir).stepsPerEpoch;
+      if (untilEpoch !== null && stepsPerEpoch !== null && step >= untilEpoch * stepsPerEpoch && !stop.requested) stop.request(`epoch ${untilEpoch} reached: a successive-halving rung`);
+    };
+    const outcome = isPyTorchRun(runDir)
+      ? await resumeWithPyTorch(runDir, { mode: 'plain', stop, umap, threads, python: null })
+      : await resumeRun(runDir, { mode: 'plain', backend: null, threads, stop, umap, ...(untilEpoch !== null ? { onStep } : {}) });
+    printOutcome(outcome, formatDuration((Date.now() - started) / 1000));
+    return exitCodeFor(outcome);
+  } finally {
+    stop.dispose();
+  }
+}
+
 export const queueCommand: Command = {
   usage,
   async run(argv) {
     const [action, ...rest] = argv;
-    const args = parseArgs(rest, { booleans: ['json', 'no-umap'], values: ['out', 'parallel', 'threads'] });
+    const args = parseArgs(rest, { booleans: ['json', 'no-umap'], values: ['out', 'parallel', 'threads', 'until-epoch'] });
     const folderArg = (): string => {
       if (args.positionals.length > 1) throw new UsageError(`queue ${action} takes at most one runs folder, got ${args.positionals.length}.`);
       return queueFolder(args.positionals[0]);
@@ -190,8 +224,11 @@ export const queueCommand: Command = {
         return stop(folderArg());
       case 'clear':
         return clear(folderArg());
+      case 'run':
+        if (args.positionals.length !== 1) throw new UsageError('queue run takes one run folder.');
+        return runOne(resolve(args.positionals[0]!), threadsArg(args.values.get('threads')), args.values.has('until-epoch') ? positiveInt(args.values.get('until-epoch'), '--until-epoch', 1) : null, !args.booleans.has('no-umap'));
       default:
-        throw new UsageError(action === undefined ? 'Name an action: add, list, start, stop or clear.' : `Unknown action "${action}": use add, list, start, stop or clear.`);
+        throw new UsageError(action === undefined ? 'Name an action: add, list, start, stop, clear or run.' : `Unknown action "${action}": use add, list, start, stop, clear or run.`);
     }
   },
 };

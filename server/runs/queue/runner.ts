@@ -1,4 +1,4 @@
-// Working through a runs folder's queue: start (or resume) waiting runs as `contrastive-lab resume`
+// Working through a runs folder's queue: start (or resume) waiting runs as `contrastive-lab queue run`
 // processes, at most `parallel` at once; record how each ended; stop halving runs at their rung and
 // apply the halving decisions. Everything the queue knows is in queue.json and the run folders, so
 // a runner killed outright is replaced by the next `queue start`: entries whose trainer is gone are
@@ -22,7 +22,7 @@ export interface QueueRunOptions {
   readonly threads: number;
   /** Whether each run projects its final embeddings with UMAP too (PCA always). */
   readonly umap: boolean;
-  /** How to start the CLI (`<command> <args...> resume <run-dir>`). */
+  /** How to start the CLI (`<command> <args...> queue run <run-dir>`). */
   readonly cli: { readonly command: string; readonly args: readonly string[] };
   readonly log: (line: string) => void;
   /** How often running runs are checked for their rung and the queue for new entries. */
@@ -66,7 +66,7 @@ export async function runQueue(options: QueueRunOptions): Promise<QueueSummary> 
   const start = (entry: QueueEntry): QueueEntry => {
     const dir = join(root, entry.run);
     const out = openSync(join(dir, 'queue.log'), 'a');
-    const child = spawn(options.cli.command, [...options.cli.args, 'resume', dir, '--threads', String(options.threads), ...(options.umap ? [] : ['--no-umap'])], { stdio: ['ignore', out, out] });
+    const child = spawn(options.cli.command, [...options.cli.args, 'queue', 'run', dir, '--threads', String(options.threads), ...(entry.untilEpoch !== null ? ['--until-epoch', String(entry.untilEpoch)] : []), ...(options.umap ? [] : ['--no-umap'])], { stdio: ['ignore', out, out] });
     closeSync(out);
     children.set(entry.run, child);
     child.on('exit', () => {
