@@ -4,7 +4,7 @@
 // stride-1 convolutions runs as a forward convolution (wasm's own kernel is a scalar loop), and sums
 // and means over leading axes (bias gradients, batch-norm moments) run as one product, tilings that
 // repeat a whole block (batch-norm gradients) are block copies, the gradient of pools with disjoint
-// windows is one pass, and the kernels
+// windows is one pass, identities share their input's memory instead of copying it, and the kernels
 // that hide a NaN (wasm's output clamps, cpu's MaxPool) are wrapped to propagate it. Other backends
 // (tensorflow, cpu) have every kernel our models need.
 import type { BackendName } from '../backend.decl';
@@ -14,6 +14,7 @@ import { registerWasmGemmMatMul } from './wasmGemmMatMul';
 import { registerWasmLeadingAxesReduce } from './wasmLeadingAxesReduce';
 import { registerWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 import { registerWasmRepeatTile } from './wasmRepeatTile';
+import { registerWasmSharedIdentity } from './wasmSharedIdentity';
 import { registerNanPropagation } from './wasmNanPropagation';
 import { registerWasmTransposedMatMul } from './wasmTransposedMatMul';
 
@@ -26,6 +27,7 @@ const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
   (backend) => { if (backend === 'wasm') registerWasmLeadingAxesReduce(); },
   (backend) => { if (backend === 'wasm') registerWasmRepeatTile(); },
   (backend) => { if (backend === 'wasm') registerWasmMaxPoolGrad(); },
+  (backend) => { if (backend === 'wasm') registerWasmSharedIdentity(); },
   // Last: it wraps whatever _FusedMatMul is registered by then (the transposed-operand one above).
   (backend) => { if (backend === 'wasm' || backend === 'cpu') registerNanPropagation(backend); },
   // Outermost: our matrix product handles the plain and relu cases itself (NaN included) and hands
