@@ -71,24 +71,54 @@ export interface PairMasks {
   readonly negCount: number;
 }
 
+/** The label masks of the last batch, reused while the labels repeat (SimCLR's view indices do every step). */
+let lastLabelMasks: { readonly self: boolean; readonly labels: Int32Array; readonly refLabels: Int32Array; readonly masks: PairMasks } | undefined;
+
+const sameValues = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
 /**
  * Positive pairs (i, j): same label, i ≠ j in self mode; negative pairs: different labels. With
  * mined tuples, exactly the mined pairs (triplets (a,p,n) give the pairs (a,p) and (a,n)).
+ * The masks are shared with later calls for the same labels: read them, never write them.
  */
 export function pairMasks(batch: LabelledBatch, tuples?: MinedTuples): PairMasks {
+  if (tuples !== undefined) return tupleMasks(batch, tuples);
+  const self = batch.ref === undefined;
+  const last = lastLabelMasks;
+  if (last !== undefined && last.self === self && sameValues(last.labels, batch.labels) && sameValues(last.refLabels, batch.refLabels)) return last.masks;
+  const masks = labelMasks(batch, self);
+  lastLabelMasks = { self, labels: batch.labels.slice(), refLabels: batch.refLabels.slice(), masks };
+  return masks;
+}
+
+function labelMasks(batch: LabelledBatch, self: boolean): PairMasks {
   const { rows, cols, labels, refLabels } = batch;
   const pos = new Float32Array(rows * cols);
   const neg = new Float32Array(rows * cols);
-  if (tuples === undefined) {
-    const self = batch.ref === undefined;
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) {
-        if (labels[i] === refLabels[j]) {
-          if (!self || i !== j) pos[i * cols + j] = 1;
-        } else neg[i * cols + j] = 1;
+  let posCount = 0;
+  let negCount = 0;
+  for (let i = 0; i < rows; i++) {
+    const label = labels[i];
+    for (let j = 0; j < cols; j++) {
+      if (label === refLabels[j]) {
+        if (!self || i !== j) {
+          pos[i * cols + j] = 1;
+          posCount++;
+        }
+      } else {
+        neg[i * cols + j] = 1;
+        negCount++;
       }
     }
-  } else if (tuples.kind === 'pairs') {
+  }
+  return { pos, neg, posCount, negCount };
+}
+
+function tupleMasks(batch: LabelledBatch, tuples: MinedTuples): PairMasks {
+  const { rows, cols } = batch;
+  const pos = new Float32Array(rows * cols);
+  const neg = new Float32Array(rows * cols);
+  if (tuples.kind === 'pairs') {
     tuples.posAnchors.forEach((a, k) => (pos[a * cols + (tuples.positives[k] ?? 0)] = 1));
     tuples.negAnchors.forEach((a, k) => (neg[a * cols + (tuples.negatives[k] ?? 0)] = 1));
   } else {
