@@ -69,7 +69,20 @@ export function gaussianNoiseValues(count: number, std: number, seed: number): F
   return out;
 }
 
-/** `gaussianNoiseValues` as a tensor of the given shape. */
-export function gaussianNoiseTensor(shape: readonly number[], std: number, seed: number): tf.Tensor {
-  return tf.tensor(gaussianNoiseValues(shape.reduce((a, b) => a * b, 1), std, seed), [...shape], 'float32');
+/**
+ * Noise for the chosen rows (first axis) of a batch of the given shape, zeros elsewhere: only the
+ * chosen rows are drawn, in order, so adding it is the whole augmentation (no mask product).
+ */
+export function chosenRowsNoiseTensor(shape: readonly number[], chosen: readonly boolean[], std: number, seed: number): tf.Tensor {
+  const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
+  const rows = chosen.filter(Boolean).length;
+  const drawn = gaussianNoiseValues(rows * rowSize, std, seed);
+  const out = new Float32Array(chosen.length * rowSize);
+  let next = 0;
+  chosen.forEach((isChosen, row) => {
+    if (!isChosen) return;
+    out.set(drawn.subarray(next * rowSize, (next + 1) * rowSize), row * rowSize);
+    next++;
+  });
+  return tf.tensor(out, [...shape], 'float32');
 }

@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../server/contrastive/backend';
 import { Random } from '../../../server/contrastive/random';
-import { gaussianNoiseTensor, gaussianNoiseValues } from '../../../server/contrastive/augment/augmentation';
+import { chosenRowsNoiseTensor, gaussianNoiseValues } from '../../../server/contrastive/augment/augmentation';
 import { hueRotation } from '../../../server/contrastive/augment/hue';
 import { buildPipeline } from '../../../server/contrastive/augment/pipeline';
 import { augmentationTypes } from '../../../server/contrastive/augment/registry';
@@ -214,13 +214,23 @@ describe('gaussian noise stays finite', () => {
 
   test('the noise of the seed whose uniform draw rounded to 1.0 (a simclr batch, step 8) is finite', () => {
     // Seed 2079790823 once drew exactly 1.0 at element 75052 of a 256×28×28 batch: that pixel was NaN.
-    const noise = gaussianNoiseTensor([256, 28, 28, 1], 0.1, 2079790823);
-    assert.deepEqual(noise.shape, [256, 28, 28, 1]);
-    const values = noise.dataSync();
-    noise.dispose();
+    const values = gaussianNoiseValues(256 * 28 * 28, 0.1, 2079790823);
     const bad = values.findIndex((v) => !Number.isFinite(v));
     assert.equal(bad, -1, `element ${bad} is ${values[bad]}`);
   });
+});
+
+test('noise lands on the chosen rows only, each row drawn in turn from the seed', () => {
+  const chosen = [false, true, false, true];
+  const noise = chosenRowsNoiseTensor([4, 2, 3, 1], chosen, 0.5, 11);
+  assert.deepEqual(noise.shape, [4, 2, 3, 1]);
+  const values = noise.dataSync();
+  noise.dispose();
+  const drawn = gaussianNoiseValues(2 * 6, 0.5, 11);
+  assert.deepEqual(Array.from(values.subarray(0, 6)), new Array(6).fill(0));
+  assert.deepEqual(Array.from(values.subarray(6, 12)), Array.from(drawn.subarray(0, 6)));
+  assert.deepEqual(Array.from(values.subarray(12, 18)), new Array(6).fill(0));
+  assert.deepEqual(Array.from(values.subarray(18, 24)), Array.from(drawn.subarray(6, 12)));
 });
 
 describe('colour ops: hue and grayscale', () => {
