@@ -1,26 +1,29 @@
 // `npm run quality`: the learning-quality benchmark. Trains every example in examples/ with its own
 // settings through the CLI (so `seconds` is the user's wall time), reads the final kNN accuracy and
 // checks it against the floor stated for that example in bench/quality-floors.md (the single source
-// of the floors). Where the PyTorch mirror (engines/pytorch) trains the same recipe, it trains it on
-// the same split and the ratio of the two accuracies is printed.
+// of the floors). Then the PyTorch engine (`train --engine pytorch`, engines/pytorch) trains the same
+// example on the same split; both accuracies are printed side by side at the end, and an example whose
+// engines are more than 3 points apart fails. An example with an ingredient the PyTorch engine lacks
+// reads "not on pytorch" (its refusal names the field); without torch only the tfjs floors apply.
 //   quality <example> knn <accuracy> epochs <n> seconds <s>
+//   quality <example> pytorch knn <accuracy> epochs <n> seconds <s>
 //   quality <example>-vs-pytorch <ratio> ratio
+//   a table: example | tfjs | pytorch | gap (points), "GAP > 3 points" where they differ by more
 //   N passed, M failed
 // Options: `npm run quality -- simclr byol` (some examples only), `--epochs N` (override every example's epochs).
 // shapes-simclr trains on a generated folder of 4 × 100 shapes (data/shapes has only 40 images).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { ResolvedSpec } from '../server/spec/types';
-import { writeSplit } from '../server/trainer/exportSplit';
 import { writeShapes } from '../scripts/shapes.mjs';
-import { PYTHON as python, runProcess, trainMirror, type MirrorResult, torchAvailable } from './mirror';
+import { trainWithCli, type CliTrainResult } from './cliTrain';
+import { PYTHON as python, torchAvailable } from './mirror';
+import { pytorchEnv } from './simclr';
 
 const repo = resolve(__dirname, '..');
 const examplesDir = join(repo, 'examples');
 const floorsFile = join(repo, 'bench', 'quality-floors.md');
-const cli = join(repo, 'bin', 'contrastive-lab.js');
 const SUFFIX = '.contrastive.yaml';
 
 // ---------------------------------------------------------------------------------------------
@@ -88,71 +91,52 @@ async function shapesSpec(original: string, work: string): Promise<string> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Running: our CLI, then the PyTorch mirror on the same split and resolved spec.
+// Side by side: each example on both engines, and the gap between their accuracies.
 
-interface Ours {
-  ok: boolean;
-  knn: number | null;
-  epochs: number;
-  seconds: number;
-  runDir: string | null;
-  error: string;
+/** Engines whose final kNN accuracies differ by more than this are flagged (and the example fails). */
+const MAX_GAP = 0.03;
+
+interface Compared {
+  readonly example: string;
+  readonly tfjs: CliTrainResult;
+  /** null when this machine's Python has no torch. */
+  readonly pytorch: CliTrainResult | null;
 }
 
-async function trainOurs(spec: string, out: string, epochs: number | null): Promise<Ours> {
-  const args = [cli, 'train', spec, '--out', out, '--json', '--no-umap', ...(epochs !== null ? ['--epochs', String(epochs)] : [])];
-  const r = await runProcess(process.execPath, args, process.env);
-  let knn: number | null = null;
-  let lastEpoch = 0;
-  let runDir: string | null = null;
-  let error = '';
-  for (const line of r.stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    let m: Record<string, unknown>;
-    try {
-      m = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    if (m.kind === 'eval') {
-      if (typeof m.knnAccuracy === 'number') knn = m.knnAccuracy;
-      if (typeof m.epoch === 'number') lastEpoch = m.epoch;
-    } else if (m.kind === 'event') {
-      const data = m.data as Record<string, unknown> | undefined;
-      if (typeof data?.runDir === 'string') runDir = data.runDir;
-      if (m.level === 'error') error = String(m.message);
-    }
-  }
-  if (runDir === null) {
-    const dirs = readdirSync(out).filter((d) => !d.startsWith('.'));
-    if (dirs.length === 1) runDir = join(out, dirs[0]!);
-  }
-  // The epochs that ran: the last evaluated epoch (the final evaluation runs after the last epoch).
-  let epochsRun = lastEpoch;
-  if (epochsRun === 0 && runDir !== null) {
-    try {
-      epochsRun = (JSON.parse(readFileSync(join(runDir, 'spec.json'), 'utf8')) as ResolvedSpec).strategy.epochs;
-    } catch {
-      /* unknown */
-    }
-  }
-  if (r.code !== 0 && error === '') error = (r.stderr.trim().split('\n').pop() ?? '') || `exit code ${r.code}`;
-  return { ok: r.code === 0 && knn !== null, knn, epochs: epochsRun, seconds: r.seconds, runDir, error: r.code !== 0 ? `trainer exit ${r.code}: ${error}` : knn === null ? 'no kNN accuracy reported' : '' };
-}
-
-async function trainTorch(runDir: string, specDir: string, work: string): Promise<MirrorResult> {
-  const specJson = join(runDir, 'spec.json');
-  const spec = JSON.parse(readFileSync(specJson, 'utf8')) as ResolvedSpec;
-  const split = join(work, 'split');
-  await writeSplit(spec, specDir, split);
-  try {
-    return await trainMirror(specJson, split, 1);
-  } finally {
-    rmSync(split, { recursive: true, force: true });
+/** The final table: tfjs | pytorch | gap in points, with "not on pytorch" and the flagged gaps. */
+function printSideBySide(rows: readonly Compared[]): void {
+  const acc = (r: CliTrainResult | null): string => (r === null ? 'no torch' : r.kind === 'ok' ? `${(r.knn * 100).toFixed(2)} %` : r.kind === 'refused' ? 'not on pytorch' : 'failed');
+  const width = Math.max(...rows.map((r) => r.example.length), 7);
+  console.log('');
+  console.log(`${'example'.padEnd(width)}  ${'tfjs'.padStart(8)}  ${'pytorch'.padStart(14)}  gap (points)`);
+  for (const { example, tfjs, pytorch } of rows) {
+    let gap = '';
+    if (tfjs.kind === 'ok' && pytorch?.kind === 'ok') {
+      const points = (tfjs.knn - pytorch.knn) * 100;
+      gap = `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(2)}${Math.abs(points) > MAX_GAP * 100 ? `  GAP > ${MAX_GAP * 100} points` : ''}`;
+    } else if (pytorch?.kind === 'refused') gap = pytorch.message;
+    console.log(`${example.padEnd(width)}  ${acc(tfjs).padStart(8)}  ${acc(pytorch).padStart(14)}  ${gap}`);
   }
 }
 
-// ---------------------------------------------------------------------------------------------
+/** The example's floor (absolute, or relative to the PyTorch engine's accuracy) and the engines' gap; each miss is passed to `fail`. */
+function checkFloor(example: string, floor: Floor, knn: number, peer: CliTrainResult | null, fail: (line: string) => void): void {
+  if (peer?.kind === 'ok' && Math.abs(knn - peer.knn) > MAX_GAP) {
+    fail(`FAIL ${example}: tfjs ${knn.toFixed(4)} and pytorch ${peer.knn.toFixed(4)} are ${(Math.abs(knn - peer.knn) * 100).toFixed(2)} points apart (more than ${MAX_GAP * 100})`);
+  }
+  let effective = floor.absolute;
+  let rule = `absolute floor ${floor.absolute.toFixed(4)}`;
+  if (floor.pytorchMargin !== null) {
+    if (peer?.kind === 'ok') {
+      const relative = peer.knn - floor.pytorchMargin;
+      if (relative > effective) {
+        effective = relative;
+        rule = `PyTorch ${peer.knn.toFixed(4)} − ${floor.pytorchMargin.toFixed(2)} = ${relative.toFixed(4)} (above the absolute ${floor.absolute.toFixed(4)})`;
+      } else rule = `absolute floor ${floor.absolute.toFixed(4)} (PyTorch ${peer.knn.toFixed(4)} − ${floor.pytorchMargin.toFixed(2)} = ${relative.toFixed(4)} is lower)`;
+    } else rule += ' (no PyTorch figure: relative floor not applied)';
+  }
+  if (knn + 1e-9 < effective) fail(`FAIL ${example}: knn ${knn.toFixed(4)} misses the ${rule} by ${(effective - knn).toFixed(4)}`);
+}
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -191,71 +175,51 @@ async function main(): Promise<number> {
   const noTorch = 'missing' in available ? available.missing : null;
   console.log(`quality: ${examples.length} example(s)${epochs !== null ? `, epochs overridden to ${epochs}` : ', their own epochs'}; ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`);
   if (noTorch !== null) console.log(`PyTorch comparison skipped: ${noTorch}; only the absolute floors apply`);
-  else console.log(`PyTorch ${'version' in available ? available.version : ''} mirror (engines/pytorch, ${python}, 1 thread pinned, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset) trains the same resolved spec on the same split after each run`);
+  else console.log(`PyTorch ${'version' in available ? available.version : ''} engine (\`train --engine pytorch\`, ${python}, 1 thread, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset) trains the same spec on the same split after each tfjs run; engines more than ${MAX_GAP * 100} points apart fail`);
   console.log('timings are wall time on a shared machine: noisy when other processes run');
 
   const work = mkdtempSync(join(tmpdir(), 'contrastive-quality-'));
   let passed = 0;
   let failed = 0;
   const failures: string[] = [];
+  const compared: Compared[] = [];
   try {
     for (const example of examples) {
+      // Every reason this example fails (a run that did not finish, engines too far apart, a missed floor).
+      const reasons: string[] = [];
+      const fail = (line: string): void => {
+        console.log(line);
+        reasons.push(line);
+      };
       const floor = floors.get(example)!;
       const exampleWork = join(work, example);
       mkdirSync(exampleWork, { recursive: true });
       let spec = join(examplesDir, example + SUFFIX);
       if (example === 'shapes-simclr') spec = await shapesSpec(spec, exampleWork);
-      const ours = await trainOurs(spec, join(exampleWork, 'runs'), epochs);
-      if (!ours.ok) {
-        console.log(`quality ${example} knn ${ours.knn !== null ? ours.knn.toFixed(4) : 'none'} epochs ${ours.epochs} seconds ${ours.seconds.toFixed(1)}`);
-        const line = `FAIL ${example}: the run did not finish (${ours.error}); floor ${floor.absolute.toFixed(4)} not reached`;
-        console.log(line);
-        failures.push(line);
-        failed++;
-        continue;
-      }
-      console.log(`quality ${example} knn ${ours.knn!.toFixed(4)} epochs ${ours.epochs} seconds ${ours.seconds.toFixed(1)}`);
+      const ours = await trainWithCli(spec, join(exampleWork, 'runs-tfjs'), { engine: 'tfjs', epochs });
+      const peer = noTorch === null ? await trainWithCli(spec, join(exampleWork, 'runs-pytorch'), { engine: 'pytorch', epochs, threads: 1, env: pytorchEnv(1) }) : null;
+      compared.push({ example, tfjs: ours, pytorch: peer });
+      if (ours.kind === 'ok') console.log(`quality ${example} knn ${ours.knn.toFixed(4)} epochs ${ours.epochs} seconds ${ours.wallSeconds.toFixed(1)}`);
+      else console.log(`quality ${example} knn none seconds ${ours.wallSeconds.toFixed(1)}`);
+      if (peer?.kind === 'ok') {
+        console.log(`quality ${example} pytorch knn ${peer.knn.toFixed(4)} epochs ${peer.epochs} seconds ${peer.wallSeconds.toFixed(1)}`);
+        if (ours.kind === 'ok') console.log(`quality ${example}-vs-pytorch ${(ours.knn / peer.knn).toFixed(3)} ratio`);
+      } else if (peer?.kind === 'refused') console.log(`  ${example}: not on pytorch (${peer.message})`);
+      else if (peer?.kind === 'failed') fail(`FAIL ${example}: the PyTorch engine did not finish (${peer.message})`);
 
-      let peer: MirrorResult | null = null;
-      if (noTorch === null && ours.runDir !== null) {
-        try {
-          peer = await trainTorch(ours.runDir, dirname(spec), exampleWork);
-        } catch (e) {
-          peer = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
-        }
-        if (peer.kind === 'ok') {
-          console.log(`  pytorch ${example} knn ${peer.knn.toFixed(4)} epochs ${peer.epochs} seconds ${peer.seconds.toFixed(1)}`);
-          console.log(`quality ${example}-vs-pytorch ${(ours.knn! / peer.knn).toFixed(3)} ratio`);
-        } else if (peer.kind === 'unsupported') {
-          console.log(`  ${example}-vs-pytorch skipped: the PyTorch mirror does not train this recipe (${peer.message})`);
-        } else {
-          console.log(`  ${example}-vs-pytorch skipped: the PyTorch mirror failed (${peer.message})`);
-        }
-      }
-
-      let effective = floor.absolute;
-      let rule = `absolute floor ${floor.absolute.toFixed(4)}`;
-      if (floor.pytorchMargin !== null) {
-        if (peer?.kind === 'ok') {
-          const relative = peer.knn - floor.pytorchMargin;
-          if (relative > effective) {
-            effective = relative;
-            rule = `PyTorch ${peer.knn.toFixed(4)} − ${floor.pytorchMargin.toFixed(2)} = ${relative.toFixed(4)} (above the absolute ${floor.absolute.toFixed(4)})`;
-          } else rule = `absolute floor ${floor.absolute.toFixed(4)} (PyTorch ${peer.knn.toFixed(4)} − ${floor.pytorchMargin.toFixed(2)} = ${relative.toFixed(4)} is lower)`;
-        } else rule += ' (no PyTorch figure: relative floor not applied)';
-      }
-      if (ours.knn! + 1e-9 >= effective) passed++;
+      if (ours.kind !== 'ok') fail(`FAIL ${example}: the tfjs run did not finish (${ours.message}); floor ${floor.absolute.toFixed(4)} not reached`);
+      else checkFloor(example, floor, ours.knn, peer, fail);
+      if (reasons.length === 0) passed++;
       else {
         failed++;
-        const line = `FAIL ${example}: knn ${ours.knn!.toFixed(4)} misses the ${rule} by ${(effective - ours.knn!).toFixed(4)}`;
-        console.log(line);
-        failures.push(line);
+        failures.push(...reasons);
       }
       rmSync(exampleWork, { recursive: true, force: true });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  printSideBySide(compared);
   if (failures.length > 1) {
     console.log('');
     for (const f of failures) console.log(f);

@@ -3,6 +3,7 @@
 // Sections can be chosen: `npm run bench -- simclr losses` (default: all).
 import { cpus } from 'node:os';
 import { initBackend, type BackendRequest } from '../server/contrastive/backend';
+import { runEngineBench } from './engines';
 import { printExtensionBench, runExtensionBench } from './extension';
 import { printLanguageBench, runLanguageBench } from './language';
 import { runLossBench } from './losses';
@@ -17,6 +18,7 @@ const sections: Record<string, () => Promise<void>> = {
   language: async () => printLanguageBench(await runLanguageBench()),
   extension: async () => printExtensionBench(await runExtensionBench()),
   recipes: async () => runRecipeBench(),
+  engines: async () => runEngineBench(),
 };
 
 async function main(): Promise<number> {

@@ -1,0 +1,117 @@
+// `npm run bench -- engines`: what the PyTorch engine costs over a plain hand-written PyTorch loop
+// of the same recipe (bench/pytorch_plain_loop.py; target ≥ 0.95× its speed), and the tfjs engine
+// against the PyTorch engine, on one recipe trained end to end as a user does:
+//   bench pytorch-engine-vs-plain-loop <ratio> ratio            plain loop's wall ÷ `train --engine pytorch` wall
+//   bench pytorch-engine-training-vs-plain-loop <ratio> ratio   the same, training + evaluations only (no start-up)
+//   bench tfjs-vs-pytorch-engine <ratio> ratio                   `train --engine pytorch` wall ÷ `train --engine tfjs` wall (> 1: tfjs is faster)
+// The recipe is SupCon on the 10,000 built-in digits (8,000 / 2,000), an MLP 784 → 512 → 128 → 128 → 64,
+// batch 256, 2 epochs, kNN after each: labelled batches without augmentation, so the plain loop can
+// be written out by hand with the same semantics. Everything runs on 1 thread; the PyTorch commands
+// without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (they halve torch's speed here). Each of the three
+// runs twice, interleaved, and the faster run counts (the machine is shared).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { checkSpecText } from '../server/spec/check';
+import { writeSplit } from '../server/trainer/exportSplit';
+import { trainWithCli, type CliTrainResult } from './cliTrain';
+import { mirrorEnv, PYTHON, runProcess, torchAvailable } from './mirror';
+import { pytorchEnv } from './simclr';
+
+const repo = resolve(__dirname, '..');
+const EPOCHS = 2;
+const REPEATS = 2;
+
+/** The recipe bench/pytorch_plain_loop.py writes out by hand (keep the two in step). */
+const RECIPE = `experiment: engines-bench
+data:
+  source: builtin:digits
+  split: { testFraction: 0.2, seed: 0 }
+pairs:
+  positives: labels
+  views: { weak: [], strong: [] }
+  negatives: { type: batch }
+distance: { type: cosine }
+loss: { type: supCon, temperature: 0.1 }
+architecture:
+  backbone: { type: mlp, layers: [512] }
+  representationSize: 128
+  projection: { layers: [128, 64] }
+strategy:
+  optimizer: { type: adam, learningRate: 0.002 }
+  schedule: { type: cosine }
+  epochs: ${EPOCHS}
+  batchSize: 256
+  seed: 42
+eval:
+  every: 1
+  knn: { k: 20, temperature: 0.07 }
+  retrieval: null
+run:
+  threads: 1
+`;
+
+interface PlainLoop {
+  readonly knn: number;
+  readonly wallSeconds: number;
+  readonly trainSeconds: number;
+}
+
+async function plainLoop(split: string): Promise<PlainLoop> {
+  const r = await runProcess(PYTHON, [join(repo, 'bench', 'pytorch_plain_loop.py'), split, String(EPOCHS), '1'], mirrorEnv(1));
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.code !== 0 || !last.startsWith('{')) throw new Error(`bench/pytorch_plain_loop.py failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  const m = JSON.parse(last) as { knnAccuracy: number; trainSeconds: number };
+  return { knn: m.knnAccuracy, wallSeconds: r.seconds, trainSeconds: m.trainSeconds };
+}
+
+function ok(result: CliTrainResult, what: string): Extract<CliTrainResult, { kind: 'ok' }> {
+  if (result.kind !== 'ok') throw new Error(`${what}: ${result.kind}: ${result.message}`);
+  return result;
+}
+
+const fastest = <T extends { wallSeconds: number }>(runs: readonly T[]): T => runs.reduce((a, b) => (b.wallSeconds < a.wallSeconds ? b : a));
+
+export async function runEngineBench(): Promise<void> {
+  const torch = torchAvailable();
+  if ('missing' in torch) {
+    console.log(`engines: skipped: ${torch.missing}; install python3-torch to compare the engines`);
+    return;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'contrastive-engines-'));
+  try {
+    const specPath = join(work, 'engines-bench.contrastive.yaml');
+    writeFileSync(specPath, RECIPE);
+    const checked = checkSpecText(RECIPE, specPath);
+    if (checked.spec === null) throw new Error(`the engines bench recipe does not check: ${checked.problems.map((p) => p.message).join('; ')}`);
+    const split = join(work, 'split');
+    await writeSplit(checked.spec, work, split);
+
+    const plain: PlainLoop[] = [];
+    const pytorch: Extract<CliTrainResult, { kind: 'ok' }>[] = [];
+    const tfjs: Extract<CliTrainResult, { kind: 'ok' }>[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      plain.push(await plainLoop(split));
+      pytorch.push(ok(await trainWithCli(specPath, join(work, `runs-pytorch-${i}`), { engine: 'pytorch', threads: 1, env: pytorchEnv(1) }), 'train --engine pytorch'));
+      tfjs.push(ok(await trainWithCli(specPath, join(work, `runs-tfjs-${i}`), { engine: 'tfjs', threads: 1 }), 'train --engine tfjs'));
+    }
+    const p = fastest(plain);
+    const e = fastest(pytorch);
+    const t = fastest(tfjs);
+    const row = (name: string, knn: number, wall: number, train: number): string => `${name.padEnd(34)} ${(knn * 100).toFixed(2).padStart(6)} % ${wall.toFixed(1).padStart(7)} s ${train.toFixed(1).padStart(9)} s`;
+    console.log(`torch ${torch.version}; recipe: SupCon MLP on 8,000 digits, batch 256, ${EPOCHS} epochs, kNN each epoch, 1 thread; fastest of ${REPEATS}`);
+    console.log(`${'run'.padEnd(34)} ${'kNN'.padStart(8)} ${'wall'.padStart(9)} ${'training'.padStart(11)}`);
+    console.log(row('plain PyTorch loop (python only)', p.knn, p.wallSeconds, p.trainSeconds));
+    console.log(row('train --engine pytorch', e.knn, e.wallSeconds, e.trainSeconds));
+    console.log(row('train --engine tfjs', t.knn, t.wallSeconds, t.trainSeconds));
+    console.log('wall: the whole command (the CLI also checks the spec, loads and exports the data, checks torch and');
+    console.log('the ingredients, and writes the run directory; the plain loop reads an exported split); training: each');
+    console.log('one\'s own clock over training and evaluations');
+    console.log(`bench pytorch-engine-vs-plain-loop ${(p.wallSeconds / e.wallSeconds).toFixed(3)} ratio`);
+    console.log(`bench pytorch-engine-training-vs-plain-loop ${(p.trainSeconds / e.trainSeconds).toFixed(3)} ratio`);
+    console.log(`bench tfjs-vs-pytorch-engine ${(e.wallSeconds / t.wallSeconds).toFixed(3)} ratio`);
+    console.log(`bench tfjs-vs-pytorch-engine-training ${(e.trainSeconds / t.trainSeconds).toFixed(3)} ratio`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
