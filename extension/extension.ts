@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { newExperiment } from './commands/newExperiment';
 import { resolveRun, resolveRuns, runKey } from './commands/runArgument';
+import { QueueCommands } from './commands/queueCommands';
 import { RunCommands } from './commands/runCommands';
 import { SpecLanguageClient } from './language/specLanguageClient';
 import type { PanelHooks } from './panels/dashboardPanel';
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => statusBar?.dispose() },
     new SpecLanguageClient(context),
     ...runCommands.register(),
+    ...new QueueCommands({ log, environment: (fallback) => runCommands.environment(fallback), runsFolder: () => runs.folder, refreshRuns: () => runs.refreshAll() }).register(),
     vscode.commands.registerCommand('contrastiveLab.newExperiment', () => newExperiment(context)),
     vscode.commands.registerCommand('contrastiveLab.openDashboard', async (arg: unknown) => {
       const run = await resolveRun(runs, arg, 'Open the dashboard of which run?');

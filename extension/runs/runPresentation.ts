@@ -2,6 +2,7 @@
 // wording and the context flags (which decide the context menu) are unit-tested without VS Code.
 import type { EffectiveStatus } from '../../server/runs/format';
 import type { RunSummary } from '../../server/runs/reader';
+import { waitsInQueue } from '../../server/runs/record';
 
 export interface RunItemPresentation {
   readonly label: string;
@@ -24,8 +25,9 @@ const ICONS: Readonly<Record<EffectiveStatus, { icon: string; color: string | un
   interrupted: { icon: 'warning', color: 'charts.orange' },
 };
 
+/** A trainer is working on it: running, or starting up. A run waiting in the run queue is not active yet. */
 export function isActive(run: RunSummary): boolean {
-  return run.status === 'running' || run.status === 'queued';
+  return run.status === 'running' || (run.status === 'queued' && !waitsInQueue(run.record));
 }
 
 /** Fraction of the planned training done, from the newest step line (or run.json); undefined when unknown. */

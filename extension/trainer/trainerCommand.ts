@@ -44,6 +44,12 @@ function backendArgs(backend: BackendSetting): string[] {
   return backend === 'auto' ? [] : ['--backend', backend];
 }
 
+/** Another CLI command line (`sweep`, `queue start|stop`), with the same runtime as training. */
+export function cliInvocation(env: TrainerEnvironment, args: readonly string[], cwd: string): TrainerInvocation {
+  const rt = runtime(env);
+  return { command: rt.command, args: [env.cliPath, ...args], env: rt.env, cwd };
+}
+
 /**
  * `train <spec> --json --out <runsFolder> [--backend b] [--engine e]`, run from the spec's folder;
  * `engine` is given only for a spec that names none (the contrastiveLab.engine setting, engineChoice.ts).

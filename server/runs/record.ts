@@ -50,6 +50,12 @@ export function processAlive(pid: number): boolean {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   if (pid === process.pid) return true;
+  // A zombie has ended: its parent was killed too, and where nothing reaps orphans (PID 1 of a container) it stays listed.
+  try {
+    if (/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'latin1'))) return false;
+  } catch {
+    // no /proc: the checks below decide
+  }
   let cmdline: string;
   try {
     cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');

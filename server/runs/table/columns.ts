@@ -32,6 +32,7 @@ export const RUN_COLUMNS: readonly ColumnDef[] = [
   run('name', 'run', 'text', true, "run.json's name (else its id)"),
   run('id', 'id', 'text', false, 'the run folder name'),
   run('status', 'status', 'text', true, 'queued, running, completed, failed, stopped, or interrupted when its trainer is gone'),
+  run('sweep', 'sweep', 'text', true, 'the sweep the run is a child of (contrastive-lab sweep): sort or filter by it to see a sweep together'),
   run('started', 'started', 'date', true, 'when training started (run.json startedAt); tells apart runs of the same name'),
   run('tags', 'tags', 'text', true, 'your tags (annotations.json)'),
   run('notes', 'notes', 'text', false, 'your notes (annotations.json)'),
@@ -92,6 +93,7 @@ export function tableRow(entry: RunEntry): TableRow {
   cells.set('name', summary.name);
   cells.set('id', summary.id);
   cells.set('status', summary.status);
+  setDefined(cells, 'sweep', summary.record.sweep?.id);
   setDefined(cells, 'started', summary.record.startedAt ?? undefined);
   cells.set('tags', annotations.tags);
   if (annotations.notes !== '') cells.set('notes', annotations.notes);
@@ -126,7 +128,8 @@ export function allColumns(rows: readonly TableRow[]): ColumnDef[] {
   const recall = [...present].filter((k) => k.startsWith('r@')).map((k) => k.slice(2)).sort((a, b) => Number(a) - Number(b));
   const params = [...present].filter((k) => !fixed.has(k) && !k.startsWith('r@')).sort();
   return [
-    ...RUN_COLUMNS.filter((c) => c.brief || present.has(c.key)),
+    // The sweep column only when some run belongs to a sweep (most tables have none).
+    ...RUN_COLUMNS.filter((c) => present.has(c.key) || (c.brief && c.key !== 'sweep')),
     ...params.map(paramColumn),
     ...RESULTS_BEFORE_RECALL.filter((c) => present.has(c.key)),
     ...recall.map(recallColumn),

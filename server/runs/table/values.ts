@@ -16,6 +16,7 @@ function isScalar(value: unknown): value is Scalar {
  * by index, so `pairs.views.strong.0.type` can differ between runs like any other field.
  */
 export function flattenSpec(value: unknown, prefix = '', out: Map<string, CellValue> = new Map()): Map<string, CellValue> {
+  if (prefix === 'sweep') return out; // a sweep child's block: the values it sets are already at their paths, and the sweep has its own column
   if (Array.isArray(value)) {
     if (value.every(isScalar)) {
       if (prefix) out.set(prefix, value);

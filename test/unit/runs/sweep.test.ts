@@ -11,6 +11,8 @@ import { effectiveStatus, readRunRecord } from '../../../server/runs/record';
 import { createSweepRuns, loadSweepSource, planSweep, SweepError } from '../../../server/runs/sweep/expand';
 import { decideHalving, resultAt, rungEpochs, type HalvingRun } from '../../../server/runs/sweep/halving';
 import { readManifest } from '../../../server/runs/sweep/manifest';
+import { loadRows } from '../../../server/runs/table/load';
+import { buildView, parseViewQuery } from '../../../server/runs/table/view';
 import { assignments, sweepRunCount, type SweepSpec } from '../../../server/spec/sweep';
 import { tempDir, TINY_SPEC } from '../trainer/helpers';
 
@@ -78,6 +80,19 @@ describe('sweep children', () => {
       assert.match(record.name, /^tiny-\d$/);
     }
     assert.deepEqual(readManifest(root, plan.id).children.map((c) => c.run), created.map((c) => c.run));
+
+    // The runs table: a sweep column, the swept paths as the parameters that differ, nothing of the sweep block itself.
+    const { rows } = loadRows([root]);
+    assert.deepEqual(rows.map((r) => r.cells.get('sweep')), created.map(() => plan.id));
+    const view = buildView(rows, { filters: parseViewQuery(rows, [`sweep = ${plan.id}`], undefined).filters });
+    assert.equal(view.rows.length, 4);
+    assert.deepEqual(view.columns.filter((c) => c.kind === 'param').map((c) => c.key), ['loss.temperature', 'run.name', 'strategy.batchSize']);
+    assert.ok(view.columns.some((c) => c.key === 'sweep'));
+    assert.ok(!view.available.some((c) => c.key.startsWith('sweep.')), 'the sweep block is not a parameter');
+  });
+
+  it('a table without sweeps has no sweep column', () => {
+    assert.ok(!buildView([]).available.some((c) => c.key === 'sweep'));
   });
 
   it('extends a random sweep with new draws, and refuses a sweep whose child is not a valid spec without creating anything', () => {
