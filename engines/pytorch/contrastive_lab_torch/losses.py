@@ -1,231 +1,238 @@
-"""The losses of server/contrastive/losses/ that the mirror supports, reduced exactly as there
-(pytorch-metric-learning's definitions): infoNCE (NT-Xent, also with a MoCo reference queue),
-supCon, nPairs, liftedStructure, softNearestNeighbor, triplet, negativeCosine (simsiam | byol),
-vicreg, barlowTwins; the distances they sit on, and the batchHard miner (miners/batch-hard.ts)."""
-from typing import Optional, Tuple
+"""Every loss of server/contrastive/losses/, reduced exactly as there (pytorch-metric-learning's
+definitions). Labelled (pair) losses: contrastive, triplet, nPairs, liftedStructure,
+generalizedLiftedStructure, infoNCE (NT-Xent, also with a MoCo reference queue), supCon, circle,
+softNearestNeighbor, multiSimilarity — each on a Distance, on all pairs / triplets of the batch or on
+mined tuples (miners.py), and all but nPairs and liftedStructure also against reference embeddings
+(a queue). Two-view losses: vicreg, barlowTwins, siglip (learnable scale and bias). Online/target:
+negativeCosine (simsiam | byol)."""
+from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 import torch.nn.functional as F
 
-from .fastmm import matmul, matmul_nt
+from .distances import Distance, normalize_rows
+from .fastmm import matmul
+from .miners import Pairs, Triplets, create_miner, label_masks
+
+Mined = Union[Triplets, Pairs, None]
 
 EXCLUDED = -1e30
-#: losses whose supportsMining is true in server/contrastive/losses (mined tuples replace the label pairs)
-MINED_LOSSES = {"nPairs", "liftedStructure", "softNearestNeighbor", "triplet"}
-
-
-def normalize_rows(x: torch.Tensor, p: int = 2) -> torch.Tensor:
-    """tensor-utils normalizeRows: x / max(‖x‖_p, 1e-12)."""
-    norm = x.abs().sum(dim=1, keepdim=True) if p == 1 else (x * x).sum(dim=1, keepdim=True).sqrt()
-    return x / torch.clamp(norm, min=1e-12)
-
-
-def _safe_sqrt(x: torch.Tensor) -> torch.Tensor:
-    positive = (x > 0).to(x.dtype)
-    return torch.sqrt(x * positive + (1 - positive)) * positive
-
-
-class Distance:
-    """distances/: similarities (cosine, dot) are 'inverted' (larger = closer)."""
-
-    def __init__(self, spec: dict):
-        self.type = spec["type"]
-        self.inverted = self.type in ("cosine", "dot")
-        self.normalize = True if self.type == "cosine" else bool(spec.get("normalize", False))
-
-    def pairwise(self, x: torch.Tensor, y: Optional[torch.Tensor] = None) -> torch.Tensor:
-        p = 1 if self.type == "manhattan" else 2
-        a = normalize_rows(x, p) if self.normalize else x
-        b = a if y is None else (normalize_rows(y, p) if self.normalize else y)
-        if self.inverted:
-            return matmul_nt(a, b)
-        if self.type == "manhattan":
-            return (a[:, None, :] - b[None, :, :]).abs().sum(dim=2)
-        if a.shape[0] * b.shape[0] * a.shape[1] <= (1 << 20):
-            squared = ((a[:, None, :] - b[None, :, :]) ** 2).sum(dim=2)
-        else:
-            squared = torch.relu((a * a).sum(1, keepdim=True) + (b * b).sum(1)[None, :] - 2 * matmul_nt(a, b))
-            if y is None:
-                squared = squared * (1 - torch.eye(a.shape[0], dtype=a.dtype))
-        return squared if self.type == "squaredEuclidean" else _safe_sqrt(squared)
+#: losses that compare labelled embeddings (losses/pair-loss.ts: every one of them takes mined tuples)
+LABELLED_LOSSES = ("contrastive", "triplet", "nPairs", "liftedStructure", "generalizedLiftedStructure", "infoNCE",
+                   "supCon", "circle", "softNearestNeighbor", "multiSimilarity")
+#: labelled losses whose supportsReference is false (no queue)
+NO_REFERENCE = ("nPairs", "liftedStructure")
+TWO_VIEW_LOSSES = ("vicreg", "barlowTwins", "siglip")
+LOSS_TYPES = LABELLED_LOSSES + TWO_VIEW_LOSSES + ("negativeCosine",)
 
 
 def pair_ids(n: int) -> torch.Tensor:
     return torch.arange(2 * n) % n
 
 
-def masked_logsumexp(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Row-wise log Σ exp over mask = 1 entries; 0 for rows with none (tensor-utils maskedLogSumExp)."""
+def masked_logsumexp(x: torch.Tensor, mask: torch.Tensor, add_one: bool = False) -> torch.Tensor:
+    """tensor-utils maskedLogSumExp: row-wise log Σ exp over mask = 1 entries, 0 for rows with none;
+    with add_one a 0 logit joins every row: log(1 + Σ exp x)."""
     masked = x + (1 - mask) * EXCLUDED
+    row_max = masked.max(dim=1, keepdim=True).values.detach()
+    if add_one:
+        shift = torch.clamp(row_max, min=0.0)
+        total = (torch.exp(masked - shift) * mask).sum(dim=1, keepdim=True) + torch.exp(-shift)
+        return (torch.log(total) + shift).squeeze(1)
     any_ = (mask.sum(dim=1, keepdim=True) > 0).to(x.dtype)
-    shift = masked.max(dim=1, keepdim=True).values.detach() * any_
+    shift = row_max * any_
     total = (torch.exp(masked - shift) * mask).sum(dim=1, keepdim=True) + (1 - any_)
     return ((torch.log(total) + shift) * any_).squeeze(1)
 
 
-def _masks(labels: torch.Tensor, ref_labels: torch.Tensor, self_mode: bool):
-    same = labels[:, None] == ref_labels[None, :]
-    pos = same.clone()
-    if self_mode:
-        pos.fill_diagonal_(False)
-    return pos.float(), (~same).float()
-
-
-def _logits(distance: Distance, emb, ref, temperature):
-    mat = distance.pairwise(emb, ref)
-    return (mat if distance.inverted else -mat) / temperature
-
-
-def info_nce(distance: Distance, temperature: float, emb: torch.Tensor, labels: torch.Tensor,
-             ref: Optional[torch.Tensor] = None, ref_labels: Optional[torch.Tensor] = None) -> torch.Tensor:
-    self_mode = ref is None
-    pos, neg = _masks(labels, labels if self_mode else ref_labels, self_mode)
-    logits = _logits(distance, emb, ref, temperature)
-    pos_count = float(pos.sum())
-    if float(pos.sum(dim=1).max()) <= 1:
-        # one positive per row (SimCLR / MoCo): cross-entropy over every k ≠ i
-        candidates = logits + torch.eye(logits.shape[0], dtype=logits.dtype) * EXCLUDED if self_mode else logits
-        has_positive = (pos.sum(dim=1) > 0).to(logits.dtype)
-        terms = torch.logsumexp(candidates, dim=1) * has_positive - (logits * pos).sum(dim=1)
-        return terms.sum() / max(pos_count, 1.0)
-    has_neg = (neg.sum(dim=1, keepdim=True) > 0).to(logits.dtype)
-    neg_lse = masked_logsumexp(logits, neg)[:, None]
-    terms = F.softplus(neg_lse - logits) * has_neg
-    return (terms * pos).sum() / max(pos_count, 1.0)
-
-
-def sup_con(distance: Distance, temperature: float, emb: torch.Tensor, labels: torch.Tensor,
-            ref: Optional[torch.Tensor] = None, ref_labels: Optional[torch.Tensor] = None) -> torch.Tensor:
-    self_mode = ref is None
-    pos, neg = _masks(labels, labels if self_mode else ref_labels, self_mode)
-    mat = distance.pairwise(emb, ref)
-    if float(pos.sum()) == 0 or float(neg.sum()) == 0:
-        return mat.sum() * 0
-    logits = (mat if distance.inverted else -mat) / temperature
-    denominator = masked_logsumexp(logits, pos + neg)
-    log_prob = logits - denominator[:, None]
-    mean_log_prob_pos = (pos * log_prob).sum(dim=1) / (pos.sum(dim=1) + 1e-30)
-    terms = -mean_log_prob_pos
-    positive = (terms > 0).to(terms.dtype)
-    return (terms * positive).sum() / torch.clamp(positive.sum(), min=1.0)
-
-
-# ---- labelled pair / triplet losses (losses/labelled-batch.ts, n-pairs.ts, lifted-structure.ts,
-# soft-nearest-neighbor.ts, triplet.ts) ----------------------------------------------------------
-
-Triplets = Tuple[torch.Tensor, torch.Tensor, torch.Tensor]
-
-
-def _margin(distance: "Distance", x, y):
+def margin(distance: Distance, x, y):
     """base.ts margin: how far x is beyond y in the closer direction (PML distance.margin)."""
     return y - x if distance.inverted else x - y
 
 
-def pair_masks(labels: torch.Tensor, triplets: Optional[Triplets] = None):
-    """labelled-batch.ts pairMasks (self mode): from labels, or exactly the mined (a,p) and (a,n) pairs."""
-    n = labels.shape[0]
-    if triplets is None:
-        return _masks(labels, labels, True)
-    a, p, neg = triplets
-    pos = torch.zeros(n, n)
-    negm = torch.zeros(n, n)
-    pos[a, p] = 1
-    negm[a, neg] = 1
-    return pos, negm
-
-
-def all_triplets(labels: torch.Tensor, triplets: Optional[Triplets] = None) -> Triplets:
-    """labelled-batch.ts triplets: the mined ones, or every (a, p, n) in lexicographic order."""
-    if triplets is not None:
-        return triplets
-    pos, neg = pair_masks(labels)
-    cube = pos[:, :, None] * neg[:, None, :]
-    a, p, n = torch.nonzero(cube, as_tuple=True)
-    return a, p, n
-
-
-def batch_hard_mine(distance: "Distance", emb: torch.Tensor, labels: torch.Tensor) -> Triplets:
-    """miners/batch-hard.ts (PML BatchHardMiner): per anchor with a positive and a negative, its
-    farthest positive and its nearest negative (in distance orientation)."""
-    with torch.no_grad():
-        mat = distance.pairwise(emb)
-        far = -mat if distance.inverted else mat
-        pos, neg = pair_masks(labels)
-        big = 1e30
-        hardest_pos = torch.where(pos > 0, far, torch.full_like(far, -big)).argmax(dim=1)
-        hardest_neg = torch.where(neg > 0, far, torch.full_like(far, big)).argmin(dim=1)
-        keep = (pos.sum(dim=1) > 0) & (neg.sum(dim=1) > 0)
-        anchors = torch.nonzero(keep, as_tuple=True)[0]
-        return anchors, hardest_pos[anchors], hardest_neg[anchors]
-
-
-def avg_non_zero(terms: torch.Tensor) -> torch.Tensor:
-    """reducers/avg-non-zero.ts: mean over the strictly positive terms, 0 when none."""
-    positive = (terms > 0).to(terms.dtype)
+def avg_non_zero(terms: torch.Tensor, selected=1.0) -> torch.Tensor:
+    """reducers/avg-non-zero.ts: mean over the strictly positive selected terms, 0 when none."""
+    positive = (terms > 0).to(terms.dtype) * selected
     return (terms * positive).sum() / torch.clamp(positive.sum(), min=1.0)
 
 
-def n_pairs(distance: "Distance", emb: torch.Tensor, labels: torch.Tensor, triplets: Optional[Triplets] = None) -> torch.Tensor:
+def mean_over(terms: torch.Tensor, selected, count: int) -> torch.Tensor:
+    """reducers/mean.ts: Σ(terms·selected) / max(count, 1)."""
+    return (terms * selected).sum() / max(count, 1)
+
+
+class Batch:
+    """labelled-batch.ts + pair-loss.ts's preamble: the embeddings, their reference (None = self
+    mode), the labels, the positive/negative 0/1 masks (from labels, or exactly the mined pairs)
+    and the distance matrix."""
+
+    def __init__(self, distance: Distance, emb: torch.Tensor, labels: torch.Tensor, ref: Optional[torch.Tensor],
+                 ref_labels: Optional[torch.Tensor], tuples: Mined, name: str):
+        if labels.shape[0] != emb.shape[0]:
+            raise ValueError(f"{name}: {labels.shape[0]} labels for {emb.shape[0]} embeddings; give one label per row")
+        if ref is not None and (ref_labels is None or ref_labels.shape[0] != ref.shape[0]):
+            raise ValueError(f"{name}: give one refLabel per refEmbeddings row")
+        self.emb, self.ref, self.labels, self.tuples = emb, ref, labels, tuples
+        self.ref_labels = labels if ref is None else ref_labels
+        self.rows, self.cols = emb.shape[0], (emb.shape[0] if ref is None else ref.shape[0])
+        self.pos, self.neg = self._masks(emb.dtype)
+        self.mat = distance.pairwise(emb, ref)
+
+    def _masks(self, dtype) -> Tuple[torch.Tensor, torch.Tensor]:
+        if self.tuples is None:
+            pos, neg = label_masks(self.labels, self.ref_labels, self.ref is None)
+            return pos.to(dtype), neg.to(dtype)
+        pos = torch.zeros(self.rows, self.cols, dtype=dtype)
+        neg = torch.zeros(self.rows, self.cols, dtype=dtype)
+        if isinstance(self.tuples, Pairs):
+            pos[self.tuples.pos_anchors, self.tuples.positives] = 1
+            neg[self.tuples.neg_anchors, self.tuples.negatives] = 1
+        else:
+            pos[self.tuples.anchors, self.tuples.positives] = 1
+            neg[self.tuples.anchors, self.tuples.negatives] = 1
+        return pos, neg
+
+    def triplets(self) -> Triplets:
+        """labelled-batch.ts triplets: the mined triplets; or, per anchor in order, every (positive,
+        negative) combination of its label pairs (lexicographic) or of its mined pairs (mined order)."""
+        if isinstance(self.tuples, Triplets):
+            return self.tuples
+        if self.tuples is None:
+            a, p, n = torch.nonzero(self.pos[:, :, None] * self.neg[:, None, :], as_tuple=True)
+            return Triplets(a, p, n)
+        pa, pp, na, nn = self.tuples
+        parts = []
+        for anchor in range(self.rows):
+            ps, ns = pp[pa == anchor], nn[na == anchor]
+            if ps.numel() and ns.numel():
+                parts.append((torch.full((ps.numel() * ns.numel(),), anchor, dtype=torch.long), ps.repeat_interleave(ns.numel()), ns.repeat(ps.numel())))
+        if not parts:
+            empty = torch.zeros(0, dtype=torch.long)
+            return Triplets(empty, empty, empty)
+        return Triplets(*(torch.cat(c) for c in zip(*parts)))
+
+
+def _logits(distance: Distance, mat: torch.Tensor, temperature):
+    return (mat if distance.inverted else -mat) / temperature
+
+
+def contrastive(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
+    """contrastive.ts: relu(D − posMargin) on positive pairs, relu(negMargin − D) on negative pairs
+    (mirrored for a similarity), each averaged over its non-zero terms, summed."""
+    pos_loss = torch.relu(margin(distance, b.mat, spec["posMargin"]))
+    neg_loss = torch.relu(margin(distance, spec["negMargin"], b.mat))
+    return avg_non_zero(pos_loss, b.pos) + avg_non_zero(neg_loss, b.neg)
+
+
+def generalized_lifted_structure(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
+    """generalized-lifted-structure.ts: mean over rows of relu(lse_pos(D − posMargin) + lse_neg(negMargin − D))."""
+    pos = masked_logsumexp(margin(distance, b.mat, spec["posMargin"]), b.pos)
+    neg = masked_logsumexp(margin(distance, spec["negMargin"], b.mat), b.neg)
+    return torch.relu(pos + neg).sum() / max(b.rows, 1)
+
+
+def info_nce(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
+    """info-nce.ts: every positive pair is its own softmax term against the row's negatives; mean."""
+    logits = _logits(distance, b.mat, spec["temperature"])
+    pos_count = float(b.pos.sum())
+    if b.tuples is None and float(b.pos.sum(dim=1).max()) <= 1:
+        # one positive per row (SimCLR / MoCo): cross-entropy over every k ≠ i
+        candidates = logits + torch.eye(b.rows, dtype=logits.dtype) * EXCLUDED if b.ref is None else logits
+        has_positive = (b.pos.sum(dim=1) > 0).to(logits.dtype)
+        terms = torch.logsumexp(candidates, dim=1) * has_positive - (logits * b.pos).sum(dim=1)
+        return terms.sum() / max(pos_count, 1.0)
+    has_neg = (b.neg.sum(dim=1, keepdim=True) > 0).to(logits.dtype)
+    neg_lse = masked_logsumexp(logits, b.neg)[:, None]
+    terms = F.softplus(neg_lse - logits) * has_neg
+    return (terms * b.pos).sum() / max(pos_count, 1.0)
+
+
+def sup_con(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
+    """sup-con.ts: −mean log-probability of each row's positives among positives + negatives;
+    averaged over the rows with a non-zero term."""
+    if float(b.pos.sum()) == 0 or float(b.neg.sum()) == 0:
+        return b.mat.sum() * 0
+    logits = _logits(distance, b.mat, spec["temperature"])
+    denominator = masked_logsumexp(logits, b.pos + b.neg)
+    log_prob = logits - denominator[:, None]
+    mean_log_prob_pos = (b.pos * log_prob).sum(dim=1) / (b.pos.sum(dim=1) + 1e-30)
+    return avg_non_zero(-mean_log_prob_pos)
+
+
+def circle(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
+    """circle.ts on a similarity S: α_p = relu(1 + m − S), α_n = relu(S + m) (constants in backprop);
+    l_i = softplus(lse_pos(−γ α_p (S − (1 − m))) + lse_neg(γ α_n (S − m))) on rows with both; avg non-zero."""
+    m, gamma = spec["m"], spec["gamma"]
+    fixed = b.mat.detach()
+    pos_logits = -gamma * torch.relu(1 + m - fixed) * (b.mat - (1 - m))
+    neg_logits = gamma * torch.relu(fixed + m) * (b.mat - m)
+    both = ((b.pos.sum(dim=1) > 0) & (b.neg.sum(dim=1) > 0)).to(b.mat.dtype)
+    terms = F.softplus(masked_logsumexp(pos_logits, b.pos) + masked_logsumexp(neg_logits, b.neg)) * both
+    return avg_non_zero(terms)
+
+
+def multi_similarity(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
+    """multi-similarity.ts: (1/α) log(1 + Σ_pos e^{−α(S − base)}) + (1/β) log(1 + Σ_neg e^{β(S − base)})
+    (mirrored for a distance); mean over rows."""
+    alpha, beta, base = spec["alpha"], spec["beta"], spec["base"]
+    pos_loss = masked_logsumexp(margin(distance, b.mat, base) * alpha, b.pos, add_one=True) / alpha
+    neg_loss = masked_logsumexp(margin(distance, base, b.mat) * beta, b.neg, add_one=True) / beta
+    return (pos_loss + neg_loss).sum() / max(b.rows, 1)
+
+
+def n_pairs(distance: Distance, b: Batch) -> torch.Tensor:
     """n-pairs.ts (PML NPairsLoss): per label (ascending) its first positive pair in row-major order;
     cross-entropy of each anchor's similarities to all chosen positives, target its own; mean."""
-    pos, _ = pair_masks(labels, triplets)
-    chosen = {}
-    for flat in torch.nonzero(pos.flatten(), as_tuple=True)[0].tolist():
-        a, p = divmod(flat, pos.shape[1])
-        chosen.setdefault(int(labels[a]), (a, p))
+    chosen: Dict[int, Tuple[int, int]] = {}
+    for flat in torch.nonzero(b.pos.flatten(), as_tuple=True)[0].tolist():
+        a, p = divmod(flat, b.cols)
+        chosen.setdefault(int(b.labels[a]), (a, p))
     if not chosen:
-        return emb.sum() * 0
+        return b.emb.sum() * 0
     pairs = [chosen[c] for c in sorted(chosen)]
     anchors = torch.tensor([a for a, _ in pairs])
     positives = torch.tensor([p for _, p in pairs])
-    sim = distance.pairwise(emb[anchors], emb[positives])
+    sim = distance.pairwise(b.emb[anchors], b.emb[positives])
     logits = sim if distance.inverted else -sim
     return F.cross_entropy(logits, torch.arange(len(pairs)))
 
 
-def lifted_structure(distance: "Distance", pos_margin: float, neg_margin: float, emb: torch.Tensor,
-                     labels: torch.Tensor, triplets: Optional[Triplets] = None) -> torch.Tensor:
+def lifted_structure(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
     """lifted-structure.ts (PML LiftedStructureLoss): for each ordered positive pair (a, p),
     J = logsumexp over a's and p's negatives of margin(negMargin, D) + margin(D_ap, posMargin),
     l = relu(J)²/2, mean over the positive pairs."""
-    pos, neg = pair_masks(labels, triplets)
-    mat = distance.pairwise(emb)
-    if float(pos.sum()) == 0 or float(neg.sum()) == 0:
-        return mat.sum() * 0
-    a, p = torch.nonzero(pos, as_tuple=True)
-    row_lse = masked_logsumexp(_margin(distance, neg_margin, mat), neg)
-    has_neg = neg.sum(dim=1) > 0
+    if float(b.pos.sum()) == 0 or float(b.neg.sum()) == 0:
+        return b.mat.sum() * 0
+    a, p = torch.nonzero(b.pos, as_tuple=True)
+    row_lse = masked_logsumexp(margin(distance, spec["negMargin"], b.mat), b.neg)
+    has_neg = b.neg.sum(dim=1) > 0
     row_lse = torch.where(has_neg, row_lse, torch.full_like(row_lse, EXCLUDED))
     union = torch.logaddexp(row_lse[a], row_lse[p])
-    either = (has_neg[a] | has_neg[p]).to(mat.dtype)
-    j = union * either + _margin(distance, mat[a, p], pos_margin)
+    either = (has_neg[a] | has_neg[p]).to(b.mat.dtype)
+    j = union * either + margin(distance, b.mat[a, p], spec["posMargin"])
     return (torch.relu(j) ** 2 / 2).mean()
 
 
-def soft_nearest_neighbor(distance: "Distance", temperature: torch.Tensor, emb: torch.Tensor, labels: torch.Tensor,
-                          triplets: Optional[Triplets] = None) -> torch.Tensor:
+def soft_nearest_neighbor(distance: Distance, temperature: torch.Tensor, b: Batch) -> torch.Tensor:
     """soft-nearest-neighbor.ts: l_i = lse_{k≠i}(−d_ik/T) − lse_{j≠i, y_j=y_i}(−d_ij/T), mean over rows with a positive."""
-    pos, neg = pair_masks(labels, triplets)
-    mat = distance.pairwise(emb)
-    logits = (mat if distance.inverted else -mat) / temperature
-    terms = masked_logsumexp(logits, pos + neg) - masked_logsumexp(logits, pos)
-    has_pos = (pos.sum(dim=1) > 0).to(terms.dtype)
+    logits = _logits(distance, b.mat, temperature)
+    terms = masked_logsumexp(logits, b.pos + b.neg) - masked_logsumexp(logits, b.pos)
+    has_pos = (b.pos.sum(dim=1) > 0).to(terms.dtype)
     return (terms * has_pos).sum() / max(float(has_pos.sum()), 1.0)
 
 
-def triplet_margin(distance: "Distance", spec: dict, emb: torch.Tensor, labels: torch.Tensor,
-                   triplets: Optional[Triplets] = None) -> torch.Tensor:
+def triplet_margin(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
     """triplet.ts (PML TripletMarginLoss): relu(margin(D_ap, D_an) + margin) (softplus when smoothLoss),
-    the harder of D_an / D_pn with swap; AvgNonZeroReducer over the triplets."""
-    mat = distance.pairwise(emb)
-    a, p, n = all_triplets(labels, triplets)
+    the harder of D_an / D_pn with swap; averaged over the non-zero triplets."""
+    a, p, n = b.triplets()
     if a.numel() == 0:
-        return mat.sum() * 0
-    ap, an = mat[a, p], mat[a, n]
+        return b.mat.sum() * 0
+    ap, an = b.mat[a, p], b.mat[a, n]
     if spec.get("swap", False):
-        pn = mat[p, n]
+        ref_mat = b.mat if b.ref is None else distance.pairwise(b.ref)
+        pn = ref_mat[p, n]
         an = torch.maximum(an, pn) if distance.inverted else torch.minimum(an, pn)
-    violation = _margin(distance, ap, an) + spec["margin"]
+    violation = margin(distance, ap, an) + spec["margin"]
     terms = F.softplus(violation) if spec.get("smoothLoss", False) else torch.relu(violation)
     return avg_non_zero(terms)
 
@@ -235,8 +242,16 @@ def negative_cosine(form: str, online: torch.Tensor, target: torch.Tensor) -> to
     return -cosines.mean() if form == "simsiam" else (2 - 2 * cosines).mean()
 
 
-def vicreg(spec: dict, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor:
-    invariance = ((z1 - z2) ** 2).mean() * spec["invarianceWeight"]
+def _check_views(name: str, v1: torch.Tensor, v2: torch.Tensor) -> None:
+    if v1.shape != v2.shape:
+        raise ValueError(f"{name}: view1 is {tuple(v1.shape)} but view2 is {tuple(v2.shape)}; the views must have the same shape")
+    if v1.shape[0] < 2:
+        raise ValueError(f"{name} needs a batch of at least 2 samples (got {v1.shape[0]})")
+
+
+def vicreg_components(spec: dict, z1: torch.Tensor, z2: torch.Tensor) -> Dict[str, torch.Tensor]:
+    """vicreg.ts components: the four weighted terms whose sum is the loss."""
+    _check_views("vicreg loss", z1, z2)
     c1, c2 = z1 - z1.mean(dim=0, keepdim=True), z2 - z2.mean(dim=0, keepdim=True)
 
     def variance(zc):
@@ -249,10 +264,19 @@ def vicreg(spec: dict, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor:
         off = cov * (1 - torch.eye(d, dtype=zc.dtype))
         return (off ** 2).sum() / d
 
-    return invariance + spec["varianceWeight"] * (variance(c1) + variance(c2)) + spec["covarianceWeight"] * (covariance(c1) + covariance(c2))
+    return {"invariance": ((z1 - z2) ** 2).mean() * spec["invarianceWeight"],
+            "variance1": variance(c1) * spec["varianceWeight"], "variance2": variance(c2) * spec["varianceWeight"],
+            "covariance": (covariance(c1) + covariance(c2)) * spec["covarianceWeight"]}
 
 
-def barlow_twins(lam: float, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor:
+def vicreg(spec: dict, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor:
+    c = vicreg_components(spec, z1, z2)
+    return c["invariance"] + c["variance1"] + c["variance2"] + c["covariance"]
+
+
+def barlow_parts(z1: torch.Tensor, z2: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """barlow-twins.ts parts: Σ(1 − C_aa)² and Σ_{a≠b} C_ab² of the batch-normalised cross-correlation."""
+    _check_views("barlowTwins loss", z1, z2)
     n, d = z1.shape
 
     def bn(z):
@@ -261,45 +285,73 @@ def barlow_twins(lam: float, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor
 
     c = matmul(bn(z1).t(), bn(z2)) / n
     eye = torch.eye(d, dtype=z1.dtype)
-    on = (((1 - c) * eye) ** 2).sum()
-    off = ((c * (1 - eye)) ** 2).sum()
+    return (((1 - c) * eye) ** 2).sum(), ((c * (1 - eye)) ** 2).sum()
+
+
+def barlow_twins(lam: float, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor:
+    on, off = barlow_parts(z1, z2)
     return on + lam * off
 
 
+def siglip(logit_scale: torch.Tensor, logit_bias: torch.Tensor, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor:
+    """siglip.ts: −(1/n) Σ_ij log σ(z_ij (e^{t′}⟨x_i, y_j⟩ + b)), z = +1 on the diagonal, −1 elsewhere."""
+    _check_views("siglip loss", z1, z2)
+    n = z1.shape[0]
+    logits = normalize_rows(z1) @ normalize_rows(z2).t() * torch.exp(logit_scale) + logit_bias
+    signs = 2 * torch.eye(n, dtype=logits.dtype) - 1
+    return F.softplus(-signs * logits).sum() / n
+
+
 class Loss:
-    """The loss contract of losses/types.ts: `form` tells how the objective feeds it."""
+    """The loss contract of losses/types.ts: `form` tells how the objective feeds it; `parameters`
+    are the loss's own trainable tensors (softNearestNeighbor's T, siglip's t′ and b)."""
 
     def __init__(self, spec: dict, distance_spec: dict, mining: Optional[dict] = None):
         self.type = spec["type"]
+        if self.type not in LOSS_TYPES:
+            raise ValueError(f'loss.type "{self.type}" is unknown; use one of {", ".join(LOSS_TYPES)}')
         self.spec = spec
-        self.form = {"infoNCE": "labelled", "supCon": "labelled", "nPairs": "labelled", "liftedStructure": "labelled",
-                     "softNearestNeighbor": "labelled", "triplet": "labelled", "negativeCosine": "onlineTarget",
-                     "vicreg": "twoView", "barlowTwins": "twoView"}[self.type]
+        self.form = "labelled" if self.type in LABELLED_LOSSES else "twoView" if self.type in TWO_VIEW_LOSSES else "onlineTarget"
         self.distance = Distance(distance_spec) if self.form == "labelled" else None
-        #: pairs.mining: only batchHard is mirrored (spec.py refuses the others); infoNCE/supCon ignore it here
-        self.mining = mining["type"] if mining is not None and self.type in MINED_LOSSES else "none"
+        if self.type == "circle" and not self.distance.inverted:
+            raise ValueError(f'circle loss needs a similarity (larger = closer), but the distance "{self.distance.type}" is not one. Use distance: {{ type: cosine }} or {{ type: dot }}.')
+        self.miner = create_miner(mining, self.distance) if mining is not None and self.form == "labelled" else None
+        self.parameters: List[torch.nn.Parameter] = []
         #: softNearestNeighbor's temperature T itself (not its log), trained with the network when learnTemperature
         self.temperature = None
-        self.parameters = []
         if self.type == "softNearestNeighbor":
-            self.temperature = torch.nn.Parameter(torch.tensor(float(spec["temperature"])), requires_grad=bool(spec["learnTemperature"]))
-            if spec["learnTemperature"]:
-                self.parameters = [self.temperature]
+            if not spec["temperature"] > 0:
+                raise ValueError(f"softNearestNeighbor loss: temperature must be > 0 (got {spec['temperature']})")
+            self.temperature = self._parameter(spec["temperature"], spec["learnTemperature"])
+        if self.type == "siglip":
+            self.logit_scale = self._parameter(spec["logitScale"], spec["learnable"])
+            self.logit_bias = self._parameter(spec["logitBias"], spec["learnable"])
 
-    def labelled(self, emb, labels, ref=None, ref_labels=None) -> torch.Tensor:
-        if self.type in ("infoNCE", "supCon"):
-            fn = info_nce if self.type == "infoNCE" else sup_con
-            return fn(self.distance, self.spec["temperature"], emb, labels, ref, ref_labels)
-        if ref is not None:
-            raise ValueError(f"loss.type {self.type}: reference embeddings (a queue) are not mirrored for this loss")
-        tuples = batch_hard_mine(self.distance, emb, labels) if self.mining == "batchHard" else None
-        if self.type == "nPairs":
-            return n_pairs(self.distance, emb, labels, tuples)
-        if self.type == "liftedStructure":
-            return lifted_structure(self.distance, self.spec["posMargin"], self.spec["negMargin"], emb, labels, tuples)
+    def _parameter(self, value: float, learnable: bool) -> torch.nn.Parameter:
+        p = torch.nn.Parameter(torch.tensor(float(value)), requires_grad=bool(learnable))
+        if learnable:
+            self.parameters.append(p)
+        return p
+
+    def labelled(self, emb, labels, ref=None, ref_labels=None, tuples: Mined = None) -> torch.Tensor:
+        """pair-loss.ts compute: the batch (mined when the spec has a miner and no tuples are given), then the formula."""
+        name = f"{self.type} loss"
+        if ref is not None and self.type in NO_REFERENCE:
+            raise ValueError(f"{name} does not accept reference embeddings (a memory queue); with a queue use one of "
+                             f"{', '.join(t for t in LABELLED_LOSSES if t not in NO_REFERENCE)}")
+        if tuples is None and self.miner is not None and ref is None:
+            # a queue (methods/moco.ts) compares with every stored key: no miner there
+            tuples = self.miner.mine(emb, labels)
+        b = Batch(self.distance, emb, labels, ref, ref_labels, tuples, name)
+        d, s = self.distance, self.spec
         if self.type == "softNearestNeighbor":
-            return soft_nearest_neighbor(self.distance, self.temperature, emb, labels, tuples)
-        return triplet_margin(self.distance, self.spec, emb, labels, tuples)
+            return soft_nearest_neighbor(d, self.temperature, b)
+        if self.type == "nPairs":
+            return n_pairs(d, b)
+        formulas = {"contrastive": contrastive, "triplet": triplet_margin, "liftedStructure": lifted_structure,
+                    "generalizedLiftedStructure": generalized_lifted_structure, "infoNCE": info_nce, "supCon": sup_con,
+                    "circle": circle, "multiSimilarity": multi_similarity}
+        return formulas[self.type](d, s, b)
 
     def two_views(self, v1: torch.Tensor, v2: torch.Tensor) -> torch.Tensor:
         if self.form == "labelled":
@@ -308,4 +360,6 @@ class Loss:
             return negative_cosine(self.spec["form"], v1, v2)
         if self.type == "vicreg":
             return vicreg(self.spec, v1, v2)
+        if self.type == "siglip":
+            return siglip(self.logit_scale, self.logit_bias, v1, v2)
         return barlow_twins(self.spec["lambda"], v1, v2)

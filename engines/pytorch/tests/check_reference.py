@@ -12,6 +12,8 @@ import sys
 import torch
 
 from contrastive_lab_torch import losses as L
+from contrastive_lab_torch.distances import Distance
+from contrastive_lab_torch.miners import batch_hard
 
 torch.set_default_dtype(torch.float64)
 
@@ -21,8 +23,9 @@ PML_DISTANCES = {"LpDistance": lambda d: {"type": ("euclidean" if d["p"] == 2 el
 
 
 def distance_of(params, default):
+    """The fixture's distance as a distance spec (params.distance, or `default`)."""
     d = params.get("distance")
-    return L.Distance(PML_DISTANCES[d["type"]](d) if d else default)
+    return PML_DISTANCES[d["type"]](d) if d else default
 
 
 def close(a, b, tol=1e-6):
@@ -42,20 +45,22 @@ def check(fx) -> str:
         emb = torch.cat([v1, v2]).requires_grad_(True)
         labels = L.pair_ids(v1.shape[0])
     if family == "BatchHardMiner":
-        a, p, n = L.batch_hard_mine(distance_of(params, None), emb, labels)
+        a, p, n = batch_hard(Distance(distance_of(params, None)), emb, labels)
         got = sorted([[int(x), int(y), int(z)] for x, y, z in zip(a, p, n)])
         return "ok" if got == expected["triplets"] else f"triplets {got} != {expected['triplets']}"
+    t = None
     if family == "NPairsLoss":
-        loss = L.n_pairs(distance_of(params, None), emb, labels)
+        loss = L.Loss({"type": "nPairs"}, distance_of(params, None)).labelled(emb, labels)
     elif family == "LiftedStructureLoss":
-        loss = L.lifted_structure(distance_of(params, None), params["posMargin"], params["negMargin"], emb, labels)
+        loss = L.Loss({"type": "liftedStructure", "posMargin": params["posMargin"], "negMargin": params["negMargin"]}, distance_of(params, None)).labelled(emb, labels)
     elif family == "SoftNearestNeighborLoss":
-        t = torch.tensor(float(params["temperature"]), requires_grad=True)
-        loss = L.soft_nearest_neighbor(distance_of(params, {"type": "squaredEuclidean", "normalize": False}), t, emb, labels)
-    elif family == "TripletMarginLoss":
-        loss = L.triplet_margin(distance_of(params, None), params, emb, labels)
+        snn = L.Loss({"type": "softNearestNeighbor", "temperature": float(params["temperature"]), "learnTemperature": True},
+                     distance_of(params, {"type": "squaredEuclidean", "normalize": False}))
+        t = snn.temperature
+        loss = snn.labelled(emb, labels)
     else:
-        return "skip"
+        loss = L.Loss({"type": "triplet", "margin": params["margin"], "swap": params.get("swap", False), "smoothLoss": params.get("smoothLoss", False)},
+                      distance_of(params, None)).labelled(emb, labels)
     loss.backward()
     problems = []
     if not close(float(loss), expected["loss"]):
@@ -65,7 +70,7 @@ def check(fx) -> str:
         grad = expected["gradView1"] + expected["gradView2"]
     if grad is not None and not close(emb.grad, grad):
         problems.append(f"gradient differs (max |Δ| {float((emb.grad - torch.tensor(grad)).abs().max()):.3g})")
-    if family == "SoftNearestNeighborLoss" and expected.get("gradTemperature") is not None and not close(t.grad, expected["gradTemperature"]):
+    if t is not None and expected.get("gradTemperature") is not None and not close(t.grad, expected["gradTemperature"]):
         problems.append(f"dL/dT {float(t.grad)} != {expected['gradTemperature']}")
     return "ok" if not problems else "; ".join(problems)
 

@@ -1,5 +1,5 @@
-// The conformance command: the reference fixtures pass on cpu and on wasm (each in its own
-// process, as `npm run conformance` runs), and a fixture that disagrees with the library is
+// The conformance command on the tfjs engine: the reference fixtures pass on cpu and on wasm (each
+// in its own process, as `npm run conformance` runs), and a fixture that disagrees with the library is
 // reported with the field, the position and the deviation, and makes the command exit 1.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,14 +7,14 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { conformanceMain } from '../../../server/contrastive/conformance/main';
+import { checkFolder } from '../../../server/contrastive/conformance/main';
 
 const root = join(__dirname, '..', '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'reference');
-const main = join(root, 'server', 'contrastive', 'conformance', 'main.ts');
+const main = join(root, 'server', 'cli', 'main.ts');
 
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; lines: string[] } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CONTRASTIVE_LAB_BACKEND: '', ...env } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', main, 'conformance', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CONTRASTIVE_LAB_BACKEND: '', ...env } });
   return { code: r.status, lines: `${r.stdout}${r.stderr}`.trim().split('\n') };
 }
 
@@ -54,7 +54,7 @@ describe('conformance reports disagreements', () => {
     edit('TripletMarginMiner_semihard__margin0.2__seed0.json', (f) => (f.expected.triplets as number[][]).pop());
     copyFileSync(join(fixtures, 'KLDivergence__T1__self__seed0.json'), join(dir, 'KLDivergence__T1__self__seed0.json'));
     const lines: string[] = [];
-    const code = await conformanceMain([dir, '--backend', 'cpu'], (l) => lines.push(l));
+    const code = await checkFolder(dir, 'cpu', false, (l) => lines.push(l));
     assert.equal(code, 1);
     const failures = lines.filter((l) => l.startsWith('FAIL'));
     assert.equal(failures.length, 3, lines.join('\n'));
@@ -64,15 +64,19 @@ describe('conformance reports disagreements', () => {
     assert.equal(lines.at(-1), '1 passed, 3 failed');
   });
 
-  test('usage errors exit 2 with the usage line', async () => {
-    const lines: string[] = [];
-    assert.equal(await conformanceMain([], (l) => lines.push(l)), 2);
-    assert.match(lines[0] ?? '', /Give the folder of fixtures to check\. Usage: conformance <fixture-folder>/);
-    assert.equal(await conformanceMain([fixtures, '--backend', 'gpu'], (l) => lines.push(l)), 2);
-    assert.match(lines[1] ?? '', /--backend needs one of auto, tensorflow, wasm, cpu \(got gpu\)/);
+  test('usage errors exit 2 saying what to give', () => {
+    const none = runCli([]);
+    assert.equal(none.code, 2);
+    assert.match(none.lines.join('\n'), /Name the folder of fixtures, e\.g\. `contrastive-lab conformance test\/fixtures\/reference`/);
+    const gpu = runCli([fixtures, '--backend', 'gpu']);
+    assert.equal(gpu.code, 2);
+    assert.match(gpu.lines.join('\n'), /--backend must be one of auto, tensorflow, wasm, cpu \(got "gpu"\)/);
+    const engine = runCli([fixtures, '--engine', 'jax']);
+    assert.equal(engine.code, 2);
+    assert.match(engine.lines.join('\n'), /--engine must be one of tfjs, pytorch \(got "jax"\)/);
   });
 
   test('a missing folder is an error that names it', async () => {
-    await assert.rejects(conformanceMain([join(dir, 'nope'), '--backend', 'cpu'], () => undefined), /Fixture folder ".*nope" does not exist/);
+    await assert.rejects(checkFolder(join(dir, 'nope'), 'cpu', false, () => undefined), /Fixture folder ".*nope" does not exist/);
   });
 });
