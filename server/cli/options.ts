@@ -34,3 +34,15 @@ export function engineArg(value: string | undefined): Engine | null {
   if (!isEngine(value)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got "${value}".`);
   return value;
 }
+
+/** --processes: a positive whole number; null when absent (the spec's run.processes). */
+export function processesArg(value: string | undefined): number | null {
+  return value === undefined ? null : positiveInt(value, '--processes', 1);
+}
+
+/** --device: auto | cpu | cuda | cuda:N | mps; null when absent (the spec's run.device). */
+export function deviceArg(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^(auto|cpu|cuda(:[0-9]+)?|mps)$/.test(value)) throw new UsageError(`--device must be auto, cpu, cuda, cuda:N or mps, got "${value}".`);
+  return value;
+}

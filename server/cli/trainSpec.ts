@@ -22,10 +22,11 @@ export function printProblems(problems: readonly SpecProblem[], write: (line: st
 }
 
 /** The spec with command-line overrides applied; this is what spec.json records. */
-export function withOverrides(spec: ResolvedSpec, overrides: { epochs?: number; limit?: number; engine?: ResolvedSpec['run']['engine'] }): ResolvedSpec {
+export function withOverrides(spec: ResolvedSpec, overrides: { epochs?: number; limit?: number; engine?: ResolvedSpec['run']['engine']; processes?: number; device?: string }): ResolvedSpec {
+  const { engine, processes, device } = overrides;
   return {
     ...spec,
-    run: overrides.engine !== undefined ? { ...spec.run, engine: overrides.engine } : spec.run,
+    run: { ...spec.run, ...(engine !== undefined ? { engine } : {}), ...(processes !== undefined ? { processes } : {}), ...(device !== undefined ? { device } : {}) },
     strategy: overrides.epochs !== undefined ? { ...spec.strategy, epochs: overrides.epochs } : spec.strategy,
     data: overrides.limit !== undefined ? { ...spec.data, limit: overrides.limit } : spec.data,
   };

@@ -58,6 +58,13 @@ def main(argv=None) -> int:
         print(f"{spec_file}: not a resolved spec (missing {e}); it is written by the TypeScript pipeline", file=sys.stderr)
         return 1
     if args.check:
+        if args.device not in ("auto", "cpu"):  # a device torch lacks is refused before the run starts
+            from .distributed import resolve_device
+            try:
+                resolve_device(args.device)
+            except ValueError as e:
+                print(str(e), file=sys.stderr)
+                return 1
         return 0
 
     import torch  # noqa: E402 (slow to import; only needed from here on)

@@ -1,8 +1,9 @@
 // `contrastive-lab train <spec>`: validate, create runs/<run-id>/, train, write embeddings.
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { backendArg, engineArg, positiveInt, threadsArg } from '../options';
+import { backendArg, deviceArg, engineArg, positiveInt, processesArg, threadsArg } from '../options';
 import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../outcome';
+import { tfjsPlacementProblems } from '../../spec/placement';
 import { formatDuration } from '../../trainer/progress';
 import { createStopSignal } from '../../trainer/stop';
 import { checkSpecForTraining, printProblems, withOverrides } from '../trainSpec';
@@ -21,14 +22,18 @@ Options:
   --engine NAME      tfjs | pytorch: the engine that trains (default: run.engine); pytorch runs a
                      Python with torch >= 1.13 (env CONTRASTIVE_LAB_PYTHON, else /usr/bin/python3 or python3)
   --backend NAME     auto | tensorflow | wasm | cpu (default: run.backend)
-  --threads N        kernel threads on the wasm backend (torch's on pytorch), 0 = every core (default: run.threads)
+  --threads N        kernel threads on the wasm backend (torch's on pytorch, shared by the processes),
+                     0 = every core (default: run.threads)
+  --processes N      pytorch: N processes train together (DistributedDataParallel through torchrun,
+                     else the env:// variables); the batch size is the global batch (default: run.processes)
+  --device D         pytorch: auto | cpu | cuda | cuda:N | mps (default: run.device)
   --json             one JSON line per metric and event on stdout (for programs)
   --no-umap          skip the UMAP projection of the final embeddings (faster on large data)
   --help             show this help
 
 ${RUN_EXIT_CODES}`,
   async run(argv) {
-    const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['out', 'epochs', 'limit', 'engine', 'backend', 'threads'] });
+    const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['out', 'epochs', 'limit', 'engine', 'backend', 'threads', 'processes', 'device'] });
     if (args.positionals.length !== 1) throw new UsageError('Name exactly one spec file, e.g. `contrastive-lab train examples/quickstart.contrastive.yaml`.');
     const specPath = args.positionals[0]!;
     const epochs = args.values.has('epochs') ? positiveInt(args.values.get('epochs'), '--epochs', 1) : undefined;
@@ -36,6 +41,8 @@ ${RUN_EXIT_CODES}`,
     const engine = engineArg(args.values.get('engine'));
     const backend = backendArg(args.values.get('backend'));
     const threads = threadsArg(args.values.get('threads'));
+    const processes = processesArg(args.values.get('processes'));
+    const device = deviceArg(args.values.get('device'));
     const mode = modeFor(args.booleans.has('json'));
     // Loaded here, not at the top: the trainer pulls in tfjs, which `--help`, `--version` and `validate` must not pay for.
     const { trainNewRun } = await import('../../trainer/start');
@@ -48,7 +55,12 @@ ${RUN_EXIT_CODES}`,
     const stop = createStopSignal(true);
     const started = Date.now();
     try {
-      const spec = withOverrides(check.spec, { ...(epochs !== undefined ? { epochs } : {}), ...(limit !== undefined ? { limit } : {}), ...(engine !== null ? { engine } : {}) });
+      const spec = withOverrides(check.spec, { ...(epochs !== undefined ? { epochs } : {}), ...(limit !== undefined ? { limit } : {}), ...(engine !== null ? { engine } : {}), ...(processes !== null ? { processes } : {}), ...(device !== null ? { device } : {}) });
+      const placement = tfjsPlacementProblems(spec.run);
+      if (placement.length > 0) {
+        for (const p of placement) process.stderr.write(`${specPath}: ${p.message}\n`);
+        return 1;
+      }
       const run = { spec, specPath, specText: check.text, outRoot: args.values.get('out') ?? null };
       const onCreated = (dir: string): void => {
         if (mode !== 'json') process.stdout.write(`run directory: ${dir}\n`);
@@ -57,7 +69,7 @@ ${RUN_EXIT_CODES}`,
       if (spec.run.engine === 'pytorch') {
         const { trainWithPyTorch, PythonEngineError } = await import('../../trainer/engines/pytorch');
         try {
-          outcome = await trainWithPyTorch(run, { mode, stop, umap: !args.booleans.has('no-umap'), threads, python: null }, onCreated);
+          outcome = await trainWithPyTorch(run, { mode, stop, umap: !args.booleans.has('no-umap'), threads, python: null, processes: spec.run.processes, device: spec.run.device }, onCreated);
         } catch (e) {
           // No torch, or an ingredient the engine lacks: said before any run directory exists.
           if (!(e instanceof PythonEngineError)) throw e;

@@ -2,6 +2,7 @@ import type { Engine } from '../../contrastive/declare';
 import { fix, setField } from '../edits';
 import { EVALUATIONS, INGREDIENTS, type IngredientKind } from '../experiment';
 import { lossFacts } from '../ingredients';
+import { tfjsPlacementProblems } from '../placement';
 import type { FieldPath } from '../problems';
 import type { RuleFinding, SpecRule } from './rule';
 
@@ -15,10 +16,13 @@ function typesOn(kind: IngredientKind, engine: Engine): string[] {
 export const engineUnsupported: SpecRule = {
   id: 'engine-unsupported',
   severity: 'warning',
-  description: 'An ingredient the engine chosen in run.engine does not implement (yet): the run would be refused before it starts.',
+  description: 'An ingredient the engine chosen in run.engine does not implement (yet), or several processes or a GPU (run.processes, run.device) on the tfjs engine: the run would be refused before it starts.',
   check({ spec, document }) {
     const engine = spec.run.engine;
-    if (engine === 'tfjs') return [];
+    if (engine === 'tfjs') {
+      const onPyTorch = fix('Train on PyTorch (run.engine: pytorch)', setField(document, ['run', 'engine'], 'pytorch'));
+      return tfjsPlacementProblems(spec.run).map((p) => ({ path: p.path, message: p.message, fixes: onPyTorch }));
+    }
     // Every ingredient the spec uses, with where it is written; the distance only when the loss reads it.
     const used: [IngredientKind, string, FieldPath][] = [
       ['loss', spec.loss.type, ['loss', 'type']],

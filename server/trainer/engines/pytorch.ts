@@ -6,7 +6,7 @@
 // metrics, events, checkpoints, embeddings). Its lines are shown as the tfjs trainer shows its own;
 // SIGTERM/SIGINT are passed on (the engine checkpoints and stops). After a completed run the
 // launcher adds what the TypeScript library computes: the PCA and UMAP maps and the sprite sheet.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +25,7 @@ import { createRunDirectory } from '../runDirectory';
 import { ResumeError } from '../start';
 import type { SessionOutcome } from '../session';
 import type { StopSignal } from '../stop';
+import { launchPlan, type LaunchPlan } from './launch';
 import { addProjections } from './projections';
 import { choosePython, enginePackageRoot, engineEnv, probeTorch, PythonEngineError } from './python';
 
@@ -34,8 +35,12 @@ export interface PyTorchControls {
   readonly mode: OutputMode;
   readonly stop: StopSignal;
   readonly umap: boolean;
-  /** Torch intra-op threads (--threads); 0 = every core, null = the spec's run.threads. */
+  /** Torch intra-op threads (--threads) shared by the processes; 0 = every core, null = the spec's run.threads. */
   readonly threads: number | null;
+  /** Processes that train together (--processes); absent = the spec's run.processes. */
+  readonly processes?: number;
+  /** Where torch trains (--device: auto | cpu | cuda | cuda:N | mps); absent = the spec's run.device. */
+  readonly device?: string;
   /** contrastiveLab.pythonPath; null = env CONTRASTIVE_LAB_PYTHON, else /usr/bin/python3, else python3. */
   readonly python: string | null;
   /** Called after each step line the engine reports, e.g. to request a stop. */
@@ -65,6 +70,7 @@ interface Prepared {
 
 /** The interpreter and torch are checked while the data loads (image folders cached in cacheDir, as the tfjs trainer does); then the split is exported and the engine checks the spec. */
 async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, controls: PyTorchControls): Promise<Prepared> {
+  const device = deviceOf(spec, controls);
   const python = choosePython(controls.python);
   const packageRoot = enginePackageRoot();
   const torch = probeTorch(python);
@@ -75,7 +81,7 @@ async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, co
     const { dataset } = data;
     writeFileSync(join(splitDir, 'dataset.json'), JSON.stringify({ source: dataset.source, kind: dataset.kind, count: dataset.count, ids: dataset.ids, classNames: dataset.classNames }));
     writeFileSync(join(splitDir, 'spec.json'), JSON.stringify(spec));
-    const check = spawnSync(python, ['-m', 'contrastive_lab_torch.engine', '--check', '--spec', join(splitDir, 'spec.json'), '--data', splitDir], { encoding: 'utf8', env: engineEnv(packageRoot), timeout: 60_000 });
+    const check = spawnSync(python, ['-m', 'contrastive_lab_torch.engine', '--check', '--spec', join(splitDir, 'spec.json'), '--data', splitDir, '--device', device], { encoding: 'utf8', env: engineEnv(packageRoot), timeout: 60_000 });
     if (check.status !== 0) {
       const said = (check.stderr || '').trim() || `exit ${check.status ?? check.signal}`;
       throw new PythonEngineError(check.status === UNSUPPORTED ? `run.engine pytorch: ${said}. Choose another ingredient, or train with run.engine: tfjs (\`--engine tfjs\`).` : `run.engine pytorch: the engine refused the spec: ${said}`);
@@ -129,11 +135,15 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
     reporter.event('info', 'stopped', `run stopped at step ${stopped.step}; continue with: contrastive-lab resume ${runDir}`, { step: stopped.step, data: { runDir } });
     return { status: 'stopped', runDir, record: stopped, lastEval: null };
   }
-  // Runs recorded before run.threads existed use every core, as its default does.
+  // Runs recorded before run.threads / run.processes existed use every core and one process, as their defaults do.
   const requested = controls.threads ?? spec.run.threads ?? 0;
-  const threads = requested > 0 ? requested : availableParallelism();
-  const args = ['-m', 'contrastive_lab_torch.engine', '--run-dir', runDir, '--data', prepared.splitDir, '--threads', String(threads), ...(resume ? ['--resume'] : [])];
-  const child = spawn(prepared.python, args, { env: engineEnv(prepared.packageRoot), stdio: ['ignore', 'pipe', 'pipe'] });
+  const processes = controls.processes ?? spec.run.processes ?? 1;
+  const threads = Math.max(1, Math.floor((requested > 0 ? requested : availableParallelism()) / processes));
+  const args = ['-m', 'contrastive_lab_torch.engine', '--run-dir', runDir, '--data', prepared.splitDir, '--threads', String(threads), '--device', deviceOf(spec, controls), ...(resume ? ['--resume'] : [])];
+  const plan = await launchPlan(prepared.python, args, processes, engineEnv(prepared.packageRoot));
+  if (plan.note !== null) reporter.event('info', 'log', plan.note, { data: { launcher: plan.launcher, processes } });
+  const children = startAll(plan);
+  const child = children[0]!;
   const progress = new ProgressEcho(reporter, controls.mode, runDir, record.epochs, spec.strategy.batchSize);
   // The stop signal is a flag (set by the CLI's SIGTERM/SIGINT handlers, or by onStep): passed on once,
   // after the engine's first line (by then its own handler is installed; before, SIGTERM would kill it).
@@ -142,12 +152,12 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   const forwardStop = (): void => {
     if (ready && controls.stop.requested && !forwarded) {
       forwarded = true;
-      child.kill('SIGTERM');
+      for (const c of children) c.kill('SIGTERM'); // every rank (torchrun passes it on to its own); they agree on the step to stop at
     }
   };
   let stderr = '';
   let pending = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     pending += chunk;
     ready = true;
     let newline: number;
@@ -158,15 +168,19 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
       forwardStop();
     }
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
+  for (const c of children) {
+    c.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+  }
   const poll = setInterval(forwardStop, 100);
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((done) => {
-    child.on('error', (error) => done({ code: null, signal: null, error }));
-    child.on('close', (code, signal) => done({ code, signal }));
-  });
+  const exits = await Promise.all(children.map((c) => new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((done) => {
+    c.on('error', (error) => done({ code: null, signal: null, error }));
+    c.on('close', (code, signal) => done({ code, signal }));
+  })));
   clearInterval(poll);
+  // The first process that did not end well says why (rank 0's, when all did).
+  const exit = exits.find((e) => e.error !== undefined || e.code !== 0) ?? exits[0]!;
   if (pending.trim() !== '') progress.take(pending);
   let final = readRunRecord(runDir);
   if ((final.status === 'running' || final.status === 'queued') && exit.signal !== null && KILLED_FROM_OUTSIDE.has(exit.signal)) {
@@ -193,6 +207,16 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   }
   const evals = readJsonLines<MetricLine>(runPaths(runDir).metrics).lines.filter((l): l is EvalMetric => l.kind === 'eval');
   return { status: final.status === 'completed' || final.status === 'stopped' ? final.status : 'failed', runDir, record: final, lastEval: evals[evals.length - 1] ?? null };
+}
+
+/** The run's --device: the CLI's, else the spec's (runs recorded before run.device existed: auto). */
+function deviceOf(spec: ResolvedSpec, controls: PyTorchControls): string {
+  return controls.device ?? spec.run.device ?? 'auto';
+}
+
+/** Starts the plan's processes; rank 0's stdout carries the run's lines (the other ranks write nothing). */
+function startAll(plan: LaunchPlan): ChildProcess[] {
+  return plan.commands.map((c, rank) => spawn(c.command, c.args, { env: c.env, stdio: ['ignore', rank === 0 ? 'pipe' : 'ignore', 'pipe'] }));
 }
 
 /** Shows the engine's stdout lines like the tfjs trainer's own: progress bar, evaluations, events. */
