@@ -36,6 +36,8 @@ const CASES: readonly RuleCase[] = [
   { rule: 'divergence-with-metric-loss', spec: 'loss: { type: triplet }\ndistance: { type: «kl» }\n' },
   { rule: 'margins-inverted', spec: 'loss: { type: contrastive, posMargin: 1, negMargin: «0.5» }\n' },
   { rule: 'range-reversed', spec: 'pairs:\n  positives: augmentation\n  views:\n    strong:\n      - { type: contrast, range: «[1.4, 0.6]» }\n' },
+  { rule: 'sweep-unknown-path', spec: 'sweep:\n  parameters:\n    «loss.temprature»: { values: [0.05, 0.2] }\n' },
+  { rule: 'sweep-value-invalid', spec: 'sweep:\n  parameters:\n    loss.temperature: { values: [0.05, «warm»] }\n' },
   { rule: 'projection-wider-than-representation', spec: 'architecture:\n  representationSize: 32\n  projection: { layers: [64, «64»] }\n' },
   { rule: 'batch-larger-than-split', spec: 'data: { limit: 100 }\nstrategy: { batchSize: «256» }\n' },
   { rule: 'augmentation-without-ops', spec: 'pairs:\n  positives: augmentation\n  views: «{ weak: [], strong: [] }»\n' },
