@@ -3,6 +3,7 @@
 // models the process has built).
 import { tf } from '../backend';
 import type { Activation } from './activation.decl';
+import { fusedBatchNorm } from './batchNorm';
 import { lazyInputGradientConv2D } from './conv';
 import { lazyInputGradientDense } from './dense';
 
@@ -26,7 +27,7 @@ export function dense(units: number, name: string, useBias = true): tf.layers.La
 }
 
 export function batchNorm(name: string): tf.layers.Layer {
-  return tf.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-5 });
+  return fusedBatchNorm({ name, momentum: 0.9, epsilon: 1e-5 });
 }
 
 export function conv(filters: number, kernelSize: number, name: string, strides = 1, useBias = true): tf.layers.Layer {
