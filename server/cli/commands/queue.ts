@@ -145,7 +145,9 @@ async function start(root: string, parallel: number, threads: number, umap: bool
     cli: { command: process.execPath, args: [...process.execArgv, cliScript] },
     log: (line) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
   });
-  process.stdout.write(`queue finished: ${summary.completed} completed, ${summary.failed} failed, ${summary.stopped} stopped${summary.pruned > 0 ? `, ${summary.pruned} stopped by successive halving` : ''}\n`);
+  const left = readQueue(root).entries.filter((e) => e.state !== 'done').length;
+  const waiting = left > 0 ? `; ${left} waiting: \`contrastive-lab queue start ${show(root)}\` resumes them` : '';
+  process.stdout.write(`queue ${left > 0 ? 'stopped' : 'finished'}: ${summary.completed} completed, ${summary.failed} failed, ${summary.stopped} stopped${summary.pruned > 0 ? `, ${summary.pruned} stopped by successive halving` : ''}${waiting}\n`);
   return summary.failed > 0 ? 1 : 0;
 }
 
