@@ -201,7 +201,7 @@ function settle(root: string, entry: QueueEntry, stopping: boolean, counts: Reco
 }
 
 /** Applies the halving decisions of one sweep to the queue's entries. */
-function applyHalving(root: string, sweepId: string, entries: readonly QueueEntry[], counts: Record<keyof QueueSummary, number>, log: (line: string) => void): QueueEntry[] {
+export function applyHalving(root: string, sweepId: string, entries: readonly QueueEntry[], counts: Record<keyof QueueSummary, number>, log: (line: string) => void): QueueEntry[] {
   const manifest = readManifest(root, sweepId);
   const rungs = manifest.rungs;
   const halving = manifest.sweep.halving;

@@ -1,8 +1,8 @@
 // Sweep expansion (grid counts, seeded random draws, log ranges, integer paths), the child runs a
 // sweep creates (spec.json's trial, run.json's sweep id, queued in the queue), and the successive
-// halving decisions on a fixture of results.
+// halving decisions on a fixture of results, and the queue applying them to its entries.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { MetricLine } from '../../../server/runs/format';
@@ -10,7 +10,9 @@ import { runPaths } from '../../../server/runs/paths';
 import { effectiveStatus, readRunRecord } from '../../../server/runs/record';
 import { createSweepRuns, loadSweepSource, planSweep, SweepError } from '../../../server/runs/sweep/expand';
 import { decideHalving, resultAt, rungEpochs, type HalvingRun } from '../../../server/runs/sweep/halving';
-import { readManifest } from '../../../server/runs/sweep/manifest';
+import { readManifest, writeManifest } from '../../../server/runs/sweep/manifest';
+import { newEntry, type QueueEntry } from '../../../server/runs/queue/queueFile';
+import { applyHalving } from '../../../server/runs/queue/runner';
 import { loadRows } from '../../../server/runs/table/load';
 import { buildView, parseViewQuery } from '../../../server/runs/table/view';
 import { assignments, sweepRunCount, type SweepSpec } from '../../../server/spec/sweep';
@@ -178,3 +180,47 @@ describe('successive halving', () => {
     assert.deepEqual(decideHalving([...before, at(3, 0, [0.99]), at(4, 0, [0.4]), at(5, 0, [0.1])], 3, 3, true), { promote: [3], prune: [4, 5] });
   });
 });
+
+describe('successive halving in the queue', () => {
+  /** A sweep of `accuracies.length` children in a runs folder, each with the metrics of its evaluations at epochs 1.., and its queue entry. */
+  function fixture(accuracies: readonly (readonly number[])[], entries: (run: string, i: number) => Partial<QueueEntry>): { root: string; entries: QueueEntry[]; runs: string[] } {
+    const root = tempDir('halving-queue');
+    const runs = accuracies.map((_, i) => `20260101-000000-h-${i}`);
+    accuracies.forEach((series, i) => {
+      mkdirSync(join(root, runs[i]!));
+      const lines = series.map((knnAccuracy, e) => JSON.stringify({ kind: 'eval', step: (e + 1) * 4, epoch: e + 1, time: e, knnAccuracy, linearProbeAccuracy: null, precisionAt1: null, recallAtK: null, mapAtR: null, collapseStd: 0.1, collapseHealthyStd: 0.1 }));
+      writeFileSync(runPaths(join(root, runs[i]!)).metrics, lines.join('\n') + '\n');
+    });
+    writeManifest(root, {
+      formatVersion: 1,
+      id: 'h',
+      source: join(root, 'h.contrastive.yaml'),
+      createdAt: '2026-01-01T00:00:00.000Z',
+      sweep: { name: 'h', strategy: 'grid', count: 8, seed: 0, parameters: {}, halving: { metric: 'knnAccuracy', minEpochs: 1, eta: 2 } },
+      rungs: [1, 2, 4],
+      children: runs.map((run, index) => ({ index, run, assignment: { 'loss.temperature': index } })),
+    });
+    return { root, runs, entries: runs.map((run, i) => ({ ...newEntry(run, { sweep: 'h', untilEpoch: 1 }), state: 'done', outcome: 'rung', starts: 1, ...entries(run, i) })) };
+  }
+  const counts = (): { completed: number; failed: number; stopped: number; pruned: number } => ({ completed: 0, failed: 0, stopped: 0, pruned: 0 });
+
+  it('resumes the best half to the next rung and leaves the rest stopped, reading each run\'s metrics', () => {
+    const { root, entries } = fixture([[0.5], [0.9], [0.7], [0.6]], () => ({}));
+    const tally = counts();
+    const lines: string[] = [];
+    const next = applyHalving(root, 'h', entries, tally, (l) => lines.push(l));
+    assert.deepEqual(next.map((e) => [e.state, e.outcome, e.untilEpoch]), [['done', 'pruned', 1], ['waiting', null, 2], ['waiting', null, 2], ['done', 'pruned', 1]]);
+    assert.equal(tally.pruned, 2);
+    assert.ok(lines.some((l) => /h-1 continues to epoch 2/.test(l)) && lines.some((l) => /h-0 stops at epoch 1/.test(l)), lines.join('\n'));
+  });
+
+  it('waits while a run is still training toward the rung, and sends the last rung\'s survivor to the end of training', () => {
+    const waiting = fixture([[0.5], [0.9], [], [0.6]], (_, i) => (i === 2 ? { state: 'running', outcome: null } : {}));
+    assert.deepEqual(applyHalving(waiting.root, 'h', waiting.entries, counts(), () => undefined), waiting.entries);
+    // Rung 1 (epoch 2): runs 1 and 2 went on; 2 is better there, and is resumed with no rung left (to strategy.epochs).
+    const second = fixture([[0.5], [0.9, 0.91], [0.7, 0.95], [0.6]], (_, i) => (i === 1 || i === 2 ? { untilEpoch: 2 } : { outcome: 'pruned' }));
+    const next = applyHalving(second.root, 'h', second.entries, counts(), () => undefined);
+    assert.deepEqual(next.map((e) => [e.state, e.outcome, e.untilEpoch]), [['done', 'pruned', 1], ['done', 'pruned', 2], ['waiting', null, null], ['done', 'pruned', 1]]);
+  });
+});
+
