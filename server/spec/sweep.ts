@@ -35,7 +35,8 @@ function propertyAt(path: FieldPath, specValue: unknown): JsonSchema | undefined
   for (const segment of path) {
     if (node === undefined) return undefined;
     node = branchOf(deref(node), value);
-    node = typeof segment === 'number' ? node.items : node.properties?.[segment];
+    // Own properties only: a path such as `__proto__.x` names nothing in the schema.
+    node = typeof segment === 'number' ? node.items : node.properties !== undefined && Object.hasOwn(node.properties, segment) ? node.properties[segment] : undefined;
     value = isRecord(value) || Array.isArray(value) ? (value as Record<string | number, unknown>)[segment] : undefined;
   }
   return node === undefined ? undefined : deref(node);
