@@ -4,7 +4,8 @@
 // stride-1 convolutions runs as a forward convolution (wasm's own kernel is a scalar loop), and sums
 // and means over leading axes (bias gradients, batch-norm moments) run as one product, tilings that
 // repeat a whole block (batch-norm gradients) are block copies, the gradient of pools with disjoint
-// windows is one pass, identities share their input's memory instead of copying it, and the kernels
+// windows is one pass, identities share their input's memory instead of copying it, bilinear image warps
+// (the affine augmentation) are one pass over wasm's memory, and the kernels
 // that hide a NaN (wasm's output clamps, cpu's MaxPool) are wrapped to propagate it. Other backends
 // (tensorflow, cpu) have every kernel our models need.
 import type { BackendName } from '../backend.decl';
@@ -15,6 +16,7 @@ import { registerWasmLeadingAxesReduce } from './wasmLeadingAxesReduce';
 import { registerWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 import { registerWasmRepeatTile } from './wasmRepeatTile';
 import { registerWasmSharedIdentity } from './wasmSharedIdentity';
+import { registerWasmTransform } from './wasmTransform';
 import { registerNanPropagation } from './wasmNanPropagation';
 import { registerWasmTransposedMatMul } from './wasmTransposedMatMul';
 
@@ -28,6 +30,7 @@ const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
   (backend) => { if (backend === 'wasm') registerWasmRepeatTile(); },
   (backend) => { if (backend === 'wasm') registerWasmMaxPoolGrad(); },
   (backend) => { if (backend === 'wasm') registerWasmSharedIdentity(); },
+  (backend) => { if (backend === 'wasm') registerWasmTransform(); },
   // Last: it wraps whatever _FusedMatMul is registered by then (the transposed-operand one above).
   (backend) => { if (backend === 'wasm' || backend === 'cpu') registerNanPropagation(backend); },
   // Outermost: our matrix product handles the plain and relu cases itself (NaN included) and hands
