@@ -169,3 +169,10 @@ def resolve_device(requested: str) -> torch.device:
             raise ValueError(f"run.device is mps but this torch ({torch.__version__}) has no usable MPS (Apple GPU) backend; use run.device: cpu (or auto)")
         return torch.device("mps")
     raise ValueError(f"run.device {requested!r} is not one of auto, cpu, cuda, cuda:N, mps")
+
+
+def require_cpu(device: torch.device, requested: str) -> None:
+    """The engine places its tensors on the CPU only so far: a GPU run is refused, never trained on the CPU under a GPU's name."""
+    if device.type != "cpu":
+        how = f"run.device {requested} found {device}" if requested != "auto" else f"run.device auto found {device}"
+        raise ValueError(f"{how}, but this engine trains on the CPU only so far (placing the model and batches on GPUs is not implemented yet); set run.device: cpu (`--device cpu`)")

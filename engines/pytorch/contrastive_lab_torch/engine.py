@@ -59,9 +59,9 @@ def main(argv=None) -> int:
         return 1
     if args.check:
         if args.device not in ("auto", "cpu"):  # a device torch lacks is refused before the run starts
-            from .distributed import resolve_device
+            from .distributed import require_cpu, resolve_device
             try:
-                resolve_device(args.device)
+                require_cpu(resolve_device(args.device), args.device)
             except ValueError as e:
                 print(str(e), file=sys.stderr)
                 return 1
@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     import torch  # noqa: E402 (slow to import; only needed from here on)
 
     from .data import load_split
-    from .distributed import World, resolve_device
+    from .distributed import World, require_cpu, resolve_device
     from .rundir import FollowerRunDirectory, RunDirectory
     from .session import Session, StopFlag
 
@@ -78,15 +78,11 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     try:
         device = resolve_device(args.device)
+        require_cpu(device, args.device)
         world = World.from_env(device)
     except (ValueError, RuntimeError) as e:
         print(f"cannot start: {e}", file=sys.stderr)
         return 1
-    if device.type == "cuda" and world.size > 1:
-        if args.device != "auto" and args.device != "cuda":
-            print(f"run.device {args.device} names one GPU but the run has {world.size} processes; use run.device: cuda (process LOCAL_RANK takes GPU LOCAL_RANK)", file=sys.stderr)
-            return 1
-        device = torch.device("cuda", world.local_rank)
     try:
         run_dir = RunDirectory(args.run_dir, lambda text: (sys.stdout.write(text), sys.stdout.flush())) if world.lead else FollowerRunDirectory(args.run_dir)
         data = load_split(args.data)
