@@ -1,5 +1,5 @@
 // Our wasm matrix product (server/contrastive/kernels/gemm/): every shape the packing has to handle
-// (rows not a multiple of the tile, columns not a multiple of the panel, K = 1, batches that
+// (rows not a multiple of the tile, columns not a multiple of the panel, K = 1, a long K, batches that
 // broadcast, transposed operands, bias + relu) gives the cpu backend's result; products large enough
 // to be shared between threads give the same bits as on one thread; a NaN survives relu; and the
 // committed binary is the one the generator makes from gemmWat.ts.
@@ -54,6 +54,8 @@ test('products of awkward shapes equal the cpu backend (edges, K = 1, broadcast 
     { a: [2, 17, 66], b: [1, 23, 17], ta: true, tb: true },
     { a: [1, 33, 8], b: [4, 8, 16], bias: 16, relu: true },
     { a: [130, 70], b: [70, 257], bias: 257 },
+    { a: [37, 600], b: [600, 19], bias: 19, relu: true },
+    { a: [530, 21], b: [29, 530], ta: true, tb: true, bias: 29 },
   ];
   for (const c of cases) {
     const n = c.tb === true ? c.b.at(-2)! : c.b.at(-1)!;

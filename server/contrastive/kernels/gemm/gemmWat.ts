@@ -45,6 +45,11 @@ function microKernel(rows: number): string {
     ${r.map((i) => `(v128.store (local.get $c) (local.get $c${i}a)) (v128.store offset=16 (local.get $c) (local.get $c${i}b))${i < rows - 1 ? ' (local.set $c (i32.add (local.get $c) (local.get $ldc)))' : ''}`).join('\n    ')})`;
 }
 
+/** i8x16.shuffle picking four 32-bit lanes: 0–3 from the first operand, 4–7 from the second. */
+function shuffle(...lanes: [number, number, number, number]): string {
+  return `i8x16.shuffle ${lanes.flatMap((lane) => [0, 1, 2, 3].map((b) => lane * 4 + b)).join(' ')}`;
+}
+
 /** Calls the micro-kernel for `rows` ∈ 1..TILE_ROWS. */
 function dispatch(): string {
   const cases = Array.from({ length: TILE_ROWS }, (_, i) => TILE_ROWS - i);
@@ -96,7 +101,8 @@ function packing(): string {
       (br $panel))))
 
   (func $packA (export "packA") (param $a i32) (param $ap i32) (param $M i32) (param $K i32) (param $transA i32) (param $row0 i32) (param $row1 i32)
-    (local $i i32) (local $rows i32) (local $k i32) (local $r i32) (local $dst i32)
+    (local $i i32) (local $rows i32) (local $k i32) (local $r i32) (local $dst i32) (local $src i32) (local $stride i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $i (local.get $row0))
     (block $tiles (loop $tileLoop
       (br_if $tiles (i32.ge_u (local.get $i) (local.get $row1)))
@@ -104,6 +110,29 @@ function packing(): string {
       (if (i32.gt_u (local.get $rows) (i32.const ${TILE_ROWS})) (then (local.set $rows (i32.const ${TILE_ROWS}))))
       (local.set $dst (i32.add (local.get $ap) (i32.shl (i32.mul (local.get $i) (local.get $K)) (i32.const 2))))
       (local.set $k (i32.const 0))
+      ;; Untransposed full tiles: four k at a time, a 4×4 transpose in registers; the rest below.
+      (if (i32.and (i32.eqz (local.get $transA)) (i32.eq (local.get $rows) (i32.const ${TILE_ROWS})))
+        (then
+          (local.set $stride (i32.shl (local.get $K) (i32.const 2)))
+          (local.set $src (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $K)) (i32.const 2))))
+          (block $quads (loop $quad
+            (br_if $quads (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $K)))
+            (local.set $v0 (v128.load (local.get $src)))
+            (local.set $v1 (v128.load (i32.add (local.get $src) (local.get $stride))))
+            (local.set $v2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $stride) (i32.const 1)))))
+            (local.set $v3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 3)))))
+            (local.set $t0 (${shuffle(0, 4, 1, 5)} (local.get $v0) (local.get $v1)))
+            (local.set $t1 (${shuffle(0, 4, 1, 5)} (local.get $v2) (local.get $v3)))
+            (local.set $t2 (${shuffle(2, 6, 3, 7)} (local.get $v0) (local.get $v1)))
+            (local.set $t3 (${shuffle(2, 6, 3, 7)} (local.get $v2) (local.get $v3)))
+            (v128.store (local.get $dst) (${shuffle(0, 1, 4, 5)} (local.get $t0) (local.get $t1)))
+            (v128.store offset=16 (local.get $dst) (${shuffle(2, 3, 6, 7)} (local.get $t0) (local.get $t1)))
+            (v128.store offset=32 (local.get $dst) (${shuffle(0, 1, 4, 5)} (local.get $t2) (local.get $t3)))
+            (v128.store offset=48 (local.get $dst) (${shuffle(2, 3, 6, 7)} (local.get $t2) (local.get $t3)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $quad)))))
       (block $ks (loop $kLoop
         (br_if $ks (i32.ge_u (local.get $k) (local.get $K)))
         (if (i32.and (local.get $transA) (i32.eq (local.get $rows) (i32.const ${TILE_ROWS})))
