@@ -9,7 +9,7 @@ export const ENGINES = ['tfjs', 'pytorch'] as const;
 export type Engine = (typeof ENGINES)[number];
 export const ENGINE_DESCRIPTIONS: Readonly<Record<Engine, string>> = {
   tfjs: 'TensorFlow.js, in the Contrastive Lab process (the backend is `run.backend`): nothing to install; every ingredient of the schema.',
-  pytorch: 'PyTorch, in a Python process (`engines/pytorch`): needs `torch` ≥ 1.13 for the Python interpreter (`contrastiveLab.pythonPath`, env `CONTRASTIVE_LAB_PYTHON`, else `python3`). CPU only for now; the language server warns about ingredients it does not implement yet.',
+  pytorch: 'PyTorch, in a Python process (`engines/pytorch`): needs `torch` ≥ 1.13 for the Python interpreter (`contrastiveLab.pythonPath`, env `CONTRASTIVE_LAB_PYTHON`, else `python3`). CPU only for now; every ingredient of the schema, as on tfjs.',
 };
 export function isEngine(value: string): value is Engine {
   return (ENGINES as readonly string[]).includes(value);
@@ -138,7 +138,6 @@ export interface EngineFacts {
   readonly engines: readonly Engine[];
 }
 export const BOTH_ENGINES: readonly Engine[] = ['tfjs', 'pytorch'];
-export const TFJS_ONLY: readonly Engine[] = ['tfjs'];
 
 /** The `type` strings of a declaration list, in order. */
 export function typesOf<const D extends readonly Declaration[]>(declarations: D): readonly D[number]['type'][] {

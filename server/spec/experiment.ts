@@ -5,7 +5,7 @@
 import { Array as ArrayType, Integer, Object as ObjectType, Unsafe, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { AUGMENTATIONS } from '../contrastive/augment/declarations';
 import { BACKEND_DESCRIPTIONS, BACKEND_REQUESTS } from '../contrastive/backend.decl';
-import { bool, BOTH_ENGINES, choice, derived, ENGINE_DESCRIPTIONS, ENGINES, int, layerList, nullable, num, object, optional, str, TFJS_ONLY, type Declaration, type EngineFacts } from '../contrastive/declare';
+import { bool, BOTH_ENGINES, choice, derived, ENGINE_DESCRIPTIONS, ENGINES, int, layerList, nullable, num, object, optional, str, type Declaration, type EngineFacts } from '../contrastive/declare';
 import { DISTANCES } from '../contrastive/distances/declarations';
 import { LOSSES } from '../contrastive/losses/declarations';
 import { MINERS } from '../contrastive/miners/declarations';
@@ -246,7 +246,7 @@ const strategy = object(
 /** The optional measurements of `eval`, with the engines that compute each (as an ingredient's `facts.engines`) and what they are called in messages. */
 export const EVALUATIONS: Readonly<Record<'knn' | 'linearProbe' | 'retrieval', EngineFacts & { readonly what: string }>> = {
   knn: { engines: BOTH_ENGINES, what: 'kNN accuracy' },
-  linearProbe: { engines: TFJS_ONLY, what: 'the linear probe' },
+  linearProbe: { engines: BOTH_ENGINES, what: 'the linear probe' },
   retrieval: { engines: BOTH_ENGINES, what: 'the retrieval metrics' },
 };
 const evaluation = object(

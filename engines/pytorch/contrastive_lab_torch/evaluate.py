@@ -1,7 +1,10 @@
-"""Weighted kNN accuracy as server/contrastive/eval/knnAccuracy.ts (the DINO evaluation): training
-embeddings are the database, test embeddings the queries; each query takes its k most
-cosine-similar training rows, each votes for its class with weight exp(cos / T); the class with the
-largest total wins (the lowest class index on a tie)."""
+"""The evaluations of server/contrastive/eval/: weighted kNN accuracy (knnAccuracy.ts, the DINO
+evaluation: training embeddings are the database, test embeddings the queries; each query takes its
+k most cosine-similar training rows, each votes for its class with weight exp(cos / T); the class
+with the largest total wins, the lowest class index on a tie), retrieval metrics (retrieval.ts), the
+collapse monitor (collapse.ts) and the linear probe (linearProbe.ts)."""
+import math
+
 import torch
 
 from .fastmm import matmul_nt
@@ -94,3 +97,62 @@ def collapse_std(outputs: torch.Tensor) -> float:
     x = outputs.double()
     x = x / torch.clamp(x.norm(dim=1, keepdim=True), min=1e-12)
     return float(x.var(dim=0, unbiased=False).sqrt().mean())
+
+
+def _class_count(labels: torch.Tensor, what: str) -> int:
+    """labels.ts classCount: the largest label + 1; labels must be class indices."""
+    if labels.numel() and int(labels.min()) < 0:
+        raise ValueError(f"{what}: label {int(labels.min())} is negative; labels must be class indices 0, 1, 2, …")
+    return int(labels.max()) + 1 if labels.numel() else 0
+
+
+def stratified_subset(labels: torch.Tensor, fraction: float, generator: torch.Generator) -> torch.Tensor:
+    """linearProbe.ts stratifiedSubset: round(fraction × class size) random rows of each class
+    (at least one; halves round up, as Math.round), in ascending row order."""
+    chosen = []
+    for label in torch.unique(labels).tolist():
+        rows = torch.nonzero(labels == label, as_tuple=True)[0]
+        rows = rows[torch.randperm(rows.numel(), generator=generator)]
+        chosen.append(rows[:max(1, math.floor(fraction * rows.numel() + 0.5))])
+    return torch.sort(torch.cat(chosen)).values
+
+
+def linear_probe(train: torch.Tensor, train_labels: torch.Tensor, test: torch.Tensor, test_labels: torch.Tensor,
+                 label_fraction: float, epochs: int, seed: int, learning_rate: float = 0.1, batch_size: int = 256) -> float:
+    """linearProbe.ts: a softmax classifier on frozen features of a per-class fraction of the training
+    set, standardised with that set's mean and (population) std, weights starting at zero, Adam
+    (learning rate 0.1) over shuffled minibatches for `epochs`; the test accuracy. Seeded: the same
+    inputs and seed give the same accuracy."""
+    if not 0 < label_fraction <= 1:
+        raise ValueError(f"linear probe: labelFraction must be in (0, 1], got {label_fraction}")
+    if epochs < 1:
+        raise ValueError(f"linear probe: epochs must be a positive integer, got {epochs}")
+    if train.shape[1] != test.shape[1]:
+        raise ValueError(f"linear probe: training embeddings have dimension {train.shape[1]}, test embeddings {test.shape[1]}")
+    if test.shape[0] == 0:
+        raise ValueError("linear probe: the test set is empty; give data.split.testFraction a value above 0")
+    classes = max(_class_count(train_labels, "linear probe training set"), _class_count(test_labels, "linear probe test set"))
+    generator = torch.Generator().manual_seed(seed)
+    rows = stratified_subset(train_labels, label_fraction, generator)
+    x = train[rows].double()
+    y = train_labels[rows]
+    var, mean = torch.var_mean(x, dim=0, unbiased=False)
+    scale = 1 / torch.sqrt(var + 1e-6)
+    weights = torch.zeros(x.shape[1], classes, dtype=torch.float64, requires_grad=True)
+    bias = torch.zeros(classes, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.Adam([weights, bias], lr=learning_rate, eps=1e-7)  # tf.train.adam's epsilon
+
+    def logits(features: torch.Tensor) -> torch.Tensor:
+        return ((features.double() - mean) * scale) @ weights + bias
+
+    with torch.enable_grad():
+        for _ in range(epochs):
+            order = torch.randperm(rows.numel(), generator=generator)
+            for start in range(0, order.numel(), batch_size):
+                batch = order[start:start + batch_size]
+                optimizer.zero_grad(set_to_none=True)
+                torch.nn.functional.cross_entropy(logits(x[batch]), y[batch]).backward()
+                optimizer.step()
+    with torch.no_grad():
+        predictions = logits(test).argmax(dim=1)
+    return float((predictions == test_labels).double().mean())

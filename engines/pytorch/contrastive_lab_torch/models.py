@@ -1,4 +1,4 @@
-"""The network of server/contrastive/models/: backbone (mlp | convnet) → representation layer (dense)
+"""The network of server/contrastive/models/: backbone (mlp | convnet | resnet) → representation layer (dense)
 → optional projection head → optional prediction head; L2 normalisation of what the loss sees
 (projection, prediction) when architecture.normalizeOutput is set, the representation stays raw.
 
@@ -6,6 +6,7 @@ Matching the tfjs layers: dense kernels He-normal std √(2/fan-in) (server/trai
 biases 0; a dense/conv followed by batch norm has no bias; batch norm as tf.layers.batchNormalization
 (momentum 0.9, epsilon 1e-5, BIASED batch variance for the moving average, γ=1, β=0, moving mean 0,
 moving variance 1); convnet stages conv('same') → [bn] → act → 2×2 max-pool while the map is ≥ 2;
+resnet: stem and basic residual blocks with TensorFlow's 'same' padding (also at stride 2), global average pool;
 heads: dense → [bn] → act between layers, the last layer linear (with bias)."""
 import math
 from typing import Dict, Optional
@@ -109,6 +110,58 @@ def convnet_backbone(spec: dict, input_shape) -> (nn.Module, int):
     return nn.Sequential(*layers), h * w * c
 
 
+class TfSameConv2d(nn.Conv2d):
+    """A bias-free convolution with TensorFlow's 'same' padding at any stride: the output is
+    ceil(input / stride), and an odd total padding puts the extra row/column after (bottom/right),
+    as tf.layers.conv2d does (torch's padding="same" refuses strides above 1)."""
+
+    def __init__(self, inputs: int, channels: int, kernel: int, stride: int):
+        super().__init__(inputs, channels, kernel, stride=stride, padding=0, bias=False)
+        he_normal_(self.weight, kernel * kernel * inputs)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        pads = []
+        for size in (x.shape[3], x.shape[2]):  # F.pad takes the last dimension first
+            k, s = self.kernel_size[0], self.stride[0]
+            total = max((math.ceil(size / s) - 1) * s + k - size, 0)
+            pads += [total // 2, total - total // 2]
+        return super().forward(F.pad(x, pads) if any(pads) else x)
+
+
+class ResidualBlock(nn.Module):
+    """resnet.ts block: conv-bn-act-conv-bn plus the shortcut (a 1×1 conv + bn when the stride or
+    the channels change), then the activation."""
+
+    def __init__(self, inputs: int, channels: int, stride: int, activation: str):
+        super().__init__()
+        self.body = nn.Sequential(TfSameConv2d(inputs, channels, 3, stride), TfBatchNorm(channels), ACTIVATIONS[activation](),
+                                  TfSameConv2d(channels, channels, 3, 1), TfBatchNorm(channels))
+        self.shortcut = nn.Sequential(TfSameConv2d(inputs, channels, 1, stride), TfBatchNorm(channels)) if stride != 1 or inputs != channels else nn.Identity()
+        self.out = ACTIVATIONS[activation]()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.body(x) + self.shortcut(x))
+
+
+def resnet_backbone(spec: dict, input_shape) -> (nn.Module, int):
+    """resnet.ts: a 3×3 stem (conv-bn-act), then per stage `blocksPerStage` residual blocks, the first
+    block of every stage after the first with stride 2 (while the map is ≥ 2 high), then global
+    average pooling. input_shape is the exported [H, W, C]; the module takes [N, C, H, W]."""
+    h, _w, c = input_shape
+    channels = spec["channels"]
+    first = channels[0] if channels else 16
+    layers = [TfSameConv2d(c, first, 3, 1), TfBatchNorm(first), ACTIVATIONS[spec["activation"]]()]
+    width = first
+    for stage, stage_channels in enumerate(channels):
+        for b in range(spec["blocksPerStage"]):
+            stride = 2 if stage > 0 and b == 0 and h >= 2 else 1
+            layers.append(ResidualBlock(width, stage_channels, stride, spec["activation"]))
+            h = math.ceil(h / stride)
+            width = stage_channels
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+    return nn.Sequential(*layers), width
+
+
 def head(spec: dict, inputs: int) -> nn.Sequential:
     layers = []
     width = inputs
@@ -137,6 +190,8 @@ class ContrastiveModel(nn.Module):
             self.backbone, width = mlp_backbone(backbone, input_shape)
         elif backbone["type"] == "convnet":
             self.backbone, width = convnet_backbone(backbone, input_shape)
+        elif backbone["type"] == "resnet":
+            self.backbone, width = resnet_backbone(backbone, input_shape)
         else:
             raise ValueError(f"backbone {backbone['type']}")
         self.representation = dense(width, arch["representationSize"])

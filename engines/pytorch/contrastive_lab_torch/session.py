@@ -15,7 +15,7 @@ import torch
 
 from .data import Split
 from .distributed import World
-from .evaluate import collapse_std, embed, knn_accuracy, retrieval_metrics
+from .evaluate import collapse_std, embed, knn_accuracy, linear_probe, retrieval_metrics
 from .rundir import RunDirectory, checkpoint_name, now_iso
 from .state import capture, extra, restore
 from .trainer import Run
@@ -303,11 +303,15 @@ class Session:
         layer = spec["eval"]["layer"]
         train = embed(run.model, data.x, data.train, layer)
         test = embed(run.model, data.x, data.test, layer) if data.test.numel() > 0 else None
-        knn = retrieval = None
+        knn = probe = retrieval = None
         if data.labels is not None and test is not None:
             train_labels, test_labels = data.labels[data.train], data.labels[data.test]
             if spec["eval"]["knn"] is not None:
                 knn = knn_accuracy(train, train_labels, test, test_labels, spec["eval"]["knn"]["k"], spec["eval"]["knn"]["temperature"])
+            probe_spec = spec["eval"]["linearProbe"]
+            if probe_spec is not None and torch.unique(train_labels).numel() > 1:
+                # seeded by (seed, epoch) as evaluate.ts, so a resumed run evaluates alike
+                probe = linear_probe(train, train_labels, test, test_labels, probe_spec["labelFraction"], probe_spec["epochs"], (spec["strategy"]["seed"] * 7919 + epoch) % 2 ** 32)
             if spec["eval"]["retrieval"] is not None and torch.unique(test_labels).numel() < test_labels.numel():
                 retrieval = retrieval_metrics(test, test_labels, spec["eval"]["retrieval"]["recallAtK"], _search_metric(spec))
         outputs = test if test is not None and test.shape[0] >= 2 else train
@@ -317,7 +321,7 @@ class Session:
         if not math.isfinite(std) or (knn is not None and not math.isfinite(knn)):
             raise TrainingFailure(f"the embeddings contain NaN or Inf at the {where} although every training step was finite; the evaluation pass (batch-norm moving statistics) overflowed. Lower strategy.optimizer.learningRate or set strategy.gradientClipNorm.",
                                   where, kind="nonFinite", epoch=epoch, value="NaN")
-        self.dir.metric({"kind": "eval", "step": self.position["step"], "epoch": epoch, "time": _round(self.elapsed(), 3), "knnAccuracy": knn, "linearProbeAccuracy": None,
+        self.dir.metric({"kind": "eval", "step": self.position["step"], "epoch": epoch, "time": _round(self.elapsed(), 3), "knnAccuracy": knn, "linearProbeAccuracy": probe,
                          "precisionAt1": retrieval["precisionAt1"] if retrieval else None, "recallAtK": retrieval["recallAtK"] if retrieval else None,
                          "mapAtR": retrieval["mapAtR"] if retrieval else None, "collapseStd": std, "collapseHealthyStd": healthy})
         self.last_knn = knn

@@ -3,16 +3,16 @@ training starts: an unsupported ingredient raises Unsupported naming the field a
 never a silent substitute."""
 from .errors import Unsupported
 
-#: losses that compare labelled embeddings (pairs of same label/pair id are positives)
-LABELLED_LOSSES = {"infoNCE", "supCon", "nPairs", "liftedStructure", "softNearestNeighbor", "triplet"}
-LOSSES = LABELLED_LOSSES | {"negativeCosine", "vicreg", "barlowTwins"}
-#: losses that take a queue (refEmbeddings) in the mirror
-QUEUE_LOSSES = {"infoNCE", "supCon"}
-#: pairs.mining types the mirror has, and the losses it applies them to
-MINERS = {"batchHard"}
-MINED_LOSSES = {"nPairs", "liftedStructure", "softNearestNeighbor", "triplet"}
-DISTANCES = {"cosine", "dot", "euclidean", "squaredEuclidean", "manhattan"}
-BACKBONES = {"mlp", "convnet"}
+#: losses that compare labelled embeddings (pairs of same label/pair id are positives); each takes mined tuples
+LABELLED_LOSSES = {"contrastive", "triplet", "nPairs", "liftedStructure", "generalizedLiftedStructure", "infoNCE", "supCon",
+                   "circle", "softNearestNeighbor", "multiSimilarity"}
+LOSSES = LABELLED_LOSSES | {"negativeCosine", "vicreg", "barlowTwins", "siglip"}
+#: losses that take a queue (refEmbeddings): every labelled one but nPairs and liftedStructure (supportsReference)
+QUEUE_LOSSES = LABELLED_LOSSES - {"nPairs", "liftedStructure"}
+#: pairs.mining types the engine has ("none" aside)
+MINERS = {"batchHard", "hard", "semiHard", "easy", "all", "multiSimilarity"}
+DISTANCES = {"cosine", "dot", "euclidean", "squaredEuclidean", "manhattan", "kl", "jensenShannon", "wasserstein"}
+BACKBONES = {"mlp", "convnet", "resnet"}
 ACTIVATIONS = {"relu", "gelu", "tanh", "elu", "swish"}
 OPTIMIZERS = {"sgd", "adam", "adamw", "lars"}
 SCHEDULES = {"constant", "cosine", "warmup"}
@@ -23,7 +23,7 @@ AUGMENTATIONS = {"randomResizedCrop", "flip", "affine", "brightness", "contrast"
 IMAGE_AUGMENTATIONS = AUGMENTATIONS - {"featureNoise", "featureMask"}
 #: the optional evaluations (eval.<name>: an object, or null for off) the engine computes;
 #: as EVALUATIONS in server/spec/experiment.ts declares for "pytorch"
-EVALUATIONS = {"knn", "retrieval"}
+EVALUATIONS = {"knn", "linearProbe", "retrieval"}
 
 
 def check_supported(spec: dict, sample_shape) -> None:
@@ -34,12 +34,8 @@ def check_supported(spec: dict, sample_shape) -> None:
     mining = pairs["mining"]["type"]
     if mining != "none" and mining not in MINERS:
         raise Unsupported("pairs.mining.type", mining)
-    if mining != "none" and loss["type"] not in MINED_LOSSES:
-        raise Unsupported("pairs.mining.type", mining, f'with loss.type "{loss["type"]}" is not mirrored in PyTorch yet')
     if pairs["negatives"]["type"] not in NEGATIVES:
         raise Unsupported("pairs.negatives.type", pairs["negatives"]["type"])
-    if pairs["negatives"]["type"] == "queue" and loss["type"] in LABELLED_LOSSES and loss["type"] not in QUEUE_LOSSES:
-        raise Unsupported("pairs.negatives.type", "queue", f'with loss.type "{loss["type"]}" is not mirrored in PyTorch yet')
     if pairs["negatives"]["type"] == "queue" and loss["type"] not in QUEUE_LOSSES:
         raise Unsupported("pairs.negatives.type", "queue", f'with loss.type "{loss["type"]}" is not a valid recipe (the loss takes no reference embeddings)')
     if pairs["sampler"]["type"] not in SAMPLERS:
@@ -61,8 +57,8 @@ def check_supported(spec: dict, sample_shape) -> None:
     backbone = arch["backbone"]
     if backbone["type"] not in BACKBONES:
         raise Unsupported("architecture.backbone.type", backbone["type"])
-    if backbone["type"] == "convnet" and not images:
-        raise Unsupported("architecture.backbone.type", "convnet", f"needs image data, not shape {list(sample_shape)}")
+    if backbone["type"] in ("convnet", "resnet") and not images:
+        raise Unsupported("architecture.backbone.type", backbone["type"], f"needs image data, not shape {list(sample_shape)}")
     if backbone["activation"] not in ACTIVATIONS:
         raise Unsupported("architecture.backbone.activation", backbone["activation"])
     for head in ("projection", "prediction"):

@@ -1,4 +1,4 @@
-import { TFJS_ONLY, distance } from '../declare';
+import { BOTH_ENGINES, distance } from '../declare';
 import { distributionTemperature } from './options.decl';
 
-export const jensenShannon = distance('jensenShannon', 'Jensen–Shannon divergence: the symmetric, bounded version of KL between softmax distributions.', { temperature: distributionTemperature() }, { engines: TFJS_ONLY });
+export const jensenShannon = distance('jensenShannon', 'Jensen–Shannon divergence: the symmetric, bounded version of KL between softmax distributions.', { temperature: distributionTemperature() }, { engines: BOTH_ENGINES });

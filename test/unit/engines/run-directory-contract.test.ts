@@ -171,12 +171,14 @@ test('PyTorch: a NaN loss fails the run with error.kind nonFinite at its step', 
 
 test('PyTorch: an ingredient the engine lacks is refused naming the field, before a run directory exists', { skip }, async () => {
   const dir = tempDir('contract-unsupported');
-  await assert.rejects(trainPyTorch(dir, SPEC().replace('{ type: supCon, temperature: 0.1 }', '{ type: circle }')), (e: unknown) => {
+  // The engine implements every ingredient of this schema: a loss from a newer one stands in.
+  const written = writeSpec(dir, SPEC());
+  const spec = { ...written.spec, loss: { type: 'arcFace', margin: 0.5 } } as unknown as typeof written.spec;
+  await assert.rejects(trainWithPyTorch({ spec, specPath: written.path, specText: written.text, outRoot: join(dir, 'runs') }, pytorch()), (e: unknown) => {
     assert.ok(e instanceof PythonEngineError);
-    assert.match(e.message, /loss\.type "circle" is not mirrored in PyTorch yet.*run\.engine: tfjs/);
+    assert.match(e.message, /loss\.type "arcFace" is not mirrored in PyTorch yet.*run\.engine: tfjs/);
     return true;
   });
-  await assert.rejects(trainPyTorch(dir, SPEC({ extra: '  linearProbe: { epochs: 5 }\n' })), /eval\.linearProbe .*is not implemented on the PyTorch engine yet/);
   assert.equal(existsSync(join(dir, 'runs')), false);
 });
 

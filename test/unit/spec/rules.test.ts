@@ -42,7 +42,7 @@ const CASES: readonly RuleCase[] = [
   { rule: 'batch-larger-than-split', spec: 'data: { limit: 100 }\nstrategy: { batchSize: «256» }\n' },
   { rule: 'augmentation-without-ops', spec: 'pairs:\n  positives: augmentation\n  views: «{ weak: [], strong: [] }»\n' },
   { rule: 'image-ops-on-vectors', spec: 'data: { source: v.csv, labelColumn: y }\npairs:\n  positives: augmentation\n  views:\n    weak: [{ type: «flip» }]\n    strong: []\n', options: csvFile() },
-  { rule: 'engine-unsupported', spec: 'run: { engine: pytorch }\nloss: { type: «circle» }\n' },
+  { rule: 'engine-unsupported', spec: 'run: { processes: «2» }\n' },
   { rule: 'ema-tau-decreasing', spec: 'strategy:\n  ema: { tauStart: 0.99, tauEnd: «0.9» }\n' },
   { rule: 'teacher-hotter-than-student', spec: 'strategy:\n  targetTemperature: { teacher: «0.2», student: 0.1 }\n' },
   { rule: 'warmup-too-long', spec: 'strategy:\n  epochs: 5\n  schedule: { type: cosine, warmupEpochs: «5» }\n' },
