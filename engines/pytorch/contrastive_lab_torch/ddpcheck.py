@@ -6,8 +6,9 @@ gradients (the network's and the loss's own) and the losses.
   PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.ddpcheck --spec <spec.json> [--spec <another> ...] --data <split> [--processes 2] [--steps 2]
 
 stdout: one JSON line per spec {"spec", "processes", "steps", "losses", "lossesDistributed", "parameters",
-"maxRelativeDifference", "worst", "queue"}: the relative difference of a parameter is
-max|g_W − g_1| / max(max|g_1|, 1e-12); "queue" compares the MoCo queue's rows after the steps.
+"gradientScale", "maxRelativeDifference", "worst", "queue"}: the relative difference of a parameter is
+max|g_W − g_1| / max(max|g_1|, 1e-12); "gradientScale" is the largest |g_1| (0: nothing was compared);
+"queue" compares the MoCo queue's rows after the steps.
 Exit 0 when it ran (the caller judges the tolerance), 1 when a process failed."""
 import argparse
 import json
@@ -64,8 +65,9 @@ def _compare(single: dict, multi: dict) -> dict:
     queue = None
     if single["queue"] is not None:
         queue = {"rows": int(single["queue"].shape[0]), "maxDifference": float((multi["queue"] - single["queue"]).abs().max())}
+    scale = max((float(g.abs().max()) for g in single["grads"].values()), default=0.0)
     return {"losses": single["losses"], "lossesDistributed": multi["losses"], "parameters": len(single["grads"]),
-            "maxRelativeDifference": worst, "worst": worst_name, "queue": queue}
+            "gradientScale": scale, "maxRelativeDifference": worst, "worst": worst_name, "queue": queue}
 
 
 def main(argv=None) -> int:

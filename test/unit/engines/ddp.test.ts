@@ -51,6 +51,7 @@ interface SpecParts {
   readonly loss: string;
   readonly positives?: 'labels' | 'augmentation';
   readonly negatives?: string;
+  readonly distance?: string;
   readonly batchNorm?: boolean;
   readonly prediction?: boolean;
   readonly strategy?: string;
@@ -73,6 +74,7 @@ pairs:
   views:
     weak: [{ type: featureNoise, std: 0.1 }]
     strong: [{ type: featureNoise, std: 0.2 }, { type: featureMask, fraction: 0.2 }]
+distance: ${p.distance ?? '{ type: cosine }'}
 loss: ${p.loss}
 architecture:
   backbone: { type: mlp, layers: [16], batchNorm: ${p.batchNorm ?? false} }
@@ -96,6 +98,8 @@ function lossParts(l: (typeof LOSSES)[number]): SpecParts {
     positives: 'augmentation',
     negatives: f.needsNegatives ? '{ type: batch }' : '{ type: none }',
     ...(f.minimisedByCollapse ? { prediction: true, strategy: '  stopGradient: true\n' } : {}),
+    // its default margins are distances: on cosine similarities every pair already satisfies them (no gradient to compare)
+    ...(l.type === 'contrastive' ? { distance: '{ type: euclidean, normalize: true }' } : {}),
   };
 }
 
@@ -112,6 +116,7 @@ interface CheckLine {
   readonly losses: number[];
   readonly lossesDistributed: number[];
   readonly parameters: number;
+  readonly gradientScale: number;
   readonly maxRelativeDifference: number;
   readonly worst: string;
   readonly queue: { readonly rows: number; readonly maxDifference: number } | null;
@@ -145,7 +150,7 @@ test('2 processes compute the gradients of 1 process on the same global batch, f
   assert.equal(lines.length, files.size);
   for (const line of lines) {
     const name = files.get(line.spec)!;
-    assert.ok(line.parameters > 0, `${name}: no gradient was compared`);
+    assert.ok(line.parameters > 0 && line.gradientScale > 1e-6, `${name}: no gradient to compare (${line.parameters} parameters, largest |gradient| ${line.gradientScale})`);
     assert.ok(line.maxRelativeDifference < 1e-4, `${name}: the 2-process gradient of ${line.worst} differs from 1 process's by ${line.maxRelativeDifference} (relative)`);
     line.losses.forEach((loss, i) => assert.ok(Math.abs(loss - line.lossesDistributed[i]!) <= 1e-5 * Math.max(1, Math.abs(loss)), `${name}: step ${i + 1} loss ${line.lossesDistributed[i]} on 2 processes, ${loss} on 1`));
     if (name.startsWith('MoCo')) {
