@@ -7,6 +7,7 @@ embeddings), `stopped` (SIGTERM/SIGINT: the current step finishes and a checkpoi
 strategy.onCollapse stop, other)."""
 import math
 import signal
+import sys
 import time
 from typing import Optional
 
@@ -149,6 +150,8 @@ class Session:
         self.dir.update_record(status="failed", error=error, pid=None, endedAt=now_iso())
         line = f"run failed: {error['message']}" if error["message"].startswith(f"{where}:") else f"run failed at {where}: {error['message']}"
         self.dir.event("error", "failed", line, data={"where": where})
+        if not self.world.lead:  # rank 0 alone writes the run directory: what another rank hit goes to stderr (the launcher shows it)
+            print(f"rank {self.world.rank}: {line}", file=sys.stderr, flush=True)
         return "failed"
 
     def _finish(self, status: str) -> str:
@@ -205,7 +208,7 @@ class Session:
         change = {}
         if self.resume:
             # rank 0 reads the checkpoint (written by any number of processes: the state is the same) and every rank loads it
-            name, state, payload, notes = self._from_lead(self.dir.newest_intact_checkpoint, "resume")
+            name, state, payload, notes = self._from_lead(lambda: self.dir.newest_intact_checkpoint(), "resume")
             for note in notes:
                 self.dir.event("warning", "recovered", note)
             if name is not None:
