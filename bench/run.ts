@@ -3,6 +3,7 @@
 // Sections can be chosen: `npm run bench -- simclr losses` (default: all).
 import { cpus } from 'node:os';
 import { initBackend, type BackendRequest } from '../server/contrastive/backend';
+import { runDdpBench } from './ddp';
 import { runEngineBench } from './engines';
 import { printExtensionBench, runExtensionBench } from './extension';
 import { printLanguageBench, runLanguageBench } from './language';
@@ -19,6 +20,7 @@ const sections: Record<string, () => Promise<void>> = {
   extension: async () => printExtensionBench(await runExtensionBench()),
   recipes: async () => runRecipeBench(),
   engines: async () => runEngineBench(),
+  ddp: async () => runDdpBench(),
 };
 
 async function main(): Promise<number> {
