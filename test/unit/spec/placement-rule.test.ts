@@ -39,7 +39,7 @@ test('`train` refuses several processes on the tfjs engine before anything is wr
   const dir = mkdtempSync(join(tmpdir(), 'cl-placement-'));
   try {
     const spec = join(dir, 'x.contrastive.yaml');
-    writeFileSync(spec, 'experiment: x\ndata: { source: builtin:digits, limit: 100 }\n');
+    writeFileSync(spec, 'experiment: x\ndata: { source: builtin:digits, limit: 100 }\nstrategy: { batchSize: 20 }\n');
     const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '../../../server/cli/main.ts'), 'train', spec, '--out', join(dir, 'runs'), ...args], { encoding: 'utf8', timeout: 150_000 });
     const processes = cli('--processes', '2');
     assert.equal(processes.status, 1, processes.stderr);
