@@ -15,11 +15,14 @@ export function normalizeInTraining(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf
   const rows = x.shape[0];
   let mean: tf.Tensor1D | undefined;
   let variance: tf.Tensor1D | undefined;
-  const normalize = tf.customGrad((input: tf.Tensor, scale: tf.Tensor, shift: tf.Tensor, save: tf.GradSaveFunc) => {
-    mean = tf.keep(tf.mean(input, 0));
-    const centred = tf.sub(input, mean);
-    variance = tf.keep(tf.mean(tf.square(centred), 0));
-    const inverseStd = tf.rsqrt(tf.add(variance, epsilon));
+  const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, scale, shift, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const batchMean = tf.keep(tf.mean(input, 0) as tf.Tensor1D);
+    mean = batchMean;
+    const centred = tf.sub(input, batchMean);
+    const batchVariance = tf.keep(tf.mean(tf.square(centred), 0) as tf.Tensor1D);
+    variance = batchVariance;
+    const inverseStd = tf.rsqrt(tf.add(batchVariance, epsilon));
     const normalized = tf.mul(centred, inverseStd);
     save([normalized, inverseStd, scale]);
     return {
