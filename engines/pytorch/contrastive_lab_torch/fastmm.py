@@ -1,9 +1,12 @@
-"""a @ bᵀ through whichever kernel is faster here: the BLAS matmul, or the same product as a 1×1
-convolution. Debian's torch links the system BLAS for matmul but oneDNN (mkldnn) for convolutions;
-with only the reference BLAS installed the convolution is ~8-12× faster, with OpenBLAS the matmul
-wins. Measured once at import on a dense-layer-sized product; used for dense layers, the big loss
-products and the kNN search. Both are mathematically the same product."""
-import time
+"""a @ bᵀ through the faster kernel for this installation: the BLAS matmul, or the same product as a
+1×1 convolution. Debian's torch links the system BLAS for matmul but oneDNN (mkldnn) for
+convolutions; with only the netlib reference BLAS installed the convolution is ~8-12× faster, with
+OpenBLAS (or MKL, BLIS…) the matmul wins. The choice follows from which BLAS library the process
+loaded, never from a timing: every process of a run (ranks, a resumed run) must compute the same
+sums to the same bits. Used for dense layers, the big loss products and the kNN search; both
+kernels are mathematically the same product."""
+import os
+import re
 
 import torch
 import torch.nn.functional as F
@@ -13,21 +16,22 @@ def _conv_nt(a: torch.Tensor, b: torch.Tensor, bias: torch.Tensor = None) -> tor
     return F.conv2d(a[:, :, None, None], b[:, :, None, None], bias).flatten(1)
 
 
-def _faster_kernel() -> str:
-    a, b = torch.randn(256, 512), torch.randn(512, 512)
+def _blas_is_reference() -> bool:
+    """True when torch's matmul runs Debian's netlib reference BLAS (the slow one), read from the
+    libraries mapped into this process once a matmul has loaded its BLAS."""
+    torch.rand(8, 8) @ torch.rand(8, 8)
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {os.path.realpath(line.split()[-1]) for line in maps if "blas" in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return False  # no /proc (macOS, Windows): their torch wheels bring an optimised BLAS
+    if any(re.search(r"openblas|mkl|blis|atlas", path) for path in paths):
+        return False
+    # Debian's alternatives: /usr/lib/<arch>/blas/libblas.so.3 is the reference implementation.
+    return any(re.search(r"/blas/libblas\.so", path) for path in paths)
 
-    def seconds(f) -> float:
-        f()
-        start = time.perf_counter()
-        for _ in range(3):
-            f()
-        return time.perf_counter() - start
 
-    with torch.no_grad():
-        return "linear" if seconds(lambda: F.linear(a, b)) <= seconds(lambda: _conv_nt(a, b)) else "conv1x1"
-
-
-KERNEL = _faster_kernel()
+KERNEL = "conv1x1" if _blas_is_reference() else "linear"
 
 
 def matmul_nt(a: torch.Tensor, b: torch.Tensor, bias: torch.Tensor = None) -> torch.Tensor:
