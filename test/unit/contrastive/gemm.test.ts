@@ -7,19 +7,9 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { initBackend, tf } from '../../../server/contrastive/backend';
+import { tensor, values } from './sameInputs';
 import { WasmGemm } from '../../../server/contrastive/kernels/gemm/wasmGemm';
 import { GEMM_WASM_PATH, renderGemmWasm } from '../../../scripts/gen-gemm-wasm';
-
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-const tensor = (shape: number[], seed: number): tf.Tensor => tf.tensor(values(shape.reduce((a, b) => a * b, 1), seed), shape);
 
 async function onBackend(name: 'wasm' | 'cpu', f: () => tf.Tensor): Promise<{ data: Float32Array; shape: number[] }> {
   await tf.setBackend(name);

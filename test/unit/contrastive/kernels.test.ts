@@ -3,25 +3,11 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../server/contrastive/backend';
+import { tensor, values } from './sameInputs';
 import { registerCustomKernels } from '../../../server/contrastive/kernels';
 import { blockRepeats } from '../../../server/contrastive/kernels/wasmRepeatTile';
 import { disjointWindow } from '../../../server/contrastive/kernels/wasmMaxPoolGrad';
 import { ContrastiveModel } from '../../../server/contrastive/models';
-
-/** Deterministic values in [-1, 1) (a tiny LCG), so both backends see identical inputs. */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-function tensor(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(values(shape.reduce((a, b) => a * b, 1), seed), shape);
-}
 
 /** Runs `f` on wasm and on cpu and returns both results as arrays. */
 async function onBoth(f: () => tf.Tensor): Promise<{ wasm: Float32Array; cpu: Float32Array; wasmShape: number[]; cpuShape: number[] }> {

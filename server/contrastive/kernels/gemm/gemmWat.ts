@@ -45,6 +45,19 @@ function microKernel(rows: number): string {
     ${r.map((i) => `(v128.store (local.get $c) (local.get $c${i}a)) (v128.store offset=16 (local.get $c) (local.get $c${i}b))${i < rows - 1 ? ' (local.set $c (i32.add (local.get $c) (local.get $ldc)))' : ''}`).join('\n    ')})`;
 }
 
+/**
+ * `for (counter = start; counter < limit; counter += step) body` as WebAssembly text; without a
+ * start the counter goes on from its current value. The labels are named after the counter.
+ */
+function countedLoop(counter: string, limit: string, step: string, body: string, start?: string): string {
+  return `${start === undefined ? '' : `(local.set $${counter} ${start})`}
+    (block $${counter}Done (loop $${counter}Next
+      (br_if $${counter}Done (i32.ge_u (local.get $${counter}) ${limit}))
+      ${body}
+      (local.set $${counter} (i32.add (local.get $${counter}) ${step}))
+      (br $${counter}Next)))`;
+}
+
 /** i8x16.shuffle picking four 32-bit lanes: 0–3 from the first operand, 4–7 from the second. */
 function shuffle(...lanes: [number, number, number, number]): string {
   return `i8x16.shuffle ${lanes.flatMap((lane) => [0, 1, 2, 3].map((b) => lane * 4 + b)).join(' ')}`;
@@ -69,21 +82,14 @@ function packing(): string {
   return `
   (func $packB (export "packB") (param $b i32) (param $bp i32) (param $K i32) (param $N i32) (param $transB i32)
     (local $j i32) (local $k i32) (local $col i32) (local $src i32)
-    (local.set $j (i32.const 0))
-    (block $panels (loop $panel
-      (br_if $panels (i32.ge_u (local.get $j) (local.get $N)))
-      (local.set $k (i32.const 0))
-      (block $rows (loop $row
-        (br_if $rows (i32.ge_u (local.get $k) (local.get $K)))
+    ${countedLoop('j', '(local.get $N)', '(i32.const 8)', countedLoop('k', '(local.get $K)', '(i32.const 1)', `
         (if (i32.and (i32.eqz (local.get $transB)) (i32.le_u (i32.add (local.get $j) (i32.const 8)) (local.get $N)))
           (then
             (local.set $src (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $N)) (local.get $j)) (i32.const 2))))
             (v128.store (local.get $bp) (v128.load (local.get $src)))
             (v128.store offset=16 (local.get $bp) (v128.load offset=16 (local.get $src))))
           (else
-            (local.set $col (i32.const 0))
-            (block $cols (loop $column
-              (br_if $cols (i32.ge_u (local.get $col) (i32.const 8)))
+            ${countedLoop('col', '(i32.const 8)', '(i32.const 1)', `
               (f32.store (i32.add (local.get $bp) (i32.shl (local.get $col) (i32.const 2)))
                 (if (result f32) (i32.lt_u (i32.add (local.get $j) (local.get $col)) (local.get $N))
                   (then (f32.load (i32.add (local.get $b) (i32.shl
@@ -91,21 +97,13 @@ function packing(): string {
                       (then (i32.add (i32.mul (i32.add (local.get $j) (local.get $col)) (local.get $K)) (local.get $k)))
                       (else (i32.add (i32.mul (local.get $k) (local.get $N)) (i32.add (local.get $j) (local.get $col)))))
                     (i32.const 2)))))
-                  (else (f32.const 0))))
-              (local.set $col (i32.add (local.get $col) (i32.const 1)))
-              (br $column)))))
-        (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $row)))
-      (local.set $j (i32.add (local.get $j) (i32.const 8)))
-      (br $panel))))
+                  (else (f32.const 0))))`, '(i32.const 0)')}))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 32)))`, '(i32.const 0)'), '(i32.const 0)')})
 
   (func $packA (export "packA") (param $a i32) (param $ap i32) (param $M i32) (param $K i32) (param $transA i32) (param $row0 i32) (param $row1 i32)
     (local $i i32) (local $rows i32) (local $k i32) (local $r i32) (local $dst i32) (local $src i32) (local $stride i32)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local.set $i (local.get $row0))
-    (block $tiles (loop $tileLoop
-      (br_if $tiles (i32.ge_u (local.get $i) (local.get $row1)))
+    ${countedLoop('i', '(local.get $row1)', `(i32.const ${TILE_ROWS})`, `
       (local.set $rows (i32.sub (local.get $row1) (local.get $i)))
       (if (i32.gt_u (local.get $rows) (i32.const ${TILE_ROWS})) (then (local.set $rows (i32.const ${TILE_ROWS}))))
       (local.set $dst (i32.add (local.get $ap) (i32.shl (i32.mul (local.get $i) (local.get $K)) (i32.const 2))))
@@ -133,27 +131,18 @@ function packing(): string {
             (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
             (local.set $k (i32.add (local.get $k) (i32.const 4)))
             (br $quad)))))
-      (block $ks (loop $kLoop
-        (br_if $ks (i32.ge_u (local.get $k) (local.get $K)))
+      ${countedLoop('k', '(local.get $K)', '(i32.const 1)', `
         (if (i32.and (local.get $transA) (i32.eq (local.get $rows) (i32.const ${TILE_ROWS})))
           (then (v128.store (local.get $dst) (v128.load (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $M)) (local.get $i)) (i32.const 2))))))
           (else
-            (local.set $r (i32.const 0))
-            (block $rs (loop $rLoop
-              (br_if $rs (i32.ge_u (local.get $r) (local.get $rows)))
+            ${countedLoop('r', '(local.get $rows)', '(i32.const 1)', `
               (f32.store (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2)))
                 (f32.load (i32.add (local.get $a) (i32.shl
                   (if (result i32) (local.get $transA)
                     (then (i32.add (i32.mul (local.get $k) (local.get $M)) (i32.add (local.get $i) (local.get $r))))
                     (else (i32.add (i32.mul (i32.add (local.get $i) (local.get $r)) (local.get $K)) (local.get $k))))
-                  (i32.const 2)))))
-              (local.set $r (i32.add (local.get $r) (i32.const 1)))
-              (br $rLoop)))))
-        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $rows) (i32.const 2))))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $kLoop)))
-      (local.set $i (i32.add (local.get $i) (i32.const ${TILE_ROWS})))
-      (br $tileLoop))))`;
+                  (i32.const 2)))))`, '(i32.const 0)')}))
+        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $rows) (i32.const 2))))`)}`, '(local.get $row0)')})`;
 }
 
 /**
@@ -172,14 +161,10 @@ function multiply(): string {
       (br_if $blocks (i32.ge_u (local.get $block) (local.get $row1)))
       (local.set $blockEnd (i32.add (local.get $block) (i32.const ${BLOCK_ROWS})))
       (if (i32.gt_u (local.get $blockEnd) (local.get $row1)) (then (local.set $blockEnd (local.get $row1))))
-      (local.set $j (i32.const 0))
-      (block $panels (loop $panelLoop
-        (br_if $panels (i32.ge_u (local.get $j) (local.get $N)))
+      ${countedLoop('j', '(local.get $N)', '(i32.const 8)', `
         (local.set $panel (i32.add (local.get $bp) (i32.shl (i32.mul (local.get $j) (local.get $K)) (i32.const 2))))
         (local.set $cols (i32.sub (local.get $N) (local.get $j)))
-        (local.set $i (local.get $block))
-        (block $tiles (loop $tileLoop
-          (br_if $tiles (i32.ge_u (local.get $i) (local.get $blockEnd)))
+        ${countedLoop('i', '(local.get $blockEnd)', `(i32.const ${TILE_ROWS})`, `
           (local.set $rows (i32.sub (local.get $blockEnd) (local.get $i)))
           (if (i32.gt_u (local.get $rows) (i32.const ${TILE_ROWS})) (then (local.set $rows (i32.const ${TILE_ROWS}))))
           (if (i32.ge_u (local.get $cols) (i32.const 8))
@@ -193,23 +178,10 @@ function multiply(): string {
                 (i32.add (local.get $ap) (i32.shl (i32.mul (local.get $i) (local.get $K)) (i32.const 2)))
                 (local.get $panel) (local.get $K) (local.get $edge) (i32.const 32)
                 (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))) (local.get $relu))
-              (local.set $r (i32.const 0))
-              (block $copied (loop $copyRow
-                (br_if $copied (i32.ge_u (local.get $r) (local.get $rows)))
-                (local.set $q (i32.const 0))
-                (block $rowDone (loop $copyCol
-                  (br_if $rowDone (i32.ge_u (local.get $q) (local.get $cols)))
+              ${countedLoop('r', '(local.get $rows)', '(i32.const 1)', countedLoop('q', '(local.get $cols)', '(i32.const 1)', `
                   (f32.store
                     (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (local.get $r)) (local.get $N)) (i32.add (local.get $j) (local.get $q))) (i32.const 2)))
-                    (f32.load (i32.add (local.get $edge) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $q)) (i32.const 2)))))
-                  (local.set $q (i32.add (local.get $q) (i32.const 1)))
-                  (br $copyCol)))
-                (local.set $r (i32.add (local.get $r) (i32.const 1)))
-                (br $copyRow)))))
-          (local.set $i (i32.add (local.get $i) (i32.const ${TILE_ROWS})))
-          (br $tileLoop)))
-        (local.set $j (i32.add (local.get $j) (i32.const 8)))
-        (br $panelLoop)))
+                    (f32.load (i32.add (local.get $edge) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $q)) (i32.const 2)))))`, '(i32.const 0)'), '(i32.const 0)')}))`, '(local.get $block)')}`, '(i32.const 0)')}
       (local.set $block (local.get $blockEnd))
       (br $blockLoop))))`;
 }
