@@ -37,7 +37,7 @@ test('`experiment: x` alone resolves to SupCon + MLP on the built-in digits', ()
   assert.deepEqual(spec.eval.knn, { k: 20, temperature: 0.07 });
   assert.equal(spec.eval.linearProbe, null);
   assert.equal(spec.eval.layer, 'representation');
-  assert.deepEqual(spec.run, { name: 'x', outputDir: 'runs', engine: 'tfjs', backend: 'auto', threads: 0, checkpointEvery: 1 });
+  assert.deepEqual(spec.run, { name: 'x', outputDir: 'runs', engine: 'tfjs', backend: 'auto', threads: 0, checkpointEvery: 1, device: 'auto', processes: 1, syncBatchNorm: false });
 });
 
 test('each loss gets its documented (pytorch-metric-learning / paper) defaults', () => {
