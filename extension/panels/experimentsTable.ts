@@ -8,6 +8,7 @@ import { formatCell } from '../../server/runs/table/format';
 import { viewAsCsv } from '../../server/runs/table/output';
 import { buildView, columnKeys, type TableColumn, type TableView } from '../../server/runs/table/view';
 import type { ColumnInfo, HostToExperiments, RowInfo, TableLayout } from '../../webview/experiments/protocol';
+import { plotColumns } from './experimentsPlot';
 
 type TableMessage = Extract<HostToExperiments, { type: 'table' }>;
 
@@ -74,6 +75,7 @@ export function tableMessage(rows: readonly TableRow[], layout: TableLayout, run
     layout,
     problem,
     runsFolder: runsFolder ?? null,
+    plot: plotColumns(view.rows, view.available, layout.plot),
   };
 }
 

@@ -9,6 +9,24 @@
   const data = window.harnessData;
   const send = (message) => window.postMessage(message, '*');
 
+  // The plot's columns from the shown cells (the real host sends raw values: extension/panels/experimentsPlot.ts).
+  function plotColumns(table) {
+    const plot = table.layout.plot;
+    if (!plot || plot.kind === 'none') return [];
+    const keys = (plot.kind === 'scatter' ? [plot.x, plot.y, plot.colour] : plot.axes).filter((k, i, all) => k !== '' && all.indexOf(k) === i);
+    return keys.map((key) => {
+      const c = table.columns.findIndex((col) => col.key === key);
+      const values = table.rows.map((r) => {
+        const text = c < 0 ? '' : r.cells[c];
+        if (text === '') return null;
+        if (/^-?[\d.]+%$/.test(text)) return Number(text.slice(0, -1)) / 100;
+        return /^-?[\d.]+(e-?\d+)?$/.test(text) ? Number(text) : text;
+      });
+      const percent = c >= 0 && table.rows.some((r) => /%$/.test(r.cells[c]));
+      return { key, title: c < 0 ? key : table.columns[c].title, format: percent ? 'percent' : 'plain', values };
+    });
+  }
+
   function answer(message) {
     if (message.type === 'webviewError') window.harnessErrors.push(message.message);
     if (data.panel === 'experiments') {
@@ -19,7 +37,7 @@
       }
       if (message.type === 'ready' || message.type === 'setLayout' || message.type === 'annotate') {
         const problem = /[<>=]\s*$/.test(data.table.layout.filter) ? 'filter "' + data.table.layout.filter + '", at character ' + data.table.layout.filter.length + ':\n  ' + data.table.layout.filter + '\n  ' + ' '.repeat(data.table.layout.filter.length - 1) + '^\nexpected a value — showing all runs' : null;
-        send(Object.assign({}, data.table, { problem: problem }));
+        send(Object.assign({}, data.table, { problem: problem, plot: plotColumns(data.table) }));
       }
       return;
     }

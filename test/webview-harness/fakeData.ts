@@ -158,5 +158,5 @@ export function fakeExperiments(count: number): Extract<HostToExperiments, { typ
       cells: [star ? '★' : '', name, status, tags.join(', '), backbone, String(temperature), String(lr), `${(knn * 100).toFixed(2)}%`, `${((knn + 0.02) * 100).toFixed(2)}%`, `${((knn - 0.05) * 100).toFixed(2)}%`, (1 + rand()).toFixed(3), `${Math.floor(i / 60) % 60}:${String(i % 60).padStart(2, '0')}`],
     };
   });
-  return { type: 'table', columns, available: [...columns, column('training.batchSize', 'training.batchSize', 'param', true)], rows, total: count, layout: DEFAULT_LAYOUT, problem: null, runsFolder: '/work/runs' };
+  return { type: 'table', columns, available: [...columns, column('training.batchSize', 'training.batchSize', 'param', true)], rows, total: count, layout: DEFAULT_LAYOUT, problem: null, runsFolder: '/work/runs', plot: [] };
 }

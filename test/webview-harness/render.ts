@@ -433,6 +433,69 @@ async function experiments(page: Page, base: string): Promise<void> {
   const clicked = (await posted(page)).filter((m) => m.type === 'annotate').pop();
   check(clicked?.star === true && clicked.runKey === '20261202-03000001-sweep-0001', 'experiments: clicking a row\'s star stars that run');
   check((await page.locator('header .muted').first().textContent()) === `${RUN_COUNT} runs`, 'experiments: the toolbar counts the runs');
+  await experimentPlots(page, base);
+}
+
+/** Chooses `value` in the dropdown labelled `label` (as a user's pick fires 'change'). */
+async function choose(page: Page, label: string, value: string): Promise<void> {
+  await page.evaluate(([l, v]) => {
+    const d = document.querySelector(`vscode-single-select[aria-label="${l}"]`) as HTMLElement & { value: string };
+    d.value = v!;
+    d.dispatchEvent(new Event('change'));
+  }, [label, value]);
+  await page.waitForTimeout(300);
+}
+
+async function experimentPlots(page: Page, base: string): Promise<void> {
+  await open(page, base, 'experiments', 'dark');
+  check((await page.locator('.plot-panel:not([hidden])').count()) === 0, 'experiments plot: closed until chosen');
+  await choose(page, 'Plot', 'scatter');
+  const plot = ((await posted(page)).filter((m) => m.type === 'setLayout').pop()?.layout as { plot?: { kind: string; x: string; y: string } }).plot;
+  check(plot?.kind === 'scatter' && plot.x === 'architecture.backbone.type' && plot.y === 'knn', `experiments plot: scatter opens on the first changed parameter against kNN (${JSON.stringify(plot)})`);
+  check((await page.locator('.plot-point').count()) === RUN_COUNT, `experiments plot: one point per run (${await page.locator('.plot-point').count()})`);
+  await choose(page, 'Colour by', 'loss.temperature');
+  await shot(page, 'experiments-dark-scatter-categorical');
+  await choose(page, 'Horizontal axis', 'optimizer.lr');
+  await page.locator('vscode-checkbox', { hasText: 'log x' }).click();
+  await page.waitForTimeout(300);
+  check(((await posted(page)).filter((m) => m.type === 'setLayout').pop()?.layout as { plot: { logX: boolean } }).plot.logX, 'experiments plot: log x is kept in the layout');
+  check((await page.locator('.plot-titles text', { hasText: 'optimizer.lr (log)' }).count()) === 1, 'experiments plot: the x axis says it is logarithmic');
+  // A click on a point selects its run in the table (and scrolls to it).
+  await page.locator('.plot-point').nth(1234).click({ force: true });
+  await page.waitForTimeout(200);
+  const key = await page.evaluate(() => document.querySelector('.plot-point.selected')?.getAttribute('data-key'));
+  const activeName = await page.locator('.grid-row.active .grid-cell').nth(1).textContent();
+  check(key?.endsWith(`-${activeName}`) === true && (await page.locator('.plot-point.selected').count()) === 1, `experiments plot: a click on a point selects and reveals its run (${key} → ${activeName})`);
+  // A drag selects every point in the rectangle.
+  const box = (await page.locator('.plot-frame').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.6, box.y + 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.5, { steps: 5 });
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height - 2, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForTimeout(200);
+  const brushed = await page.locator('.plot-point.selected').count();
+  const note = await page.locator('.details .muted').first().textContent();
+  check(brushed > 1 && brushed < RUN_COUNT && note === `${brushed} runs selected`, `experiments plot: a drag selects the points in the rectangle and the table selects those runs (${brushed}; "${note}")`);
+  await shot(page, 'experiments-dark-scatter-brushed');
+  // The reverse: a row clicked in the table is the one highlighted point.
+  await page.locator('.grid-row').nth(2).click();
+  await page.waitForTimeout(100);
+  const rowKey = await page.evaluate(() => document.querySelector('.plot-point.selected')?.getAttribute('data-key'));
+  const rowName = await page.locator('.grid-row.selected .grid-cell').nth(1).textContent();
+  check((await page.locator('.plot-point.selected').count()) === 1 && rowKey?.endsWith(rowName ?? '?') === true, `experiments plot: a row selected in the table is highlighted in the plot (${rowName})`);
+  await choose(page, 'Plot', 'parallel');
+  const axes = ((await posted(page)).filter((m) => m.type === 'setLayout').pop()?.layout as { plot: { axes: string[] } }).plot.axes;
+  check(JSON.stringify(axes) === JSON.stringify(['architecture.backbone.type', 'loss.temperature', 'optimizer.lr', 'knn']), `experiments plot: parallel coordinates open on the changed parameters and kNN (${JSON.stringify(axes)})`);
+  check((await page.locator('.plot-line').count()) === RUN_COUNT && (await page.locator('.plot-axis').count()) === 4, 'experiments plot: one line per run over four axes');
+  await shot(page, 'experiments-dark-parallel');
+  for (const theme of ['light', 'hc'] as const) {
+    await page.evaluate(() => sessionStorage.clear());
+    await open(page, base, 'experiments', theme);
+    await choose(page, 'Plot', 'scatter');
+    await choose(page, 'Colour by', 'optimizer.lr');
+    await shot(page, `experiments-${theme}-scatter`);
+  }
 }
 
 async function main(): Promise<void> {

@@ -1,14 +1,17 @@
 // The experiments table: one row per run under the runs folder (live while runs are written),
 // the parameters that differ and the results; sort by clicking headers, filter, star, notes and
-// tags, pinned and hidden columns (kept per workspace by the host), row actions and an overlay of
-// the selected runs' curves. The host computes the table (server/runs/table); this page draws it.
-import { button, checkbox, select, setChoices, textfield } from '../shared/controls';
-import { el, mount } from '../shared/dom';
+// tags, pinned and hidden columns (kept per workspace by the host), row actions, an overlay of
+// the selected runs' curves, and a scatter or parallel-coordinates plot linked to the selection.
+// The host computes the table (server/runs/table); this page draws it.
+import { button, checkbox, select, setChoices, textfield, type Choice } from '../shared/controls';
+import { el, mount, onThemeChange } from '../shared/dom';
 import { connect } from '../shared/vscodeApi';
 import { VirtualGrid } from './grid';
 import { parseTags, toggleSort } from './model';
+import { colourOf, defaultAxes, defaultScatter, makeAxis, parallelData, scatterData } from './plotData';
+import { PlotView } from './plots';
 import type { ExperimentsState } from '../protocol';
-import { DEFAULT_LAYOUT, type ExperimentsToHost, type HostToExperiments, type RowInfo, type TableLayout } from './protocol';
+import { DEFAULT_LAYOUT, DEFAULT_PLOT, type ColumnInfo, type ExperimentsToHost, type HostToExperiments, type PlotColumn, type PlotLayout, type RowInfo, type TableLayout } from './protocol';
 
 type TableMessage = Extract<HostToExperiments, { type: 'table' }>;
 
@@ -39,9 +42,95 @@ const addColumn = select([], '', 'Add a column', (value) => {
 const showHidden = button('', () => setLayout({ hidden: [] }), { secondary: true, title: 'Show the columns you hid' });
 const overlay = button('Overlay selected', () => openRuns(), { title: 'Open the curves of the selected runs in one dashboard (Enter)' });
 const exportButton = button('Export CSV', () => channel.post({ type: 'exportTable' }), { secondary: true, title: 'Save the shown rows and columns as CSV, with raw values' });
+const plotKind = select([
+  { value: 'none', label: 'No plot' }, { value: 'scatter', label: 'Scatter plot' }, { value: 'parallel', label: 'Parallel coordinates' },
+], 'none', 'Plot', (value) => choosePlot(value as PlotLayout['kind']));
 const count = el('span', { className: 'muted' });
 const problem = el('pre', { className: 'problem', attrs: { role: 'alert' } });
 const empty = el('p', { className: 'empty' });
+
+// ---- The plot ---------------------------------------------------------------------------------
+
+const plotLayout = (): PlotLayout => layout.plot ?? DEFAULT_PLOT;
+const setPlot = (change: Partial<PlotLayout>): void => setLayout({ plot: { ...plotLayout(), ...change } });
+
+/** Opening a plot with no columns chosen yet picks the first changed parameter and the final kNN. */
+function choosePlot(kind: PlotLayout['kind']): void {
+  const plot = plotLayout();
+  const available = table?.available ?? [];
+  const scatter = kind === 'scatter' && (plot.x === '' || plot.y === '') ? defaultScatter(available) : {};
+  const axes = kind === 'parallel' && plot.axes.length === 0 ? { axes: defaultAxes(available) } : {};
+  setPlot({ kind, ...scatter, ...axes });
+}
+
+const xSelect = select([], '', 'Horizontal axis', (value) => setPlot({ x: value }));
+const ySelect = select([], '', 'Vertical axis', (value) => setPlot({ y: value }));
+const colourSelect = select([], '', 'Colour by', (value) => setPlot({ colour: value }));
+const logX = checkbox('log x', false, (checked) => setPlot({ logX: checked }));
+const logY = checkbox('log y', false, (checked) => setPlot({ logY: checked }));
+const scatterControls = el('span', { className: 'plot-controls' }, [el('span', { text: 'x' }), xSelect, el('span', { text: 'y' }), ySelect, el('span', { text: 'colour' }), colourSelect, logX, logY]);
+const axisChips = el('span', { className: 'plot-axes-chips' });
+const addAxis = select([], '', 'Add an axis', (value) => {
+  if (value !== '') setPlot({ axes: [...plotLayout().axes.filter((k) => k !== value), value] });
+});
+const parallelControls = el('span', { className: 'plot-controls' }, [el('span', { text: 'axes' }), axisChips, addAxis, el('span', { text: 'colour' })]);
+const plotView = new PlotView({
+  pick: (keys, mode) => {
+    grid.selection.pick(keys, mode);
+    grid.reveal();
+    renderDetails();
+    plotView.setSelection(new Set(grid.selection.selected()));
+  },
+});
+const plotPanel = el('section', { className: 'plot-panel', attrs: { 'aria-label': 'Plot' } }, [el('div', { className: 'plot-bar' }, [scatterControls, parallelControls]), plotView.element]);
+
+/** Columns a plot may use: any parameter, result or run field but the star and notes. */
+function plotChoices(available: readonly ColumnInfo[], placeholder: string): Choice[] {
+  const usable = available.filter((c) => c.key !== 'star' && c.key !== 'notes');
+  return [{ value: '', label: placeholder }, ...usable.map((c) => ({ value: c.key, label: `${c.title}${c.kind === 'result' ? ' (result)' : c.changed ? ' (differs)' : ''}` }))];
+}
+
+function renderPlot(message: TableMessage): void {
+  const plot = plotLayout();
+  plotKind.value = plot.kind;
+  plotPanel.hidden = plot.kind === 'none';
+  if (plot.kind === 'none') return;
+  scatterControls.hidden = plot.kind !== 'scatter';
+  parallelControls.hidden = plot.kind !== 'parallel';
+  setChoices(xSelect, plotChoices(message.available, 'Choose x…'), plot.x);
+  setChoices(ySelect, plotChoices(message.available, 'Choose y…'), plot.y);
+  setChoices(colourSelect, plotChoices(message.available, 'No colour'), plot.colour);
+  // One colour chooser, shown in whichever control row is open.
+  (plot.kind === 'scatter' ? scatterControls : parallelControls).append(colourSelect);
+  if (plot.kind === 'scatter') scatterControls.append(logX, logY);
+  logX.checked = plot.logX;
+  logY.checked = plot.logY;
+  const titles = new Map(message.available.map((c) => [c.key, c.title]));
+  axisChips.replaceChildren(...plot.axes.map((key) => {
+    const remove = button('✕', () => setPlot({ axes: plotLayout().axes.filter((k) => k !== key) }), { icon: true, title: `Remove the ${titles.get(key) ?? key} axis` });
+    return el('span', { className: 'chip' }, [titles.get(key) ?? key, remove]);
+  }));
+  setChoices(addAxis, plotChoices(message.available.filter((c) => !plot.axes.includes(c.key)), 'Add axis…'), '');
+  const byKey = new Map(message.plot.map((c) => [c.key, c]));
+  const column = (key: string): PlotColumn | null => (key === '' ? null : byKey.get(key) ?? null);
+  const keys = message.rows.map((r) => r.key);
+  const rows = { names: message.rows.map((r) => r.name), columns: message.plot };
+  const colour = column(plot.colour);
+  if (plot.kind === 'scatter') {
+    const x = column(plot.x);
+    const y = column(plot.y);
+    if (x === null || y === null) plotView.showMessage('Choose the columns for x and y.');
+    else plotView.showScatter(scatterData(keys, x, y, colour, plot.logX, plot.logY), x, y, colour, rows);
+  } else {
+    const columns = plot.axes.flatMap((k) => column(k) ?? []);
+    if (columns.length < 2) plotView.showMessage('Choose at least two axes.');
+    else {
+      const colourAxis = colour === null ? null : makeAxis(colour, false);
+      plotView.showParallel(parallelData(keys, columns), columns, colour, colourAxis, keys.map((_, row) => colourOf(colourAxis, colour?.values[row] ?? null)), rows);
+    }
+  }
+  plotView.setSelection(new Set(grid.selection.selected()));
+}
 
 // ---- The grid and the active run's details ----------------------------------------------------
 
@@ -55,7 +144,10 @@ const grid = new VirtualGrid({
     const row = rowByKey(key);
     if (row) annotate(row, { star: !row.star });
   },
-  selectionChanged: () => renderDetails(),
+  selectionChanged: () => {
+    renderDetails();
+    plotView.setSelection(new Set(grid.selection.selected()));
+  },
 });
 
 const detailTitle = el('strong');
@@ -148,17 +240,25 @@ function render(message: TableMessage): void {
   empty.textContent = `No runs yet in ${message.runsFolder ?? 'the runs folder (open a workspace folder)'}. Start one with "Contrastive Lab: Start Run" or \`contrastive-lab train <spec>\`.`;
   grid.element.hidden = message.total === 0;
   grid.setData(message.columns, message.rows, layout.sort, layout.pinned);
+  renderPlot(message);
   renderDetails();
 }
 
 const app = mount(
-  el('header', { className: 'toolbar' }, [filterField, changedBox, addColumn, showHidden, el('span', { className: 'spacer' }), count, overlay, exportButton]),
+  el('header', { className: 'toolbar' }, [filterField, changedBox, addColumn, showHidden, plotKind, el('span', { className: 'spacer' }), count, overlay, exportButton]),
   problem,
   empty,
+  plotPanel,
   grid.element,
   details,
 );
 app.classList.add('experiments');
+
+plotPanel.hidden = true;
+// Category colours come from the theme.
+onThemeChange(() => {
+  if (table !== undefined) renderPlot(table);
+});
 
 channel.onMessage<HostToExperiments>((message) => {
   if (message.type === 'table') render(message);

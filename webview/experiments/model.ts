@@ -108,6 +108,27 @@ export class RowSelection {
     if (this.active >= 0) this.click(this.active, { shift: false, toggle: true });
   }
 
+  /**
+   * Runs picked elsewhere (a plot): replace the selection, add to it, or toggle each. The first
+   * picked run still shown becomes the active row, so the table can scroll to it.
+   */
+  pick(keys: readonly string[], mode: 'replace' | 'add' | 'toggle'): void {
+    if (mode === 'replace') this.keys.clear();
+    const index = new Map(this.rows.map((k, i) => [k, i]));
+    let first = -1;
+    for (const key of keys) {
+      const i = index.get(key);
+      if (i === undefined) continue;
+      if (mode === 'toggle' && this.keys.has(key)) this.keys.delete(key);
+      else this.keys.add(key);
+      if (first < 0) first = i;
+    }
+    if (first >= 0) {
+      this.active = first;
+      this.anchor = first;
+    }
+  }
+
   selectAll(): void {
     for (const key of this.rows) this.keys.add(key);
   }

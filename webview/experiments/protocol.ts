@@ -11,6 +11,22 @@ export interface SortKey {
   readonly descending: boolean;
 }
 
+/** Which parameter → result plot is shown above the table, and over which columns. */
+export interface PlotLayout {
+  /** 'none' keeps the chosen columns while the plot is closed. */
+  readonly kind: 'none' | 'scatter' | 'parallel';
+  /** Scatter: the horizontal and vertical columns, and the column that colours the points ('' for none). */
+  readonly x: string;
+  readonly y: string;
+  readonly colour: string;
+  readonly logX: boolean;
+  readonly logY: boolean;
+  /** Parallel coordinates: one vertical axis per column, left to right. */
+  readonly axes: readonly string[];
+}
+
+export const DEFAULT_PLOT: PlotLayout = { kind: 'none', x: '', y: '', colour: '', logX: false, logY: false, axes: [] };
+
 /** What the user arranged, persisted per workspace by the host. */
 export interface TableLayout {
   /** Sort keys, most significant first. */
@@ -24,6 +40,8 @@ export interface TableLayout {
   readonly pinned: readonly string[];
   /** Columns added by hand while only the changed ones are shown. */
   readonly added: readonly string[];
+  /** Absent in layouts stored before the plots existed: no plot. */
+  readonly plot?: PlotLayout;
 }
 
 export const DEFAULT_LAYOUT: TableLayout = { sort: [], filter: '', onlyChanged: true, hidden: [], pinned: [], added: [] };
@@ -55,6 +73,18 @@ export interface RowInfo {
   readonly cells: readonly string[];
 }
 
+/** A plotted value: a number, text for a categorical value (booleans, strings, lists), null when the run has none. */
+export type PlotValue = number | string | null;
+
+/** One column the plot asked for, with the raw value of every shown row (in row order). */
+export interface PlotColumn {
+  readonly key: string;
+  readonly title: string;
+  /** How its values read: fractions as percentages, else as they are. */
+  readonly format: 'percent' | 'plain';
+  readonly values: readonly PlotValue[];
+}
+
 export type HostToExperiments = {
   readonly type: 'table';
   readonly columns: readonly ColumnInfo[];
@@ -67,6 +97,8 @@ export type HostToExperiments = {
   /** Why the filter or sort does not apply (the table then shows every run), with the caret lines. */
   readonly problem: string | null;
   readonly runsFolder: string | null;
+  /** The columns the layout's plot draws (none when no plot is open). */
+  readonly plot: readonly PlotColumn[];
 };
 
 export type ExperimentsToHost =
@@ -98,8 +130,20 @@ function checkSort(m: Record<string, unknown>): string | null {
   return bad >= 0 ? `field 'sort[${bad}]' must be {column: string, descending: boolean}` : null;
 }
 
+const PLOT_KINDS: readonly string[] = ['none', 'scatter', 'parallel'];
+
+function checkPlot(m: Record<string, unknown>): string | null {
+  if (m.plot === undefined) return null;
+  const plot = m.plot;
+  if (!isRecord(plot)) return `field 'plot' must be an object, got ${describe(plot)}`;
+  const error = (typeof plot.kind === 'string' && PLOT_KINDS.includes(plot.kind) ? null : `field 'kind' must be one of ${PLOT_KINDS.join(', ')}, got ${describe(plot.kind)}`)
+    ?? checkString(plot, 'x', LIMITS.maxRunIdChars) ?? checkString(plot, 'y', LIMITS.maxRunIdChars) ?? checkString(plot, 'colour', LIMITS.maxRunIdChars)
+    ?? checkBoolean(plot, 'logX') ?? checkBoolean(plot, 'logY') ?? checkStringList(plot, 'axes');
+  return error === null ? null : `field 'plot': ${error}`;
+}
+
 const checkLayoutFields: Guard = (m) =>
-  checkSort(m) ?? checkString(m, 'filter', MAX_FILTER_CHARS) ?? checkBoolean(m, 'onlyChanged') ?? checkStringList(m, 'hidden') ?? checkStringList(m, 'pinned') ?? checkStringList(m, 'added');
+  checkSort(m) ?? checkString(m, 'filter', MAX_FILTER_CHARS) ?? checkBoolean(m, 'onlyChanged') ?? checkStringList(m, 'hidden') ?? checkStringList(m, 'pinned') ?? checkStringList(m, 'added') ?? checkPlot(m);
 
 /** A stored or posted layout, or the reason it is not one. */
 export function checkLayout(value: unknown): string | null {

@@ -56,3 +56,27 @@ test('what the page posts is checked before the host acts on it', () => {
   assert.match((parseExperimentsMessage({ type: 'rm -rf' }) as { error: string }).error, /unknown type "rm -rf"/);
   assert.equal(checkLayout({ ...DEFAULT_LAYOUT, hidden: 'tags' }), "field 'hidden' must be an array of strings, got a string");
 });
+
+test('an open plot gets the raw values of its columns for the shown rows, in row order; a closed one none', () => {
+  const scatter = { kind: 'scatter' as const, x: 'loss.temperature', y: 'knn', colour: 'architecture.backbone.type', logX: false, logY: true, axes: [] };
+  const message = tableMessage(rows(), { ...DEFAULT_LAYOUT, plot: scatter }, '/runs', actions);
+  assert.deepEqual(message.rows.map((r) => r.key), ['c', 'b', 'a']);
+  assert.deepEqual(message.plot, [
+    { key: 'loss.temperature', title: 'loss.temperature', format: 'plain', values: [0.1, 0.5, 0.1] },
+    { key: 'knn', title: 'kNN', format: 'percent', values: [null, 0.85, 0.7] },
+    { key: 'architecture.backbone.type', title: 'architecture.backbone.type', format: 'plain', values: ['convnet', 'mlp', 'mlp'] },
+  ]);
+  // Filtered-out runs are not plotted; a list is one categorical value; a column no run has is all null.
+  const parallel = { ...scatter, kind: 'parallel' as const, axes: ['architecture.backbone.widths', 'knn', 'no.such'] };
+  const filtered = tableMessage(rows(), { ...DEFAULT_LAYOUT, filter: 'status = completed', plot: parallel }, '/runs', actions);
+  assert.deepEqual(filtered.plot.map((c) => [c.key, c.values]), [['architecture.backbone.widths', ['[32, 64]', '[32, 64]']], ['knn', [0.85, 0.7]], ['no.such', [null, null]]]);
+  assert.deepEqual(tableMessage(rows(), { ...DEFAULT_LAYOUT, plot: { ...scatter, kind: 'none' } }, '/runs', actions).plot, []);
+  assert.deepEqual(tableMessage(rows(), DEFAULT_LAYOUT, '/runs', actions).plot, []);
+});
+
+test('a stored or posted plot layout is checked; layouts stored before plots existed still load', () => {
+  assert.equal(checkLayout(DEFAULT_LAYOUT), null);
+  assert.equal(checkLayout({ ...DEFAULT_LAYOUT, plot: { kind: 'parallel', x: '', y: '', colour: '', logX: false, logY: false, axes: ['knn'] } }), null);
+  assert.equal(checkLayout({ ...DEFAULT_LAYOUT, plot: { kind: 'pie', x: '', y: '', colour: '', logX: false, logY: false, axes: [] } }), "field 'plot': field 'kind' must be one of none, scatter, parallel, got a string");
+  assert.equal(checkLayout({ ...DEFAULT_LAYOUT, plot: { kind: 'scatter', x: 'a', y: 'b', colour: '', logX: 'yes', logY: false, axes: [] } }), "field 'plot': field 'logX' must be true or false, got a string");
+});
