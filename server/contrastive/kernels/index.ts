@@ -7,7 +7,8 @@
 // windows is one pass, identities share their input's memory instead of copying it, bilinear image warps
 // (the affine augmentation) are one pass over wasm's memory, and the kernels
 // that hide a NaN (wasm's output clamps, cpu's MaxPool) are wrapped to propagate it. Other backends
-// (tensorflow, cpu) have every kernel our models need.
+// (tensorflow, cpu) have every kernel our models need. On every backend, the gradients of Sum and
+// Mean fill their ones in the backend instead of uploading a JavaScript array.
 import type { BackendName } from '../backend.decl';
 import { registerWasmConv2DBackpropFilter } from './wasmConv2DBackpropFilter';
 import { registerWasmConv2DBackpropInput } from './wasmConv2DBackpropInput';
@@ -18,11 +19,14 @@ import { registerWasmRepeatTile } from './wasmRepeatTile';
 import { registerWasmSharedIdentity } from './wasmSharedIdentity';
 import { registerWasmTransform } from './wasmTransform';
 import { registerNanPropagation } from './wasmNanPropagation';
+import { registerReductionGradients } from './reductionGradients';
 import { registerWasmTransposedMatMul } from './wasmTransposedMatMul';
 
 export type KernelBackend = BackendName;
 
 const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
+  // Gradients are global: the ones Sum and Mean broadcast over are filled by the backend on any backend.
+  () => registerReductionGradients(),
   (backend) => { if (backend === 'wasm') registerWasmTransposedMatMul(); },
   (backend) => { if (backend === 'wasm') registerWasmConv2DBackpropFilter(); },
   (backend) => { if (backend === 'wasm') registerWasmConv2DBackpropInput(); },
