@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { dirname, join } from 'node:path';
 import { BACKEND_NAMES, type BackendName, type BackendRequest } from './backend.decl';
 import { registerCustomKernels } from './kernels/index';
+import { requireWasmPackage, setWasmPoolSize } from './wasmPool';
 import { effectiveThreads, machineThreads, prepareWasmThreads, unrefWasmWorkers } from './wasmThreads';
 
 export { tf };
@@ -65,7 +66,7 @@ async function tryWasm(options: BackendOptions): Promise<string | null> {
   let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
   let wasmDir: string;
   try {
-    wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+    wasm = requireWasmPackage();
     // Resolved at run time so it also works from the esbuild bundle, where the package is external.
     wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   } catch (error) {
@@ -75,6 +76,7 @@ async function tryWasm(options: BackendOptions): Promise<string | null> {
     wasm.setWasmPaths(join(wasmDir, '/'));
     const threads = effectiveThreads(options.threads ?? 0);
     wasm.setThreadsCount(threads);
+    setWasmPoolSize(threads);
     const restore = prepareWasmThreads(tf, threads, wasmDir);
     try {
       if (!(await tf.setBackend('wasm'))) return 'the wasm backend failed to initialise (its .wasm binary could not be loaded).';

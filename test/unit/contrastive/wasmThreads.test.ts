@@ -62,3 +62,23 @@ test('two threads train to the same losses and embeddings, bit for bit, as one t
   // The worker scripts live in TMPDIR only while the backend initialises.
   assert.deepEqual(readdirSync(work).filter((f) => f.startsWith('contrastive-lab-wasm-')), []);
 });
+
+test('the threaded binary starts one pool worker per helper thread, not eight', () => {
+  // The patch point must exist in the installed tfjs (else the backend loads unpatched, 1 s slower).
+  const { poolLineFound } = require(join(ROOT, 'server/contrastive/wasmPool.ts')) as typeof import('../../../server/contrastive/wasmPool');
+  assert.ok(poolLineFound(readFileSync(require.resolve('@tensorflow/tfjs-backend-wasm'), 'utf8')), 'tfjs-backend-wasm no longer has the pool-size line wasmPool.ts patches');
+  const script = `const { initBackend, tf } = require(${JSON.stringify(join(ROOT, 'server/contrastive/backend.ts'))});
+initBackend('wasm', { threads: 3 }).then((choice) => {
+  const pool = tf.backend().wasm.PThread;
+  const y = tf.conv2d(tf.ones([2, 16, 16, 4]), tf.ones([3, 3, 4, 8]), 1, 'same').sum().dataSync()[0];
+  console.log(JSON.stringify({ threads: choice.threads, workers: pool.unusedWorkers.length + pool.runningWorkers.length, y }));
+  process.exit(0);
+});`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CONTRASTIVE_LAB_BACKEND: 'wasm' }, timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as { threads: number; workers: number; y: number };
+  assert.equal(result.threads, 3);
+  assert.equal(result.workers, 2, 'three threads need two pool workers');
+  // Ones through a 3×3 'same' convolution: each of 16 rows and columns sees 3 neighbours, 2 at the edges.
+  assert.equal(result.y, 2 * 8 * 4 * (16 * 3 - 2) ** 2, 'a convolution on the pool gave the wrong sum');
+});
