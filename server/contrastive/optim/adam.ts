@@ -2,6 +2,7 @@
 // adam adds λθ to the gradient (coupled L2, PyTorch's Adam); adamw instead shrinks the weight
 // directly, θ ← θ·(1 − lr·λ), before the Adam step (decoupled decay).
 import { tf } from '../backend';
+import { fusedAdam, fusedAdamAvailable } from '../kernels/wasmAdam';
 import type { AdamOptions, AdamwOptions } from './adam.decl';
 import { SlotOptimizer, type ParameterUpdate } from './optimizer';
 
@@ -15,6 +16,14 @@ export class Adam extends SlotOptimizer {
   protected update({ name, variable, gradient }: ParameterUpdate, learningRate: number, step: number): void {
     const { beta1, beta2, epsilon, weightDecay } = this.spec;
     const decoupled = this.spec.type === 'adamw';
+    if (fusedAdamAvailable()) {
+      // The same rule in one kernel (kernels/wasmAdam.ts), the same numbers bit for bit.
+      const [w, m, v] = fusedAdam(variable, gradient, this.slot(name, 'm', variable), this.slot(name, 'v', variable), { learningRate, beta1, beta2, epsilon, weightDecay, decoupled, step });
+      this.slot(name, 'm', variable).assign(m);
+      this.slot(name, 'v', variable).assign(v);
+      variable.assign(w);
+      return;
+    }
     const g = !decoupled && weightDecay > 0 ? tf.add(gradient, tf.mul(variable, weightDecay)) : gradient;
     const m = this.slot(name, 'm', variable);
     const v = this.slot(name, 'v', variable);

@@ -183,3 +183,29 @@ test('clipping by global norm does not overflow: finite gradients whose squares 
   assertClose(zero.gradients[0]!.gradient.dataSync(), [0, 0], 'zero');
   tf.dispose([...items, ...clipped.gradients, ...zero.gradients].map((i) => i.gradient));
 });
+
+test('the fused Adam kernel (wasm) gives the weights and moments of the rule written as tfjs operations, bit for bit', async () => {
+  const { fusedAdam, fusedAdamAvailable } = await import('../../../server/contrastive/kernels/wasmAdam');
+  if (!fusedAdamAvailable()) return; // the cpu backend has no fused kernel: the operations run there
+  let seed = 11;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  const tensor = (scale: number): tf.Tensor => tf.tensor(Float32Array.from({ length: 999 }, () => random() * scale), [27, 37]);
+  for (const [decoupled, weightDecay] of [[false, 0], [false, 0.01], [true, 0.05], [true, 0]] as const) {
+    const attrs = { learningRate: 0.003, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay, decoupled, step: 7 };
+    const [w, g, m] = [tensor(2), tensor(0.1), tensor(0.01)];
+    const v = tf.abs(tensor(0.001));
+    const expected = tf.tidy(() => {
+      const grad = !decoupled && weightDecay > 0 ? tf.add(g, tf.mul(w, weightDecay)) : g;
+      const mNext = tf.add(tf.mul(m, 0.9), tf.mul(grad, 1 - 0.9));
+      const vNext = tf.add(tf.mul(v, 0.999), tf.mul(tf.square(grad), 1 - 0.999));
+      const base = decoupled && weightDecay > 0 ? tf.mul(w, 1 - 0.003 * weightDecay) : w;
+      const next = tf.sub(base, tf.mul(tf.div(tf.div(mNext, 1 - 0.9 ** 7), tf.add(tf.sqrt(tf.div(vNext, 1 - 0.999 ** 7)), 1e-8)), 0.003));
+      return [next, mNext, vNext];
+    });
+    const fused = fusedAdam(w, g, m, v, attrs);
+    ['weight', 'first moment', 'second moment'].forEach((what, i) => {
+      assert.deepEqual(Array.from(fused[i]!.dataSync()), Array.from(expected[i]!.dataSync()), `${what} differs (decoupled ${decoupled}, decay ${weightDecay})`);
+    });
+    tf.dispose([w, g, m, v, ...expected, ...fused]);
+  }
+});
