@@ -2,7 +2,8 @@
 meanings. Images are [N, C, H, W] here (the TypeScript side is [N, H, W, C]); vectors [N, D].
 Per-sample parameters come from a Python random.Random (like the TypeScript Random: one
 bernoulli(probability) per sample, then the op's draws), tensor noise from a torch.Generator
-seeded from it. Geometric ops resample with bilinear interpolation on pixel centres and 0 outside
+seeded from it. The images may live on any device: every draw is made on the CPU (so a seed gives
+the same views on every device) and moved to the images' device, where the ops run. Geometric ops resample with bilinear interpolation on pixel centres and 0 outside
 the image (tf.image.transform 'constant' fill / cropAndResize), i.e. grid_sample with
 align_corners=True and zero padding.
 """
@@ -23,18 +24,18 @@ def _generator(rng: random.Random) -> torch.Generator:
 
 
 def _column(values, x: torch.Tensor) -> torch.Tensor:
-    """Per-sample values as [N, 1, ...] broadcastable against x."""
-    return torch.tensor(values, dtype=x.dtype).reshape([len(values)] + [1] * (x.dim() - 1))
+    """Per-sample values as [N, 1, ...] broadcastable against x, on x's device."""
+    return torch.tensor(values, dtype=x.dtype).reshape([len(values)] + [1] * (x.dim() - 1)).to(x.device)
 
 
 def resample(x: torch.Tensor, maps: torch.Tensor) -> torch.Tensor:
     """Output pixel (col, row) of image i samples input pixel maps[i] @ (col, row, 1) (pixel
     coordinates, [N, 2, 3]: first row → input column, second → input row); bilinear, 0 outside."""
     n, _, h, w = x.shape
-    ys, xs = torch.meshgrid(torch.arange(h, dtype=x.dtype), torch.arange(w, dtype=x.dtype), indexing="ij")
+    ys, xs = torch.meshgrid(torch.arange(h, dtype=x.dtype, device=x.device), torch.arange(w, dtype=x.dtype, device=x.device), indexing="ij")
     ones = torch.ones_like(xs)
     base = torch.stack([xs, ys, ones], dim=-1).reshape(1, h * w, 3)  # [1, HW, 3]
-    coords = base @ maps.transpose(1, 2)  # [N, HW, 2] in pixels (col, row)
+    coords = base @ maps.to(x.device).transpose(1, 2)  # [N, HW, 2] in pixels (col, row)
     gx = coords[..., 0] * (2.0 / max(w - 1, 1)) - 1.0
     gy = coords[..., 1] * (2.0 / max(h - 1, 1)) - 1.0
     grid = torch.stack([gx, gy], dim=-1).reshape(n, h, w, 2)
@@ -101,7 +102,7 @@ def flip(x, op, rng):
         flip_h.append(bool(op["horizontal"]) and rng.random() < op["probability"])
         flip_v.append(bool(op["vertical"]) and rng.random() < op["probability"])
     out = x.clone()
-    mh, mv = torch.tensor(flip_h), torch.tensor(flip_v)
+    mh, mv = torch.tensor(flip_h, device=x.device), torch.tensor(flip_v, device=x.device)
     if mh.any():
         out[mh] = out[mh].flip(-1)
     if mv.any():
@@ -128,7 +129,7 @@ def grayscale(x, op, rng):
     chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
     if x.shape[1] != 3:
         return x.clone()
-    w = torch.tensor(LUMA_WEIGHTS, dtype=x.dtype).reshape(1, 3, 1, 1)
+    w = torch.tensor(LUMA_WEIGHTS, dtype=x.dtype, device=x.device).reshape(1, 3, 1, 1)
     grey = (x * w).sum(dim=1, keepdim=True).expand_as(x)
     return x + (grey - x) * _column(chosen, x)
 
@@ -145,13 +146,13 @@ def hue(x, op, rng):
     angles = [rng.uniform(-op["delta"], op["delta"]) * 2 * math.pi if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
     if x.shape[1] != 3:
         return x.clone()
-    r = torch.stack([hue_rotation(a) for a in angles]).to(x.dtype)  # [N, 3, 3]
+    r = torch.stack([hue_rotation(a) for a in angles]).to(x.device, x.dtype)  # [N, 3, 3]
     return torch.einsum("ncj,nchw->njhw", r.transpose(1, 2), x)
 
 
 def _noise(x, op, rng):
     chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
-    noise = torch.randn(x.shape, generator=_generator(rng), dtype=x.dtype) * op["std"]
+    noise = torch.randn(x.shape, generator=_generator(rng), dtype=x.dtype).to(x.device) * op["std"]
     return x + noise * _column(chosen, x)
 
 
@@ -178,7 +179,7 @@ def gaussian_blur(x, op, rng):
     for _ in range(n):
         sigma = rng.uniform(op["sigma"][0], op["sigma"][1]) if rng.random() < op["probability"] else 0.0
         kernels.append(gaussian_kernel_1d(size, sigma))
-    k = torch.stack(kernels).to(x.dtype).repeat_interleave(c, dim=0)  # [N*C, size]
+    k = torch.stack(kernels).to(x.device, x.dtype).repeat_interleave(c, dim=0)  # [N*C, size]
     folded = x.reshape(1, n * c, h, w)
     if radius > 0:
         folded = F.pad(folded, (radius, radius, radius, radius), mode="reflect")
@@ -204,12 +205,12 @@ def cutout(x, op, rng):
             r0, c0 = max(0, cy - sh // 2), max(0, cx - sw // 2)
             r1, c1 = min(h, cy - sh // 2 + sh), min(w, cx - sw // 2 + sw)
             keep[i, :, r0:r1, c0:c1] = 0
-    return x * keep
+    return x * keep.to(x.device)  # built on the CPU: one copy, not a kernel launch per square
 
 
 def feature_mask(x, op, rng):
     chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
-    dropped = (torch.rand(x.shape, generator=_generator(rng), dtype=x.dtype) < op["fraction"]).to(x.dtype)
+    dropped = (torch.rand(x.shape, generator=_generator(rng), dtype=x.dtype) < op["fraction"]).to(x.device, x.dtype)
     return x * (1 - dropped * _column(chosen, x))
 
 

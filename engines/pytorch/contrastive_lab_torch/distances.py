@@ -37,7 +37,7 @@ def squared_euclidean_matrix(a: torch.Tensor, b: torch.Tensor, self_mode: bool) 
     if a.shape[0] * b.shape[0] * a.shape[1] <= DIRECT_LIMIT:
         return ((a[:, None, :] - b[None, :, :]) ** 2).sum(dim=2)
     squared = torch.relu((a * a).sum(1, keepdim=True) + (b * b).sum(1)[None, :] - 2 * matmul_nt(a, b))
-    return squared * (1 - torch.eye(a.shape[0], dtype=a.dtype)) if self_mode else squared
+    return squared * (1 - torch.eye(a.shape[0], dtype=a.dtype, device=a.device)) if self_mode else squared
 
 
 class Distance:
@@ -75,7 +75,8 @@ class Distance:
         if self.type == "wasserstein":
             # CDFs over bins 0..d−2 (the last bin's CDF is 1 on both sides), then L1 between them
             d = x.shape[1]
-            upper = (torch.arange(d)[:, None] <= torch.arange(d - 1)[None, :]).to(x.dtype)
+            steps = torch.arange(d, device=x.device)
+            upper = (steps[:, None] <= steps[None, :d - 1]).to(x.dtype)
             cdf_p = self.distributions(x) @ upper
             cdf_q = cdf_p if y is None else self.distributions(y) @ upper
             return manhattan_matrix(cdf_p, cdf_q)

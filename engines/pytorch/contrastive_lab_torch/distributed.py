@@ -28,8 +28,11 @@ from .models import TfBatchNorm
 class World:
     """This process's place among the run's processes; size 1 when started alone."""
 
-    def __init__(self, rank: int = 0, size: int = 1, local_rank: int = 0, backend: Optional[str] = None):
+    def __init__(self, rank: int = 0, size: int = 1, local_rank: int = 0, backend: Optional[str] = None,
+                 device: torch.device = torch.device("cpu")):
         self.rank, self.size, self.local_rank, self.backend = rank, size, local_rank, backend
+        #: where this rank's tensors live: NCCL's collectives take CUDA tensors only
+        self.device = device
 
     @property
     def lead(self) -> bool:
@@ -48,8 +51,10 @@ class World:
         rank = int(os.environ["RANK"])
         local_rank = int(os.environ.get("LOCAL_RANK", str(rank)))
         backend = "nccl" if device.type == "cuda" else "gloo"
+        if device.type == "cuda":
+            torch.cuda.set_device(device)  # NCCL's object collectives (broadcast_object_list) use the current GPU
         dist.init_process_group(backend, init_method="env://", rank=rank, world_size=size)
-        return World(rank, size, local_rank, backend)
+        return World(rank, size, local_rank, backend, device)
 
     def close(self) -> None:
         if self.size > 1 and dist.is_initialized():
@@ -69,7 +74,7 @@ class World:
         """True on every rank when it is true on one (a stop asked of any rank stops all at the same step)."""
         if self.size == 1:
             return flag
-        t = torch.tensor([1 if flag else 0], dtype=torch.int64)
+        t = torch.tensor([1 if flag else 0], dtype=torch.int64, device=self.device)
         dist.all_reduce(t, op=dist.ReduceOp.MAX)
         return bool(t.item())
 
@@ -148,31 +153,34 @@ def convert_sync_batchnorm(module: nn.Module) -> nn.Module:
     return module
 
 
-def resolve_device(requested: str) -> torch.device:
-    """run.device: auto = cuda if available, else mps, else cpu; an unavailable device is an error naming the field."""
+def resolve_device(requested: str, processes: int = 1, local_rank: int = 0) -> torch.device:
+    """run.device: auto = cuda if available, else mps, else cpu; an unavailable device is an error naming
+    the field. With several processes on CUDA each takes the GPU of its LOCAL_RANK (cuda:LOCAL_RANK),
+    as torchrun's convention is; NCCL refuses two processes on one GPU, so that is an error here."""
     mps = getattr(torch.backends, "mps", None)
     has_mps = mps is not None and mps.is_available()
+    cuda_count = torch.cuda.device_count() if torch.cuda.is_available() else 0
     if requested == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "mps" if has_mps else "cpu")
+        requested = "cuda" if cuda_count > 0 else "mps" if has_mps else "cpu"
     if requested == "cpu":
         return torch.device("cpu")
     if requested.startswith("cuda"):
-        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
-        if count == 0:
+        if cuda_count == 0:
             raise ValueError(f"run.device is {requested} but this torch ({torch.__version__}) sees no CUDA GPU; use run.device: cpu (or auto), or install a CUDA build of torch on a machine with an NVIDIA GPU")
+        if processes > 1:
+            if ":" in requested:
+                raise ValueError(f"run.device is {requested} with run.processes {processes}: every process would train on that one GPU, which NCCL refuses; use run.device: cuda (process i of a machine takes cuda:i)")
+            if local_rank >= cuda_count:
+                raise ValueError(f"run.processes {processes} on CUDA needs one GPU per process of a machine, but this machine's torch sees {cuda_count} (LOCAL_RANK {local_rank} has none); use at most {cuda_count} processes per machine, or run.device: cpu")
+            return torch.device("cuda", local_rank)
         index = int(requested.split(":")[1]) if ":" in requested else 0
-        if index >= count:
-            raise ValueError(f"run.device is {requested} but torch sees {count} CUDA GPU(s) (cuda:0 … cuda:{count - 1})")
-        return torch.device(requested)
+        if index >= cuda_count:
+            raise ValueError(f"run.device is {requested} but torch sees {cuda_count} CUDA GPU(s) (cuda:0 … cuda:{cuda_count - 1})")
+        return torch.device("cuda", index)
     if requested == "mps":
         if not has_mps:
             raise ValueError(f"run.device is mps but this torch ({torch.__version__}) has no usable MPS (Apple GPU) backend; use run.device: cpu (or auto)")
+        if processes > 1:
+            raise ValueError(f"run.device is mps with run.processes {processes}: PyTorch's distributed backends (gloo, NCCL) do not take MPS tensors; train one process on mps, or several on run.device: cpu")
         return torch.device("mps")
     raise ValueError(f"run.device {requested!r} is not one of auto, cpu, cuda, cuda:N, mps")
-
-
-def require_cpu(device: torch.device, requested: str) -> None:
-    """The engine places its tensors on the CPU only so far: a GPU run is refused, never trained on the CPU under a GPU's name."""
-    if device.type != "cpu":
-        how = f"run.device {requested} found {device}" if requested != "auto" else f"run.device auto found {device}"
-        raise ValueError(f"{how}, but this engine trains on the CPU only so far (placing the model and batches on GPUs is not implemented yet); set run.device: cpu (`--device cpu`)")

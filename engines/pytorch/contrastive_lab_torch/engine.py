@@ -59,9 +59,9 @@ def main(argv=None) -> int:
         return 1
     if args.check:
         if args.device not in ("auto", "cpu"):  # a device torch lacks is refused before the run starts
-            from .distributed import require_cpu, resolve_device
+            from .distributed import resolve_device
             try:
-                require_cpu(resolve_device(args.device), args.device)
+                resolve_device(args.device)
             except ValueError as e:
                 print(str(e), file=sys.stderr)
                 return 1
@@ -70,15 +70,15 @@ def main(argv=None) -> int:
     import torch  # noqa: E402 (slow to import; only needed from here on)
 
     from .data import load_split
-    from .distributed import World, require_cpu, resolve_device
+    from .distributed import World, resolve_device
     from .rundir import FollowerRunDirectory, RunDirectory
     from .session import Session, StopFlag
 
     stop = StopFlag()  # first: a SIGTERM while torch loads the data still stops cleanly
     torch.set_num_threads(args.threads)
     try:
-        device = resolve_device(args.device)
-        require_cpu(device, args.device)
+        # torchrun's variables: with several processes on CUDA each takes the GPU of its LOCAL_RANK
+        device = resolve_device(args.device, int(os.environ.get("WORLD_SIZE", "1")), int(os.environ.get("LOCAL_RANK", "0")))
         world = World.from_env(device)
     except (ValueError, RuntimeError) as e:
         print(f"cannot start: {e}", file=sys.stderr)

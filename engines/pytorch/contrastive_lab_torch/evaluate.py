@@ -2,7 +2,8 @@
 evaluation: training embeddings are the database, test embeddings the queries; each query takes its
 k most cosine-similar training rows, each votes for its class with weight exp(cos / T); the class
 with the largest total wins, the lowest class index on a tie), retrieval metrics (retrieval.ts), the
-collapse monitor (collapse.ts) and the linear probe (linearProbe.ts)."""
+collapse monitor (collapse.ts) and the linear probe (linearProbe.ts). Each computes on the device of
+the embeddings it is given (labels are moved there); only the figures come back as Python numbers."""
 import math
 
 import torch
@@ -20,13 +21,14 @@ def knn_accuracy(train: torch.Tensor, train_labels: torch.Tensor, test: torch.Te
         raise ValueError(f"kNN evaluation: temperature must be positive, got {temperature}")
     classes = int(max(train_labels.max(), test_labels.max())) + 1
     k = min(k, train.shape[0])
+    train_labels, test_labels = train_labels.to(train.device), test_labels.to(train.device)
     db = _normalize(train.float())
     correct = 0
     for start in range(0, test.shape[0], 1024):
         q = _normalize(test[start:start + 1024].float())
         sims, idx = matmul_nt(q, db).topk(k, dim=1)
         weights = torch.exp(sims.double() / temperature)
-        votes = torch.zeros(q.shape[0], classes, dtype=torch.float64)
+        votes = torch.zeros(q.shape[0], classes, dtype=torch.float64, device=q.device)
         votes.scatter_add_(1, train_labels[idx], weights)
         predictions = votes.argmax(dim=1)  # first maximum on ties, as the TypeScript loop
         correct += int((predictions == test_labels[start:start + 1024]).sum())
@@ -35,12 +37,14 @@ def knn_accuracy(train: torch.Tensor, train_labels: torch.Tensor, test: torch.Te
 
 @torch.no_grad()
 def embed(model: torch.nn.Module, x: torch.Tensor, indices: torch.Tensor, layer: str) -> torch.Tensor:
-    """The evaluated layer in inference mode (batch-norm moving statistics, no dropout), as parts.ts embed()."""
+    """The evaluated layer in inference mode (batch-norm moving statistics, no dropout), as parts.ts
+    embed(); x may stay on the CPU: each chunk is moved to the model's device, and so is the result."""
     was_training = model.training
     model.eval()
+    device = next(model.parameters()).device
     out = []
     for start in range(0, indices.numel(), 1024):
-        outputs = model(x[indices[start:start + 1024]])
+        outputs = model(x[indices[start:start + 1024]].to(device))
         out.append(outputs["projection" if layer == "projection" else "representation"])
     model.train(was_training)
     return torch.cat(out)
@@ -57,6 +61,7 @@ def _evenly_spaced(items, limit: int):
 def retrieval_metrics(embeddings: torch.Tensor, labels: torch.Tensor, recall_at_k, metric: str, max_result_entries: int = 20_000_000) -> dict:
     """retrieval.ts: precision@1, recall@k and MAP@R of the held-out set searched against itself
     (each query leaves itself out); queries whose label occurs nowhere else are left out."""
+    labels = labels.to(embeddings.device)
     per_class = torch.bincount(labels)
     max_r = int(per_class.max()) - 1
     eligible = [i for i, label in enumerate(labels.tolist()) if int(per_class[label]) > 1]
@@ -64,7 +69,7 @@ def retrieval_metrics(embeddings: torch.Tensor, labels: torch.Tensor, recall_at_
         raise ValueError("retrieval evaluation: no label occurs twice, so no query has a correct neighbour to find; check the labels or the split")
     rows = embeddings.shape[0]
     k = min(rows - 1, max([max_r] + list(recall_at_k)))
-    counted = torch.tensor(_evenly_spaced(eligible, max(1, max_result_entries // k)))
+    counted = torch.tensor(_evenly_spaced(eligible, max(1, max_result_entries // k)), device=embeddings.device)
     db = embeddings.float()
     if metric == "cosine":
         db = _normalize(db)
@@ -72,18 +77,18 @@ def retrieval_metrics(embeddings: torch.Tensor, labels: torch.Tensor, recall_at_
     else:  # euclidean: the smallest distance is the largest score
         queries = db[counted]
         scores = 2 * matmul_nt(queries, db) - (queries * queries).sum(1, keepdim=True) - (db * db).sum(1)[None, :]
-    scores[torch.arange(counted.numel()), counted] = float("-inf")  # a query never finds itself
+    scores[torch.arange(counted.numel(), device=counted.device), counted] = float("-inf")  # a query never finds itself
     found = scores.topk(k, dim=1).indices
     query_labels = labels[counted]
     relevant = labels[found] == query_labels[:, None]  # [queries, k]
     r = (per_class[query_labels] - 1).double()
     precision_at_1 = float(relevant[:, 0].double().mean())
     hits = torch.cumsum(relevant.double(), dim=1)
-    ranks = torch.arange(1, k + 1, dtype=torch.float64)[None, :]
+    ranks = torch.arange(1, k + 1, dtype=torch.float64, device=hits.device)[None, :]
     within_r = ranks <= r[:, None]
     average_precision = ((hits / ranks) * relevant.double() * within_r).sum(1) / r
     # the rank of the first same-label neighbour (argmax returns the first maximum); k + 1 for none
-    first_hit = torch.where(relevant.any(1), relevant.int().argmax(1), torch.full((counted.numel(),), k + 1, dtype=torch.long))
+    first_hit = torch.where(relevant.any(1), relevant.int().argmax(1), torch.full((counted.numel(),), k + 1, dtype=torch.long, device=counted.device))
     recall = {str(kk): float((first_hit < kk).double().mean()) for kk in recall_at_k}
     return {"precisionAt1": precision_at_1, "recallAtK": recall, "mapAtR": float(average_precision.mean())}
 
@@ -132,14 +137,16 @@ def linear_probe(train: torch.Tensor, train_labels: torch.Tensor, test: torch.Te
     if test.shape[0] == 0:
         raise ValueError("linear probe: the test set is empty; give data.split.testFraction a value above 0")
     classes = max(_class_count(train_labels, "linear probe training set"), _class_count(test_labels, "linear probe test set"))
+    device = train.device
+    # the random rows and orders are drawn on the CPU (the same on every device), then moved
     generator = torch.Generator().manual_seed(seed)
-    rows = stratified_subset(train_labels, label_fraction, generator)
+    rows = stratified_subset(train_labels.cpu(), label_fraction, generator).to(device)
     x = train[rows].double()
-    y = train_labels[rows]
+    y = train_labels.to(device)[rows]
     var, mean = torch.var_mean(x, dim=0, unbiased=False)
     scale = 1 / torch.sqrt(var + 1e-6)
-    weights = torch.zeros(x.shape[1], classes, dtype=torch.float64, requires_grad=True)
-    bias = torch.zeros(classes, dtype=torch.float64, requires_grad=True)
+    weights = torch.zeros(x.shape[1], classes, dtype=torch.float64, device=device, requires_grad=True)
+    bias = torch.zeros(classes, dtype=torch.float64, device=device, requires_grad=True)
     optimizer = torch.optim.Adam([weights, bias], lr=learning_rate, eps=1e-7)  # tf.train.adam's epsilon
 
     def logits(features: torch.Tensor) -> torch.Tensor:
@@ -147,7 +154,7 @@ def linear_probe(train: torch.Tensor, train_labels: torch.Tensor, test: torch.Te
 
     with torch.enable_grad():
         for _ in range(epochs):
-            order = torch.randperm(rows.numel(), generator=generator)
+            order = torch.randperm(rows.numel(), generator=generator).to(device)
             for start in range(0, order.numel(), batch_size):
                 batch = order[start:start + batch_size]
                 optimizer.zero_grad(set_to_none=True)
@@ -155,4 +162,4 @@ def linear_probe(train: torch.Tensor, train_labels: torch.Tensor, test: torch.Te
                 optimizer.step()
     with torch.no_grad():
         predictions = logits(test).argmax(dim=1)
-    return float((predictions == test_labels).double().mean())
+    return float((predictions == test_labels.to(device)).double().mean())

@@ -26,8 +26,8 @@ TWO_VIEW_LOSSES = ("vicreg", "barlowTwins", "siglip")
 LOSS_TYPES = LABELLED_LOSSES + TWO_VIEW_LOSSES + ("negativeCosine",)
 
 
-def pair_ids(n: int) -> torch.Tensor:
-    return torch.arange(2 * n) % n
+def pair_ids(n: int, device: torch.device = torch.device("cpu")) -> torch.Tensor:
+    return torch.arange(2 * n, device=device) % n
 
 
 def masked_logsumexp(x: torch.Tensor, mask: torch.Tensor, add_one: bool = False) -> torch.Tensor:
@@ -82,8 +82,8 @@ class Batch:
         if self.tuples is None:
             pos, neg = label_masks(self.labels, self.ref_labels, self.ref is None)
             return pos.to(dtype), neg.to(dtype)
-        pos = torch.zeros(self.rows, self.cols, dtype=dtype)
-        neg = torch.zeros(self.rows, self.cols, dtype=dtype)
+        pos = torch.zeros(self.rows, self.cols, dtype=dtype, device=self.emb.device)
+        neg = torch.zeros(self.rows, self.cols, dtype=dtype, device=self.emb.device)
         if isinstance(self.tuples, Pairs):
             pos[self.tuples.pos_anchors, self.tuples.positives] = 1
             neg[self.tuples.neg_anchors, self.tuples.negatives] = 1
@@ -105,9 +105,9 @@ class Batch:
         for anchor in range(self.rows):
             ps, ns = pp[pa == anchor], nn[na == anchor]
             if ps.numel() and ns.numel():
-                parts.append((torch.full((ps.numel() * ns.numel(),), anchor, dtype=torch.long), ps.repeat_interleave(ns.numel()), ns.repeat(ps.numel())))
+                parts.append((torch.full((ps.numel() * ns.numel(),), anchor, dtype=torch.long, device=ps.device), ps.repeat_interleave(ns.numel()), ns.repeat(ps.numel())))
         if not parts:
-            empty = torch.zeros(0, dtype=torch.long)
+            empty = torch.zeros(0, dtype=torch.long, device=self.emb.device)
             return Triplets(empty, empty, empty)
         return Triplets(*(torch.cat(c) for c in zip(*parts)))
 
@@ -137,7 +137,7 @@ def info_nce(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
     pos_count = float(b.pos.sum())
     if b.tuples is None and float(b.pos.sum(dim=1).max()) <= 1:
         # one positive per row (SimCLR / MoCo): cross-entropy over every k ≠ i
-        candidates = logits + torch.eye(b.rows, dtype=logits.dtype) * EXCLUDED if b.ref is None else logits
+        candidates = logits + torch.eye(b.rows, dtype=logits.dtype, device=logits.device) * EXCLUDED if b.ref is None else logits
         has_positive = (b.pos.sum(dim=1) > 0).to(logits.dtype)
         terms = torch.logsumexp(candidates, dim=1) * has_positive - (logits * b.pos).sum(dim=1)
         return terms.sum() / max(pos_count, 1.0)
@@ -190,11 +190,11 @@ def n_pairs(distance: Distance, b: Batch) -> torch.Tensor:
     if not chosen:
         return b.emb.sum() * 0
     pairs = [chosen[c] for c in sorted(chosen)]
-    anchors = torch.tensor([a for a, _ in pairs])
-    positives = torch.tensor([p for _, p in pairs])
+    anchors = torch.tensor([a for a, _ in pairs], device=b.emb.device)
+    positives = torch.tensor([p for _, p in pairs], device=b.emb.device)
     sim = distance.pairwise(b.emb[anchors], b.emb[positives])
     logits = sim if distance.inverted else -sim
-    return F.cross_entropy(logits, torch.arange(len(pairs)))
+    return F.cross_entropy(logits, torch.arange(len(pairs), device=logits.device))
 
 
 def lifted_structure(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
@@ -261,7 +261,7 @@ def vicreg_components(spec: dict, z1: torch.Tensor, z2: torch.Tensor) -> Dict[st
     def covariance(zc):
         n, d = zc.shape
         cov = matmul(zc.t(), zc) / (n - 1)
-        off = cov * (1 - torch.eye(d, dtype=zc.dtype))
+        off = cov * (1 - torch.eye(d, dtype=zc.dtype, device=zc.device))
         return (off ** 2).sum() / d
 
     return {"invariance": ((z1 - z2) ** 2).mean() * spec["invarianceWeight"],
@@ -284,7 +284,7 @@ def barlow_parts(z1: torch.Tensor, z2: torch.Tensor) -> Tuple[torch.Tensor, torc
         return (z - mean) / torch.sqrt(var + 1e-5)
 
     c = matmul(bn(z1).t(), bn(z2)) / n
-    eye = torch.eye(d, dtype=z1.dtype)
+    eye = torch.eye(d, dtype=z1.dtype, device=z1.device)
     return (((1 - c) * eye) ** 2).sum(), ((c * (1 - eye)) ** 2).sum()
 
 
@@ -298,16 +298,17 @@ def siglip(logit_scale: torch.Tensor, logit_bias: torch.Tensor, z1: torch.Tensor
     _check_views("siglip loss", z1, z2)
     n = z1.shape[0]
     logits = normalize_rows(z1) @ normalize_rows(z2).t() * torch.exp(logit_scale) + logit_bias
-    signs = 2 * torch.eye(n, dtype=logits.dtype) - 1
+    signs = 2 * torch.eye(n, dtype=logits.dtype, device=logits.device) - 1
     return F.softplus(-signs * logits).sum() / n
 
 
 class Loss:
     """The loss contract of losses/types.ts: `form` tells how the objective feeds it; `parameters`
-    are the loss's own trainable tensors (softNearestNeighbor's T, siglip's t′ and b)."""
+    are the loss's own trainable tensors (softNearestNeighbor's T, siglip's t′ and b), on `device`."""
 
-    def __init__(self, spec: dict, distance_spec: dict, mining: Optional[dict] = None):
+    def __init__(self, spec: dict, distance_spec: dict, mining: Optional[dict] = None, device: torch.device = torch.device("cpu")):
         self.type = spec["type"]
+        self.device = device
         if self.type not in LOSS_TYPES:
             raise ValueError(f'loss.type "{self.type}" is unknown; use one of {", ".join(LOSS_TYPES)}')
         self.spec = spec
@@ -328,7 +329,7 @@ class Loss:
             self.logit_bias = self._parameter(spec["logitBias"], spec["learnable"])
 
     def _parameter(self, value: float, learnable: bool) -> torch.nn.Parameter:
-        p = torch.nn.Parameter(torch.tensor(float(value)), requires_grad=bool(learnable))
+        p = torch.nn.Parameter(torch.tensor(float(value), device=self.device), requires_grad=bool(learnable))
         if learnable:
             self.parameters.append(p)
         return p
@@ -355,7 +356,7 @@ class Loss:
 
     def two_views(self, v1: torch.Tensor, v2: torch.Tensor) -> torch.Tensor:
         if self.form == "labelled":
-            return self.labelled(torch.cat([v1, v2]), pair_ids(v1.shape[0]))
+            return self.labelled(torch.cat([v1, v2]), pair_ids(v1.shape[0], v1.device))
         if self.form == "onlineTarget":
             return negative_cosine(self.spec["form"], v1, v2)
         if self.type == "vicreg":

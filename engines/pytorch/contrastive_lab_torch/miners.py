@@ -53,7 +53,7 @@ def batch_hard(distance: Distance, emb, labels, ref=None, ref_labels=None) -> Tr
     nearest negative (the first one on a tie)."""
     mat, pos, neg = _view(distance, emb, labels, ref, ref_labels, "batchHard")
     far = -mat if distance.inverted else mat
-    inf = torch.tensor(float("inf"), dtype=far.dtype)
+    inf = torch.tensor(float("inf"), dtype=far.dtype, device=far.device)
     hardest_pos = torch.where(pos, far, -inf).argmax(dim=1)
     hardest_neg = torch.where(neg, far, inf).argmin(dim=1)
     anchors = torch.nonzero(pos.any(dim=1) & neg.any(dim=1), as_tuple=True)[0]
@@ -80,7 +80,7 @@ def triplet_margin(distance: Distance, selection: str, margin: float, emb, label
         p, n = torch.nonzero(chosen & pos[a][:, None] & neg[a][None, :], as_tuple=True)
         found.append((torch.full_like(p, a), p, n))
     if not found:
-        empty = torch.zeros(0, dtype=torch.long)
+        empty = torch.zeros(0, dtype=torch.long, device=mat.device)
         return Triplets(empty, empty, empty)
     return Triplets(*(torch.cat(parts) for parts in zip(*found)))
 
@@ -91,7 +91,7 @@ def multi_similarity(distance: Distance, epsilon: float, emb, labels, ref=None, 
     for anchors that have both."""
     mat, pos, neg = _view(distance, emb, labels, ref, ref_labels, "multiSimilarity")
     close = mat if distance.inverted else -mat
-    inf = torch.tensor(float("inf"), dtype=close.dtype)
+    inf = torch.tensor(float("inf"), dtype=close.dtype, device=close.device)
     closest_neg = torch.where(neg, close, -inf).max(dim=1, keepdim=True).values
     farthest_pos = torch.where(pos, close, inf).min(dim=1, keepdim=True).values
     both = (pos.any(dim=1) & neg.any(dim=1))[:, None]

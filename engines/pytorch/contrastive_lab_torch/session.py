@@ -198,7 +198,7 @@ class Session:
 
         spec = self.spec
         strategy = spec["strategy"]
-        run = self.run = Run(spec, data, self.epochs, int(strategy["seed"]), world)
+        run = self.run = Run(spec, data, self.epochs, int(strategy["seed"]), world, device)
         steps_per_epoch = run.sampler.batches_per_epoch
         chance = None
         if data.labels is not None and data.test.numel() > 0:
@@ -306,6 +306,8 @@ class Session:
         layer = spec["eval"]["layer"]
         train = embed(run.model, data.x, data.train, layer)
         test = embed(run.model, data.x, data.test, layer) if data.test.numel() > 0 else None
+        if self.device.type == "mps":  # the evaluations run where the embeddings are, but MPS has no float64 (kNN votes, the probe)
+            train, test = train.cpu(), (test.cpu() if test is not None else None)
         knn = probe = retrieval = None
         if data.labels is not None and test is not None:
             train_labels, test_labels = data.labels[data.train], data.labels[data.test]
@@ -359,7 +361,7 @@ class Session:
         data, ds = self.data, self.dataset
         count = data.x.shape[0]
         layer = self.spec["eval"]["layer"]
-        vectors = embed(run.model, data.x, torch.arange(count), layer).numpy().astype(np.float32)
+        vectors = embed(run.model, data.x, torch.arange(count), layer).cpu().numpy().astype(np.float32)
         test = set(data.test.tolist())
         labels = [None] * count if data.labels is None else [int(v) if v >= 0 else None for v in data.labels.tolist()]
         samples = {"ids": ds["ids"], "labels": labels, "split": ["test" if i in test else "train" for i in range(count)]}

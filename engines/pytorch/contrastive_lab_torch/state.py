@@ -1,9 +1,26 @@
 """What a checkpoint holds so a resumed run continues exactly (server/trainer/trainingState.ts):
 the network's and the EMA target's weights and batch-norm statistics, the loss's own parameters,
-the optimiser's state, the negatives queue and torch's random state (dropout)."""
+the optimiser's state, the negatives queue and torch's random state (dropout).
+
+Every tensor is saved as a CPU copy, so a checkpoint does not name the device it was trained on: a
+GPU run resumes on a CPU-only machine and the reverse (restore copies each tensor onto the run's
+device; the optimiser's load_state_dict moves its state to its parameters' device)."""
+from typing import Any
+
 import torch
 
 from .trainer import Run
+
+
+def _on_cpu(value: Any) -> Any:
+    """The same nested dicts / lists / tuples with every tensor copied to the CPU."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu()
+    if isinstance(value, dict):
+        return {k: _on_cpu(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_on_cpu(v) for v in value)
+    return value
 
 
 def capture(run: Run) -> dict:
@@ -11,14 +28,17 @@ def capture(run: Run) -> dict:
     if run.queue is not None:
         q = run.queue
         queue = {"keys": q.keys.clone(), "labels": q.labels.clone(), "pointer": q.pointer, "filled": q.filled}
-    return {
+    rng = {"torch": torch.get_rng_state()}
+    if run.device.type == "cuda":  # dropout on a GPU draws from that GPU's generator
+        rng["cuda"] = torch.cuda.get_rng_state(run.device)
+    return _on_cpu({
         "model": run.model.state_dict(),
         "optimizer": run.optimizer.state_dict(),
         "ema": run.ema.target.state_dict() if run.ema is not None else None,
         "loss": [p.detach().clone() for p in run.loss.parameters],
         "queue": queue,
-        "rng": {"torch": torch.get_rng_state()},
-    }
+        "rng": rng,
+    })
 
 
 def extra(run: Run) -> dict:
@@ -52,5 +72,7 @@ def restore(run: Run, payload: dict) -> None:
             run.queue.labels.copy_(q["labels"])
             run.queue.pointer, run.queue.filled = int(q["pointer"]), int(q["filled"])
         torch.set_rng_state(payload["rng"]["torch"])
+        if run.device.type == "cuda" and "cuda" in payload["rng"]:  # a CPU checkpoint leaves the GPU's generator seeded
+            torch.cuda.set_rng_state(payload["rng"]["cuda"], run.device)
     except (KeyError, RuntimeError, ValueError) as e:
         raise ValueError(f"spec.json does not build the network stored in this checkpoint ({e}); spec.json was changed after training: restore the architecture the run was trained with") from e

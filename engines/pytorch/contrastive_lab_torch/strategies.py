@@ -41,10 +41,10 @@ class EmaTarget:
 class MemoryQueue:
     """memoryQueue.ts: a FIFO ring of `size` keys with labels; contents are the filled rows."""
 
-    def __init__(self, size: int, dim: int):
+    def __init__(self, size: int, dim: int, device: torch.device = torch.device("cpu")):
         self.size, self.dim = size, dim
-        self.keys = torch.zeros(size, dim)
-        self.labels = torch.full((size,), -1, dtype=torch.long)
+        self.keys = torch.zeros(size, dim, device=device)
+        self.labels = torch.full((size,), -1, dtype=torch.long, device=device)
         self.pointer = 0
         self.filled = 0
 
@@ -53,7 +53,7 @@ class MemoryQueue:
         n = keys.shape[0]
         skip = max(0, n - self.size)
         keys, labels = keys[skip:], labels[skip:]
-        slots = (self.pointer + torch.arange(keys.shape[0])) % self.size
+        slots = (self.pointer + torch.arange(keys.shape[0], device=self.keys.device)) % self.size
         self.keys[slots] = keys
         self.labels[slots] = labels
         self.pointer = (self.pointer + keys.shape[0]) % self.size

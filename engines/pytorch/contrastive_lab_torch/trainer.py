@@ -15,6 +15,7 @@ import torch
 
 from .augment import build_pipeline, step_rng
 from .data import Split
+from .devicecheck import DeviceCheck, enabled as device_check_enabled
 from .distributed import World, convert_sync_batchnorm, local_rows
 from .evaluate import embed, knn_accuracy
 from .fastmm import matmul_nt
@@ -41,8 +42,14 @@ def _sampler(spec: dict, data: Split, seed: int):
 
 
 class Run:
-    def __init__(self, spec: dict, data: Split, epochs: int, seed: int, world: World = World()):
-        self.spec, self.data, self.epochs, self.seed, self.world = spec, data, epochs, seed, world
+    """Every tensor of the run lives on `device`: the model, the EMA target, the loss's parameters,
+    the queue, the optimiser's state (created from the parameters there), the batches and views;
+    the data set stays on the CPU and each batch is moved over. Random draws are made on the CPU
+    (the weights' initialisation, the augmentations' parameters and noise), so a seed gives the
+    same run on every device up to the kernels' rounding."""
+
+    def __init__(self, spec: dict, data: Split, epochs: int, seed: int, world: World = World(), device: torch.device = torch.device("cpu")):
+        self.spec, self.data, self.epochs, self.seed, self.world, self.device = spec, data, epochs, seed, world, device
         torch.manual_seed(seed)
         self.model = ContrastiveModel(spec["architecture"], data.sample_shape)
         self.model.train()
@@ -51,16 +58,21 @@ class Run:
         self.sync_batch_norm = world.size > 1 and bool(spec["run"].get("syncBatchNorm", False))
         if self.sync_batch_norm:
             convert_sync_batchnorm(self.model)
-        self.network = torch.nn.parallel.DistributedDataParallel(self.model, broadcast_buffers=False) if world.size > 1 else self.model
+        self.model.to(device)
+        ddp_devices = [device.index] if device.type == "cuda" else None  # one GPU per process (distributed.resolve_device)
+        self.network = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=ddp_devices, broadcast_buffers=False) if world.size > 1 else self.model
         strategy = spec["strategy"]
         self.ema = EmaTarget(self.model) if strategy["ema"] is not None else None
         if self.ema is not None:
             self.ema.target.train()
-        self.loss = Loss(spec["loss"], spec["distance"], spec["pairs"]["mining"])
+        self.loss = Loss(spec["loss"], spec["distance"], spec["pairs"]["mining"], device)
+        self.device_check = DeviceCheck(device) if device_check_enabled() else None
+        if self.device_check is not None:
+            self.device_check.wrap_loss(self.loss)
         # collapse.ts: a negative-free loss always stops gradients through the target branch
         self.stop_gradients = bool(strategy["stopGradient"]) or spec["loss"]["type"] == "negativeCosine"
         negatives = spec["pairs"]["negatives"]
-        self.queue = MemoryQueue(negatives["size"], self.model.projection_size) if negatives["type"] == "queue" else None
+        self.queue = MemoryQueue(negatives["size"], self.model.projection_size, device) if negatives["type"] == "queue" else None
         self.optimizer = create_optimizer(strategy["optimizer"], list(self.model.parameters()) + self.loss.parameters)
         self.sampler = _sampler(spec, data, seed)
         self.train_labels = data.labels if spec["data"]["useLabels"] else None
@@ -128,8 +140,8 @@ class Run:
             n = z1.shape[0]
             o2 = self._online(view2) if self.ema is None else o1
             keys = self._target_out(view2, o2)
-            ids = torch.arange(n)
-            return self._with_queue(z1, ids, keys, ids), keys.detach(), torch.full((n,), -1, dtype=torch.long)
+            ids = torch.arange(n, device=z1.device)
+            return self._with_queue(z1, ids, keys, ids), keys.detach(), torch.full((n,), -1, dtype=torch.long, device=z1.device)
         o2 = self._online(view2)
         z2 = self._online_out(o2)
         if not has_target_branch and not symmetric and self.spec["strategy"]["targetTemperature"] is None:
@@ -144,12 +156,12 @@ class Run:
 
     # ---- one step (parts.ts trainStep) --------------------------------------------------------
     def make_batch(self, indices: torch.Tensor, step: int):
-        """The global batch's labels and this rank's rows of its views. The views are drawn for the whole
-        global batch (the augmentations draw per sample in batch order) so W processes see exactly
-        the views one process does."""
+        """The global batch's labels and this rank's rows of its views, on the run's device. The views
+        are drawn for the whole global batch (the augmentations draw per sample in batch order) so W
+        processes see exactly the views one process does."""
         t = time.perf_counter()
-        labels = self.train_labels[indices] if self.train_labels is not None else None
-        x = self.data.x[indices]
+        labels = self.train_labels[indices].to(self.device) if self.train_labels is not None else None
+        x = self.data.x[indices].to(self.device)
         rows = local_rows(indices, self.world)
         t = self._add("data", t)
         try:
@@ -176,6 +188,8 @@ class Run:
             group["lr"] = lr
         self.last_lr = lr  # the step line's `lr` (the engine's metrics.jsonl)
         labels, view1, view2 = self.make_batch(indices, step)
+        if self.device_check is not None:
+            self.device_check.tensors("the batch", [("labels", labels), ("view 1", view1), ("view 2", view2)])
         t = time.perf_counter()
         self.optimizer.zero_grad(set_to_none=True)
         loss, keys, key_labels = self.objective(labels, view1, view2)
@@ -204,6 +218,8 @@ class Run:
             self.ema.update(step - 1, self.total_steps, strategy["ema"])
         if self.queue is not None and keys is not None:
             self.queue.enqueue(keys, key_labels)
+        if self.device_check is not None:
+            self.device_check.step_state(self)
         self._add("optimiser", t)
 
     def evaluate(self) -> Optional[float]:
@@ -214,7 +230,7 @@ class Run:
         layer = self.spec["eval"]["layer"]
         train = embed(self.model, self.data.x, self.data.train, layer)
         test = embed(self.model, self.data.x, self.data.test, layer)
-        return knn_accuracy(train, labels[self.data.train], test, labels[self.data.test], knn["k"], knn["temperature"])
+        return knn_accuracy(train, labels[self.data.train].to(self.device), test, labels[self.data.test].to(self.device), knn["k"], knn["temperature"])
 
     def run(self, report: Callable[[dict], None]) -> dict:
         start = time.perf_counter()
