@@ -18,7 +18,7 @@ import { registerWasmLeadingAxesReduce } from './wasmLeadingAxesReduce';
 import { registerWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 import { registerWasmRepeatTile } from './wasmRepeatTile';
 import { registerWasmSharedIdentity } from './wasmSharedIdentity';
-import { registerWasmAdam } from './wasmAdam';
+import { registerWasmAdam } from './adam/wasmAdam';
 import { registerWasmTopK } from './wasmTopK';
 import { registerWasmTransform } from './wasmTransform';
 import { registerNanPropagation } from './wasmNanPropagation';

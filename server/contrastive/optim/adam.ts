@@ -2,7 +2,7 @@
 // adam adds λθ to the gradient (coupled L2, PyTorch's Adam); adamw instead shrinks the weight
 // directly, θ ← θ·(1 − lr·λ), before the Adam step (decoupled decay).
 import { tf } from '../backend';
-import { fusedAdam, fusedAdamAvailable } from '../kernels/wasmAdam';
+import { fusedAdam, fusedAdamAvailable } from '../kernels/adam/wasmAdam';
 import type { AdamOptions, AdamwOptions } from './adam.decl';
 import { SlotOptimizer, type ParameterUpdate } from './optimizer';
 

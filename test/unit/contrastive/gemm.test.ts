@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { initBackend, tf } from '../../../server/contrastive/backend';
 import { tensor, values } from './sameInputs';
 import { WasmGemm } from '../../../server/contrastive/kernels/gemm/wasmGemm';
-import { GEMM_WASM_PATH, renderGemmWasm } from '../../../scripts/gen-gemm-wasm';
+import { WASM_MODULES, renderWasm } from '../../../scripts/gen-wasm';
 
 async function onBackend(name: 'wasm' | 'cpu', f: () => tf.Tensor): Promise<{ data: Float32Array; shape: number[] }> {
   await tf.setBackend(name);
@@ -30,8 +30,8 @@ before(async () => {
   await initBackend('wasm');
 });
 
-test('the committed gemm binary is what scripts/gen-gemm-wasm.ts makes of gemmWat.ts', async () => {
-  assert.equal(readFileSync(GEMM_WASM_PATH, 'utf8'), await renderGemmWasm(), 'run: npx tsx scripts/gen-gemm-wasm.ts');
+test('the committed WebAssembly binaries (gemm, adam) are what scripts/gen-wasm.ts makes of their text', async () => {
+  for (const module of WASM_MODULES) assert.equal(readFileSync(module.path, 'utf8'), await renderWasm(module), `${module.path} is stale; run: npx tsx scripts/gen-wasm.ts`);
 });
 
 test('products of awkward shapes equal the cpu backend (edges, K = 1, broadcast batches, transposes, bias + relu)', async () => {

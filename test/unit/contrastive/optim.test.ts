@@ -185,7 +185,7 @@ test('clipping by global norm does not overflow: finite gradients whose squares 
 });
 
 test('the fused Adam kernel (wasm) gives the weights and moments of the rule written as tfjs operations, bit for bit', async () => {
-  const { fusedAdam, fusedAdamAvailable } = await import('../../../server/contrastive/kernels/wasmAdam');
+  const { fusedAdam, fusedAdamAvailable } = await import('../../../server/contrastive/kernels/adam/wasmAdam');
   if (!fusedAdamAvailable()) return; // the cpu backend has no fused kernel: the operations run there
   let seed = 11;
   const random = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;

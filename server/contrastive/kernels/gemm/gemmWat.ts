@@ -2,7 +2,7 @@
 // Why our own: tfjs-backend-wasm 4.22 multiplies through XNNPACK without its thread pool and packs the
 // weights again on every call (they change every step), which runs at ~19 GFLOP/s here, while a
 // register-blocked SIMD kernel reaches ~38 (bench/, `npm run bench`). The text is generated because
-// the micro-kernels are unrolled; scripts/gen-gemm-wasm.ts assembles it into gemmWasm.generated.ts.
+// the micro-kernels are unrolled; scripts/gen-wasm.ts assembles it into gemmWasm.generated.ts.
 //
 // Layout: B is packed into panels of 8 columns (Bp[panel][k][8], zero-padded past N), A into tiles of
 // ROWS rows (Ap[tile][k][rows]), so the inner loop reads both sequentially. The micro-kernel keeps a

@@ -5,14 +5,12 @@
 import { GEMM_WASM_PLAIN, GEMM_WASM_SHARED } from './gemmWasm.generated';
 import { PANEL_COLUMNS, TILE_ROWS } from './gemmWat';
 import { CONTROL_INTS, GemmWorkers, MAX_CHUNKS, type GemmJob } from './gemmWorkers';
-import { webAssembly, type WasmMemory } from './webAssemblyApi';
+import { backendMemory, isShared, webAssembly, type WasmMemory } from './webAssemblyApi';
 
 /** What we use of tfjs' emscripten module (public fields its typings omit). */
 interface EmscriptenModule {
   _malloc(bytes: number): number;
   _free(pointer: number): void;
-  wasmMemory?: WasmMemory;
-  asm?: { memory?: WasmMemory };
 }
 
 interface GemmExports {
@@ -55,9 +53,9 @@ export class WasmGemm {
    */
   static create(emscripten: unknown, threads: number): WasmGemm | undefined {
     const module = emscripten as EmscriptenModule;
-    const memory = module.wasmMemory ?? module.asm?.memory;
-    if (!(memory instanceof webAssembly.Memory)) return undefined;
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const memory = backendMemory(emscripten);
+    if (memory === undefined) return undefined;
+    const shared = isShared(memory);
     const compiled = new webAssembly.Module(Buffer.from(shared ? GEMM_WASM_SHARED : GEMM_WASM_PLAIN, 'base64'));
     const instance = new webAssembly.Instance(compiled, { env: { memory } });
     let workers: GemmWorkers | undefined;

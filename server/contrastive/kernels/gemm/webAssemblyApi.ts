@@ -10,3 +10,21 @@ interface WebAssemblyApi {
   readonly Memory: abstract new (...args: never[]) => WasmMemory;
 }
 export const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+/** The emscripten module fields that hold the backend's memory (public fields tfjs' typings omit). */
+interface EmscriptenMemoryFields {
+  wasmMemory?: WasmMemory;
+  asm?: { memory?: WasmMemory };
+}
+
+/** The tfjs wasm backend's memory (its `wasm` field is the emscripten module), or undefined. */
+export function backendMemory(emscripten: unknown): WasmMemory | undefined {
+  const module = emscripten as EmscriptenMemoryFields;
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  return memory instanceof webAssembly.Memory ? memory : undefined;
+}
+
+/** Whether `memory` is shared (the threaded binary's), so a module importing it must declare it shared. */
+export function isShared(memory: WasmMemory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
