@@ -202,6 +202,57 @@ async function scenario(mode) {
       await vs.command('Contrastive Lab: Stop Run');
       await poll(async () => (await vs.treeRows('Runs')).some((r) => /long-digits[\s\S]*status: stopped/.test(r)), { timeout: 60_000, what: 'the run to stop' });
       await shot('stopped');
+
+      step('a 2-value sweep: the lens reads "Run sweep: 2 runs"; its runs go queued → completed');
+      await vs.open('sweep.contrastive.yaml');
+      const lens = vs.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run sweep: 2 runs' });
+      await lens.waitFor({ timeout: 60_000 });
+      await lens.click();
+      const sweepRows = async (status) => (await vs.treeRows('Runs')).filter((r) => /sweep-digits-[01]/.test(r) && (status === undefined || r.includes(`status: ${status}`)));
+      // The queue trains one run at a time, so the second waits queued while the first trains.
+      await poll(async () => (await sweepRows('queued')).length > 0, { timeout: 60_000, interval: 100, what: 'a sweep run queued in the Runs tree' });
+      await shot('sweep-queued');
+      await poll(async () => (await sweepRows('completed')).length === 2, { timeout: TRAIN_TIMEOUT, what: 'both sweep runs completed' });
+      const sweepId = JSON.parse(fs.readFileSync(path.join(workspace, 'runs', fs.readdirSync(path.join(workspace, 'runs')).find((id) => id.endsWith('sweep-digits-0')), 'run.json'), 'utf8')).sweep.id;
+      assert.match(sweepId, /temperature$/, `the child run's run.json names its sweep: ${sweepId}`);
+
+      step('the table shows the sweep: its column, a filter on it, sorted by kNN, a scatter of its 2 runs, their overlay');
+      await vs.command('Contrastive Lab: Open Experiments Table');
+      await vs.inWebview('Experiments', async (frame) => {
+        await frame.locator('vscode-textfield').first().click({ clickCount: 3 });
+        await vs.page.keyboard.type(`sweep = ${sweepId}`);
+        await poll(async () => /^2( of \d+)? runs$/.test(await frame.locator('header .muted').first().innerText()), { timeout: 20_000, what: 'the sweep filter to show its 2 runs' });
+        const texts = async () => frame.locator('.grid-row').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('.grid-cell')].map((c) => c.textContent)));
+        const headers = await frame.locator('.grid-hcell .grid-sort').allInnerTexts();
+        const sweepColumn = headers.findIndex((h) => /^sweep/.test(h));
+        const knnColumn = headers.findIndex((h) => /^kNN/.test(h));
+        assert.ok(sweepColumn >= 0 && knnColumn >= 0, `the table should show the sweep and kNN columns: ${JSON.stringify(headers)}`);
+        assert.ok((await texts()).every((cells) => cells[sweepColumn] === sweepId), `both rows belong to the sweep: ${JSON.stringify(await texts())}`);
+        // kNN descending: the layout may already sort by it (kept per workspace), so click until it says so.
+        await poll(async () => {
+          if ((await frame.locator('.grid-hcell[aria-sort="descending"] .grid-sort', { hasText: /^kNN/ }).count()) === 1) return true;
+          await frame.locator('.grid-sort', { hasText: /^kNN/ }).click();
+          return false;
+        }, { timeout: 20_000, interval: 500, what: 'the table sorted by kNN, best first' });
+        const knn = (await texts()).map((cells) => Number.parseFloat(cells[knnColumn]));
+        assert.ok(knn.length === 2 && knn[0] >= knn[1], `rows sorted by kNN, best first: ${JSON.stringify(knn)}`);
+        await frame.locator('vscode-single-select[aria-label="Plot"]').evaluate((select) => {
+          select.value = 'scatter';
+          select.dispatchEvent(new Event('change'));
+        });
+        await poll(async () => (await frame.locator('.plot-point').count()) === 2, { timeout: 20_000, what: 'the scatter to show the 2 runs of the sweep' });
+        assert.equal(await frame.locator('.plot-svg').getAttribute('aria-label'), 'Scatter of kNN against loss.temperature: 2 runs', 'the scatter plots kNN against the swept temperature');
+        await frame.locator('.grid-row').nth(0).click();
+        await frame.locator('.grid-row').nth(1).click({ modifiers: ['Shift'] });
+        assert.equal(await frame.locator('.plot-point.selected').count(), 2, 'rows selected in the table are highlighted in the plot');
+      });
+      await shot('sweep-table');
+      await vs.inWebview('Experiments', (frame) => frame.locator('vscode-button', { hasText: 'Overlay 2 runs' }).click());
+      await poll(() => vs.inWebview('Dashboard', async (frame) => {
+        const legend = await frame.locator('.legend').innerText();
+        return legend.includes('sweep-digits-0') && legend.includes('sweep-digits-1');
+      }).catch(() => false), { timeout: 30_000, what: 'the overlay of the two sweep runs in the dashboard' });
+      await shot('sweep-overlay');
     }
     step(`passed (${images} thumbnails)`);
   } catch (e) {
