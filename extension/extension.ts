@@ -21,6 +21,7 @@ import { neighboursServeInvocation } from './trainer/trainerCommand';
 import { TrainerSessions } from './trainer/trainerSessions';
 import { RunsTreeProvider } from './views/runsTree';
 import { RunStatusBar } from './views/statusBar';
+import { TableStatusBar } from './views/tableStatusBar';
 
 // Loaded on first use: esbuild keeps them in dist/extension.js but evaluates them only when called.
 const dashboardPanel = () => import('./panels/dashboardPanel');
@@ -53,8 +54,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const withEmbeddings = (r: { hasEmbeddings: boolean }): boolean => r.hasEmbeddings;
 
   let statusBar: RunStatusBar | undefined;
+  let tableStatusBar: TableStatusBar | undefined;
   const ensureStatusBar = (): void => {
     statusBar ??= new RunStatusBar(runs);
+    tableStatusBar ??= new TableStatusBar(runs);
   };
 
   context.subscriptions.push(
@@ -64,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
     treeView,
     { dispose: () => sessions.dispose() },
     { dispose: () => statusBar?.dispose() },
+    { dispose: () => tableStatusBar?.dispose() },
     new SpecLanguageClient(context),
     ...runCommands.register(),
     ...new QueueCommands({ log, environment: (fallback) => runCommands.environment(fallback), runsFolder: () => runs.folder, refreshRuns: () => runs.refreshAll() }).register(),

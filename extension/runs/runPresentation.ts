@@ -91,3 +91,16 @@ export function presentRun(run: RunSummary): RunItemPresentation {
   if (run.hasEmbeddings) flags.push('embeddings');
   return { label: run.name, description: description.join(' · '), tooltip: tooltip.join('\n'), icon, iconColor: color, contextValue: flags.join(':') };
 }
+
+/** The status-bar entry that opens the experiments table: what trains and waits in the queue, else how many runs there are; undefined when there are none. */
+export function tableStatus(runs: readonly RunSummary[]): { readonly text: string; readonly tooltip: string } | undefined {
+  if (runs.length === 0) return undefined;
+  const running = runs.filter(isActive).length;
+  const queued = runs.filter((r) => r.status === 'queued' && waitsInQueue(r.record)).length;
+  const parts = [...(running > 0 ? [`${running} running`] : []), ...(queued > 0 ? [`${queued} queued`] : [])];
+  const total = `${runs.length} ${runs.length === 1 ? 'run' : 'runs'}`;
+  return {
+    text: `$(table) ${parts.length > 0 ? parts.join(' · ') : total}`,
+    tooltip: `Contrastive Lab: open the experiments table (${total}${parts.length > 0 ? `: ${running} training, ${queued} waiting in the run queue` : ''})`,
+  };
+}

@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { hostname } from 'node:os';
 import type { RunRecord } from '../../../server/runs/format';
 import { MetricsTail, RunReader } from '../../../server/runs/reader';
-import { isResumable, presentRun, progressText, runProgress } from '../../../extension/runs/runPresentation';
+import { isResumable, presentRun, progressText, runProgress, tableStatus } from '../../../extension/runs/runPresentation';
 import { RunStore } from '../../../extension/runs/runStore';
 import { RunWatcher } from '../../../extension/runs/runWatcher';
 
@@ -166,4 +166,18 @@ test('a completed run that learned nothing shows a warning: collapsed or chance-
 test('a run stopped by a NaN says so in the tree', () => {
   const dir = writeRun(tmp, 'nan2', { status: 'failed', pid: null, error: { message: 'the loss became NaN at step 8 (epoch 1, learning rate 0.001).', where: 'step 8 (epoch 1)' } });
   assert.equal(presentRun(new RunReader(dir).read()).description, 'failed · NaN at step 8 (epoch 1)');
+});
+
+test('the status-bar entry of the experiments table counts runs training and waiting in the queue, else all runs', () => {
+  const root = fs.mkdtempSync(path.join(tmp, 'status-'));
+  const read = (id: string, change: Partial<RunRecord>, alive = true) => new RunReader(writeRun(root, id, change), { isAlive: () => alive }).read();
+  const done = read('done', { status: 'completed', pid: null });
+  assert.equal(tableStatus([]), undefined);
+  assert.deepEqual(tableStatus([done]), { text: '$(table) 1 run', tooltip: 'Contrastive Lab: open the experiments table (1 run)' });
+  const training = read('training', {});
+  const waiting = [read('q1', { status: 'queued', pid: null }), read('q2', { status: 'queued', pid: null })];
+  assert.deepEqual(tableStatus([done, training, ...waiting]), { text: '$(table) 1 running · 2 queued', tooltip: 'Contrastive Lab: open the experiments table (4 runs: 1 training, 2 waiting in the run queue)' });
+  assert.equal(tableStatus([done, ...waiting])!.text, '$(table) 2 queued');
+  // A run whose trainer is gone is not counted as training.
+  assert.equal(tableStatus([done, read('gone', {}, false)])!.text, '$(table) 2 runs');
 });
