@@ -100,6 +100,29 @@ export interface EvalMetric {
   /** Std of the L2-normalised outputs: 0 is collapse, about 1/sqrt(dim) is healthy. */
   readonly collapseStd: number;
   readonly collapseHealthyStd: number;
+  /**
+   * eval.fewShot: one figure per shot count, keyed `<N>way-<K>shot` (e.g. `5way-1shot`); a shot
+   * count the held-out split is too small for is left out (a warning at the start says why).
+   * Absent in runs written before it existed.
+   */
+  readonly fewShot?: Readonly<Record<string, FewShotFigure>> | null;
+  /** eval.labelEfficiency: one point per fraction, in the spec's order. Absent in older runs. */
+  readonly labelEfficiency?: readonly LabelEfficiencyPoint[] | null;
+}
+
+/** An N-way K-shot figure: the mean episode accuracy, the half-width of its 95 % interval, the episodes. */
+export interface FewShotFigure {
+  readonly accuracy: number;
+  readonly ci95: number;
+  readonly episodes: number;
+}
+
+/** A point of the label-efficiency curve: accuracies with `fraction` of the training labels (`labels` of them). */
+export interface LabelEfficiencyPoint {
+  readonly fraction: number;
+  readonly labels: number;
+  readonly linearProbe: number;
+  readonly knn: number;
 }
 
 export type MetricLine = StepMetric | EvalMetric;

@@ -7,6 +7,8 @@ import { AUGMENTATIONS } from '../contrastive/augment/declarations';
 import { BACKEND_DESCRIPTIONS, BACKEND_REQUESTS } from '../contrastive/backend.decl';
 import { bool, BOTH_ENGINES, choice, derived, ENGINE_DESCRIPTIONS, ENGINES, int, layerList, nullable, num, object, optional, str, type Declaration, type EngineFacts } from '../contrastive/declare';
 import { DISTANCES } from '../contrastive/distances/declarations';
+import { FEW_SHOT } from '../contrastive/eval/fewShot.decl';
+import { LABEL_EFFICIENCY } from '../contrastive/eval/labelEfficiency.decl';
 import { LOSSES } from '../contrastive/losses/declarations';
 import { MINERS } from '../contrastive/miners/declarations';
 import { activation } from '../contrastive/models/activation.decl';
@@ -244,10 +246,12 @@ const strategy = object(
 
 // ---- eval & run ----------------------------------------------------------------------------
 /** The optional measurements of `eval`, with the engines that compute each (as an ingredient's `facts.engines`) and what they are called in messages. */
-export const EVALUATIONS: Readonly<Record<'knn' | 'linearProbe' | 'retrieval', EngineFacts & { readonly what: string }>> = {
+export const EVALUATIONS: Readonly<Record<'knn' | 'linearProbe' | 'retrieval' | 'fewShot' | 'labelEfficiency', EngineFacts & { readonly what: string }>> = {
   knn: { engines: BOTH_ENGINES, what: 'kNN accuracy' },
   linearProbe: { engines: BOTH_ENGINES, what: 'the linear probe' },
   retrieval: { engines: BOTH_ENGINES, what: 'the retrieval metrics' },
+  fewShot: { engines: BOTH_ENGINES, what: 'the few-shot evaluation' },
+  labelEfficiency: { engines: BOTH_ENGINES, what: 'the label-efficiency curve' },
 };
 const evaluation = object(
   'How the learned features are measured, on the held-out split.',
@@ -279,6 +283,8 @@ const evaluation = object(
       { recallAtK: [1, 5, 10] },
       undefined,
     ),
+    fewShot: FEW_SHOT,
+    labelEfficiency: LABEL_EFFICIENCY,
     layer: choice('Which layer is evaluated and exported.', 'representation', [
       ['representation', 'The representation before the projection head — usually the better features (Chen et al. 2020).'],
       ['projection', 'The projection head output, i.e. what the loss saw. Needs a projection head.'],

@@ -31,7 +31,13 @@ export async function projections2d(vectors: Float32Array, count: number, dim: n
   const coop = options.cooperation;
   const pca = pca2d(vectors, count, dim);
   await pause(coop);
-  if (!options.umap || count < 4) return { pca };
+  const umap = options.umap ? await umap2d(vectors, count, dim, options.seed, coop) : undefined;
+  return umap !== undefined ? { pca, umap } : { pca };
+}
+
+/** The UMAP map of the embeddings (undefined under 4 samples), on the library's exact neighbour search (a tfjs backend must be initialised). */
+export async function umap2d(vectors: Float32Array, count: number, dim: number, seed: number, coop?: Cooperation): Promise<Float32Array | undefined> {
+  if (count < 4) return undefined;
   // Exact neighbours from the library's search (self included, as UMAP expects) spare umap-js its approximate search.
   const k = Math.min(UMAP_NEIGHBORS, count);
   const matrix = embeddingMatrix(vectors, dim);
@@ -48,7 +54,7 @@ export async function projections2d(vectors: Float32Array, count: number, dim: n
     }
     await pause(coop);
   }
-  return { pca, umap: await umap2dCooperative(vectors, count, dim, { seed: options.seed, nNeighbors: k, knn: { indices, distances } }, coop) };
+  return umap2dCooperative(vectors, count, dim, { seed, nNeighbors: k, knn: { indices, distances } }, coop);
 }
 
 /** The thumbnail sprite sheet of image data, written to the run's embeddings folder; null (nothing written) for other data. */

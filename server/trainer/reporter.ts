@@ -3,6 +3,7 @@
 // progress bar plus readable lines on a terminal otherwise.
 import type { EventLevel, EventName, MetricLine, RunEvent, StreamLine } from '../runs/format';
 import { appendJsonLine } from '../runs/jsonl';
+import { labelPercent } from '../runs/labelFraction';
 import { runPaths } from '../runs/paths';
 import { renderProgress, type ProgressState } from './progress';
 
@@ -50,6 +51,8 @@ export class Reporter {
       if (line.linearProbeAccuracy !== null) parts.push(`linear probe ${(line.linearProbeAccuracy * 100).toFixed(2)}%`);
       if (line.precisionAt1 !== null) parts.push(`P@1 ${(line.precisionAt1 * 100).toFixed(2)}%`);
       if (line.mapAtR !== null) parts.push(`MAP@R ${line.mapAtR.toFixed(3)}`);
+      for (const [key, f] of Object.entries(line.fewShot ?? {})) parts.push(`${key} ${(f.accuracy * 100).toFixed(2)} ± ${(f.ci95 * 100).toFixed(2)}%`);
+      for (const p of line.labelEfficiency ?? []) parts.push(`${labelPercent(p.fraction)} labels: probe ${(p.linearProbe * 100).toFixed(2)}%, kNN ${(p.knn * 100).toFixed(2)}%`);
       parts.push(`collapse std ${line.collapseStd.toFixed(4)} (healthy ≈ ${line.collapseHealthyStd.toFixed(4)})`);
       this.say(parts.join('  '));
     }

@@ -12,6 +12,7 @@ import { runPaths } from '../runs/paths';
 import { readRunRecord, updateRunRecord } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
 import { checkpointName, restoreChecked, type LoopPosition } from './checkpoint';
+import { fewShotShortfalls } from './evaluate';
 import { CheckpointHook } from './hooks/checkpoint';
 import type { RunContext } from './hooks/context';
 import { embeddingsHook } from './hooks/embeddings';
@@ -113,6 +114,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     const stepsPerEpoch = built.batches.stepsPerEpoch;
     const testLabels = dataset.labels !== null && data.test.length > 0 ? Array.from(data.test, (i) => dataset.labels![i]!) : null;
     const chance = testLabels !== null ? majorityRate(testLabels) : null;
+    for (const shortfall of fewShotShortfalls(spec, testLabels === null ? null : Int32Array.from(testLabels))) reporter.event('warning', 'log', `${shortfall}; that figure is left out of the evaluations`);
     run.position = { step: 0, epoch: 1, batchInEpoch: 0, elapsedSec: 0, bestKnnAccuracy: null };
     if (options.resume) {
       const { checkpoint, notes } = findResumePoint(runDir, run.record.lastCheckpoint);

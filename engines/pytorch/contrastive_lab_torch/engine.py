@@ -6,12 +6,15 @@ of the TypeScript trainer (rundir.py).
   PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --run-dir <runs/id> --data <split> [--threads N] [--device D] [--resume]
   torchrun --nproc_per_node N -m contrastive_lab_torch.engine --run-dir ... (several processes: distributed.py)
   PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --check --spec <spec.json> --data <split>
+  PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --serve   (how the launcher starts it: see serve())
 
 Every metric and event line it appends is also printed on stdout (one JSON object per line).
 SIGTERM / SIGINT: the current step finishes, a checkpoint is written, the run is `stopped`.
 Exit codes: 0 completed or stopped; 1 the run failed (run.json says why) or bad input;
 2 an ingredient this engine does not implement (one line on stderr naming the spec field)."""
 import argparse
+import contextlib
+import io
 import json
 import os
 import sys
@@ -25,7 +28,38 @@ def _read_json(path: str) -> dict:
         return json.load(f)
 
 
-def main(argv=None) -> int:
+def serve() -> int:
+    """The launcher starts the engine before the data is ready, so importing torch overlaps its data
+    loading and no separate process has to probe torch: the first stdout line is
+    {"kind": "engine", "torch": <version>} (an interpreter without torch or numpy exits 1 with the
+    ImportError on stderr, before any run directory exists). Then each stdin line is one command,
+    {"argv": [...]}, as on the command line: a --check is answered with one line
+    {"kind": "checked", "code": <exit code>, "stderr": <what it said>} and the next command is read;
+    a --run-dir command trains and its exit code ends the process. End of input ends it with 0."""
+    import numpy  # noqa: F401 (what the run needs besides torch: an ImportError here is the answer)
+    import torch
+
+    from .session import StopFlag
+
+    stop = StopFlag()  # before the first line: once the launcher sees it, SIGTERM stops cleanly
+    print(json.dumps({"kind": "engine", "torch": torch.__version__}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        argv = json.loads(line)["argv"]
+        if "--check" not in argv:
+            return main(argv, stop)
+        said = io.StringIO()
+        with contextlib.redirect_stderr(said):
+            try:
+                code = main(argv)
+            except SystemExit as e:  # argparse's refusal of a malformed command
+                code = e.code if isinstance(e.code, int) else 1
+        print(json.dumps({"kind": "checked", "code": code, "stderr": said.getvalue()}), flush=True)
+    return 0
+
+
+def main(argv=None, stop=None) -> int:
     parser = argparse.ArgumentParser(prog="contrastive_lab_torch.engine", description=__doc__.split("\n\n")[0])
     parser.add_argument("--run-dir", help="the run directory (run.json and spec.json written by `contrastive-lab train`)")
     parser.add_argument("--data", required=True, help="the split exported by the launcher (server/trainer/exportSplit.ts, plus dataset.json)")
@@ -74,7 +108,7 @@ def main(argv=None) -> int:
     from .rundir import FollowerRunDirectory, RunDirectory
     from .session import Session, StopFlag
 
-    stop = StopFlag()  # first: a SIGTERM while torch loads the data still stops cleanly
+    stop = stop or StopFlag()  # first: a SIGTERM while torch loads the data still stops cleanly
     torch.set_num_threads(args.threads)
     try:
         # torchrun's variables: with several processes on CUDA each takes the GPU of its LOCAL_RANK
@@ -110,4 +144,4 @@ def _record_unsupported(run_dir: str, e: Unsupported) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(serve() if sys.argv[1:] == ["--serve"] else main())

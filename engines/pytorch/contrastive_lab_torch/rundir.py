@@ -223,18 +223,19 @@ class RunDirectory:
         return None, None, None, notes
 
     # ---- embeddings -----------------------------------------------------------------------------
-    def write_embeddings(self, vectors: np.ndarray, samples: dict, meta: dict) -> List[str]:
-        """vectors.f32 (float32 little-endian, count × dim), samples.json, then meta.json (its
-        presence says the rest is complete); the projections and the sprite sheet are added by the
-        launcher (server/trainer/engines/), which has the TypeScript PCA, UMAP and sprite code."""
+    def write_embeddings(self, vectors: np.ndarray, pca: np.ndarray, samples: dict, meta: dict) -> List[str]:
+        """vectors.f32 (float32 little-endian, count × dim), pca.f32 (count × 2), samples.json, then
+        meta.json (its presence says the rest is complete); UMAP and the sprite sheet are added by the
+        launcher (server/trainer/engines/), which has the TypeScript UMAP and sprite code."""
         os.makedirs(self.embeddings, exist_ok=True)
         meta_file = os.path.join(self.embeddings, "meta.json")
         if os.path.exists(meta_file):
             os.unlink(meta_file)
         write_atomic(os.path.join(self.embeddings, "vectors.f32"), np.ascontiguousarray(vectors, dtype="<f4").tobytes())
+        write_atomic(os.path.join(self.embeddings, "pca.f32"), np.ascontiguousarray(pca, dtype="<f4").tobytes())
         write_atomic(os.path.join(self.embeddings, "samples.json"), (_dumps(samples, indent=2) + "\n").encode("utf8"))
         write_atomic(meta_file, (_dumps(meta, indent=2) + "\n").encode("utf8"))
-        return ["vectors.f32", "samples.json", "meta.json"]
+        return ["vectors.f32", "pca.f32", "samples.json", "meta.json"]
 
 
 class FollowerRunDirectory:

@@ -17,6 +17,7 @@ import torch
 from .data import Split
 from .distributed import World
 from .evaluate import collapse_std, embed, knn_accuracy, linear_probe, retrieval_metrics
+from .projection import pca2d
 from .rundir import RunDirectory, checkpoint_name, now_iso
 from .state import capture, extra, restore
 from .trainer import Run
@@ -355,7 +356,7 @@ class Session:
         elif self.learning["state"] == "chance":
             self.dir.event("warning", "chance", self.learning["message"], step=step, epoch=epoch, data={"knnAccuracy": knn, "chance": chance})
 
-    # ---- the final embeddings (server/trainer/embed.ts, without the projections) ----------------
+    # ---- the final embeddings (server/trainer/embed.ts; the launcher adds UMAP and the sprite) ----
     def _write_embeddings(self, run: Run) -> None:
         self.phase = "embeddings"
         data, ds = self.data, self.dataset
@@ -367,7 +368,7 @@ class Session:
         samples = {"ids": ds["ids"], "labels": labels, "split": ["test" if i in test else "train" for i in range(count)]}
         meta = {"formatVersion": 1, "count": count, "dim": int(vectors.shape[1]), "layer": layer, "dtype": "float32", "byteOrder": "little-endian",
                 "labelled": data.labels is not None, "classNames": ds.get("classNames"), "epoch": self.epochs, "step": self.position["step"],
-                "projections": [], "sprite": None}
-        files = self.dir.write_embeddings(vectors, samples, meta)
+                "projections": ["pca"], "sprite": None}
+        files = self.dir.write_embeddings(vectors, pca2d(vectors), samples, meta)
         self.dir.event("info", "embeddings", f"embeddings written: {count} × {vectors.shape[1]} ({', '.join(files)})", step=self.position["step"],
                        data={"count": count, "dim": int(vectors.shape[1]), "files": files})

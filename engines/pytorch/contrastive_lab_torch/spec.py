@@ -23,7 +23,7 @@ AUGMENTATIONS = {"randomResizedCrop", "flip", "affine", "brightness", "contrast"
 IMAGE_AUGMENTATIONS = AUGMENTATIONS - {"featureNoise", "featureMask"}
 #: the optional evaluations (eval.<name>: an object, or null for off) the engine computes;
 #: as EVALUATIONS in server/spec/experiment.ts declares for "pytorch"
-EVALUATIONS = {"knn", "linearProbe", "retrieval"}
+EVALUATIONS = {"knn", "linearProbe", "retrieval", "fewShot", "labelEfficiency"}
 
 
 def check_supported(spec: dict, sample_shape) -> None:

@@ -13,6 +13,8 @@ import { emaTauDecreasing } from './ema-tau-decreasing';
 import { engineUnsupported } from './engine-unsupported';
 import { evalEveryExceedsEpochs } from './eval-every-exceeds-epochs';
 import { evalLayerWithoutProjection } from './eval-layer-without-projection';
+import { fewShotSplitTooSmall } from './few-shot-split-too-small';
+import { fewShotWaysExceedClasses } from './few-shot-ways-exceed-classes';
 import { formatMismatch } from './format-mismatch';
 import { imageOpsOnVectors } from './image-ops-on-vectors';
 import { knnKExceedsSplit } from './knn-k-exceeds-split';
@@ -62,6 +64,8 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   engineUnsupported,
   evalEveryExceedsEpochs,
   evalLayerWithoutProjection,
+  fewShotSplitTooSmall,
+  fewShotWaysExceedClasses,
   formatMismatch,
   imageOpsOnVectors,
   knnKExceedsSplit,

@@ -71,7 +71,8 @@ export function probeTorch(python: string): Promise<string> {
   });
 }
 
-function torchVerdict(python: string, error: (Error & { code?: string | number | null }) | null, stdout: string, stderr: string): string {
+/** torch's version from what `python` printed and how it ended (error: its exit, null when it ran); throws a PythonEngineError saying what to install. */
+export function torchVerdict(python: string, error: (Error & { code?: string | number | null }) | null, stdout: string, stderr: string): string {
   if (error !== null && typeof error.code !== 'number') {
     throw new PythonEngineError(error.code === 'ENOENT' ? `run.engine pytorch needs Python 3 with torch, but "${python}" was not found. Install Python 3 and torch, or set contrastiveLab.pythonPath (env CONTRASTIVE_LAB_PYTHON) to the interpreter to use. ${INSTALL}` : `run.engine pytorch: "${python}" could not be started (${error.message}).`);
   }

@@ -1,12 +1,14 @@
 // The PyTorch engine's launcher: what `contrastive-lab train` / `resume` do for run.engine pytorch.
-// The TypeScript side checks the Python interpreter and torch, loads the data with the trainer's
-// loader and exports the split (exportSplit.ts) with the sample ids and class names, asks the engine
-// whether it implements every ingredient (exit 2 names the field), creates the run directory, and
-// starts `python3 -m contrastive_lab_torch.engine`, which writes the run directory itself (run.json,
-// metrics, events, checkpoints, embeddings). Its lines are shown as the tfjs trainer shows its own;
-// SIGTERM/SIGINT are passed on (the engine checkpoints and stops). After a completed run the
-// launcher adds what the TypeScript library computes: the PCA and UMAP maps and the sprite sheet.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// It starts the engine process first (engineProcess.ts: it imports torch while the data loads, and
+// says which torch it has), loads the data with the trainer's loader and exports the split
+// (exportSplit.ts) with the sample ids and class names, asks that process whether the engine
+// implements every ingredient (exit 2 names the field), creates the run directory and tells the same
+// process to train; it writes the run directory itself (run.json, metrics, events, checkpoints,
+// embeddings with their PCA map). Several processes are started afresh (launch.ts). Its lines are
+// shown as the tfjs trainer shows its own; SIGTERM/SIGINT are passed on (the engine checkpoints and
+// stops). After a completed run the launcher adds the UMAP map (when asked) and the sprite sheet,
+// rendered while the engine trained.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,9 +27,10 @@ import { createRunDirectory } from '../runDirectory';
 import { ResumeError } from '../start';
 import type { SessionOutcome } from '../session';
 import type { StopSignal } from '../stop';
+import { EngineProcess, type EngineExit } from './engineProcess';
 import { launchPlan, type LaunchPlan } from './launch';
-import { addProjections } from './projections';
-import { choosePython, enginePackageRoot, engineEnv, probeTorch, PythonEngineError } from './python';
+import { addProjections, renderDataSprite } from './projections';
+import { choosePython, enginePackageRoot, engineEnv, PythonEngineError } from './python';
 
 export { PythonEngineError } from './python';
 
@@ -64,33 +67,37 @@ const KILLED_FROM_OUTSIDE: ReadonlySet<NodeJS.Signals> = new Set(['SIGKILL', 'SI
 interface Prepared {
   readonly python: string;
   readonly packageRoot: string;
+  /** The engine process, torch imported and the spec checked, waiting for its run. */
+  readonly engine: EngineProcess;
   readonly data: SplitDataset;
   readonly splitDir: string;
 }
 
-/** The interpreter and torch are checked while the data loads (image folders cached in cacheDir, as the tfjs trainer does); then the split is exported and the engine checks the spec. */
+/** The engine process imports torch while the data loads (image folders cached in cacheDir, as the tfjs trainer does); then the split is exported and the engine checks the spec. */
 async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, controls: PyTorchControls): Promise<Prepared> {
   const device = deviceOf(spec, controls);
   const python = choosePython(controls.python);
   const packageRoot = enginePackageRoot();
-  const torch = probeTorch(python);
-  const [data] = await Promise.all([loadData(spec.data, { specDir, cacheDir }), torch]);
-  const splitDir = mkdtempSync(join(tmpdir(), 'contrastive-lab-split-'));
+  const engine = EngineProcess.start(python, engineEnv(packageRoot));
+  let splitDir: string | null = null;
   try {
+    const [data] = await Promise.all([loadData(spec.data, { specDir, cacheDir }), engine.ready()]);
+    splitDir = mkdtempSync(join(tmpdir(), 'contrastive-lab-split-'));
     writeLoadedSplit(data, splitDir);
     const { dataset } = data;
     writeFileSync(join(splitDir, 'dataset.json'), JSON.stringify({ source: dataset.source, kind: dataset.kind, count: dataset.count, ids: dataset.ids, classNames: dataset.classNames }));
     writeFileSync(join(splitDir, 'spec.json'), JSON.stringify(spec));
-    const check = spawnSync(python, ['-m', 'contrastive_lab_torch.engine', '--check', '--spec', join(splitDir, 'spec.json'), '--data', splitDir, '--device', device], { encoding: 'utf8', env: engineEnv(packageRoot), timeout: 60_000 });
-    if (check.status !== 0) {
-      const said = (check.stderr || '').trim() || `exit ${check.status ?? check.signal}`;
-      throw new PythonEngineError(check.status === UNSUPPORTED ? `run.engine pytorch: ${said}. Choose another ingredient, or train with run.engine: tfjs (\`--engine tfjs\`).` : `run.engine pytorch: the engine refused the spec: ${said}`);
+    const check = await engine.check(['--check', '--spec', join(splitDir, 'spec.json'), '--data', splitDir, '--device', device]);
+    if (check.code !== 0) {
+      const said = check.stderr.trim() || `exit ${check.code}`;
+      throw new PythonEngineError(check.code === UNSUPPORTED ? `run.engine pytorch: ${said}. Choose another ingredient, or train with run.engine: tfjs (\`--engine tfjs\`).` : `run.engine pytorch: the engine refused the spec: ${said}`);
     }
+    return { python, packageRoot, engine, data, splitDir };
   } catch (e) {
-    rmSync(splitDir, { recursive: true, force: true });
+    engine.close();
+    if (splitDir !== null) rmSync(splitDir, { recursive: true, force: true });
     throw e;
   }
-  return { python, packageRoot, data, splitDir };
 }
 
 export async function trainWithPyTorch(run: NewPyTorchRun, controls: PyTorchControls, onCreated: (runDir: string) => void = () => undefined): Promise<SessionOutcome> {
@@ -103,6 +110,7 @@ export async function trainWithPyTorch(run: NewPyTorchRun, controls: PyTorchCont
     onCreated(dir);
     return await runEngine(dir, run.spec, prepared, controls, false);
   } finally {
+    prepared.engine.close();
     rmSync(prepared.splitDir, { recursive: true, force: true });
   }
 }
@@ -121,6 +129,7 @@ export async function resumeWithPyTorch(runDir: string, controls: PyTorchControl
     updateRunRecord(runDir, { status: 'queued', pid: process.pid });
     return await runEngine(runDir, spec, prepared, controls, true);
   } finally {
+    prepared.engine.close();
     rmSync(prepared.splitDir, { recursive: true, force: true });
   }
 }
@@ -139,11 +148,7 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   const requested = controls.threads ?? spec.run.threads ?? 0;
   const processes = controls.processes ?? spec.run.processes ?? 1;
   const threads = Math.max(1, Math.floor((requested > 0 ? requested : availableParallelism()) / processes));
-  const args = ['-m', 'contrastive_lab_torch.engine', '--run-dir', runDir, '--data', prepared.splitDir, '--threads', String(threads), '--device', deviceOf(spec, controls), ...(resume ? ['--resume'] : [])];
-  const plan = await launchPlan(prepared.python, args, processes, engineEnv(prepared.packageRoot));
-  if (plan.note !== null) reporter.event('info', 'log', plan.note, { data: { launcher: plan.launcher, processes } });
-  const children = startAll(plan);
-  const child = children[0]!;
+  const engineArgs = ['--run-dir', runDir, '--data', prepared.splitDir, '--threads', String(threads), '--device', deviceOf(spec, controls), ...(resume ? ['--resume'] : [])];
   const progress = new ProgressEcho(reporter, controls.mode, runDir, record.epochs, spec.strategy.batchSize);
   // The stop signal is a flag (set by the CLI's SIGTERM/SIGINT handlers, or by onStep): passed on once,
   // after the engine's first line (by then its own handler is installed; before, SIGTERM would kill it).
@@ -155,33 +160,42 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
       for (const c of children) c.kill('SIGTERM'); // every rank (torchrun passes it on to its own); they agree on the step to stop at
     }
   };
-  let stderr = '';
-  let pending = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
+  // The sprite sheet depends on the data alone: rendered while the engine trains. The maps are added
+  // as soon as the engine says the run completed (its files are all written by then), while it exits.
+  const sprite = renderDataSprite(prepared.data.dataset);
+  sprite.catch(() => undefined); // a failed rendering is reported where it is awaited, after a completed run
+  let maps: Promise<string[]> | null = null;
+  const addMaps = (): Promise<string[]> => (maps ??= sprite.then((sheet) => addProjections(runDir, readEmbeddings(runDir), prepared.data.dataset.count, sheet, { seed: spec.strategy.seed, umap: controls.umap, backend: spec.run.backend })));
+  const onLine = (line: string): void => {
+    const step = progress.take(line);
+    if (step !== null) controls.onStep?.(step);
+    else if (line.includes('completed') && isCompletedEvent(line)) addMaps().catch(() => undefined); // awaited (and its failure reported) below
+    forwardStop();
+  };
+  let children: ChildProcess[];
+  let ended: Promise<{ exits: EngineExit[]; stderr: string }>;
+  if (processes === 1) {
+    // The process that imported torch and checked the spec trains: its StopFlag is installed already.
+    const { engine } = prepared;
+    engine.run(engineArgs, onLine);
+    children = [engine.child];
     ready = true;
-    let newline: number;
-    while ((newline = pending.indexOf('\n')) >= 0) {
-      const step = progress.take(pending.slice(0, newline));
-      pending = pending.slice(newline + 1);
-      if (step !== null) controls.onStep?.(step);
-      forwardStop();
-    }
-  });
-  for (const c of children) {
-    c.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
+    ended = engine.closed.then((exit) => ({ exits: [exit], stderr: engine.errorOutput }));
+  } else {
+    prepared.engine.close();
+    const plan = await launchPlan(prepared.python, ['-m', 'contrastive_lab_torch.engine', ...engineArgs], processes, engineEnv(prepared.packageRoot));
+    if (plan.note !== null) reporter.event('info', 'log', plan.note, { data: { launcher: plan.launcher, processes } });
+    const started = startAll(plan);
+    children = started;
+    ended = collectExits(started, onLine, () => {
+      ready = true; // after rank 0's first line its own handler is installed (before, SIGTERM would kill it)
     });
   }
   const poll = setInterval(forwardStop, 100);
-  const exits = await Promise.all(children.map((c) => new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((done) => {
-    c.on('error', (error) => done({ code: null, signal: null, error }));
-    c.on('close', (code, signal) => done({ code, signal }));
-  })));
+  const { exits, stderr } = await ended;
   clearInterval(poll);
   // The first process that did not end well says why (rank 0's, when all did).
   const exit = exits.find((e) => e.error !== undefined || e.code !== 0) ?? exits[0]!;
-  if (pending.trim() !== '') progress.take(pending);
   let final = readRunRecord(runDir);
   if ((final.status === 'running' || final.status === 'queued') && exit.signal !== null && KILLED_FROM_OUTSIDE.has(exit.signal)) {
     // Killed before it could record an end (kill -9, the OOM killer, a signal before its handler was
@@ -198,8 +212,7 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
     final = updateRunRecord(runDir, { status: 'failed', pid: null, endedAt: new Date().toISOString(), error: { kind: 'other', message, where: 'the PyTorch engine process' } });
     reporter.event('error', 'failed', `run failed: ${message}`, { data: { where: 'the PyTorch engine process' } });
   } else if (final.status === 'completed') {
-    const embeddings = readEmbeddings(runDir);
-    const written = await addProjections(runDir, embeddings, prepared.data, { seed: spec.strategy.seed, umap: controls.umap, backend: spec.run.backend });
+    const written = await addMaps();
     reporter.event('info', 'embeddings', `embeddings maps written: ${written.join(', ')}`, { step: final.step, data: { files: written } });
   } else if (exit.code !== 0 && final.status === 'failed' && stderr.trim() !== '' && controls.mode !== 'json') {
     // A traceback or message the engine printed besides its failed event: the user sees it once.
@@ -207,6 +220,11 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   }
   const evals = readJsonLines<MetricLine>(runPaths(runDir).metrics).lines.filter((l): l is EvalMetric => l.kind === 'eval');
   return { status: final.status === 'completed' || final.status === 'stopped' ? final.status : 'failed', runDir, record: final, lastEval: evals[evals.length - 1] ?? null };
+}
+
+function isCompletedEvent(line: string): boolean {
+  const parsed = parseJsonObject(line) as RunEvent | undefined;
+  return parsed?.kind === 'event' && parsed.event === 'completed';
 }
 
 /** The run's --device: the CLI's, else the spec's (runs recorded before run.device existed: auto). */
@@ -217,6 +235,33 @@ function deviceOf(spec: ResolvedSpec, controls: PyTorchControls): string {
 /** Starts the plan's processes; rank 0's stdout carries the run's lines (the other ranks write nothing). */
 function startAll(plan: LaunchPlan): ChildProcess[] {
   return plan.commands.map((c, rank) => spawn(c.command, c.args, { env: c.env, stdio: ['ignore', rank === 0 ? 'pipe' : 'ignore', 'pipe'] }));
+}
+
+/** Rank 0's stdout lines to `onLine` (`onFirst` at its first output), every process's stderr, and how each ended. */
+async function collectExits(children: readonly ChildProcess[], onLine: (line: string) => void, onFirst: () => void): Promise<{ exits: EngineExit[]; stderr: string }> {
+  let stderr = '';
+  let pending = '';
+  children[0]!.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    onFirst();
+    let newline: number;
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      onLine(line);
+    }
+  });
+  for (const c of children) {
+    c.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+  }
+  const exits = await Promise.all(children.map((c) => new Promise<EngineExit>((done) => {
+    c.on('error', (error: NodeJS.ErrnoException) => done({ code: null, signal: null, error }));
+    c.on('close', (code, signal) => done({ code, signal }));
+  })));
+  if (pending.trim() !== '') onLine(pending);
+  return { exits, stderr };
 }
 
 /** Shows the engine's stdout lines like the tfjs trainer's own: progress bar, evaluations, events. */

@@ -23,7 +23,7 @@ export function evaluationHook(p: EvaluationParts): TrainingHook {
     async onEpochEnd({ epoch }) {
       if (epoch % spec.eval.every !== 0 && epoch !== p.epochs) return;
       run.phase = 'evaluation';
-      const evaluation = await evaluate(p.parts, p.data, spec, { step: run.position.step, epoch, time: round(p.clock.elapsed(), 3) });
+      const evaluation = await evaluate(p.parts, p.data, spec, { step: run.position.step, epoch, time: round(p.clock.elapsed(), 3), final: epoch === p.epochs });
       // Judged before it is written: non-finite embeddings fail the run instead of printing NaN figures.
       const health = judgeEvaluation(evaluation.metric, evaluation.collapse, p.chance);
       const metric = evaluation.metric;

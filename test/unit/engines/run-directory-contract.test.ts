@@ -19,6 +19,7 @@ import { summarizeRun } from '../../../server/runs/reader';
 import { readRunRecord } from '../../../server/runs/record';
 import { PythonEngineError, resumeWithPyTorch, trainWithPyTorch } from '../../../server/trainer/engines/pytorch';
 import { probeTorch } from '../../../server/trainer/engines/python';
+import { pca2d } from '../../../server/trainer/pca';
 import { trainNewRun } from '../../../server/trainer/start';
 import { manualStop, tempDir, vectorSpec, writeSpec } from '../trainer/helpers';
 
@@ -123,7 +124,12 @@ test('tfjs and PyTorch write the same run directory: the reader, list, metrics, 
   assert.deepEqual({ ...eb.meta }, { ...ea.meta });
   assert.equal(eb.vectors.length, 600 * 32);
   assert.ok(eb.vectors.every(Number.isFinite));
-  assert.equal(readProjection(pt.runDir, 'pca')?.length, 600 * 2);
+  // the engine draws the PCA map itself: the picture pca.ts draws of the same vectors
+  const pca = readProjection(pt.runDir, 'pca');
+  assert.equal(pca?.length, 600 * 2);
+  const expected = pca2d(eb.vectors, 600, 32);
+  const scale = Math.max(...expected.map(Math.abs));
+  assert.ok(pca!.every((v, i) => Math.abs(v - expected[i]!) <= 1e-4 * scale), 'the engine\'s pca.f32 differs from pca.ts on its vectors');
   assert.ok(existsSync(runPaths(pt.runDir).sprite));
 });
 
@@ -194,4 +200,13 @@ test('a missing interpreter, a missing torch and a torch older than 1.13 each sa
   await assert.rejects(probeTorch(fake('no-torch', `echo "ModuleNotFoundError: No module named 'torch'" >&2; exit 1`)), /cannot import torch.*apt-get install python3-torch/s);
   await assert.rejects(probeTorch(fake('old-torch', 'echo 1.12.1')), /needs torch ≥ 1\.13, but .* has torch 1\.12\.1.*pip install "torch>=1\.13"/s);
   assert.equal(await probeTorch(fake('new-torch', 'echo 2.3.0+cpu')), '2.3.0+cpu');
+  // train starts the engine itself (it says which torch it imported): the same messages, and no run directory
+  const train = (python: string) => {
+    const written = writeSpec(dir, SPEC());
+    return trainWithPyTorch({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: join(dir, 'runs') }, { ...pytorch(), python });
+  };
+  await assert.rejects(train(join(dir, 'no-such-python')), (e: Error) => e instanceof PythonEngineError && /was not found.*apt-get install python3-torch/s.test(e.message));
+  await assert.rejects(train(join(dir, 'no-torch')), (e: Error) => e instanceof PythonEngineError && /cannot import torch.*apt-get install python3-torch/s.test(e.message));
+  await assert.rejects(train(fake('old-engine', 'echo \'{"kind": "engine", "torch": "1.12.1"}\'; cat >/dev/null')), (e: Error) => e instanceof PythonEngineError && /needs torch ≥ 1\.13, but .* has torch 1\.12\.1/s.test(e.message));
+  assert.equal(existsSync(join(dir, 'runs')), false);
 });

@@ -60,6 +60,8 @@ const CASES: readonly RuleCase[] = [
   { rule: 'supcon-without-labels', spec: 'pairs: { positives: augmentation }\nloss: { type: «supCon» }\n' },
   { rule: 'format-mismatch', spec: 'data:\n  source: builtin:digits\n  format: «csv»\n' },
   { rule: 'linear-probe-too-few-labels', spec: 'eval:\n  linearProbe: { labelFraction: «0.001» }\n' },
+  { rule: 'few-shot-ways-exceed-classes', spec: 'eval:\n  fewShot: { ways: «12» }\n' },
+  { rule: 'few-shot-split-too-small', spec: 'data: { limit: 400 }\neval:\n  fewShot: { shots: [1, 5], queries: «15» }\n' },
   { rule: 'eval-every-exceeds-epochs', spec: 'strategy: { epochs: 5 }\neval: { every: «10» }\n' },
   { rule: 'unnormalized-dot-logits', spec: 'distance: { type: dot, normalize: false }\narchitecture: { normalizeOutput: «false» }\n' },
 ];
