@@ -17,6 +17,8 @@ import torch
 from .data import Split
 from .distributed import World
 from .evaluate import collapse_std, embed, knn_accuracy, linear_probe, retrieval_metrics
+from .fewshot import few_shot_accuracy, few_shot_key, few_shot_shortfall
+from .label_efficiency import label_efficiency
 from .projection import pca2d
 from .rundir import RunDirectory, checkpoint_name, now_iso
 from .state import capture, extra, restore
@@ -70,6 +72,15 @@ def _error_kind(e: BaseException) -> str:
     if isinstance(e, MemoryError):
         return "outOfMemory"
     return "other"
+
+
+def _few_shot_shortfalls(spec: dict, test_labels: torch.Tensor) -> list:
+    """evaluate.ts fewShotShortfalls: one sentence per shot count of eval.fewShot the held-out split is too small for."""
+    few = spec["eval"].get("fewShot")
+    if few is None:
+        return []
+    labels = test_labels.tolist()
+    return [m for m in (few_shot_shortfall(labels, few["ways"], shots, few["queries"]) for shots in few["shots"]) if m is not None]
 
 
 def _search_metric(spec: dict) -> str:
@@ -205,6 +216,8 @@ class Session:
         if data.labels is not None and data.test.numel() > 0:
             test_labels = data.labels[data.test]
             chance = float(torch.bincount(test_labels[test_labels >= 0]).max()) / test_labels.numel()
+            for shortfall in _few_shot_shortfalls(spec, test_labels):
+                self.dir.event("warning", "log", f"{shortfall}; that figure is left out of the evaluations")
         self.position = {"step": 0, "epoch": 1, "batchInEpoch": 0, "elapsedSec": 0.0, "bestKnnAccuracy": None}
         change = {}
         if self.resume:
@@ -309,17 +322,28 @@ class Session:
         test = embed(run.model, data.x, data.test, layer) if data.test.numel() > 0 else None
         if self.device.type == "mps":  # the evaluations run where the embeddings are, but MPS has no float64 (kNN votes, the probe)
             train, test = train.cpu(), (test.cpu() if test is not None else None)
-        knn = probe = retrieval = None
+        knn = probe = retrieval = few_shot = curve = None
         if data.labels is not None and test is not None:
             train_labels, test_labels = data.labels[data.train], data.labels[data.test]
             if spec["eval"]["knn"] is not None:
                 knn = knn_accuracy(train, train_labels, test, test_labels, spec["eval"]["knn"]["k"], spec["eval"]["knn"]["temperature"])
             probe_spec = spec["eval"]["linearProbe"]
+            # seeded by (seed, epoch) as evaluate.ts, so a resumed run evaluates alike
+            probe_seed = (spec["strategy"]["seed"] * 7919 + epoch) % 2 ** 32
             if probe_spec is not None and torch.unique(train_labels).numel() > 1:
-                # seeded by (seed, epoch) as evaluate.ts, so a resumed run evaluates alike
-                probe = linear_probe(train, train_labels, test, test_labels, probe_spec["labelFraction"], probe_spec["epochs"], (spec["strategy"]["seed"] * 7919 + epoch) % 2 ** 32)
+                probe = linear_probe(train, train_labels, test, test_labels, probe_spec["labelFraction"], probe_spec["epochs"], probe_seed)
             if spec["eval"]["retrieval"] is not None and torch.unique(test_labels).numel() < test_labels.numel():
                 retrieval = retrieval_metrics(test, test_labels, spec["eval"]["retrieval"]["recallAtK"], _search_metric(spec))
+            few = spec["eval"].get("fewShot")
+            if few is not None:
+                # a shot count the split is too small for is left out (warned about at the start)
+                few_shot = {few_shot_key(few["ways"], shots): few_shot_accuracy(test, test_labels, few["ways"], shots, few["queries"], few["episodes"], few["seed"], _search_metric(spec))
+                            for shots in few["shots"] if few_shot_shortfall(test_labels.tolist(), few["ways"], shots, few["queries"]) is None}
+            efficiency = spec["eval"].get("labelEfficiency")
+            # at the last evaluation only, as evaluate.ts: it costs a few linear probes
+            if efficiency is not None and epoch == self.epochs and torch.unique(train_labels).numel() > 1:
+                knn_spec = spec["eval"]["knn"] or {"k": 20, "temperature": 0.07}
+                curve = label_efficiency(train, train_labels, test, test_labels, efficiency["fractions"], efficiency["epochs"], efficiency["seed"], probe_seed, knn_spec["k"], knn_spec["temperature"])
         outputs = test if test is not None and test.shape[0] >= 2 else train
         std = collapse_std(outputs)
         healthy = 1 / math.sqrt(outputs.shape[1])
@@ -329,7 +353,8 @@ class Session:
                                   where, kind="nonFinite", epoch=epoch, value="NaN")
         self.dir.metric({"kind": "eval", "step": self.position["step"], "epoch": epoch, "time": _round(self.elapsed(), 3), "knnAccuracy": knn, "linearProbeAccuracy": probe,
                          "precisionAt1": retrieval["precisionAt1"] if retrieval else None, "recallAtK": retrieval["recallAtK"] if retrieval else None,
-                         "mapAtR": retrieval["mapAtR"] if retrieval else None, "collapseStd": std, "collapseHealthyStd": healthy})
+                         "mapAtR": retrieval["mapAtR"] if retrieval else None, "collapseStd": std, "collapseHealthyStd": healthy,
+                         "fewShot": few_shot, "labelEfficiency": curve})
         self.last_knn = knn
         if knn is not None and (self.position["bestKnnAccuracy"] is None or knn > self.position["bestKnnAccuracy"]):
             self.position["bestKnnAccuracy"] = knn
