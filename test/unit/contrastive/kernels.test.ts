@@ -148,6 +148,21 @@ test('sum and mean over leading axes (bias gradients, batch-norm moments) equal 
   assert.deepEqual(Array.from(ints.dataSync()), [4, 6]);
 });
 
+test('large sums over leading axes are float64 column totals rounded once, bit for bit (SIMD groups of four columns and the rest)', async () => {
+  await tf.setBackend('wasm');
+  for (const [rows, columns] of [[5000, 19], [4096, 16], [70000, 3]] as const) {
+    const values = Float32Array.from({ length: rows * columns }, (_, i) => Math.sin(i * 0.731) * (1 + (i % 7)));
+    const totals = new Float64Array(columns);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) totals[c]! += values[r * columns + c]!;
+    const x = tf.tensor2d(values, [rows, columns]);
+    const sum = tf.sum(x, 0);
+    const mean = tf.mean(tf.reshape(x, [rows, 1, columns]), [0, 1]);
+    assert.deepEqual(Array.from(sum.dataSync()), Array.from(Float32Array.from(totals)), `sum of [${rows}, ${columns}]`);
+    assert.deepEqual(Array.from(mean.dataSync()), Array.from(Float32Array.from(totals, (t) => t / rows)), `mean of [${rows}, ${columns}]`);
+    tf.dispose([x, sum, mean]);
+  }
+});
+
 test('tile equals the cpu result, bit for bit, whether it repeats a whole block (batch-norm gradients) or not', async () => {
   const cases: Array<[string, () => tf.Tensor]> = [
     ['[1,1,1,5] over the batch axis (the batch-norm gradient)', () => tf.tile(tensor([1, 1, 1, 5], 21), [1, 1, 7, 1])],
