@@ -22,6 +22,13 @@ function filtersOf(rows: readonly TableRow[], layout: TableLayout): { filters: F
   }
 }
 
+/** The columns the user ordered first, in that order; the others after them, in their own order. */
+export function orderColumns<T extends { readonly key: string }>(columns: readonly T[], order: readonly string[]): T[] {
+  const rank = new Map(order.map((k, i) => [k, i]));
+  const ordered = columns.filter((c) => rank.has(c.key)).sort((a, b) => rank.get(a.key)! - rank.get(b.key)!);
+  return [...ordered, ...columns.filter((c) => !rank.has(c.key))];
+}
+
 /** The view the layout asks for: rows filtered and sorted, columns chosen, hidden and pinned. */
 export function layoutView(rows: readonly TableRow[], layout: TableLayout): { view: TableView; problem: string | null } {
   const { filters, problem } = filtersOf(rows, layout);
@@ -29,7 +36,7 @@ export function layoutView(rows: readonly TableRow[], layout: TableLayout): { vi
   const byKey = new Map(view.available.map((c) => [c.key, c]));
   const added = layout.onlyChanged ? layout.added.flatMap((k) => (byKey.has(k) && !view.columns.some((c) => c.key === k) ? [byKey.get(k)!] : [])) : [];
   const hidden = new Set(layout.hidden);
-  const chosen = [...view.columns, ...added].filter((c) => !hidden.has(c.key));
+  const chosen = orderColumns([...view.columns, ...added].filter((c) => !hidden.has(c.key)), layout.order ?? []);
   const pinned = layout.pinned.flatMap((k) => chosen.filter((c) => c.key === k));
   const columns: TableColumn[] = [...pinned, ...chosen.filter((c) => !layout.pinned.includes(c.key))];
   return { view: { ...view, columns }, problem };

@@ -31,7 +31,15 @@
     if (message.type === 'webviewError') window.harnessErrors.push(message.message);
     if (data.panel === 'experiments') {
       // The real host filters and sorts (server/runs/table); this one keeps the layout and the stars.
-      if (message.type === 'setLayout') data.table.layout = message.layout;
+      if (message.type === 'setLayout') {
+        data.table.layout = message.layout;
+        // Column order as the host applies it (extension/panels/experimentsTable.ts orderColumns): cells follow their columns.
+        const order = message.layout.order || [];
+        const rank = (key) => (order.indexOf(key) < 0 ? order.length + data.table.columns.findIndex((c) => c.key === key) : order.indexOf(key));
+        const index = data.table.columns.map((c, i) => i).sort((a, b) => rank(data.table.columns[a].key) - rank(data.table.columns[b].key));
+        data.table.columns = index.map((i) => data.table.columns[i]);
+        data.table.rows = data.table.rows.map((r) => Object.assign({}, r, { cells: index.map((i) => r.cells[i]) }));
+      }
       if (message.type === 'annotate') {
         data.table.rows = data.table.rows.map((r) => (r.key === message.runKey ? Object.assign({}, r, { star: message.star, notes: message.notes, tags: message.tags, cells: [message.star ? '★' : ''].concat(r.cells.slice(1)) }) : r));
       }

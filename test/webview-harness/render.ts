@@ -433,7 +433,45 @@ async function experiments(page: Page, base: string): Promise<void> {
   const clicked = (await posted(page)).filter((m) => m.type === 'annotate').pop();
   check(clicked?.star === true && clicked.runKey === '20261202-03000001-sweep-0001', 'experiments: clicking a row\'s star stars that run');
   check((await page.locator('header .muted').first().textContent()) === `${RUN_COUNT} runs`, 'experiments: the toolbar counts the runs');
+  await columnDrags(page, base);
   await experimentPlots(page, base);
+}
+
+/** Columns move by dragging their title (or Alt+arrows) and resize by dragging their edge (or arrows); the layout keeps both. */
+async function columnDrags(page: Page, base: string): Promise<void> {
+  await open(page, base, 'experiments', 'dark');
+  const lastLayout = async (): Promise<{ order?: string[]; widths?: Record<string, number> }> => ((await posted(page)).filter((m) => m.type === 'setLayout').pop()?.layout ?? {}) as { order?: string[]; widths?: Record<string, number> };
+  const knnTitle = page.locator('.grid-sort', { hasText: /^kNN/ });
+  const target = (await page.locator('.grid-hcell', { hasText: /^status/ }).boundingBox())!;
+  await knnTitle.dragTo(page.locator('.grid-hcell', { hasText: /^status/ }), { targetPosition: { x: 4, y: target.height / 2 } });
+  await page.waitForTimeout(300);
+  const order = (await lastLayout()).order ?? [];
+  check(order.indexOf('knn') === order.indexOf('status') - 1, `experiments: dragging the kNN title onto the left half of status moves it just before (${JSON.stringify(order)})`);
+  const titles = await page.locator('.grid-hcell .grid-sort').allInnerTexts();
+  check(titles.findIndex((t) => t.startsWith('kNN')) === titles.findIndex((t) => t.startsWith('status')) - 1, 'experiments: the header shows the moved column there');
+  await page.locator('.grid-sort', { hasText: /^loss\.temperature/ }).focus();
+  await page.keyboard.press('Alt+ArrowLeft');
+  await page.waitForTimeout(300);
+  const moved = (await lastLayout()).order ?? [];
+  check(moved.indexOf('loss.temperature') === order.indexOf('loss.temperature') - 1, `experiments: Alt+← moves a column one place left (${JSON.stringify(moved)})`);
+  const cell = page.locator('.grid-hcell', { hasText: /^kNN/ });
+  const before = (await cell.boundingBox())!.width;
+  const edge = (await cell.locator('.grid-resize').boundingBox())!;
+  await page.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(edge.x + 40, edge.y + edge.height / 2, { steps: 4 });
+  await page.mouse.move(edge.x + 80, edge.y + edge.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+  const widths = (await lastLayout()).widths ?? {};
+  const after = (await cell.boundingBox())!.width;
+  const rowCell = await page.locator('.grid-row').first().locator('.grid-cell').nth(titles.findIndex((t) => t.startsWith('kNN'))).boundingBox();
+  check(Math.abs((widths.knn ?? 0) - (before + 80)) <= 2 && Math.abs(after - (before + 80)) <= 2 && Math.abs((rowCell?.width ?? 0) - after) <= 1, `experiments: dragging the kNN edge 80 px widens the column and its cells, and the layout keeps it (${before} → ${after}, ${JSON.stringify(widths)})`);
+  await cell.locator('.grid-resize').focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForTimeout(300);
+  check((await lastLayout()).widths?.knn === (widths.knn ?? 0) - 10, 'experiments: ← on a focused column edge narrows it by 10 px');
+  await shot(page, 'experiments-dark-columns-moved-resized');
 }
 
 /** Chooses `value` in the dropdown labelled `label` (as a user's pick fires 'change'). */

@@ -2,9 +2,11 @@
 // that renders only the rows in view (2,000 runs scroll like 20). Keyboard: arrows, Page Up/Down,
 // Home/End move the active row (shift extends the selection), Space toggles it, Ctrl/Cmd+A selects
 // all, Enter opens the selection, * stars, Delete deletes. ARIA grid roles for screen readers.
+// Columns are reordered by dragging their title (or Alt+←/→ on it) and resized by dragging their
+// right edge (or ←/→ on it); the page keeps both in the layout.
 import { el } from '../shared/dom';
 import { RowSelection, sortMark, visibleWindow } from './model';
-import type { ColumnInfo, RowInfo, SortKey } from './protocol';
+import { COLUMN_WIDTH, type ColumnInfo, type RowInfo, type SortKey } from './protocol';
 
 export const ROW_HEIGHT = 26;
 
@@ -17,7 +19,15 @@ export interface GridEvents {
   remove(): void;
   toggleStar(runKey: string): void;
   selectionChanged(): void;
+  /** Move `column` to just before `before` (null: to the end). */
+  move(column: string, before: string | null): void;
+  /** A column dragged (or stepped) to `width` pixels; sent when the drag ends. */
+  resize(column: string, width: number): void;
 }
+
+const DRAG_TYPE = 'application/x-contrastive-column';
+const WIDTH_STEP = 10;
+const clampWidth = (w: number): number => Math.round(Math.max(COLUMN_WIDTH.min, Math.min(COLUMN_WIDTH.max, w)));
 
 function widthOf(column: ColumnInfo): number {
   if (column.key === 'star') return 34;
@@ -38,6 +48,7 @@ export class VirtualGrid {
   private pinned: ReadonlySet<string> = new Set();
   private widths: number[] = [];
   private lefts: number[] = [];
+  private headerCells: HTMLElement[] = [];
   private frame = 0;
 
   constructor(private readonly events: GridEvents) {
@@ -52,25 +63,38 @@ export class VirtualGrid {
     new ResizeObserver(() => this.schedule()).observe(this.element);
   }
 
-  setData(columns: readonly ColumnInfo[], rows: readonly RowInfo[], sort: readonly SortKey[], pinned: readonly string[]): void {
+  setData(columns: readonly ColumnInfo[], rows: readonly RowInfo[], sort: readonly SortKey[], pinned: readonly string[], widths: Readonly<Record<string, number>> = {}): void {
     this.columns = columns;
     this.rows = rows;
     this.pinned = new Set(pinned);
-    this.widths = columns.map(widthOf);
+    this.widths = columns.map((c) => widths[c.key] ?? widthOf(c));
+    this.selection.setRows(rows.map((r) => r.key));
+    this.element.setAttribute('aria-rowcount', String(rows.length + 1));
+    this.element.setAttribute('aria-colcount', String(columns.length));
+    this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
+    this.layoutColumns();
+    this.headerCells = columns.map((c, i) => this.headerCell(c, i, sort));
+    this.header.replaceChildren(...this.headerCells);
+    this.render();
+  }
+
+  /** Column offsets and the grid's width from the column widths. */
+  private layoutColumns(): void {
     let left = 0;
     this.lefts = this.widths.map((w) => {
       const at = left;
       left += w;
       return at;
     });
-    const total = left;
-    this.selection.setRows(rows.map((r) => r.key));
-    this.element.setAttribute('aria-rowcount', String(rows.length + 1));
-    this.element.setAttribute('aria-colcount', String(columns.length));
-    this.header.style.width = `${total}px`;
-    this.body.style.width = `${total}px`;
-    this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
-    this.header.replaceChildren(...columns.map((c, i) => this.headerCell(c, i, sort)));
+    this.header.style.width = `${left}px`;
+    this.body.style.width = `${left}px`;
+  }
+
+  /** A new width while its edge is dragged: header and drawn rows follow at once. */
+  private setWidth(index: number, width: number): void {
+    this.widths[index] = width;
+    this.layoutColumns();
+    this.headerCells.forEach((cell, i) => this.place(cell, i));
     this.render();
   }
 
@@ -100,9 +124,74 @@ export class VirtualGrid {
     const cell = el('div', {
       className: `grid-hcell${column.numeric ? ' numeric' : ''}${column.changed ? ' changed' : ''}`,
       attrs: { role: 'columnheader', 'aria-colindex': String(index + 1), 'aria-sort': key === undefined ? 'none' : key.descending ? 'descending' : 'ascending' },
-    }, [sortButton, pin, hide]);
+    }, [sortButton, pin, hide, this.resizeHandle(column, index)]);
+    sortButton.title += '\nDrag to move the column (Alt+← / Alt+→)';
+    this.makeMovable(sortButton, cell, index);
     this.place(cell, index);
     return cell;
+  }
+
+  /** The title drags onto another header to move its column there; Alt+arrows move it one place. */
+  private makeMovable(handle: HTMLElement, cell: HTMLElement, index: number): void {
+    const key = this.columns[index]!.key;
+    handle.draggable = true;
+    handle.addEventListener('dragstart', (e) => {
+      e.dataTransfer?.setData(DRAG_TYPE, key);
+      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
+    });
+    const side = (e: DragEvent): 'before' | 'after' => {
+      const box = cell.getBoundingClientRect();
+      return e.clientX < box.left + box.width / 2 ? 'before' : 'after';
+    };
+    cell.addEventListener('dragover', (e) => {
+      if (!e.dataTransfer?.types.includes(DRAG_TYPE)) return;
+      e.preventDefault();
+      cell.classList.toggle('drop-before', side(e) === 'before');
+      cell.classList.toggle('drop-after', side(e) === 'after');
+    });
+    cell.addEventListener('dragleave', () => cell.classList.remove('drop-before', 'drop-after'));
+    cell.addEventListener('drop', (e) => {
+      cell.classList.remove('drop-before', 'drop-after');
+      const moved = e.dataTransfer?.getData(DRAG_TYPE);
+      if (!moved || moved === key) return;
+      e.preventDefault();
+      this.events.move(moved, side(e) === 'before' ? key : this.columns[index + 1]?.key ?? null);
+    });
+    handle.addEventListener('keydown', (e) => {
+      if (!e.altKey || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
+      e.preventDefault();
+      e.stopPropagation();
+      if (e.key === 'ArrowLeft' && index > 0) this.events.move(key, this.columns[index - 1]!.key);
+      if (e.key === 'ArrowRight' && index < this.columns.length - 1) this.events.move(key, this.columns[index + 2]?.key ?? null);
+    });
+  }
+
+  /** The header's right edge: drag it (or focus it and press ←/→) to resize the column. */
+  private resizeHandle(column: ColumnInfo, index: number): HTMLElement {
+    const handle = el('div', { className: 'grid-resize', title: `Drag to resize ${column.title} (or ←/→)`, attrs: { role: 'separator', 'aria-orientation': 'vertical', 'aria-label': `Resize ${column.title}`, tabindex: '0' } });
+    let drag: { x: number; width: number } | null = null;
+    handle.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      drag = { x: e.clientX, width: this.widths[index]! };
+      handle.setPointerCapture(e.pointerId);
+    });
+    handle.addEventListener('pointermove', (e) => {
+      if (drag !== null) this.setWidth(index, clampWidth(drag.width + e.clientX - drag.x));
+    });
+    handle.addEventListener('pointerup', () => {
+      if (drag === null) return;
+      drag = null;
+      this.events.resize(column.key, this.widths[index]!);
+    });
+    handle.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      e.preventDefault();
+      e.stopPropagation();
+      this.setWidth(index, clampWidth(this.widths[index]! + (e.key === 'ArrowRight' ? WIDTH_STEP : -WIDTH_STEP)));
+      this.events.resize(column.key, this.widths[index]!);
+    });
+    return handle;
   }
 
   private place(cell: HTMLElement, index: number): void {

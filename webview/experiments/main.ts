@@ -148,6 +148,13 @@ const grid = new VirtualGrid({
     renderDetails();
     plotView.setSelection(new Set(grid.selection.selected()));
   },
+  move: (column, before) => {
+    const keys = (table?.columns ?? []).map((c) => c.key).filter((k) => k !== column);
+    const at = before === null ? keys.length : keys.indexOf(before);
+    keys.splice(at < 0 ? keys.length : at, 0, column);
+    setLayout({ order: keys });
+  },
+  resize: (column, width) => setLayout({ widths: { ...layout.widths, [column]: width } }),
 });
 
 const detailTitle = el('strong');
@@ -239,7 +246,7 @@ function render(message: TableMessage): void {
   empty.hidden = message.total > 0;
   empty.textContent = `No runs yet in ${message.runsFolder ?? 'the runs folder (open a workspace folder)'}. Start one with "Contrastive Lab: Start Run" or \`contrastive-lab train <spec>\`.`;
   grid.element.hidden = message.total === 0;
-  grid.setData(message.columns, message.rows, layout.sort, layout.pinned);
+  grid.setData(message.columns, message.rows, layout.sort, layout.pinned, layout.widths);
   renderPlot(message);
   renderDetails();
 }

@@ -42,7 +42,14 @@ export interface TableLayout {
   readonly added: readonly string[];
   /** Absent in layouts stored before the plots existed: no plot. */
   readonly plot?: PlotLayout;
+  /** Column order as the user dragged it (columns not named follow, in their own order); pinned columns still come first. */
+  readonly order?: readonly string[];
+  /** Column widths in CSS pixels the user dragged to, by column key. */
+  readonly widths?: Readonly<Record<string, number>>;
 }
+
+/** The narrowest and widest a column may be dragged. */
+export const COLUMN_WIDTH = { min: 30, max: 1200 } as const;
 
 export const DEFAULT_LAYOUT: TableLayout = { sort: [], filter: '', onlyChanged: true, hidden: [], pinned: [], added: [] };
 
@@ -142,8 +149,18 @@ function checkPlot(m: Record<string, unknown>): string | null {
   return error === null ? null : `field 'plot': ${error}`;
 }
 
+function checkWidths(m: Record<string, unknown>): string | null {
+  if (m.widths === undefined) return null;
+  if (!isRecord(m.widths)) return `field 'widths' must be an object of column widths, got ${describe(m.widths)}`;
+  const entries = Object.entries(m.widths);
+  if (entries.length > LIMITS.maxListLength) return `field 'widths' has ${entries.length} columns; the limit is ${LIMITS.maxListLength}`;
+  const bad = entries.find(([key, w]) => key.length > LIMITS.maxRunIdChars || typeof w !== 'number' || !(w >= COLUMN_WIDTH.min && w <= COLUMN_WIDTH.max));
+  return bad === undefined ? null : `field 'widths.${bad[0].slice(0, 80)}' must be a number of pixels from ${COLUMN_WIDTH.min} to ${COLUMN_WIDTH.max}, got ${typeof bad[1] === 'number' ? bad[1] : describe(bad[1])}`;
+}
+
 const checkLayoutFields: Guard = (m) =>
-  checkSort(m) ?? checkString(m, 'filter', MAX_FILTER_CHARS) ?? checkBoolean(m, 'onlyChanged') ?? checkStringList(m, 'hidden') ?? checkStringList(m, 'pinned') ?? checkStringList(m, 'added') ?? checkPlot(m);
+  checkSort(m) ?? checkString(m, 'filter', MAX_FILTER_CHARS) ?? checkBoolean(m, 'onlyChanged') ?? checkStringList(m, 'hidden') ?? checkStringList(m, 'pinned') ?? checkStringList(m, 'added') ?? checkPlot(m)
+  ?? (m.order === undefined ? null : checkStringList(m, 'order')) ?? checkWidths(m);
 
 /** A stored or posted layout, or the reason it is not one. */
 export function checkLayout(value: unknown): string | null {

@@ -3,7 +3,7 @@
 // parse (every run stays shown, the problem says where).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tableCsv, tableMessage } from '../../../extension/panels/experimentsTable';
+import { orderColumns, tableCsv, tableMessage } from '../../../extension/panels/experimentsTable';
 import { loadRows } from '../../../server/runs/table/load';
 import { DEFAULT_LAYOUT, checkLayout, parseExperimentsMessage } from '../../../webview/experiments/protocol';
 import { tempRoot, threeRuns } from '../runs/tableFixtures';
@@ -79,4 +79,20 @@ test('a stored or posted plot layout is checked; layouts stored before plots exi
   assert.equal(checkLayout({ ...DEFAULT_LAYOUT, plot: { kind: 'parallel', x: '', y: '', colour: '', logX: false, logY: false, axes: ['knn'] } }), null);
   assert.equal(checkLayout({ ...DEFAULT_LAYOUT, plot: { kind: 'pie', x: '', y: '', colour: '', logX: false, logY: false, axes: [] } }), "field 'plot': field 'kind' must be one of none, scatter, parallel, got a string");
   assert.equal(checkLayout({ ...DEFAULT_LAYOUT, plot: { kind: 'scatter', x: 'a', y: 'b', colour: '', logX: 'yes', logY: false, axes: [] } }), "field 'plot': field 'logX' must be true or false, got a string");
+});
+
+test('columns come in the order the user dragged them (cells and CSV too); pinned ones still first; new ones after', () => {
+  const order = ['knn', 'loss.temperature', 'name', 'no.longer.shown'];
+  const message = tableMessage(rows(), { ...DEFAULT_LAYOUT, order, pinned: ['status'] }, '/runs', actions);
+  assert.deepEqual(message.columns.map((c) => c.key), ['status', 'knn', 'loss.temperature', 'name', 'star', 'started', 'tags', 'architecture.backbone.type', 'knnBest', 'probe', 'finalLoss', 'wall']);
+  assert.deepEqual(message.rows[1]!.cells.slice(0, 4), ['completed', '85.00%', '0.5', 'b']);
+  assert.match(tableCsv(rows(), { ...DEFAULT_LAYOUT, order }), /^knn,loss\.temperature,name,star,/);
+  assert.deepEqual(orderColumns([{ key: 'a' }, { key: 'b' }, { key: 'c' }], ['c', 'x', 'a']).map((c) => c.key), ['c', 'a', 'b']);
+});
+
+test('dragged column widths are checked: pixels within bounds, by column', () => {
+  assert.equal(checkLayout({ ...DEFAULT_LAYOUT, order: ['knn'], widths: { knn: 140, 'loss.temperature': 30 } }), null);
+  assert.equal(checkLayout({ ...DEFAULT_LAYOUT, widths: { knn: 5 } }), "field 'widths.knn' must be a number of pixels from 30 to 1200, got 5");
+  assert.equal(checkLayout({ ...DEFAULT_LAYOUT, widths: ['knn'] }), "field 'widths' must be an object of column widths, got an array");
+  assert.equal(checkLayout({ ...DEFAULT_LAYOUT, order: 'knn' }), "field 'order' must be an array of strings, got a string");
 });
