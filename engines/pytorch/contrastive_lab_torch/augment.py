@@ -6,15 +6,27 @@ seeded from it. The images may live on any device: every draw is made on the CPU
 the same views on every device) and moved to the images' device, where the ops run. Geometric ops resample with bilinear interpolation on pixel centres and 0 outside
 the image (tf.image.transform 'constant' fill / cropAndResize), i.e. grid_sample with
 align_corners=True and zero padding.
+
+Several processes (distributed.py) share a global batch: each op draws the parameters of every
+sample of the global batch (`Rows.total`, in batch order, so the stream is one process's) and
+transforms only the rank's own rows (`Rows.rows`) — the costly tensor work is divided among the
+processes, and every sample gets the view it gets on one process.
 """
 import math
 import random
-from typing import Callable, List
+from typing import Callable, List, NamedTuple, Optional
 
 import torch
 import torch.nn.functional as F
 
-Pipeline = Callable[[torch.Tensor, random.Random], torch.Tensor]
+
+class Rows(NamedTuple):
+    """The global batch's size and the rows of it the images given to an op are."""
+    total: int
+    rows: slice
+
+
+Pipeline = Callable[..., torch.Tensor]
 
 
 def _generator(rng: random.Random) -> torch.Generator:
@@ -42,13 +54,13 @@ def resample(x: torch.Tensor, maps: torch.Tensor) -> torch.Tensor:
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
 
 
-def affine(x, op, rng):
+def affine(x, op, rng, sel: Rows):
     """Rotation in [−degrees, degrees], translation up to translate × size, isotropic scale, about the
     centre (affine.ts inverseAffineMatrix)."""
-    n, _, h, w = x.shape
+    _, _, h, w = x.shape
     maps = []
     cx, cy = (w - 1) / 2, (h - 1) / 2
-    for _ in range(n):
+    for _ in range(sel.total):
         if not rng.random() < op["probability"]:
             maps.append([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
             continue
@@ -59,7 +71,7 @@ def affine(x, op, rng):
         cos, sin = math.cos(angle) / scale, math.sin(angle) / scale
         ox, oy = cx + shift_x, cy + shift_y
         maps.append([[cos, sin, cx - cos * ox - sin * oy], [-sin, cos, cy + sin * ox - cos * oy]])
-    return resample(x, torch.tensor(maps, dtype=x.dtype))
+    return resample(x, torch.tensor(maps[sel.rows], dtype=x.dtype))
 
 
 def _crop_rect(height, width, scale, ratio, rng):
@@ -82,27 +94,26 @@ def _crop_rect(height, width, scale, ratio, rng):
     return (height - h) // 2, (width - w) // 2, h, w
 
 
-def random_resized_crop(x, op, rng):
+def random_resized_crop(x, op, rng, sel: Rows):
     """A crop of area fraction in `scale`, aspect log-uniform in `ratio`, resized back bilinearly
     (cropAndResize: the crop's first and last pixel centres map to the output's)."""
-    n, _, h, w = x.shape
+    _, _, h, w = x.shape
     maps = []
-    for _ in range(n):
+    for _ in range(sel.total):
         top, left, ch, cw = _crop_rect(h, w, op["scale"], op["ratio"], rng) if rng.random() < op["probability"] else (0, 0, h, w)
         sx = (cw - 1) / (w - 1) if w > 1 else 0.0
         sy = (ch - 1) / (h - 1) if h > 1 else 0.0
         maps.append([[sx, 0.0, float(left)], [0.0, sy, float(top)]])
-    return resample(x, torch.tensor(maps, dtype=x.dtype))
+    return resample(x, torch.tensor(maps[sel.rows], dtype=x.dtype))
 
 
-def flip(x, op, rng):
-    n = x.shape[0]
+def flip(x, op, rng, sel: Rows):
     flip_h, flip_v = [], []
-    for _ in range(n):
+    for _ in range(sel.total):
         flip_h.append(bool(op["horizontal"]) and rng.random() < op["probability"])
         flip_v.append(bool(op["vertical"]) and rng.random() < op["probability"])
     out = x.clone()
-    mh, mv = torch.tensor(flip_h, device=x.device), torch.tensor(flip_v, device=x.device)
+    mh, mv = torch.tensor(flip_h[sel.rows], device=x.device), torch.tensor(flip_v[sel.rows], device=x.device)
     if mh.any():
         out[mh] = out[mh].flip(-1)
     if mv.any():
@@ -110,28 +121,28 @@ def flip(x, op, rng):
     return out
 
 
-def brightness(x, op, rng):
-    offsets = [rng.uniform(-op["delta"], op["delta"]) if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
-    return x + _column(offsets, x)
+def brightness(x, op, rng, sel: Rows):
+    offsets = [rng.uniform(-op["delta"], op["delta"]) if rng.random() < op["probability"] else 0.0 for _ in range(sel.total)]
+    return x + _column(offsets[sel.rows], x)
 
 
-def contrast(x, op, rng):
-    factors = [rng.uniform(op["range"][0], op["range"][1]) - 1 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
+def contrast(x, op, rng, sel: Rows):
+    factors = [rng.uniform(op["range"][0], op["range"][1]) - 1 if rng.random() < op["probability"] else 0.0 for _ in range(sel.total)]
     mean = x.mean(dim=(2, 3), keepdim=True)
-    return x + (x - mean) * _column(factors, x)
+    return x + (x - mean) * _column(factors[sel.rows], x)
 
 
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 
 
-def grayscale(x, op, rng):
+def grayscale(x, op, rng, sel: Rows):
     """Chosen RGB images become their luminance on every channel; other channel counts pass unchanged."""
-    chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
+    chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(sel.total)]
     if x.shape[1] != 3:
         return x.clone()
     w = torch.tensor(LUMA_WEIGHTS, dtype=x.dtype, device=x.device).reshape(1, 3, 1, 1)
     grey = (x * w).sum(dim=1, keepdim=True).expand_as(x)
-    return x + (grey - x) * _column(chosen, x)
+    return x + (grey - x) * _column(chosen[sel.rows], x)
 
 
 def hue_rotation(angle: float) -> torch.Tensor:
@@ -141,19 +152,20 @@ def hue_rotation(angle: float) -> torch.Tensor:
     return torch.tensor([[c + t, t - s, t + s], [t + s, c + t, t - s], [t - s, t + s, c + t]])
 
 
-def hue(x, op, rng):
+def hue(x, op, rng, sel: Rows):
     """Chosen RGB images rotated about the grey axis by an angle uniform in +-delta * 360 degrees."""
-    angles = [rng.uniform(-op["delta"], op["delta"]) * 2 * math.pi if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
+    angles = [rng.uniform(-op["delta"], op["delta"]) * 2 * math.pi if rng.random() < op["probability"] else 0.0 for _ in range(sel.total)]
     if x.shape[1] != 3:
         return x.clone()
-    r = torch.stack([hue_rotation(a) for a in angles]).to(x.device, x.dtype)  # [N, 3, 3]
+    r = torch.stack([hue_rotation(a) for a in angles[sel.rows]]).to(x.device, x.dtype)  # [N, 3, 3]
     return torch.einsum("ncj,nchw->njhw", r.transpose(1, 2), x)
 
 
-def _noise(x, op, rng):
-    chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
-    noise = torch.randn(x.shape, generator=_generator(rng), dtype=x.dtype).to(x.device) * op["std"]
-    return x + noise * _column(chosen, x)
+def _noise(x, op, rng, sel: Rows):
+    chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(sel.total)]
+    # drawn for the whole global batch (the stream one process draws), kept for the own rows
+    noise = torch.randn((sel.total,) + tuple(x.shape[1:]), generator=_generator(rng), dtype=x.dtype)[sel.rows].to(x.device) * op["std"]
+    return x + noise * _column(chosen[sel.rows], x)
 
 
 def gaussian_kernel_1d(size: int, sigma: float) -> torch.Tensor:
@@ -167,7 +179,7 @@ def gaussian_kernel_1d(size: int, sigma: float) -> torch.Tensor:
     return (k / k.sum()).float()
 
 
-def gaussian_blur(x, op, rng):
+def gaussian_blur(x, op, rng, sel: Rows):
     """Per-image sigma uniform in `sigma`, separable kernel (largest odd size that fits), reflect padding."""
     n, c, h, w = x.shape
     size_wanted = int(op["kernelSize"])
@@ -175,11 +187,8 @@ def gaussian_blur(x, op, rng):
         raise ValueError(f"gaussianBlur.kernelSize must be an odd positive integer, got {size_wanted}")
     radius = min((size_wanted - 1) // 2, min(h, w) - 1)
     size = 2 * radius + 1
-    kernels = []
-    for _ in range(n):
-        sigma = rng.uniform(op["sigma"][0], op["sigma"][1]) if rng.random() < op["probability"] else 0.0
-        kernels.append(gaussian_kernel_1d(size, sigma))
-    k = torch.stack(kernels).to(x.device, x.dtype).repeat_interleave(c, dim=0)  # [N*C, size]
+    sigmas = [rng.uniform(op["sigma"][0], op["sigma"][1]) if rng.random() < op["probability"] else 0.0 for _ in range(sel.total)]
+    k = torch.stack([gaussian_kernel_1d(size, sigma) for sigma in sigmas[sel.rows]]).to(x.device, x.dtype).repeat_interleave(c, dim=0)  # [N*C, size]
     folded = x.reshape(1, n * c, h, w)
     if radius > 0:
         folded = F.pad(folded, (radius, radius, radius, radius), mode="reflect")
@@ -188,16 +197,16 @@ def gaussian_blur(x, op, rng):
     return out.reshape(n, c, h, w)
 
 
-def cutout(x, op, rng):
+def cutout(x, op, rng, sel: Rows):
     """`count` squares of side `size` per chosen image set to 0; centres uniform, clipped at the border."""
-    n, _, h, w = x.shape
+    _, _, h, w = x.shape
     count = max(0, int(math.floor(op["count"])))
     if count == 0:
         return x.clone()
     sh = min(h, max(1, int(math.floor(op["size"] + 0.5))))
     sw = min(w, max(1, int(math.floor(op["size"] + 0.5))))
-    keep = torch.ones(n, 1, h, w, dtype=x.dtype)
-    for i in range(n):
+    keep = torch.ones(sel.total, 1, h, w, dtype=x.dtype)
+    for i in range(sel.total):
         if not rng.random() < op["probability"]:
             continue
         for _ in range(count):
@@ -205,13 +214,13 @@ def cutout(x, op, rng):
             r0, c0 = max(0, cy - sh // 2), max(0, cx - sw // 2)
             r1, c1 = min(h, cy - sh // 2 + sh), min(w, cx - sw // 2 + sw)
             keep[i, :, r0:r1, c0:c1] = 0
-    return x * keep.to(x.device)  # built on the CPU: one copy, not a kernel launch per square
+    return x * keep[sel.rows].to(x.device)  # built on the CPU: one copy, not a kernel launch per square
 
 
-def feature_mask(x, op, rng):
-    chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(x.shape[0])]
-    dropped = (torch.rand(x.shape, generator=_generator(rng), dtype=x.dtype) < op["fraction"]).to(x.device, x.dtype)
-    return x * (1 - dropped * _column(chosen, x))
+def feature_mask(x, op, rng, sel: Rows):
+    chosen = [1.0 if rng.random() < op["probability"] else 0.0 for _ in range(sel.total)]
+    dropped = (torch.rand((sel.total,) + tuple(x.shape[1:]), generator=_generator(rng), dtype=x.dtype)[sel.rows] < op["fraction"]).to(x.device, x.dtype)
+    return x * (1 - dropped * _column(chosen[sel.rows], x))
 
 
 OPS = {
@@ -231,13 +240,16 @@ OPS = {
 
 
 def build_pipeline(ops: List[dict]) -> Pipeline:
-    """The ops applied in order; returns a new tensor (also for an empty list)."""
+    """The ops applied in order; returns a new tensor (also for an empty list). run(x, rng) augments
+    the batch x; run(x, rng, Rows(total, rows)) the rows `rows` of a batch of `total` samples, x being
+    those rows alone: the same views as those rows of run(whole batch, rng)."""
     steps = [(op, OPS[op["type"]]) for op in ops]
 
-    def run(x: torch.Tensor, rng: random.Random) -> torch.Tensor:
+    def run(x: torch.Tensor, rng: random.Random, sel: Optional[Rows] = None) -> torch.Tensor:
+        sel = sel or Rows(x.shape[0], slice(0, x.shape[0]))
         out = x
         for op, fn in steps:
-            out = fn(out, op, rng)
+            out = fn(out, op, rng, sel)
         return out.clone() if out is x else out
 
     return run

@@ -13,7 +13,7 @@ from typing import Callable, Dict, Optional
 
 import torch
 
-from .augment import build_pipeline, step_rng
+from .augment import Rows, build_pipeline, step_rng
 from .data import Split
 from .devicecheck import DeviceCheck, enabled as device_check_enabled
 from .distributed import World, convert_sync_batchnorm, local_rows
@@ -156,20 +156,22 @@ class Run:
 
     # ---- one step (parts.ts trainStep) --------------------------------------------------------
     def make_batch(self, indices: torch.Tensor, step: int):
-        """The global batch's labels and this rank's rows of its views, on the run's device. The views
-        are drawn for the whole global batch (the augmentations draw per sample in batch order) so W
-        processes see exactly the views one process does."""
+        """The global batch's labels and this rank's rows of its views, on the run's device. The
+        augmentations draw the parameters of the whole global batch (per sample, in batch order) and
+        transform this rank's rows alone, so W processes see exactly the views one process does and
+        share the work of making them."""
         t = time.perf_counter()
         labels = self.train_labels[indices].to(self.device) if self.train_labels is not None else None
-        x = self.data.x[indices].to(self.device)
         rows = local_rows(indices, self.world)
+        x = self.data.x[indices[rows]].to(self.device)
+        sel = Rows(indices.numel(), rows)
         t = self._add("data", t)
         try:
             if self.two_views:
-                return labels, self.weak(x, step_rng(self.seed, "views", "weak", step))[rows], self.strong(x, step_rng(self.seed, "views", "strong", step))[rows]
+                return labels, self.weak(x, step_rng(self.seed, "views", "weak", step), sel), self.strong(x, step_rng(self.seed, "views", "strong", step), sel)
             if self.weak_only:
-                return labels, self.weak(x, step_rng(self.seed, "views", "weak", step))[rows], None
-            return labels, x[rows], None
+                return labels, self.weak(x, step_rng(self.seed, "views", "weak", step), sel), None
+            return labels, x, None
         finally:
             self._add("augmentation", t)
 
