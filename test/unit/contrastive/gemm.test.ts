@@ -94,3 +94,22 @@ test('relu keeps a NaN of the product (XNNPACK clamped it to 0)', async () => {
   for (let j = 0; j < 10; j++) assert.ok(Number.isNaN(out.data[10 + j]!), `row 1, column ${j} is ${out.data[10 + j]}`);
   assert.ok(out.data.slice(0, 10).every((v) => v >= 0 && Number.isFinite(v)), 'the other rows are finite and relu-clamped');
 });
+
+test('a long K (a convolution filter gradient) gives each element as bias + Σ a·b in float32, k in order, bit for bit', async () => {
+  // The kernel's own arithmetic (no fused multiply-add; one accumulator per element), so its result
+  // must equal this exactly: an edge panel, a short last tile and relu included.
+  const [m, k, n] = [27, 5000, 19];
+  const a = values(m * k, 21);
+  const b = values(k * n, 22);
+  const bias = values(n, 23);
+  const out = await onBackend('wasm', () => tf.fused.matMul({ a: tf.tensor2d(a, [k, m]), b: tf.tensor2d(b, [k, n]), transposeA: true, bias: tf.tensor1d(bias), activation: 'relu' }));
+  const f = Math.fround;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = bias[j]!;
+      for (let q = 0; q < k; q++) sum = f(sum + f(a[q * m + i]! * b[q * n + j]!));
+      const expected = Math.max(sum, 0);
+      assert.equal(out.data[i * n + j], expected, `C[${i}, ${j}]`);
+    }
+  }
+});
