@@ -216,8 +216,10 @@ async function scenario(mode) {
       const sweepId = JSON.parse(fs.readFileSync(path.join(workspace, 'runs', fs.readdirSync(path.join(workspace, 'runs')).find((id) => id.endsWith('sweep-digits-0')), 'run.json'), 'utf8')).sweep.id;
       assert.match(sweepId, /temperature$/, `the child run's run.json names its sweep: ${sweepId}`);
 
-      step('the table shows the sweep: its column, a filter on it, sorted by kNN, a scatter of its 2 runs, their overlay');
-      await vs.command('Contrastive Lab: Open Experiments Table');
+      step('the status-bar entry counts the runs and opens the table: the sweep column, a filter on it, sorted by kNN, a scatter of its 2 runs, their overlay');
+      const tableEntry = vs.page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*\d+ runs\s*$/ });
+      await tableEntry.waitFor({ timeout: 30_000 });
+      await tableEntry.click();
       await vs.inWebview('Experiments', async (frame) => {
         await frame.locator('vscode-textfield').first().click({ clickCount: 3 });
         await vs.page.keyboard.type(`sweep = ${sweepId}`);
