@@ -44,6 +44,25 @@ export interface EvalPoint {
   readonly mapAtR?: number | null;
   readonly collapseStd?: number | null;
   readonly collapseHealthyStd?: number | null;
+  /** eval.fewShot: keyed `<N>way-<K>shot`, e.g. `5way-1shot`. */
+  readonly fewShot?: Readonly<Record<string, FewShotFigure>> | null;
+  /** eval.labelEfficiency (the last evaluation only): one point per fraction of the labels. */
+  readonly labelEfficiency?: readonly LabelEfficiencyPoint[] | null;
+}
+
+/** An N-way K-shot figure: mean episode accuracy ± ci95 (half-width of the 95 % interval). */
+export interface FewShotFigure {
+  readonly accuracy: number;
+  readonly ci95: number;
+  readonly episodes: number;
+}
+
+/** Linear-probe and kNN accuracy with `fraction` of the training labels (`labels` of them). */
+export interface LabelEfficiencyPoint {
+  readonly fraction: number;
+  readonly labels: number;
+  readonly linearProbe: number;
+  readonly knn: number;
 }
 
 /** The scalar evaluation metrics, in display order (recall@k is expanded per k by the dashboard). */

@@ -149,5 +149,6 @@ function evalPoint(line: EvalMetric): EvalPoint {
     step: line.step, epoch: line.epoch, time: line.time,
     knnAccuracy: line.knnAccuracy, linearProbeAccuracy: line.linearProbeAccuracy, precisionAt1: line.precisionAt1,
     recallAtK: line.recallAtK, mapAtR: line.mapAtR, collapseStd: line.collapseStd, collapseHealthyStd: line.collapseHealthyStd,
+    fewShot: line.fewShot, labelEfficiency: line.labelEfficiency,
   };
 }

@@ -6,10 +6,10 @@ import { safeFileName } from '../shared/csv';
 import { TableColumn, button, checkbox, select, setChoices, setTableRows, table } from '../shared/controls';
 import { CurveChart } from '../shared/curveChart';
 import { el, mount, onThemeChange } from '../shared/dom';
-import { categoricalColours, readChartTheme } from '../shared/palette';
+import { categoricalColours, readChartTheme, withAlpha } from '../shared/palette';
 import { formatValue } from '../shared/ticks';
 import { connect } from '../shared/vscodeApi';
-import { EvalMetricKey, RunCurves, availableEvalMetrics, bestMetrics, metricTitle, metricsCsv } from './model';
+import { EvalMetricKey, RunCurves, availableEvalMetrics, bestMetrics, labelEfficiencyCurve, metricTitle, metricsCsv } from './model';
 
 const channel = connect<DashboardToHost, DashboardState>();
 const saved = parsePanelState('dashboard', channel.savedState());
@@ -68,6 +68,9 @@ const metricDropdown = select([], view.evalMetric, 'Evaluation metric', (value) 
 const legend = el('div', { className: 'legend', attrs: { role: 'list', 'aria-label': 'Runs' } });
 const lossChart = new CurveChart({ title: 'Training loss', xLabel: view.xAxis, logY: view.logY, smoothing: view.smoothing, markers: false, emptyText: 'Waiting for the first training step…' }, theme);
 const evalChart = new CurveChart({ title: 'Evaluation', xLabel: view.xAxis, logY: view.logY, smoothing: 0, markers: true, emptyText: 'No evaluation yet: it runs at epoch boundaries (eval.every).' }, theme);
+// x: the fraction of the training labels on a log axis (1 %, 10 %, 100 %); solid: the linear probe, faint: kNN.
+const labelsChart = new CurveChart({ title: 'Label efficiency: linear probe (solid) and kNN (faint) vs the fraction of labels', xLabel: 'fraction of labels', logY: false, logX: true, smoothing: 0, markers: true, emptyText: '' }, theme);
+// Smoothing, log-y and the step/epoch axis apply to the curves over training, not to the label-efficiency chart.
 const charts = [lossChart, evalChart];
 const bestGrid = table('Best metrics');
 const diffGrid = table('Spec differences');
@@ -90,6 +93,7 @@ mount(
     lossChart.element,
     el('div', { className: 'chart-controls' }, [el('label', { className: 'control' }, ['Evaluation metric ', metricDropdown])]),
     evalChart.element,
+    labelsChart.element,
   ]),
   el('section', { className: 'summary' }, [
     el('h2', { text: 'Best metrics' }),
@@ -183,6 +187,21 @@ function renderCharts(colours: Map<string, string>): void {
           return series === undefined ? [] : [{ label: r.descriptor.name, colour: colours.get(r.descriptor.id) ?? theme.foreground, series }];
         }),
   );
+  renderLabelEfficiency(shown, colours);
+}
+
+/** The label-efficiency chart: shown when some run's last evaluation drew the curve (eval.labelEfficiency). */
+function renderLabelEfficiency(shown: readonly RunCurves[], colours: Map<string, string>): void {
+  const lines = shown.flatMap((r) => {
+    const curve = labelEfficiencyCurve(r);
+    const colour = colours.get(r.descriptor.id) ?? theme.foreground;
+    return curve === undefined ? [] : [
+      { label: `${r.descriptor.name} · linear probe`, colour, series: curve.linearProbe },
+      { label: `${r.descriptor.name} · kNN`, colour: withAlpha(colour, 0.45), series: curve.knn },
+    ];
+  });
+  labelsChart.element.hidden = lines.length === 0;
+  labelsChart.setLines(lines);
 }
 
 function renderSummary(): void {
@@ -329,7 +348,7 @@ channel.onMessage<HostToDashboard>((message) => {
 
 onThemeChange(() => {
   theme = readChartTheme();
-  for (const chart of charts) chart.setTheme(theme);
+  for (const chart of [...charts, labelsChart]) chart.setTheme(theme);
   render();
 });
 

@@ -5,8 +5,16 @@ import { EVAL_METRICS, EvalMetric, EvalPoint, RunDescriptor, TrainPoint, XAxis }
 import { CsvCell, toCsv } from '../shared/csv';
 import { Series } from '../shared/series';
 
-/** A chartable evaluation metric: one of EVAL_METRICS or `recall@<k>`. */
-export type EvalMetricKey = EvalMetric | `recall@${string}`;
+/**
+ * A chartable evaluation metric: one of EVAL_METRICS, `recall@<k>`, a few-shot figure
+ * `fewshot/<N>way-<K>shot`, or a label-efficiency point `labels/linear@<p>%` / `labels/knn@<p>%`.
+ */
+export type EvalMetricKey = EvalMetric | `recall@${string}` | `fewshot/${string}` | `labels/${'linear' | 'knn'}@${string}`;
+
+/** A fraction of the labels as a percentage: 0.01 → "1%" (rounded to 6 digits: 0.07 × 100 is not 7 in binary). */
+export function labelPercent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(6))}%`;
+}
 
 export const METRIC_TITLES: Readonly<Record<EvalMetric, string>> = {
   knnAccuracy: 'kNN accuracy',
@@ -17,7 +25,12 @@ export const METRIC_TITLES: Readonly<Record<EvalMetric, string>> = {
 };
 
 export function metricTitle(key: EvalMetricKey): string {
-  return key.startsWith('recall@') ? `Recall@${key.slice('recall@'.length)}` : METRIC_TITLES[key as EvalMetric];
+  if (key.startsWith('recall@')) return `Recall@${key.slice('recall@'.length)}`;
+  const fewShot = /^fewshot\/(\d+)way-(\d+)shot$/.exec(key);
+  if (fewShot !== null) return `${fewShot[1]}-way ${fewShot[2]}-shot accuracy`;
+  const labels = /^labels\/(linear|knn)@(.+)$/.exec(key);
+  if (labels !== null) return `${labels[1] === 'linear' ? 'Linear probe' : 'kNN'} with ${labels[2]} of the labels`;
+  return METRIC_TITLES[key as EvalMetric];
 }
 
 /** The scalar values an evaluation line carries, recall@k expanded per k. */
@@ -30,7 +43,25 @@ export function evalValues(point: EvalPoint): Map<EvalMetricKey, number> {
   if (point.recallAtK) {
     for (const [k, v] of Object.entries(point.recallAtK)) if (typeof v === 'number' && Number.isFinite(v)) values.set(`recall@${k}`, v);
   }
+  for (const [k, f] of Object.entries(point.fewShot ?? {})) if (Number.isFinite(f.accuracy)) values.set(`fewshot/${k}`, f.accuracy);
+  for (const p of point.labelEfficiency ?? []) {
+    if (Number.isFinite(p.linearProbe)) values.set(`labels/linear@${labelPercent(p.fraction)}`, p.linearProbe);
+    if (Number.isFinite(p.knn)) values.set(`labels/knn@${labelPercent(p.fraction)}`, p.knn);
+  }
   return values;
+}
+
+/** The label-efficiency curve of the run's latest evaluation that drew one: x = fraction of the labels (ascending), y = accuracy. */
+export function labelEfficiencyCurve(run: RunCurves): { linearProbe: Series; knn: Series } | undefined {
+  const last = [...run.evals].reverse().find((p) => (p.labelEfficiency?.length ?? 0) > 0);
+  if (last === undefined || !last.labelEfficiency) return undefined;
+  const linearProbe = new Series();
+  const knn = new Series();
+  for (const p of [...last.labelEfficiency].sort((a, b) => a.fraction - b.fraction)) {
+    if (Number.isFinite(p.linearProbe)) linearProbe.append(p.fraction, p.linearProbe);
+    if (Number.isFinite(p.knn)) knn.append(p.fraction, p.knn);
+  }
+  return { linearProbe, knn };
 }
 
 export class RunCurves {
@@ -125,7 +156,16 @@ export function availableEvalMetrics(runs: Iterable<RunCurves>): EvalMetricKey[]
   const seen = new Set<EvalMetricKey>();
   for (const run of runs) for (const key of run.evalKeys()) seen.add(key);
   const recall = [...seen].filter((k) => k.startsWith('recall@')).sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
-  return [...EVAL_METRICS.filter((m) => seen.has(m)), ...recall];
+  // Few-shot by ways then shots; label-efficiency points by fraction, the linear probe first.
+  const numbers = (k: string) => (k.match(/[\d.]+/g) ?? []).map(Number);
+  const byNumbers = (a: string, b: string) => {
+    const [x, y] = [numbers(a), numbers(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return a.startsWith('labels/linear') ? -1 : b.startsWith('labels/linear') ? 1 : 0;
+  };
+  const fewShot = [...seen].filter((k) => k.startsWith('fewshot/')).sort(byNumbers);
+  const labels = [...seen].filter((k) => k.startsWith('labels/')).sort(byNumbers);
+  return [...EVAL_METRICS.filter((m) => seen.has(m)), ...recall, ...fewShot, ...labels];
 }
 
 export interface BestMetric {

@@ -21,6 +21,8 @@ export interface CurveChartOptions {
   readonly title: string;
   readonly xLabel: string;
   readonly logY: boolean;
+  /** A logarithmic x axis (decades), e.g. for fractions of the labels; off when absent. */
+  readonly logX?: boolean;
   readonly smoothing: number;
   /** Draw a dot at every point while they are sparse (for per-epoch evaluation). */
   readonly markers: boolean;
@@ -154,7 +156,7 @@ export class CurveChart {
     const columns = visible.flatMap((line) => (smoothing ? [line.series.ys.values, this.smoothedValues(line)] : [line.series.ys.values]));
     const lengths = visible.map((l) => l.series.length);
     const data = alignCurves(this.merge(visible), lengths, columns, smoothing ? 2 : 1, this.options.logY);
-    const shape = JSON.stringify([this.options.xLabel, this.options.logY, smoothing, this.options.markers, visible.map((l) => [l.label, l.colour])]);
+    const shape = JSON.stringify([this.options.xLabel, this.options.logY, this.options.logX === true, smoothing, this.options.markers, visible.map((l) => [l.label, l.colour])]);
     if (this.plot === null || shape !== this.built) {
       this.destroyPlot();
       this.built = shape;
@@ -261,7 +263,9 @@ export class CurveChart {
       legend: { show: false },
       padding: [8, 14, 0, 0],
       scales: {
-        x: { time: false, range: (_u, min, max) => (min === max ? [min - 0.5, max + 0.5] : [min, max]) },
+        x: this.options.logX === true
+          ? { time: false, distr: 3, log: 10, range: (_u, min, max) => (min === max ? [min / 2, max * 2] : [min, max]) }
+          : { time: false, range: (_u, min, max) => (min === max ? [min - 0.5, max + 0.5] : [min, max]) },
         y: logY ? { distr: 3, log: 10, range: (_u, min, max) => padRange(min, max, true) } : { range: (_u, min, max) => padRange(min, max, false) },
       },
       axes: [axis(0, this.options.xLabel), axis(1, '')],
@@ -300,7 +304,8 @@ export class CurveChart {
   private splits(index: 0 | 1, u: uPlot, min: number, max: number): number[] {
     const pixels = index === 0 ? u.bbox.width / uPlot.pxRatio : u.bbox.height / uPlot.pxRatio;
     const target = Math.max(2, Math.floor(pixels / (index === 0 ? 90 : 36)));
-    const ticks: Tick[] = index === 1 && this.options.logY ? logTicks(min, max, target) : linearTicks(min, max, target);
+    const log = index === 1 ? this.options.logY : this.options.logX === true;
+    const ticks: Tick[] = log ? logTicks(min, max, target) : linearTicks(min, max, target);
     this.tickLabels[index] = new Map(ticks.map((t) => [t.value, t.label]));
     return ticks.map((t) => t.value);
   }

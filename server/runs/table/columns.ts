@@ -60,6 +60,28 @@ export function recallColumn(k: string): ColumnDef {
   return result(`r@${k}`, `R@${k}`, 'percent', false, true, `the last evaluation's recall@${k}`);
 }
 
+// Few-shot and label-efficiency columns are keyed so the filter language can name them (letters,
+// digits, `.` and `@`): fewshot.5way.1shot, linear@1pct, knn@10pct.
+const FEW_SHOT_KEY = /^fewshot\.(\d+)way\.(\d+)shot$/;
+const LABELS_KEY = /^(linear|knn)@([\d.]+)pct$/;
+
+export function fewShotColumnKey(key: string): string {
+  return `fewshot.${key.replace('-', '.')}`;
+}
+
+export function labelsColumnKey(key: string): string {
+  return key.replace('%', 'pct');
+}
+
+/** A few-shot or label-efficiency column, from its key (undefined for any other key). */
+export function evaluationColumn(key: string): ColumnDef | undefined {
+  const fewShot = FEW_SHOT_KEY.exec(key);
+  if (fewShot !== null) return result(key, `${fewShot[1]}w ${fewShot[2]}s`, 'percent', false, true, `the last evaluation's ${fewShot[1]}-way ${fewShot[2]}-shot accuracy (eval.fewShot: mean over the episodes)`);
+  const labels = LABELS_KEY.exec(key);
+  if (labels !== null) return result(key, `${labels[1] === 'linear' ? 'probe' : 'kNN'} ${labels[2]}%`, 'percent', false, true, `${labels[1] === 'linear' ? 'linear-probe' : 'kNN'} accuracy with ${labels[2]}% of the labels (eval.labelEfficiency, the last evaluation)`);
+  return undefined;
+}
+
 export function paramColumn(path: string): ColumnDef {
   return { key: path, title: path, kind: 'param', format: 'text', brief: false, description: `spec.json ${path}` };
 }
@@ -107,6 +129,8 @@ export function tableRow(entry: RunEntry): TableRow {
   setDefined(cells, 'p@1', results.precisionAt1);
   for (const [k, v] of Object.entries(results.recallAtK)) cells.set(`r@${k}`, v);
   setDefined(cells, 'mapAtR', results.mapAtR);
+  for (const [k, v] of Object.entries(results.fewShot)) cells.set(fewShotColumnKey(k), v);
+  for (const [k, v] of Object.entries(results.labelEfficiency)) cells.set(labelsColumnKey(k), v);
   setDefined(cells, 'finalLoss', results.finalLoss);
   setDefined(cells, 'collapse', results.collapseStd);
   setDefined(cells, 'wall', summary.durationSec ?? undefined);
@@ -126,13 +150,25 @@ export function allColumns(rows: readonly TableRow[]): ColumnDef[] {
   for (const row of rows) for (const key of row.cells.keys()) present.add(key);
   const fixed = new Set([...RUN_COLUMNS, ...RESULTS_BEFORE_RECALL, ...RESULTS_AFTER_RECALL].map((c) => c.key));
   const recall = [...present].filter((k) => k.startsWith('r@')).map((k) => k.slice(2)).sort((a, b) => Number(a) - Number(b));
-  const params = [...present].filter((k) => !fixed.has(k) && !k.startsWith('r@')).sort();
+  // Few-shot by ways then shots; label efficiency by fraction, the probe before kNN.
+  const evaluations = [...present].filter((k) => evaluationColumn(k) !== undefined).sort(byNumbers);
+  const params = [...present].filter((k) => !fixed.has(k) && !k.startsWith('r@') && evaluationColumn(k) === undefined).sort();
   return [
     // The sweep column only when some run belongs to a sweep (most tables have none).
     ...RUN_COLUMNS.filter((c) => present.has(c.key) || (c.brief && c.key !== 'sweep')),
     ...params.map(paramColumn),
     ...RESULTS_BEFORE_RECALL.filter((c) => present.has(c.key)),
     ...recall.map(recallColumn),
+    ...evaluations.map((k) => evaluationColumn(k) as ColumnDef),
     ...RESULTS_AFTER_RECALL.filter((c) => present.has(c.key)),
   ];
+}
+
+/** Few-shot columns before label-efficiency ones; then by the numbers in the key (ways, shots, fraction); the probe before kNN. */
+function byNumbers(a: string, b: string): number {
+  const group = (k: string) => (k.startsWith('fewshot') ? 0 : 1);
+  if (group(a) !== group(b)) return group(a) - group(b);
+  const [x, y] = [a, b].map((k) => (k.match(/\d+(\.\d+)?/g) ?? []).map(Number)) as [number[], number[]];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return (a.startsWith('knn') ? 1 : 0) - (b.startsWith('knn') ? 1 : 0);
 }

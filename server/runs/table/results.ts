@@ -2,6 +2,7 @@
 // best figures of every evaluation metric the run recorded, the final loss, the collapse monitor
 // and the training throughput. Fed incrementally (a follower passes only appended lines).
 import type { MetricLine } from '../format';
+import { labelPercent } from '../labelFraction';
 
 export interface RunResults {
   /** The last evaluation's weighted-kNN accuracy, and the best of all evaluations. */
@@ -13,6 +14,10 @@ export interface RunResults {
   /** The last evaluation's recall@k, keyed by k. */
   readonly recallAtK: Readonly<Record<string, number>>;
   readonly mapAtR: number | undefined;
+  /** The last few-shot accuracies, keyed `<N>way-<K>shot`. */
+  readonly fewShot: Readonly<Record<string, number>>;
+  /** The last label-efficiency curve: accuracies keyed `linear@<p>%` and `knn@<p>%`. */
+  readonly labelEfficiency: Readonly<Record<string, number>>;
   /** Std of the L2-normalised outputs at the last evaluation (0 is collapse). */
   readonly collapseStd: number | undefined;
   readonly finalLoss: number | undefined;
@@ -31,6 +36,8 @@ export class ResultsAccumulator {
   private precisionAt1: number | undefined;
   private recallAtK: Record<string, number> = {};
   private mapAtR: number | undefined;
+  private fewShot: Record<string, number> = {};
+  private labelEfficiency: Record<string, number> = {};
   private collapseStd: number | undefined;
   private finalLoss: number | undefined;
   private speedSum = 0;
@@ -40,6 +47,8 @@ export class ResultsAccumulator {
   reset(): void {
     this.knn = this.knnBest = this.probe = this.probeBest = this.precisionAt1 = this.mapAtR = this.collapseStd = this.finalLoss = undefined;
     this.recallAtK = {};
+    this.fewShot = {};
+    this.labelEfficiency = {};
     this.speedSum = this.speedCount = 0;
   }
 
@@ -62,6 +71,10 @@ export class ResultsAccumulator {
       this.precisionAt1 = finite(line.precisionAt1) ?? this.precisionAt1;
       if (line.recallAtK) this.recallAtK = { ...line.recallAtK };
       this.mapAtR = finite(line.mapAtR) ?? this.mapAtR;
+      if (line.fewShot) this.fewShot = Object.fromEntries(Object.entries(line.fewShot).map(([key, f]) => [key, f.accuracy]));
+      if (line.labelEfficiency) {
+        this.labelEfficiency = Object.fromEntries(line.labelEfficiency.flatMap((p) => [[`linear@${labelPercent(p.fraction)}`, p.linearProbe], [`knn@${labelPercent(p.fraction)}`, p.knn]]));
+      }
       this.collapseStd = finite(line.collapseStd) ?? this.collapseStd;
     }
   }
@@ -69,7 +82,7 @@ export class ResultsAccumulator {
   results(): RunResults {
     return {
       knn: this.knn, knnBest: this.knnBest, probe: this.probe, probeBest: this.probeBest, precisionAt1: this.precisionAt1,
-      recallAtK: this.recallAtK, mapAtR: this.mapAtR, collapseStd: this.collapseStd, finalLoss: this.finalLoss,
+      recallAtK: this.recallAtK, mapAtR: this.mapAtR, fewShot: this.fewShot, labelEfficiency: this.labelEfficiency, collapseStd: this.collapseStd, finalLoss: this.finalLoss,
       samplesPerSec: this.speedCount > 0 ? this.speedSum / this.speedCount : undefined,
     };
   }
