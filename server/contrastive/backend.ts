@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { dirname, join } from 'node:path';
 import { BACKEND_NAMES, type BackendName, type BackendRequest } from './backend.decl';
 import { registerCustomKernels } from './kernels/index';
+import { setGemmThreads } from './kernels/wasmGemmMatMul';
 import { requireWasmPackage, setWasmPoolSize } from './wasmPool';
 import { effectiveThreads, machineThreads, prepareWasmThreads, unrefWasmWorkers } from './wasmThreads';
 
@@ -23,13 +24,20 @@ export interface BackendChoice {
 export interface BackendOptions {
   /** Threads for the wasm backend's matmul and convolution kernels; 0 or absent: every core. */
   readonly threads?: number;
+  /**
+   * false for a network without convolutions: XNNPACK's own pool then stays at one thread and only
+   * our matrix products use the others. Its pool speeds up convolutions, but it also splits every
+   * element-wise operation between its threads, and for a dense network that costs more than it
+   * saves (a SimCLR MLP step on 2 threads: 62 ms with it on one thread, 72 ms with it on two).
+   */
+  readonly convolutional?: boolean;
 }
 
 /** Environment variable that forces a backend (tests run on wasm and cpu this way). */
 export const BACKEND_ENV_VAR = 'CONTRASTIVE_LAB_BACKEND';
 
 let current: BackendChoice | null = null;
-/** The XNNPACK threads of the initialised wasm backend. */
+/** The threads of the initialised wasm backend (our products'; XNNPACK's pool may be smaller). */
 let wasmThreads = 1;
 
 /** The backend chosen by the last successful initBackend call, or null before any. */
@@ -75,15 +83,19 @@ async function tryWasm(options: BackendOptions): Promise<string | null> {
   try {
     wasm.setWasmPaths(join(wasmDir, '/'));
     const threads = effectiveThreads(options.threads ?? 0);
-    wasm.setThreadsCount(threads);
-    setWasmPoolSize(threads);
+    const xnnpackThreads = options.convolutional === false ? 1 : threads;
+    wasm.setThreadsCount(xnnpackThreads);
+    setWasmPoolSize(xnnpackThreads);
+    setGemmThreads(threads);
+    // With more than one thread the threaded binary loads (its memory is shared with our helpers).
     const restore = prepareWasmThreads(tf, threads, wasmDir);
     try {
       if (!(await tf.setBackend('wasm'))) return 'the wasm backend failed to initialise (its .wasm binary could not be loaded).';
     } finally {
       restore();
     }
-    wasmThreads = wasm.getThreadsCount();
+    // The threaded binary has a pthread pool; without it (no shared memory) everything runs on one thread.
+    wasmThreads = (tf.backend() as unknown as { wasm?: { PThread?: unknown } }).wasm?.PThread !== undefined ? threads : 1;
     unrefWasmWorkers((tf.backend() as unknown as { wasm?: unknown }).wasm);
   } catch (error) {
     return `the wasm backend failed to initialise (${describe(error)}).`;

@@ -79,7 +79,8 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     // Temp files a failed or killed writer left behind go before anything else is written.
     const leftovers = removeRunTempFiles(runDir);
     run.record = updateRunRecord(runDir, { status: 'running', pid: process.pid, hostname: hostname(), error: null, endedAt: null, startedAt: initial.startedAt ?? new Date().toISOString() });
-    const backend = await initBackend(options.backend, { threads: options.threads });
+    // A dense network leaves XNNPACK's pool at one thread (see BackendOptions.convolutional).
+    const backend = await initBackend(options.backend, { threads: options.threads, convolutional: spec.architecture.backbone.type !== 'mlp' });
     run.record = updateRunRecord(runDir, { backend: backend.name });
     reporter.event('info', 'backend', `backend: ${backend.name}, ${plural(backend.threads, 'thread')} (${backend.reason})`, { data: { backend: backend.name, reason: backend.reason, threads: backend.threads } });
     if (leftovers.length > 0) reporter.event('warning', 'recovered', `removed ${plural(leftovers.length, 'temporary file')} left by an earlier failed write: ${leftovers.join(', ')}`, { data: { removed: leftovers } });

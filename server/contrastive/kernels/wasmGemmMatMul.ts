@@ -15,14 +15,19 @@ interface WasmBackendInternals {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
+/** Threads our products run on (backend.ts sets it; XNNPACK's own pool may be smaller). */
+let gemmThreads = 1;
+
+/** Sets the threads of the products made from now on (before the first wasm kernel runs). */
+export function setGemmThreads(threads: number): void {
+  gemmThreads = Math.max(1, Math.floor(threads));
+}
+
 const gemms = new WeakMap<object, WasmGemm | null>();
 function gemmFor(backend: WasmBackendInternals): WasmGemm | undefined {
   let gemm = gemms.get(backend);
   if (gemm === undefined) {
-    // Loaded here, not at the top: importing the package registers the wasm backend as tfjs' default,
-    // which only backend.ts may decide (and by the time a wasm kernel runs, it has).
-    const { getThreadsCount } = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-    gemm = WasmGemm.create(backend.wasm, getThreadsCount()) ?? null;
+    gemm = WasmGemm.create(backend.wasm, gemmThreads) ?? null;
     gemms.set(backend, gemm);
   }
   return gemm ?? undefined;

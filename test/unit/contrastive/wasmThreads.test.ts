@@ -82,3 +82,20 @@ initBackend('wasm', { threads: 3 }).then((choice) => {
   // Ones through a 3×3 'same' convolution: each of 16 rows and columns sees 3 neighbours, 2 at the edges.
   assert.equal(result.y, 2 * 8 * 4 * (16 * 3 - 2) ** 2, 'a convolution on the pool gave the wrong sum');
 });
+
+test('a dense network keeps XNNPACK on one thread; the backend still reports (and our products use) the threads asked for', () => {
+  const script = `const { initBackend, tf } = require(${JSON.stringify(join(ROOT, 'server/contrastive/backend.ts'))});
+initBackend('wasm', { threads: 2, convolutional: false }).then((choice) => {
+  const xnnpack = require('@tensorflow/tfjs-backend-wasm').getThreadsCount();
+  const a = tf.tensor2d(Array.from({ length: 256 * 64 }, (_, i) => (i % 7) - 3), [256, 64]);
+  const product = tf.matMul(a, a, false, true);
+  const diagonal = tf.sum(tf.mul(a, a), 1).dataSync();
+  const got = Array.from({ length: 256 }, (_, i) => product.dataSync()[i * 256 + i]);
+  console.log(JSON.stringify({ threads: choice.threads, xnnpack, same: got.every((v, i) => v === diagonal[i]) }));
+  process.exit(0);
+});`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CONTRASTIVE_LAB_BACKEND: 'wasm' }, timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as { threads: number; xnnpack: number; same: boolean };
+  assert.deepEqual(result, { threads: 2, xnnpack: 1, same: true });
+});
