@@ -9,7 +9,7 @@ export const ENGINES = ['tfjs', 'pytorch'] as const;
 export type Engine = (typeof ENGINES)[number];
 export const ENGINE_DESCRIPTIONS: Readonly<Record<Engine, string>> = {
   tfjs: 'TensorFlow.js, in the Contrastive Lab process (the backend is `run.backend`): nothing to install; every ingredient of the schema.',
-  pytorch: 'PyTorch, in a Python process (`engines/pytorch`): needs `torch` ≥ 1.13 for the Python interpreter (`contrastiveLab.pythonPath`, env `CONTRASTIVE_LAB_PYTHON`, else `python3`). CPU only for now; every ingredient of the schema, as on tfjs.',
+  pytorch: 'PyTorch, in a Python process (`engines/pytorch`): needs `torch` ≥ 1.13 for the Python interpreter (`contrastiveLab.pythonPath`, env `CONTRASTIVE_LAB_PYTHON`, else `python3`). Trains on the CPU, a CUDA GPU or Apple MPS (run.device); every ingredient of the schema, as on tfjs.',
 };
 export function isEngine(value: string): value is Engine {
   return (ENGINES as readonly string[]).includes(value);

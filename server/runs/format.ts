@@ -40,7 +40,7 @@ export interface RunRecord {
   readonly hostname: string;
   /** The engine that trains the run (spec `run.engine`); absent in runs written before it existed, which are tfjs runs. */
   readonly engine?: 'tfjs' | 'pytorch';
-  /** The tensor backend that trained the run (tfjs: `tensorflow`, `wasm`, `cpu`; PyTorch: `pytorch-cpu`), null until chosen. */
+  /** The tensor backend that trained the run (tfjs: `tensorflow`, `wasm`, `cpu`; PyTorch: `pytorch-cpu`, `pytorch-cuda`, `pytorch-mps`), null until chosen. */
   readonly backend: string | null;
   readonly seed: number;
   readonly epochs: number;
