@@ -1,12 +1,12 @@
 // Assembles our WebAssembly modules' text into their generated TypeScript files, each in the two
 // memory flavours the wasm backend can have: the matrix product (server/contrastive/kernels/gemm/
 // gemmWat.ts → gemmWasm.generated.ts), the Adam update (kernels/adam/adamWat.ts →
-// adamWasm.generated.ts) and column sums (kernels/reduce/columnSumWat.ts → columnSumWasm.generated.ts). Run: npx tsx scripts/gen-wasm.ts (a test checks the committed files are current).
+// adamWasm.generated.ts) and reductions (kernels/reduce/reduceWat.ts → reduceWasm.generated.ts). Run: npx tsx scripts/gen-wasm.ts (a test checks the committed files are current).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adamWat } from '../server/contrastive/kernels/adam/adamWat';
 import { gemmWat } from '../server/contrastive/kernels/gemm/gemmWat';
-import { columnSumWat } from '../server/contrastive/kernels/reduce/columnSumWat';
+import { reduceWat } from '../server/contrastive/kernels/reduce/reduceWat';
 
 export interface WasmModuleSource {
   /** The generated file. */
@@ -23,7 +23,7 @@ const KERNELS = join(__dirname, '..', 'server', 'contrastive', 'kernels');
 export const WASM_MODULES: readonly WasmModuleSource[] = [
   { path: join(KERNELS, 'gemm', 'gemmWasm.generated.ts'), source: 'gemmWat.ts', prefix: 'GEMM', text: gemmWat },
   { path: join(KERNELS, 'adam', 'adamWasm.generated.ts'), source: 'adamWat.ts', prefix: 'ADAM', text: adamWat },
-  { path: join(KERNELS, 'reduce', 'columnSumWasm.generated.ts'), source: 'columnSumWat.ts', prefix: 'COLUMN_SUM', text: columnSumWat },
+  { path: join(KERNELS, 'reduce', 'reduceWasm.generated.ts'), source: 'reduceWat.ts', prefix: 'REDUCE', text: reduceWat },
 ];
 
 async function assemble(name: string, text: string): Promise<string> {

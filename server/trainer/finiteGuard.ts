@@ -4,6 +4,7 @@
 // It exists because some backends hide a NaN: wasm's fused matmul + relu turns NaN into 0, so a
 // poisoned batch can leave a finite loss over a dead network, and a loss check alone never fires.
 import { tf } from '../contrastive/backend';
+import { POISON_KERNEL } from '../contrastive/kernels/reduce/wasmReduce';
 
 export type FaultKind = 'inputs' | 'loss' | 'gradient' | 'parameter';
 
@@ -34,6 +35,10 @@ export interface StepCheck {
 /** 0 when every element of the tensors is finite, NaN otherwise (x·0 is NaN exactly for NaN and ±∞). */
 function poison(tensors: readonly GuardedTensor[]): tf.Scalar {
   if (tensors.length === 0) return tf.scalar(0);
+  // wasm: one pass per tensor in our kernel (kernels/reduce/), no temporary x·0 tensors.
+  if (tf.getKernel(POISON_KERNEL, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(POISON_KERNEL, Object.fromEntries(tensors.map((t, i) => [`t${i}`, t.tensor]))) as tf.Scalar;
+  }
   return tf.addN(tensors.map((t) => tf.sum(tf.mul(t.tensor, 0)))) as tf.Scalar;
 }
 

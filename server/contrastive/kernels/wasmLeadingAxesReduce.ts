@@ -4,12 +4,11 @@
 // ones[1, M] · x[M, C]. But XNNPACK packs that right operand anew for every new tensor, and in
 // training every gradient is new: for a convnet's batch-norm moments and gradients ([256, 28, 28, 32],
 // 6.4M values, ten per step) the packing took 44 ms per sum. Large inputs are therefore summed by
-// one pass over the backend's memory (reduce/columnSumWat.ts: float64 accumulators, SIMD over
+// one pass over the backend's memory (reduce/reduceWat.ts: float64 accumulators, SIMD over
 // columns); small ones keep the product. Reductions over trailing or all axes keep the backend's own kernels.
 import * as tf from '@tensorflow/tfjs';
 import { bindKernel, overrideKernel, release, requireKernel, wasmMemory, type Backend, type TensorInfo } from './kernelCalls';
-import { backendMemory, isShared, webAssembly } from './gemm/webAssemblyApi';
-import { COLUMN_SUM_WASM_PLAIN, COLUMN_SUM_WASM_SHARED } from './reduce/columnSumWasm.generated';
+import { reduceFor } from './reduce/wasmReduce';
 
 const BACKEND = 'wasm';
 
@@ -23,22 +22,6 @@ function leadingAxesCount(axis: number | number[], shape: number[]): number | nu
 /** From this many values on, one pass in JavaScript beats packing the product's operand. */
 const DIRECT_PASS_FROM = 1 << 16;
 
-type ColumnSums = (x: number, rows: number, columns: number, acc: number, out: number, averaged: number) => void;
-const columnSumInstances = new WeakMap<object, ColumnSums>();
-
-/** Our column-sum module (reduce/columnSumWat.ts) instantiated over this backend's memory. */
-function columnSumsFor(backend: Backend): ColumnSums {
-  let sums = columnSumInstances.get(backend);
-  if (sums === undefined) {
-    const memory = backendMemory((backend as unknown as { wasm: unknown }).wasm);
-    if (memory === undefined) throw new Error('The wasm backend\'s memory was not found, so sums over a batch cannot run; choose the cpu backend (--backend cpu) and report this.');
-    const compiled = new webAssembly.Module(Buffer.from(isShared(memory) ? COLUMN_SUM_WASM_SHARED : COLUMN_SUM_WASM_PLAIN, 'base64'));
-    sums = (new webAssembly.Instance(compiled, { env: { memory } }).exports as { columnSums: ColumnSums }).columnSums;
-    columnSumInstances.set(backend, sums);
-  }
-  return sums;
-}
-
 /** Column sums (or means) of x seen as [rows, columns], in one pass over the backend's memory. */
 function directPass(backend: Backend, x: TensorInfo, rows: number, columns: number, outShape: number[], averaged: boolean): TensorInfo {
   const memory = wasmMemory(backend);
@@ -47,7 +30,7 @@ function directPass(backend: Backend, x: TensorInfo, rows: number, columns: numb
   // float64 totals: twice the floats of the output, as scratch.
   const totals = memory.allocate([2 * columns]);
   try {
-    columnSumsFor(backend)(internals.getMemoryOffset(x.dataId), rows, columns, internals.getMemoryOffset(totals.dataId), internals.getMemoryOffset(out.dataId), averaged ? 1 : 0);
+    reduceFor(backend).columnSums(internals.getMemoryOffset(x.dataId), rows, columns, internals.getMemoryOffset(totals.dataId), internals.getMemoryOffset(out.dataId), averaged ? 1 : 0);
   } finally {
     release(backend, totals);
   }

@@ -254,3 +254,23 @@ test('a NaN input stays NaN through the kernels whose clamps hid it (fused matmu
   const clipped = await onBoth(() => tf.clipByValue(tf.tensor1d([Infinity, -Infinity, 0.25]), -1, 1));
   assert.deepEqual(Array.from(clipped.wasm), [1, -1, 0.25]);
 });
+
+test('the finiteness check kernel is 0 for finite tensors and NaN for any NaN or infinity, in the SIMD body or the tail', async () => {
+  await tf.setBackend('wasm');
+  const { POISON_KERNEL } = await import('../../../server/contrastive/kernels/reduce/wasmReduce');
+  const check = (...tensors: tf.Tensor[]): number => {
+    const out = tf.engine().runKernel(POISON_KERNEL, Object.fromEntries(tensors.map((t, i) => [`t${i}`, t]))) as tf.Tensor;
+    const value = out.dataSync()[0]!;
+    tf.dispose([out, ...tensors]);
+    return value;
+  };
+  const finite = (): tf.Tensor => tf.tensor1d(Float32Array.from({ length: 1003 }, (_, i) => (i - 500) * 1e30));
+  assert.equal(check(finite(), tf.tensor2d([[3, -2], [0, 1e-30]])), 0);
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    for (const at of [0, 999, 1002]) {
+      const values = Float32Array.from({ length: 1003 }, (_, i) => i);
+      values[at] = bad;
+      assert.ok(Number.isNaN(check(finite(), tf.tensor1d(values))), `${bad} at ${at} of 1003 was not caught`);
+    }
+  }
+});

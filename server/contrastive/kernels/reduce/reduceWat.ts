@@ -1,15 +1,22 @@
-// The WebAssembly text of column sums: out[c] = Σ_r x[r, c] (or that over rows) for a float32 matrix
+// The WebAssembly text of our reductions over the backend's memory.
+//
+// columnSums: out[c] = Σ_r x[r, c] (or that over rows) for a float32 matrix
 // x [rows, columns], accumulated in float64 per column in row order, four columns per SIMD step. It
 // is the same arithmetic, in the same order, as the JavaScript pass it replaces (float64 totals,
 // one rounding to float32 at the end), so the sums are the same bit for bit, at a fifth of the time:
 // batch-norm moments and gradients and bias gradients of a convnet sum millions of values per step.
-// scripts/gen-wasm.ts assembles it into columnSumWasm.generated.ts.
+//
+// poison: Σ x·0 over n floats, which is 0 when every value is finite and NaN otherwise (0·±∞ and
+// 0·NaN are NaN): the trainer's per-step check of every input, gradient and weight, in one pass
+// without the temporary tensors x·0 that the same check made of tfjs operations.
+//
+// scripts/gen-wasm.ts assembles it into reduceWasm.generated.ts.
 
 /**
  * columnSums(x, rows, columns, acc, out, averaged): x and out are byte offsets of float32 values,
  * acc of `columns` float64 scratch values (overwritten).
  */
-export function columnSumWat(shared: boolean): string {
+export function reduceWat(shared: boolean): string {
   const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   return `(module
   (import "env" "memory" ${memory})
@@ -57,6 +64,23 @@ export function columnSumWat(shared: boolean): string {
           (else (f64.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 3))))))))
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
       (br $write))))
+  (func (export "poison") (param $x i32) (param $n i32) (result f32)
+    (local $acc v128) (local $end i32) (local $tail f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $quadsDone (loop $quad
+      (br_if $quadsDone (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $x)) (v128.const f32x4 0 0 0 0))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br $quad)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $restDone (loop $rest
+      (br_if $restDone (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $tail (f32.add (local.get $tail) (f32.mul (f32.load (local.get $x)) (f32.const 0))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $rest)))
+    (f32.add (local.get $tail) (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+      (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
 )
 `;
 }
