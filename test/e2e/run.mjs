@@ -217,6 +217,8 @@ async function scenario(mode) {
       assert.match(sweepId, /temperature$/, `the child run's run.json names its sweep: ${sweepId}`);
 
       step('the status-bar entry counts the runs and opens the table: the sweep column, a filter on it, sorted by kNN, a scatter of its 2 runs, their overlay');
+      // One editor group and no table open: the entry itself must open it (earlier steps split the editor).
+      await vs.command('View: Close All Editor Groups');
       const tableEntry = vs.page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*\d+ runs\s*$/ });
       await tableEntry.waitFor({ timeout: 30_000 });
       await tableEntry.click();
