@@ -79,9 +79,10 @@ def few_shot_accuracy(embeddings: torch.Tensor, labels: torch.Tensor, ways: int,
         x = _unit(x)
     accuracies = []
     for _, support, query in draw_episodes(labels.tolist(), ways, shots, queries, episodes, seed):
-        prototypes = torch.stack([x[torch.tensor(rows)].mean(0) for rows in support])
-        q = x[torch.tensor([row for rows in query for row in rows])]
-        truth = torch.arange(ways).repeat_interleave(queries)
+        # on the embeddings' device (a GPU run evaluates there)
+        prototypes = torch.stack([x[torch.tensor(rows, device=x.device)].mean(0) for rows in support])
+        q = x[torch.tensor([row for rows in query for row in rows], device=x.device)]
+        truth = torch.arange(ways, device=x.device).repeat_interleave(queries)
         if metric == "cosine":
             scores = q @ _unit(prototypes).T
         else:

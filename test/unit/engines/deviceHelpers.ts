@@ -67,7 +67,7 @@ export const IMAGE_VIEWS = `{ weak: [{ type: affine, degrees: 10, translate: 0.1
 
 /** Together: every loss form, the losses with their own parameters, each miner family, the queue, the EMA target, every backbone, each optimiser, clipping, the evaluations. */
 export const RECIPES: Record<string, Recipe> = {
-  supConWithProbeAndRetrieval: { loss: '{ type: supCon, temperature: 0.1 }', strategy: '  gradientClipNorm: 1\n', eval: '  linearProbe: { epochs: 5 }\n  retrieval: { recallAtK: [1, 5] }\n' },
+  supConWithProbeAndRetrieval: { loss: '{ type: supCon, temperature: 0.1 }', strategy: '  gradientClipNorm: 1\n', eval: '  linearProbe: { epochs: 5 }\n  retrieval: { recallAtK: [1, 5] }\n  fewShot: { ways: 5, shots: [1, 3], episodes: 20, queries: 3 }\n  labelEfficiency: { fractions: [0.1, 1], epochs: 5 }\n' },
   simclrConvnetAllImageOps: { positives: 'augmentation', views: IMAGE_VIEWS, loss: '{ type: infoNCE, temperature: 0.2 }', backbone: '{ type: convnet, channels: [8, 16], batchNorm: true }', optimizer: '{ type: lars, learningRate: 0.1 }', strategy: '  schedule: { type: cosine, warmupEpochs: 1 }\n' },
   mocoQueueEma: { positives: 'augmentation', views: IMAGE_VIEWS, negatives: '{ type: queue, size: 120 }', loss: '{ type: infoNCE, temperature: 0.2 }', optimizer: '{ type: sgd, learningRate: 0.05, momentum: 0.9, nesterov: true }', strategy: '  ema: {}\n' },
   byolPredictorTargetTemperature: { positives: 'augmentation', views: IMAGE_VIEWS, loss: '{ type: negativeCosine, form: byol }', heads: '  projection: { layers: [16] }\n  prediction: { layers: [16] }', optimizer: '{ type: adamw, learningRate: 0.002 }', strategy: '  ema: {}\n  targetTemperature: { teacher: 0.05, student: 0.1 }\n' },

@@ -2,7 +2,8 @@
 // computed on CPU shadows, where a CPU tensor among device tensors fails as on CUDA, with the engine's
 // device check on) for recipes that together use every kind of ingredient: every tensor the engine
 // creates has to be on the run's device for each run to train, evaluate, checkpoint and write its
-// embeddings. Skipped where /usr/bin/python3 cannot import torch.
+// embeddings (kNN, the linear probe, retrieval, few-shot episodes and the label-efficiency curve
+// included). Skipped where /usr/bin/python3 cannot import torch.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
@@ -28,6 +29,10 @@ test('on a stand-in GPU every recipe trains, evaluates, checkpoints and writes i
     assert.equal(evals.length, 2, name);
     assert.ok((evals[1]!.knnAccuracy ?? 0) > 0.2, `${name}: kNN ${String(evals[1]!.knnAccuracy)} (chance 0.1)`);
     assert.ok(existsSync(`${runPaths(runDir).embeddings}/meta.json`), `${name}: no embeddings`);
+    if (RECIPES[name]!.eval?.includes('fewShot') === true) {
+      assert.deepEqual(Object.keys(evals[1]!.fewShot ?? {}).sort(), ['5way-1shot', '5way-3shot'], name);
+      assert.equal(evals[1]!.labelEfficiency?.length, 2, name);
+    }
   });
   assert.equal(code, 0, stderr);
 });
