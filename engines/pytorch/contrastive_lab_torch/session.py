@@ -297,7 +297,8 @@ class Session:
             self.dir.event("error", "nan", message, step=step, epoch=epoch, data={"loss": value, "lr": lr, "kind": "loss", "tensor": "loss", "value": value})
             raise TrainingFailure(message, f"step {step} (epoch {epoch})", kind="nonFinite", step=step, epoch=epoch, value=value)
         with torch.no_grad():
-            finite = all(bool(torch.isfinite(q).all()) for q in parameters)
+            # one reduction, one read: on a GPU each bool() would wait for the device
+            finite = bool(torch.stack([torch.isfinite(q).all() for q in parameters]).all())
         if not finite:
             message = f"a weight became non-finite {at} (the loss was {loss:.5g}); the update overflowed. {hint}"
             self.dir.event("error", "nan", message, step=step, epoch=epoch, data={"loss": str(loss), "lr": lr, "kind": "parameter", "tensor": "a weight", "value": "NaN"})
