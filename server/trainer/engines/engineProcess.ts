@@ -26,6 +26,8 @@ export class EngineProcess {
   private stderr = '';
   private exited: EngineExit | null = null;
   private readonly waiting: ((line: Record<string, unknown> | null) => void)[] = [];
+  /** Replies that arrived before anyone asked for them. */
+  private readonly replies: Record<string, unknown>[] = [];
   private runLines: ((line: string) => void) | null = null;
   /** Settles when the process has ended and its output is read. */
   readonly closed: Promise<EngineExit>;
@@ -105,13 +107,18 @@ export class EngineProcess {
       if (this.runLines !== null) this.runLines(line);
       else {
         const reply = parse(line);
-        if (reply !== null) this.waiting.shift()?.(reply); // anything else a library printed is not a reply
+        if (reply === null) continue; // anything else a library printed is not a reply
+        const waiter = this.waiting.shift();
+        if (waiter !== undefined) waiter(reply);
+        else this.replies.push(reply);
       }
     }
   }
 
   /** The engine's next reply line; null once the process has ended. */
   private next(): Promise<Record<string, unknown> | null> {
+    const queued = this.replies.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
     if (this.exited !== null) return Promise.resolve(null);
     return new Promise((resolve) => this.waiting.push(resolve));
   }

@@ -6,10 +6,11 @@
 // replaced in one rename: a reader never finds it missing.
 import { initBackend, type BackendRequest } from '../../contrastive/backend';
 import type { Dataset } from '../../contrastive/data/types';
-import { float32ToLittleEndian, type Embeddings } from '../../runs/embeddings';
+import { float32ToLittleEndian, readEmbeddings } from '../../runs/embeddings';
 import type { EmbeddingsMeta, SpriteLayout } from '../../runs/format';
 import { runPaths } from '../../runs/paths';
 import { writeFileAtomic, writeJsonAtomic } from '../../shared/atomic';
+import { readJsonObject } from '../../shared/files';
 import { umap2d } from '../embed';
 import { renderSprite, spriteLayout } from '../sprite';
 
@@ -27,16 +28,18 @@ export async function renderDataSprite(dataset: Dataset): Promise<SpriteSheet | 
 }
 
 /** `dataCount`: the samples of the run's data (the sprite shows them in order). Returns the files written. */
-export async function addProjections(runDir: string, embeddings: Embeddings, dataCount: number, sprite: SpriteSheet | null, options: { seed: number; umap: boolean; backend: BackendRequest }): Promise<string[]> {
+export async function addProjections(runDir: string, dataCount: number, sprite: SpriteSheet | null, options: { seed: number; umap: boolean; backend: BackendRequest }): Promise<string[]> {
   const p = runPaths(runDir);
-  const { meta, vectors } = embeddings;
+  // The vectors are read (and checked against the header) only for UMAP; the sprite needs the header alone.
+  const embeddings = options.umap ? readEmbeddings(runDir) : null;
+  const meta = embeddings?.meta ?? readJsonObject<EmbeddingsMeta>(p.embeddingsMeta, 'embeddings header');
   if (meta.count !== dataCount) throw new Error(`${p.embeddingsMeta}: ${meta.count} vectors, but the data has ${dataCount} samples; the embeddings do not belong to this data`);
   const files: string[] = [];
   const projections = [...meta.projections];
-  if (options.umap) {
+  if (embeddings !== null) {
     // The neighbour search behind UMAP runs on tfjs: the spec's backend, as the tfjs trainer would pick it.
     await initBackend(options.backend);
-    const umap = await umap2d(vectors, meta.count, meta.dim, options.seed);
+    const umap = await umap2d(embeddings.vectors, meta.count, meta.dim, options.seed);
     if (umap !== undefined) {
       writeFileAtomic(p.umap, float32ToLittleEndian(umap));
       files.push('umap.f32');

@@ -14,7 +14,6 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadData } from '../../contrastive/data/load';
 import type { SplitDataset } from '../../contrastive/data/types';
-import { readEmbeddings } from '../../runs/embeddings';
 import type { EvalMetric, MetricLine, RunEvent } from '../../runs/format';
 import { parseJsonObject, readJsonLines } from '../../runs/jsonl';
 import { runPaths } from '../../runs/paths';
@@ -165,7 +164,7 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   const sprite = renderDataSprite(prepared.data.dataset);
   sprite.catch(() => undefined); // a failed rendering is reported where it is awaited, after a completed run
   let maps: Promise<string[]> | null = null;
-  const addMaps = (): Promise<string[]> => (maps ??= sprite.then((sheet) => addProjections(runDir, readEmbeddings(runDir), prepared.data.dataset.count, sheet, { seed: spec.strategy.seed, umap: controls.umap, backend: spec.run.backend })));
+  const addMaps = (): Promise<string[]> => (maps ??= sprite.then((sheet) => addProjections(runDir, prepared.data.dataset.count, sheet, { seed: spec.strategy.seed, umap: controls.umap, backend: spec.run.backend })));
   const onLine = (line: string): void => {
     const step = progress.take(line);
     if (step !== null) controls.onStep?.(step);
