@@ -13,8 +13,8 @@ const built = existsSync(join(__dirname, '..', '..', 'dist', 'cli.js')) ? false 
 
 function fakePython(dir: string, onCheck: string): string {
   const file = join(dir, 'python');
-  // The launcher first asks for torch's version, then runs `-m contrastive_lab_torch.engine --check ...`.
-  writeFileSync(file, `#!/bin/sh\ncase "$*" in\n  *--check*) ${onCheck} ;;\n  *) echo 2.1.0 ;;\nesac\n`);
+  // The launcher starts `-m contrastive_lab_torch.engine --serve`: it says its torch, then reads the `--check ...` command.
+  writeFileSync(file, `#!/bin/sh\necho '{"kind": "engine", "torch": "2.1.0"}'\nread command\ncase "$command" in\n  *--check*) ${onCheck} ;;\nesac\n`);
   chmodSync(file, 0o755);
   return file;
 }

@@ -73,7 +73,9 @@ export class EngineProcess {
     this.send(argv);
     const line = await this.next();
     if (line?.kind === 'checked' && typeof line.code === 'number') return { code: line.code, stderr: typeof line.stderr === 'string' ? line.stderr : '' };
-    throw new PythonEngineError(`run.engine pytorch: the engine ended while checking the spec (exit ${this.exited?.code ?? 'unknown'}): ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    // It ended while checking: its exit code and what it said mean what a --check process's would.
+    const exit = await this.closed;
+    return { code: exit.code ?? 1, stderr: this.stderr };
   }
 
   /** Starts the run: `argv` is the engine's --run-dir command; every stdout line from now on goes to `onLine`. */
