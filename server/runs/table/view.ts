@@ -7,6 +7,9 @@ import { applyFilters, parseFilter, type FilterClause } from './filter';
 import { parseSort, sortRows, type SortKey } from './sort';
 import { sameValue } from './values';
 
+/** The spec path the run column already shows. */
+const RUN_NAME_PATH = 'run.name';
+
 export interface TableColumn extends ColumnDef {
   /** For parameters: the shown runs do not all have the same value. */
   readonly changed: boolean;
@@ -58,7 +61,8 @@ export function buildView(rows: readonly TableRow[], options: ViewOptions = {}):
   } else if (options.allColumns === true) {
     columns = available;
   } else {
-    columns = available.filter((c) => (c.kind === 'param' ? c.changed : c.brief));
+    // run.name is what the run column shows (run.json's name comes from it): not a parameter to list again.
+    columns = available.filter((c) => (c.kind === 'param' ? c.changed && c.key !== RUN_NAME_PATH : c.brief));
   }
   return { columns, available, rows: shown, total: rows.length };
 }

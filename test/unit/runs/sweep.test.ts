@@ -88,7 +88,9 @@ describe('sweep children', () => {
     assert.deepEqual(rows.map((r) => r.cells.get('sweep')), created.map(() => plan.id));
     const view = buildView(rows, { filters: parseViewQuery(rows, [`sweep = ${plan.id}`], undefined).filters });
     assert.equal(view.rows.length, 4);
-    assert.deepEqual(view.columns.filter((c) => c.kind === 'param').map((c) => c.key), ['loss.temperature', 'run.name', 'strategy.batchSize']);
+    // Each child's run.name differs too, but the run column shows it: it is offered, not listed again.
+    assert.deepEqual(view.columns.filter((c) => c.kind === 'param').map((c) => c.key), ['loss.temperature', 'strategy.batchSize']);
+    assert.ok(view.available.some((c) => c.key === 'run.name' && c.changed), 'run.name stays available, marked as differing');
     assert.ok(view.columns.some((c) => c.key === 'sweep'));
     assert.ok(!view.available.some((c) => c.key.startsWith('sweep.')), 'the sweep block is not a parameter');
   });
