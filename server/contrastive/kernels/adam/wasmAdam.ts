@@ -5,7 +5,7 @@
 // the weights are the ones the operations give, bit for bit.
 import * as tf from '@tensorflow/tfjs';
 import { addKernelIfMissing, type TensorInfo } from '../kernelCalls';
-import { backendMemory, isShared, webAssembly } from '../gemm/webAssemblyApi';
+import { instantiateOverBackend } from '../webAssemblyApi';
 import { ADAM_WASM_PLAIN, ADAM_WASM_SHARED } from './adamWasm.generated';
 
 export const ADAM_KERNEL = 'ContrastiveLabAdam';
@@ -34,18 +34,13 @@ interface WasmBackendInternals {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
-const instances = new WeakMap<object, AdamExport | null>();
+const instances = new WeakMap<object, AdamExport>();
 
-/** The module instantiated over this backend's memory (null when that memory cannot be found). */
-function adamFor(backend: WasmBackendInternals): AdamExport | null {
+/** The module instantiated over this backend's memory (on first use). */
+function adamFor(backend: WasmBackendInternals): AdamExport {
   let adam = instances.get(backend);
   if (adam === undefined) {
-    const memory = backendMemory(backend.wasm);
-    adam = null;
-    if (memory !== undefined) {
-      const compiled = new webAssembly.Module(Buffer.from(isShared(memory) ? ADAM_WASM_SHARED : ADAM_WASM_PLAIN, 'base64'));
-      adam = (new webAssembly.Instance(compiled, { env: { memory } }).exports as { adam: AdamExport }).adam;
-    }
+    adam = instantiateOverBackend<{ adam: AdamExport }>(backend.wasm, ADAM_WASM_PLAIN, ADAM_WASM_SHARED, 'the fused Adam update').adam;
     instances.set(backend, adam);
   }
   return adam;
@@ -56,7 +51,6 @@ function adamKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   const a = args.attrs as unknown as AdamAttrs;
   const backend = args.backend as WasmBackendInternals;
   const adam = adamFor(backend);
-  if (adam === null) throw new Error('The wasm backend\'s memory was not found, so the fused Adam update cannot run; choose the cpu backend (--backend cpu) and report this.');
   const shape = [...variable.shape];
   const outputs = [backend.makeOutput(shape, 'float32'), backend.makeOutput(shape, 'float32'), backend.makeOutput(shape, 'float32')];
   const offset = (t: TensorInfo): number => backend.getMemoryOffset(t.dataId);

@@ -4,7 +4,7 @@
 // compare-and-swap: a thread slowed down by this shared machine simply claims fewer, and the caller
 // never waits on a helper that has not started yet (it takes every chunk itself).
 import { Worker } from 'node:worker_threads';
-import type { WasmMemory, WasmModule } from './webAssemblyApi';
+import type { WasmMemory, WasmModule } from '../webAssemblyApi';
 
 // Control block (int32 slots) in the shared memory.
 const POSTED = 0; // jobs posted: helpers sleep on it

@@ -5,7 +5,7 @@
 import { GEMM_WASM_PLAIN, GEMM_WASM_SHARED } from './gemmWasm.generated';
 import { PANEL_COLUMNS, TILE_ROWS } from './gemmWat';
 import { CONTROL_INTS, GemmWorkers, MAX_CHUNKS, type GemmJob } from './gemmWorkers';
-import { backendMemory, isShared, webAssembly, type WasmMemory } from './webAssemblyApi';
+import { backendMemory, compileFor, isShared, webAssembly, type WasmMemory } from '../webAssemblyApi';
 
 /** What we use of tfjs' emscripten module (public fields its typings omit). */
 interface EmscriptenModule {
@@ -56,7 +56,7 @@ export class WasmGemm {
     const memory = backendMemory(emscripten);
     if (memory === undefined) return undefined;
     const shared = isShared(memory);
-    const compiled = new webAssembly.Module(Buffer.from(shared ? GEMM_WASM_SHARED : GEMM_WASM_PLAIN, 'base64'));
+    const compiled = compileFor(memory, GEMM_WASM_PLAIN, GEMM_WASM_SHARED);
     const instance = new webAssembly.Instance(compiled, { env: { memory } });
     let workers: GemmWorkers | undefined;
     if (shared && threads > 1) {

@@ -3,7 +3,7 @@
 // all values are finite, NaN otherwise) in one pass each, without temporary tensors.
 import * as tf from '@tensorflow/tfjs';
 import { addKernelIfMissing, type Backend, type TensorInfo } from '../kernelCalls';
-import { backendMemory, isShared, webAssembly } from '../gemm/webAssemblyApi';
+import { instantiateOverBackend } from '../webAssemblyApi';
 import { REDUCE_WASM_PLAIN, REDUCE_WASM_SHARED } from './reduceWasm.generated';
 
 export const POISON_KERNEL = 'ContrastiveLabPoison';
@@ -20,10 +20,7 @@ const instances = new WeakMap<object, ReduceExports>();
 export function reduceFor(backend: Backend): ReduceExports {
   let exports = instances.get(backend);
   if (exports === undefined) {
-    const memory = backendMemory((backend as unknown as { wasm: unknown }).wasm);
-    if (memory === undefined) throw new Error('The wasm backend\'s memory was not found, so our reductions cannot run; choose the cpu backend (--backend cpu) and report this.');
-    const compiled = new webAssembly.Module(Buffer.from(isShared(memory) ? REDUCE_WASM_SHARED : REDUCE_WASM_PLAIN, 'base64'));
-    exports = new webAssembly.Instance(compiled, { env: { memory } }).exports as ReduceExports;
+    exports = instantiateOverBackend<ReduceExports>((backend as unknown as { wasm: unknown }).wasm, REDUCE_WASM_PLAIN, REDUCE_WASM_SHARED, 'our reductions');
     instances.set(backend, exports);
   }
   return exports;

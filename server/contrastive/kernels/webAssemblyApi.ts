@@ -28,3 +28,18 @@ export function backendMemory(emscripten: unknown): WasmMemory | undefined {
 export function isShared(memory: WasmMemory): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 }
+
+/** Our module, given base64 in its plain- and shared-memory flavours, compiled to import `memory`. */
+export function compileFor(memory: WasmMemory, plain: string, shared: string): WasmModule {
+  return new webAssembly.Module(Buffer.from(isShared(memory) ? shared : plain, 'base64'));
+}
+
+/**
+ * The exports of our module instantiated over a wasm backend's own memory (`emscripten`: the
+ * backend's `wasm` field); throws saying what cannot run when that memory is not found.
+ */
+export function instantiateOverBackend<Exports>(emscripten: unknown, plain: string, shared: string, what: string): Exports {
+  const memory = backendMemory(emscripten);
+  if (memory === undefined) throw new Error(`The wasm backend's memory was not found, so ${what} cannot run; choose the cpu backend (--backend cpu) and report this.`);
+  return new webAssembly.Instance(compileFor(memory, plain, shared), { env: { memory } }).exports as Exports;
+}
