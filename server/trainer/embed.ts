@@ -8,13 +8,22 @@ import { writeEmbeddings } from '../runs/embeddings';
 import type { SpriteLayout } from '../runs/format';
 import { runPaths } from '../runs/paths';
 import type { ResolvedSpec } from '../spec/types';
-import { pca2d } from './pca';
+import { covarianceSumsOnBackend } from './backendCovariance';
+import { pca2dWith } from './pca';
 import { renderSprite, spriteLayout } from './sprite';
 import { pause, umap2dCooperative, type Cooperation } from './umap';
 
 export interface Embedder {
   embed(indices: Int32Array, layer: 'representation' | 'projection'): Float32Array;
   outputDim(layer: 'representation' | 'projection'): number;
+}
+
+/** The vectors an evaluation computed (eval.layer), by split: the final embeddings reuse them when no step came after. */
+export interface EvaluatedEmbeddings {
+  readonly step: number;
+  readonly layer: 'representation' | 'projection';
+  readonly train: Float32Array;
+  readonly test: Float32Array | null;
 }
 
 export interface WrittenEmbeddings {
@@ -29,7 +38,7 @@ const EMBED_CHUNK = 1024;
 /** The 2-D maps of the embeddings: PCA, and UMAP when asked for (and there are at 4 samples or more). */
 export async function projections2d(vectors: Float32Array, count: number, dim: number, options: { seed: number; umap: boolean; cooperation?: Cooperation }): Promise<{ pca: Float32Array; umap?: Float32Array }> {
   const coop = options.cooperation;
-  const pca = pca2d(vectors, count, dim);
+  const pca = pca2dWith(vectors, count, dim, covarianceSumsOnBackend);
   await pause(coop);
   const umap = options.umap ? await umap2d(vectors, count, dim, options.seed, coop) : undefined;
   return umap !== undefined ? { pca, umap } : { pca };
@@ -69,18 +78,45 @@ export async function writeSprite(runDir: string, dataset: Dataset, cooperation?
   return sprite;
 }
 
-export async function writeRunEmbeddings(runDir: string, embedder: Embedder, data: SplitDataset, spec: ResolvedSpec, options: { step: number; epoch: number; umap: boolean; cooperation?: Cooperation }): Promise<WrittenEmbeddings> {
+/**
+ * The vectors of the samples at `indices` that an evaluation computed, placed at those samples'
+ * rows; a bitmap of the rows it covered. Each row of the network's output depends on that sample
+ * alone (inference: batch norm uses its moving statistics, and our matrix product computes a row
+ * the same way wherever it sits in the batch), so a reused row is the row embedding it again gives.
+ */
+function placeEvaluated(vectors: Float32Array, covered: Uint8Array, dim: number, indices: Int32Array, evaluated: Float32Array | null): void {
+  if (evaluated === null) return;
+  for (let i = 0; i < indices.length; i++) {
+    const row = indices[i]!;
+    vectors.set(evaluated.subarray(i * dim, (i + 1) * dim), row * dim);
+    covered[row] = 1;
+  }
+}
+
+/**
+ * `evaluated`: the vectors the final evaluation computed with the same weights (its step must be
+ * `step`), reused instead of embedding those samples again.
+ */
+export async function writeRunEmbeddings(runDir: string, embedder: Embedder, data: SplitDataset, spec: ResolvedSpec, options: { step: number; epoch: number; umap: boolean; evaluated?: EvaluatedEmbeddings; cooperation?: Cooperation }): Promise<WrittenEmbeddings> {
   const { dataset } = data;
   const layer = spec.eval.layer;
   const coop = options.cooperation;
   const dim = embedder.outputDim(layer);
   const count = dataset.count;
-  // In chunks (the embedder's own batch size, so the values are the same as one call), yielding
-  // between them so a stop request is answered within a second.
   const vectors = new Float32Array(count * dim);
-  for (let start = 0; start < count; start += EMBED_CHUNK) {
-    const end = Math.min(count, start + EMBED_CHUNK);
-    vectors.set(embedder.embed(Int32Array.from({ length: end - start }, (_, i) => start + i), layer), start * dim);
+  const covered = new Uint8Array(count);
+  const evaluated = options.evaluated;
+  if (evaluated !== undefined && evaluated.step === options.step && evaluated.layer === layer) {
+    placeEvaluated(vectors, covered, dim, data.train, evaluated.train);
+    placeEvaluated(vectors, covered, dim, data.test, evaluated.test);
+  }
+  // The rest in chunks (the embedder's own batch size), yielding between them so a stop request
+  // is answered within a second.
+  const missing = Int32Array.from({ length: count }, (_, i) => i).filter((i) => covered[i] === 0);
+  for (let start = 0; start < missing.length; start += EMBED_CHUNK) {
+    const rows = missing.subarray(start, Math.min(missing.length, start + EMBED_CHUNK));
+    const embedded = embedder.embed(rows, layer);
+    for (let i = 0; i < rows.length; i++) vectors.set(embedded.subarray(i * dim, (i + 1) * dim), rows[i]! * dim);
     await pause(coop);
   }
   const testSet = new Set(data.test);

@@ -12,6 +12,7 @@ import { linearProbe } from '../contrastive/eval/linearProbe';
 import { retrievalMetrics } from '../contrastive/eval/retrieval';
 import type { EvalMetric, FewShotFigure, LabelEfficiencyPoint } from '../runs/format';
 import type { ResolvedSpec } from '../spec/types';
+import type { EvaluatedEmbeddings } from './embed';
 import { metricForSpec } from './neighbors';
 import type { TrainingParts } from './parts';
 
@@ -57,10 +58,12 @@ function labelEfficiencyCurve(spec: ResolvedSpec, epoch: number, train: Embeddin
 }
 
 /** `final`: the evaluation after the last epoch, the one that also draws the label-efficiency curve (it costs a few linear probes). */
-export async function evaluate(parts: TrainingParts, data: SplitDataset, spec: ResolvedSpec, at: { step: number; epoch: number; time: number; final: boolean }): Promise<{ metric: EvalMetric; collapse: CollapseReport }> {
+export async function evaluate(parts: TrainingParts, data: SplitDataset, spec: ResolvedSpec, at: { step: number; epoch: number; time: number; final: boolean }): Promise<{ metric: EvalMetric; collapse: CollapseReport; embedded: EvaluatedEmbeddings }> {
   const layer = spec.eval.layer;
-  const train = embeddingMatrix(parts.embed(data.train, layer), parts.outputDim(layer));
-  const test: EmbeddingMatrix | null = data.test.length > 0 ? embeddingMatrix(parts.embed(data.test, layer), parts.outputDim(layer)) : null;
+  const trainVectors = parts.embed(data.train, layer);
+  const testVectors = data.test.length > 0 ? parts.embed(data.test, layer) : null;
+  const train = embeddingMatrix(trainVectors, parts.outputDim(layer));
+  const test: EmbeddingMatrix | null = testVectors !== null ? embeddingMatrix(testVectors, parts.outputDim(layer)) : null;
   const labels = data.dataset.labels;
   let knn: number | null = null;
   let probe: number | null = null;
@@ -97,5 +100,5 @@ export async function evaluate(parts: TrainingParts, data: SplitDataset, spec: R
     fewShot,
     labelEfficiency: curve,
   };
-  return { metric, collapse };
+  return { metric, collapse, embedded: { step: at.step, layer, train: trainVectors, test: testVectors } };
 }

@@ -1,11 +1,16 @@
 // A 2-D PCA projection of the embeddings: the covariance matrix (dim × dim) and its two leading
 // eigenvectors by power iteration with deflation. Deterministic: same vectors, same picture.
+// pca2d sums the covariance here, in float64 (tfjs-free: the run readers use it too); the trainer
+// hands a covariance computed as a matrix product on its backend (pca2dWith), ten times faster.
+
+/** Σ (x − mean)(x − mean)ᵀ of the centred rows, dim × dim, row-major (both triangles filled). */
+export type CovarianceSums = (vectors: Float32Array, count: number, dim: number, mean: Float64Array) => Float64Array;
 
 /**
  * The upper triangle of Σ (x − mean)(x − mean)ᵀ, four rows at a time: each entry is loaded and
  * stored once per four rows, which is what bounds this loop (10,000 × 256 took 0.9 s a row at a time).
  */
-function covarianceSums(vectors: Float32Array, count: number, dim: number, mean: Float64Array): Float64Array {
+function upperCovarianceSums(vectors: Float32Array, count: number, dim: number, mean: Float64Array): Float64Array {
   const cov = new Float64Array(dim * dim);
   const rows = [new Float64Array(dim), new Float64Array(dim), new Float64Array(dim), new Float64Array(dim)] as const;
   const [r0, r1, r2, r3] = rows;
@@ -28,12 +33,22 @@ function covarianceSums(vectors: Float32Array, count: number, dim: number, mean:
   return cov;
 }
 
+/** The covariance sums in float64 JavaScript. */
+export const covarianceSumsJs: CovarianceSums = (vectors, count, dim, mean) => {
+  const cov = upperCovarianceSums(vectors, count, dim, mean);
+  for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) cov[a * dim + b] = cov[b * dim + a]!;
+  return cov;
+};
+
 export function pca2d(vectors: Float32Array, count: number, dim: number): Float32Array {
+  return pca2dWith(vectors, count, dim, covarianceSumsJs);
+}
+
+export function pca2dWith(vectors: Float32Array, count: number, dim: number, covarianceSums: CovarianceSums): Float32Array {
   const mean = new Float64Array(dim);
   for (let i = 0; i < count; i++) for (let d = 0; d < dim; d++) mean[d] += vectors[i * dim + d]!;
   for (let d = 0; d < dim; d++) mean[d] = mean[d]! / Math.max(1, count);
   const cov = covarianceSums(vectors, count, dim, mean);
-  for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) cov[a * dim + b] = cov[b * dim + a]!;
   const components: Float64Array[] = [];
   for (let c = 0; c < Math.min(2, dim); c++) {
     let v = new Float64Array(dim).map((_, d) => 1 + ((d * 7919 + c * 104729) % 97) / 97);

@@ -4,6 +4,7 @@
 // the loop.
 import type { EvalMetric, LearningHealth, RunRecord } from '../runs/format';
 import type { LoopPosition } from './checkpoint';
+import type { EvaluatedEmbeddings } from './embed';
 import type { NonFiniteFault } from './finiteGuard';
 import type { TrainingParts } from './parts';
 
@@ -18,6 +19,8 @@ export interface RunState {
   phase: Phase;
   lastEval: EvalMetric | null;
   learning: LearningHealth | null;
+  /** The final evaluation's vectors (absent before it): the final embeddings reuse them. */
+  lastEmbedded?: EvaluatedEmbeddings;
 }
 
 /** Training seconds: those before this process (from a checkpoint) plus this segment's. */

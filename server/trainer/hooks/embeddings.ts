@@ -20,7 +20,9 @@ export function embeddingsHook(p: EmbeddingsParts): TrainingHook {
       run.phase = 'embeddings';
       let written;
       try {
-        written = await writeRunEmbeddings(p.runDir, p.parts, p.data, p.spec, { step: run.position.step, epoch: p.epochs, umap: p.umap, cooperation: { shouldStop: () => stop.requested, onStop: () => new StopRequested() } });
+        // The final evaluation embedded every training and held-out sample with these very weights.
+        const evaluated = run.lastEmbedded?.step === run.position.step ? run.lastEmbedded : undefined;
+        written = await writeRunEmbeddings(p.runDir, p.parts, p.data, p.spec, { step: run.position.step, epoch: p.epochs, umap: p.umap, ...(evaluated ? { evaluated } : {}), cooperation: { shouldStop: () => stop.requested, onStop: () => new StopRequested() } });
       } catch (e) {
         if (!(e instanceof StopRequested)) throw e;
         reporter.event('info', 'stopping', `stop requested (${stop.reason}) while writing the embeddings: training is complete and checkpointed; \`resume\` writes them`, { step: run.position.step });

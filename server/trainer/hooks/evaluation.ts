@@ -28,6 +28,8 @@ export function evaluationHook(p: EvaluationParts): TrainingHook {
       const health = judgeEvaluation(evaluation.metric, evaluation.collapse, p.chance);
       const metric = evaluation.metric;
       run.lastEval = metric;
+      // Kept only from the last evaluation to the final embeddings, which reuse them.
+      run.lastEmbedded = epoch === p.epochs ? evaluation.embedded : undefined;
       reporter.metric(metric);
       if (metric.knnAccuracy !== null && (run.position.bestKnnAccuracy === null || metric.knnAccuracy > run.position.bestKnnAccuracy)) {
         run.position = { ...run.position, bestKnnAccuracy: metric.knnAccuracy };

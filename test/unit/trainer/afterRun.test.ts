@@ -34,3 +34,16 @@ test('embed recomputes the same embeddings from the checkpoint; the tfjs export 
   tf.dispose(outputs);
   model.dispose();
 });
+
+// The run's final vectors are the final evaluation's, reused (each row depends on its sample
+// alone); on wasm they come from our matrix product, whose rows must not depend on the batch either.
+test('on wasm too, the final embeddings are those embedding every sample again gives', async () => {
+  const dir = tempDir('after-wasm');
+  const { path, spec, text } = writeSpec(dir, TINY_SPEC.replace('epochs: 2', 'epochs: 1'));
+  const outcome = await trainNewRun({ spec, specPath: path, specText: text, outRoot: join(dir, 'runs') }, { mode: 'silent', backend: 'wasm', stop: manualStop(), umap: false });
+  assert.equal(outcome.status, 'completed', JSON.stringify(outcome.record.error));
+  const before = readEmbeddings(outcome.runDir);
+  await reembedRun(outcome.runDir, { backend: 'wasm', umap: false });
+  const after = readEmbeddings(outcome.runDir);
+  assert.deepEqual(Array.from(after.vectors), Array.from(before.vectors));
+});
