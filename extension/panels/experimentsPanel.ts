@@ -1,7 +1,8 @@
 // Host side of the experiments table: keeps one row per run of the runs folder current (the
 // RunService's watcher says which runs changed; RunEntries re-reads only what they appended),
 // applies the user's layout (kept in workspaceState) and posts the table; writes stars, notes
-// and tags to the runs' annotations.json; opens specs and dashboards, reveals and deletes runs.
+// and tags to the runs' annotations.json; opens specs and dashboards, reveals, re-runs (as they
+// were, or edited: experimentsRerun.ts) and deletes runs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -13,7 +14,8 @@ import { RunEntries } from '../../server/runs/table/entries';
 import { checkLayout, DEFAULT_LAYOUT, parseExperimentsMessage, type ExperimentsToHost, type HostToExperiments, type TableLayout } from '../../webview/experiments/protocol';
 import { isActive, isResumable } from '../runs/runPresentation';
 import type { RunService } from '../runs/runService';
-import { tableCsv, tableMessage } from './experimentsTable';
+import { editAndRun, rerunRuns } from './experimentsRerun';
+import { layoutView, tableCsv, tableMessage } from './experimentsTable';
 import { MessageHandlers, PanelHost } from './panelHost';
 import { EXPERIMENTS_VIEW_TYPE } from './viewTypes';
 import { confine, saveExport, webviewOptions } from './webviewPage';
@@ -51,6 +53,8 @@ export class ExperimentsPanel extends PanelHost<HostToExperiments, ExperimentsTo
     resume: (m) => void vscode.commands.executeCommand('contrastiveLab.resumeRun', m.runKey),
     stop: (m) => void vscode.commands.executeCommand('contrastiveLab.stopRun', m.runKey),
     delete: (m) => void this.deleteRuns(m.runKeys),
+    rerun: (m) => void rerunRuns(m.runKeys.flatMap((k) => this.hooks.runs.get(k) ?? [])),
+    editAndRun: (m) => this.editAndRun(m.runKey),
     exportTable: () => void saveExport('runs.csv', Buffer.from(tableCsv(this.orderedRows(), this.layout), 'utf8'), this.hooks.runs.folder, this.hooks.log),
   };
 
@@ -159,13 +163,25 @@ export class ExperimentsPanel extends PanelHost<HostToExperiments, ExperimentsTo
     this.send();
   }
 
+  /** The parameters that differ between the shown runs come first in the list of what to change. */
+  private editAndRun(key: string): void {
+    const run = this.hooks.runs.get(key);
+    if (run === undefined) return;
+    const differing = layoutView(this.orderedRows(), this.layout).view.available.filter((c) => c.kind === 'param' && c.changed).map((c) => c.key);
+    void editAndRun(run, differing);
+  }
+
   /** The spec file the run was started from; when it is gone, the resolved spec it trained (spec.json). */
   private async openSpec(key: string): Promise<void> {
     const run = this.hooks.runs.get(key);
     if (run === undefined) return;
     const source = run.record.specPath;
-    const file = source !== '' && fs.existsSync(source) ? source : runPaths(run.dir).specJson;
-    if (file !== source) void vscode.window.showInformationMessage(`Contrastive Lab: ${source || 'the spec file'} no longer exists; showing the resolved spec run "${run.name}" trained (spec.json).`);
+    // An edited copy (Edit and Run) trained values its spec file does not hold.
+    const origin = run.record.origin;
+    const edited = origin !== undefined && Object.keys(origin.changes).length > 0;
+    const file = !edited && source !== '' && fs.existsSync(source) ? source : runPaths(run.dir).specJson;
+    if (edited) void vscode.window.showInformationMessage(`Contrastive Lab: "${run.name}" is an edited copy of run ${origin.run} (${Object.keys(origin.changes).join(', ')}); showing the spec it trained (spec.json).`);
+    else if (file !== source) void vscode.window.showInformationMessage(`Contrastive Lab: ${source || 'the spec file'} no longer exists; showing the resolved spec run "${run.name}" trained (spec.json).`);
     try {
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
     } catch (e) {

@@ -61,6 +61,11 @@ export interface RunRecord {
   readonly learning?: LearningHealth | null;
   /** The sweep the run is a child of (`contrastive-lab sweep`): its id and the child's index; absent otherwise. */
   readonly sweep?: { readonly id: string; readonly index: number };
+  /**
+   * The run this one repeats (Re-run / Edit and Run in the Experiments table): its id and the spec
+   * values changed from the spec it trained, by dotted path ({} for a plain re-run); absent otherwise.
+   */
+  readonly origin?: { readonly run: string; readonly changes: Readonly<Record<string, unknown>> };
 }
 
 /** What the latest evaluation says about learning: collapsed outputs, chance-level kNN, or healthy. */

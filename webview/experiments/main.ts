@@ -181,10 +181,15 @@ const single = el('span', { className: 'detail-fields' }, [
   button('Reveal', () => withActive((row) => channel.post({ type: 'reveal', runKey: row.key })), { secondary: true, title: 'Reveal the run folder in the Explorer' }),
   resumeButton,
   stopButton,
+  button('Edit and run…', () => withActive((row) => channel.post({ type: 'editAndRun', runKey: row.key })), { secondary: true, title: 'Run a copy of this run\'s spec with values you choose (checked before it starts); the run queue starts it' }),
 ]);
 const selectionNote = el('span', { className: 'muted' });
 const deleteButton = button('Delete…', () => removeRuns(), { secondary: true, title: 'Move the selected runs to the trash (Delete); asks first' });
-const details = el('footer', { className: 'details', attrs: { 'aria-label': 'Selected run' } }, [single, selectionNote, el('span', { className: 'spacer' }), deleteButton]);
+const rerunButton = button('Re-run', () => {
+  const keys = grid.selection.targets();
+  if (keys.length > 0) channel.post({ type: 'rerun', runKeys: keys });
+}, { secondary: true, title: 'Run the selected runs\' specs again, unchanged, as new runs (the run queue starts them)' });
+const details = el('footer', { className: 'details', attrs: { 'aria-label': 'Selected run' } }, [single, selectionNote, el('span', { className: 'spacer' }), rerunButton, deleteButton]);
 
 function rowByKey(key: string): RowInfo | undefined {
   return table?.rows.find((r) => r.key === key);
@@ -229,6 +234,7 @@ function renderDetails(): void {
   if (document.activeElement !== tagsField) tagsField.value = row.tags.join(', ');
   if (document.activeElement !== notesField) notesField.value = row.notes;
   selectionNote.textContent = selected.length > 1 ? `${selected.length} runs selected` : '';
+  rerunButton.textContent = selected.length > 1 ? `Re-run ${selected.length}` : 'Re-run';
 }
 
 function render(message: TableMessage): void {

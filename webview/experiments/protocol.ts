@@ -123,7 +123,11 @@ export type ExperimentsToHost =
   | { readonly type: 'resume'; readonly runKey: string }
   | { readonly type: 'stop'; readonly runKey: string }
   /** Asks the user to confirm, then moves the run folders to the trash. */
-  | { readonly type: 'delete'; readonly runKeys: readonly string[] };
+  | { readonly type: 'delete'; readonly runKeys: readonly string[] }
+  /** A new queued run of each run's spec, unchanged (the queue starts it). */
+  | { readonly type: 'rerun'; readonly runKeys: readonly string[] }
+  /** The host asks which values to change (checked by the spec pipeline), then queues a run of the edited copy. */
+  | { readonly type: 'editAndRun'; readonly runKey: string };
 
 const MAX_FILTER_CHARS = 2000;
 const MAX_NOTES_CHARS = 20_000;
@@ -185,4 +189,6 @@ export const parseExperimentsMessage = makeParser<ExperimentsToHost>('experiment
   resume: checkRunKey,
   stop: checkRunKey,
   delete: checkRunKeys,
+  rerun: checkRunKeys,
+  editAndRun: checkRunKey,
 });
