@@ -190,3 +190,22 @@ export interface SampleIndex {
   readonly labels: readonly (number | null)[];
   readonly split: readonly ('train' | 'test')[];
 }
+
+/**
+ * timeline/probe.json: the fixed, stratified probe set whose embeddings every evaluation keeps in
+ * timeline/step-<8 digits>.f32 (count × dim float32 little-endian, rows in this order).
+ */
+export interface TimelineProbe {
+  readonly formatVersion: 1;
+  readonly count: number;
+  readonly dim: number;
+  readonly layer: 'representation' | 'projection';
+  /** The split the probe samples come from: the held-out one, or the training one when nothing is held out. */
+  readonly split: 'train' | 'test';
+  /** The dataset row of each probe sample (its row of embeddings/vectors.f32 and the sprite), ascending. */
+  readonly rows: readonly number[];
+  readonly ids: readonly string[];
+  readonly labels: readonly (number | null)[];
+  /** Class names indexed by label, when the data has labels. */
+  readonly classNames: readonly string[] | null;
+}

@@ -17,6 +17,9 @@ export interface RunPaths {
   readonly pca: string;
   readonly umap: string;
   readonly sprite: string;
+  /** The probe set's embeddings at every evaluation (server/runs/timeline/). */
+  readonly timeline: string;
+  readonly timelineProbe: string;
 }
 
 export function runPaths(dir: string): RunPaths {
@@ -36,5 +39,7 @@ export function runPaths(dir: string): RunPaths {
     pca: join(embeddings, 'pca.f32'),
     umap: join(embeddings, 'umap.f32'),
     sprite: join(embeddings, 'sprite.png'),
+    timeline: join(dir, 'timeline'),
+    timelineProbe: join(dir, 'timeline', 'probe.json'),
   };
 }

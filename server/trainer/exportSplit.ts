@@ -4,12 +4,14 @@
 //   x.f32       count × prod(sampleShape) float32 LE: dataset.x (after normalisation, as fed to the network)
 //   labels.i32  count int32 LE, -1 where unlabelled
 //   train.i32, test.i32   the trainer's split indices (int32 LE)
+//   probe.i32   the timeline's probe rows (probeSet.ts), whose embeddings every evaluation keeps
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { loadData } from '../contrastive/data/load';
 import type { SplitDataset } from '../contrastive/data/types';
 import type { ResolvedSpec } from '../spec/types';
+import { probeRows } from './probeSet';
 
 function littleEndianBytes(values: Float32Array | Int32Array): Buffer {
   if (endianness() === 'LE') return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
@@ -24,7 +26,8 @@ export async function writeSplit(spec: ResolvedSpec, specDir: string, outDir: st
 }
 
 /** The same files from a split already in memory (the PyTorch engine's launcher loads it once for the run). */
-export function writeLoadedSplit({ dataset, train, test }: SplitDataset, outDir: string): void {
+export function writeLoadedSplit(split: SplitDataset, outDir: string): void {
+  const { dataset, train, test } = split;
   mkdirSync(outDir, { recursive: true });
   const labels = dataset.labels ?? new Int32Array(dataset.count).fill(-1);
   const meta = {
@@ -38,6 +41,7 @@ export function writeLoadedSplit({ dataset, train, test }: SplitDataset, outDir:
   writeFileSync(join(outDir, 'labels.i32'), littleEndianBytes(labels));
   writeFileSync(join(outDir, 'train.i32'), littleEndianBytes(train));
   writeFileSync(join(outDir, 'test.i32'), littleEndianBytes(test));
+  writeFileSync(join(outDir, 'probe.i32'), littleEndianBytes(probeRows(split).rows));
   // meta.json last: its presence says the folder is complete.
   writeFileSync(join(outDir, 'meta.json'), `${JSON.stringify(meta)}\n`);
 }

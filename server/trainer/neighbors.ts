@@ -7,6 +7,7 @@ import { ResidentDatabase, searchDatabaseRows, type SearchMetric, type SearchRes
 import { readEmbeddings } from '../runs/embeddings';
 import { runPaths } from '../runs/paths';
 import type { ResolvedSpec } from '../spec/types';
+import { metricForSpec } from '../spec/searchMetric';
 import type { Neighbor, NeighborSample, NeighborsResult } from './neighborsProtocol';
 
 
@@ -16,11 +17,7 @@ export function metricForRun(runDir: string): SearchMetric {
   return existsSync(file) ? metricForSpec(readJsonObject<ResolvedSpec>(file, 'recorded spec')) : 'cosine';
 }
 
-export function metricForSpec(spec: ResolvedSpec): SearchMetric {
-  const d = spec.distance;
-  const euclideanFamily = (d.type === 'euclidean' || d.type === 'squaredEuclidean' || d.type === 'manhattan') && !d.normalize && !spec.architecture.normalizeOutput;
-  return euclideanFamily ? 'euclidean' : 'cosine';
-}
+export { metricForSpec } from '../spec/searchMetric';
 
 type StoredEmbeddings = ReturnType<typeof readEmbeddings>;
 

@@ -11,7 +11,7 @@ import { listCheckpoints, loadNewestIntactCheckpoint, type LoadedCheckpoint } fr
 /** Removes `*.tmp` files and `.step-*.tmp/` folders from the run, its checkpoints and embeddings; returns what went. */
 export function removeRunTempFiles(runDir: string): string[] {
   const p = runPaths(runDir);
-  return [...removeTempFiles(p.dir), ...removeTempFiles(p.checkpoints), ...removeTempFiles(p.embeddings)];
+  return [...removeTempFiles(p.dir), ...removeTempFiles(p.checkpoints), ...removeTempFiles(p.embeddings), ...removeTempFiles(p.timeline)];
 }
 
 /** A request to stop that arrived while the embeddings were written: the run stops, resumable. */

@@ -1,6 +1,6 @@
 // A training session: the whole life of one run process — choose the backend, load the data,
 // build the parts, (resume from a checkpoint), hand the loop to the Trainer with its hooks (finite
-// guard, progress, evaluation, checkpoint, stop, embeddings), and record the outcome in run.json. Every failure ends as a `failed` run
+// guard, progress, timeline, evaluation, checkpoint, stop, embeddings), and record the outcome in run.json. Every failure ends as a `failed` run
 // whose error says what went wrong and where; a stop request ends as `stopped`.
 import { hostname } from 'node:os';
 import { initBackend, type BackendRequest, tf } from '../contrastive/backend';
@@ -20,6 +20,7 @@ import { evaluationHook } from './hooks/evaluation';
 import { finiteGuardHook } from './hooks/finite-guard';
 import { progressHook } from './hooks/progress';
 import { stopHook } from './hooks/stop';
+import { timelineHook } from './hooks/timeline';
 import { majorityRate } from './learningHealth';
 import { buildTrainingParts, type TrainingParts } from './parts';
 import { findResumePoint, recordFailure, removeRunTempFiles, StopRequested } from './recovery';
@@ -154,6 +155,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     const hooks: TrainingHook[] = [
       finiteGuardHook(reporter, () => built.nanHint()),
       progressHook({ reporter, run, clock, batchSize: spec.strategy.batchSize, epochs, stepsPerEpoch, onStep: options.onStep }),
+      timelineHook(context),
       evaluationHook({ ...context, clock, checkpoints, chance }),
       checkpoints,
       stopHook({ stop, reporter, run, checkpoints, epochs, stepsPerEpoch }),

@@ -1,5 +1,6 @@
 """Reads a split written by server/trainer/exportSplit.ts (meta.json, x.f32, labels.i32,
-train.i32, test.i32): the values exactly as the TypeScript trainer feeds its network."""
+train.i32, test.i32, probe.i32): the values exactly as the TypeScript trainer feeds its network, and
+the timeline's probe rows (server/trainer/probeSet.ts) whose embeddings every evaluation keeps."""
 import json
 import os
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ class Split:
     classes: Optional[int]
     train: torch.Tensor
     test: torch.Tensor
+    #: the timeline's probe rows, ascending (from the held-out split, or the training one when nothing is held out)
+    probe: torch.Tensor
 
     @property
     def images(self) -> bool:
@@ -43,5 +46,6 @@ def load_split(folder: str) -> Split:
     test = torch.from_numpy(np.fromfile(os.path.join(folder, "test.i32"), dtype="<i4").astype(np.int64))
     if train.numel() != meta["trainCount"] or test.numel() != meta["testCount"]:
         raise ValueError("train.i32/test.i32 do not match meta.json; re-export the split")
+    probe = torch.from_numpy(np.fromfile(os.path.join(folder, "probe.i32"), dtype="<i4").astype(np.int64))
     has_labels = labels.numel() == count and bool((labels >= 0).any())
-    return Split(x=x, sample_shape=shape, labels=labels if has_labels else None, classes=meta.get("classes"), train=train, test=test)
+    return Split(x=x, sample_shape=shape, labels=labels if has_labels else None, classes=meta.get("classes"), train=train, test=test, probe=probe)

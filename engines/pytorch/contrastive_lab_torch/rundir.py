@@ -69,6 +69,7 @@ class RunDirectory:
         self.events = os.path.join(path, "events.jsonl")
         self.checkpoints = os.path.join(path, "checkpoints")
         self.embeddings = os.path.join(path, "embeddings")
+        self.timeline = os.path.join(path, "timeline")
         self._emit = emit
         if not os.path.isfile(self.run_json):
             raise ValueError(f"{self.run_json}: no run.json here; the run directory is created by `contrastive-lab train`")
@@ -130,7 +131,7 @@ class RunDirectory:
     def remove_temp_files(self) -> List[str]:
         """*.tmp files and .step-*.tmp/ folders a killed writer left behind (recovery.ts removeRunTempFiles)."""
         removed = []
-        for folder in (self.dir, self.checkpoints, self.embeddings):
+        for folder in (self.dir, self.checkpoints, self.embeddings, self.timeline):
             if not os.path.isdir(folder):
                 continue
             for name in os.listdir(folder):
@@ -236,6 +237,16 @@ class RunDirectory:
         write_atomic(os.path.join(self.embeddings, "samples.json"), (_dumps(samples, indent=2) + "\n").encode("utf8"))
         write_atomic(meta_file, (_dumps(meta, indent=2) + "\n").encode("utf8"))
         return ["vectors.f32", "pca.f32", "samples.json", "meta.json"]
+
+    # ---- timeline (server/runs/timeline/store.ts) ---------------------------------------------
+    def write_timeline(self, step: int, vectors: np.ndarray, probe: dict) -> None:
+        """timeline/probe.json once (which samples), then timeline/step-<8 digits>.f32: the probe
+        samples' embeddings at this evaluation (count × dim float32 little-endian), written whole."""
+        os.makedirs(self.timeline, exist_ok=True)
+        probe_file = os.path.join(self.timeline, "probe.json")
+        if not os.path.exists(probe_file):
+            write_atomic(probe_file, (_dumps(probe, indent=2) + "\n").encode("utf8"))
+        write_atomic(os.path.join(self.timeline, f"step-{step:08d}.f32"), np.ascontiguousarray(vectors, dtype="<f4").tobytes())
 
 
 class FollowerRunDirectory:

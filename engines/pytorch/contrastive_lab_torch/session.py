@@ -319,6 +319,7 @@ class Session:
         self.phase = "evaluation"
         spec, data = self.spec, self.data
         layer = spec["eval"]["layer"]
+        self._write_timeline(run, layer)
         train = embed(run.model, data.x, data.train, layer)
         test = embed(run.model, data.x, data.test, layer) if data.test.numel() > 0 else None
         if self.device.type == "mps":  # the evaluations run where the embeddings are, but MPS has no float64 (kNN votes, the probe)
@@ -381,6 +382,19 @@ class Session:
                                       where, kind="collapsed", epoch=epoch)
         elif self.learning["state"] == "chance":
             self.dir.event("warning", "chance", self.learning["message"], step=step, epoch=epoch, data={"knnAccuracy": knn, "chance": chance})
+
+    def _write_timeline(self, run: Run, layer: str) -> None:
+        """hooks/timeline.ts: the probe set's embeddings at this evaluation, before it is judged;
+        non-finite ones are not kept (the evaluation then fails the run and says why)."""
+        data, ds = self.data, self.dataset
+        vectors = embed(run.model, data.x, data.probe, layer).cpu().numpy().astype(np.float32)
+        if not np.isfinite(vectors).all():
+            return
+        rows = data.probe.tolist()
+        labels = [None] * len(rows) if data.labels is None else [int(data.labels[r]) if data.labels[r] >= 0 else None for r in rows]
+        probe = {"formatVersion": 1, "count": len(rows), "dim": int(vectors.shape[1]), "layer": layer, "split": "test" if data.test.numel() > 0 else "train",
+                 "rows": rows, "ids": [ds["ids"][r] for r in rows], "labels": labels, "classNames": ds.get("classNames")}
+        self.dir.write_timeline(self.position["step"], vectors, probe)
 
     # ---- the final embeddings (server/trainer/embed.ts; the launcher adds UMAP and the sprite) ----
     def _write_embeddings(self, run: Run) -> None:

@@ -1,6 +1,6 @@
 // The run-directory contract, for both engines: one tiny spec trained on tfjs and on PyTorch, both
 // directories read by the same reader (RunReader / list, the embeddings reader, the checkpoint
-// state), and what a reader relies on compared line kind by line kind. Then what only the PyTorch
+// state, the timeline), and what a reader relies on compared line kind by line kind. Then what only the PyTorch
 // launcher does: a stop mid-epoch checkpoints and resume continues to the very same losses as a run
 // that never stopped; a NaN loss fails the run with error.kind nonFinite; an ingredient the engine
 // lacks is refused before any run directory exists; a missing or old torch says how to install it.
@@ -17,6 +17,7 @@ import { listRuns } from '../../../server/runs/list';
 import { runPaths } from '../../../server/runs/paths';
 import { summarizeRun } from '../../../server/runs/reader';
 import { readRunRecord } from '../../../server/runs/record';
+import { listTimelineSteps, readTimelineProbe, readTimelineStep } from '../../../server/runs/timeline/store';
 import { PythonEngineError, resumeWithPyTorch, trainWithPyTorch } from '../../../server/trainer/engines/pytorch';
 import { probeTorch } from '../../../server/trainer/engines/python';
 import { pca2d } from '../../../server/trainer/pca';
@@ -59,7 +60,7 @@ const metrics = (runDir: string): MetricLine[] => readJsonLines<MetricLine>(runP
 const events = (runDir: string): RunEvent[] => readJsonLines<RunEvent>(runPaths(runDir).events).lines;
 const keys = (o: object): string[] => Object.keys(o).sort();
 
-test('tfjs and PyTorch write the same run directory: the reader, list, metrics, events, checkpoints and embeddings', { skip }, async () => {
+test('tfjs and PyTorch write the same run directory: the reader, list, metrics, events, checkpoints, embeddings and timeline', { skip }, async () => {
   const dir = tempDir('contract');
   const written = writeSpec(dir, SPEC());
   const root = join(dir, 'runs');
@@ -131,6 +132,18 @@ test('tfjs and PyTorch write the same run directory: the reader, list, metrics, 
   const scale = Math.max(...expected.map(Math.abs));
   assert.ok(pca!.every((v, i) => Math.abs(v - expected[i]!) <= 1e-4 * scale), 'the engine\'s pca.f32 differs from pca.ts on its vectors');
   assert.ok(existsSync(runPaths(pt.runDir).sprite));
+
+  // timeline: the same probe set (rows, ids, labels, dim, layer) and one step file per evaluation
+  const [pa, pb] = [readTimelineProbe(tf.runDir), readTimelineProbe(pt.runDir)];
+  assert.deepEqual(pb, pa);
+  assert.equal(pa.count, 150);
+  assert.deepEqual(listTimelineSteps(pt.runDir), listTimelineSteps(tf.runDir));
+  assert.deepEqual(listTimelineSteps(pt.runDir), [9]);
+  // the last evaluation's probe embeddings are the final embeddings' rows of those samples
+  const last = readTimelineStep(pt.runDir, pb, 9);
+  pb.rows.forEach((r, p) => {
+    for (let d = 0; d < 32; d++) assert.ok(Math.abs(last[p * 32 + d]! - eb.vectors[r * 32 + d]!) < 1e-4, `probe ${p}, dimension ${d}`);
+  });
 });
 
 test('PyTorch: a stop mid-epoch checkpoints, and resume continues to the same losses as a run that never stopped', { skip }, async () => {
