@@ -33,6 +33,7 @@ export const RUN_COLUMNS: readonly ColumnDef[] = [
   run('id', 'id', 'text', false, 'the run folder name'),
   run('status', 'status', 'text', true, 'queued, running, completed, failed, stopped, or interrupted when its trainer is gone'),
   run('sweep', 'sweep', 'text', true, 'the sweep the run is a child of (contrastive-lab sweep): sort or filter by it to see a sweep together'),
+  run('origin', 'origin', 'text', false, 'the run this one repeats (Re-run, Edit and Run in the Experiments table) and the values changed from it'),
   run('started', 'started', 'date', true, 'when training started (run.json startedAt); tells apart runs of the same name'),
   run('tags', 'tags', 'text', true, 'your tags (annotations.json)'),
   run('notes', 'notes', 'text', false, 'your notes (annotations.json)'),
@@ -44,6 +45,7 @@ const RESULTS_BEFORE_RECALL: readonly ColumnDef[] = [
   result('knnBest', 'best kNN', 'percent', true, true, 'the best weighted-kNN accuracy of any evaluation'),
   result('probe', 'probe', 'percent', true, true, "the last evaluation's linear-probe accuracy"),
   result('probeBest', 'best probe', 'percent', false, true, 'the best linear-probe accuracy of any evaluation'),
+  result('classifier', 'classifier', 'percent', true, true, "the last evaluation's held-out accuracy of the classifier head (loss crossEntropy: fine-tuned or from scratch)"),
   result('p@1', 'P@1', 'percent', false, true, "the last evaluation's precision@1"),
 ];
 const RESULTS_AFTER_RECALL: readonly ColumnDef[] = [
@@ -116,6 +118,8 @@ export function tableRow(entry: RunEntry): TableRow {
   cells.set('id', summary.id);
   cells.set('status', summary.status);
   setDefined(cells, 'sweep', summary.record.sweep?.id);
+  const origin = summary.record.origin;
+  if (origin !== undefined) cells.set('origin', [origin.run, ...Object.entries(origin.changes).map(([k, v]) => `${k}=${JSON.stringify(v)}`)].join(' '));
   setDefined(cells, 'started', summary.record.startedAt ?? undefined);
   cells.set('tags', annotations.tags);
   if (annotations.notes !== '') cells.set('notes', annotations.notes);
@@ -126,6 +130,7 @@ export function tableRow(entry: RunEntry): TableRow {
   setDefined(cells, 'knnBest', knnBest);
   setDefined(cells, 'probe', results.probe);
   setDefined(cells, 'probeBest', results.probeBest);
+  setDefined(cells, 'classifier', results.classifier);
   setDefined(cells, 'p@1', results.precisionAt1);
   for (const [k, v] of Object.entries(results.recallAtK)) cells.set(`r@${k}`, v);
   setDefined(cells, 'mapAtR', results.mapAtR);

@@ -9,6 +9,7 @@ import { runPaths } from '../../../server/runs/paths';
 import { readQueue } from '../../../server/runs/queue/queueFile';
 import { effectiveStatus, readRunRecord, updateRunRecord } from '../../../server/runs/record';
 import { changeProblems, checkRerun, parseValueText, queueRerun, readRerunSource, RerunError, valueAsText, valueAt } from '../../../server/runs/rerun';
+import { loadRows } from '../../../server/runs/table/load';
 import { flattenSpec } from '../../../server/runs/table/values';
 import { checkSpecText } from '../../../server/spec/check';
 import { createRunDirectory } from '../../../server/trainer/runDirectory';
@@ -50,6 +51,9 @@ describe('re-run', () => {
     assert.deepEqual(differing, ['architecture.backbone.layers', 'loss.temperature', 'strategy.batchSize']);
     assert.equal(after.get('loss.temperature'), 0.2);
     assert.deepEqual(readRunRecord(queued.dir).origin?.changes, changes);
+    // The runs table says where the copy came from and what changed.
+    const row = loadRows([dirname(runDir)]).rows.find((r) => r.dir === queued.dir);
+    assert.equal(row?.cells.get('origin'), `${readRunRecord(runDir).id} loss.temperature=0.2 strategy.batchSize=30 architecture.backbone.layers=[64,32]`);
   });
 
   it('an invalid value is refused with the spec pipeline\'s message and creates no run folder', () => {
