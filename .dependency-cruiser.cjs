@@ -4,7 +4,7 @@
 // (tfjs) is checked on the graph without them: .dependency-cruiser-runtime.cjs.
 // CLI: npx depcruise server extension webview --config .dependency-cruiser.cjs
 // The layers, lowest first: server/shared → server/contrastive (the core library) → server/spec →
-// server/language | server/runs + server/trainer + server/cli; extension/ uses server/runs and the
+// server/language | server/runs + server/search + server/trainer + server/cli; extension/ uses server/runs and the
 // webview protocol; webview/ stands alone (it runs in a browser frame).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -21,21 +21,21 @@ module.exports = {
       comment: 'server/contrastive takes plain options: it knows no spec, run directory, trainer, CLI, language server, extension or webview.',
       severity: 'error',
       from: { path: '^server/contrastive/' },
-      to: { path: ['^server/(spec|runs|trainer|cli|language)/', '^extension/', '^webview/'] },
+      to: { path: ['^server/(spec|runs|search|trainer|cli|language)/', '^extension/', '^webview/'] },
     },
     {
       name: 'spec-below-its-users',
       comment: 'The spec pipeline is used by the language server, the CLI and the trainer; it uses none of them, nor run directories.',
       severity: 'error',
       from: { path: '^server/spec/' },
-      to: { path: ['^server/(runs|trainer|cli|language)/', '^extension/', '^webview/'] },
+      to: { path: ['^server/(runs|search|trainer|cli|language)/', '^extension/', '^webview/'] },
     },
     {
       name: 'shared-is-the-bottom',
       comment: 'server/shared holds Node utilities every server part may use: it imports no other part.',
       severity: 'error',
       from: { path: '^server/shared/' },
-      to: { path: ['^server/(contrastive|spec|runs|trainer|cli|language)/', '^extension/', '^webview/'] },
+      to: { path: ['^server/(contrastive|spec|runs|search|trainer|cli|language)/', '^extension/', '^webview/'] },
     },
     {
       name: 'webview-stands-alone',

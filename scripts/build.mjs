@@ -11,7 +11,7 @@ const watch = process.argv.includes('--watch');
 const dist = join(root, 'dist');
 
 // Node bundles keep native and wasm-loading packages external: they resolve from node_modules.
-const nodeExternal = ['vscode', '@tensorflow/tfjs-node', 'sharp', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', 'mnist', 'umap-js', 'chokidar'];
+const nodeExternal = ['vscode', '@tensorflow/tfjs-node', 'sharp', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', 'mnist', 'umap-js', 'chokidar', 'usearch'];
 
 const nodeBundles = [
   { entry: 'extension/extension.ts', out: 'extension.js' },
