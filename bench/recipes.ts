@@ -2,7 +2,7 @@
 // evaluation after every epoch, the final embeddings) for the fixed epochs of their specs in
 // bench/recipes/, by our trainer and by the PyTorch mirror (engines/pytorch) on the same split.
 // Ours is the real `contrastive-lab train` (server/cli/main.ts, --no-umap, as the mirror has no
-// UMAP) started through bench/recipes-probe.ts, which times the phases from outside. The mirror
+// UMAP), bundled as dist/cli.js is, started through bench/recipes-probe.ts, which times the phases from outside. The mirror
 // runs with 1 thread and with every core (the faster of OpenMP's spinning and passive waits), at its
 // best (bench/mirror.ts); the BLAS and the dense kernel it runs are printed. Ours runs with
 // --threads 1 and with --threads <n> (every core). Per recipe:
@@ -46,9 +46,24 @@ export async function prepareRecipe(name: string, work: string, perClass = SHAPE
   return copy;
 }
 
-/** The command that trains a spec as `contrastive-lab train` does, with the timing probe around it. */
+/** Where the probe's bundle goes: in dist/, beside the trainer's helper-thread bundle it starts. */
+export const PROBE_BUNDLE = join(repo, 'dist', 'bench-recipes-probe.js');
+
+/**
+ * Bundles bench/recipes-probe.ts (the probe and the CLI it runs) with esbuild as the build bundles
+ * dist/cli.js, so the bench times the trainer users run, not one transpiled at start-up by tsx
+ * (which added 0.7-1.4 s to every run). Needs `npm run build` first (npm run bench does it).
+ */
+export async function buildProbeBundle(): Promise<string> {
+  const esbuild = await import('esbuild');
+  const { nodeExternal } = (await import(join(repo, 'scripts', 'bundle-externals.mjs'))) as { nodeExternal: string[] };
+  await esbuild.build({ entryPoints: [join(repo, 'bench', 'recipes-probe.ts')], outfile: PROBE_BUNDLE, bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], external: nodeExternal, logLevel: 'warning' });
+  return PROBE_BUNDLE;
+}
+
+/** The command that trains a spec as `contrastive-lab train` does, with the timing probe (bundled) around it. */
 export function oursCommand(spec: string, out: string, backend: string, threads: number): string[] {
-  return ['--import', 'tsx', join(repo, 'bench', 'recipes-probe.ts'), 'train', spec, '--out', out, '--json', '--no-umap', '--backend', backend, '--threads', String(threads)];
+  return [PROBE_BUNDLE, 'train', spec, '--out', out, '--json', '--no-umap', '--backend', backend, '--threads', String(threads)];
 }
 
 interface Ours {
@@ -143,6 +158,7 @@ export async function runRecipeBench(chosen: readonly string[] = recipeNames()):
   console.log(`recipes: ${chosen.join(', ')}; our trainer: contrastive-lab train on ${backend} with --threads 1 and --threads ${cores}, --no-umap; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if ('missing' in available) console.log(`PyTorch comparison skipped: ${available.missing}`);
   else console.log(`bench peer pytorch ${peerKernel()}; mirror at 1 and ${cores} threads, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for it alone`);
+  await buildProbeBundle();
   const work = mkdtempSync(join(tmpdir(), 'contrastive-recipes-'));
   try {
     for (const name of chosen) {

@@ -4,19 +4,20 @@ import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeExternal } from './bundle-externals.mjs';
 import { ensurePackedDigits } from './pack-digits.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const dist = join(root, 'dist');
 
-// Node bundles keep native and wasm-loading packages external: they resolve from node_modules.
-const nodeExternal = ['vscode', '@tensorflow/tfjs-node', 'sharp', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', 'mnist', 'umap-js', 'chokidar', 'usearch'];
 
 const nodeBundles = [
   { entry: 'extension/extension.ts', out: 'extension.js' },
   { entry: 'server/language/main.ts', out: 'language-server.js' },
   { entry: 'server/cli/main.ts', out: 'cli.js' },
+  // The trainer's helper thread that makes the next batch while a step trains (server/trainer/batchPrefetch.ts).
+  { entry: 'server/trainer/batchWorker.ts', out: 'batch-worker.js' },
 ];
 const webBundles = [
   { entry: 'webview/dashboard/main.ts', out: 'webview/dashboard.js' },

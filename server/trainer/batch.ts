@@ -24,6 +24,9 @@ export interface BatchBuilder {
   make(indices: Int32Array, step: number): StepBatch;
   /** The batch's input tensors, named after the spec fields that produced them. */
   inputs(batch: StepBatch): GuardedTensor[];
+  /** The batch `make` will be asked for next, for a builder that makes it ahead (batchPrefetch.ts). */
+  prepare(indices: Int32Array, step: number): void;
+  dispose(): void;
 }
 
 export function batchBuilder(source: BatchSource): BatchBuilder {
@@ -46,5 +49,8 @@ export function batchBuilder(source: BatchSource): BatchBuilder {
       return { labels: batchLabels, view1: x, view2: null };
     },
     inputs: (batch) => [batch.view1, ...(batch.view2 ? [batch.view2] : [])].map((tensor, i) => ({ name: viewNames[i]!, tensor })),
+    // This builder makes each batch when asked, and holds nothing of its own.
+    prepare: () => undefined,
+    dispose: () => undefined,
   };
 }

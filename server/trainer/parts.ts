@@ -19,6 +19,7 @@ import { createSchedule } from '../contrastive/schedules';
 import { EmaTarget } from '../contrastive/strategies';
 import type { ResolvedSpec } from '../spec/types';
 import { batchBuilder } from './batch';
+import { withPrefetch } from './batchPrefetch';
 import type { LoadedCheckpoint } from './checkpoint';
 import type { Embedder } from './embed';
 import type { GuardedTensor, NonFiniteFault } from './finiteGuard';
@@ -36,8 +37,8 @@ export interface BatchPlan {
 
 export interface TrainingParts extends Embedder {
   readonly batches: BatchPlan;
-  /** One optimisation step; `fault` names the first non-finite input, loss, gradient or weight (the run must stop). */
-  trainStep(indices: Int32Array, step: number, totalSteps: number): Promise<{ loss: number; lr: number; fault: NonFiniteFault | null }>;
+  /** One optimisation step (`next`: the following step's batch, to make meanwhile); `fault` names the first non-finite input, loss, gradient or weight (the run must stop). */
+  trainStep(indices: Int32Array, step: number, totalSteps: number, next?: Int32Array): Promise<{ loss: number; lr: number; fault: NonFiniteFault | null }>;
   /** The likely causes of a NaN/Inf loss for this recipe, as advice. */
   nanHint(): string;
   restore(checkpoint: LoadedCheckpoint): void;
@@ -99,13 +100,18 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
         };
   const method = plan.build({ online: forwardOf(model, 'online'), ema: ema !== null ? forwardOf(ema.target, 'target') : null, queue });
   const optimizer = createOptimizer(spec.strategy.optimizer);
-  const batches = batchBuilder({
-    samples,
-    labels: spec.data.useLabels ? dataset.labels : null,
-    twoViews: plan.views === 'two' ? twoViewAugmenter(spec.pairs.views, seed) : null,
-    weakOnly: plan.views === 'one' && spec.pairs.views.weak.length > 0 ? buildSeededPipeline(spec.pairs.views.weak) : null,
-    seed,
-  });
+  const labels = spec.data.useLabels ? dataset.labels : null;
+  const weakOnly = plan.views === 'one' && spec.pairs.views.weak.length > 0;
+  const batches = withPrefetch(
+    batchBuilder({
+      samples,
+      labels,
+      twoViews: plan.views === 'two' ? twoViewAugmenter(spec.pairs.views, seed) : null,
+      weakOnly: weakOnly ? buildSeededPipeline(spec.pairs.views.weak) : null,
+      seed,
+    }),
+    { samples, labels, seed, batchSize: spec.strategy.batchSize, views: plan.views === 'two' ? spec.pairs.views : weakOnly ? { weakOnly: spec.pairs.views.weak } : null },
+  );
   // Every weight the step may have changed: trainable ones, batch-norm statistics (updated by the
   // forward pass itself), the EMA target and the loss's own parameters.
   const guarded: GuardedTensor[] = [
@@ -159,6 +165,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     restore: (checkpoint) => restoreState(state, checkpoint),
     checkpointState: () => captureState(state),
     dispose() {
+      batches.dispose();
       model.dispose();
       ema?.dispose();
       loss.dispose();

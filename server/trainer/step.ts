@@ -30,11 +30,13 @@ export interface StepParts {
 
 export type StepResult = { loss: number; lr: number; fault: NonFiniteFault | null };
 
-export function stepper(p: StepParts): (indices: Int32Array, step: number, totalSteps: number) => Promise<StepResult> {
+/** `next`: the indices of the following step's batch, when known, so that it can be made meanwhile. */
+export function stepper(p: StepParts): (indices: Int32Array, step: number, totalSteps: number, next?: Int32Array) => Promise<StepResult> {
   const variables = p.trainable.map((n) => n.variable);
-  return async (indices, step, totalSteps) => {
+  return async (indices, step, totalSteps, next) => {
     const lr = p.schedule(step - 1, totalSteps, p.stepsPerEpoch);
     const batch = p.batches.make(indices, step);
+    if (next !== undefined) p.batches.prepare(next, step + 1);
     p.dropoutPosition.step = step;
     p.dropoutPosition.calls = 0;
     let keys: tf.Tensor2D | null = null;

@@ -81,7 +81,9 @@ export class Trainer {
         run.phase = 'training';
         const started = Date.now();
         const step = run.position.step + 1;
-        const { loss, lr, fault } = await this.parts.trainStep(plan[b]!, step, totalSteps);
+        // The following batch, so that it can be made while this step trains.
+        const next = b + 1 < batches.stepsPerEpoch ? plan[b + 1] : epoch < this.epochs ? batches.plan(epoch + 1)[0] : undefined;
+        const { loss, lr, fault } = await this.parts.trainStep(plan[b]!, step, totalSteps, next);
         run.position = { ...run.position, step, batchInEpoch: b + 1 };
         const end: StepEnd = { step, epoch, stepInEpoch: b + 1, loss, lr, fault, seconds: Math.max(1e-6, (Date.now() - started) / 1000) };
         if ((await this.notify((h) => h.onStepEnd?.(end))) === 'stop') return 'stopped';

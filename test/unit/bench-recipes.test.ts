@@ -3,12 +3,13 @@
 // PYTHONPATH), ours runs the real CLI through the timing probe, and every recipe spec in
 // bench/recipes/ validates (the image-folder one next to its generated folder). Nothing is trained.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { mirrorEnv } from '../../bench/mirror';
-import { oursCommand, prepareRecipe, recipeNames } from '../../bench/recipes';
+import { buildProbeBundle, oursCommand, prepareRecipe, recipeNames } from '../../bench/recipes';
 import { checkSpecFile } from '../../server/spec/check';
 
 const ROOT = join(__dirname, '..', '..');
@@ -30,11 +31,15 @@ test('the mirror command drops the OpenBLAS overrides, pins every thread count a
   assert.ok(Object.keys(before).every((k) => process.env[k] === before[k]) && Object.keys(process.env).length === Object.keys(before).length, 'process.env changed');
 });
 
-test('ours is the CLI train command, under the timing probe, without UMAP, on the bench backend and thread count', () => {
+test('ours is the CLI train command, bundled as users run it, under the timing probe, without UMAP, on the bench backend and thread count', async () => {
   const args = oursCommand('/tmp/x.contrastive.yaml', '/tmp/runs', 'wasm', 2);
-  assert.deepEqual(args.slice(0, 2), ['--import', 'tsx']);
-  assert.equal(args[2], join(ROOT, 'bench', 'recipes-probe.ts'));
-  assert.deepEqual(args.slice(3), ['train', '/tmp/x.contrastive.yaml', '--out', '/tmp/runs', '--json', '--no-umap', '--backend', 'wasm', '--threads', '2']);
+  assert.equal(args[0], join(ROOT, 'dist', 'bench-recipes-probe.js'));
+  assert.deepEqual(args.slice(1), ['train', '/tmp/x.contrastive.yaml', '--out', '/tmp/runs', '--json', '--no-umap', '--backend', 'wasm', '--threads', '2']);
+  // The bundle is the CLI: it answers --version like dist/cli.js, without tsx.
+  const bundle = await buildProbeBundle();
+  const r = spawnSync(process.execPath, [bundle, '--version'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--version'], { encoding: 'utf8' }).stdout.trim());
 });
 
 test('the four recipes exist and validate; the SimCLR MLP one is the recipe of issue 17', async () => {
