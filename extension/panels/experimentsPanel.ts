@@ -14,9 +14,11 @@ import { RunEntries } from '../../server/runs/table/entries';
 import { checkLayout, DEFAULT_LAYOUT, parseExperimentsMessage, type ExperimentsToHost, type HostToExperiments, type TableLayout } from '../../webview/experiments/protocol';
 import { isActive, isResumable } from '../runs/runPresentation';
 import type { RunService } from '../runs/runService';
+import { readJsonObject } from '../../server/shared/files';
 import { editAndRun, rerunRuns } from './experimentsRerun';
 import { layoutView, tableCsv, tableMessage } from './experimentsTable';
 import { MessageHandlers, PanelHost } from './panelHost';
+import { specDifferences } from './specDiff';
 import { EXPERIMENTS_VIEW_TYPE } from './viewTypes';
 import { confine, saveExport, webviewOptions } from './webviewPage';
 
@@ -55,6 +57,7 @@ export class ExperimentsPanel extends PanelHost<HostToExperiments, ExperimentsTo
     delete: (m) => void this.deleteRuns(m.runKeys),
     rerun: (m) => void rerunRuns(m.runKeys.flatMap((k) => this.hooks.runs.get(k) ?? [])),
     editAndRun: (m) => this.editAndRun(m.runKey),
+    compareSpecs: (m) => void this.compareSpecs(m.runKeys),
     exportTable: () => void saveExport('runs.csv', Buffer.from(tableCsv(this.orderedRows(), this.layout), 'utf8'), this.hooks.runs.folder, this.hooks.log),
   };
 
@@ -161,6 +164,35 @@ export class ExperimentsPanel extends PanelHost<HostToExperiments, ExperimentsTo
     }
     this.read(key);
     this.send();
+  }
+
+  /**
+   * The specs the runs trained (spec.json): two side by side in VS Code's diff editor; more as a
+   * table of the paths that differ, one column per run, in the page.
+   */
+  private async compareSpecs(keys: readonly string[]): Promise<void> {
+    const runs = keys.flatMap((k) => this.hooks.runs.get(k) ?? []);
+    const specs = new Map<string, unknown>();
+    const missing: string[] = [];
+    for (const run of runs) {
+      try {
+        specs.set(keyOf(run), readJsonObject<unknown>(runPaths(run.dir).specJson, 'resolved spec'));
+      } catch (e) {
+        missing.push(`"${run.name}": ${(e as Error).message}`);
+      }
+    }
+    if (missing.length > 0) void vscode.window.showWarningMessage(`Contrastive Lab: left out of the comparison (no readable spec.json): ${missing.join('; ')}`);
+    const compared = runs.filter((r) => specs.has(keyOf(r)));
+    if (compared.length < 2) {
+      void vscode.window.showInformationMessage('Contrastive Lab: select at least two runs with a spec.json to compare their specs.');
+      return;
+    }
+    if (compared.length === 2) {
+      const [a, b] = compared as [RunSummary, RunSummary];
+      await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(runPaths(a.dir).specJson), vscode.Uri.file(runPaths(b.dir).specJson), `${a.name} ↔ ${b.name} (spec.json)`, { preview: false });
+      return;
+    }
+    this.post({ type: 'specDiff', runs: compared.map((r) => ({ key: keyOf(r), name: r.name })), rows: specDifferences(specs) });
   }
 
   /** The parameters that differ between the shown runs come first in the list of what to change. */

@@ -417,6 +417,7 @@ async function experiments(page: Page, base: string): Promise<void> {
   const starred = (await posted(page)).filter((m) => m.type === 'annotate').pop();
   check(starred?.star === true && starred.runKey === '20261202-03000004-sweep-0004', 'experiments: * stars the active run');
   check((await page.locator('.grid-row.active .grid-cell.star').textContent()) === '★', 'experiments: the star shows in the row');
+  await specComparison(page);
   await page.locator('vscode-textfield').first().click();
   await page.keyboard.type('knn >');
   await page.waitForTimeout(600);
@@ -435,6 +436,39 @@ async function experiments(page: Page, base: string): Promise<void> {
   check((await page.locator('header .muted').first().textContent()) === `${RUN_COUNT} runs`, 'experiments: the toolbar counts the runs');
   await columnDrags(page, base);
   await experimentPlots(page, base);
+}
+
+/** Three selected runs: Compare specs asks the host, whose answer is a table of the differing paths; Re-run and Edit and run name the runs. */
+async function specComparison(page: Page): Promise<void> {
+  const keys = ['sweep-0002', 'sweep-0003', 'sweep-0004'].map((n, i) => `20261202-0300000${i + 2}-${n}`);
+  await page.locator('vscode-button', { hasText: 'Compare specs' }).click();
+  await page.waitForTimeout(100);
+  const asked = (await posted(page)).filter((m) => m.type === 'compareSpecs').pop();
+  check(JSON.stringify(asked?.runKeys) === JSON.stringify(keys), `experiments: Compare specs asks for the 3 selected runs (${JSON.stringify(asked?.runKeys)})`);
+  await page.evaluate((k) => window.postMessage({
+    type: 'specDiff',
+    runs: k.map((key, i) => ({ key, name: `sweep-000${i + 2}` })),
+    rows: [
+      { path: 'loss.temperature', values: { [k[0]!]: '0.05', [k[1]!]: '0.1', [k[2]!]: '0.05' } },
+      { path: 'optimizer.lr', values: { [k[0]!]: '0.001', [k[1]!]: '0.001' } },
+    ],
+  }, '*'), keys);
+  await page.waitForTimeout(100);
+  const diff = await page.evaluate(() => ({
+    header: [...document.querySelectorAll('.spec-diff-table thead th')].map((c) => c.textContent),
+    rows: [...document.querySelectorAll('.spec-diff-table tbody tr')].map((r) => [...r.children].map((c) => `${c.textContent}${c.classList.contains('differs') ? '*' : ''}`)),
+  }));
+  check(JSON.stringify(diff.header) === JSON.stringify(['path', 'sweep-0002', 'sweep-0003', 'sweep-0004']), `experiments: the spec comparison has a column per run (${JSON.stringify(diff.header)})`);
+  check(JSON.stringify(diff.rows) === JSON.stringify([['loss.temperature', '0.05', '0.1*', '0.05'], ['optimizer.lr', '0.001', '0.001', '(not set)*']]), `experiments: one row per differing path, values unlike the first run's marked (${JSON.stringify(diff.rows)})`);
+  await shot(page, 'experiments-dark-spec-diff');
+  await page.locator('.spec-diff vscode-button').click();
+  check((await page.locator('.spec-diff:not([hidden])').count()) === 0, 'experiments: the spec comparison closes');
+  await page.locator('vscode-button', { hasText: 'Re-run 3' }).click();
+  await page.locator('vscode-button', { hasText: 'Edit and run' }).click();
+  await page.waitForTimeout(100);
+  const rerun = (await posted(page)).filter((m) => m.type === 'rerun').pop();
+  const edit = (await posted(page)).filter((m) => m.type === 'editAndRun').pop();
+  check(JSON.stringify(rerun?.runKeys) === JSON.stringify(keys) && edit?.runKey === keys[2], `experiments: Re-run names the selected runs, Edit and run the active one (${JSON.stringify(rerun?.runKeys)}, ${String(edit?.runKey)})`);
 }
 
 /** Columns move by dragging their title (or Alt+arrows) and resize by dragging their edge (or arrows); the layout keeps both. */

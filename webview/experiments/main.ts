@@ -10,6 +10,7 @@ import { VirtualGrid } from './grid';
 import { parseTags, toggleSort } from './model';
 import { colourOf, defaultAxes, defaultScatter, makeAxis, parallelData, scatterData } from './plotData';
 import { PlotView } from './plots';
+import { SpecDiffView } from './specDiff';
 import type { ExperimentsState } from '../protocol';
 import { DEFAULT_LAYOUT, DEFAULT_PLOT, type ColumnInfo, type ExperimentsToHost, type HostToExperiments, type PlotColumn, type PlotLayout, type RowInfo, type TableLayout } from './protocol';
 
@@ -41,6 +42,11 @@ const addColumn = select([], '', 'Add a column', (value) => {
 });
 const showHidden = button('', () => setLayout({ hidden: [] }), { secondary: true, title: 'Show the columns you hid' });
 const overlay = button('Overlay selected', () => openRuns(), { title: 'Open the curves of the selected runs in one dashboard (Enter)' });
+const compare = button('Compare specs', () => {
+  const keys = grid.selection.selected();
+  if (keys.length >= 2) channel.post({ type: 'compareSpecs', runKeys: keys });
+}, { secondary: true, title: 'The specs the selected runs trained: two in the diff editor, more as a table of the paths that differ' });
+const specDiff = new SpecDiffView();
 const exportButton = button('Export CSV', () => channel.post({ type: 'exportTable' }), { secondary: true, title: 'Save the shown rows and columns as CSV, with raw values' });
 const plotKind = select([
   { value: 'none', label: 'No plot' }, { value: 'scatter', label: 'Scatter plot' }, { value: 'parallel', label: 'Parallel coordinates' },
@@ -223,6 +229,7 @@ function renderDetails(): void {
   const selected = grid.selection.selected();
   overlay.disabled = selected.length < 2;
   overlay.textContent = selected.length > 1 ? `Overlay ${selected.length} runs` : 'Overlay selected';
+  compare.disabled = selected.length < 2;
   details.hidden = row === undefined;
   if (row === undefined) return;
   starButton.textContent = row.star ? '★' : '☆';
@@ -258,9 +265,10 @@ function render(message: TableMessage): void {
 }
 
 const app = mount(
-  el('header', { className: 'toolbar' }, [filterField, changedBox, addColumn, showHidden, plotKind, el('span', { className: 'spacer' }), count, overlay, exportButton]),
+  el('header', { className: 'toolbar' }, [filterField, changedBox, addColumn, showHidden, plotKind, el('span', { className: 'spacer' }), count, overlay, compare, exportButton]),
   problem,
   empty,
+  specDiff.element,
   plotPanel,
   grid.element,
   details,
@@ -275,5 +283,6 @@ onThemeChange(() => {
 
 channel.onMessage<HostToExperiments>((message) => {
   if (message.type === 'table') render(message);
+  else if (message.type === 'specDiff') specDiff.show(message);
 });
 channel.post({ type: 'ready' });

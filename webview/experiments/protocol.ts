@@ -3,7 +3,7 @@
 // it is sent, virtualised, and posts what the user does. What the page posts is validated here.
 import {
   checkBoolean, checkNonEmptyString, checkReady, checkString, checkStringList, checkWebviewError, describe, isRecord, LIMITS, makeParser,
-  type Guard, type ReadyMessage, type WebviewErrorMessage,
+  type Guard, type ReadyMessage, type SpecDiffRow, type WebviewErrorMessage,
 } from '../protocol';
 
 export interface SortKey {
@@ -92,7 +92,23 @@ export interface PlotColumn {
   readonly values: readonly PlotValue[];
 }
 
-export type HostToExperiments = {
+/** A run as the spec comparison names it. */
+export interface ComparedRun {
+  readonly key: string;
+  readonly name: string;
+}
+
+export type HostToExperiments = TableMessage | SpecDiffMessage;
+
+/** The spec paths whose values differ between three or more runs (two open in VS Code's diff editor instead). */
+export interface SpecDiffMessage {
+  readonly type: 'specDiff';
+  readonly runs: readonly ComparedRun[];
+  /** Values keyed by run key; a run without the path is missing from the record. */
+  readonly rows: readonly SpecDiffRow[];
+}
+
+export interface TableMessage {
   readonly type: 'table';
   readonly columns: readonly ColumnInfo[];
   /** Every column a run has, for the "add column" chooser. */
@@ -106,7 +122,7 @@ export type HostToExperiments = {
   readonly runsFolder: string | null;
   /** The columns the layout's plot draws (none when no plot is open). */
   readonly plot: readonly PlotColumn[];
-};
+}
 
 export type ExperimentsToHost =
   | ReadyMessage
@@ -127,7 +143,9 @@ export type ExperimentsToHost =
   /** A new queued run of each run's spec, unchanged (the queue starts it). */
   | { readonly type: 'rerun'; readonly runKeys: readonly string[] }
   /** The host asks which values to change (checked by the spec pipeline), then queues a run of the edited copy. */
-  | { readonly type: 'editAndRun'; readonly runKey: string };
+  | { readonly type: 'editAndRun'; readonly runKey: string }
+  /** Two runs: their spec.json files in VS Code's diff editor; more: the host answers with a specDiff message. */
+  | { readonly type: 'compareSpecs'; readonly runKeys: readonly string[] };
 
 const MAX_FILTER_CHARS = 2000;
 const MAX_NOTES_CHARS = 20_000;
@@ -191,4 +209,5 @@ export const parseExperimentsMessage = makeParser<ExperimentsToHost>('experiment
   delete: checkRunKeys,
   rerun: checkRunKeys,
   editAndRun: checkRunKey,
+  compareSpecs: (m) => checkRunKeys(m) ?? ((m.runKeys as unknown[]).length < 2 ? `field 'runKeys' must name at least two runs to compare` : null),
 });
