@@ -79,7 +79,7 @@ test('a tiny run writes every file of the run directory', async () => {
   assert.equal(near.neighbors.length, 5);
   assert.ok(near.neighbors.every((n) => n.index !== 0));
   const out = join(dir, 'projector');
-  exportProjector(outcome.runDir, out);
+  await exportProjector(outcome.runDir, out);
   const tsv = readFileSync(join(out, 'tensors.tsv'), 'utf8').trim().split('\n');
   assert.equal(tsv.length, 300);
   assert.equal(tsv[0]!.split('\t').length, 16);
