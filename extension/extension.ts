@@ -12,12 +12,13 @@ import { RunCommands } from './commands/runCommands';
 import { SpecLanguageClient } from './language/specLanguageClient';
 import type { PanelHooks } from './panels/dashboardPanel';
 import type { GallerySources } from './panels/galleryPanel';
+import type { MapSources } from './panels/mapPanel';
 import type { ExperimentsHooks } from './panels/experimentsPanel';
 import { DASHBOARD_VIEW_TYPE, EXPERIMENTS_VIEW_TYPE, GALLERY_VIEW_TYPE, MAP_VIEW_TYPE } from './panels/viewTypes';
 import { EmbeddingsCache } from './runs/runEmbeddings';
 import { RunService } from './runs/runService';
 import { affectsLabSettings, readSettings } from './settings';
-import { neighboursServeInvocation } from './trainer/trainerCommand';
+import { mapServeInvocation, neighboursServeInvocation } from './trainer/trainerCommand';
 import { TrainerSessions } from './trainer/trainerSessions';
 import { RunsTreeProvider } from './views/runsTree';
 import { RunStatusBar } from './views/statusBar';
@@ -46,11 +47,16 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const showDashboard = async (keys: readonly string[], preserveFocus: boolean): Promise<void> => (await dashboardPanel()).DashboardPanel.show(hooks, keys, preserveFocus);
   const showGallery = async (key: string, query: number | undefined): Promise<void> => (await galleryPanel()).GalleryPanel.show(hooks, gallerySources, key, query);
-  const showMap = async (key: string): Promise<void> => (await mapPanel()).MapPanel.show(hooks, embeddings, key);
+  const showMap = async (key: string): Promise<void> => (await mapPanel()).MapPanel.show(hooks, mapSources, key);
   const experimentsHooks: ExperimentsHooks = { extensionUri: context.extensionUri, runs, log: (line) => log.appendLine(line), workspaceState: context.workspaceState, showDashboard: (keys) => showDashboard(keys, false) };
   const runCommands = new RunCommands({ context, runs, sessions, log, showDashboard });
   // The gallery's neighbour search runs the CLI with the same node and backend settings as training.
   const gallerySources: GallerySources = { embeddings, neighbourSearch: (runDir) => neighboursServeInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir) };
+  // The map's process (projections, exact neighbours) runs the CLI with the same node as training; a lasso opens the gallery on its points.
+  const mapSources: MapSources = {
+    mapService: (runDir) => mapServeInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir),
+    openSelection: (key, indices, total) => void galleryPanel().then((m) => m.GalleryPanel.showSelection(hooks, gallerySources, key, indices, total)),
+  };
   const withEmbeddings = (r: { hasEmbeddings: boolean }): boolean => r.hasEmbeddings;
 
   let statusBar: RunStatusBar | undefined;
@@ -92,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => (await dashboardPanel()).DashboardPanel.revive(panel, hooks, state) }),
     vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => (await galleryPanel()).GalleryPanel.revive(panel, hooks, gallerySources, state) }),
     vscode.window.registerWebviewPanelSerializer(EXPERIMENTS_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => (await experimentsPanel()).ExperimentsPanel.revive(panel, experimentsHooks) }),
-    vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => (await mapPanel()).MapPanel.revive(panel, hooks, embeddings, state) }),
+    vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => (await mapPanel()).MapPanel.revive(panel, hooks, mapSources, state) }),
     // The watcher and the status bar start once someone looks at runs: the view or any run event.
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) ensureStatusBar();

@@ -144,12 +144,41 @@ export type HostToGallery =
   | { readonly type: 'neighbours'; readonly query: number; readonly neighbours: readonly Neighbour[] }
   /** Make `index` the query (e.g. the user clicked a point on the map). */
   | { readonly type: 'selectQuery'; readonly index: number }
+  /** Browse these samples: the first of `total` points a lasso selected on the map. */
+  | { readonly type: 'selection'; readonly indices: readonly number[]; readonly total: number }
   | { readonly type: 'error'; readonly message: string };
 
+/** A per-point column the map can colour by: categories (code per point into `names`) or numbers. */
+export type MapColumn =
+  | { readonly name: string; readonly kind: 'category'; readonly names: readonly string[]; readonly codes: Uint16Array }
+  | { readonly name: string; readonly kind: 'number'; readonly values: Float32Array };
+
+/** Where the map's neighbours of a point were found: the embeddings themselves, or the 2-D picture. */
+export type NeighbourSpace = 'original' | 'projection';
+export const NEIGHBOUR_SPACES: readonly NeighbourSpace[] = ['original', 'projection'];
+
 export type HostToMap =
-  | ({ readonly type: 'samples'; readonly methods: readonly ProjectionMethod[] } & SampleSet)
+  /** The run's points: per-point columns as typed arrays (a million points are never JSON). */
+  | {
+      readonly type: 'points';
+      readonly runId: string;
+      readonly runName: string;
+      readonly count: number;
+      readonly methods: readonly ProjectionMethod[];
+      /** The first column is the label. */
+      readonly columns: readonly MapColumn[];
+      readonly sprite: SpriteSheet | null;
+      /** How the run measures distance (e.g. "cosine distance (1 − cos)"), for the neighbour list. */
+      readonly distance: string;
+    }
   /** 2-D coordinates, flat [x0, y0, x1, y1, ...], length 2 × count. */
-  | { readonly type: 'projection'; readonly method: ProjectionMethod; readonly xy: readonly number[] }
+  | { readonly type: 'projection'; readonly method: ProjectionMethod; readonly xy: Float32Array }
+  /** The projection `method` is being computed (outside the page): `phase` with done of total. */
+  | { readonly type: 'progress'; readonly method: ProjectionMethod; readonly phase: string; readonly done: number; readonly total: number }
+  /** Exact neighbours of `query` in the original space, nearest first (the query left out). */
+  | { readonly type: 'neighbours'; readonly query: number; readonly neighbours: readonly { readonly index: number; readonly distance: number }[] }
+  /** A point's id, for the tooltip. */
+  | { readonly type: 'described'; readonly index: number; readonly id: string }
   | { readonly type: 'error'; readonly message: string };
 
 // ---------------------------------------------------------------------------------------------
@@ -183,10 +212,16 @@ export type MapToHost =
   | ReadyMessage
   | WebviewErrorMessage
   | ExportPngMessage
-  /** Send the projection `method`; answered with a `projection` (or `error`) message. */
+  /** Send the projection `method`; answered with `progress` lines while it is computed, then `projection` (or `error`). */
   | { readonly type: 'requestProjection'; readonly method: ProjectionMethod }
   /** Open (or focus) the gallery with sample `index` as the query. */
-  | { readonly type: 'openGallery'; readonly index: number };
+  | { readonly type: 'openGallery'; readonly index: number }
+  /** Find the k exact neighbours of sample `index` in the original space; answered with `neighbours`. */
+  | { readonly type: 'neighbours'; readonly index: number; readonly k: number }
+  /** Ask for sample `index`'s id; answered with `described`. */
+  | { readonly type: 'describe'; readonly index: number }
+  /** Show the samples a lasso selected in the gallery (at most LIMITS.maxSelection of them). */
+  | { readonly type: 'showSelection'; readonly indices: readonly number[]; readonly total: number };
 
 // ---------------------------------------------------------------------------------------------
 // Persisted panel state (acquireVsCodeApi().setState). The host receives it in
@@ -219,7 +254,11 @@ export interface MapState {
   readonly panel: 'map';
   readonly runId: string;
   readonly method: ProjectionMethod;
+  /** Categories hidden in the legend of the column coloured by. */
   readonly hiddenLabels: readonly string[];
+  /** The column the points are coloured by (absent in state saved before columns existed: the label). */
+  readonly colourBy?: string;
+  readonly neighbourSpace?: NeighbourSpace;
 }
 
 /** The experiments table keeps its layout in the workspace (the host's workspaceState), not in the page. */
@@ -245,6 +284,8 @@ export const LIMITS = {
   maxIndex: 100_000_000,
   maxRunIdChars: 200,
   maxListLength: 10_000,
+  /** Samples a map lasso sends to the gallery at most. */
+  maxSelection: 10_000,
 } as const;
 
 const PNG_DATA_URL_PREFIX = 'data:image/png;base64,';
@@ -316,6 +357,15 @@ const checkQuery: Guard = (m) => checkSampleIndex(m) ?? checkInteger(m, 'k', 1, 
 const checkProjectionRequest: Guard = (m) =>
   PROJECTION_METHODS.includes(m.method as ProjectionMethod) ? null : `field 'method' must be one of ${PROJECTION_METHODS.join(', ')}, got ${JSON.stringify(m.method)}`;
 
+const checkSelection: Guard = (m) => {
+  const v = m.indices;
+  if (!Array.isArray(v)) return `field 'indices' must be an array of sample indices, got ${describe(v)}`;
+  if (v.length > LIMITS.maxSelection) return `field 'indices' has ${v.length} entries; the limit is ${LIMITS.maxSelection}`;
+  const bad = v.findIndex((x) => !Number.isInteger(x) || (x as number) < 0 || (x as number) > LIMITS.maxIndex);
+  if (bad >= 0) return `field 'indices[${bad}]' must be a sample index (a whole number from 0 to ${LIMITS.maxIndex})`;
+  return checkInteger(m, 'total', v.length, LIMITS.maxIndex);
+};
+
 export function makeParser<T>(panel: PanelKind, guards: Readonly<Record<string, Guard>>): (value: unknown) => Parsed<T> {
   const allowed = Object.keys(guards);
   return (value) => {
@@ -354,6 +404,9 @@ export const parseMapMessage = makeParser<MapToHost>('map', {
   exportPng: checkExportPng,
   requestProjection: checkProjectionRequest,
   openGallery: checkSampleIndex,
+  neighbours: checkQuery,
+  describe: checkSampleIndex,
+  showSelection: checkSelection,
 });
 
 export function checkStringList(m: Record<string, unknown>, field: string): string | null {
@@ -383,7 +436,9 @@ const stateGuards: Readonly<Record<PanelKind, Guard>> = {
   map: (m) =>
     checkNonEmptyString(m, 'runId', LIMITS.maxRunIdChars) ??
     checkProjectionRequest(m) ??
-    checkStringList(m, 'hiddenLabels'),
+    checkStringList(m, 'hiddenLabels') ??
+    (m.colourBy === undefined ? null : checkString(m, 'colourBy', LIMITS.maxRunIdChars)) ??
+    (m.neighbourSpace === undefined || NEIGHBOUR_SPACES.includes(m.neighbourSpace as NeighbourSpace) ? null : `field 'neighbourSpace' must be 'original' or 'projection'`),
   experiments: () => null,
 };
 

@@ -23,6 +23,8 @@ export interface GallerySources {
 export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
   private static current: GalleryPanel | undefined;
   private pendingQuery: number | undefined;
+  /** A map lasso's samples to browse, posted once the page has the run's dataset. */
+  private pendingSelection: { readonly indices: readonly number[]; readonly total: number } | undefined;
   /** The search process for the embeddings shown; replaced when the run or its embeddings change. */
   private search: { readonly loaded: LoadedEmbeddings; readonly service: NeighbourService } | undefined;
   protected readonly handlers: MessageHandlers<GalleryToHost> = {
@@ -38,6 +40,15 @@ export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
     }
     const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, 'Nearest Neighbours', vscode.ViewColumn.Beside, webviewOptions(hooks.extensionUri, hooks.runs.folder));
     GalleryPanel.current = new GalleryPanel(panel, hooks, sources, runKey, query);
+  }
+
+  /** Opens the gallery on the run browsing `indices` (the first `indices.length` of `total` points a map lasso selected). */
+  static showSelection(hooks: PanelHooks, sources: GallerySources, runKey: string, indices: readonly number[], total: number): void {
+    GalleryPanel.show(hooks, sources, runKey, indices[0]);
+    const gallery = GalleryPanel.current;
+    if (gallery === undefined) return;
+    if (gallery.ready) gallery.post({ type: 'selection', indices, total });
+    else gallery.pendingSelection = { indices, total };
   }
 
   static revive(panel: vscode.WebviewPanel, hooks: PanelHooks, sources: GallerySources, state: unknown): void {
@@ -93,8 +104,11 @@ export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
   }
 
   protected onReady(): void {
-    if (this.sendDataset() && this.pendingQuery !== undefined) this.post({ type: 'selectQuery', index: this.pendingQuery });
+    const sent = this.sendDataset();
+    if (sent && this.pendingQuery !== undefined) this.post({ type: 'selectQuery', index: this.pendingQuery });
+    if (sent && this.pendingSelection !== undefined) this.post({ type: 'selection', ...this.pendingSelection });
     this.pendingQuery = undefined;
+    this.pendingSelection = undefined;
   }
 
   private async answer(index: number, k: number): Promise<void> {

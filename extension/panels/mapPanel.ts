@@ -1,40 +1,58 @@
-// Host side of the embedding map: sends a run's samples and, on request, its PCA or UMAP
-// projection; a click on a point opens the gallery with that sample as the query.
+// Host side of the embedding map: sends a run's points (per-point columns as typed arrays), then
+// each projection the page asks for — read from the run, or computed by the map process
+// (`contrastive-lab map <run> --serve`, extension/runs/mapService.ts) with its progress relayed —
+// answers exact-neighbour queries through the same process, and opens the gallery on a point or
+// on the points a lasso selected.
 import * as vscode from 'vscode';
 import type { HostToMap, MapToHost, ProjectionMethod } from '../../webview/protocol';
 import { parseMapMessage, parsePanelState } from '../../webview/protocol';
 import { readProjection } from '../../server/runs/embeddings';
-import type { EmbeddingsCache } from '../runs/runEmbeddings';
+import { runPaths } from '../../server/runs/paths';
+import type { TrainerInvocation } from '../trainer/trainerCommand';
+import { MapPointsCache } from '../runs/mapPoints';
+import { MapService } from '../runs/mapService';
 import type { PanelHooks } from './dashboardPanel';
-import { sampleSet } from './samplePanels';
 import { MessageHandlers, PanelHost } from './panelHost';
 import { confine, webviewOptions } from './webviewPage';
 import { MAP_VIEW_TYPE } from './viewTypes';
 
+export interface MapSources {
+  /** The command line of `contrastive-lab map <runDir> --serve`. */
+  readonly mapService: (runDir: string) => TrainerInvocation;
+  /** Opens the gallery browsing these samples of the run (a lasso selection of `total` points). */
+  readonly openSelection: (runKey: string, indices: readonly number[], total: number) => void;
+}
+
+const PROJECTION_METHODS_OFFERED: readonly ProjectionMethod[] = ['pca', 'umap'];
 
 export class MapPanel extends PanelHost<HostToMap, MapToHost> {
   private static current: MapPanel | undefined;
+  private readonly points = new MapPointsCache();
+  private service: { readonly dir: string; readonly process: MapService } | undefined;
   protected readonly handlers: MessageHandlers<MapToHost> = {
-    requestProjection: (message) => this.sendProjection(message.method),
+    requestProjection: (message) => void this.sendProjection(message.method),
     openGallery: (message) => this.hooks.openGallery(this.runKey, message.index),
+    neighbours: (message) => void this.sendNeighbours(message.index, message.k),
+    describe: (message) => this.describe(message.index),
+    showSelection: (message) => this.sources.openSelection(this.runKey, message.indices, message.total),
   };
 
-  static show(hooks: PanelHooks, cache: EmbeddingsCache, runKey: string): void {
+  static show(hooks: PanelHooks, sources: MapSources, runKey: string): void {
     const open = MapPanel.current;
     if (open) {
       open.panel.reveal(undefined, false);
       if (open.runKey !== runKey) {
         open.runKey = runKey;
         open.updateTitle();
-        open.sendSamples();
+        open.sendPoints();
       }
       return;
     }
     const panel = vscode.window.createWebviewPanel(MAP_VIEW_TYPE, 'Embedding Map', vscode.ViewColumn.Beside, webviewOptions(hooks.extensionUri, hooks.runs.folder));
-    MapPanel.current = new MapPanel(panel, hooks, cache, runKey);
+    MapPanel.current = new MapPanel(panel, hooks, sources, runKey);
   }
 
-  static revive(panel: vscode.WebviewPanel, hooks: PanelHooks, cache: EmbeddingsCache, state: unknown): void {
+  static revive(panel: vscode.WebviewPanel, hooks: PanelHooks, sources: MapSources, state: unknown): void {
     const parsed = parsePanelState('map', state);
     if (!parsed.ok) {
       panel.dispose();
@@ -42,11 +60,12 @@ export class MapPanel extends PanelHost<HostToMap, MapToHost> {
     }
     confine(panel.webview, hooks.extensionUri, hooks.runs.folder);
     MapPanel.current?.panel.dispose();
-    MapPanel.current = new MapPanel(panel, hooks, cache, parsed.value.runId);
+    MapPanel.current = new MapPanel(panel, hooks, sources, parsed.value.runId);
   }
 
-  private constructor(panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, private readonly cache: EmbeddingsCache, private runKey: string) {
+  private constructor(panel: vscode.WebviewPanel, private readonly hooks: PanelHooks, private readonly sources: MapSources, private runKey: string) {
     super(panel, { kind: 'map', title: 'Embedding Map', extensionUri: hooks.extensionUri, parse: parseMapMessage, log: hooks.log, exportFolder: () => hooks.runs.folder });
+    this.disposables.add({ dispose: () => this.service?.process.dispose() });
     this.updateTitle();
     this.load();
   }
@@ -55,32 +74,76 @@ export class MapPanel extends PanelHost<HostToMap, MapToHost> {
     this.panel.title = `Map: ${this.hooks.runs.get(this.runKey)?.name ?? this.runKey}`;
   }
 
-  private sendSamples(): void {
+  /** The map process for the run shown (a new one when the run changes). */
+  private processFor(runDir: string): MapService {
+    if (this.service?.dir !== runDir) {
+      this.service?.process.dispose();
+      this.service = { dir: runDir, process: new MapService(this.sources.mapService(runDir), this.hooks.log) };
+    }
+    return this.service.process;
+  }
+
+  private async sendPoints(): Promise<void> {
     const run = this.hooks.runs.get(this.runKey);
     if (!run) {
       this.post({ type: 'error', message: `Run ${this.runKey} is no longer in ${this.hooks.runs.folder}; it may have been deleted.` });
       return;
     }
     try {
-      const loaded = this.cache.get(run.dir);
-      this.post({ type: 'samples', methods: loaded.meta.projections, ...sampleSet(this.panel.webview, run, this.runKey, loaded) });
+      const loaded = this.points.get(run.dir);
+      const ready = await this.processFor(run.dir).ready();
+      const sprite = loaded.meta.sprite;
+      this.post({
+        type: 'points',
+        runId: this.runKey,
+        runName: run.name,
+        count: loaded.meta.count,
+        methods: PROJECTION_METHODS_OFFERED,
+        columns: loaded.columns,
+        sprite: sprite ? { uri: this.panel.webview.asWebviewUri(vscode.Uri.file(runPaths(run.dir).sprite)).toString(), thumbWidth: sprite.thumbWidth, thumbHeight: sprite.thumbHeight, columns: sprite.columns, rows: sprite.rows } : null,
+        distance: ready.distance.describe,
+      });
     } catch (e) {
       this.post({ type: 'error', message: `Cannot map the embeddings of "${run.name}": ${(e as Error).message}` });
     }
   }
 
-  private sendProjection(method: ProjectionMethod): void {
+  /** The stored projection, else computed by the map process (progress posted as it goes). */
+  private async sendProjection(method: ProjectionMethod): Promise<void> {
     const run = this.hooks.runs.get(this.runKey);
-    const xy = run ? readProjection(run.dir, method) : null;
-    if (!run || !xy) {
-      this.post({ type: 'error', message: `No ${method.toUpperCase()} projection stored for this run; run \`contrastive-lab embed ${run?.dir ?? this.runKey}\` to compute it.` });
-      return;
+    if (!run) return;
+    try {
+      const count = this.points.get(run.dir).meta.count;
+      let xy = readProjection(run.dir, method);
+      if (xy === null || xy.length !== count * 2) {
+        await this.processFor(run.dir).project([method], (phase, done, total) => this.post({ type: 'progress', method, phase, done, total }));
+        xy = readProjection(run.dir, method);
+      }
+      if (xy === null) throw new Error(`the ${method.toUpperCase()} projection was computed but ${runPaths(run.dir).embeddings} has none`);
+      this.post({ type: 'projection', method, xy });
+    } catch (e) {
+      this.post({ type: 'error', message: `The ${method.toUpperCase()} projection of "${run.name}" failed: ${(e as Error).message}. Run \`contrastive-lab map ${run.dir} --project ${method}\` to see the whole message.` });
     }
-    this.post({ type: 'projection', method, xy: Array.from(xy) });
+  }
+
+  private async sendNeighbours(index: number, k: number): Promise<void> {
+    const run = this.hooks.runs.get(this.runKey);
+    if (!run) return;
+    try {
+      this.post({ type: 'neighbours', query: index, neighbours: await this.processFor(run.dir).neighbours(index, k) });
+    } catch (e) {
+      if (!this.disposed) this.post({ type: 'error', message: `Neighbours of sample ${index}: ${(e as Error).message}` });
+    }
+  }
+
+  private describe(index: number): void {
+    const run = this.hooks.runs.get(this.runKey);
+    const id = run ? this.points.get(run.dir).ids[index] : undefined;
+    if (id !== undefined) this.post({ type: 'described', index, id });
   }
 
   protected onReady(): void {
-    this.sendSamples();
+    void this.sendPoints();
   }
 
   protected onClose(): void {

@@ -97,6 +97,12 @@ export function neighboursServeInvocation(env: TrainerEnvironment, runDir: strin
   };
 }
 
+/** `map <runDir> --serve`: the map panel's projections and exact neighbours (no tensor library, so no backend). */
+export function mapServeInvocation(env: TrainerEnvironment, runDir: string): TrainerInvocation {
+  const rt = runtime(env);
+  return { command: rt.command, args: [env.cliPath, 'map', runDir, '--serve'], env: rt.env, cwd: path.dirname(runDir) };
+}
+
 /** A shell-like rendering for the trainer log, so users can re-run the same command in a terminal. */
 export function describeInvocation(inv: TrainerInvocation): string {
   const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

@@ -14,12 +14,13 @@ import type { RunDistance } from './runDistance';
 import { VectorFile } from './vectorBlocks';
 
 export type { Progress } from './projectionPca';
+export type ProjectionName = 'pca' | 'umap';
 
 /** UMAP's sample by default: about what umap-js lays out in tens of seconds. */
 export const DEFAULT_UMAP_SAMPLE = 20_000;
 
 export interface ProjectOptions {
-  readonly methods: readonly ('pca' | 'umap')[];
+  readonly methods: readonly ProjectionName[];
   readonly distance: RunDistance;
   readonly sampleSize?: number;
   readonly seed?: number;
@@ -29,14 +30,14 @@ export interface ProjectOptions {
 
 export interface ProjectResult {
   readonly count: number;
-  readonly seconds: Readonly<Partial<Record<'pca' | 'umap', number>>>;
+  readonly seconds: Readonly<Partial<Record<ProjectionName, number>>>;
 }
 
 export function projectRun(runDir: string, options: ProjectOptions): ProjectResult {
   const p = runPaths(runDir);
   const meta = readJsonObject<EmbeddingsMeta>(p.embeddingsMeta, 'embeddings header');
   const vectors = new VectorFile(p.vectors, meta.count, meta.dim);
-  const seconds: Partial<Record<'pca' | 'umap', number>> = {};
+  const seconds: Partial<Record<ProjectionName, number>> = {};
   const done = new Set(meta.projections);
   try {
     for (const method of options.methods) {

@@ -49,7 +49,11 @@
       }
       return;
     }
-    if (message.type !== 'ready' && message.type !== 'query' && message.type !== 'requestProjection') return;
+    if (data.panel === 'map') {
+      answerMap(message);
+      return;
+    }
+    if (message.type !== 'ready' && message.type !== 'query') return;
     if (data.panel === 'dashboard' && message.type === 'ready') {
       send({ type: 'runs', runs: data.runs });
       for (const m of data.metrics) send(m);
@@ -63,13 +67,46 @@
       }
       if (message.type === 'query') send({ type: 'neighbours', query: message.index, neighbours: data.neighbours(message.index, message.k) });
     }
-    if (data.panel === 'map') {
-      if (message.type === 'ready') send(Object.assign({ type: 'samples', methods: ['pca', 'umap'] }, data.samples));
-      if (message.type === 'requestProjection') {
-        // UMAP arrives later, as it would from a host computing it.
-        setTimeout(() => send({ type: 'projection', method: message.method, xy: data.projections[message.method] }), message.method === 'umap' ? 150 : 0);
+  }
+
+  // The map host (extension/panels/mapPanel.ts): columns as typed arrays, projections with progress
+  // first (as when the map process computes them), exact neighbours from the fake vectors (here the
+  // UMAP coordinates stand in for the embedding), ids on request.
+  function mapColumns() {
+    const labels = data.samples.labels;
+    const names = Array.from(new Set(labels)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+    const codes = Uint16Array.from(labels, (l) => names.indexOf(l));
+    const split = Uint16Array.from(labels, (l, i) => (i % 5 === 0 ? 0 : 1));
+    const confidence = Float32Array.from(labels, (l, i) => ((i * 7919) % 1000) / 1000);
+    return [
+      { name: 'label', kind: 'category', names: names, codes: codes },
+      { name: 'split', kind: 'category', names: ['test', 'train'], codes: split },
+      { name: 'confidence', kind: 'number', values: confidence },
+    ];
+  }
+
+  function answerMap(message) {
+    const s = data.samples;
+    if (message.type === 'ready') send({ type: 'points', runId: s.runId, runName: s.runName, count: s.count, methods: ['pca', 'umap'], columns: mapColumns(), sprite: s.sprite, distance: 'cosine distance (1 − cos)' });
+    if (message.type === 'requestProjection') {
+      const xy = Float32Array.from(data.projections[message.method]);
+      if (message.method === 'umap') {
+        // UMAP is computed on request: progress first, the map later.
+        send({ type: 'progress', method: 'umap', phase: 'UMAP: optimising the sample layout', done: 40, total: 200 });
+        setTimeout(() => send({ type: 'projection', method: 'umap', xy: xy }), 250);
+      } else {
+        send({ type: 'projection', method: message.method, xy: xy });
       }
     }
+    if (message.type === 'neighbours') {
+      const xy = data.projections.umap;
+      const q = message.index;
+      const all = [];
+      for (let i = 0; i < xy.length / 2; i++) if (i !== q) all.push({ index: i, distance: Math.hypot(xy[2 * i] - xy[2 * q], xy[2 * i + 1] - xy[2 * q + 1]) / 10 });
+      all.sort((a, b) => a.distance - b.distance);
+      send({ type: 'neighbours', query: q, neighbours: all.slice(0, message.k) });
+    }
+    if (message.type === 'describe') send({ type: 'described', index: message.index, id: s.ids[message.index] });
   }
 
   window.acquireVsCodeApi = function () {

@@ -322,10 +322,39 @@ async function map(page: Page, base: string): Promise<void> {
   }
   check(hovered, 'map: hovering a point shows its tooltip with thumbnail');
   await shot(page, 'map-dark-hover');
+  const shownId = await page.locator('.map-tooltip .tooltip-id').textContent();
+  check(shownId !== null && shownId !== '…' && shownId.length > 0, `map: the tooltip shows the id the host describes (${shownId})`);
   await page.mouse.down();
   await page.mouse.up();
+  await page.waitForTimeout(300);
+  const asked = (await posted(page)).filter((m) => m.type === 'neighbours').pop();
+  check(typeof asked?.index === 'number' && asked.k === 10, 'map: clicking a point asks the host for its exact neighbours');
+  check((await page.locator('.map-neighbours .neighbour-row').count()) === 10 && (await page.locator('.map-neighbours .space-note').textContent()) === 'Original space, exact', 'map: the neighbours are listed, labelled as exact in the original space');
+  check((await page.locator('.scatter-overlay .ring.neighbour').count()) === 10, 'map: the neighbours are ringed on the map');
+  await shot(page, 'map-dark-neighbours');
+  await page.locator('.map-neighbours vscode-button').click();
+  await page.waitForTimeout(100);
+  check((await posted(page)).some((m) => m.type === 'openGallery' && m.index === asked?.index), 'map: Open in gallery asks the host to open the gallery on the selected point');
+  await choose(page, 'Neighbours', 'projection');
+  await page.waitForTimeout(100);
+  check(((await page.locator('.map-neighbours .space-note').textContent()) ?? '').startsWith('On the 2-D') && (await page.locator('.map-neighbours .neighbour-row').count()) === 10, 'map: neighbours on the picture are listed and labelled as such');
+  await choose(page, 'Neighbours', 'original');
+  // Shift+drag a lasso around the middle of the map: its points go to the gallery.
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  for (const [fx, fy] of [[0.7, 0.3], [0.7, 0.7], [0.3, 0.7], [0.3, 0.31]]) await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 4 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
   await page.waitForTimeout(200);
-  check((await posted(page)).some((m) => m.type === 'openGallery' && typeof m.index === 'number'), 'map: clicking a point asks the host to open the gallery');
+  const lasso = (await posted(page)).filter((m) => m.type === 'showSelection').pop() as { indices: number[]; total: number } | undefined;
+  check(lasso !== undefined && lasso.total > 100 && lasso.indices.length === Math.min(lasso.total, 10_000), `map: a Shift+drag lasso sends its points to the gallery (${lasso?.total ?? 0} points)`);
+  await shot(page, 'map-dark-lasso');
+  await choose(page, 'Colour by', 'confidence');
+  await page.waitForTimeout(150);
+  check((await page.locator('.map-legend .map-ramp').count()) === 1, 'map: colouring by a number column shows a colour ramp');
+  await shot(page, 'map-dark-confidence');
+  await choose(page, 'Colour by', 'label');
   const hoverMs = await page.evaluate(async () => {
     const c = document.querySelector('.scatter canvas') as HTMLCanvasElement;
     const r = c.getBoundingClientRect();
@@ -583,7 +612,8 @@ async function main(): Promise<void> {
     for (const panel of panels) {
       const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
       const page = await context.newPage();
-      page.on('console', (m) => { if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('404 (Not Found)')) problems.push(`${panel} console ${m.type()}: ${m.text()}`); });
+      // 'GL Driver Message … GPU stall due to ReadPixels': software WebGL reporting the screenshots' read-back of the map's canvas.
+      page.on('console', (m) => { if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('404 (Not Found)') && !m.text().includes('GL Driver Message')) problems.push(`${panel} console ${m.type()}: ${m.text()}`); });
       page.on('pageerror', (e) => problems.push(`${panel} page error: ${e.message}`));
       page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${panel} HTTP ${r.status()}: ${r.url()}`); });
       if (panel === 'dashboard') await dashboard(page, server.base);

@@ -42,6 +42,10 @@ const problem = el('p', { className: 'error', attrs: { role: 'alert' } });
 const queryCard = el('section', { className: 'query-card', attrs: { 'aria-label': 'Query' } });
 const neighbourSummary = el('p', { className: 'muted' });
 const neighbourGrid = el('div', { className: 'neighbours', attrs: { role: 'list', 'aria-label': 'Nearest neighbours' } });
+/** The label filter's value for "the points of the map's lasso" (no label text starts with a NUL). */
+const MAP_SELECTION = '\u0000map-lasso';
+let selection: number[] = [];
+let labelChoices: { value: string; label: string }[] = [{ value: '', label: 'All labels' }];
 const labelFilter = select([{ value: '', label: 'All labels' }], '', 'Show samples with label', (value) => {
   browseLabel = value;
   browsePage = 0;
@@ -166,6 +170,7 @@ function renderNeighbours(): void {
 
 function browseIndices(): number[] {
   if (samples === null) return [];
+  if (browseLabel === MAP_SELECTION) return selection.filter((i) => i < (samples?.count ?? 0));
   if (browseLabel === '') return Array.from({ length: samples.count }, (_, i) => i);
   const out: number[] = [];
   samples.labels.forEach((label, i) => {
@@ -249,7 +254,9 @@ channel.onMessage<HostToGallery>((message) => {
       const labelIndex = indexLabels(message.labels);
       title.textContent = `Nearest neighbours — ${message.runName} (${message.count} samples${message.sprite ? '' : ', vectors'})`;
       const names = labelIndex.names.filter((n) => n !== '');
-      setChoices(labelFilter, [{ value: '', label: 'All labels' }, ...names.map((n) => ({ value: n, label: `Label ${n}` }))], '');
+      labelChoices = [{ value: '', label: 'All labels' }, ...names.map((n) => ({ value: n, label: `Label ${n}` }))];
+      selection = [];
+      setChoices(labelFilter, labelChoices, '');
       labelFilter.disabled = names.length === 0;
       browseLabel = '';
       browsePage = 0;
@@ -268,6 +275,15 @@ channel.onMessage<HostToGallery>((message) => {
       break;
     case 'selectQuery':
       selectQuery(message.index, true);
+      break;
+    case 'selection':
+      // The map's lasso: browse its points (the label filter offers them as one more choice).
+      selection = [...message.indices];
+      setChoices(labelFilter, [...labelChoices, { value: MAP_SELECTION, label: `Map lasso (${message.indices.length === message.total ? message.total : `${message.indices.length} of ${message.total}`})` }], MAP_SELECTION);
+      labelFilter.disabled = false;
+      browseLabel = MAP_SELECTION;
+      browsePage = 0;
+      renderBrowse();
       break;
     case 'error':
       problem.textContent = message.message;

@@ -15,6 +15,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'neighbors', summary: 'Print the k nearest samples of one sample of a run, with distance and label.', load: async () => (await import('./neighbors')).neighborsCommand },
   { name: 'search', summary: 'Embed new images or rows with a run\'s network and print the nearest items of its index.', load: async () => (await import('./search')).searchCommand },
   { name: 'index', summary: 'What a run\'s search index holds; add new items to it without retraining (--add).', load: async () => (await import('./runIndex')).indexCommand },
+  { name: 'map', summary: 'The embedding map at any size: PCA/UMAP projections and exact neighbours, streamed from vectors.f32.', load: async () => (await import('./map')).mapCommand },
   { name: 'embed', summary: 'Recompute a run\'s embeddings (vectors, PCA, UMAP, sprite) from its newest checkpoint.', load: async () => (await import('./embed')).embedCommand },
   { name: 'export', summary: 'Export a run: embeddings for the TensorBoard projector, or the network as a tfjs model.', load: async () => (await import('./export')).exportCommand },
   { name: 'conformance', summary: 'Check distances, losses and miners against a folder of reference fixtures.', load: async () => (await import('./conformance')).conformanceCommand },
