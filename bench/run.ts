@@ -8,6 +8,7 @@ import { runEngineBench } from './engines';
 import { printExtensionBench, runExtensionBench } from './extension';
 import { printLanguageBench, runLanguageBench } from './language';
 import { runLossBench } from './losses';
+import { runMapBench } from './map';
 import { runRecipeBench } from './recipes';
 import { runSearchBench } from './search';
 import { runSimclrBench } from './simclr';
@@ -16,6 +17,7 @@ const sections: Record<string, () => Promise<void>> = {
   simclr: async () => void (await runSimclrBench()),
   losses: async () => void (await runLossBench()),
   search: async () => void (await runSearchBench()),
+  map: async () => runMapBench(),
   language: async () => printLanguageBench(await runLanguageBench()),
   extension: async () => printExtensionBench(await runExtensionBench()),
   recipes: async () => runRecipeBench(),

@@ -1,5 +1,5 @@
 // The map's points on the GPU: a thin WebGL2 layer (one position buffer, one colour-code buffer,
-// a 256-entry palette texture whose alpha hides categories), so a million points pan and zoom by
+// a 256-entry palette uniform whose alpha hides categories), so a million points pan and zoom by
 // changing two uniforms. Hover and click hit-test through a grid index, a lasso (Shift+drag, or
 // drag in lasso mode) selects the points inside its polygon, and rings (selection, hover,
 // neighbours) are drawn in an SVG layer above. Written on WebGL directly because regl, under
@@ -28,10 +28,10 @@ in float code;
 uniform vec2 scale;
 uniform vec2 offset;
 uniform float pointSize;
-uniform sampler2D palette;
+uniform vec4 palette[256];
 out vec4 colour;
 void main() {
-  colour = texelFetch(palette, ivec2(int(code), 0), 0);
+  colour = palette[int(code)];
   gl_Position = vec4(position * scale + offset, 0.0, 1.0);
   // A hidden category (alpha 0) is moved off screen instead of drawn invisibly.
   if (colour.a == 0.0) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
@@ -40,11 +40,15 @@ void main() {
 
 const FRAGMENT = `#version 300 es
 precision mediump float;
+uniform bool round;
 in vec4 colour;
 out vec4 fragment;
 void main() {
-  vec2 d = gl_PointCoord - vec2(0.5);
-  if (dot(d, d) > 0.25) discard;
+  // Points of a few pixels are drawn square: the test per pixel costs more than it shows.
+  if (round) {
+    vec2 d = gl_PointCoord - vec2(0.5);
+    if (dot(d, d) > 0.25) discard;
+  }
   fragment = colour;
 }`;
 
@@ -93,8 +97,9 @@ export class GlScatter {
   private readonly program: WebGLProgram;
   private readonly positions: WebGLBuffer;
   private readonly codeBuffer: WebGLBuffer;
-  private readonly paletteTexture: WebGLTexture;
-  private readonly uniforms: { scale: WebGLUniformLocation | null; offset: WebGLUniformLocation | null; pointSize: WebGLUniformLocation | null; palette: WebGLUniformLocation | null };
+  /** The palette as 256 RGBA floats (alpha 0: hidden), uploaded as a uniform array at each draw. */
+  private paletteValues = new Float32Array(256 * 4);
+  private readonly uniforms: { scale: WebGLUniformLocation | null; offset: WebGLUniformLocation | null; pointSize: WebGLUniformLocation | null; palette: WebGLUniformLocation | null; round: WebGLUniformLocation | null };
   private xy: Float32Array = new Float32Array(0);
   private codes: Uint16Array = new Uint16Array(0);
   private palette: readonly Rgb[] = [];
@@ -137,10 +142,9 @@ export class GlScatter {
     gl.linkProgram(program);
     if (!gl.getProgramParameter(program, gl.LINK_STATUS)) throw new Error(`WebGL program did not link: ${gl.getProgramInfoLog(program) ?? ''}`);
     this.program = program;
-    this.uniforms = { scale: gl.getUniformLocation(program, 'scale'), offset: gl.getUniformLocation(program, 'offset'), pointSize: gl.getUniformLocation(program, 'pointSize'), palette: gl.getUniformLocation(program, 'palette') };
+    this.uniforms = { scale: gl.getUniformLocation(program, 'scale'), offset: gl.getUniformLocation(program, 'offset'), pointSize: gl.getUniformLocation(program, 'pointSize'), palette: gl.getUniformLocation(program, 'palette'), round: gl.getUniformLocation(program, 'round') };
     this.positions = gl.createBuffer()!;
     this.codeBuffer = gl.createBuffer()!;
-    this.paletteTexture = gl.createTexture()!;
     new ResizeObserver(() => requestAnimationFrame(() => this.resize())).observe(this.element);
     this.canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     this.canvas.addEventListener('pointerdown', (e) => {
@@ -256,14 +260,10 @@ export class GlScatter {
   }
 
   private uploadPalette(): void {
-    const gl = this.gl;
-    const pixels = new Uint8Array(256 * 4);
-    const alpha = Math.round(255 * (this.count > 200_000 ? 0.55 : this.count > 5000 ? 0.75 : 0.9));
-    this.palette.forEach(([r, g, b], i) => pixels.set([r, g, b, this.hidden.has(i) ? 0 : alpha], i * 4));
-    gl.bindTexture(gl.TEXTURE_2D, this.paletteTexture);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 256, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+    const values = new Float32Array(256 * 4);
+    const alpha = this.count > 200_000 ? 0.55 : this.count > 5000 ? 0.75 : 0.9;
+    this.palette.forEach(([r, g, b], i) => values.set([r / 255, g / 255, b / 255, this.hidden.has(i) ? 0 : alpha], i * 4));
+    this.paletteValues = values;
   }
 
   private rebuildIndex(): void {
@@ -403,10 +403,10 @@ export class GlScatter {
       // CSS pixels → clip space: x' = x·s·2/W + (2·ox/W − 1), y' = y·s·2/H + (1 − 2·oy/H).
       gl.uniform2f(this.uniforms.scale, (2 * scale) / this.cssWidth, (2 * scale) / this.cssHeight);
       gl.uniform2f(this.uniforms.offset, (2 * ox) / this.cssWidth - 1, 1 - (2 * oy) / this.cssHeight);
-      gl.uniform1f(this.uniforms.pointSize, this.pointSize() * ratio);
-      gl.activeTexture(gl.TEXTURE0);
-      gl.bindTexture(gl.TEXTURE_2D, this.paletteTexture);
-      gl.uniform1i(this.uniforms.palette, 0);
+      const size = this.pointSize() * ratio;
+      gl.uniform1f(this.uniforms.pointSize, size);
+      gl.uniform1i(this.uniforms.round, size >= 3 ? 1 : 0);
+      gl.uniform4fv(this.uniforms.palette, this.paletteValues);
       gl.bindBuffer(gl.ARRAY_BUFFER, this.positions);
       gl.enableVertexAttribArray(0);
       gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
