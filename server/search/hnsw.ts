@@ -38,9 +38,11 @@ export interface HnswHeader {
 }
 
 /** usearch, or why it cannot be used (not installed, or no binary for this platform). */
-export async function loadUsearch(): Promise<{ usearch: Usearch } | { missing: string }> {
+export function loadUsearch(): { usearch: Usearch } | { missing: string } {
   try {
-    return { usearch: await import('usearch') };
+    // require, not import(): the native module loads synchronously either way, and a require is
+    // what the bundled CLI does (and what a test can make fail, as on a platform without the binary).
+    return { usearch: require('usearch') as Usearch };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return { missing: code === 'MODULE_NOT_FOUND' ? 'the optional package usearch is not installed (npm install usearch)' : `usearch could not be loaded (${(e as Error).message.split('\n')[0]})` };

@@ -57,7 +57,7 @@ export class RunIndex {
     const threshold = options.threshold ?? DEFAULT_HNSW_THRESHOLD;
     let hnsw: HnswIndex | null = null;
     if (mode === 'hnsw' || (mode === 'auto' && matrix.rows > threshold)) {
-      const loaded = await loadUsearch();
+      const loaded = loadUsearch();
       if ('missing' in loaded) {
         if (mode === 'hnsw') throw new Error(`the HNSW index needs usearch: ${loaded.missing}; or leave out --hnsw to search exactly.`);
         note(`${loaded.missing}, so the ${matrix.rows} items are searched exactly (slower above ${threshold} items)`);

@@ -54,6 +54,8 @@ const light: Array<[string, string[], RegExp]> = [
   ['validate', ['validate', 'examples/quickstart.contrastive.yaml'], /1 file checked: 0 errors/],
   ['runs', ['runs', '--all-columns'], /runs in|no runs yet/],
   ['compare --help', ['compare', '--help'], /^Usage: contrastive-lab compare/],
+  ['search --help', ['search', '--help'], /^Usage: contrastive-lab search/],
+  ['index --help', ['index', '--help'], /^Usage: contrastive-lab index/],
 ];
 
 for (const [name, args, expected] of light) {

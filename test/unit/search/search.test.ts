@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { SearchResults } from '../../../server/search/protocol';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type ResponseError } from 'vscode-jsonrpc/node';
+import { SearchErrorCodes, SearchFindRequest, SearchReadyNotification, type SearchReadyParams, type SearchResults } from '../../../server/search/protocol';
 import { searchPaths } from '../../../server/search/searchFiles';
 import { tempDir, vectorSpec } from '../trainer/helpers';
 import { cli, imageRun, trainRun, writePng, writeVectorCsv } from './searchHelpers';
@@ -145,4 +147,30 @@ test('search: usage errors exit 2', async () => {
   const add = await cli(['index', '/tmp/somewhere', '--add']);
   assert.equal(add.code, 2);
   assert.match(add.stderr, /--add needs at least one file or folder/);
+});
+
+test('search --serve: ready with the index, answers search/find, a bad file is an invalid-params error, ends when stdin closes', async () => {
+  const { runDir, images } = await imageRun();
+  const root = join(__dirname, '..', '..', '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'cli', 'main.ts'), 'search', runDir, '--serve', '--backend', 'cpu'], { cwd: root });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const ready = new Promise<SearchReadyParams>((resolveReady) => connection.onNotification(SearchReadyNotification, resolveReady));
+  connection.listen();
+  try {
+    assert.deepEqual(await ready, { count: 24, dim: 8, metric: 'cosine', index: 'exact' });
+    const found = await connection.sendRequest(SearchFindRequest, { queries: [join(images, 'warm', '05.png')], k: 2 });
+    assert.equal(found.results[0]!.neighbors[0]!.id, 'warm/05.png');
+    assert.equal(found.results[0]!.neighbors.length, 2);
+    await assert.rejects(connection.sendRequest(SearchFindRequest, { queries: [join(images, 'missing.png')] }), (e: ResponseError<void>) => {
+      assert.equal(e.code, SearchErrorCodes.invalidParams);
+      assert.match(e.message, /missing\.png: no such file or folder/);
+      return true;
+    });
+    await assert.rejects(connection.sendRequest(SearchFindRequest, { queries: [] }), /field "queries" must be a non-empty list of file paths/);
+  } finally {
+    const exited = new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
+    connection.dispose();
+    child.stdin.end();
+    assert.equal(await exited, 0);
+  }
 });
