@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findSimilarInRun } from './commands/findSimilar';
 import { newExperiment } from './commands/newExperiment';
 import { resolveRun, resolveRuns, runKey } from './commands/runArgument';
 import { QueueCommands } from './commands/queueCommands';
@@ -18,7 +19,7 @@ import { DASHBOARD_VIEW_TYPE, EXPERIMENTS_VIEW_TYPE, GALLERY_VIEW_TYPE, MAP_VIEW
 import { EmbeddingsCache } from './runs/runEmbeddings';
 import { RunService } from './runs/runService';
 import { affectsLabSettings, readSettings } from './settings';
-import { mapServeInvocation, neighboursServeInvocation } from './trainer/trainerCommand';
+import { mapServeInvocation, neighboursServeInvocation, searchInvocation } from './trainer/trainerCommand';
 import { TrainerSessions } from './trainer/trainerSessions';
 import { RunsTreeProvider } from './views/runsTree';
 import { RunStatusBar } from './views/statusBar';
@@ -51,7 +52,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const experimentsHooks: ExperimentsHooks = { extensionUri: context.extensionUri, runs, log: (line) => log.appendLine(line), workspaceState: context.workspaceState, showDashboard: (keys) => showDashboard(keys, false) };
   const runCommands = new RunCommands({ context, runs, sessions, log, showDashboard });
   // The gallery's neighbour search runs the CLI with the same node and backend settings as training.
-  const gallerySources: GallerySources = { embeddings, neighbourSearch: (runDir) => neighboursServeInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir) };
+  const gallerySources: GallerySources = {
+    embeddings,
+    neighbourSearch: (runDir) => neighboursServeInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir),
+    fileSearch: (runDir, files, k) => searchInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir, files, k),
+  };
   // The map's process (projections, exact neighbours) runs the CLI with the same node as training; a lasso opens the gallery on its points.
   const mapSources: MapSources = {
     mapService: (runDir) => mapServeInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir),
@@ -91,6 +96,9 @@ export function activate(context: vscode.ExtensionContext): void {
       const run = await resolveRun(runs, arg, 'Show the neighbours in which run?', withEmbeddings);
       if (run) await openWhenEmbedded(run, () => showGallery(runKey(run), undefined));
     }),
+    vscode.commands.registerCommand('contrastiveLab.findSimilarInRun', (arg: unknown) =>
+      findSimilarInRun({ runs, open: async (key, file) => (await galleryPanel()).GalleryPanel.showFileQuery(hooks, gallerySources, key, file), whenEmbedded: openWhenEmbedded }, arg),
+    ),
     vscode.commands.registerCommand('contrastiveLab.openEmbeddingMap', async (arg: unknown) => {
       const run = await resolveRun(runs, arg, 'Map the embeddings of which run?', withEmbeddings);
       if (run) await openWhenEmbedded(run, () => showMap(runKey(run)));

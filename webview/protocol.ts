@@ -9,6 +9,8 @@
 // - Webview → host messages are validated by hand-written guards (no eval, no schema compiler).
 // - Per-sample arrays (labels, ids, projections) are index-aligned with the embedding rows.
 
+import { GALLERY_TIMELINE_GUARDS, MAP_TIMELINE_GUARDS, type GalleryToTimeline, type MapToTimeline, type TimelineToGallery, type TimelineToMap } from './timelineProtocol';
+
 // ---------------------------------------------------------------------------------------------
 // Shared data shapes
 // ---------------------------------------------------------------------------------------------
@@ -146,6 +148,12 @@ export type HostToGallery =
   | { readonly type: 'selectQuery'; readonly index: number }
   /** Browse these samples: the first of `total` points a lasso selected on the map. */
   | { readonly type: 'selection'; readonly indices: readonly number[]; readonly total: number }
+  /** The run's timeline (webview/timelineProtocol.ts). */
+  | TimelineToGallery
+  /** Make the file `path` (an input the run has not seen) the query: the host searches and sends `searchResults`. */
+  | { readonly type: 'searchFile'; readonly path: string }
+  /** Nearest items of the run's index to the file `path`, nearest first (index ≥ count: an item added with `index --add`). */
+  | { readonly type: 'searchResults'; readonly path: string; readonly neighbours: readonly Neighbour[] }
   | { readonly type: 'error'; readonly message: string };
 
 /** A per-point column the map can colour by: categories (code per point into `names`) or numbers. */
@@ -179,6 +187,8 @@ export type HostToMap =
   | { readonly type: 'neighbours'; readonly query: number; readonly neighbours: readonly { readonly index: number; readonly distance: number }[] }
   /** A point's id, for the tooltip. */
   | { readonly type: 'described'; readonly index: number; readonly id: string }
+  /** The run's timeline (webview/timelineProtocol.ts). */
+  | TimelineToMap
   | { readonly type: 'error'; readonly message: string };
 
 // ---------------------------------------------------------------------------------------------
@@ -205,12 +215,16 @@ export type DashboardToHost =
 export type GalleryToHost =
   | ReadyMessage
   | WebviewErrorMessage
+  | GalleryToTimeline
   /** Find the k nearest neighbours of sample `index`; answered with a `neighbours` message. */
-  | { readonly type: 'query'; readonly index: number; readonly k: number };
+  | { readonly type: 'query'; readonly index: number; readonly k: number }
+  /** Find the k nearest items to the file at `path` (typed in the query box); answered with `searchResults` or `error`. */
+  | { readonly type: 'searchFile'; readonly path: string; readonly k: number };
 
 export type MapToHost =
   | ReadyMessage
   | WebviewErrorMessage
+  | MapToTimeline
   | ExportPngMessage
   /** Send the projection `method`; answered with `progress` lines while it is computed, then `projection` (or `error`). */
   | { readonly type: 'requestProjection'; readonly method: ProjectionMethod }
@@ -283,6 +297,8 @@ export const LIMITS = {
   maxK: 200,
   maxIndex: 100_000_000,
   maxRunIdChars: 200,
+  /** A query file path typed in the gallery. */
+  maxPathChars: 4096,
   maxListLength: 10_000,
   /** Samples a map lasso sends to the gallery at most. */
   maxSelection: 10_000,
@@ -353,6 +369,7 @@ const checkRunId: Guard = (m) => checkNonEmptyString(m, 'runId', LIMITS.maxRunId
 const checkSampleIndex: Guard = (m) => checkInteger(m, 'index', 0, LIMITS.maxIndex);
 
 const checkQuery: Guard = (m) => checkSampleIndex(m) ?? checkInteger(m, 'k', 1, LIMITS.maxK);
+const checkSearchFile: Guard = (m) => checkNonEmptyString(m, 'path', LIMITS.maxPathChars) ?? checkInteger(m, 'k', 1, LIMITS.maxK);
 
 const checkProjectionRequest: Guard = (m) =>
   PROJECTION_METHODS.includes(m.method as ProjectionMethod) ? null : `field 'method' must be one of ${PROJECTION_METHODS.join(', ')}, got ${JSON.stringify(m.method)}`;
@@ -395,6 +412,8 @@ export const parseGalleryMessage = makeParser<GalleryToHost>('gallery', {
   ready: checkReady,
   webviewError: checkWebviewError,
   query: checkQuery,
+  ...GALLERY_TIMELINE_GUARDS,
+  searchFile: checkSearchFile,
 });
 
 /** Validates a message posted by the embedding-map webview. */
@@ -407,6 +426,7 @@ export const parseMapMessage = makeParser<MapToHost>('map', {
   neighbours: checkQuery,
   describe: checkSampleIndex,
   showSelection: checkSelection,
+  ...MAP_TIMELINE_GUARDS,
 });
 
 export function checkStringList(m: Record<string, unknown>, field: string): string | null {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { GalleryToHost, HostToGallery } from '../../webview/protocol';
 import { parseGalleryMessage, parsePanelState } from '../../webview/protocol';
 import { NeighbourService } from '../runs/neighbourService';
+import { runSearch } from '../runs/searchClient';
 import type { EmbeddingsCache, LoadedEmbeddings } from '../runs/runEmbeddings';
 import type { TrainerInvocation } from '../trainer/trainerCommand';
 import type { PanelHooks } from './dashboardPanel';
@@ -18,6 +19,8 @@ export interface GallerySources {
   readonly embeddings: EmbeddingsCache;
   /** The command line of `contrastive-lab neighbors <runDir> --serve`. */
   readonly neighbourSearch: (runDir: string) => TrainerInvocation;
+  /** The command line of `contrastive-lab search <runDir> <files> -k K --json`: a query the run has not seen. */
+  readonly fileSearch: (runDir: string, files: readonly string[], k: number) => TrainerInvocation;
 }
 
 export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
@@ -25,10 +28,13 @@ export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
   private pendingQuery: number | undefined;
   /** A map lasso's samples to browse, posted once the page has the run's dataset. */
   private pendingSelection: { readonly indices: readonly number[]; readonly total: number } | undefined;
+  /** A file to search with once the page is ready (Explorer → Find Similar in Run…). */
+  private pendingFile: string | undefined;
   /** The search process for the embeddings shown; replaced when the run or its embeddings change. */
   private search: { readonly loaded: LoadedEmbeddings; readonly service: NeighbourService } | undefined;
   protected readonly handlers: MessageHandlers<GalleryToHost> = {
     query: (message) => void this.answer(message.index, message.k),
+    searchFile: (message) => void this.searchWithFile(message.path, message.k),
   };
 
   static show(hooks: PanelHooks, sources: GallerySources, runKey: string, query: number | undefined): void {
@@ -49,6 +55,16 @@ export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
     if (gallery === undefined) return;
     if (gallery.ready) gallery.post({ type: 'selection', indices, total });
     else gallery.pendingSelection = { indices, total };
+  }
+
+  /** Opens the gallery on `runKey` with the file `file` (not one of the run's samples) as the query. */
+  static showFileQuery(hooks: PanelHooks, sources: GallerySources, runKey: string, file: string): void {
+    GalleryPanel.show(hooks, sources, runKey, undefined);
+    const gallery = GalleryPanel.current;
+    if (gallery === undefined) return;
+    // The page sends the search back with its k (searchFile), so the query box shows the file too.
+    if (gallery.ready) gallery.post({ type: 'searchFile', path: file });
+    else gallery.pendingFile = file;
   }
 
   static revive(panel: vscode.WebviewPanel, hooks: PanelHooks, sources: GallerySources, state: unknown): void {
@@ -107,6 +123,8 @@ export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
     const sent = this.sendDataset();
     if (sent && this.pendingQuery !== undefined) this.post({ type: 'selectQuery', index: this.pendingQuery });
     if (sent && this.pendingSelection !== undefined) this.post({ type: 'selection', ...this.pendingSelection });
+    if (sent && this.pendingFile !== undefined) this.post({ type: 'searchFile', path: this.pendingFile });
+    this.pendingFile = undefined;
     this.pendingQuery = undefined;
     this.pendingSelection = undefined;
   }
@@ -125,6 +143,26 @@ export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
       });
     } catch (e) {
       if (!this.disposed) this.post({ type: 'error', message: `Neighbours of sample ${index}: ${(e as Error).message}` });
+    }
+  }
+
+  /** The nearest items to a file the run has not seen, from `contrastive-lab search` (its message when the file does not fit the run). */
+  private async searchWithFile(file: string, k: number): Promise<void> {
+    const run = this.hooks.runs.get(this.runKey);
+    if (!run) return;
+    try {
+      const loaded = this.sources.embeddings.get(run.dir);
+      const found = await runSearch(this.sources.fileSearch(run.dir, [file], k), { log: this.hooks.log });
+      if (this.disposed) return;
+      const hits = found.results[0]?.neighbors ?? [];
+      this.post({
+        type: 'searchResults',
+        path: file,
+        // Labels as the gallery shows the run's samples; items added with `index --add` have none.
+        neighbours: hits.map((n) => ({ index: n.index, distance: n.distance, label: n.split === 'added' ? '' : (loaded.labels[n.index] ?? ''), id: n.id })),
+      });
+    } catch (e) {
+      if (!this.disposed) this.post({ type: 'error', message: `Search with ${file}: ${(e as Error).message}` });
     }
   }
 

@@ -86,6 +86,17 @@ export function exportInvocation(env: TrainerEnvironment, runDir: string, outDir
   };
 }
 
+/** `search <runDir> <file>... -k K --json [--backend b]`: the gallery's search with files the run has not seen. */
+export function searchInvocation(env: TrainerEnvironment, runDir: string, files: readonly string[], k: number): TrainerInvocation {
+  const rt = runtime(env);
+  return {
+    command: rt.command,
+    args: [env.cliPath, 'search', runDir, ...files, '-k', String(k), '--json', ...backendArgs(env.backend)],
+    env: rt.env,
+    cwd: path.dirname(runDir),
+  };
+}
+
 /** `neighbors <runDir> --serve [--backend b]`: the gallery's long-lived neighbour search. */
 export function neighboursServeInvocation(env: TrainerEnvironment, runDir: string): TrainerInvocation {
   const rt = runtime(env);

@@ -1,6 +1,8 @@
 // The nearest-neighbour gallery: pick a query sample (click a thumbnail, type an index, or sent
 // from the map) and see its k nearest neighbours with distance and label; neighbours whose label
 // differs from the query's are marked. Images come from the sprite sheet; vector data shows ids.
+// A query can also be a file the run has not seen (typed in the query box, or Explorer → Find
+// Similar in Run…): the host embeds it with the run's network (`contrastive-lab search`).
 
 import { GalleryState, GalleryToHost, HostToGallery, Neighbour, SampleSet, parsePanelState } from '../protocol';
 import { button, select, setChoices, textfield } from '../shared/controls';
@@ -19,6 +21,8 @@ let samples: SampleSet | null = null;
 let query: number | null = saved.ok ? saved.value.query : null;
 let k = saved.ok ? saved.value.k : 10;
 let neighbours: readonly Neighbour[] | null = null;
+/** A file searched with instead of a sample (then `query` is null). */
+let fileQuery: string | null = null;
 let browsePage = 0;
 let browseLabel = '';
 
@@ -30,10 +34,12 @@ function saveState(): void {
 
 const title = el('span', { className: 'title', text: 'Nearest neighbours' });
 const indexField = textfield('index', 'Query sample index', 7);
+const fileField = textfield('path of an image or CSV/JSONL file', 'Search with a file the run has not seen: its path', 18);
 const kDropdown = select(K_CHOICES.map((c) => ({ value: String(c), label: String(c) })), String(k), 'Number of neighbours', (value) => {
   k = Number(value);
   saveState();
-  if (query !== null) selectQuery(query);
+  if (fileQuery !== null) searchFile(fileQuery);
+  else if (query !== null) selectQuery(query);
 });
 const randomButton = button('Random query', () => {
   if (samples !== null && samples.count > 0) selectQuery(Math.floor(Math.random() * samples.count));
@@ -74,7 +80,7 @@ const content = el('div', {}, [
 content.hidden = true;
 
 mount(
-  el('header', { className: 'toolbar' }, [title, el('span', { className: 'spacer' }), el('label', { className: 'control' }, ['Query index ', indexField]), el('label', { className: 'control' }, ['k ', kDropdown]), randomButton]),
+  el('header', { className: 'toolbar' }, [title, el('span', { className: 'spacer' }), el('label', { className: 'control' }, ['Query index ', indexField]), el('label', { className: 'control' }, ['Query file ', fileField]), el('label', { className: 'control' }, ['k ', kDropdown]), randomButton]),
   problem,
   waiting,
   content,
@@ -97,6 +103,12 @@ function commitIndexField(): void {
   selectQuery(index, true);
 }
 indexField.addEventListener('change', commitIndexField);
+fileField.addEventListener('keydown', (event) => {
+  if ((event as KeyboardEvent).key !== 'Enter') return;
+  const path = fileField.value.trim();
+  if (path === '') problem.textContent = 'Type the path of an image (or a CSV/JSONL file of rows) to search the run with it.';
+  else searchFile(path);
+});
 indexField.addEventListener('keydown', (event) => {
   if ((event as KeyboardEvent).key === 'Enter') commitIndexField();
 });
@@ -115,6 +127,13 @@ function sampleVisual(index: number, size: number): HTMLElement {
 }
 
 function renderQuery(): void {
+  if (samples !== null && fileQuery !== null) {
+    queryCard.replaceChildren(
+      el('span', { className: 'vector-id', text: fileQuery.split(/[\\/]/).pop() ?? fileQuery }),
+      el('dl', {}, [el('dt', { text: 'Query file' }), el('dd', { text: fileQuery }), el('dt', { text: 'Label' }), el('dd', { text: '(a new input, not one of the run’s samples)' })]),
+    );
+    return;
+  }
   if (samples === null || query === null) {
     queryCard.replaceChildren(el('p', { className: 'muted', text: 'No query yet: click a sample below, type an index, or click a point on the embedding map.' }));
     return;
@@ -134,20 +153,21 @@ function renderQuery(): void {
 }
 
 function renderNeighbours(): void {
-  if (samples === null || query === null) {
+  if (samples === null || (query === null && fileQuery === null)) {
     neighbourSummary.textContent = '';
     neighbourGrid.replaceChildren();
     return;
   }
   if (neighbours === null) {
-    neighbourSummary.textContent = `Searching for the ${k} nearest neighbours of #${query}…`;
+    neighbourSummary.textContent = `Searching for the ${k} nearest neighbours of ${fileQuery ?? `#${query}`}…`;
     neighbourGrid.replaceChildren();
     return;
   }
-  const queryLabel = samples.labels[query] ?? '';
+  const queryLabel = query !== null ? (samples.labels[query] ?? '') : '';
   const labelled = queryLabel !== '';
   const mismatches = labelled ? neighbours.filter((n) => n.label !== '' && n.label !== queryLabel).length : 0;
-  if (!labelled) neighbourSummary.textContent = `${neighbours.length} nearest neighbours (the query has no label).`;
+  if (fileQuery !== null) neighbourSummary.textContent = `${neighbours.length} nearest items to ${fileQuery}.`;
+  else if (!labelled) neighbourSummary.textContent = `${neighbours.length} nearest neighbours (the query has no label).`;
   else if (mismatches === 0) neighbourSummary.textContent = `All ${neighbours.length} neighbours share the query’s label "${queryLabel}".`;
   else neighbourSummary.textContent = `${neighbours.length - mismatches} of ${neighbours.length} neighbours share the query’s label "${queryLabel}"; ${mismatches} ${mismatches === 1 ? 'differs' : 'differ'} (marked ≠).`;
   neighbourGrid.replaceChildren(
@@ -162,7 +182,8 @@ function renderNeighbours(): void {
         samples?.sprite ? el('span', { className: 'id', text: n.id, title: n.id }) : '',
       ]);
       card.setAttribute('aria-label', `${rank + 1}: sample ${n.index}, label ${displayLabel(n.label)}${mismatch ? ' (different label)' : ''}, distance ${formatValue(n.distance)}`);
-      card.addEventListener('click', () => selectQuery(n.index));
+      // Items added with `index --add` are not samples the gallery can show as a query.
+      if (n.index < (samples?.count ?? 0)) card.addEventListener('click', () => selectQuery(n.index));
       return card;
     }),
   );
@@ -227,6 +248,7 @@ function selectQuery(index: number, reveal = false): void {
   }
   problem.textContent = '';
   query = index;
+  fileQuery = null;
   neighbours = null;
   indexField.value = String(index);
   channel.post({ type: 'query', index, k });
@@ -239,6 +261,21 @@ function selectQuery(index: number, reveal = false): void {
     browsePage = Math.floor((position < 0 ? index : position) / PAGE_SIZE);
   }
   saveState();
+  renderQuery();
+  renderNeighbours();
+  renderBrowse();
+}
+
+/** Makes the file at `path` the query; the host searches the run with it and answers `searchResults`. */
+function searchFile(path: string): void {
+  if (samples === null) return;
+  problem.textContent = '';
+  fileQuery = path;
+  query = null;
+  neighbours = null;
+  fileField.value = path;
+  indexField.value = '';
+  channel.post({ type: 'searchFile', path, k });
   renderQuery();
   renderNeighbours();
   renderBrowse();
@@ -263,6 +300,7 @@ channel.onMessage<HostToGallery>((message) => {
       neighbours = null;
       const previous = sameRun ? query : null;
       query = null;
+      fileQuery = null;
       renderAll();
       if (previous !== null && previous < message.count) selectQuery(previous, true);
       else saveState();
@@ -276,6 +314,14 @@ channel.onMessage<HostToGallery>((message) => {
     case 'selectQuery':
       selectQuery(message.index, true);
       break;
+    case 'searchFile':
+      searchFile(message.path);
+      break;
+    case 'searchResults':
+      if (message.path !== fileQuery) break;
+      neighbours = message.neighbours;
+      renderNeighbours();
+      break;
     case 'selection':
       // The map's lasso: browse its points (the label filter offers them as one more choice).
       selection = [...message.indices];
@@ -287,6 +333,11 @@ channel.onMessage<HostToGallery>((message) => {
       break;
     case 'error':
       problem.textContent = message.message;
+      // A failed file search leaves no neighbours to wait for.
+      if (fileQuery !== null && neighbours === null) {
+        neighbours = [];
+        renderNeighbours();
+      }
       break;
   }
 });
