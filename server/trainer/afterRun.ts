@@ -1,6 +1,7 @@
 // Work on a finished (or stopped) run from its newest checkpoint: recompute the embeddings
 // (`contrastive-lab embed`) and export the trained network as a tfjs layers model (`export --format tfjs`).
 import { existsSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { describeCause, ensureDir, FileError, readJsonObject, removeQuietly, writeFileChecked as writeFileSync } from '../shared/files';
 import { dirname, join } from 'node:path';
 import { initBackend, tf, type BackendRequest } from '../contrastive/backend';
@@ -12,7 +13,9 @@ import { runPaths } from '../runs/paths';
 import { processAlive, readRunRecord } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
 import { describeSkipped, loadNewestIntactCheckpoint, restoreChecked, type LoadedCheckpoint } from './checkpoint';
-import { writeRunEmbeddings, type WrittenEmbeddings } from './embed';
+import { writeRunEmbeddings, type Embedder, type WrittenEmbeddings } from './embed';
+import { queryPyTorchRun } from './engines/pytorchEmbed';
+import { pytorchRunAsTfjs } from './engines/pytorchExport';
 import { buildTrainingParts } from './parts';
 
 function safeReaddir(dir: string): string[] {
@@ -41,7 +44,8 @@ function latestCheckpoint(runDir: string): LoadedCheckpoint {
 export async function reembedRun(runDir: string, options: { backend: BackendRequest | null; umap: boolean }): Promise<WrittenEmbeddings> {
   const record = readRunRecord(runDir);
   const spec = readRunSpec(runDir);
-  const checkpoint = latestCheckpoint(runDir);
+  // A PyTorch run's torch checkpoints are read by its engine (engines/pytorchEmbed.ts), which picks the newest intact one.
+  const checkpoint = record.engine === 'pytorch' ? null : latestCheckpoint(runDir);
   // Temp files of an earlier embed that was killed (SIGTERM/SIGKILL mid-write); a live writer's stay.
   for (const n of safeReaddir(runPaths(runDir).embeddings)) {
     const m = /\.(\d+)\.tmp$/.exec(n);
@@ -49,34 +53,72 @@ export async function reembedRun(runDir: string, options: { backend: BackendRequ
   }
   await initBackend(options.backend ?? spec.run.backend);
   const data = await loadData(spec.data, { specDir: dirname(record.specPath), cacheDir: join(dirname(runDir), '.cache') });
+  if (checkpoint === null) {
+    // Every sample through the engine in one call (one torch start-up), then the same files as a tfjs run's.
+    const { dataset } = data;
+    const threads = spec.run.threads > 0 ? spec.run.threads : availableParallelism();
+    const reply = await queryPyTorchRun(runDir, { inputs: { values: dataset.x, shape: [dataset.count, ...dataset.sampleShape], outputs: [spec.eval.layer] } }, { threads });
+    const embedded = reply.outputs.get(spec.eval.layer);
+    if (embedded === undefined) throw new Error(`${runDir}: the PyTorch engine returned no ${spec.eval.layer} embeddings`);
+    const position = { step: reply.step, epoch: reply.batchInEpoch === 0 ? reply.epoch - 1 : reply.epoch, umap: options.umap };
+    return recordReembedded(runDir, reply.checkpoint, reply.step, await writeRunEmbeddings(runDir, precomputed(embedded.values, embedded.dim), data, spec, position));
+  }
   const parts = buildTrainingParts(spec, data);
   try {
     restoreChecked(runDir, checkpoint, () => parts.restore(checkpoint));
     const { step, epoch, batchInEpoch } = checkpoint.state.position;
     const written = await writeRunEmbeddings(runDir, parts, data, spec, { step, epoch: batchInEpoch === 0 ? epoch - 1 : epoch, umap: options.umap });
-    const event: RunEvent = { kind: 'event', time: new Date().toISOString(), level: 'info', event: 'embeddings', message: `embeddings rewritten from ${checkpoint.name}: ${written.count} × ${written.dim}`, step, data: { count: written.count, dim: written.dim, files: written.files } };
-    appendJsonLine(runPaths(runDir).events, event);
-    return written;
+    return recordReembedded(runDir, checkpoint.name, step, written);
   } finally {
     parts.dispose();
   }
 }
 
-export async function exportTfjs(runDir: string, outDir: string): Promise<string[]> {
-  const spec = readRunSpec(runDir);
+/** The `embeddings` event of a re-embedding. */
+function recordReembedded(runDir: string, checkpointName: string, step: number, written: WrittenEmbeddings): WrittenEmbeddings {
+  const event: RunEvent = { kind: 'event', time: new Date().toISOString(), level: 'info', event: 'embeddings', message: `embeddings rewritten from ${checkpointName}: ${written.count} × ${written.dim}`, step, data: { count: written.count, dim: written.dim, files: written.files } };
+  appendJsonLine(runPaths(runDir).events, event);
+  return written;
+}
+
+/** Embeddings already computed (count × dim, row-major) served by sample index. */
+function precomputed(values: Float32Array, dim: number): Embedder {
+  return {
+    embed: (indices) => {
+      const out = new Float32Array(indices.length * dim);
+      indices.forEach((row, i) => out.set(values.subarray(row * dim, (row + 1) * dim), i * dim));
+      return out;
+    },
+    outputDim: () => dim,
+  };
+}
+
+/** The run's trained network as a tfjs model, from its newest tfjs checkpoint (the caller disposes it). */
+function restoredTfjsModel(runDir: string, spec: ResolvedSpec): { model: ContrastiveModel; checkpoint: string; inputShape: readonly number[] } {
   const checkpoint = latestCheckpoint(runDir);
   const inputShape = checkpoint.state.extra['inputShape'] as number[] | undefined;
   if (!Array.isArray(inputShape)) throw new Error(`${checkpoint.name}: this checkpoint does not record the input shape; run \`contrastive-lab resume\` or train again to export.`);
-  await initBackend('cpu');
   const model = ContrastiveModel.build(spec.architecture, inputShape);
+  const stored = checkpoint.groups['model'] ?? [];
+  const tensors = stored.map((t) => tf.tensor(t.values, [...t.shape]));
   try {
-    const stored = checkpoint.groups['model'] ?? [];
-    const tensors = stored.map((t) => tf.tensor(t.values, [...t.shape]));
-    try {
-      restoreChecked(runDir, checkpoint, () => model.setWeights(tensors));
-    } finally {
-      tf.dispose(tensors);
-    }
+    restoreChecked(runDir, checkpoint, () => model.setWeights(tensors));
+  } catch (e) {
+    model.dispose();
+    throw e;
+  } finally {
+    tf.dispose(tensors);
+  }
+  return { model, checkpoint: checkpoint.name, inputShape };
+}
+
+export async function exportTfjs(runDir: string, outDir: string): Promise<string[]> {
+  const spec = readRunSpec(runDir);
+  await initBackend('cpu');
+  // A PyTorch run's weights come converted from its engine, checked against its outputs (engines/pytorchExport.ts).
+  const converted = readRunRecord(runDir).engine === 'pytorch' ? await pytorchRunAsTfjs(runDir, spec) : null;
+  const { model, checkpoint, inputShape } = converted ?? restoredTfjsModel(runDir, spec);
+  try {
     ensureDir(outDir, 'export folder');
     try {
       await model.save(outDir);
@@ -90,7 +132,7 @@ export async function exportTfjs(runDir: string, outDir: string): Promise<string
   const outputs = ['representation', ...(spec.architecture.projection ? ['projection'] : []), ...(spec.architecture.prediction ? ['prediction'] : [])];
   writeFileSync(join(outDir, 'README.md'), `# ${spec.experiment}: the trained network (tfjs layers model)
 
-Exported from run \`${readRunRecord(runDir).id}\` at ${checkpoint.name}. Input: samples of shape
+Exported from run \`${readRunRecord(runDir).id}\` at ${checkpoint}${converted !== null ? ` (trained on the PyTorch engine; converted weights whose outputs matched PyTorch's within ${converted.largestDifference.toExponential(1)} on check samples)` : ''}. Input: samples of shape
 [${inputShape.join(', ')}], normalised as in the run (data.normalize: ${spec.data.normalize}).
 Outputs, in order: ${outputs.map((o) => `\`${o}\``).join(', ')} (raw; the run ${spec.architecture.normalizeOutput ? 'L2-normalised the head outputs for its loss' : 'used them as they are'}).
 

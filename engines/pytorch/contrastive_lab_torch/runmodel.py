@@ -63,7 +63,8 @@ def load_model(run_dir: str):
     try:
         model.load_state_dict(payload["model"])
     except (KeyError, RuntimeError) as e:
-        raise ValueError(f"{run_dir}/checkpoints/{name}: spec.json does not build the network stored in this checkpoint ({e}); restore the architecture the run was trained with") from e
+        said = " ".join(str(e).split())  # torch's message spans lines: one line, as every message here
+        raise ValueError(f"{run_dir}/checkpoints/{name}: spec.json does not build the network stored in this checkpoint ({said}); restore the architecture the run was trained with") from e
     model.eval()
     return model, name, state, [int(d) for d in input_shape]
 

@@ -90,7 +90,7 @@ def _sequential(prefix: str, modules: nn.Sequential, where: str, names: Dict[str
         elif isinstance(module, nn.Conv2d) and "conv" in names:
             n += 1
             out += _conv(f"{prefix}_{names['conv']}_{n}", module)
-        elif isinstance(module, TfBatchNorm):
+        elif isinstance(module, (TfBatchNorm, nn.modules.batchnorm._NormBase)):
             out += _batch_norm(f"{prefix}_bn_{n}", module, here)
         elif isinstance(module, _ACTIVATION_TYPES + (nn.Dropout, nn.MaxPool2d)):
             continue  # no weights
