@@ -5,7 +5,7 @@ of the TypeScript trainer (rundir.py).
 
   PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --run-dir <runs/id> --data <split> [--threads N] [--device D] [--resume]
   torchrun --nproc_per_node N -m contrastive_lab_torch.engine --run-dir ... (several processes: distributed.py)
-  PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --check --spec <spec.json> --data <split>
+  PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --check --spec <spec.json> --data <split> [--device D] [--processes N]
   PYTHONPATH=engines/pytorch python3 -m contrastive_lab_torch.engine --serve   (how the launcher starts it: see serve())
 
 Every metric and event line it appends is also printed on stdout (one JSON object per line).
@@ -34,7 +34,8 @@ def serve() -> int:
     {"kind": "engine", "torch": <version>} (an interpreter without torch or numpy exits 1 with the
     ImportError on stderr, before any run directory exists). Then each stdin line is one command,
     {"argv": [...]}, as on the command line: a --check is answered with one line
-    {"kind": "checked", "code": <exit code>, "stderr": <what it said>} and the next command is read;
+    {"kind": "checked", "code": <exit code>, "stderr": <what it said>, "plan": <its plan line, or null>}
+    and the next command is read;
     a --run-dir command trains and its exit code ends the process. End of input ends it with 0."""
     import numpy  # noqa: F401 (what the run needs besides torch: an ImportError here is the answer)
     import torch
@@ -49,13 +50,14 @@ def serve() -> int:
         argv = json.loads(line)["argv"]
         if "--check" not in argv:
             return main(argv, stop)
-        said = io.StringIO()
-        with contextlib.redirect_stderr(said):
+        said, printed = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stderr(said), contextlib.redirect_stdout(printed):
             try:
                 code = main(argv)
             except SystemExit as e:  # argparse's refusal of a malformed command
                 code = e.code if isinstance(e.code, int) else 1
-        print(json.dumps({"kind": "checked", "code": code, "stderr": said.getvalue()}), flush=True)
+        plans = [json.loads(l) for l in printed.getvalue().splitlines() if l.startswith('{"kind": "plan"')]
+        print(json.dumps({"kind": "checked", "code": code, "stderr": said.getvalue(), "plan": plans[-1] if plans else None}), flush=True)
     return 0
 
 
@@ -68,11 +70,14 @@ def main(argv=None, stop=None) -> int:
     parser.add_argument("--resume", action="store_true", help="continue from the newest intact checkpoint")
     parser.add_argument("--check", action="store_true", help="only check that this engine implements every ingredient of --spec")
     parser.add_argument("--spec", help="with --check: the resolved spec.json")
+    parser.add_argument("--processes", type=int, default=1, help="with --check: the processes the run will train on, on this machine (run.processes; default 1)")
     args = parser.parse_args(argv)
     if args.check == (args.run_dir is not None):
         parser.error("give either --run-dir (train) or --check --spec (check only)")
     if args.threads < 1:
         parser.error("--threads must be at least 1")
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
     spec_file = args.spec if args.check else os.path.join(args.run_dir, "spec.json")
     try:
         spec = _read_json(spec_file)
@@ -92,14 +97,7 @@ def main(argv=None, stop=None) -> int:
         print(f"{spec_file}: not a resolved spec (missing {e}); it is written by the TypeScript pipeline", file=sys.stderr)
         return 1
     if args.check:
-        if args.device not in ("auto", "cpu"):  # a device torch lacks is refused before the run starts
-            from .distributed import resolve_device
-            try:
-                resolve_device(args.device)
-            except ValueError as e:
-                print(str(e), file=sys.stderr)
-                return 1
-        return 0
+        return _check_plan(spec, args.device, args.processes)
 
     import torch  # noqa: E402 (slow to import; only needed from here on)
 
@@ -129,6 +127,29 @@ def main(argv=None, stop=None) -> int:
     finally:
         world.close()
     return 1 if status == "failed" else 0
+
+
+def _check_plan(spec: dict, device: str, processes: int) -> int:
+    """--check's report of what the run will use (one stdout line {"kind": "plan", "processes", "devices" —
+    one per process of this machine, "auto" resolved —, "distributedBackend", "torch"}), or exit 1 with
+    why it cannot: a device this torch lacks, too few GPUs for the processes, a global batch the
+    processes cannot share equally. Said before the launcher creates the run directory."""
+    batch = int(spec["strategy"]["batchSize"])
+    if batch % processes != 0:
+        print(f"strategy.batchSize {batch} is not divisible by run.processes {processes}: each process takes an equal share of the global batch; choose a batch size that is a multiple of {processes}", file=sys.stderr)
+        return 1
+    import torch
+
+    from .distributed import resolve_device
+
+    try:
+        devices = [resolve_device(device, processes, rank) for rank in range(processes)]
+    except ValueError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    backend = None if processes == 1 else "nccl" if devices[0].type == "cuda" else "gloo"
+    print(json.dumps({"kind": "plan", "processes": processes, "devices": [str(d) for d in devices], "distributedBackend": backend, "torch": torch.__version__}), flush=True)
+    return 0
 
 
 def _record_unsupported(run_dir: str, e: Unsupported) -> None:

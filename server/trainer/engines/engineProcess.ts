@@ -9,9 +9,21 @@ import { PythonEngineError, torchVerdict } from './python';
 /** How long importing torch may take before the interpreter is given up on. */
 const READY_TIMEOUT_MS = 120_000;
 
+/** What the engine's --check says the run will use (contrastive_lab_torch/engine.py `_check_plan`). */
+export interface EnginePlan {
+  readonly processes: number;
+  /** One per process of this machine, `auto` resolved: `cpu`, `cuda:0`, `mps`. */
+  readonly devices: readonly string[];
+  /** gloo or nccl with several processes, else null. */
+  readonly distributedBackend: string | null;
+  readonly torch: string;
+}
+
 interface Checked {
   readonly code: number;
   readonly stderr: string;
+  /** Present when the check passed. */
+  readonly plan: EnginePlan | null;
 }
 
 export interface EngineExit {
@@ -72,10 +84,10 @@ export class EngineProcess {
   async check(argv: readonly string[]): Promise<Checked> {
     this.send(argv);
     const line = await this.next();
-    if (line?.kind === 'checked' && typeof line.code === 'number') return { code: line.code, stderr: typeof line.stderr === 'string' ? line.stderr : '' };
+    if (line?.kind === 'checked' && typeof line.code === 'number') return { code: line.code, stderr: typeof line.stderr === 'string' ? line.stderr : '', plan: asPlan(line.plan) };
     // It ended while checking: its exit code and what it said mean what a --check process's would.
     const exit = await this.closed;
-    return { code: exit.code ?? 1, stderr: this.stderr };
+    return { code: exit.code ?? 1, stderr: this.stderr, plan: null };
   }
 
   /** Starts the run: `argv` is the engine's --run-dir command; every stdout line from now on goes to `onLine`. */
@@ -132,6 +144,13 @@ export class EngineProcess {
     for (const waiter of this.waiting.splice(0)) waiter(null);
     return this.exited;
   }
+}
+
+function asPlan(value: unknown): EnginePlan | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const p = value as Record<string, unknown>;
+  if (typeof p.processes !== 'number' || !Array.isArray(p.devices) || !p.devices.every((d) => typeof d === 'string')) return null;
+  return { processes: p.processes, devices: p.devices as string[], distributedBackend: typeof p.distributedBackend === 'string' ? p.distributedBackend : null, torch: typeof p.torch === 'string' ? p.torch : '' };
 }
 
 function parse(line: string): Record<string, unknown> | null {

@@ -26,7 +26,7 @@ import { createRunDirectory } from '../runDirectory';
 import { ResumeError } from '../start';
 import type { SessionOutcome } from '../session';
 import type { StopSignal } from '../stop';
-import { EngineProcess, type EngineExit } from './engineProcess';
+import { EngineProcess, type EngineExit, type EnginePlan } from './engineProcess';
 import { launchPlan, type LaunchPlan } from './launch';
 import { addProjections, renderDataSprite } from './projections';
 import { choosePython, enginePackageRoot, engineEnv, PythonEngineError } from './python';
@@ -70,6 +70,8 @@ interface Prepared {
   readonly engine: EngineProcess;
   readonly data: SplitDataset;
   readonly splitDir: string;
+  /** What the engine's check says the run will use (processes, devices); null from an engine that does not say. */
+  readonly plan: EnginePlan | null;
 }
 
 /** The engine process imports torch while the data loads (image folders cached in cacheDir, as the tfjs trainer does); then the split is exported and the engine checks the spec. */
@@ -86,12 +88,12 @@ async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, co
     const { dataset } = data;
     writeFileSync(join(splitDir, 'dataset.json'), JSON.stringify({ source: dataset.source, kind: dataset.kind, count: dataset.count, ids: dataset.ids, classNames: dataset.classNames }));
     writeFileSync(join(splitDir, 'spec.json'), JSON.stringify(spec));
-    const check = await engine.check(['--check', '--spec', join(splitDir, 'spec.json'), '--data', splitDir, '--device', device]);
+    const check = await engine.check(['--check', '--spec', join(splitDir, 'spec.json'), '--data', splitDir, '--device', device, '--processes', String(processesOf(spec, controls))]);
     if (check.code !== 0) {
       const said = check.stderr.trim() || `exit ${check.code}`;
       throw new PythonEngineError(check.code === UNSUPPORTED ? `run.engine pytorch: ${said}. Choose another ingredient, or train with run.engine: tfjs (\`--engine tfjs\`).` : `run.engine pytorch: the engine refused the spec: ${said}`);
     }
-    return { python, packageRoot, engine, data, splitDir };
+    return { python, packageRoot, engine, data, splitDir, plan: check.plan };
   } catch (e) {
     engine.close();
     if (splitDir !== null) rmSync(splitDir, { recursive: true, force: true });
@@ -145,8 +147,9 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   }
   // Runs recorded before run.threads / run.processes existed use every core and one process, as their defaults do.
   const requested = controls.threads ?? spec.run.threads ?? 0;
-  const processes = controls.processes ?? spec.run.processes ?? 1;
+  const processes = processesOf(spec, controls);
   const threads = Math.max(1, Math.floor((requested > 0 ? requested : availableParallelism()) / processes));
+  if (prepared.plan !== null) reporter.say(describePlan(prepared.plan, threads));
   const engineArgs = ['--run-dir', runDir, '--data', prepared.splitDir, '--threads', String(threads), '--device', deviceOf(spec, controls), ...(resume ? ['--resume'] : [])];
   const progress = new ProgressEcho(reporter, controls.mode, runDir, record.epochs, spec.strategy.batchSize);
   // The stop signal is a flag (set by the CLI's SIGTERM/SIGINT handlers, or by onStep): passed on once,
@@ -224,6 +227,20 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
 function isCompletedEvent(line: string): boolean {
   const parsed = parseJsonObject(line) as RunEvent | undefined;
   return parsed?.kind === 'event' && parsed.event === 'completed';
+}
+
+/** The processes that train: the CLI's --processes, else the spec's (runs recorded before run.processes existed: 1). */
+function processesOf(spec: ResolvedSpec, controls: PyTorchControls): number {
+  return controls.processes ?? spec.run.processes ?? 1;
+}
+
+/** `PyTorch engine: torch 1.13.0, 2 processes on cpu (DistributedDataParallel, gloo), 1 thread each`. */
+export function describePlan(plan: EnginePlan, threads: number): string {
+  const devices = [...new Set(plan.devices)].join(', ');
+  const threadText = `${threads} thread${threads === 1 ? '' : 's'}`;
+  return plan.processes === 1
+    ? `PyTorch engine: torch ${plan.torch}, 1 process on ${devices}, ${threadText}`
+    : `PyTorch engine: torch ${plan.torch}, ${plan.processes} processes on ${devices} (DistributedDataParallel, ${plan.distributedBackend ?? 'gloo'}), ${threadText} each`;
 }
 
 /** The run's --device: the CLI's, else the spec's (runs recorded before run.device existed: auto). */
