@@ -53,7 +53,7 @@
       answerMap(message);
       return;
     }
-    if (message.type !== 'ready' && message.type !== 'query') return;
+    if (message.type !== 'ready' && message.type !== 'query' && message.type !== 'searchFile') return;
     if (data.panel === 'dashboard' && message.type === 'ready') {
       send({ type: 'runs', runs: data.runs });
       for (const m of data.metrics) send(m);
@@ -66,6 +66,8 @@
         if (data.initialQuery !== undefined && state === null) send({ type: 'selectQuery', index: data.initialQuery });
       }
       if (message.type === 'query') send({ type: 'neighbours', query: message.index, neighbours: data.neighbours(message.index, message.k) });
+      // A file query (the Query file box, or Explorer -> Find Similar in Run...): the CLI's search, here sample 0's neighbours.
+      if (message.type === 'searchFile') send({ type: 'searchResults', path: message.path, neighbours: data.neighbours(0, message.k) });
     }
   }
 

@@ -300,6 +300,17 @@ async function gallery(page: Page, base: string): Promise<void> {
   await page.reload();
   await page.waitForTimeout(800);
   check((await posted(page)).filter((m) => m.type === 'query').pop()?.index === 123, 'gallery: the query survives a reload');
+  await page.locator('vscode-textfield input').nth(1).fill('/data/new-image.png');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+  const fileQuery = (await posted(page)).filter((m) => m.type === 'searchFile').pop();
+  check(fileQuery?.path === '/data/new-image.png' && fileQuery.k === 10, 'gallery: a path typed in the Query file box asks the host to search with that file');
+  check((await page.locator('.neighbour').count()) === 10 && ((await page.locator('.query-card').textContent()) ?? '').includes('/data/new-image.png'), 'gallery: the file\'s nearest items are shown, with the file as the query');
+  await shot(page, 'gallery-dark-file-query');
+  // Explorer -> Find Similar in Run...: the host sends the file; the page searches with its k.
+  await page.evaluate(() => window.postMessage({ type: 'searchFile', path: '/photos/cat.jpg' }, '*'));
+  await page.waitForTimeout(300);
+  check((await posted(page)).filter((m) => m.type === 'searchFile').pop()?.path === '/photos/cat.jpg', 'gallery: a file sent by the host (Find Similar in Run…) becomes the query');
   await open(page, base, 'gallery', 'light');
   await shot(page, 'gallery-light');
   await page.evaluate(() => sessionStorage.clear());
