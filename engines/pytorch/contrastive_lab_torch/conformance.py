@@ -166,6 +166,10 @@ def _negative_cosine_spec(fx: dict) -> dict:
     return {"type": "negativeCosine", "form": variant}
 
 
+def _nce_spec(fx: dict) -> dict:
+    return {"type": "nce", "temperature": number_param(fx, "temperature", 0.1), "logNormalizer": number_param(fx, "logNormalizer", 0), "learnable": True}
+
+
 #: fixture family → (loss spec, distance spec) as run-loss.ts builds them
 LOSS_BUILDERS: Dict[str, Callable[[dict], tuple]] = {
     "ContrastiveLoss": lambda f: ({"type": "contrastive", "posMargin": number_param(f, "posMargin", 0), "negMargin": number_param(f, "negMargin", 1)}, fixture_distance(f, EUCLIDEAN)),
@@ -185,6 +189,9 @@ LOSS_BUILDERS: Dict[str, Callable[[dict], tuple]] = {
     "BarlowTwinsLoss": lambda f: ({"type": "barlowTwins", "lambda": number_param(f, "lambda", 5e-3)}, COSINE),
     "SigLIPLoss": lambda f: ({"type": "siglip", "logitScale": number_param(f, "logitScale", math.log(10)), "logitBias": number_param(f, "logitBias", -10), "learnable": True}, COSINE),
     "NegativeCosineLoss": lambda f: (_negative_cosine_spec(f), COSINE),
+    # binary NCE (test/fixtures/reference-nce): learnable so that dL/dc exists
+    "NCELoss": lambda f: (_nce_spec(f), fixture_distance(f, COSINE)),
+    "NCELoss_SimCLR": lambda f: (_nce_spec(f), fixture_distance(f, COSINE)),
 }
 
 
@@ -269,7 +276,9 @@ def run_loss(fx: dict) -> List[Optional[str]]:
     tensors = [t.requires_grad_(True) for t, _ in operands]
     value = compute(*tensors)
     parameters = {"SoftNearestNeighborLoss": [("gradTemperature", loss.temperature)],
-                  "SigLIPLoss": [("gradLogitScale", getattr(loss, "logit_scale", None)), ("gradLogitBias", getattr(loss, "logit_bias", None))]}.get(fx["family"], [])
+                  "SigLIPLoss": [("gradLogitScale", getattr(loss, "logit_scale", None)), ("gradLogitBias", getattr(loss, "logit_bias", None))],
+                  "NCELoss": [("gradLogNormalizer", getattr(loss, "log_normalizer", None))],
+                  "NCELoss_SimCLR": [("gradLogNormalizer", getattr(loss, "log_normalizer", None))]}.get(fx["family"], [])
     grads = torch.autograd.grad(value, tensors + [p for _, p in parameters], allow_unused=True)
     failures = [compare_values("loss", value.detach(), expected["loss"])]
     for (tensor, keys), grad in zip(operands, grads):

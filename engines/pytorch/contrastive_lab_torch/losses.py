@@ -1,9 +1,9 @@
 """Every loss of server/contrastive/losses/, reduced exactly as there (pytorch-metric-learning's
 definitions). Labelled (pair) losses: contrastive, triplet, nPairs, liftedStructure,
 generalizedLiftedStructure, infoNCE (NT-Xent, also with a MoCo reference queue), supCon, circle,
-softNearestNeighbor, multiSimilarity — each on a Distance, on all pairs / triplets of the batch or on
-mined tuples (miners.py), and all but nPairs and liftedStructure also against reference embeddings
-(a queue). Two-view losses: vicreg, barlowTwins, siglip (learnable scale and bias). Online/target:
+softNearestNeighbor, multiSimilarity, nce (binary NCE, learnable log-normaliser) — each on a Distance,
+on all pairs / triplets of the batch or on mined tuples (miners.py), and all but nPairs and
+liftedStructure also against reference embeddings (a queue). Two-view losses: vicreg, barlowTwins, siglip (learnable scale and bias). Online/target:
 negativeCosine (simsiam | byol)."""
 from typing import Dict, List, Optional, Tuple, Union
 
@@ -19,7 +19,7 @@ Mined = Union[Triplets, Pairs, None]
 EXCLUDED = -1e30
 #: losses that compare labelled embeddings (losses/pair-loss.ts: every one of them takes mined tuples)
 LABELLED_LOSSES = ("contrastive", "triplet", "nPairs", "liftedStructure", "generalizedLiftedStructure", "infoNCE",
-                   "supCon", "circle", "softNearestNeighbor", "multiSimilarity")
+                   "supCon", "circle", "softNearestNeighbor", "multiSimilarity", "nce")
 #: labelled losses whose supportsReference is false (no queue)
 NO_REFERENCE = ("nPairs", "liftedStructure")
 TWO_VIEW_LOSSES = ("vicreg", "barlowTwins", "siglip")
@@ -145,6 +145,18 @@ def info_nce(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
     neg_lse = masked_logsumexp(logits, b.neg)[:, None]
     terms = F.softplus(neg_lse - logits) * has_neg
     return (terms * b.pos).sum() / max(pos_count, 1.0)
+
+
+def nce(distance: Distance, temperature: float, log_normalizer: torch.Tensor, b: Batch) -> torch.Tensor:
+    """nce.ts: Δ_ij = S_ij − c − log(k_i/m_i) (k_i negatives as noise among m_i candidates, q = 1/m_i);
+    per positive pair softplus(−Δ_ij) + Σ_{n∈N(i)} softplus(Δ_in); rows without negatives give 0; mean."""
+    k = b.neg.sum(dim=1, keepdim=True)
+    has_noise = (k > 0).to(b.mat.dtype)
+    noise_term = torch.log(torch.clamp(k, min=1) / (k + b.pos.sum(dim=1, keepdim=True)).clamp(min=1)) * has_noise
+    delta = _logits(distance, b.mat, temperature) - log_normalizer - noise_term
+    noise_sum = (F.softplus(delta) * b.neg).sum(dim=1, keepdim=True)
+    terms = (F.softplus(-delta) + noise_sum) * has_noise
+    return (terms * b.pos).sum() / max(float(b.pos.sum()), 1.0)
 
 
 def sup_con(distance: Distance, spec: dict, b: Batch) -> torch.Tensor:
@@ -304,7 +316,7 @@ def siglip(logit_scale: torch.Tensor, logit_bias: torch.Tensor, z1: torch.Tensor
 
 class Loss:
     """The loss contract of losses/types.ts: `form` tells how the objective feeds it; `parameters`
-    are the loss's own trainable tensors (softNearestNeighbor's T, siglip's t′ and b), on `device`."""
+    are the loss's own trainable tensors (softNearestNeighbor's T, siglip's t′ and b, nce's c), on `device`."""
 
     def __init__(self, spec: dict, distance_spec: dict, mining: Optional[dict] = None, device: torch.device = torch.device("cpu")):
         self.type = spec["type"]
@@ -324,6 +336,10 @@ class Loss:
             if not spec["temperature"] > 0:
                 raise ValueError(f"softNearestNeighbor loss: temperature must be > 0 (got {spec['temperature']})")
             self.temperature = self._parameter(spec["temperature"], spec["learnTemperature"])
+        if self.type == "nce":
+            if not spec["temperature"] > 0:
+                raise ValueError(f"nce loss: temperature must be > 0 (got {spec['temperature']})")
+            self.log_normalizer = self._parameter(spec["logNormalizer"], spec["learnable"])
         if self.type == "siglip":
             self.logit_scale = self._parameter(spec["logitScale"], spec["learnable"])
             self.logit_bias = self._parameter(spec["logitBias"], spec["learnable"])
@@ -349,6 +365,8 @@ class Loss:
             return soft_nearest_neighbor(d, self.temperature, b)
         if self.type == "nPairs":
             return n_pairs(d, b)
+        if self.type == "nce":
+            return nce(d, s["temperature"], self.log_normalizer, b)
         formulas = {"contrastive": contrastive, "triplet": triplet_margin, "liftedStructure": lifted_structure,
                     "generalizedLiftedStructure": generalized_lifted_structure, "infoNCE": info_nce, "supCon": sup_con,
                     "circle": circle, "multiSimilarity": multi_similarity}

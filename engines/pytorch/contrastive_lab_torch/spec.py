@@ -5,7 +5,7 @@ from .errors import Unsupported
 
 #: losses that compare labelled embeddings (pairs of same label/pair id are positives); each takes mined tuples
 LABELLED_LOSSES = {"contrastive", "triplet", "nPairs", "liftedStructure", "generalizedLiftedStructure", "infoNCE", "supCon",
-                   "circle", "softNearestNeighbor", "multiSimilarity"}
+                   "circle", "softNearestNeighbor", "multiSimilarity", "nce"}
 LOSSES = LABELLED_LOSSES | {"negativeCosine", "vicreg", "barlowTwins", "siglip"}
 #: losses that take a queue (refEmbeddings): every labelled one but nPairs and liftedStructure (supportsReference)
 QUEUE_LOSSES = LABELLED_LOSSES - {"nPairs", "liftedStructure"}

@@ -1,5 +1,5 @@
 // Checks a loss fixture: the loss value and its gradients with respect to every input (embeddings,
-// refEmbeddings, views) and every learnable parameter (SigLIP t′ and b, SNN temperature).
+// refEmbeddings, views) and every learnable parameter (SigLIP t′ and b, SNN temperature, NCE c).
 import { tf } from '../backend';
 import { DotProductSimilarity } from '../distances/dot';
 import { LpDistance } from '../distances/lp';
@@ -12,6 +12,7 @@ import { InfoNCELoss } from '../losses/info-nce';
 import { LiftedStructureLoss } from '../losses/lifted-structure';
 import { MultiSimilarityLoss } from '../losses/multi-similarity';
 import { NegativeCosineLoss } from '../losses/negative-cosine';
+import { NCELoss } from '../losses/nce';
 import { NPairsLoss } from '../losses/n-pairs';
 import { SigLIPLoss } from '../losses/siglip';
 import { SoftNearestNeighborLoss } from '../losses/soft-nearest-neighbor';
@@ -67,12 +68,20 @@ const builders: Record<string, (f: Fixture) => Built> = {
     const loss = new SigLIPLoss({ logitScale: numberParam(f, 'logitScale', Math.log(10)), logitBias: numberParam(f, 'logitBias', -10), learnable: true });
     return { loss, parameters: [{ key: 'gradLogitScale', variable: loss.logitScale }, { key: 'gradLogitBias', variable: loss.logitBias }] };
   },
+  NCELoss: (f) => nce(f),
+  NCELoss_SimCLR: (f) => nce(f),
   NegativeCosineLoss: (f) => {
     const variant = f.params.variant ?? 'simsiam';
     if (variant !== 'simsiam' && variant !== 'byol') throw new FixtureFormatError(`params.variant is ${JSON.stringify(variant)}; expected "simsiam" or "byol"`);
     return stateless(new NegativeCosineLoss({ form: variant }));
   },
 };
+
+/** Binary NCE (test/fixtures/reference-nce): learnable so that dL/dc exists. */
+function nce(f: Fixture): Built {
+  const loss = new NCELoss(fixtureDistance(f, cosine), { temperature: numberParam(f, 'temperature', 0.1), logNormalizer: numberParam(f, 'logNormalizer', 0), learnable: true });
+  return { loss, parameters: [{ key: 'gradLogNormalizer', variable: loss.logNormalizer }] };
+}
 
 function stateless(loss: Loss): Built {
   return { loss, parameters: [] };

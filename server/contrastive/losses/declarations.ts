@@ -9,6 +9,7 @@ import { infoNCE } from './info-nce.decl';
 import { liftedStructure } from './lifted-structure.decl';
 import { multiSimilarity } from './multi-similarity.decl';
 import { negativeCosine } from './negative-cosine.decl';
+import { nce } from './nce.decl';
 import { nPairs } from './n-pairs.decl';
 import { siglip } from './siglip.decl';
 import { softNearestNeighbor } from './soft-nearest-neighbor.decl';
@@ -18,7 +19,7 @@ import { vicreg } from './vicreg.decl';
 
 export const LOSSES = [
   contrastive, triplet, nPairs, liftedStructure, generalizedLiftedStructure, infoNCE, supCon,
-  circle, softNearestNeighbor, multiSimilarity, vicreg, barlowTwins, siglip, negativeCosine,
+  circle, softNearestNeighbor, multiSimilarity, vicreg, barlowTwins, siglip, negativeCosine, nce,
 ] as const;
 
 export type LossOptions = OptionsOf<(typeof LOSSES)[number]>;

@@ -9,6 +9,7 @@ import { InfoNCELoss } from './info-nce';
 import { LiftedStructureLoss } from './lifted-structure';
 import { MultiSimilarityLoss } from './multi-similarity';
 import { NegativeCosineLoss } from './negative-cosine';
+import { NCELoss } from './nce';
 import { NPairsLoss } from './n-pairs';
 import { SigLIPLoss } from './siglip';
 import { SoftNearestNeighborLoss } from './soft-nearest-neighbor';
@@ -40,6 +41,7 @@ export const lossRegistry: { readonly [T in LossType]: Factory<T> } = {
   barlowTwins: (s) => new BarlowTwinsLoss(s),
   siglip: (s) => new SigLIPLoss(s),
   negativeCosine: (s) => new NegativeCosineLoss(s),
+  nce: (s, d) => new NCELoss(d, s),
 };
 
 export const lossTypes = Object.keys(lossRegistry) as LossType[];

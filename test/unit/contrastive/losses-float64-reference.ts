@@ -274,6 +274,22 @@ export function siglip(v1: M, v2: M, logitScale: number, logitBias: number): num
   return total / v1.length;
 }
 
+/** Binary NCE on cosine similarities: per positive pair softplus(−Δ_ij) + Σ_n softplus(Δ_in), Δ = S/τ − c − log(k_i/m_i); mean. */
+export function nce(x: M, y: number[], t: number, c: number): number {
+  const s = cosine(x, x).map((r) => r.map((v) => v / t));
+  const terms: number[] = [];
+  y.forEach((_a, i) => {
+    const negatives = y.flatMap((_w, k) => (isNeg(y, i, k) ? [k] : []));
+    const candidates = negatives.length + y.filter((_w, k) => isPos(y, i, k)).length;
+    const delta = (j: number) => (s[i]?.[j] ?? 0) - c - Math.log(negatives.length / candidates);
+    y.forEach((_b, j) => {
+      if (!isPos(y, i, j)) return;
+      terms.push(negatives.length === 0 ? 0 : softplus(-delta(j)) + sum(negatives.map((k) => softplus(delta(k)))));
+    });
+  });
+  return mean(terms);
+}
+
 export function negativeCosine(online: M, target: M, form: 'simsiam' | 'byol'): number {
   const c = online.map((p, i) => dot(normalize([p])[0] ?? [], normalize([target[i] ?? []])[0] ?? []));
   return form === 'simsiam' ? -mean(c) : mean(c.map((v) => 2 - 2 * v));

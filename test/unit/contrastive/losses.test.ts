@@ -64,6 +64,8 @@ const cases: Case[] = [
   { name: 'softNearestNeighbor T 0.5', spec: { type: 'softNearestNeighbor', temperature: 0.5, learnTemperature: false }, distance: { type: 'squaredEuclidean', normalize: false }, reference: ([a, b]) => ref.softNearestNeighbor(a ?? [], b ?? [], 0.5), inputs: [view1, view2], makeInput: twoViews },
   { name: 'vicreg λ 10 μ 5 ν 2', spec: { type: 'vicreg', invarianceWeight: 10, varianceWeight: 5, covarianceWeight: 2, eps: 1e-4 }, distance: cosine, reference: ([a, b]) => ref.vicreg(a ?? [], b ?? [], 10, 5, 2, 1e-4), inputs: [view1, view2], makeInput: twoViews },
   { name: 'barlowTwins λ 0.05', spec: { type: 'barlowTwins', lambda: 0.05 }, distance: cosine, reference: ([a, b]) => ref.barlowTwins(a ?? [], b ?? [], 0.05), inputs: [view1, view2], makeInput: twoViews },
+  { name: 'nce τ 0.5 c 0.3 (labelled)', spec: { type: 'nce', temperature: 0.5, logNormalizer: 0.3, learnable: false }, distance: cosine, reference: ([a]) => ref.nce(a ?? [], labels, 0.5, 0.3), inputs: [x], makeInput: labelled },
+  { name: 'nce τ 0.2 (two views)', spec: { type: 'nce', temperature: 0.2, logNormalizer: 0, learnable: true }, distance: cosine, reference: ([a, b]) => ref.nce([...(a ?? []), ...(b ?? [])], pairLabels, 0.2, 0), inputs: [view1, view2], makeInput: twoViews },
   { name: 'siglip t′ ln 5, b −3', spec: { type: 'siglip', logitScale: Math.log(5), logitBias: -3, learnable: true }, distance: cosine, reference: ([a, b]) => ref.siglip(a ?? [], b ?? [], Math.log(5), -3), inputs: [view1, view2], makeInput: twoViews },
   {
     name: 'negativeCosine BYOL',

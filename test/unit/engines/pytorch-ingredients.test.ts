@@ -78,6 +78,7 @@ const RECIPES: Record<string, Recipe> = {
   queueContrastive: { loss: '{ type: contrastive }', distance: '{ type: euclidean }', negatives: '{ type: queue, size: 150 }', ema: true, varyingPairs: true },
   siglip: { loss: '{ type: siglip }', views: '{ weak: [{ type: affine, degrees: 10, translate: 0.1 }], strong: [{ type: randomResizedCrop, scale: [0.6, 1] }] }' },
   resnet: { loss: '{ type: supCon }', backbone: '{ type: resnet, channels: [8, 16] }' },
+  nce: { loss: '{ type: nce, temperature: 0.2, learnable: true }', views: '{ weak: [{ type: affine, degrees: 10, translate: 0.1 }], strong: [{ type: randomResizedCrop, scale: [0.6, 1] }] }' },
 };
 
 test('two epochs of a recipe on each ingredient the PyTorch engine gained train: the loss falls (or, where the pairs vary, is positive), kNN well above chance', { skip }, async () => {

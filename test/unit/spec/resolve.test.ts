@@ -56,6 +56,7 @@ test('each loss gets its documented (pytorch-metric-learning / paper) defaults',
     barlowTwins: { type: 'barlowTwins', lambda: 5e-3 },
     siglip: { type: 'siglip', logitScale: Math.log(10), logitBias: -10, learnable: true },
     negativeCosine: { type: 'negativeCosine', form: 'simsiam' },
+    nce: { type: 'nce', temperature: 0.1, logNormalizer: 0, learnable: false },
   };
   assert.deepEqual(Object.keys(expected).sort(), [...LOSS_TYPES].sort());
   for (const type of LOSS_TYPES) {

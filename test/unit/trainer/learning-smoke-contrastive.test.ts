@@ -1,4 +1,4 @@
-// Learning smoke test, the families with negatives: SimCLR, MoCo, SigLIP (see learningSmoke.ts).
+// Learning smoke test, the families with negatives: SimCLR, MoCo, SigLIP, binary NCE (see learningSmoke.ts).
 import { smokeTests } from './learningSmoke';
 
-smokeTests(['SimCLR', 'MoCo', 'SigLIP']);
+smokeTests(['SimCLR', 'MoCo', 'SigLIP', 'NCE']);

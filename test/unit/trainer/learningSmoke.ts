@@ -35,6 +35,7 @@ export const FAMILIES: readonly Family[] = [
   { name: 'SimSiam', pairs: 'negatives: { type: none }', loss: '{ type: negativeCosine, form: simsiam }', architecture: `${BN_HEADS}\n  prediction: { layers: [32, 64], batchNorm: true }`, strategy: '  stopGradient: true', floor: 0.6 },
   { name: 'VICReg', pairs: 'negatives: { type: none }', loss: '{ type: vicreg, invarianceWeight: 25, varianceWeight: 25, covarianceWeight: 1 }', architecture: BN_HEADS, floor: 0.6 },
   { name: 'Barlow Twins', pairs: 'negatives: { type: none }', loss: '{ type: barlowTwins, lambda: 0.005 }', architecture: BN_HEADS, floor: 0.6 },
+  { name: 'NCE', pairs: 'negatives: { type: batch }', loss: '{ type: nce, temperature: 0.2, learnable: true }', architecture: BN_HEADS, floor: 0.6 },
   { name: 'SigLIP', pairs: 'negatives: { type: batch }', loss: '{ type: siglip, logitScale: 2.302585092994046, logitBias: -10, learnable: true }', architecture: PLAIN, floor: 0.6 },
 ];
 
