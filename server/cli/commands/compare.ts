@@ -1,9 +1,7 @@
 // `contrastive-lab compare <run> <run>...`: what differs between some runs — every spec parameter
 // whose value is not the same in all of them — and their results side by side, each with its
 // change against the first run.
-import { existsSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
-import { runPaths } from '../../runs/paths';
+import { basename } from 'node:path';
 import { RunReader } from '../../runs/reader';
 import { allColumns, type TableRow } from '../../runs/table/columns';
 import { formatCell, formatDelta } from '../../runs/table/format';
@@ -13,7 +11,7 @@ import { textTable } from '../../runs/table/output';
 import { isChanged } from '../../runs/table/view';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { runFolders } from './runs';
+import { resolveRunDirs } from '../runFolders';
 
 const usage = `Usage: contrastive-lab compare <run> <run>... [--json]
 
@@ -27,21 +25,6 @@ Options:
   --help       show this help
 
 Exit codes: 0 compared, 1 a run cannot be found or read, 2 wrong usage (fewer than two runs).`;
-
-function resolveRunDirs(names: readonly string[]): string[] {
-  let searched: string[] | undefined;
-  return names.map((name) => {
-    const direct = resolve(name);
-    if (existsSync(runPaths(direct).runJson)) return direct;
-    searched ??= runFolders([]).folders;
-    for (const folder of searched) {
-      const dir = resolve(folder, name);
-      if (existsSync(runPaths(dir).runJson)) return dir;
-    }
-    const where = searched.length > 0 ? searched.map((f) => relative(process.cwd(), f) || '.').join(', ') : './runs (absent)';
-    throw new Error(`no run "${name}": it is not a run folder, nor a run in ${where}; \`contrastive-lab runs\` lists the runs.`);
-  });
-}
 
 export const compareCommand: Command = {
   usage,

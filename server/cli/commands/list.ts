@@ -2,6 +2,7 @@
 import { specialFileKind, unreachableCause } from '../../shared/files';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { NO_ANNOTATIONS, readAnnotations, type Annotations } from '../../runs/annotations';
 import { runErrorKind } from '../../runs/learning';
 import { compareRunsNewestFirst, listRuns } from '../../runs/list';
 import type { RunSummary } from '../../runs/reader';
@@ -13,9 +14,10 @@ const usage = `Usage: contrastive-lab list [runs-folder] [--json]
 
 Lists the run directories in runs-folder, newest first, with their status (queued, running,
 completed, failed, stopped, or interrupted when the trainer process is gone), best kNN accuracy
-and duration; a failed run gets a second line saying why. Without a folder, lists ./runs and the
-folders where \`train\` puts the runs of the specs here and one folder down (each spec's
-run.outputDir, default runs/ next to the spec).
+and duration; a failed run gets a second line saying why. Starred runs are marked ★, with their
+tags and the first line of their notes (\`contrastive-lab runs star|note|tag\` sets them). Without
+a folder, lists ./runs and the folders where \`train\` puts the runs of the specs here and one
+folder down (each spec's run.outputDir, default runs/ next to the spec).
 
 Options:
   --json       one JSON object per run on stdout
@@ -110,19 +112,34 @@ export const listCommand: Command = {
       }
     }
     runs.sort(compareRunsNewestFirst);
+    // The user's star, tags and notes (annotations.json, written by `runs star|note|tag` and the Experiments table).
+    const annotations = new Map(runs.map((r) => {
+      try {
+        return [r.dir, readAnnotations(r.dir)] as const;
+      } catch (e) {
+        process.stderr.write(`${(e as Error).message}\n`);
+        return [r.dir, NO_ANNOTATIONS] as const;
+      }
+    }));
+    const noted = (r: RunSummary): Annotations => annotations.get(r.dir) ?? NO_ANNOTATIONS;
     // One level of brackets: "failed (NaN at step 3, epoch 1)".
     const statusWithProblem = (r: RunSummary): string => (r.learning === null ? r.status : `${r.status} (${r.learning.inlineLabel})`);
     const reason = (r: RunSummary): string | null => (r.status === 'failed' && r.record.error ? `failed at ${r.record.error.where}: ${r.record.error.message.split('\n')[0]}` : null);
     if (args.booleans.has('json')) {
       for (const r of runs) {
-        process.stdout.write(JSON.stringify({ id: r.record.id, dir: r.dir, name: r.record.name, status: r.status, bestKnnAccuracy: r.bestKnnAccuracy, durationSec: r.durationSec, epoch: r.record.epoch, epochs: r.record.epochs, createdAt: r.record.createdAt, backend: r.record.backend, error: r.record.error ? { ...r.record.error, kind: runErrorKind(r.record.error) } : null, learning: r.learning?.label ?? null }) + '\n');
+        process.stdout.write(JSON.stringify({ id: r.record.id, dir: r.dir, name: r.record.name, star: noted(r).star, tags: noted(r).tags, notes: noted(r).notes, status: r.status, bestKnnAccuracy: r.bestKnnAccuracy, durationSec: r.durationSec, epoch: r.record.epoch, epochs: r.record.epochs, createdAt: r.record.createdAt, backend: r.record.backend, error: r.record.error ? { ...r.record.error, kind: runErrorKind(r.record.error) } : null, learning: r.learning?.label ?? null }) + '\n');
       }
     } else if (runs.length === 0) {
       process.stdout.write(`no runs in ${roots.join(', ')}; start one with \`contrastive-lab train <spec>\`\n`);
     } else {
       if (named === undefined) process.stdout.write(`runs in ${roots.map((r) => relative(process.cwd(), r) || '.').join(', ')}\n`);
-      const rows = runs.map((r) => [r.record.id, statusWithProblem(r), r.bestKnnAccuracy === null ? '-' : `${(r.bestKnnAccuracy * 100).toFixed(2)}%`, r.durationSec === null ? '-' : formatDuration(r.durationSec), `${r.record.epoch}/${r.record.epochs}`]);
-      const header = ['RUN', 'STATUS', 'BEST kNN', 'DURATION', 'EPOCHS'];
+      const starred = runs.some((r) => noted(r).star);
+      const tagged = runs.some((r) => noted(r).tags.length > 0);
+      const rows = runs.map((r) => [
+        `${starred ? (noted(r).star ? '★ ' : '  ') : ''}${r.record.id}`, statusWithProblem(r), r.bestKnnAccuracy === null ? '-' : `${(r.bestKnnAccuracy * 100).toFixed(2)}%`, r.durationSec === null ? '-' : formatDuration(r.durationSec), `${r.record.epoch}/${r.record.epochs}`,
+        ...(tagged ? [noted(r).tags.join(', ')] : []),
+      ]);
+      const header = [`${starred ? '  ' : ''}RUN`, 'STATUS', 'BEST kNN', 'DURATION', 'EPOCHS', ...(tagged ? ['TAGS'] : [])];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)) + 2);
       const lines = [header.map((c, i) => pad(c, widths[i]!)).join('').trimEnd()];
       runs.forEach((r, i) => {
@@ -130,6 +147,8 @@ export const listCommand: Command = {
         const why = reason(r);
         if (why !== null) lines.push(`  ↳ ${why}`);
         if (r.learning !== null && r.status !== 'failed') lines.push(`  ↳ learned nothing useful: ${r.learning.message}`);
+        const notes = noted(r).notes.split('\n')[0]!;
+        if (notes !== '') lines.push(`  ↳ notes: ${notes.length > 100 ? `${notes.slice(0, 99)}…` : notes}`);
       });
       process.stdout.write(lines.join('\n') + '\n');
     }

@@ -1,9 +1,7 @@
 // `contrastive-lab runs [folders...]`: the runs table in the terminal — one row per run, the spec
 // parameters that differ between the shown runs and the results — sortable, filterable, as text,
 // CSV or JSON. The editor's Experiments table shows the same rows (server/runs/table).
-import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { unreachableCause } from '../../shared/files';
+import { relative } from 'node:path';
 import { plural } from '../../shared/plural';
 import { FilterError } from '../../runs/table/filter';
 import { loadRows } from '../../runs/table/load';
@@ -12,10 +10,12 @@ import { formatSort } from '../../runs/table/sort';
 import { buildView, parseViewQuery } from '../../runs/table/view';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
-import { defaultRunFolders, isFolder } from './list';
+import { runFolders } from '../runFolders';
+import { annotateUsage, isAnnotateAction, runAnnotate } from './runsAnnotate';
 
 const usage = `Usage: contrastive-lab runs [runs-folder...] [--sort key[,key]] [--filter expr]...
                           [--columns a,b | --all-columns] [--json | --csv]
+${annotateUsage}
 
 Prints a table of the runs in the folders (default: ./runs and where \`train\` puts the runs of the
 specs here and one folder down): one row per run with its star, name, status, start time and tags, every
@@ -37,31 +37,14 @@ Options:
   --csv              the shown columns as CSV (raw values: fractions, seconds, ISO times)
   --help             show this help
 
-Star, notes and tags are set in the editor's Experiments table (annotations.json in the run folder).
-
 Exit codes: 0 printed (also when no run matches), 1 a named folder does not exist, 2 wrong usage
 (an unknown option or column, a filter that does not parse).`;
-
-/** The named folders (each must exist), else the default ones that exist. */
-export function runFolders(named: readonly string[]): { folders: string[]; looked: string[] } {
-  if (named.length === 0) {
-    const looked = defaultRunFolders(process.cwd());
-    return { folders: looked.filter(isFolder), looked };
-  }
-  const folders = named.map((n) => resolve(n));
-  for (const folder of folders) {
-    if (!existsSync(folder)) {
-      const cause = unreachableCause(folder);
-      throw new Error(cause !== null ? `${folder}: cannot be opened: ${cause}.` : `${folder}: no such folder; name the folder that holds your run directories (\`train\` writes them to run.outputDir next to the spec, default runs/).`);
-    }
-    if (!isFolder(folder)) throw new Error(`${folder}: is a file, not a folder of runs.`);
-  }
-  return { folders, looked: folders };
-}
 
 export const runsCommand: Command = {
   usage,
   async run(argv: readonly string[]): Promise<number> {
+    // `runs star|unstar|note|tag ...`; a runs folder named like an action is written ./star.
+    if (isAnnotateAction(argv[0])) return runAnnotate(argv);
     const args = parseArgs(argv, { booleans: ['json', 'csv', 'all-columns'], values: ['sort', 'columns'], lists: ['filter'] });
     if (args.booleans.has('json') && args.booleans.has('csv')) throw new UsageError('choose one of --json and --csv');
     const columns = args.values.get('columns');
