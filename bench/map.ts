@@ -24,6 +24,23 @@ import { runDistance } from '../server/runs/runDistance';
 import { makeSyntheticRun } from './syntheticRun';
 
 const ROOT = resolve(__dirname, '..');
+
+/** What the measuring code uses of the page (bench/ is compiled without the DOM's types). */
+interface PageGl {
+  readonly RGBA: number;
+  readonly UNSIGNED_BYTE: number;
+  readPixels(x: number, y: number, w: number, h: number, format: number, type: number, out: Uint8Array): void;
+}
+interface PageCanvas {
+  dispatchEvent(event: unknown): boolean;
+  getContext(kind: 'webgl2'): PageGl;
+}
+interface PageGlobals {
+  readonly document: { querySelector(selector: string): PageCanvas };
+  readonly WheelEvent: new (type: string, init: Readonly<Record<string, unknown>>) => unknown;
+  requestAnimationFrame(callback: () => void): number;
+  readonly benchDrawn?: boolean;
+}
 const SIZES = [100_000, 1_000_000];
 const DIM = 128;
 const NONCE = 'benchMapNonce0123456789';
@@ -109,25 +126,26 @@ export async function measureFrames(counts: readonly number[]): Promise<{ count:
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${base}/map.html?n=${count}`);
       for (let tries = 0; ; tries++) {
-        const drawn = await page.evaluate(() => (window as unknown as { benchDrawn?: boolean }).benchDrawn === true);
+        const drawn = await page.evaluate(() => (globalThis as unknown as PageGlobals).benchDrawn === true);
         if (drawn) break;
         if (tries > 600 || errors.length > 0) throw new Error(`bench map: the page never drew ${count} points: ${errors.join('; ')}`);
         await page.waitForTimeout(100);
       }
       const figures = await page.evaluate(async (runs) => {
-        const canvas = document.querySelector('.scatter canvas') as HTMLCanvasElement;
-        const gl = canvas.getContext('webgl2') as WebGL2RenderingContext;
+        const g = globalThis as unknown as PageGlobals;
+        const canvas = g.document.querySelector('.scatter canvas');
+        const gl = canvas.getContext('webgl2');
         const frames: number[] = [];
         const draws: number[] = [];
         const pixel = new Uint8Array(4);
         for (let i = 0; i < runs; i++) {
           const t0 = performance.now();
-          canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: i % 2 ? 80 : -80, clientX: 400, clientY: 350, bubbles: true, cancelable: true }));
-          await new Promise((r) => requestAnimationFrame(() => r(null)));
+          canvas.dispatchEvent(new g.WheelEvent('wheel', { deltaY: i % 2 ? 80 : -80, clientX: 400, clientY: 350, bubbles: true, cancelable: true }));
+          await new Promise((r) => g.requestAnimationFrame(() => r(null)));
           // Right after the frame's draw: reading a pixel waits until the GPU (here the CPU) has drawn it.
           gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
           draws.push(performance.now() - t0);
-          await new Promise((r) => requestAnimationFrame(() => r(null)));
+          await new Promise((r) => g.requestAnimationFrame(() => r(null)));
           frames.push(performance.now() - t0);
         }
         frames.sort((a, b) => a - b);
