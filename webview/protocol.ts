@@ -40,6 +40,8 @@ export interface EvalPoint {
   readonly time?: number;
   readonly knnAccuracy?: number | null;
   readonly linearProbeAccuracy?: number | null;
+  /** loss crossEntropy: the classifier head's held-out accuracy. */
+  readonly classifierAccuracy?: number | null;
   readonly precisionAt1?: number | null;
   /** recall@k keyed by k. */
   readonly recallAtK?: Readonly<Record<string, number>> | null;
@@ -68,7 +70,7 @@ export interface LabelEfficiencyPoint {
 }
 
 /** The scalar evaluation metrics, in display order (recall@k is expanded per k by the dashboard). */
-export const EVAL_METRICS = ['knnAccuracy', 'linearProbeAccuracy', 'precisionAt1', 'mapAtR', 'collapseStd'] as const;
+export const EVAL_METRICS = ['knnAccuracy', 'linearProbeAccuracy', 'classifierAccuracy', 'precisionAt1', 'mapAtR', 'collapseStd'] as const;
 export type EvalMetric = (typeof EVAL_METRICS)[number];
 
 export interface RunDescriptor {

@@ -147,7 +147,7 @@ function stepPoint(line: StepMetric): TrainPoint {
 function evalPoint(line: EvalMetric): EvalPoint {
   return {
     step: line.step, epoch: line.epoch, time: line.time,
-    knnAccuracy: line.knnAccuracy, linearProbeAccuracy: line.linearProbeAccuracy, precisionAt1: line.precisionAt1,
+    knnAccuracy: line.knnAccuracy, linearProbeAccuracy: line.linearProbeAccuracy, classifierAccuracy: line.classifierAccuracy ?? null, precisionAt1: line.precisionAt1,
     recallAtK: line.recallAtK, mapAtR: line.mapAtR, collapseStd: line.collapseStd, collapseHealthyStd: line.collapseHealthyStd,
     fewShot: line.fewShot, labelEfficiency: line.labelEfficiency,
   };

@@ -19,6 +19,8 @@ export function printOutcome(outcome: SessionOutcome, wall: string): void {
   if (outcome.status === 'completed') {
     const acc = outcome.lastEval?.knnAccuracy;
     if (acc !== null && acc !== undefined) lines.push(`final kNN accuracy: ${(acc * 100).toFixed(2)}% on the held-out samples`);
+    const classified = outcome.lastEval?.classifierAccuracy;
+    if (classified != null) lines.push(`final classifier accuracy: ${(classified * 100).toFixed(2)}% on the held-out samples`);
     lines.push(`completed in ${wall}`);
   } else if (outcome.status === 'stopped') {
     lines.push(`stopped after step ${outcome.record.step}; continue with: contrastive-lab resume ${outcome.runDir}`);

@@ -113,6 +113,8 @@ export interface EvalMetric {
   readonly fewShot?: Readonly<Record<string, FewShotFigure>> | null;
   /** eval.labelEfficiency: one point per fraction, in the spec's order. Absent in older runs. */
   readonly labelEfficiency?: readonly LabelEfficiencyPoint[] | null;
+  /** The classifier head's accuracy on the held-out split (loss crossEntropy); null without one, absent in older runs. */
+  readonly classifierAccuracy?: number | null;
 }
 
 /** An N-way K-shot figure: the mean episode accuracy, the half-width of its 95 % interval, the episodes. */

@@ -16,6 +16,7 @@ import { BACKBONES } from '../contrastive/models/backbones/declarations';
 import { OPTIMIZERS } from '../contrastive/optim/declarations';
 import { NEGATIVES, SAMPLERS } from '../contrastive/pairs/declarations';
 import { SCHEDULES } from '../contrastive/schedules/declarations';
+import { INIT } from './init.decl';
 import { SWEEP } from './sweep.decl';
 
 /** Every polymorphic ingredient kind with its declarations; the schema's `$defs` are named `<kind>-<type>`. */
@@ -71,6 +72,8 @@ function union<const D extends readonly Declaration[]>(kind: IngredientKind, mar
 }
 
 // ---- data ----------------------------------------------------------------------------------
+/** The engines that train on `data.labelFraction` < 1 (as an ingredient's `facts.engines`). */
+export const LABEL_FRACTION_FACTS: EngineFacts = { engines: ['tfjs'] };
 const data = object(
   'Where the samples come from and how they are prepared. Paths are relative to the folder of this spec file.',
   {
@@ -100,6 +103,7 @@ const data = object(
       },
       { testFraction: 0.2, seed: 0 },
     ),
+    labelFraction: num('Fraction of the training split that training uses: a stratified, seeded subset (that fraction of each class, at least one sample per class, drawn with `split.seed`), e.g. 0.01 to fine-tune a classifier on 1 % of the labels. The held-out split is unchanged, and kNN votes with the kept samples only. With the same fraction and seed, the rows are those of the label-efficiency curve\'s point (`eval.labelEfficiency` with `seed` equal to `split.seed`). 1 uses the whole training split.', 1, { exclusiveMinimum: 0, maximum: 1 }, [1, 0.1, 0.01]),
     imageSize: int('Images are resized to `imageSize × imageSize` pixels. Larger sizes cost time quadratically; the digits are 28.', 28, { minimum: 8, maximum: 512 }, [28, 32, 64]),
     channels: choice('Colour channels fed to the network: 1 = greyscale, 3 = RGB. Colour images are converted to greyscale when 1.', 1, [
       [1, 'Greyscale (digits, line drawings).'],
@@ -321,6 +325,7 @@ export const EXPERIMENT = ObjectType(
     architecture,
     strategy,
     eval: evaluation,
+    init: INIT,
     run,
     sweep: SWEEP,
   },

@@ -1,6 +1,7 @@
 // Evaluation of the current network on the held-out split: weighted kNN accuracy (training
 // embeddings as the memory bank), a linear probe, retrieval metrics among the held-out samples,
-// few-shot episodes on the held-out split, the label-efficiency curve and the collapse monitor. Labels are used here whenever the data has them, even when training
+// few-shot episodes on the held-out split, the label-efficiency curve, the classifier head's accuracy
+// (loss crossEntropy) and the collapse monitor. Labels are used here whenever the data has them, even when training
 // does not use them. Everything is seeded by (seed, epoch), so a resumed run evaluates alike.
 import type { SplitDataset } from '../contrastive/data/types';
 import { measureCollapse, type CollapseReport } from '../contrastive/eval/collapse';
@@ -70,6 +71,7 @@ export async function evaluate(parts: TrainingParts, data: SplitDataset, spec: R
   let retrieval: { precisionAt1: number; recallAtK: Record<string, number>; mapAtR: number } | null = null;
   let fewShot: Record<string, FewShotFigure> | null = null;
   let curve: LabelEfficiencyPoint[] | null = null;
+  let classifierAccuracy: number | null = null;
   if (labels !== null && test !== null) {
     const trainLabels = labelsOf(labels, data.train);
     const testLabels = labelsOf(labels, data.test);
@@ -83,6 +85,10 @@ export async function evaluate(parts: TrainingParts, data: SplitDataset, spec: R
     }
     fewShot = fewShotFigures(spec, test, testLabels);
     if (at.final) curve = labelEfficiencyCurve(spec, at.epoch, train, trainLabels, test, testLabels);
+    if (parts.classify !== null) {
+      const predicted = parts.classify(data.test);
+      classifierAccuracy = predicted.reduce((n, p, i) => n + (p === testLabels[i] ? 1 : 0), 0) / testLabels.length;
+    }
   }
   const collapse = measureCollapse(test !== null && test.rows >= 2 ? test : train);
   const metric: EvalMetric = {
@@ -99,6 +105,7 @@ export async function evaluate(parts: TrainingParts, data: SplitDataset, spec: R
     collapseHealthyStd: collapse.healthyStd,
     fewShot,
     labelEfficiency: curve,
+    classifierAccuracy,
   };
   return { metric, collapse, embedded: { step: at.step, layer, train: trainVectors, test: testVectors } };
 }

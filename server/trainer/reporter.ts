@@ -49,6 +49,7 @@ export class Reporter {
       const parts = [`epoch ${line.epoch}`];
       if (line.knnAccuracy !== null) parts.push(`kNN accuracy ${(line.knnAccuracy * 100).toFixed(2)}%`);
       if (line.linearProbeAccuracy !== null) parts.push(`linear probe ${(line.linearProbeAccuracy * 100).toFixed(2)}%`);
+      if (line.classifierAccuracy != null) parts.push(`classifier ${(line.classifierAccuracy * 100).toFixed(2)}%`);
       if (line.precisionAt1 !== null) parts.push(`P@1 ${(line.precisionAt1 * 100).toFixed(2)}%`);
       if (line.mapAtR !== null) parts.push(`MAP@R ${line.mapAtR.toFixed(3)}`);
       for (const [key, f] of Object.entries(line.fewShot ?? {})) parts.push(`${key} ${(f.accuracy * 100).toFixed(2)} ± ${(f.ci95 * 100).toFixed(2)}%`);

@@ -4,12 +4,14 @@
 // whose error says what went wrong and where; a stop request ends as `stopped`.
 import { hostname } from 'node:os';
 import { initBackend, type BackendRequest, tf } from '../contrastive/backend';
+import { withLabelFraction } from '../contrastive/data/labelFraction';
 import { loadData } from '../contrastive/data/load';
 import type { SplitDataset } from '../contrastive/data/types';
 import type { EvalMetric, MetricLine, RunError, RunRecord } from '../runs/format';
 import { filterJsonLines, readJsonLines } from '../runs/jsonl';
 import { runPaths } from '../runs/paths';
 import { readRunRecord, updateRunRecord } from '../runs/record';
+import { initRunDir } from '../spec/initSource';
 import type { ResolvedSpec } from '../spec/types';
 import { checkpointName, restoreChecked, type LoopPosition } from './checkpoint';
 import { fewShotShortfalls } from './evaluate';
@@ -100,8 +102,10 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     }
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (stop.requested) return stopBeforeTraining();
+    const whole = data;
+    data = withLabelFraction(data, spec.data.labelFraction, spec.data.split.seed);
     const { dataset } = data;
-    reporter.event('info', 'data', `data: ${dataset.source}, ${dataset.count} ${dataset.kind} of shape [${dataset.sampleShape.join('×')}], ${data.train.length} train / ${data.test.length} held out${dataset.classNames ? `, ${plural(dataset.classNames.length, 'class', 'classes')}` : ', unlabelled'}`, {
+    reporter.event('info', 'data', `data: ${dataset.source}, ${dataset.count} ${dataset.kind} of shape [${dataset.sampleShape.join('×')}], ${data.train.length} train${data.train.length < whole.train.length ? ` (data.labelFraction ${spec.data.labelFraction} of ${whole.train.length})` : ''} / ${data.test.length} held out${dataset.classNames ? `, ${plural(dataset.classNames.length, 'class', 'classes')}` : ', unlabelled'}`, {
       data: { source: dataset.source, count: dataset.count, train: data.train.length, test: data.test.length, classes: dataset.classNames?.length ?? null },
     });
 
@@ -110,7 +114,10 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
       reporter.event('warning', 'log', `${spec.data.source}: skipped ${plural(data.skipped.length, 'file')} that ${data.skipped.length === 1 ? 'is' : 'are'} not ${data.skipped.length === 1 ? 'an image' : 'images'} (${shown})`, { data: { skipped: data.skipped } });
     }
 
-    const built = buildTrainingParts(spec, data);
+    // A new run starts from init.from's weights; a resumed one has them in its checkpoint already.
+    const initFrom = spec.init !== null && !options.resume ? initRunDir(spec.init.from, options.specDir) : null;
+    const built = buildTrainingParts(spec, data, initFrom);
+    if (initFrom !== null && spec.init !== null) reporter.event('info', 'log', `init: ${spec.init.parts.join(' and ')} from ${initFrom}${spec.init.freeze ? ' (frozen)' : ''}`, { data: { initFrom, parts: [...spec.init.parts], freeze: spec.init.freeze } });
     parts = built;
     for (const warning of built.warnings) reporter.event('warning', 'log', warning);
     const stepsPerEpoch = built.batches.stepsPerEpoch;

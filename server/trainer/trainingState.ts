@@ -2,6 +2,7 @@
 // target's) weights, the loss's own parameters, the optimiser's step and slots, and the negatives
 // queue — read off the backend for saving, and written back on resume.
 import { tf } from '../contrastive/backend';
+import type { ClassifierHead } from '../contrastive/heads/classifier';
 import type { Loss } from '../contrastive/losses/types';
 import type { ContrastiveModel } from '../contrastive/models';
 import type { Optimizer } from '../contrastive/optim';
@@ -16,6 +17,8 @@ export interface StatefulParts {
   readonly model: ContrastiveModel;
   readonly ema: EmaTarget | null;
   readonly loss: Loss;
+  /** The classifier head (a classifying loss), or null. */
+  readonly classifier: ClassifierHead | null;
   readonly optimizer: Optimizer;
   readonly optimizerType: OptimizerOptions['type'];
   readonly memory: MemoryQueue | null;
@@ -57,6 +60,7 @@ export function captureState(p: StatefulParts): TrainingState {
       model: toStored(weights),
       ...(p.ema !== null ? { target: toStored(targetWeights) } : {}),
       loss: toStored(p.loss.trainableVariables),
+      ...(p.classifier !== null ? { classifier: toStored([p.classifier.kernel, p.classifier.bias]) } : {}),
       optimizer: optimizerSlots,
       ...(q ? { queue: [{ shape: [q.size, q.dim], values: q.keys }, { shape: [q.size], values: Float32Array.from(q.labels) }, { shape: [q.size], values: Float32Array.from(q.ids) }] } : {}),
     };
@@ -80,6 +84,7 @@ export function restoreState(p: StatefulParts, checkpoint: LoadedCheckpoint): vo
   load(p.model, g['model'] ?? []);
   if (p.ema !== null) load(p.ema.target, g['target'] ?? []);
   assignStored(p.loss.trainableVariables, g['loss'] ?? [], 'loss parameters');
+  if (p.classifier !== null) assignStored([p.classifier.kernel, p.classifier.bias], g['classifier'], 'classifier head');
   const slotNames = ((checkpoint.state.extra['optimizer'] ?? {}) as { slots?: string[] }).slots ?? [];
   const slotTensors = g['optimizer'] ?? [];
   const slots: Record<string, tf.Tensor> = {};

@@ -19,6 +19,7 @@ export function labelPercent(fraction: number): string {
 export const METRIC_TITLES: Readonly<Record<EvalMetric, string>> = {
   knnAccuracy: 'kNN accuracy',
   linearProbeAccuracy: 'Linear probe accuracy',
+  classifierAccuracy: 'Classifier accuracy (held out)',
   precisionAt1: 'Precision@1',
   mapAtR: 'MAP@R',
   collapseStd: 'Collapse std (0 = collapsed)',

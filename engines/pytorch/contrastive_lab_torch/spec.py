@@ -80,3 +80,9 @@ def check_engine_supported(spec: dict, sample_shape) -> None:
     for name, value in spec["eval"].items():
         if isinstance(value, dict) and name not in EVALUATIONS:
             raise Unsupported(f"eval.{name}", value, "is not implemented on the PyTorch engine yet; remove it or train on tfjs")
+    # Starting from an earlier run and training on a fraction of the split are tfjs-only (INIT_FACTS,
+    # LABEL_FRACTION_FACTS): refused, never trained as if they were absent.
+    if spec.get("init") is not None:
+        raise Unsupported("init", spec["init"], "is not implemented on the PyTorch engine yet; train this spec on tfjs")
+    if spec["data"].get("labelFraction", 1) < 1:
+        raise Unsupported("data.labelFraction", spec["data"]["labelFraction"], "is not implemented on the PyTorch engine yet; train this spec on tfjs")

@@ -4,6 +4,7 @@ import type { LossFacts, OptionsOf } from '../declare';
 import { barlowTwins } from './barlow-twins.decl';
 import { circle } from './circle.decl';
 import { contrastive } from './contrastive.decl';
+import { crossEntropy } from './cross-entropy.decl';
 import { generalizedLiftedStructure } from './generalized-lifted-structure.decl';
 import { infoNCE } from './info-nce.decl';
 import { liftedStructure } from './lifted-structure.decl';
@@ -19,7 +20,7 @@ import { vicreg } from './vicreg.decl';
 
 export const LOSSES = [
   contrastive, triplet, nPairs, liftedStructure, generalizedLiftedStructure, infoNCE, supCon,
-  circle, softNearestNeighbor, multiSimilarity, vicreg, barlowTwins, siglip, negativeCosine, nce,
+  circle, softNearestNeighbor, multiSimilarity, vicreg, barlowTwins, siglip, negativeCosine, nce, crossEntropy,
 ] as const;
 
 export type LossOptions = OptionsOf<(typeof LOSSES)[number]>;

@@ -4,6 +4,7 @@ import { BarlowTwinsLoss } from './barlow-twins';
 import { CircleLoss } from './circle';
 import type { LossOptions, LossType } from './declarations';
 import { ContrastiveLoss } from './contrastive';
+import { CrossEntropyLoss } from './cross-entropy';
 import { GeneralizedLiftedStructureLoss } from './generalized-lifted-structure';
 import { InfoNCELoss } from './info-nce';
 import { LiftedStructureLoss } from './lifted-structure';
@@ -41,6 +42,7 @@ export const lossRegistry: { readonly [T in LossType]: Factory<T> } = {
   barlowTwins: (s) => new BarlowTwinsLoss(s),
   siglip: (s) => new SigLIPLoss(s),
   negativeCosine: (s) => new NegativeCosineLoss(s),
+  crossEntropy: (s) => new CrossEntropyLoss(s),
   nce: (s, d) => new NCELoss(d, s),
 };
 

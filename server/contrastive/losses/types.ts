@@ -16,13 +16,15 @@
 //                        Only losses with `supportsReference` accept it.
 //  - 'twoView' (vicreg, barlowTwins, siglip): { views: { view1, view2 } } (or embeddings = view1,
 //    refEmbeddings = view2).
+//  - 'classes' (crossEntropy): { embeddings: the representation, labels } — a classifier head the
+//    loss owns turns them into class logits.
 //  - 'onlineTarget' (negativeCosine): { views: { online, target } } — online = the prediction
 //    head's output, target = the target branch's projection; the target gets a stop-gradient.
 import type { tf } from '../backend';
 import type { LabelArray, MinedTuples, Miner } from '../miners/types';
 import type { LossType } from './declarations';
 
-export type LossInputForm = 'labelled' | 'twoView' | 'onlineTarget';
+export type LossInputForm = 'labelled' | 'twoView' | 'onlineTarget' | 'classes';
 
 export interface TwoViews {
   readonly view1: tf.Tensor2D;

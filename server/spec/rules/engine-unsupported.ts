@@ -1,6 +1,7 @@
 import type { Engine } from '../../contrastive/declare';
 import { fix, setField } from '../edits';
-import { EVALUATIONS, INGREDIENTS, type IngredientKind } from '../experiment';
+import { EVALUATIONS, INGREDIENTS, LABEL_FRACTION_FACTS, type IngredientKind } from '../experiment';
+import { INIT_FACTS } from '../init.decl';
 import { lossFacts } from '../ingredients';
 import { tfjsPlacementProblems } from '../placement';
 import type { FieldPath } from '../problems';
@@ -57,6 +58,13 @@ export const engineUnsupported: SpecRule = {
         message: `eval.${name} is not implemented on the ${ENGINE_NAMES[engine]} engine (run.engine: ${engine}) yet, so the run would be refused before it starts; ${computed.join(' and ')} ${computed.length === 1 ? 'is' : 'are'}. Remove it, or train this spec with run.engine: tfjs.`,
         fixes: onTfjs,
       });
+    }
+    // Starting from an earlier run and training on a fraction of the split, as their facts say.
+    if (spec.init !== null && !INIT_FACTS.engines.includes(engine)) {
+      findings.push({ path: ['init'], onKey: true, message: `init (starting from an earlier run's weights) is not implemented on the ${ENGINE_NAMES[engine]} engine (run.engine: ${engine}) yet, so the run would be refused before it starts. Train this spec with run.engine: tfjs.`, fixes: onTfjs });
+    }
+    if (spec.data.labelFraction < 1 && !LABEL_FRACTION_FACTS.engines.includes(engine)) {
+      findings.push({ path: ['data', 'labelFraction'], message: `data.labelFraction ${spec.data.labelFraction} is not implemented on the ${ENGINE_NAMES[engine]} engine (run.engine: ${engine}) yet, so the run would be refused before it starts. Train this spec with run.engine: tfjs.`, fixes: onTfjs });
     }
     return findings;
   },

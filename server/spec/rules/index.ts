@@ -3,6 +3,7 @@ import { augmentationWithoutOps } from './augmentation-without-ops';
 import { batchLargerThanSplit } from './batch-larger-than-split';
 import { blurKernelEven } from './blur-kernel-even';
 import { circleNeedsCosine } from './circle-needs-cosine';
+import { crossEntropyNeedsLabels } from './cross-entropy-needs-labels';
 import { cutoutCoversImage } from './cutout-covers-image';
 import { dataFileEmpty } from './data-file-empty';
 import { dataSourceMissing } from './data-source-missing';
@@ -15,6 +16,7 @@ import { evalEveryExceedsEpochs } from './eval-every-exceeds-epochs';
 import { evalLayerWithoutProjection } from './eval-layer-without-projection';
 import { fewShotSplitTooSmall } from './few-shot-split-too-small';
 import { fewShotWaysExceedClasses } from './few-shot-ways-exceed-classes';
+import { initSource } from './init-source';
 import { formatMismatch } from './format-mismatch';
 import { imageOpsOnVectors } from './image-ops-on-vectors';
 import { knnKExceedsSplit } from './knn-k-exceeds-split';
@@ -54,6 +56,7 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   batchLargerThanSplit,
   blurKernelEven,
   circleNeedsCosine,
+  crossEntropyNeedsLabels,
   cutoutCoversImage,
   dataFileEmpty,
   dataSourceMissing,
@@ -66,6 +69,7 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   evalLayerWithoutProjection,
   fewShotSplitTooSmall,
   fewShotWaysExceedClasses,
+  initSource,
   formatMismatch,
   imageOpsOnVectors,
   knnKExceedsSplit,

@@ -38,7 +38,7 @@ export interface StepResult {
   readonly keyLabels: Int32Array | null;
 }
 
-export type MethodFamily = 'simclr' | 'moco' | 'byol' | 'simsiam' | 'supervised' | 'redundancyReduction' | 'siglip';
+export type MethodFamily = 'simclr' | 'moco' | 'byol' | 'simsiam' | 'supervised' | 'redundancyReduction' | 'siglip' | 'classifier';
 
 export interface Method {
   readonly family: MethodFamily;

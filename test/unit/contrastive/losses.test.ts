@@ -38,6 +38,19 @@ interface Case {
 }
 
 const labelled = (tensors: tf.Tensor2D[]): LossInput => ({ embeddings: tensors[0] as tf.Tensor2D, labels });
+
+/** Softmax cross-entropy of class logits with label smoothing ε, in float64 (the definition). */
+function crossEntropyReference(logits: M, targets: readonly number[], eps: number): number {
+  let total = 0;
+  logits.forEach((row, i) => {
+    const max = Math.max(...row);
+    const logSumExp = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+    row.forEach((v, c) => {
+      total -= ((c === targets[i] ? 1 - eps : 0) + eps / row.length) * (v - logSumExp);
+    });
+  });
+  return total / logits.length;
+}
 const twoViews = (tensors: tf.Tensor2D[]): LossInput => ({ views: { view1: tensors[0] as tf.Tensor2D, view2: tensors[1] as tf.Tensor2D } });
 
 const cases: Case[] = [
@@ -67,6 +80,8 @@ const cases: Case[] = [
   { name: 'nce τ 0.5 c 0.3 (labelled)', spec: { type: 'nce', temperature: 0.5, logNormalizer: 0.3, learnable: false }, distance: cosine, reference: ([a]) => ref.nce(a ?? [], labels, 0.5, 0.3), inputs: [x], makeInput: labelled },
   { name: 'nce τ 0.2 (two views)', spec: { type: 'nce', temperature: 0.2, logNormalizer: 0, learnable: true }, distance: cosine, reference: ([a, b]) => ref.nce([...(a ?? []), ...(b ?? [])], pairLabels, 0.2, 0), inputs: [view1, view2], makeInput: twoViews },
   { name: 'siglip t′ ln 5, b −3', spec: { type: 'siglip', logitScale: Math.log(5), logitBias: -3, learnable: true }, distance: cosine, reference: ([a, b]) => ref.siglip(a ?? [], b ?? [], Math.log(5), -3), inputs: [view1, view2], makeInput: twoViews },
+  // x as the class logits of 10 samples over 6 classes.
+  { name: 'crossEntropy ε 0.1', spec: { type: 'crossEntropy', labelSmoothing: 0.1 }, distance: cosine, reference: ([a]) => crossEntropyReference(a ?? [], labels, 0.1), inputs: [x], makeInput: labelled },
   {
     name: 'negativeCosine BYOL',
     spec: { type: 'negativeCosine', form: 'byol' },

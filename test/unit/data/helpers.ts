@@ -7,6 +7,7 @@ export function dataSpec(change: Partial<DataSpec>): DataSpec {
     format: 'builtin',
     labelColumn: null,
     useLabels: true,
+    labelFraction: 1,
     split: { testFraction: 0.2, seed: 0 },
     imageSize: 28,
     channels: 1,

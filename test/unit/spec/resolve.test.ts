@@ -14,7 +14,7 @@ test('`experiment: x` alone resolves to SupCon + MLP on the built-in digits', ()
   const spec = resolve('experiment: x\n');
   assert.equal(spec.experiment, 'x');
   assert.equal(spec.description, '');
-  assert.deepEqual(spec.data, { source: 'builtin:digits', format: 'builtin', labelColumn: null, useLabels: true, split: { testFraction: 0.2, seed: 0 }, imageSize: 28, channels: 1, normalize: 'zeroOne', limit: null });
+  assert.deepEqual(spec.data, { source: 'builtin:digits', format: 'builtin', labelColumn: null, useLabels: true, labelFraction: 1, split: { testFraction: 0.2, seed: 0 }, imageSize: 28, channels: 1, normalize: 'zeroOne', limit: null });
   assert.equal(spec.pairs.positives, 'labels');
   assert.deepEqual(spec.pairs.negatives, { type: 'batch' });
   assert.deepEqual(spec.pairs.sampler, { type: 'random' });
@@ -57,6 +57,7 @@ test('each loss gets its documented (pytorch-metric-learning / paper) defaults',
     siglip: { type: 'siglip', logitScale: Math.log(10), logitBias: -10, learnable: true },
     negativeCosine: { type: 'negativeCosine', form: 'simsiam' },
     nce: { type: 'nce', temperature: 0.1, logNormalizer: 0, learnable: false },
+    crossEntropy: { type: 'crossEntropy', labelSmoothing: 0 },
   };
   assert.deepEqual(Object.keys(expected).sort(), [...LOSS_TYPES].sort());
   for (const type of LOSS_TYPES) {

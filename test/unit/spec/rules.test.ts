@@ -63,6 +63,8 @@ const CASES: readonly RuleCase[] = [
   { rule: 'few-shot-ways-exceed-classes', spec: 'eval:\n  fewShot: { ways: «12» }\n' },
   { rule: 'few-shot-split-too-small', spec: 'data: { limit: 400 }\neval:\n  fewShot: { shots: [1, 5], queries: «15» }\n' },
   { rule: 'eval-every-exceeds-epochs', spec: 'strategy: { epochs: 5 }\neval: { every: «10» }\n' },
+  { rule: 'cross-entropy-needs-labels', spec: 'data:\n  useLabels: «false»\nloss: { type: crossEntropy }\n' },
+  { rule: 'init-source', spec: 'init: { from: «runs/no-such-run» }\n' },
   { rule: 'unnormalized-dot-logits', spec: 'distance: { type: dot, normalize: false }\narchitecture: { normalizeOutput: «false» }\n' },
 ];
 

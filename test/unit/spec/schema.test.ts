@@ -55,7 +55,8 @@ test('every branch is closed, requires `type` and teaches in markdown', () => {
 });
 
 test('every property has a markdownDescription, examples, and a default (except derived ones)', () => {
-  const derived = new Set(['#.experiment', '#.data.format', '#.run.name']);
+  // Derived, or required where they appear (the experiment's name, the run `init` starts from).
+  const derived = new Set(['#.experiment', '#.data.format', '#.run.name', '#.init.from']);
   for (const [where, property] of allProperties()) {
     if (where.endsWith('.type') && property.const !== undefined) continue; // a branch's tag
     assert.ok((property.markdownDescription ?? '').length > 10, `${where} has no markdownDescription`);
