@@ -12,7 +12,7 @@ import { runPaths } from '../runs/paths';
 import { readRunRecord } from '../runs/record';
 import { readJsonObject } from '../shared/files';
 import type { ResolvedSpec } from '../spec/types';
-import { describeSkipped, loadNewestIntactCheckpoint, restoreChecked, type LoadedCheckpoint } from '../trainer/checkpoint';
+import { describeSkipped, listCheckpoints, loadNewestIntactCheckpoint, restoreChecked, type LoadedCheckpoint } from '../trainer/checkpoint';
 
 export interface RunModel {
   readonly spec: ResolvedSpec;
@@ -71,17 +71,35 @@ function layerOf(spec: ResolvedSpec): { layer: 'representation' | 'projection'; 
 
 /**
  * Opens a run's newest checkpoint: in this process for a tfjs run (a backend must be initialised),
- * through the PyTorch engine (one Python start-up per embed call) for a PyTorch run.
+ * through the PyTorch engine (embedWithPyTorchRun: one Python start-up per embed call) for a PyTorch run.
  */
 export async function openRunModel(runDir: string, warn: (line: string) => void): Promise<RunModel> {
   const spec = readRunSpec(runDir);
   return readRunRecord(runDir).engine === 'pytorch' ? openPyTorchModel(runDir, spec) : openTfjsModel(runDir, spec, warn);
 }
 
+/**
+ * The newest PyTorch checkpoint's position and input shape, from its state.json (no Python start-up:
+ * the engine loads the weights when it embeds, and says so when the checkpoint is damaged).
+ */
+function pyTorchCheckpoint(runDir: string): { name: string; step: number; inputShape: number[] } {
+  const names = listCheckpoints(runDir);
+  const name = names[names.length - 1];
+  if (name === undefined) throw new Error(`${runPaths(runDir).checkpoints}: no saved model (no checkpoint yet); train the run for at least one epoch, or \`contrastive-lab resume ${runDir}\`, then search again.`);
+  const file = join(runPaths(runDir).checkpoints, name, 'state.json');
+  const state = readJsonObject<{ position?: { step?: unknown }; extra?: { inputShape?: unknown } }>(file, 'checkpoint state');
+  const shape = state.extra?.inputShape;
+  const step = state.position?.step;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0) || typeof step !== 'number') {
+    throw new Error(`${file}: does not record the input shape and step; the checkpoint is damaged: \`contrastive-lab resume ${runDir}\` writes a new one.`);
+  }
+  return { name, step, inputShape: shape as number[] };
+}
+
 async function openPyTorchModel(runDir: string, spec: ResolvedSpec): Promise<RunModel> {
+  const described = pyTorchCheckpoint(runDir);
   // Loaded here: the launcher is only needed for PyTorch runs.
-  const { queryPyTorchRun, embedWithPyTorchRun } = await import('../trainer/engines/pytorchEmbed');
-  const described = await queryPyTorchRun(runDir, {});
+  const { embedWithPyTorchRun } = await import('../trainer/engines/pytorchEmbed');
   const shape = [...described.inputShape];
   const kind: DatasetKind = shape.length === 3 ? 'images' : 'vectors';
   const normalisation = await runNormalisation(runDir, spec, kind, shape);
@@ -92,7 +110,7 @@ async function openPyTorchModel(runDir: string, spec: ResolvedSpec): Promise<Run
     inputShape: shape,
     layer,
     dim,
-    checkpoint: described.checkpoint,
+    checkpoint: described.name,
     step: described.step,
     embed: (rawValues, count) => embedWithPyTorchRun(runDir, applyNormalisation(rawValues, normalisation), [count, ...shape], { layer }),
     dispose: () => undefined,
