@@ -136,6 +136,15 @@ export class ContrastiveModel {
     }
   }
 
+  /**
+   * The representation alone, in inference mode (batch norm on its moving statistics, no dropout):
+   * what evaluation and the embeddings read, without computing the heads they would discard. The
+   * same values as forward(x, { training: false }).representation.
+   */
+  representation(x: tf.Tensor): tf.Tensor2D {
+    return this.layersModel.execute(x, this.layersModel.outputs[0]!.name) as tf.Tensor2D;
+  }
+
   private run(x: tf.Tensor, training: boolean): ForwardResult {
     return tf.tidy(() => {
       const raw = this.layersModel.apply(x, { training });

@@ -44,6 +44,22 @@ test('every backbone gives representation, unit-norm projection and prediction o
   }
 });
 
+test('representation() gives the inference representation of every backbone, bit for bit, without the heads', () => {
+  for (const { spec, input } of backbones) {
+    const model = ContrastiveModel.build(arch(spec), input);
+    const x = tf.randomNormal([6, ...input], 0, 1, 'float32', 5);
+    // A training pass first, so that batch-norm moving statistics are not their initial values.
+    tf.dispose(Object.values(model.forward(x, { training: true })));
+    const full = model.forward(x, { training: false });
+    const alone = model.representation(x);
+    const [a, b] = [full.representation.dataSync(), alone.dataSync()];
+    assert.deepEqual(alone.shape, [6, 12], spec.type);
+    assert.ok(a.every((v, i) => Object.is(v, b[i])), `${spec.type}: representation() differs from forward()`);
+    tf.dispose([x, alone, ...Object.values(full)]);
+    model.dispose();
+  }
+});
+
 test('without heads the loss sees the representation; normalizeOutput false leaves it raw', () => {
   const model = ContrastiveModel.build(arch(backbones[0]!.spec, { projection: null, prediction: null, normalizeOutput: false }), [20]);
   const x = tf.randomNormal([4, 20], 0, 3, 'float32', 4);
