@@ -70,10 +70,10 @@ export function measureProjection(count: number): ProjectionFigures {
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as ProjectionFigures;
 }
 
-function childMain(dir: string): void {
+async function childMain(dir: string): Promise<void> {
   const cpu0 = process.cpuUsage();
   const distance = runDistance('cosine', true);
-  const result = projectRun(dir, { methods: ['pca', 'umap'], distance });
+  const result = await projectRun(dir, { methods: ['pca', 'umap'], distance });
   const t0 = performance.now();
   const meta = { count: result.count, dim: DIM };
   exactNeighbours(dir, meta, Math.floor(result.count / 2), 10, distance);
@@ -218,7 +218,10 @@ export async function runMapBench(sizes: readonly number[] = SIZES, parts: { pro
 if (require.main === module) {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
-    childMain(args[1]!);
+    childMain(args[1]!).catch((e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exit(1);
+    });
   } else {
     const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
     runMapBench(sizes.length > 0 ? sizes : SIZES, { projection: !args.includes('--frames-only'), frames: !args.includes('--projection-only') }).catch((e: unknown) => {

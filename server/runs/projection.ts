@@ -33,7 +33,7 @@ export interface ProjectResult {
   readonly seconds: Readonly<Partial<Record<ProjectionName, number>>>;
 }
 
-export function projectRun(runDir: string, options: ProjectOptions): ProjectResult {
+export async function projectRun(runDir: string, options: ProjectOptions): Promise<ProjectResult> {
   const p = runPaths(runDir);
   const meta = readJsonObject<EmbeddingsMeta>(p.embeddingsMeta, 'embeddings header');
   const vectors = new VectorFile(p.vectors, meta.count, meta.dim);
@@ -47,7 +47,7 @@ export function projectRun(runDir: string, options: ProjectOptions): ProjectResu
         xy = streamedPca(vectors, options.progress);
       } else {
         const labels = readJsonObject<SampleIndex>(p.samples, 'sample index').labels;
-        xy = sampledUmap(vectors, labels, { sampleSize: options.sampleSize ?? DEFAULT_UMAP_SAMPLE, seed: options.seed ?? 0, distance: options.distance, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) }, options.progress);
+        xy = await sampledUmap(vectors, labels, { sampleSize: options.sampleSize ?? DEFAULT_UMAP_SAMPLE, seed: options.seed ?? 0, distance: options.distance, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) }, options.progress);
       }
       writeFileAtomic(method === 'pca' ? p.pca : p.umap, float32ToLittleEndian(xy));
       done.add(method);

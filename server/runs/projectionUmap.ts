@@ -9,7 +9,7 @@ import { SampleIndex } from './projectionIndex';
 import type { Progress } from './projectionPca';
 import { normalizeRows, type RunDistance } from './runDistance';
 import { TopK } from './topK';
-import type { VectorFile } from './vectorBlocks';
+import type { VectorSource } from './vectorBlocks';
 
 export interface SampledUmapOptions {
   readonly sampleSize: number;
@@ -17,6 +17,8 @@ export interface SampledUmapOptions {
   readonly distance: RunDistance;
   /** Optimisation epochs of the sample's layout (umap-js' default for large inputs is 200). */
   readonly epochs?: number;
+  /** Called between blocks and epochs: the trainer yields to the event loop there (a stop request is answered) and may throw to stop. */
+  readonly pause?: () => Promise<void>;
 }
 
 const GRAPH_NEIGHBOURS = 15;
@@ -47,7 +49,8 @@ export function stratifiedSample(labels: readonly (number | null)[], size: numbe
 }
 
 /** The 2-D UMAP map of every row of `vectors` (count × 2 floats). */
-export function sampledUmap(vectors: VectorFile, labels: readonly (number | null)[], options: SampledUmapOptions, progress: Progress = () => undefined): Float32Array {
+export async function sampledUmap(vectors: VectorSource, labels: readonly (number | null)[], options: SampledUmapOptions, progress: Progress = () => undefined): Promise<Float32Array> {
+  const pause = options.pause ?? (() => Promise.resolve());
   const { count, dim } = vectors;
   if (labels.length !== count) throw new Error(`sampledUmap: ${labels.length} labels for ${count} vectors`);
   const sample = stratifiedSample(labels, options.sampleSize, options.seed);
@@ -68,7 +71,10 @@ export function sampledUmap(vectors: VectorFile, labels: readonly (number | null
     knnIndices.push(found.map((f) => f.index));
     // umap-js wants non-negative distances; a similarity's turned-around value is shifted by its minimum.
     knnDistances.push(found.map((f) => f.distance));
-    if (i % 2000 === 0) progress('UMAP: sample neighbour graph', i, s);
+    if (i % 2000 === 0) {
+      progress('UMAP: sample neighbour graph', i, s);
+      await pause();
+    }
   }
   const lowest = Math.min(0, ...knnDistances.map((row) => Math.min(...row)));
   if (lowest < 0) for (const row of knnDistances) for (let j = 0; j < row.length; j++) row[j] = row[j]! - lowest;
@@ -81,7 +87,10 @@ export function sampledUmap(vectors: VectorFile, labels: readonly (number | null
   rows.length = 0;
   for (let e = 0; e < epochs; e++) {
     umap.step();
-    if (e % 10 === 0) progress('UMAP: optimising the sample layout', e, epochs);
+    if (e % 10 === 0) {
+      progress('UMAP: optimising the sample layout', e, epochs);
+      await pause();
+    }
   }
   const layout = umap.getEmbedding();
   const out = new Float32Array(count * 2);
@@ -93,28 +102,33 @@ export function sampledUmap(vectors: VectorFile, labels: readonly (number | null
   });
   if (s === count) return out;
   const near = new TopK(Math.min(PLACE_NEIGHBOURS, s));
-  vectors.forEachBlock((block, start, blockRows) => {
-    if (options.distance.normalize) normalizeRows(block, dim);
-    for (let r = 0; r < blockRows; r++) {
-      const row = start + r;
-      if (isSampled[row] === 1) continue;
-      index.search(block, r, PLACE_PROBES, near);
-      // Weights fall off over the spread of the found distances (exp(−Δ/spread)): the nearest counts
-      // most, the point lands between its neighbours, and a similarity's negative values need no care.
-      const base = near.distances[0]!;
-      const spread = near.distances[near.count - 1]! - base;
-      let wx = 0, wy = 0, w = 0;
-      for (let j = 0; j < near.count; j++) {
-        const weight = spread > 0 ? Math.exp(-(near.distances[j]! - base) / spread) : 1;
-        const p = near.indices[j]!;
-        wx += weight * layout[p]![0]!;
-        wy += weight * layout[p]![1]!;
-        w += weight;
+  const blockRows = 8192;
+  for (let start = 0; start < count; start += blockRows) {
+    const rows = Math.min(blockRows, count - start);
+    vectors.forEachBlockIn(start, rows, (block) => {
+      if (options.distance.normalize) normalizeRows(block, dim);
+      for (let r = 0; r < rows; r++) {
+        const row = start + r;
+        if (isSampled[row] === 1) continue;
+        index.search(block, r, PLACE_PROBES, near);
+        // Weights fall off over the spread of the found distances (exp(−Δ/spread)): the nearest counts
+        // most, the point lands between its neighbours, and a similarity's negative values need no care.
+        const base = near.distances[0]!;
+        const spread = near.distances[near.count - 1]! - base;
+        let wx = 0, wy = 0, w = 0;
+        for (let j = 0; j < near.count; j++) {
+          const weight = spread > 0 ? Math.exp(-(near.distances[j]! - base) / spread) : 1;
+          const p = near.indices[j]!;
+          wx += weight * layout[p]![0]!;
+          wy += weight * layout[p]![1]!;
+          w += weight;
+        }
+        out[row * 2] = wx / w;
+        out[row * 2 + 1] = wy / w;
       }
-      out[row * 2] = wx / w;
-      out[row * 2 + 1] = wy / w;
-    }
-    progress('UMAP: placing the other points', start + blockRows, count);
-  });
+    });
+    progress('UMAP: placing the other points', start + rows, count);
+    await pause();
+  }
   return out;
 }

@@ -9,8 +9,44 @@ import { describeCause, FileError } from '../shared/files';
 export const DEFAULT_BLOCK_ROWS = 8192;
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
-export class VectorFile {
+/** Rows of count × dim floats, read a block at a time: a file (VectorFile) or an array already in memory (memoryVectors). */
+export interface VectorSource {
+  readonly count: number;
+  readonly dim: number;
+  /** Every row, `blockRows` at a time, in order; the block may be reused or shared, so copy what must outlive the call and do not keep it. */
+  forEachBlock(visit: (block: Float32Array, start: number, rows: number) => void, blockRows?: number): void;
+  /** Rows [start, start + rows) as one block, handed to `visit` (the same reuse rules as forEachBlock). */
+  forEachBlockIn(start: number, rows: number, visit: (block: Float32Array) => void): void;
+  /** The rows listed in `indices`, gathered into a new array in that order. */
+  gather(indices: ArrayLike<number>): Float32Array;
+}
+
+/** Vectors already in memory as a VectorSource: blocks are copies, so a caller may change them. */
+export function memoryVectors(values: Float32Array, count: number, dim: number): VectorSource {
+  if (values.length !== count * dim) throw new Error(`memoryVectors: ${values.length} values do not make ${count} × ${dim} vectors`);
+  return {
+    count,
+    dim,
+    forEachBlock(visit, blockRows = DEFAULT_BLOCK_ROWS) {
+      for (let start = 0; start < count; start += blockRows) {
+        const rows = Math.min(blockRows, count - start);
+        visit(values.slice(start * dim, (start + rows) * dim), start, rows);
+      }
+    },
+    forEachBlockIn(start, rows, visit) {
+      visit(values.slice(start * dim, (start + rows) * dim));
+    },
+    gather(indices) {
+      const out = new Float32Array(indices.length * dim);
+      for (let i = 0; i < indices.length; i++) out.set(values.subarray(indices[i]! * dim, (indices[i]! + 1) * dim), i * dim);
+      return out;
+    },
+  };
+}
+
+export class VectorFile implements VectorSource {
   private readonly fd: number;
+  private scratch: Float32Array | null = null;
 
   /** Opens `file` and checks that it holds exactly count × dim floats (as meta.json says). */
   constructor(readonly file: string, readonly count: number, readonly dim: number) {
@@ -55,6 +91,11 @@ export class VectorFile {
       const rows = Math.min(blockRows, this.count - start);
       visit(this.readRows(start, rows, buffer.subarray(0, rows * this.dim)), start, rows);
     }
+  }
+
+  forEachBlockIn(start: number, rows: number, visit: (block: Float32Array) => void): void {
+    if (this.scratch === null || this.scratch.length < rows * this.dim) this.scratch = new Float32Array(rows * this.dim);
+    visit(this.readRows(start, rows, this.scratch.subarray(0, rows * this.dim)));
   }
 
   /** The rows listed in `indices` (any order), gathered into one count × dim array in that order. */

@@ -7,6 +7,10 @@ import type { Dataset, SplitDataset } from '../contrastive/data/types';
 import { writeEmbeddings } from '../runs/embeddings';
 import type { SpriteLayout } from '../runs/format';
 import { runPaths } from '../runs/paths';
+import { DEFAULT_UMAP_SAMPLE } from '../runs/projection';
+import { sampledUmap } from '../runs/projectionUmap';
+import { runDistance } from '../runs/runDistance';
+import { memoryVectors } from '../runs/vectorBlocks';
 import type { ResolvedSpec } from '../spec/types';
 import { covarianceSumsOnBackend } from './backendCovariance';
 import { pca2dWith } from './pca';
@@ -36,17 +40,26 @@ const UMAP_NEIGHBORS = 15;
 const EMBED_CHUNK = 1024;
 
 /** The 2-D maps of the embeddings: PCA, and UMAP when asked for (and there are at 4 samples or more). */
-export async function projections2d(vectors: Float32Array, count: number, dim: number, options: { seed: number; umap: boolean; cooperation?: Cooperation }): Promise<{ pca: Float32Array; umap?: Float32Array }> {
+export async function projections2d(vectors: Float32Array, count: number, dim: number, options: { seed: number; umap: boolean; labels?: Int32Array | null; cooperation?: Cooperation }): Promise<{ pca: Float32Array; umap?: Float32Array }> {
   const coop = options.cooperation;
   const pca = pca2dWith(vectors, count, dim, covarianceSumsOnBackend);
   await pause(coop);
-  const umap = options.umap ? await umap2d(vectors, count, dim, options.seed, coop) : undefined;
+  const umap = options.umap ? await umap2d(vectors, count, dim, options.seed, coop, options.labels ?? null) : undefined;
   return umap !== undefined ? { pca, umap } : { pca };
 }
 
-/** The UMAP map of the embeddings (undefined under 4 samples), on the library's exact neighbour search (a tfjs backend must be initialised). */
-export async function umap2d(vectors: Float32Array, count: number, dim: number, seed: number, coop?: Cooperation): Promise<Float32Array | undefined> {
+/**
+ * The UMAP map of the embeddings (undefined under 4 samples), on the library's exact neighbour search
+ * (a tfjs backend must be initialised). Above DEFAULT_UMAP_SAMPLE points, UMAP lays out a sample
+ * (stratified by `labels` when given) and places the rest by their nearest sampled neighbours
+ * (server/runs/projectionUmap.ts): umap-js on every point of a large run would take hours.
+ */
+export async function umap2d(vectors: Float32Array, count: number, dim: number, seed: number, coop?: Cooperation, labels: Int32Array | null = null): Promise<Float32Array | undefined> {
   if (count < 4) return undefined;
+  if (count > DEFAULT_UMAP_SAMPLE) {
+    const rowLabels = labels !== null ? Array.from(labels) : new Array<null>(count).fill(null);
+    return sampledUmap(memoryVectors(vectors, count, dim), rowLabels, { sampleSize: DEFAULT_UMAP_SAMPLE, seed, distance: runDistance('euclidean', false), pause: () => pause(coop) });
+  }
   // Exact neighbours from the library's search (self included, as UMAP expects) spare umap-js its approximate search.
   const k = Math.min(UMAP_NEIGHBORS, count);
   const matrix = embeddingMatrix(vectors, dim);
@@ -121,7 +134,7 @@ export async function writeRunEmbeddings(runDir: string, embedder: Embedder, dat
   }
   const testSet = new Set(data.test);
   const files = ['vectors.f32', 'samples.json', 'pca.f32'];
-  const { pca, umap } = await projections2d(vectors, count, dim, { seed: spec.strategy.seed, umap: options.umap, ...(coop ? { cooperation: coop } : {}) });
+  const { pca, umap } = await projections2d(vectors, count, dim, { seed: spec.strategy.seed, umap: options.umap, labels: dataset.labels, ...(coop ? { cooperation: coop } : {}) });
   if (umap) files.push('umap.f32');
   const sprite = await writeSprite(runDir, dataset, coop);
   if (sprite) files.push('sprite.png');

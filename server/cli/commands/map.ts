@@ -62,11 +62,11 @@ function serve(runDir: string): Promise<number> {
   const distance = distanceOfRun(runDir);
   const write = (reply: MapReply): void => void process.stdout.write(JSON.stringify(reply) + '\n');
   write({ ready: { count: meta.count, dim: meta.dim, distance } });
-  const handle = (request: MapRequest): void => {
+  const handle = async (request: MapRequest): Promise<void> => {
     try {
       if (request.method === 'project') {
         const report = throttled((phase, done, total) => write({ id: request.id, progress: { phase, done, total } }));
-        const result = projectRun(runDir, { methods: request.methods, distance, progress: report, ...(request.sample !== undefined ? { sampleSize: request.sample } : {}) });
+        const result = await projectRun(runDir, { methods: request.methods, distance, progress: report, ...(request.sample !== undefined ? { sampleSize: request.sample } : {}) });
         write({ id: request.id, projected: { seconds: result.seconds } });
       } else {
         write({ id: request.id, neighbours: exactNeighbours(runDir, meta, request.query, request.k, distance).neighbours });
@@ -75,6 +75,8 @@ function serve(runDir: string): Promise<number> {
       write({ id: request.id, error: (e as Error).message });
     }
   };
+  // One request at a time, in the order they arrive: a neighbour query waits for a projection.
+  let queue = Promise.resolve();
   return new Promise((done) => {
     const lines = new LineSplitter();
     process.stdin.setEncoding('utf8');
@@ -87,10 +89,10 @@ function serve(runDir: string): Promise<number> {
           write({ id: -1, error: `not a JSON request: ${line.slice(0, 120)}` });
           continue;
         }
-        handle(request);
+        queue = queue.then(() => handle(request));
       }
     });
-    process.stdin.on('end', () => done(0));
+    process.stdin.on('end', () => void queue.then(() => done(0)));
   });
 }
 
@@ -111,7 +113,7 @@ export const mapCommand: Command = {
       const methods = parseMethods(args.values.get('project')!);
       const progress = throttled((phase, done, total) => process.stderr.write(`${phase}: ${done}/${total}\n`));
       const epochs = args.values.get('epochs');
-      const result = projectRun(runDir, {
+      const result = await projectRun(runDir, {
         methods, distance, progress,
         sampleSize: positiveInt(args.values.get('sample'), '--sample', DEFAULT_UMAP_SAMPLE),
         seed: args.values.has('seed') ? nonNegativeInt(args.values.get('seed'), '--seed') : 0,

@@ -9,10 +9,10 @@ import { Random } from '../../../server/contrastive/random';
 import { readProjection, writeEmbeddings } from '../../../server/runs/embeddings';
 import { exactNeighbours } from '../../../server/runs/exactNeighbours';
 import { projectRun } from '../../../server/runs/projection';
-import { stratifiedSample } from '../../../server/runs/projectionUmap';
+import { sampledUmap, stratifiedSample } from '../../../server/runs/projectionUmap';
 import { distanceOfRun, RUN_DISTANCES, runDistance, type RunDistance } from '../../../server/runs/runDistance';
 import { TopK } from '../../../server/runs/topK';
-import { VectorFile } from '../../../server/runs/vectorBlocks';
+import { memoryVectors, VectorFile } from '../../../server/runs/vectorBlocks';
 import { runPaths } from '../../../server/runs/paths';
 
 /** count points around `classes` centres far apart in dim dimensions; label = centre. */
@@ -124,10 +124,10 @@ function mapPurity(xy: Float32Array, labels: number[], checked = 400): number {
   return same / checked;
 }
 
-test('streamed PCA and sampled UMAP map every point, keep the classes apart, and record both in meta.json', () => {
+test('streamed PCA and sampled UMAP map every point, keep the classes apart, and record both in meta.json', async () => {
   const { dir, labels } = clusteredRun(6_000, 16, 6, 7, 0.35);
   const phases = new Set<string>();
-  const result = projectRun(dir, { methods: ['pca', 'umap'], distance: runDistance('cosine', true), sampleSize: 1_500, epochs: 60, progress: (phase) => phases.add(phase) });
+  const result = await projectRun(dir, { methods: ['pca', 'umap'], distance: runDistance('cosine', true), sampleSize: 1_500, epochs: 60, progress: (phase) => phases.add(phase) });
   assert.equal(result.count, 6_000);
   const pca = readProjection(dir, 'pca')!;
   const umap = readProjection(dir, 'umap')!;
@@ -140,7 +140,7 @@ test('streamed PCA and sampled UMAP map every point, keep the classes apart, and
   for (const phase of ['PCA: covariance', 'PCA: projecting', 'UMAP: optimising the sample layout', 'UMAP: placing the other points']) assert.ok(phases.has(phase), `progress reports '${phase}'`);
 });
 
-test('streamed PCA finds the axis of largest variance', () => {
+test('streamed PCA finds the axis of largest variance', async () => {
   // Points along (1, 1, 0, 0) with a little noise elsewhere: the first PCA coordinate is their position along it.
   const rng = new Random(2);
   const count = 20_000, dim = 4;
@@ -157,10 +157,28 @@ test('streamed PCA finds the axis of largest variance', () => {
     vectors,
     samples: { ids: t.map((_, i) => `s${i}`), labels: t.map(() => null), split: t.map(() => 'train' as const) },
   }, {});
-  projectRun(dir, { methods: ['pca'], distance: runDistance('euclidean', false) });
+  await projectRun(dir, { methods: ['pca'], distance: runDistance('euclidean', false) });
   const pca = readProjection(dir, 'pca')!;
   let worst = 0;
   const meanT = t.reduce((a, b) => a + b, 0) / count;
   for (let i = 0; i < count; i++) worst = Math.max(worst, Math.abs(pca[2 * i]! - (t[i]! - meanT)));
   assert.ok(worst < 0.05, `first coordinate = position along the axis (worst error ${worst})`);
+});
+
+test('sampled UMAP over vectors in memory (the trainer\'s path for large runs) pauses between steps and stops when a pause throws', async () => {
+  const { vectors, labels } = clusteredRun(3_000, 8, 3, 5);
+  let pauses = 0;
+  const stopped = sampledUmap(memoryVectors(vectors, 3_000, 8), labels, {
+    sampleSize: 400, seed: 1, epochs: 40, distance: runDistance('euclidean', false),
+    pause: async () => {
+      pauses++;
+      if (pauses === 3) throw new Error('stop requested');
+    },
+  });
+  await assert.rejects(stopped, /stop requested/);
+  pauses = 0;
+  const xy = await sampledUmap(memoryVectors(vectors, 3_000, 8), labels, { sampleSize: 400, seed: 1, epochs: 40, distance: runDistance('euclidean', false), pause: async () => void pauses++ });
+  assert.equal(xy.length, 6_000);
+  assert.ok(pauses >= 5, `paused ${pauses} times`);
+  assert.ok(mapPurity(xy, labels, 200) > 0.9, 'the classes stay apart');
 });
