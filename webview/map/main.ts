@@ -92,7 +92,17 @@ const neighbourList = el('div', { className: 'map-neighbours', attrs: { 'aria-li
 const tooltip = el('div', { className: 'map-tooltip' });
 tooltip.hidden = true;
 
-const plot = new GlScatter(theme, {
+/** The WebGL map, or (without WebGL2) a page that says why there is none and how to get it. */
+function createPlot(callbacks: ConstructorParameters<typeof GlScatter>[1]): GlScatter {
+  try {
+    return new GlScatter(theme, callbacks);
+  } catch (e) {
+    mount(el('p', { className: 'error', attrs: { role: 'alert' }, text: `The embedding map cannot be drawn: ${(e as Error).message}` }));
+    throw e;
+  }
+}
+
+const plot = createPlot({
   onHover: (index, clientX, clientY) => showTooltip(index, clientX, clientY),
   onClick: (index) => selectPoint(index),
   onLasso: (indices) => {
