@@ -13,6 +13,7 @@ import { sampleSet } from './samplePanels';
 import { MessageHandlers, PanelHost } from './panelHost';
 import { confine, webviewOptions } from './webviewPage';
 import { GALLERY_VIEW_TYPE } from './viewTypes';
+import { galleryTimeline, galleryTimelineChange } from './timelineHost';
 
 
 export interface GallerySources {
@@ -35,7 +36,23 @@ export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
   protected readonly handlers: MessageHandlers<GalleryToHost> = {
     query: (message) => void this.answer(message.index, message.k),
     searchFile: (message) => void this.searchWithFile(message.path, message.k),
+    requestTimeline: () => this.answerTimeline((dir) => galleryTimeline(dir)),
+    timelineChange: (m) => this.answerTimeline((dir) => {
+      const loaded = this.sources.embeddings.get(dir);
+      return galleryTimelineChange(dir, loaded.labels, loaded.samples.ids, m.index, m.from, m.to, m.k);
+    }),
   };
+
+  /** Posts what `answer` reads from the run's timeline, or an error that says what went wrong. */
+  private answerTimeline(answer: (runDir: string) => HostToGallery): void {
+    const run = this.hooks.runs.get(this.runKey);
+    if (!run) return;
+    try {
+      this.post(answer(run.dir));
+    } catch (e) {
+      this.post({ type: 'error', message: `Timeline of "${run.name}": ${(e as Error).message}` });
+    }
+  }
 
   static show(hooks: PanelHooks, sources: GallerySources, runKey: string, query: number | undefined): void {
     const open = GalleryPanel.current;

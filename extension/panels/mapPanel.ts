@@ -15,6 +15,7 @@ import type { PanelHooks } from './dashboardPanel';
 import { MessageHandlers, PanelHost } from './panelHost';
 import { confine, webviewOptions } from './webviewPage';
 import { MAP_VIEW_TYPE } from './viewTypes';
+import { MapTimelineSource } from './timelineHost';
 
 export interface MapSources {
   /** The command line of `contrastive-lab map <runDir> --serve`. */
@@ -35,7 +36,9 @@ export class MapPanel extends PanelHost<HostToMap, MapToHost> {
     neighbours: (message) => void this.sendNeighbours(message.index, message.k),
     describe: (message) => this.describe(message.index),
     showSelection: (message) => this.sources.openSelection(this.runKey, message.indices, message.total),
+    requestTimeline: () => this.sendTimeline(),
   };
+  private readonly timeline = new MapTimelineSource();
 
   static show(hooks: PanelHooks, sources: MapSources, runKey: string): void {
     const open = MapPanel.current;
@@ -140,6 +143,16 @@ export class MapPanel extends PanelHost<HostToMap, MapToHost> {
     const run = this.hooks.runs.get(this.runKey);
     const id = run ? this.points.get(run.dir).ids[index] : undefined;
     if (id !== undefined) this.post({ type: 'described', index, id });
+  }
+
+  private sendTimeline(): void {
+    const run = this.hooks.runs.get(this.runKey);
+    if (!run) return;
+    try {
+      this.post(this.timeline.message(run.dir));
+    } catch (e) {
+      this.post({ type: 'noTimeline', message: `The timeline of "${run.name}" cannot be read: ${(e as Error).message}` });
+    }
   }
 
   protected onReady(): void {

@@ -11,6 +11,7 @@ import { indexLabels } from '../shared/labels';
 import { paintThumbnail } from '../shared/sprite';
 import { formatValue } from '../shared/ticks';
 import { connect } from '../shared/vscodeApi';
+import { GalleryTimeline } from './timeline';
 
 const channel = connect<GalleryToHost, GalleryState>();
 const saved = parsePanelState('gallery', channel.savedState());
@@ -68,11 +69,19 @@ const nextButton = button('›', () => {
 }, { icon: true, title: 'Next page' });
 const browse = el('div', { className: 'browse', attrs: { role: 'list', 'aria-label': 'Samples' } });
 const waiting = el('p', { className: 'empty', text: 'Waiting for the run’s embeddings…' });
+// How the query's neighbours changed between two evaluations (timeline.ts).
+const timeline = new GalleryTimeline({
+  post: (message) => channel.post(message),
+  visual: (index, size) => sampleVisual(index, size),
+  labelOf: (index) => samples?.labels[index] ?? '',
+  select: (index) => selectQuery(index, true),
+});
 const content = el('div', {}, [
   queryCard,
   el('h2', { text: 'Nearest neighbours' }),
   neighbourSummary,
   neighbourGrid,
+  timeline.element,
   el('h2', { text: 'Pick a query' }),
   el('div', { className: 'pager' }, [labelFilter, prevButton, pageText, nextButton]),
   browse,
@@ -252,6 +261,7 @@ function selectQuery(index: number, reveal = false): void {
   neighbours = null;
   indexField.value = String(index);
   channel.post({ type: 'query', index, k });
+  timeline.setQuery(index, k);
   if (reveal) {
     const position = browseIndices().indexOf(index);
     if (position < 0) {
@@ -288,6 +298,7 @@ channel.onMessage<HostToGallery>((message) => {
     case 'dataset': {
       const sameRun = samples?.runId === message.runId || (samples === null && saved.ok && saved.value.runId === message.runId);
       samples = message;
+      timeline.reset();
       const labelIndex = indexLabels(message.labels);
       title.textContent = `Nearest neighbours — ${message.runName} (${message.count} samples${message.sprite ? '' : ', vectors'})`;
       const names = labelIndex.names.filter((n) => n !== '');
@@ -330,6 +341,11 @@ channel.onMessage<HostToGallery>((message) => {
       browseLabel = MAP_SELECTION;
       browsePage = 0;
       renderBrowse();
+      break;
+    case 'timeline':
+    case 'noTimeline':
+    case 'timelineChange':
+      timeline.receive(message);
       break;
     case 'error':
       problem.textContent = message.message;

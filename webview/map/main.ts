@@ -14,6 +14,7 @@ import { paintThumbnail } from '../shared/sprite';
 import { connect } from '../shared/vscodeApi';
 import { colourScheme, projectionNeighbours, rampColour, RAMP_STEPS, type ColourScheme } from './columns';
 import { GlScatter, parseColour, type Rgb } from './glScatter';
+import { MapTimeline } from './timeline';
 
 const channel = connect<MapToHost, MapState>();
 const saved = parsePanelState('map', channel.savedState());
@@ -113,6 +114,16 @@ const plot = createPlot({
 });
 plot.element.append(tooltip);
 
+// The timeline (timeline.ts) draws the probe samples at any evaluation in place of the map.
+const timeline = new MapTimeline(theme, {
+  post: (message) => channel.post(message),
+  colours: () => (scheme === null ? null : { codes: scheme.codes, palette: palette(), hidden: new Set(scheme.categories.flatMap((k, i) => (hidden.has(k.name) ? [i] : []))) }),
+  describe: (index) => ({ label: labelOf(index), sprite: points?.sprite ?? null }),
+  show: (on) => {
+    plot.element.hidden = on;
+  },
+});
+
 mount(
   el('header', { className: 'toolbar' }, [
     title,
@@ -126,7 +137,8 @@ mount(
     resetButton,
     pngButton,
   ]),
-  el('div', { className: 'map-layout' }, [plot.element, el('div', { className: 'map-side' }, [legend, neighbourList])]),
+  timeline.bar,
+  el('div', { className: 'map-layout' }, [plot.element, timeline.plotElement, el('div', { className: 'map-side' }, [legend, neighbourList])]),
 );
 
 // ---- Rendering ------------------------------------------------------------------------------
@@ -182,6 +194,7 @@ function applyColours(): void {
   scheme = colourScheme(c);
   const names = scheme.categories.map((k) => k.name);
   plot.setColours(scheme.codes, palette(), new Set(names.flatMap((n, i) => (hidden.has(n) ? [i] : []))));
+  timeline.refreshColours();
   renderLegend();
 }
 
@@ -319,6 +332,7 @@ channel.onMessage<HostToMap>((message) => {
     case 'points': {
       const sameRun = points?.runId === message.runId || (points === null && saved.ok && saved.value.runId === message.runId);
       points = { runId: message.runId, runName: message.runName, count: message.count, columns: message.columns, sprite: message.sprite, distance: message.distance };
+      timeline.reset();
       if (!sameRun) {
         hidden = new Set();
         colourBy = '';
@@ -378,6 +392,10 @@ channel.onMessage<HostToMap>((message) => {
       }
       break;
     }
+    case 'timeline':
+    case 'noTimeline':
+      timeline.receive(message);
+      break;
     case 'error':
       // A failed projection request may be retried by choosing the method again.
       requested.delete(method);
@@ -391,6 +409,7 @@ channel.onMessage<HostToMap>((message) => {
 onThemeChange(() => {
   theme = readChartTheme();
   plot.setTheme(theme, palette());
+  timeline.setTheme(theme, palette());
   renderLegend();
 });
 
