@@ -1,11 +1,14 @@
 // Training and evaluation curves drawn by uPlot: several runs overlaid, TensorBoard-style EMA
 // smoothing (the raw curve faint behind the smoothed one), linear or log y, drag to zoom x and
-// double-click to show everything, and a hover read-out of every run at the pointer's x. uPlot
-// folds dense curves to one min/max segment per pixel column, so 100,000 points stay cheap.
+// double-click to show everything, and a hover read-out of every run at the pointer's x. Curves
+// longer than twice the plot's width are decimated first (decimate.ts: each pixel column keeps its
+// minimum and maximum), re-decimated when the zoom window moves, so 100 runs × 100,000 steps stay
+// smooth; the paths then fold what is left to one min/max segment per pixel column.
 
 import uPlot from 'uplot';
 import { Merged, alignCurves, mergeAscending } from './align';
 import { columnBand, columnLine } from './columnLine';
+import { decimateColumn, decimationGrid, trimGrid, type DecimationGrid } from './decimate';
 import { ChartTheme, withAlpha } from './palette';
 import { Series } from './series';
 import { smoothEma } from './smoothing';
@@ -59,6 +62,8 @@ export class CurveChart {
   private merged: { key: readonly Series[]; lengths: readonly number[]; revisions: readonly number[]; merged: Merged } | null = null;
   private zoomed = false;
   private frame = 0;
+  /** The x window of the decimated data drawn now (and whether it was a zoom window); null when drawn exact. */
+  private decimation: { readonly window: DecimationGrid['window']; readonly zoomed: boolean } | null = null;
 
   constructor(options: CurveChartOptions, theme: ChartTheme) {
     this.options = options;
@@ -155,7 +160,8 @@ export class CurveChart {
     const smoothing = this.options.smoothing > 0;
     const columns = visible.flatMap((line) => (smoothing ? [line.series.ys.values, this.smoothedValues(line)] : [line.series.ys.values]));
     const lengths = visible.map((l) => l.series.length);
-    const data = alignCurves(this.merge(visible), lengths, columns, smoothing ? 2 : 1, this.options.logY);
+    const buckets = this.buckets();
+    const data = visible.some((l) => l.series.length > 2 * buckets) ? this.decimated(visible, columns, smoothing ? 2 : 1, buckets) : this.exact(visible, lengths, columns, smoothing ? 2 : 1);
     const shape = JSON.stringify([this.options.xLabel, this.options.logY, this.options.logX === true, smoothing, this.options.markers, visible.map((l) => [l.label, l.colour])]);
     if (this.plot === null || shape !== this.built) {
       this.destroyPlot();
@@ -173,6 +179,62 @@ export class CurveChart {
     const { min, max } = plot.scales.x;
     plot.setData(data, false);
     if (min !== undefined && max !== undefined) plot.setScale('x', { min, max });
+  }
+
+  /** One bucket per CSS pixel of the plot's width (the axis takes about 60). */
+  private buckets(): number {
+    return Math.max(64, this.size().width - 60);
+  }
+
+  private exact(visible: readonly ChartLine[], lengths: readonly number[], columns: readonly Float64Array[], perLine: number): uPlot.AlignedData {
+    this.decimation = null;
+    return alignCurves(this.merge(visible), lengths, columns, perLine, this.options.logY);
+  }
+
+  /**
+   * Lines longer than twice the bucket count on the decimation grid (full resolution inside the
+   * zoom window), the others at their own x values, merged onto one x array.
+   */
+  private decimated(visible: readonly ChartLine[], columns: readonly Float64Array[], perLine: number, buckets: number): uPlot.AlignedData {
+    const first = (l: ChartLine): number => l.series.xs.at(0);
+    const last = (l: ChartLine): number => l.series.xs.at(l.series.length - 1);
+    const lo = Math.min(...visible.map(first));
+    const hi = Math.max(...visible.map(last));
+    const scale = this.plot?.scales.x;
+    const window = this.zoomed && scale?.min !== undefined && scale.max !== undefined ? { min: scale.min, max: scale.max } : { min: lo, max: hi };
+    const grid = decimationGrid(lo, hi, buckets, window);
+    // The window asked for (not clamped to the data), so the scale hook recognises it.
+    this.decimation = { window, zoomed: this.zoomed };
+    const logY = this.options.logY;
+    const drawable = (y: number): boolean => Number.isFinite(y) && (!logY || y > 0);
+    const dense = visible.map((l) => l.series.length > 2 * buckets);
+    const onGrid = trimGrid(grid, columns.flatMap((ys, c) => {
+      const line = visible[Math.floor(c / perLine)];
+      return dense[Math.floor(c / perLine)] ? [decimateColumn(line.series.xs.values, ys, line.series.length, grid, logY)] : [];
+    }));
+    const sparse = visible.filter((_, i) => !dense[i]);
+    const merged = mergeAscending([onGrid.xs, ...sparse.map((l) => l.series.xs.values)], [onGrid.xs.length, ...sparse.map((l) => l.series.length)]);
+    const gridSlots = merged.slots[0];
+    let denseColumn = 0;
+    let sparseLine = 0;
+    const out = visible.flatMap((line, i) => {
+      const own = columns.slice(i * perLine, (i + 1) * perLine);
+      if (dense[i]) {
+        return own.map(() => {
+          const values = onGrid.columns[denseColumn++];
+          const aligned: (number | null | undefined)[] = new Array(merged.union.length);
+          for (let j = 0; j < values.length; j++) aligned[gridSlots[j]] = values[j];
+          return aligned;
+        });
+      }
+      const slots = merged.slots[1 + sparseLine++];
+      return own.map((ys) => {
+        const aligned: (number | null | undefined)[] = new Array(merged.union.length);
+        for (let j = 0; j < line.series.length; j++) aligned[slots[j]] = drawable(ys[j]) ? ys[j] : null;
+        return aligned;
+      });
+    });
+    return [merged.union, ...out];
   }
 
   private applyText(): void {
@@ -294,6 +356,9 @@ export class CurveChart {
             const full = xs.length === 0 || ((u.scales.x.min ?? 0) <= xs[0] && (u.scales.x.max ?? 0) >= xs[xs.length - 1]);
             this.zoomed = !full;
             this.zoomNote.hidden = full;
+            // Decimated data is re-cut for a new zoom window, and back to the whole range when zoomed out.
+            const cut = this.decimation;
+            if (cut !== null && (this.zoomed ? !sameWindow(u.scales.x, cut.window) : cut.zoomed)) this.invalidate();
           },
         ],
       },
@@ -329,6 +394,7 @@ export class CurveChart {
       anchor = u.valToPos(x, 'x');
       const smooth = smoothing ? u.data[rawIndex + 1][i] : raw;
       const value = smoothing && smooth !== null && smooth !== undefined ? `${formatValue(smooth)} (raw ${formatValue(raw)})` : formatValue(raw);
+      // Decimated points sit at shared x positions within a pixel of the real ones.
       rows.push(`${curve.label}: ${value} @ ${this.options.xLabel} ${formatValue(x)}`);
     });
     this.tooltip.replaceChildren(
@@ -349,6 +415,12 @@ export class CurveChart {
 
 function lineOf(visible: readonly ChartLine[], smoothing: boolean, seriesIndex: number): ChartLine {
   return visible[Math.floor((seriesIndex - 1) / (smoothing ? 2 : 1))];
+}
+
+/** The scale shows (within a millionth of its span) the window the data was decimated for. */
+function sameWindow(scale: uPlot.Scale, window: DecimationGrid['window']): boolean {
+  const tolerance = 1e-6 * Math.max(1e-12, window.max - window.min);
+  return scale.min !== undefined && scale.max !== undefined && Math.abs(scale.min - window.min) <= tolerance && Math.abs(scale.max - window.max) <= tolerance;
 }
 
 /** One line needs no merging: the union is its own x values. */
