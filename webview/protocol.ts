@@ -11,8 +11,6 @@
 
 import { GALLERY_TIMELINE_GUARDS, MAP_TIMELINE_GUARDS, type GalleryToTimeline, type MapToTimeline, type TimelineToGallery, type TimelineToMap } from './timelineProtocol';
 
-import { GALLERY_TIMELINE_GUARDS, MAP_TIMELINE_GUARDS, type GalleryToTimeline, type MapToTimeline, type TimelineToGallery, type TimelineToMap } from './timelineProtocol';
-
 // ---------------------------------------------------------------------------------------------
 // Shared data shapes
 // ---------------------------------------------------------------------------------------------
@@ -154,8 +152,6 @@ export type HostToGallery =
   | { readonly type: 'selection'; readonly indices: readonly number[]; readonly total: number }
   /** The run's timeline (webview/timelineProtocol.ts). */
   | TimelineToGallery
-  /** The run's timeline (webview/timelineProtocol.ts). */
-  | TimelineToGallery
   /** Make the file `path` (an input the run has not seen) the query: the host searches and sends `searchResults`. */
   | { readonly type: 'searchFile'; readonly path: string }
   /** Nearest items of the run's index to the file `path`, nearest first (index ≥ count: an item added with `index --add`). */
@@ -195,8 +191,6 @@ export type HostToMap =
   | { readonly type: 'described'; readonly index: number; readonly id: string }
   /** The run's timeline (webview/timelineProtocol.ts). */
   | TimelineToMap
-  /** The run's timeline (webview/timelineProtocol.ts). */
-  | TimelineToMap
   | { readonly type: 'error'; readonly message: string };
 
 // ---------------------------------------------------------------------------------------------
@@ -224,7 +218,6 @@ export type GalleryToHost =
   | ReadyMessage
   | WebviewErrorMessage
   | GalleryToTimeline
-  | GalleryToTimeline
   /** Find the k nearest neighbours of sample `index`; answered with a `neighbours` message. */
   | { readonly type: 'query'; readonly index: number; readonly k: number }
   /** Find the k nearest items to the file at `path` (typed in the query box); answered with `searchResults` or `error`. */
@@ -233,7 +226,6 @@ export type GalleryToHost =
 export type MapToHost =
   | ReadyMessage
   | WebviewErrorMessage
-  | MapToTimeline
   | MapToTimeline
   | ExportPngMessage
   /** Send the projection `method`; answered with `progress` lines while it is computed, then `projection` (or `error`). */
@@ -423,7 +415,6 @@ export const parseGalleryMessage = makeParser<GalleryToHost>('gallery', {
   webviewError: checkWebviewError,
   query: checkQuery,
   ...GALLERY_TIMELINE_GUARDS,
-  ...GALLERY_TIMELINE_GUARDS,
   searchFile: checkSearchFile,
 });
 
@@ -437,7 +428,6 @@ export const parseMapMessage = makeParser<MapToHost>('map', {
   neighbours: checkQuery,
   describe: checkSampleIndex,
   showSelection: checkSelection,
-  ...MAP_TIMELINE_GUARDS,
   ...MAP_TIMELINE_GUARDS,
 });
 
