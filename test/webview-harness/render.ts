@@ -635,6 +635,18 @@ async function experimentPlots(page: Page, base: string): Promise<void> {
   const rowKey = await page.evaluate(() => document.querySelector('.plot-point.selected')?.getAttribute('data-key'));
   const rowName = await page.locator('.grid-row.selected .grid-cell').nth(1).textContent();
   check((await page.locator('.plot-point.selected').count()) === 1 && rowKey?.endsWith(rowName ?? '?') === true, `experiments plot: a row selected in the table is highlighted in the plot (${rowName})`);
+  // Keyboard: Tab to the plot, arrows move between runs (the focused one is ringed and described), Enter selects it.
+  await page.locator('.plot-svg').focus();
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowUp']) await page.keyboard.press(key);
+  await page.waitForTimeout(100);
+  const focusedKey = await page.evaluate(() => document.querySelector('.plot-point.focused')?.getAttribute('data-key'));
+  const said = await page.locator('.plot-focus').textContent();
+  check((await page.locator('.plot-point.focused').count()) === 1 && focusedKey !== rowKey && /sweep-\d+/.test(said ?? ''), `experiments plot: arrows move the keyboard focus between runs and say which (${said?.slice(0, 60)})`);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(150);
+  const picked = await page.evaluate(() => [...document.querySelectorAll('.plot-point.selected')].map((p) => p.getAttribute('data-key')));
+  check(picked.length === 1 && picked[0] === focusedKey && (await page.locator('.grid-row.selected').count()) === 1, `experiments plot: Enter selects the focused run in the plot and the table (${JSON.stringify(picked)})`);
+  await shot(page, 'experiments-dark-scatter-keyboard');
   await choose(page, 'Plot', 'parallel');
   const axes = ((await posted(page)).filter((m) => m.type === 'setLayout').pop()?.layout as { plot: { axes: string[] } }).plot.axes;
   check(JSON.stringify(axes) === JSON.stringify(['architecture.backbone.type', 'loss.temperature', 'optimizer.lr', 'knn']), `experiments plot: parallel coordinates open on the changed parameters and kNN (${JSON.stringify(axes)})`);

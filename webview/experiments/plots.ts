@@ -3,11 +3,14 @@
 // over chosen columns. Linked to the table: a click picks a run (Ctrl/Cmd toggles, Shift adds), a
 // drag picks every point in a rectangle (scatter) or every line through a stretch of an axis
 // (parallel); the table's selection is highlighted here. Filtered-out runs are not in the data.
+// Keyboard: the plot takes focus (Tab); arrows move between runs (plotKeys.ts), Enter selects the
+// focused run (Shift+Enter adds it), Space toggles it, Escape leaves the runs.
 import { el } from '../shared/dom';
 import { categoricalColours, readChartTheme } from '../shared/palette';
 import {
   axisTicks, linesThrough, pointsIn, sequentialColour, valueLabel, type Axis, type ParallelData, type PointColour, type ScatterData,
 } from './plotData';
+import { ARROWS, stepLine, stepPoint } from './plotKeys';
 import type { PlotColumn } from './protocol';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -58,6 +61,9 @@ export class PlotView {
   private readonly legend = el('div', { className: 'plot-legend' });
   private readonly note = el('span', { className: 'muted plot-note' });
   private readonly marks = new Map<string, SVGElement>();
+  /** The run the keyboard is on, and what is said about it (its tooltip text). */
+  private cursor: string | null = null;
+  private readonly focusNote = el('span', { className: 'plot-focus', attrs: { 'aria-live': 'polite' } });
   private shown: Shown | null = null;
   private selected: ReadonlySet<string> = new Set();
   private width = 600;
@@ -67,7 +73,9 @@ export class PlotView {
 
   constructor(private readonly events: PlotEvents) {
     this.element = el('div', { className: 'plot', attrs: { 'aria-label': 'Parameter and result plot' } });
-    this.element.append(this.svg, el('div', { className: 'plot-footer' }, [this.legend, this.note]));
+    this.element.append(this.svg, el('div', { className: 'plot-footer' }, [this.legend, this.focusNote, this.note]));
+    this.svg.setAttribute('tabindex', '0');
+    this.svg.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => requestAnimationFrame(() => {
       const width = this.element.clientWidth;
       if (width > 0 && width !== this.width) {
@@ -128,6 +136,7 @@ export class PlotView {
     const palette = colourAxis?.kind === 'categorical' ? categoricalColours(Math.min(colourAxis.categories.length, 24), readChartTheme().dark) : [];
     if (shown.kind === 'scatter') this.drawScatter(shown, palette);
     else this.drawParallel(shown, palette);
+    this.showCursor();
     this.drawLegend(shown.colour, colourAxis, palette);
     this.setSelection(this.selected);
   }
@@ -249,6 +258,42 @@ export class PlotView {
       items.push(el('span', { text: valueLabel(axis, axis.min) }), ramp, el('span', { text: valueLabel(axis, axis.max) }));
     }
     this.legend.replaceChildren(...items);
+  }
+
+  // ---- Keyboard ---------------------------------------------------------------------------------
+
+  private onKey(e: KeyboardEvent): void {
+    const shown = this.shown;
+    if (shown === null) return;
+    const keys = shown.kind === 'scatter' ? shown.data.points.map((p) => p.key) : shown.data.lines.map((l) => l.key);
+    const direction = ARROWS[e.key];
+    if (direction !== undefined) {
+      const from = this.cursor === null ? -1 : keys.indexOf(this.cursor);
+      const next = shown.kind === 'scatter' ? stepPoint(shown.data.points, from, direction) : stepLine(shown.data.lines, from, direction);
+      this.cursor = keys[next] ?? null;
+      this.showCursor();
+    } else if (e.key === 'Enter' && this.cursor !== null) this.events.pick([this.cursor], e.shiftKey ? 'add' : 'replace');
+    else if (e.key === ' ' && this.cursor !== null) this.events.pick([this.cursor], 'toggle');
+    else if (e.key === 'Escape' && this.cursor !== null) {
+      this.cursor = null;
+      this.showCursor();
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+  }
+
+  /** Rings the focused run's mark (on top of the others) and says what its tooltip says. */
+  private showCursor(): void {
+    for (const mark of this.svg.querySelectorAll('.focused')) mark.classList.remove('focused');
+    const mark = this.cursor === null ? undefined : this.marks.get(this.cursor);
+    if (mark === undefined) {
+      this.cursor = null;
+      this.focusNote.textContent = '';
+      return;
+    }
+    mark.classList.add('focused');
+    mark.parentNode?.appendChild(mark);
+    this.focusNote.textContent = (mark.querySelector('title')?.textContent ?? '').replace(/\n/g, ' · ');
   }
 
   // ---- Picking ----------------------------------------------------------------------------------
