@@ -356,7 +356,8 @@ class Session:
         self.dir.metric({"kind": "eval", "step": self.position["step"], "epoch": epoch, "time": _round(self.elapsed(), 3), "knnAccuracy": knn, "linearProbeAccuracy": probe,
                          "precisionAt1": retrieval["precisionAt1"] if retrieval else None, "recallAtK": retrieval["recallAtK"] if retrieval else None,
                          "mapAtR": retrieval["mapAtR"] if retrieval else None, "collapseStd": std, "collapseHealthyStd": healthy,
-                         "fewShot": few_shot, "labelEfficiency": curve})
+                         "fewShot": few_shot, "labelEfficiency": curve,
+                         "classifierAccuracy": None})  # a classifier head (loss crossEntropy) is trained on tfjs only
         self.last_knn = knn
         if knn is not None and (self.position["bestKnnAccuracy"] is None or knn > self.position["bestKnnAccuracy"]):
             self.position["bestKnnAccuracy"] = knn
