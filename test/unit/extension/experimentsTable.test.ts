@@ -54,6 +54,11 @@ test('what the page posts is checked before the host acts on it', () => {
   assert.match((parseExperimentsMessage({ type: 'annotate', runKey: 'a', star: 'yes', notes: '', tags: [] }) as { error: string }).error, /field 'star' must be true or false/);
   assert.match((parseExperimentsMessage({ type: 'delete', runKeys: [] }) as { error: string }).error, /at least one run/);
   assert.match((parseExperimentsMessage({ type: 'rm -rf' }) as { error: string }).error, /unknown type "rm -rf"/);
+  assert.equal(parseExperimentsMessage({ type: 'rerun', runKeys: ['a', 'b'] }).ok, true);
+  assert.equal(parseExperimentsMessage({ type: 'editAndRun', runKey: 'a' }).ok, true);
+  assert.match((parseExperimentsMessage({ type: 'editAndRun', runKey: '' }) as { error: string }).error, /runKey/);
+  assert.equal(parseExperimentsMessage({ type: 'compareSpecs', runKeys: ['a', 'b', 'c'] }).ok, true);
+  assert.match((parseExperimentsMessage({ type: 'compareSpecs', runKeys: ['a'] }) as { error: string }).error, /at least two runs to compare/);
   assert.equal(checkLayout({ ...DEFAULT_LAYOUT, hidden: 'tags' }), "field 'hidden' must be an array of strings, got a string");
 });
 
