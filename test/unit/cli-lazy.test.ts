@@ -56,6 +56,7 @@ const light: Array<[string, string[], RegExp]> = [
   ['compare --help', ['compare', '--help'], /^Usage: contrastive-lab compare/],
   ['search --help', ['search', '--help'], /^Usage: contrastive-lab search/],
   ['index --help', ['index', '--help'], /^Usage: contrastive-lab index/],
+  ['finetune --help', ['finetune', '--help'], /^Usage: contrastive-lab finetune/],
 ];
 
 for (const [name, args, expected] of light) {
