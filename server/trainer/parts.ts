@@ -6,6 +6,7 @@ import { buildSeededPipeline } from '../contrastive/augment/pipeline';
 import { tf } from '../contrastive/backend';
 import type { SplitDataset } from '../contrastive/data/types';
 import { createDistance } from '../contrastive/distances';
+import { ClassifierHead } from '../contrastive/heads/classifier';
 import { createLoss } from '../contrastive/losses';
 import { lossFacts } from '../contrastive/losses/declarations';
 import { createMiner } from '../contrastive/miners';
@@ -24,6 +25,7 @@ import type { LoadedCheckpoint } from './checkpoint';
 import type { Embedder } from './embed';
 import type { GuardedTensor, NonFiniteFault } from './finiteGuard';
 import { gatherRows } from './gatherRows';
+import { loadParts, readRunWeights, weightsOfParts } from './initFrom';
 import { planMethod } from './methods/pick';
 import type { Forward, NegativesQueue } from './methods/types';
 import { initializeSeeded } from './seededInit';
@@ -45,6 +47,8 @@ export interface TrainingParts extends Embedder {
   /** What a checkpoint holds: small JSON state and the tensors, read off the backend once. */
   checkpointState(): TrainingState;
   readonly model: ContrastiveModel;
+  /** The classifier head's predicted class of each sample (dataset indices), or null without a classifier. */
+  readonly classify: ((indices: Int32Array) => Int32Array) | null;
   /** Warnings about the recipe (collapse risks), for the run's events. */
   readonly warnings: readonly string[];
   dispose(): void;
@@ -61,7 +65,17 @@ function nanHint(spec: ResolvedSpec): string {
   return `Likely causes: ${hints.join('; ')}.`;
 }
 
-export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): TrainingParts {
+/** The classes a classifier head needs: the data's class names, else the largest label + 1. */
+function classCount(dataset: SplitDataset['dataset']): number {
+  if (dataset.classNames !== null) return dataset.classNames.length;
+  return dataset.labels === null ? 0 : dataset.labels.reduce((m, l) => Math.max(m, l + 1), 0);
+}
+
+/**
+ * `initFrom`: the run directory (absolute) whose weights `spec.init` loads into the new network, or
+ * null when they are not to be loaded (a resumed run's checkpoint holds them already).
+ */
+export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset, initFrom: string | null = null): TrainingParts {
   const { dataset } = data;
   const seed = spec.strategy.seed;
   const sampler = createSampler(spec.pairs.sampler, { indices: data.train, labels: dataset.labels }, { batchSize: spec.strategy.batchSize, seed, dropLast: true });
@@ -72,6 +86,9 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
   const samples = { values: dataset.x, sampleShape: inputShape };
   const model = ContrastiveModel.build(spec.architecture, inputShape);
   initializeSeeded(model, seed);
+  if (spec.init !== null && initFrom !== null) loadParts(model, readRunWeights(initFrom), spec.init.parts);
+  // Frozen parts keep their weights: the optimiser never sees them.
+  const frozen = spec.init !== null && spec.init.freeze ? weightsOfParts(model, spec.init.parts) : new Set<string>();
   const distance = createDistance(spec.distance);
   const loss = createLoss(spec.loss, distance);
   const miner = createMiner(spec.pairs.mining, distance);
@@ -98,7 +115,8 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
             return { embeddings: c.keys, labels: c.labels };
           },
         };
-  const method = plan.build({ online: forwardOf(model, 'online'), ema: ema !== null ? forwardOf(ema.target, 'target') : null, queue });
+  const classifier = plan.classifier ? new ClassifierHead(spec.architecture.representationSize, classCount(dataset)) : null;
+  const method = plan.build({ online: forwardOf(model, 'online'), ema: ema !== null ? forwardOf(ema.target, 'target') : null, queue, classifier });
   const optimizer = createOptimizer(spec.strategy.optimizer);
   const labels = spec.data.useLabels ? dataset.labels : null;
   const weakOnly = plan.views === 'one' && spec.pairs.views.weak.length > 0;
@@ -117,14 +135,16 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
   const guarded: GuardedTensor[] = [
     ...model.namedVariables().map((v) => ({ name: v.name, tensor: v.variable })),
     ...loss.trainableVariables.map((tensor, i) => ({ name: `loss/${i}`, tensor })),
+    ...(classifier !== null ? classifier.namedVariables().map((v) => ({ name: v.name, tensor: v.variable })) : []),
     ...(ema !== null ? ema.target.namedVariables().map((v) => ({ name: `target/${v.name}`, tensor: v.variable })) : []),
   ];
   const trainStep = stepper({
     method,
     batches,
     trainable: [
-      ...model.namedVariables().filter((v) => v.trainable).map((v) => ({ name: v.name, variable: v.variable })),
+      ...model.namedVariables().filter((v) => v.trainable && !frozen.has(v.name)).map((v) => ({ name: v.name, variable: v.variable })),
       ...loss.trainableVariables.map((variable, i) => ({ name: `loss/${i}`, variable })),
+      ...(classifier?.namedVariables() ?? []),
     ],
     guarded,
     optimizer,
@@ -135,7 +155,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
     memory,
     dropoutPosition,
   });
-  const state: StatefulParts = { inputShape, model, ema, loss, optimizer, optimizerType: spec.strategy.optimizer.type, memory };
+  const state: StatefulParts = { inputShape, model, ema, loss, classifier, optimizer, optimizerType: spec.strategy.optimizer.type, memory };
   const outputDim = (layer: 'representation' | 'projection'): number => (layer === 'projection' ? projectionSize : spec.architecture.representationSize);
 
   return {
@@ -160,6 +180,17 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
       return out;
     },
     outputDim,
+    classify: classifier === null ? null : (indices) => {
+      const out = new Int32Array(indices.length);
+      const chunk = 1024;
+      for (let start = 0; start < indices.length; start += chunk) {
+        const part = indices.subarray(start, Math.min(indices.length, start + chunk));
+        const representation = tf.tidy(() => model.forward(gatherRows(samples, part), { training: false }).representation);
+        out.set(classifier.predict(representation), start);
+        representation.dispose();
+      }
+      return out;
+    },
     restore: (checkpoint) => restoreState(state, checkpoint),
     checkpointState: () => captureState(state),
     dispose() {
@@ -167,6 +198,7 @@ export function buildTrainingParts(spec: ResolvedSpec, data: SplitDataset): Trai
       model.dispose();
       ema?.dispose();
       loss.dispose();
+      classifier?.dispose();
       optimizer.dispose();
       memory?.dispose();
     },
