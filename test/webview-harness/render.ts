@@ -172,7 +172,7 @@ async function frameTime(page: Page, action: 'smoothing' | 'drag' | 'zoom' | 'no
             over.dispatchEvent(new MouseEvent('dblclick', { clientX: r.left + r.width * 0.5, clientY: y, bubbles: true, button: 0 }));
           }
         } else if (action === 'zoom') {
-          const c = document.querySelector('.scatter canvas') as HTMLCanvasElement;
+          const c = document.querySelector('.scatter canvas[aria-label="Embedding map"]') as HTMLCanvasElement;
           c.dispatchEvent(new WheelEvent('wheel', { deltaY: i % 2 ? 60 : -60, clientX: 300, clientY: 300, bubbles: true, cancelable: true }));
         }
         await new Promise((r) => requestAnimationFrame(() => r(null)));
@@ -360,7 +360,7 @@ async function gallery(page: Page, base: string): Promise<void> {
 async function map(page: Page, base: string): Promise<void> {
   await open(page, base, 'map', 'dark');
   await shot(page, 'map-dark-pca');
-  const canvas = page.locator('.scatter canvas');
+  const canvas = page.locator('.scatter canvas[aria-label="Embedding map"]');
   const box = await canvas.boundingBox();
   if (box === null) throw new Error('map: no canvas');
   // Find a point to hover: scan a few positions until the tooltip appears.
@@ -406,7 +406,7 @@ async function map(page: Page, base: string): Promise<void> {
   await shot(page, 'map-dark-confidence');
   await choose(page, 'Colour by', 'label');
   const hoverMs = await page.evaluate(async () => {
-    const c = document.querySelector('.scatter canvas') as HTMLCanvasElement;
+    const c = document.querySelector('.scatter canvas[aria-label="Embedding map"]') as HTMLCanvasElement;
     const r = c.getBoundingClientRect();
     const t0 = performance.now();
     for (let i = 0; i < 500; i++) c.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + (i * 37) % r.width, clientY: r.top + (i * 53) % r.height, bubbles: true }));
@@ -434,7 +434,7 @@ async function map(page: Page, base: string): Promise<void> {
   await open(page, base, 'map', 'light');
   await shot(page, 'map-light-pca');
   await open(page, base, 'map', 'hc');
-  await page.locator('.scatter canvas').focus();
+  await page.locator('.scatter canvas[aria-label="Embedding map"]').focus();
   for (const key of ['+', '+', 'ArrowLeft']) await page.keyboard.press(key);
   await page.waitForTimeout(200);
   await shot(page, 'map-hc-keyboard-zoom');
