@@ -7,12 +7,12 @@ import { tf } from '../contrastive/backend';
 import { loadRaw, splitIndices } from '../contrastive/data/load';
 import { applyNormalisation, fitNormalisation, needsStatistics, type NormalisationFit } from '../contrastive/data/normalize';
 import type { DatasetKind } from '../contrastive/data/types';
-import { ContrastiveModel } from '../contrastive/models';
 import { runPaths } from '../runs/paths';
 import { readRunRecord } from '../runs/record';
 import { readJsonObject } from '../shared/files';
 import type { ResolvedSpec } from '../spec/types';
-import { describeSkipped, listCheckpoints, loadNewestIntactCheckpoint, restoreChecked, type LoadedCheckpoint } from '../trainer/checkpoint';
+import { modelFromCheckpoint } from '../trainer/afterRun';
+import { describeSkipped, listCheckpoints, loadNewestIntactCheckpoint, type LoadedCheckpoint } from '../trainer/checkpoint';
 
 export interface RunModel {
   readonly spec: ResolvedSpec;
@@ -126,17 +126,7 @@ async function openTfjsModel(runDir: string, spec: ResolvedSpec, warn: (line: st
   const shape = inputShape as number[];
   const kind: DatasetKind = shape.length === 3 ? 'images' : 'vectors';
   const normalisation = await runNormalisation(runDir, spec, kind, shape);
-  const model = ContrastiveModel.build(spec.architecture, shape);
-  const stored = checkpoint.groups['model'] ?? [];
-  const tensors = stored.map((t) => tf.tensor(t.values, [...t.shape]));
-  try {
-    restoreChecked(runDir, checkpoint, () => model.setWeights(tensors));
-  } catch (e) {
-    model.dispose();
-    throw e;
-  } finally {
-    tf.dispose(tensors);
-  }
+  const model = modelFromCheckpoint(runDir, spec, checkpoint, shape);
   const { layer, dim } = layerOf(spec);
   const per = shape.reduce((a, b) => a * b, 1);
   return {

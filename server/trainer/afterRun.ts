@@ -93,11 +93,8 @@ function precomputed(values: Float32Array, dim: number): Embedder {
   };
 }
 
-/** The run's trained network as a tfjs model, from its newest tfjs checkpoint (the caller disposes it). */
-function restoredTfjsModel(runDir: string, spec: ResolvedSpec): { model: ContrastiveModel; checkpoint: string; inputShape: readonly number[] } {
-  const checkpoint = latestCheckpoint(runDir);
-  const inputShape = checkpoint.state.extra['inputShape'] as number[] | undefined;
-  if (!Array.isArray(inputShape)) throw new Error(`${checkpoint.name}: this checkpoint does not record the input shape; run \`contrastive-lab resume\` or train again to export.`);
+/** The spec's network for samples of `inputShape` with the checkpoint's weights (the caller disposes it). */
+export function modelFromCheckpoint(runDir: string, spec: ResolvedSpec, checkpoint: LoadedCheckpoint, inputShape: readonly number[]): ContrastiveModel {
   const model = ContrastiveModel.build(spec.architecture, inputShape);
   const stored = checkpoint.groups['model'] ?? [];
   const tensors = stored.map((t) => tf.tensor(t.values, [...t.shape]));
@@ -109,7 +106,15 @@ function restoredTfjsModel(runDir: string, spec: ResolvedSpec): { model: Contras
   } finally {
     tf.dispose(tensors);
   }
-  return { model, checkpoint: checkpoint.name, inputShape };
+  return model;
+}
+
+/** The run's trained network as a tfjs model, from its newest tfjs checkpoint (the caller disposes it). */
+function restoredTfjsModel(runDir: string, spec: ResolvedSpec): { model: ContrastiveModel; checkpoint: string; inputShape: readonly number[] } {
+  const checkpoint = latestCheckpoint(runDir);
+  const inputShape = checkpoint.state.extra['inputShape'] as number[] | undefined;
+  if (!Array.isArray(inputShape)) throw new Error(`${checkpoint.name}: this checkpoint does not record the input shape; run \`contrastive-lab resume\` or train again to export.`);
+  return { model: modelFromCheckpoint(runDir, spec, checkpoint, inputShape), checkpoint: checkpoint.name, inputShape };
 }
 
 export async function exportTfjs(runDir: string, outDir: string): Promise<string[]> {
