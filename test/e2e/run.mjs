@@ -152,8 +152,10 @@ async function scenario(mode) {
         img.src = url ?? '';
       }));
       await frame.locator('.browse .thumb-button').nth(3).click();
-      await frame.locator('.neighbours .neighbour').first().waitFor({ timeout: 15_000 });
-      const neighbours = await frame.locator('.neighbours .neighbour').allInnerTexts();
+      // The result list, not the timeline section below it (which shows probe samples with their labels).
+      const results = frame.locator('[aria-label="Nearest neighbours"] .neighbour');
+      await results.first().waitFor({ timeout: 15_000 });
+      const neighbours = await results.allInnerTexts();
       return { thumbs: await thumbs.count(), spriteWidth: loaded, neighbours };
     }).catch(() => undefined), { timeout: 60_000, what: 'thumbnails and neighbours in the gallery' });
     assert.ok(gallery.spriteWidth > 0, 'the thumbnail sprite sheet should load in the webview');
@@ -166,7 +168,8 @@ async function scenario(mode) {
     const classes = await poll(() => vs.inWebview('Map', async (frame) => {
       const n = await frame.locator('.map-legend .legend-item').count();
       // The page asked the host for the PCA projection; once it is drawn the status line shows a hint.
-      const status = frame.locator('.status-line');
+      // The map's own status line (the timeline section has a second one for its step).
+      const status = frame.locator('.status-line[role="status"]');
       const drawn = !/Computing/.test(await status.innerText()) && !(await status.evaluate((el) => el.classList.contains('error')));
       return n > 1 && drawn ? n : undefined;
     }).catch(() => undefined), { timeout: 60_000, what: 'the map legend' });
