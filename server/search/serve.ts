@@ -3,7 +3,8 @@
 // ResponseError naming the file; only the end of the input (or stop) ends it. Requests are answered
 // one at a time, in order.
 import type { Readable, Writable } from 'node:stream';
-import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { serveJsonRpc } from '../shared/jsonRpcServe';
 import { DataError } from '../contrastive/data/errors';
 import { DEFAULT_SEARCH_K, SearchErrorCodes, SearchFindRequest, SearchReadyNotification, type SearchFindParams, type SearchResults } from './protocol';
 import type { SearchSession } from './searchRun';
@@ -28,25 +29,15 @@ async function answer(session: SearchSession, params: SearchFindParams, cwd: str
 }
 
 export function serveSearch(session: SearchSession, input: Readable, output: Writable, stop: AbortSignal, log: (line: string) => void, cwd: string = process.cwd()): Promise<void> {
-  const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
   // One search at a time: they share the backend and the model.
   let queue: Promise<unknown> = Promise.resolve();
-  connection.onRequest(SearchFindRequest, (params) => {
-    const next = queue.then(() => answer(session, params, cwd));
-    queue = next;
-    return next;
-  });
-  connection.onError(([error]) => log(`ignored a message that could not be read: ${error.message}`));
-  return new Promise((resolve) => {
-    const end = (): void => {
-      stop.removeEventListener('abort', end);
-      connection.dispose();
-      resolve();
-    };
-    connection.onClose(end);
-    stop.addEventListener('abort', end, { once: true });
-    connection.listen();
-    if (stop.aborted) end();
-    else void connection.sendNotification(SearchReadyNotification, { count: session.count, dim: session.dim, metric: session.metric, index: session.indexKind });
+  return serveJsonRpc(input, output, stop, log, {
+    handlers: (connection) =>
+      connection.onRequest(SearchFindRequest, (params) => {
+        const next = queue.then(() => answer(session, params, cwd));
+        queue = next;
+        return next;
+      }),
+    ready: (connection) => void connection.sendNotification(SearchReadyNotification, { count: session.count, dim: session.dim, metric: session.metric, index: session.indexKind }),
   });
 }

@@ -3,7 +3,8 @@
 // extension's gallery keeps one such process per run instead of searching in the editor process.
 // A bad request gets a ResponseError with a code; only the end of the input (or stop) ends it.
 import type { Readable, Writable } from 'node:stream';
-import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type CancellationToken, type Message, type ResponseMessage } from 'vscode-jsonrpc/node';
+import { ResponseError, type CancellationToken, type Message, type ResponseMessage } from 'vscode-jsonrpc/node';
+import { serveJsonRpc } from '../shared/jsonRpcServe';
 import { DEFAULT_SERVE_K, FindNeighborsRequest, NeighborErrorCodes, ReadyNotification, type FindNeighborsParams, type NeighborsResult } from './neighborsProtocol';
 import type { NeighborIndex } from './neighbors';
 
@@ -42,19 +43,9 @@ function cancelUndispatched(message: Message): ResponseMessage | undefined {
  * `stop` aborts. Messages that cannot be read (not JSON) are reported on `log` and skipped.
  */
 export function serveNeighbors(index: NeighborIndex, input: Readable, output: Writable, stop: AbortSignal, log: (line: string) => void): Promise<void> {
-  const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(output), undefined, { cancelUndispatched });
-  connection.onRequest(FindNeighborsRequest, (params, token) => answerFind(index, params, token));
-  connection.onError(([error]) => log(`ignored a message that could not be read: ${error.message}`));
-  return new Promise((resolve) => {
-    const end = (): void => {
-      stop.removeEventListener('abort', end);
-      connection.dispose();
-      resolve();
-    };
-    connection.onClose(end);
-    stop.addEventListener('abort', end, { once: true });
-    connection.listen();
-    if (stop.aborted) end();
-    else void connection.sendNotification(ReadyNotification, { count: index.count, dim: index.dim, metric: index.defaultMetric });
+  return serveJsonRpc(input, output, stop, log, {
+    handlers: (connection) => connection.onRequest(FindNeighborsRequest, (params, token) => answerFind(index, params, token)),
+    ready: (connection) => void connection.sendNotification(ReadyNotification, { count: index.count, dim: index.dim, metric: index.defaultMetric }),
+    connection: { cancelUndispatched },
   });
 }
