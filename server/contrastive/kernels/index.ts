@@ -6,7 +6,7 @@
 // repeat a whole block (batch-norm gradients) are block copies, the gradient of pools with disjoint
 // windows is one pass, identities share their input's memory instead of copying it, bilinear image warps
 // (the affine augmentation) are one pass over wasm's memory, a small top-k of long rows (the kNN
-// search) keeps a heap per row, an Adam update is one pass (a kernel of our own), so is the trainer's finiteness check, and so is arithmetic with a row or column broadcast (batch-norm statistics, per-sample norms), and the kernels
+// search) keeps a heap per row, an Adam update is one pass (a kernel of our own), so is the trainer's finiteness check, and so is arithmetic with a row or column broadcast (batch-norm statistics, per-sample norms), batch normalisation in training is one forward and one backward kernel of our own, and the kernels
 // that hide a NaN (wasm's output clamps, cpu's MaxPool) are wrapped to propagate it. Other backends
 // (tensorflow, cpu) have every kernel our models need. On every backend, the gradients of Sum and
 // Mean fill their ones in the backend instead of uploading a JavaScript array.
@@ -23,6 +23,7 @@ import { registerWasmTopK } from './wasmTopK';
 import { registerWasmPoison } from './reduce/wasmReduce';
 import { registerWasmTransform } from './wasmTransform';
 import { registerWasmBroadcastBinary } from './binary/wasmBroadcastBinary';
+import { registerWasmBatchNorm } from './batchNorm/wasmBatchNorm';
 import { registerNanPropagation } from './wasmNanPropagation';
 import { registerReductionGradients } from './reductionGradients';
 import { registerWasmTransposedMatMul } from './wasmTransposedMatMul';
@@ -44,6 +45,7 @@ const registrations: ReadonlyArray<(backend: KernelBackend) => void> = [
   (backend) => { if (backend === 'wasm') registerWasmAdam(); },
   (backend) => { if (backend === 'wasm') registerWasmPoison(); },
   (backend) => { if (backend === 'wasm') registerWasmBroadcastBinary(); },
+  (backend) => { if (backend === 'wasm') registerWasmBatchNorm(); },
   // Last: it wraps whatever _FusedMatMul is registered by then (the transposed-operand one above).
   (backend) => { if (backend === 'wasm' || backend === 'cpu') registerNanPropagation(backend); },
   // Outermost: our matrix product handles the plain and relu cases itself (NaN included) and hands

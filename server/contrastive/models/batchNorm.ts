@@ -5,6 +5,7 @@
 // on wasm for a [256, 512] batch, forward + backward: 2.2 ms against 5.9 ms, gradients equal
 // within 3e-7. Inference, and layouts other than channels-last, keep the stock path.
 import { tf } from '../backend';
+import { batchNormBackward, batchNormForward, fusedBatchNormAvailable } from '../kernels/batchNorm/wasmBatchNorm';
 
 /**
  * Normalised x·gamma + beta over axis 0 of a [rows, channels] batch, and the batch's moments. The
@@ -15,7 +16,25 @@ export function normalizeInTraining(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf
   const rows = x.shape[0];
   let mean: tf.Tensor1D | undefined;
   let variance: tf.Tensor1D | undefined;
-  const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  // On wasm, our two kernels (kernels/batchNorm): the same formulas in five passes over memory.
+  const fused = x.dtype === 'float32' && fusedBatchNormAvailable();
+  const normalize = fused
+    ? tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+        const [input, scale, shift, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+        const [output, xHat, batchMean, batchVariance, inverseStd] = batchNormForward(input, scale, shift, epsilon);
+        mean = tf.keep(batchMean);
+        variance = tf.keep(batchVariance);
+        save([xHat, inverseStd, scale]);
+        return {
+          value: output,
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            const [xHatSaved, invStd, g] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+            const [dx, dScale, dShift] = batchNormBackward(dy, xHatSaved, invStd, g);
+            return [dx, dScale, dShift];
+          },
+        };
+      })
+    : tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, scale, shift, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const batchMean = tf.keep(tf.mean(input, 0) as tf.Tensor1D);
     mean = batchMean;
