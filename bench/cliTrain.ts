@@ -25,7 +25,8 @@ export interface CliTrainOptions {
 
 export type CliTrainResult =
   /** trainSeconds: the engine's own clock at its last evaluation (training and evaluations, no start-up). */
-  | { readonly kind: 'ok'; readonly knn: number; readonly epochs: number; readonly wallSeconds: number; readonly trainSeconds: number; readonly runDir: string }
+  /** `knn`: the accuracy the floor checks — kNN accuracy, or a two-tower run's zero-shot accuracy (`measure` says which). */
+  | { readonly kind: 'ok'; readonly knn: number; readonly measure: 'knn' | 'zero-shot'; readonly epochs: number; readonly wallSeconds: number; readonly trainSeconds: number; readonly runDir: string }
   /** The engine refused the spec before any run directory existed (an ingredient it lacks). */
   | { readonly kind: 'refused'; readonly message: string; readonly wallSeconds: number }
   | { readonly kind: 'failed'; readonly message: string; readonly wallSeconds: number; readonly runDir: string | null };
@@ -68,10 +69,11 @@ export async function trainWithCli(spec: string, out: string, options: CliTrainO
   }
   const evals = readJsonLines<MetricLine>(runPaths(runDir).metrics).lines.filter((l): l is EvalMetric => l.kind === 'eval');
   const last = evals[evals.length - 1];
-  if (r.code !== 0 || last === undefined || last.knnAccuracy === null) {
-    return { kind: 'failed', message: r.code !== 0 ? `exit ${r.code}: ${error || said}` : 'no kNN accuracy reported', wallSeconds: r.seconds, runDir };
+  const accuracy = last?.knnAccuracy ?? last?.zeroShotAccuracy ?? null;
+  if (r.code !== 0 || last === undefined || accuracy === null) {
+    return { kind: 'failed', message: r.code !== 0 ? `exit ${r.code}: ${error || said}` : 'no kNN (or zero-shot) accuracy reported', wallSeconds: r.seconds, runDir };
   }
   let epochs = last.epoch;
   if (epochs === 0) epochs = (JSON.parse(readFileSync(runPaths(runDir).specJson, 'utf8')) as ResolvedSpec).strategy.epochs;
-  return { kind: 'ok', knn: last.knnAccuracy, epochs, wallSeconds: r.seconds, trainSeconds: last.time, runDir };
+  return { kind: 'ok', knn: accuracy, measure: last.knnAccuracy !== null ? 'knn' : 'zero-shot', epochs, wallSeconds: r.seconds, trainSeconds: last.time, runDir };
 }

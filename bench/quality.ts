@@ -107,6 +107,16 @@ interface Compared {
   readonly pytorch: CliTrainResult | null;
 }
 
+/** A copy of the SigLIT example beside a fresh run of siglit-simclr (its own epochs unless --epochs), in the runs folder its init.from names. */
+async function siglitSpec(original: string, work: string, epochs: number | null): Promise<string> {
+  const pretrain = await trainWithCli(join(examplesDir, `siglit-simclr${SUFFIX}`), join(work, 'runs', 'siglit-simclr'), { engine: 'tfjs', epochs });
+  if (pretrain.kind !== 'ok') throw new Error(`siglit-digits-captions: its image tower's SimCLR run (siglit-simclr) did not finish: ${pretrain.message}`);
+  console.log(`  siglit-digits-captions: image tower from ${pretrain.runDir} (kNN ${pretrain.knn.toFixed(4)}, ${pretrain.wallSeconds.toFixed(1)} s)`);
+  const spec = join(work, basename(original));
+  writeFileSync(spec, readFileSync(original, 'utf8'));
+  return spec;
+}
+
 /** The final table: tfjs | pytorch | gap in points, with "not on pytorch" and the flagged gaps. */
 function printSideBySide(rows: readonly Compared[]): void {
   const acc = (r: CliTrainResult | null): string => (r === null ? 'no torch' : r.kind === 'ok' ? `${(r.knn * 100).toFixed(2)} %` : r.kind === 'refused' ? 'not on pytorch' : 'failed');
@@ -200,10 +210,12 @@ async function main(): Promise<number> {
       mkdirSync(exampleWork, { recursive: true });
       let spec = join(examplesDir, example + SUFFIX);
       if (example === 'shapes-simclr') spec = await shapesSpec(spec, exampleWork);
+      // SigLIT locks the image tower of the newest siglit-simclr run: that example trains first, into the folder init.from names.
+      if (example === 'siglit-digits-captions') spec = await siglitSpec(spec, exampleWork, epochs);
       const ours = await trainWithCli(spec, join(exampleWork, 'runs-tfjs'), { engine: 'tfjs', epochs });
       const peer = noTorch === null ? await trainWithCli(spec, join(exampleWork, 'runs-pytorch'), { engine: 'pytorch', epochs, threads: 1, env: pytorchEnv(1) }) : null;
       compared.push({ example, tfjs: ours, pytorch: peer });
-      if (ours.kind === 'ok') console.log(`quality ${example} knn ${ours.knn.toFixed(4)} epochs ${ours.epochs} seconds ${ours.wallSeconds.toFixed(1)}`);
+      if (ours.kind === 'ok') console.log(`quality ${example} ${ours.measure} ${ours.knn.toFixed(4)} epochs ${ours.epochs} seconds ${ours.wallSeconds.toFixed(1)}`);
       else console.log(`quality ${example} knn none seconds ${ours.wallSeconds.toFixed(1)}`);
       if (peer?.kind === 'ok') {
         console.log(`quality ${example} pytorch knn ${peer.knn.toFixed(4)} epochs ${peer.epochs} seconds ${peer.wallSeconds.toFixed(1)}`);

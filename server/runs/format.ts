@@ -115,6 +115,15 @@ export interface EvalMetric {
   readonly labelEfficiency?: readonly LabelEfficiencyPoint[] | null;
   /** The classifier head's accuracy on the held-out split (loss crossEntropy); null without one, absent in older runs. */
   readonly classifierAccuracy?: number | null;
+  /** Two towers: zero-shot accuracy on the held-out pairs (each a given the class whose one caption embeds nearest); null without labels or a text side, absent in one-tower runs. */
+  readonly zeroShotAccuracy?: number | null;
+  /** Two towers: cross-modal recall@k on the held-out pairs, a→b (each a finds its partner among the b's) and b→a, keyed by k; absent in one-tower runs. */
+  readonly crossModalRecallAtK?: CrossModalRecallAtK | null;
+}
+
+export interface CrossModalRecallAtK {
+  readonly aToB: Readonly<Record<string, number>>;
+  readonly bToA: Readonly<Record<string, number>>;
 }
 
 /** An N-way K-shot figure: the mean episode accuracy, the half-width of its 95 % interval, the episodes. */

@@ -16,6 +16,7 @@ import { BACKBONES } from '../contrastive/models/backbones/declarations';
 import { OPTIMIZERS } from '../contrastive/optim/declarations';
 import { NEGATIVES, SAMPLERS } from '../contrastive/pairs/declarations';
 import { SCHEDULES } from '../contrastive/schedules/declarations';
+import { PAIRS_DATA, towerDeclaration, towersDeclaration } from '../contrastive/towers/towers.decl';
 import { INIT } from './init.decl';
 import { SWEEP } from './sweep.decl';
 
@@ -115,6 +116,7 @@ const data = object(
       ['standardize', 'Subtract the mean and divide by the standard deviation of each feature, computed on the training split: the right choice for tabular vectors with mixed units.'],
     ]),
     limit: nullable<number>('integer', 'Use at most this many samples (taken before the split) — handy for a quick smoke test of a recipe. `null` uses everything.', { minimum: 1, examples: [2000, null] }),
+    pairs: PAIRS_DATA,
   },
   { source: 'builtin:digits' },
 );
@@ -189,17 +191,23 @@ const head = (markdownDescription: string, layersDefault: readonly number[], lay
   batchNorm: bool('Batch normalisation between the head\'s layers (BYOL/SimSiam heads use it; it stabilises non-contrastive training).', false),
   activation: activation(),
 });
+const backboneUnion = () => union('backbone', 'The encoder that turns a sample into features.', { type: 'mlp', layers: [256] }, BACKBONES, [{ type: 'convnet', channels: [32, 64] }]);
+const projectionHead = () => optional(
+  'The projection head (SimCLR): a small MLP after the representation that the loss sees. It absorbs augmentation-specific information, so the representation *before* it transfers better (Chen et al. 2020). Its output should not be larger than the representation.',
+  head('Hidden and output sizes of the projection head.', [128, 64], [[512, 128]]),
+  { layers: [128, 64] },
+  undefined,
+);
+const towers = towersDeclaration(
+  towerDeclaration('a', backboneUnion(), projectionHead(), { type: 'network' }),
+  towerDeclaration('b', backboneUnion(), projectionHead(), { type: 'text' }),
+);
 const architecture = object(
   'The network: backbone → representation → optional projection head → optional prediction head.',
   {
-    backbone: union('backbone', 'The encoder that turns a sample into features.', { type: 'mlp', layers: [256] }, BACKBONES, [{ type: 'convnet', channels: [32, 64] }]),
+    backbone: backboneUnion(),
     representationSize: int('Size of the representation layer after the backbone: the features used downstream (kNN, linear probe, export).', 128, { minimum: 1, maximum: 16384 }, [128, 64, 512]),
-    projection: optional(
-      'The projection head (SimCLR): a small MLP after the representation that the loss sees. It absorbs augmentation-specific information, so the representation *before* it transfers better (Chen et al. 2020). Its output should not be larger than the representation.',
-      head('Hidden and output sizes of the projection head.', [128, 64], [[512, 128]]),
-      { layers: [128, 64] },
-      undefined,
-    ),
+    projection: projectionHead(),
     prediction: optional(
       'The prediction head (BYOL/SimSiam): an MLP on the online branch only, predicting the target\'s projection. The asymmetry, together with stop-gradient or an EMA target, is what prevents collapse. Its output size must equal the projection\'s output size.',
       head('Hidden and output sizes of the prediction head (a narrow hidden layer — a bottleneck — as in SimSiam works well).', [32, 64], [[512, 2048]]),
@@ -207,6 +215,7 @@ const architecture = object(
       { layers: [32, 64] },
     ),
     normalizeOutput: bool('L2-normalise the outputs the loss sees, putting embeddings on the unit sphere. Recommended for InfoNCE/SupCon/triplet; VICReg and Barlow Twins expect unnormalised outputs.', true),
+    towers,
   },
   { backbone: { type: 'mlp', layers: [256] }, representationSize: 128 },
 );

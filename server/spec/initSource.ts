@@ -21,9 +21,19 @@ export type InitSourceResult =
   | { readonly ok: true; readonly runDir: string; readonly spec: InitSourceSpec; readonly checkpoints: readonly string[] }
   | { readonly ok: false; readonly runDir: string; readonly problem: string };
 
-/** The absolute run directory `init.from` names (relative to the spec file's folder). */
+/**
+ * The absolute run directory `init.from` names (relative to the spec file's folder). A folder that
+ * is not a run directory but holds runs (a `run.outputDir`, e.g. the one an example beside this spec
+ * trains into) names its newest run with a checkpoint.
+ */
 export function initRunDir(from: string, specDir: string): string {
-  return resolve(specDir, from);
+  const named = resolve(specDir, from);
+  if (!existsSync(named) || !statSync(named).isDirectory() || existsSync(join(named, 'spec.json'))) return named;
+  const runs = readdirSync(named, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && existsSync(join(named, e.name, 'spec.json')) && checkpointFolders(join(named, e.name)).length > 0)
+    .map((e) => e.name)
+    .sort();
+  return runs.length > 0 ? join(named, runs[runs.length - 1]!) : named;
 }
 
 /** Checkpoint folders (`step-<N>` with a manifest.json), oldest first. */
@@ -39,7 +49,7 @@ export function readInitSource(from: string, specDir: string): InitSourceResult 
   if (!existsSync(runDir)) return { ok: false, runDir, problem: `No run directory at \`${from}\` (looked for ${runDir}). The path is relative to the folder of this spec file; point it at a run directory (\`contrastive-lab list\` shows them).` };
   if (!statSync(runDir).isDirectory()) return { ok: false, runDir, problem: `\`${from}\` (${runDir}) is a file, not a run directory; point init.from at the folder that holds run.json, spec.json and checkpoints/.` };
   const specFile = join(runDir, 'spec.json');
-  if (!existsSync(specFile)) return { ok: false, runDir, problem: `${runDir} is not a run directory: it has no spec.json. Point init.from at a folder written by \`contrastive-lab train\`.` };
+  if (!existsSync(specFile)) return { ok: false, runDir, problem: `${runDir} is not a run directory (it has no spec.json) nor a folder holding runs with a checkpoint. Point init.from at a folder written by \`contrastive-lab train\` (or the run.outputDir it trained into).` };
   let spec: InitSourceSpec;
   try {
     spec = readJsonObject<InitSourceSpec>(specFile, 'recorded spec');

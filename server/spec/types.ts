@@ -6,7 +6,9 @@ import type { EXPERIMENT } from './experiment';
 
 export type ResolvedSpec = Declared<typeof EXPERIMENT>;
 
-export type DataSpec = ResolvedSpec['data'];
+/** What the one-sample loaders read (`data.pairs`, the paired data of two towers, is PairsDataSpec). */
+export type DataSpec = Omit<ResolvedSpec['data'], 'pairs'>;
+export type PairsDataSpec = NonNullable<ResolvedSpec['data']['pairs']>;
 export type DataFormat = DataSpec['format'];
 export type Normalisation = DataSpec['normalize'];
 
@@ -23,7 +25,10 @@ export type DistanceType = DistanceSpec['type'];
 export type LossSpec = ResolvedSpec['loss'];
 export type LossType = LossSpec['type'];
 
-export type ArchitectureSpec = ResolvedSpec['architecture'];
+/** The one-tower network (`architecture.towers`, two towers on paired data, is TowersSpec). */
+export type ArchitectureSpec = Omit<ResolvedSpec['architecture'], 'towers'>;
+export type TowersSpec = NonNullable<ResolvedSpec['architecture']['towers']>;
+export type TowerSpec = TowersSpec['a'];
 export type BackboneSpec = ArchitectureSpec['backbone'];
 export type BackboneType = BackboneSpec['type'];
 export type Activation = BackboneSpec['activation'];

@@ -52,6 +52,12 @@ export class Reporter {
       if (line.classifierAccuracy != null) parts.push(`classifier ${(line.classifierAccuracy * 100).toFixed(2)}%`);
       if (line.precisionAt1 !== null) parts.push(`P@1 ${(line.precisionAt1 * 100).toFixed(2)}%`);
       if (line.mapAtR !== null) parts.push(`MAP@R ${line.mapAtR.toFixed(3)}`);
+      if (line.zeroShotAccuracy != null) parts.push(`zero-shot ${(line.zeroShotAccuracy * 100).toFixed(2)}%`);
+      if (line.crossModalRecallAtK != null) {
+        const ks = Object.keys(line.crossModalRecallAtK.aToB);
+        const figures = (r: Readonly<Record<string, number>>) => ks.map((k) => r[k]!.toFixed(3)).join('/');
+        parts.push(`R@${ks.join('/')} a→b ${figures(line.crossModalRecallAtK.aToB)}, b→a ${figures(line.crossModalRecallAtK.bToA)}`);
+      }
       for (const [key, f] of Object.entries(line.fewShot ?? {})) parts.push(`${key} ${(f.accuracy * 100).toFixed(2)} ± ${(f.ci95 * 100).toFixed(2)}%`);
       for (const p of line.labelEfficiency ?? []) parts.push(`${labelPercent(p.fraction)} labels: probe ${(p.linearProbe * 100).toFixed(2)}%, kNN ${(p.knn * 100).toFixed(2)}%`);
       parts.push(`collapse std ${line.collapseStd.toFixed(4)} (healthy ≈ ${line.collapseHealthyStd.toFixed(4)})`);

@@ -13,7 +13,7 @@ import { runPaths } from '../runs/paths';
 import { readRunRecord, updateRunRecord } from '../runs/record';
 import { initRunDir } from '../spec/initSource';
 import type { ResolvedSpec } from '../spec/types';
-import { checkpointName, restoreChecked, type LoopPosition } from './checkpoint';
+import { checkpointName, restoreChecked, type LoadedCheckpoint, type LoopPosition } from './checkpoint';
 import { fewShotShortfalls } from './evaluate';
 import { CheckpointHook } from './hooks/checkpoint';
 import type { RunContext } from './hooks/context';
@@ -23,6 +23,7 @@ import { finiteGuardHook } from './hooks/finite-guard';
 import { progressHook } from './hooks/progress';
 import { stopHook } from './hooks/stop';
 import { timelineHook } from './hooks/timeline';
+import { trainTowers } from './towers/towerSession';
 import { majorityRate } from './learningHealth';
 import { buildTrainingParts, type TrainingParts } from './parts';
 import { findResumePoint, recordFailure, removeRunTempFiles, StopRequested } from './recovery';
@@ -65,7 +66,6 @@ function describeError(e: unknown, phase: Phase, position: LoopPosition): RunErr
 
 export async function runSession(options: SessionOptions): Promise<SessionOutcome> {
   const { runDir, spec, stop } = options;
-  const paths = runPaths(runDir);
   const initial = readRunRecord(runDir);
   const reporter = new Reporter(runDir, initial.id, options.mode);
   const epochs = initial.epochs;
@@ -83,10 +83,15 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     const leftovers = removeRunTempFiles(runDir);
     run.record = updateRunRecord(runDir, { status: 'running', pid: process.pid, hostname: hostname(), error: null, endedAt: null, startedAt: initial.startedAt ?? new Date().toISOString() });
     // A dense network leaves XNNPACK's pool at one thread (see BackendOptions.convolutional).
-    const backend = await initBackend(options.backend, { threads: options.threads, convolutional: spec.architecture.backbone.type !== 'mlp' });
+    const towers = spec.architecture.towers;
+    const backbones = towers !== null ? [towers.a, towers.b].filter((t) => t.type === 'network').map((t) => t.backbone) : [spec.architecture.backbone];
+    const backend = await initBackend(options.backend, { threads: options.threads, convolutional: backbones.some((b) => b.type !== 'mlp') });
     run.record = updateRunRecord(runDir, { backend: backend.name });
     reporter.event('info', 'backend', `backend: ${backend.name}, ${plural(backend.threads, 'thread')} (${backend.reason})`, { data: { backend: backend.name, reason: backend.reason, threads: backend.threads } });
     if (leftovers.length > 0) reporter.event('warning', 'recovered', `removed ${plural(leftovers.length, 'temporary file')} left by an earlier failed write: ${leftovers.join(', ')}`, { data: { removed: leftovers } });
+
+    // Two towers on paired data: their own data, parts and evaluation, the same loop, hooks and run directory.
+    if (towers !== null) return finish(await trainTowers({ runDir, spec, specDir: options.specDir, resume: options.resume, stop, run, reporter, epochs, onStep: options.onStep }));
 
     // A stop during the load (seconds for builtin:digits) ends it between files: nothing to checkpoint yet.
     const stopBeforeTraining = (): SessionOutcome => {
@@ -125,27 +130,8 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     const chance = testLabels !== null ? majorityRate(testLabels) : null;
     for (const shortfall of fewShotShortfalls(spec, testLabels === null ? null : Int32Array.from(testLabels))) reporter.event('warning', 'log', `${shortfall}; that figure is left out of the evaluations`);
     run.position = { step: 0, epoch: 1, batchInEpoch: 0, elapsedSec: 0, bestKnnAccuracy: null };
-    if (options.resume) {
-      const { checkpoint, notes } = findResumePoint(runDir, run.record.lastCheckpoint);
-      for (const note of notes) reporter.event('warning', 'recovered', note);
-      if (checkpoint !== null) {
-        restoreChecked(runDir, checkpoint, () => built.restore(checkpoint));
-        run.position = checkpoint.state.position;
-        const kept = run.position.step;
-        // Work after the checkpoint is redone, so its lines go: the metrics read as one continuous run.
-        const filtered = filterJsonLines<MetricLine>(paths.metrics, (line) => line.step <= kept);
-        if (filtered.damaged.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: dropped ${plural(filtered.damaged.length, 'damaged line')} (line ${filtered.damaged.join(', ')}); the steps after ${checkpoint.name} are redone`, { data: { damaged: filtered.damaged } });
-        // Steps the checkpoint covers but the file has no line for (cut short on a line boundary, lines deleted) are said, not silently missing.
-        const missing = missingSteps(readJsonLines<MetricLine>(paths.metrics).lines, kept);
-        if (missing.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: no metric lines for ${plural(missing.length, 'step')} (${stepRanges(missing)}) before ${checkpoint.name}; those lines are lost, the trained weights are not`, { data: { missingSteps: missing.length } });
-        reporter.event('info', 'resumed', `resumed from checkpoints/${checkpoint.name} (step ${run.position.step}, epoch ${run.position.epoch})`, { step: run.position.step, epoch: run.position.epoch });
-      } else {
-        filterJsonLines<MetricLine>(paths.metrics, () => false);
-        reporter.event('info', 'resumed', 'no checkpoint yet: starting from the beginning', { step: 0, epoch: 1 });
-      }
-    } else {
-      reporter.event('info', 'started', `training ${spec.experiment}: ${plural(epochs, 'epoch')} × ${plural(stepsPerEpoch, 'step')}, batch ${spec.strategy.batchSize}, seed ${spec.strategy.seed}`, { data: { epochs, stepsPerEpoch } });
-    }
+    if (options.resume) resumeRun(runDir, run, reporter, (checkpoint) => built.restore(checkpoint));
+    else reporter.event('info', 'started', `training ${spec.experiment}: ${plural(epochs, 'epoch')} × ${plural(stepsPerEpoch, 'step')}, batch ${spec.strategy.batchSize}, seed ${spec.strategy.seed}`, { data: { epochs, stepsPerEpoch } });
     run.record = updateRunRecord(runDir, { stepsPerEpoch, step: run.position.step, epoch: run.position.epoch - 1, ...(options.resume ? { lastCheckpoint: run.position.step > 0 ? `checkpoints/${checkpointName(run.position.step)}` : null } : {}) });
     // Building the parts and restoring the checkpoint are synchronous: let a signal handler run first.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -191,9 +177,37 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     const accuracy = lastEval?.knnAccuracy;
     // A completed run that learned nothing ends with a warning, never a plain "completed".
     const learnedNothing = status === 'completed' && learning !== null && learning.state !== 'healthy';
-    const completed = `run completed${accuracy != null ? `: kNN accuracy ${(accuracy * 100).toFixed(2)}%` : ''}${learnedNothing ? `, but it learned nothing useful (${learning.state === 'collapsed' ? 'collapsed' : 'chance-level kNN'} at epoch ${learning.epoch})` : ''}`;
+    const zeroShot = lastEval?.zeroShotAccuracy;
+    const figure = accuracy != null ? `: kNN accuracy ${(accuracy * 100).toFixed(2)}%` : zeroShot != null ? `: zero-shot accuracy ${(zeroShot * 100).toFixed(2)}%` : '';
+    const chanceOf = zeroShot != null ? 'chance-level zero-shot' : 'chance-level kNN';
+    const completed = `run completed${figure}${learnedNothing ? `, but it learned nothing useful (${learning.state === 'collapsed' ? 'collapsed' : chanceOf} at epoch ${learning.epoch})` : ''}`;
     reporter.event(learnedNothing ? 'warning' : 'info', status, status === 'completed' ? completed : `run stopped at step ${position.step}; continue with: contrastive-lab resume ${runDir}`, { step: position.step, data: { runDir, ...(learning !== null ? { learning: learning.state } : {}) } });
     return { status, runDir, record: run.record, lastEval };
+  }
+}
+
+/**
+ * Resumes `run` from its newest intact checkpoint (restored into the parts by `restore`): the loop
+ * position, and metrics.jsonl cut back to the checkpoint's step, so the metrics read as one run.
+ */
+export function resumeRun(runDir: string, run: RunState, reporter: Reporter, restore: (checkpoint: LoadedCheckpoint) => void): void {
+  const paths = runPaths(runDir);
+  const { checkpoint, notes } = findResumePoint(runDir, run.record.lastCheckpoint);
+  for (const note of notes) reporter.event('warning', 'recovered', note);
+  if (checkpoint !== null) {
+    restoreChecked(runDir, checkpoint, () => restore(checkpoint));
+    run.position = checkpoint.state.position;
+    const kept = run.position.step;
+    // Work after the checkpoint is redone, so its lines go: the metrics read as one continuous run.
+    const filtered = filterJsonLines<MetricLine>(paths.metrics, (line) => line.step <= kept);
+    if (filtered.damaged.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: dropped ${plural(filtered.damaged.length, 'damaged line')} (line ${filtered.damaged.join(', ')}); the steps after ${checkpoint.name} are redone`, { data: { damaged: filtered.damaged } });
+    // Steps the checkpoint covers but the file has no line for (cut short on a line boundary, lines deleted) are said, not silently missing.
+    const missing = missingSteps(readJsonLines<MetricLine>(paths.metrics).lines, kept);
+    if (missing.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: no metric lines for ${plural(missing.length, 'step')} (${stepRanges(missing)}) before ${checkpoint.name}; those lines are lost, the trained weights are not`, { data: { missingSteps: missing.length } });
+    reporter.event('info', 'resumed', `resumed from checkpoints/${checkpoint.name} (step ${run.position.step}, epoch ${run.position.epoch})`, { step: run.position.step, epoch: run.position.epoch });
+  } else {
+    filterJsonLines<MetricLine>(paths.metrics, () => false);
+    reporter.event('info', 'resumed', 'no checkpoint yet: starting from the beginning', { step: 0, epoch: 1 });
   }
 }
 

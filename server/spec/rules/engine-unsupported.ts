@@ -2,6 +2,7 @@ import type { Engine } from '../../contrastive/declare';
 import { fix, setField } from '../edits';
 import { EVALUATIONS, INGREDIENTS, LABEL_FRACTION_FACTS, type IngredientKind } from '../experiment';
 import { INIT_FACTS } from '../init.decl';
+import { TOWERS_FACTS } from '../../contrastive/towers/towers.decl';
 import { lossFacts } from '../ingredients';
 import { tfjsPlacementProblems } from '../placement';
 import type { FieldPath } from '../problems';
@@ -62,6 +63,10 @@ export const engineUnsupported: SpecRule = {
     // Starting from an earlier run and training on a fraction of the split, as their facts say.
     if (spec.init !== null && !INIT_FACTS.engines.includes(engine)) {
       findings.push({ path: ['init'], onKey: true, message: `init (starting from an earlier run's weights) is not implemented on the ${ENGINE_NAMES[engine]} engine (run.engine: ${engine}) yet, so the run would be refused before it starts. Train this spec with run.engine: tfjs.`, fixes: onTfjs });
+    }
+    if ((spec.architecture.towers !== null || spec.data.pairs !== null) && !TOWERS_FACTS.engines.includes(engine)) {
+      const path = spec.architecture.towers !== null ? ['architecture', 'towers'] : ['data', 'pairs'];
+      findings.push({ path, onKey: true, message: `Two towers on paired data (architecture.towers, data.pairs) are not implemented on the ${ENGINE_NAMES[engine]} engine (run.engine: ${engine}) yet, so the run would be refused before it starts. Train this spec with run.engine: tfjs.`, fixes: onTfjs });
     }
     if (spec.data.labelFraction < 1 && !LABEL_FRACTION_FACTS.engines.includes(engine)) {
       findings.push({ path: ['data', 'labelFraction'], message: `data.labelFraction ${spec.data.labelFraction} is not implemented on the ${ENGINE_NAMES[engine]} engine (run.engine: ${engine}) yet, so the run would be refused before it starts. Train this spec with run.engine: tfjs.`, fixes: onTfjs });

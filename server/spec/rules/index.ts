@@ -47,6 +47,15 @@ import { unknownBuiltinDataset } from './unknown-builtin-dataset';
 import { unnormalizedDotLogits } from './unnormalized-dot-logits';
 import { vicregNormalizedOutput } from './vicreg-normalized-output';
 import { warmupTooLong } from './warmup-too-long';
+import { lockedTowerWithoutInit } from './locked-tower-without-init';
+import { pairsNeedTowers } from './pairs-need-towers';
+import { pairsSideUnnamed } from './pairs-side-unnamed';
+import { pairsSourceMissing } from './pairs-source-missing';
+import { towerInit } from './tower-init';
+import { towerLossUnsupported } from './tower-loss-unsupported';
+import { towerSideMismatch } from './tower-side-mismatch';
+import { towerSizesDiffer } from './tower-sizes-differ';
+import { towersNeedPairs } from './towers-need-pairs';
 import type { SpecRule } from './rule';
 
 export type { DataFacts, RuleContext, RuleFinding, SpecRule } from './rule';
@@ -100,6 +109,15 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   unnormalizedDotLogits,
   vicregNormalizedOutput,
   warmupTooLong,
+  lockedTowerWithoutInit,
+  pairsNeedTowers,
+  pairsSideUnnamed,
+  pairsSourceMissing,
+  towerInit,
+  towerLossUnsupported,
+  towerSideMismatch,
+  towerSizesDiffer,
+  towersNeedPairs,
 ]);
 
 /** A rule by id (for docs and code actions). */

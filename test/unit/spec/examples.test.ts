@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkSpecFile, formatProblem, LOSS_TYPES, probeDatasetOnDisk } from '../../../server/spec';
+import { withPretrainedRuns } from '../pretrainedExamples';
 
 const examples = join(__dirname, '../../../examples');
 const files = readdirSync(examples).filter((f) => f.endsWith('.contrastive.yaml')).sort();
@@ -14,8 +15,9 @@ test('there are at least 15 examples', () => {
 });
 
 for (const file of files) {
-  test(`examples/${file} validates clean and says what it demonstrates`, () => {
-    const path = join(examples, file);
+  test(`examples/${file} validates clean and says what it demonstrates`, async () => {
+    // An example that starts from another example's run (SigLIT) is checked beside such a run.
+    const path = await withPretrainedRuns(examples, file);
     const result = checkSpecFile(path, { datasetInfo: probeDatasetOnDisk });
     assert.deepEqual(result.problems.map((p) => formatProblem(p)), []);
     assert.ok(result.spec);
@@ -26,8 +28,9 @@ for (const file of files) {
   });
 }
 
-test('the examples cover every loss, an image folder and a csv file', () => {
-  const specs = files.map((f) => checkSpecFile(join(examples, f), { datasetInfo: probeDatasetOnDisk }).spec!);
+test('the examples cover every loss, an image folder and a csv file', async () => {
+  const specs: NonNullable<ReturnType<typeof checkSpecFile>['spec']>[] = [];
+  for (const f of files) specs.push(checkSpecFile(await withPretrainedRuns(examples, f), { datasetInfo: probeDatasetOnDisk }).spec!);
   assert.deepEqual(LOSS_TYPES.filter((t) => t !== 'generalizedLiftedStructure' && !specs.some((s) => s.loss.type === t)), []);
   assert.ok(specs.some((s) => s.data.format === 'images'));
   assert.ok(specs.some((s) => s.data.format === 'csv' && s.data.labelColumn !== null));

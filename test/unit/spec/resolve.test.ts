@@ -14,7 +14,7 @@ test('`experiment: x` alone resolves to SupCon + MLP on the built-in digits', ()
   const spec = resolve('experiment: x\n');
   assert.equal(spec.experiment, 'x');
   assert.equal(spec.description, '');
-  assert.deepEqual(spec.data, { source: 'builtin:digits', format: 'builtin', labelColumn: null, useLabels: true, labelFraction: 1, split: { testFraction: 0.2, seed: 0 }, imageSize: 28, channels: 1, normalize: 'zeroOne', limit: null });
+  assert.deepEqual(spec.data, { source: 'builtin:digits', format: 'builtin', labelColumn: null, useLabels: true, labelFraction: 1, split: { testFraction: 0.2, seed: 0 }, imageSize: 28, channels: 1, normalize: 'zeroOne', limit: null, pairs: null });
   assert.equal(spec.pairs.positives, 'labels');
   assert.deepEqual(spec.pairs.negatives, { type: 'batch' });
   assert.deepEqual(spec.pairs.sampler, { type: 'random' });

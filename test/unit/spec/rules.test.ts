@@ -65,6 +65,17 @@ const CASES: readonly RuleCase[] = [
   { rule: 'eval-every-exceeds-epochs', spec: 'strategy: { epochs: 5 }\neval: { every: «10» }\n' },
   { rule: 'cross-entropy-needs-labels', spec: 'data:\n  useLabels: «false»\nloss: { type: crossEntropy }\n' },
   { rule: 'init-source', spec: 'init: { from: «runs/no-such-run» }\n' },
+  // Two towers on paired data (issue 14)
+  { rule: 'towers-need-pairs', spec: 'loss: { type: siglip }\narchitecture:\n  «towers»: { a: { type: network }, b: { type: text } }\n' },
+  { rule: 'pairs-need-towers', spec: 'data:\n  «pairs»: { source: builtin:digits-captions }\nloss: { type: siglip }\n' },
+  { rule: 'tower-loss-unsupported', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: «supCon» }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n' },
+  { rule: 'tower-sizes-differ', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: network }\n    b: { type: text, embeddingSize: «32» }\n' },
+  { rule: 'locked-tower-without-init', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: network, locked: «true» }\n    b: { type: text }\n' },
+  { rule: 'tower-init', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: network, init: { from: «runs/no-such-run» } }\n    b: { type: text }\n' },
+  { rule: 'tower-side-mismatch', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: «text» }\n    b: { type: text }\n' },
+  { rule: 'pairs-side-unnamed', spec: 'data:\n  pairs:\n    source: p.csv\n    a: { image: img }\n    «b»: {}\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n', options: { fileExists: () => true } },
+  { rule: 'pairs-source-missing', spec: 'data:\n  pairs: { source: «p.csv», a: { image: img }, b: { text: caption } }\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n', options: { fileExists: () => false } },
+  { rule: 'engine-unsupported', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  «towers»: { a: { type: network }, b: { type: text } }\nrun: { engine: pytorch }\n' },
   { rule: 'unnormalized-dot-logits', spec: 'distance: { type: dot, normalize: false }\narchitecture: { normalizeOutput: «false» }\n' },
 ];
 

@@ -56,7 +56,7 @@ test('every branch is closed, requires `type` and teaches in markdown', () => {
 
 test('every property has a markdownDescription, examples, and a default (except derived ones)', () => {
   // Derived, or required where they appear (the experiment's name, the run `init` starts from).
-  const derived = new Set(['#.experiment', '#.data.format', '#.run.name', '#.init.from']);
+  const derived = new Set(['#.experiment', '#.data.format', '#.run.name', '#.init.from', '#.data.pairs.folders.a', '#.data.pairs.folders.b', '#.architecture.towers.a.init.from', '#.architecture.towers.b.init.from']);
   for (const [where, property] of allProperties()) {
     if (where.endsWith('.type') && property.const !== undefined) continue; // a branch's tag
     assert.ok((property.markdownDescription ?? '').length > 10, `${where} has no markdownDescription`);

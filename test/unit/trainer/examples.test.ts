@@ -10,6 +10,7 @@ import { probeDatasetOnDisk } from '../../../server/spec/dataset';
 import type { ResolvedSpec } from '../../../server/spec/types';
 import { trainNewRun } from '../../../server/trainer/start';
 import { manualStop, tempDir } from './helpers';
+import { withPretrainedRuns } from '../pretrainedExamples';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 
@@ -30,7 +31,8 @@ test('there are example recipes to train', () => assert.ok(files.length >= 12, `
 
 for (const file of files) {
   test(`example ${file} trains one short epoch`, async () => {
-    const path = join(EXAMPLES, file);
+    // An example that starts from another example's run (SigLIT) trains beside such a run.
+    const path = await withPretrainedRuns(EXAMPLES, file);
     const result = checkSpecFile(path, { datasetInfo: probeDatasetOnDisk });
     assert.ok(result.spec !== null, result.problems.map((p) => p.message).join('\n'));
     const dir = tempDir('example');

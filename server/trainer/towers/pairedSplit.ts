@@ -1,0 +1,115 @@
+// The paired data of a two-tower run (`data.pairs`), read and split: the pairs from a file, two
+// folders or builtin:digits-captions (server/contrastive/data/pairs), `data.limit` and
+// `data.split` applied as for one-sample data, and each side made ready for its tower (pixels and
+// numbers scaled by `data.normalize` with the training split's statistics; texts as they are).
+import { resolve } from 'node:path';
+import { DIGITS_CAPTIONS_SOURCE, loadPairs, type LoadedSide, type PairedData, type PairSideSpec, type PairsSource } from '../../contrastive/data/pairs';
+import { DataError } from '../../contrastive/data/errors';
+import { splitIndices } from '../../contrastive/data/load';
+import type { ResolvedSpec } from '../../spec/types';
+import type { HostSamples } from '../gatherRows';
+
+/** A side as its tower reads it: samples for a network tower, texts for a text tower. */
+export type SideInput =
+  | { readonly kind: 'samples'; readonly what: 'image' | 'numeric'; readonly samples: HostSamples }
+  | { readonly kind: 'text'; readonly texts: readonly string[] };
+
+export interface PairedSplit {
+  readonly source: string;
+  readonly count: number;
+  readonly a: SideInput;
+  readonly b: SideInput;
+  /** Pair indices (into the sides) of the training and held-out pairs. */
+  readonly train: Int32Array;
+  readonly test: Int32Array;
+  readonly labels: Int32Array | null;
+  readonly classNames: readonly string[] | null;
+  /** One caption per class for zero-shot classification, or null (no labels or no text side). */
+  readonly classCaptions: readonly string[] | null;
+}
+
+/** The spec's side description (`{image: col}` …) as the pair reader takes it; null when unnamed. */
+export function sideSpecOf(side: NonNullable<NonNullable<ResolvedSpec['data']['pairs']>['a']> | null): PairSideSpec | null {
+  if (side === null) return null;
+  if (side.image !== null) return { image: side.image };
+  if (side.text !== null) return { text: side.text };
+  if (side.numeric !== null) return { numeric: side.numeric };
+  return null;
+}
+
+/** Where `data.pairs` reads from, paths resolved against the spec's folder. */
+export function pairsSourceOf(spec: ResolvedSpec, specDir: string): PairsSource {
+  const pairs = spec.data.pairs;
+  if (pairs === null) throw new Error('data.pairs is not set: a two-tower run reads paired data.');
+  if (pairs.folders !== null) return { folders: { a: resolve(specDir, pairs.folders.a), b: resolve(specDir, pairs.folders.b) } };
+  if (pairs.source === DIGITS_CAPTIONS_SOURCE) return { builtin: DIGITS_CAPTIONS_SOURCE, seed: spec.data.split.seed };
+  if (pairs.source.startsWith('builtin:')) throw new DataError(pairs.source, `no built-in paired dataset of that name; the built-in one is ${DIGITS_CAPTIONS_SOURCE}.`);
+  const a = sideSpecOf(pairs.a);
+  const b = sideSpecOf(pairs.b);
+  if (a === null || b === null) throw new DataError(pairs.source, `data.pairs.${a === null ? 'a' : 'b'} does not say which column holds that side; give it one of image, text or numeric.`);
+  return { file: resolve(specDir, pairs.source), a, b, labelColumn: pairs.labelColumn };
+}
+
+function scaled(values: Float32Array, dim: number, train: Int32Array, how: ResolvedSpec['data']['normalize'], pixels: boolean): Float32Array {
+  if (how === 'none') return values;
+  if (pixels && how === 'zeroOne') return values.map((v) => v / 255);
+  // Per feature, from the training pairs only: the held-out pairs must not shape the scaling.
+  const out = new Float32Array(values.length);
+  for (let d = 0; d < dim; d++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    let sum = 0;
+    let squares = 0;
+    for (const i of train) {
+      const v = values[i * dim + d]!;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+      sum += v;
+      squares += v * v;
+    }
+    const mean = sum / train.length;
+    const std = Math.sqrt(Math.max(0, squares / train.length - mean * mean)) || 1;
+    const range = hi - lo || 1;
+    for (let i = 0; i < values.length / dim; i++) {
+      const v = values[i * dim + d]!;
+      out[i * dim + d] = how === 'zeroOne' ? (v - lo) / range : (v - mean) / std;
+    }
+  }
+  return out;
+}
+
+function sideInput(side: LoadedSide, train: Int32Array, how: ResolvedSpec['data']['normalize']): SideInput {
+  if (side.kind === 'text') return { kind: 'text', texts: side.texts };
+  if (side.kind === 'image') {
+    const [h, w, c] = side.shape;
+    return { kind: 'samples', what: 'image', samples: { values: scaled(Float32Array.from(side.pixels), h * w * c, train, how, true), sampleShape: [h, w, c] } };
+  }
+  return { kind: 'samples', what: 'numeric', samples: { values: scaled(side.values, side.dim, train, how, false), sampleShape: [side.dim] } };
+}
+
+/** The class prompts: the built-in set's own, or `classCaption` with each class name. */
+function classCaptionsOf(data: PairedData, template: string): readonly string[] | null {
+  if (data.labels === null || data.classNames === null) return null;
+  if (data.a.kind !== 'text' && data.b.kind !== 'text') return null;
+  const own = (data as PairedData & { classCaptions?: readonly string[] }).classCaptions;
+  return own ?? data.classNames.map((name) => template.replaceAll('{label}', name));
+}
+
+export async function loadPairedSplit(spec: ResolvedSpec, specDir: string): Promise<PairedSplit> {
+  const data = await loadPairs(pairsSourceOf(spec, specDir), { size: spec.data.imageSize, channels: spec.data.channels });
+  const { keep, train, test } = splitIndices(data.count, spec.data.limit, spec.data.split.testFraction, spec.data.split.seed);
+  const toPair = (positions: Int32Array) => Int32Array.from(positions, (p) => keep[p]!);
+  const trainPairs = toPair(train);
+  const how = spec.data.normalize;
+  return {
+    source: data.source,
+    count: keep.length,
+    a: sideInput(data.a, trainPairs, how),
+    b: sideInput(data.b, trainPairs, how),
+    train: trainPairs,
+    test: toPair(test),
+    labels: data.labels,
+    classNames: data.classNames,
+    classCaptions: classCaptionsOf(data, spec.data.pairs!.classCaption),
+  };
+}

@@ -1,0 +1,81 @@
+// The training of a two-tower run inside a session (session.ts keeps the run's life: backend,
+// run.json, failures): read and split the paired data, build the towers, resume from a checkpoint,
+// and train with the loop's hooks — finite guard, progress, cross-modal evaluation, checkpoints
+// (both towers, the loss, the optimiser, the tokenizers) and stop. The tokenizers' vocabularies are
+// also written beside spec.json (tokenizer-<a|b>.json), so the run's text tower can be used alone.
+import { join } from 'node:path';
+import { updateRunRecord } from '../../runs/record';
+import { writeJsonAtomic } from '../../shared/atomic';
+import { plural } from '../../shared/plural';
+import type { ResolvedSpec } from '../../spec/types';
+import { checkpointName } from '../checkpoint';
+import { CheckpointHook } from '../hooks/checkpoint';
+import { finiteGuardHook } from '../hooks/finite-guard';
+import { progressHook } from '../hooks/progress';
+import { stopHook } from '../hooks/stop';
+import { majorityRate } from '../learningHealth';
+import type { Reporter } from '../reporter';
+import { resumeRun } from '../session';
+import type { StopSignal } from '../stop';
+import { Trainer, startClock, type RunState } from '../trainer';
+import { loadPairedSplit, type PairedSplit, type SideInput } from './pairedSplit';
+import { buildTowerParts } from './towerParts';
+import { towerEvaluationHook } from './towerEvaluationHook';
+
+export interface TowerRun {
+  readonly runDir: string;
+  readonly spec: ResolvedSpec;
+  readonly specDir: string;
+  readonly resume: boolean;
+  readonly stop: StopSignal;
+  readonly run: RunState;
+  readonly reporter: Reporter;
+  readonly epochs: number;
+  readonly onStep: ((step: number) => void) | undefined;
+}
+
+function describeSide(side: SideInput): string {
+  return side.kind === 'text' ? 'texts' : side.what === 'image' ? `images ${side.samples.sampleShape.join('×')}` : `${side.samples.sampleShape[0]} numbers`;
+}
+
+function describeData(data: PairedSplit): string {
+  return `data: ${data.source}, ${data.count} pairs (a: ${describeSide(data.a)}, b: ${describeSide(data.b)}), ${data.train.length} train / ${data.test.length} held out${data.classNames ? `, ${plural(data.classNames.length, 'class', 'classes')}${data.classCaptions ? ' (zero-shot: one caption per class)' : ''}` : ', unlabelled'}`;
+}
+
+export async function trainTowers(p: TowerRun): Promise<'completed' | 'stopped'> {
+  const { runDir, spec, run, reporter, stop, epochs } = p;
+  const towers = spec.architecture.towers!;
+  const data = await loadPairedSplit(spec, p.specDir);
+  reporter.event('info', 'data', describeData(data), { data: { source: data.source, count: data.count, train: data.train.length, test: data.test.length, classes: data.classNames?.length ?? null } });
+  const parts = buildTowerParts(spec, data, p.specDir, p.resume);
+  try {
+    for (const name of ['a', 'b'] as const) {
+      const tower = towers[name];
+      if (tower.init !== null && !p.resume) reporter.event('info', 'log', `init: tower ${name} from ${tower.init.from}${tower.locked ? ' (locked)' : ''}`, { data: { tower: name, initFrom: tower.init.from, locked: tower.locked } });
+    }
+    for (const [name, tokenizer] of Object.entries(parts.tokenizers())) writeJsonAtomic(join(runDir, `tokenizer-${name}.json`), tokenizer);
+    const stepsPerEpoch = parts.batches.stepsPerEpoch;
+    run.position = { step: 0, epoch: 1, batchInEpoch: 0, elapsedSec: 0, bestKnnAccuracy: null };
+    if (p.resume) resumeRun(runDir, run, reporter, (checkpoint) => parts.restore(checkpoint));
+    else reporter.event('info', 'started', `training ${spec.experiment} (two towers, loss ${spec.loss.type}): ${plural(epochs, 'epoch')} × ${plural(stepsPerEpoch, 'step')}, batch ${spec.strategy.batchSize}, seed ${spec.strategy.seed}`, { data: { epochs, stepsPerEpoch } });
+    run.record = updateRunRecord(runDir, { stepsPerEpoch, step: run.position.step, epoch: run.position.epoch - 1, ...(p.resume ? { lastCheckpoint: run.position.step > 0 ? `checkpoints/${checkpointName(run.position.step)}` : null } : {}) });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (stop.requested) {
+      reporter.event('info', 'stopping', `stop requested (${stop.reason}) before training began`, { step: run.position.step });
+      return 'stopped';
+    }
+    const testLabels = data.labels !== null && data.test.length > 0 ? Array.from(data.test, (i) => data.labels![i]!) : null;
+    const clock = startClock(run.position.elapsedSec);
+    const checkpoints = new CheckpointHook({ runDir, parts, run, reporter, clock, stop, epochs, every: spec.run.checkpointEvery });
+    const hooks = [
+      finiteGuardHook(reporter, () => parts.nanHint()),
+      progressHook({ reporter, run, clock, batchSize: spec.strategy.batchSize, epochs, stepsPerEpoch, onStep: p.onStep }),
+      towerEvaluationHook({ runDir, parts, data, spec, run, reporter, epochs, clock, checkpoints, chance: testLabels !== null ? majorityRate(testLabels) : null }),
+      checkpoints,
+      stopHook({ stop, reporter, run, checkpoints, epochs, stepsPerEpoch }),
+    ];
+    return await new Trainer(parts, epochs, hooks).run(run);
+  } finally {
+    parts.dispose();
+  }
+}
