@@ -52,6 +52,10 @@ export interface EvalPoint {
   readonly fewShot?: Readonly<Record<string, FewShotFigure>> | null;
   /** eval.labelEfficiency (the last evaluation only): one point per fraction of the labels. */
   readonly labelEfficiency?: readonly LabelEfficiencyPoint[] | null;
+  /** Two towers: zero-shot accuracy (one caption per class) on the held-out pairs. */
+  readonly zeroShotAccuracy?: number | null;
+  /** Two towers: cross-modal recall@k, a→b and b→a, keyed by k. */
+  readonly crossModalRecallAtK?: { readonly aToB: Readonly<Record<string, number>>; readonly bToA: Readonly<Record<string, number>> } | null;
 }
 
 /** An N-way K-shot figure: mean episode accuracy ± ci95 (half-width of the 95 % interval). */
@@ -70,7 +74,7 @@ export interface LabelEfficiencyPoint {
 }
 
 /** The scalar evaluation metrics, in display order (recall@k is expanded per k by the dashboard). */
-export const EVAL_METRICS = ['knnAccuracy', 'linearProbeAccuracy', 'classifierAccuracy', 'precisionAt1', 'mapAtR', 'collapseStd'] as const;
+export const EVAL_METRICS = ['knnAccuracy', 'linearProbeAccuracy', 'classifierAccuracy', 'zeroShotAccuracy', 'precisionAt1', 'mapAtR', 'collapseStd'] as const;
 export type EvalMetric = (typeof EVAL_METRICS)[number];
 
 export interface RunDescriptor {

@@ -150,5 +150,6 @@ function evalPoint(line: EvalMetric): EvalPoint {
     knnAccuracy: line.knnAccuracy, linearProbeAccuracy: line.linearProbeAccuracy, classifierAccuracy: line.classifierAccuracy ?? null, precisionAt1: line.precisionAt1,
     recallAtK: line.recallAtK, mapAtR: line.mapAtR, collapseStd: line.collapseStd, collapseHealthyStd: line.collapseHealthyStd,
     fewShot: line.fewShot, labelEfficiency: line.labelEfficiency,
+    zeroShotAccuracy: line.zeroShotAccuracy ?? null, crossModalRecallAtK: line.crossModalRecallAtK ?? null,
   };
 }

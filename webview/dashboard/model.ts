@@ -6,10 +6,11 @@ import { CsvCell, toCsv } from '../shared/csv';
 import { Series } from '../shared/series';
 
 /**
- * A chartable evaluation metric: one of EVAL_METRICS, `recall@<k>`, a few-shot figure
+ * A chartable evaluation metric: one of EVAL_METRICS, `recall@<k>`, a two-tower cross-modal recall
+ * `xrecall/a→b@<k>` / `xrecall/b→a@<k>`, a few-shot figure
  * `fewshot/<N>way-<K>shot`, or a label-efficiency point `labels/linear@<p>%` / `labels/knn@<p>%`.
  */
-export type EvalMetricKey = EvalMetric | `recall@${string}` | `fewshot/${string}` | `labels/${'linear' | 'knn'}@${string}`;
+export type EvalMetricKey = EvalMetric | `recall@${string}` | `xrecall/${'a→b' | 'b→a'}@${string}` | `fewshot/${string}` | `labels/${'linear' | 'knn'}@${string}`;
 
 /** A fraction of the labels as a percentage: 0.01 → "1%" (rounded to 6 digits: 0.07 × 100 is not 7 in binary). */
 export function labelPercent(fraction: number): string {
@@ -20,6 +21,7 @@ export const METRIC_TITLES: Readonly<Record<EvalMetric, string>> = {
   knnAccuracy: 'kNN accuracy',
   linearProbeAccuracy: 'Linear probe accuracy',
   classifierAccuracy: 'Classifier accuracy (held out)',
+  zeroShotAccuracy: 'Zero-shot accuracy (two towers)',
   precisionAt1: 'Precision@1',
   mapAtR: 'MAP@R',
   collapseStd: 'Collapse std (0 = collapsed)',
@@ -27,6 +29,8 @@ export const METRIC_TITLES: Readonly<Record<EvalMetric, string>> = {
 
 export function metricTitle(key: EvalMetricKey): string {
   if (key.startsWith('recall@')) return `Recall@${key.slice('recall@'.length)}`;
+  const cross = /^xrecall\/(a→b|b→a)@(\d+)$/.exec(key);
+  if (cross !== null) return `Cross-modal recall@${cross[2]} ${cross[1]}`;
   const fewShot = /^fewshot\/(\d+)way-(\d+)shot$/.exec(key);
   if (fewShot !== null) return `${fewShot[1]}-way ${fewShot[2]}-shot accuracy`;
   const labels = /^labels\/(linear|knn)@(.+)$/.exec(key);
@@ -43,6 +47,9 @@ export function evalValues(point: EvalPoint): Map<EvalMetricKey, number> {
   }
   if (point.recallAtK) {
     for (const [k, v] of Object.entries(point.recallAtK)) if (typeof v === 'number' && Number.isFinite(v)) values.set(`recall@${k}`, v);
+  }
+  for (const [direction, figures] of [['a→b', point.crossModalRecallAtK?.aToB], ['b→a', point.crossModalRecallAtK?.bToA]] as const) {
+    for (const [k, v] of Object.entries(figures ?? {})) if (Number.isFinite(v)) values.set(`xrecall/${direction}@${k}`, v);
   }
   for (const [k, f] of Object.entries(point.fewShot ?? {})) if (Number.isFinite(f.accuracy)) values.set(`fewshot/${k}`, f.accuracy);
   for (const p of point.labelEfficiency ?? []) {
@@ -166,7 +173,9 @@ export function availableEvalMetrics(runs: Iterable<RunCurves>): EvalMetricKey[]
   };
   const fewShot = [...seen].filter((k) => k.startsWith('fewshot/')).sort(byNumbers);
   const labels = [...seen].filter((k) => k.startsWith('labels/')).sort(byNumbers);
-  return [...EVAL_METRICS.filter((m) => seen.has(m)), ...recall, ...fewShot, ...labels];
+  // Cross-modal recall: a→b then b→a, each by k.
+  const cross = [...seen].filter((k) => k.startsWith('xrecall/')).sort((a, b) => (a.slice(8, 11) === b.slice(8, 11) ? Number(a.slice(12)) - Number(b.slice(12)) : a < b ? -1 : 1));
+  return [...EVAL_METRICS.filter((m) => seen.has(m)), ...recall, ...cross, ...fewShot, ...labels];
 }
 
 export interface BestMetric {
