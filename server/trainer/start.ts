@@ -8,6 +8,7 @@ import { runPaths } from '../runs/paths';
 import { effectiveStatus, readRunRecord, updateRunRecord, waitsInQueue } from '../runs/record';
 import type { ResolvedSpec } from '../spec/types';
 import type { OutputMode } from './reporter';
+import { ResumeError } from './resumeError';
 import { createRunDirectory } from './runDirectory';
 import { runSession, type SessionOutcome } from './session';
 import type { StopSignal } from './stop';
@@ -40,7 +41,7 @@ export async function trainNewRun(run: NewRun, controls: RunControls, onCreated:
   return runSession({ runDir: dir, spec: run.spec, specDir, mode: controls.mode, resume: false, backend: controls.backend ?? run.spec.run.backend, threads: controls.threads ?? run.spec.run.threads, stop: controls.stop, cacheDir: join(root, '.cache'), umap: controls.umap, ...(controls.onStep ? { onStep: controls.onStep } : {}) });
 }
 
-export class ResumeError extends Error {}
+export { ResumeError };
 
 export async function resumeRun(runDir: string, controls: RunControls): Promise<SessionOutcome> {
   const dir = resolve(runDir);

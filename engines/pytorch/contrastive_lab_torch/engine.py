@@ -164,5 +164,14 @@ def _record_unsupported(run_dir: str, e: Unsupported) -> None:
         pass  # the message on stderr is what is left to say
 
 
+def exit_now(code: int) -> None:
+    """Ends the process without the interpreter's teardown: with torch loaded it takes ~0.2 s here
+    (freeing every module and tensor), all of it after the run has ended and while the launcher
+    waits. Every file the run wrote is closed by then; the standard streams are flushed here."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(serve() if sys.argv[1:] == ["--serve"] else main())
+    exit_now(serve() if sys.argv[1:] == ["--serve"] else main())

@@ -175,4 +175,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .engine import exit_now
+
+    exit_now(main())

@@ -106,6 +106,8 @@ class Session:
         self.run: Optional[Run] = None
         self.learning = None
         self.last_knn = None
+        #: (step, train rows' embeddings, held-out rows' or None) of the newest evaluation (the final embeddings reuse them)
+        self.evaluated = None
         self.segment_start = time.perf_counter()
 
     # ---- the clock: seconds of training, across stops and resumes --------------------------------
@@ -297,8 +299,13 @@ class Session:
             self.dir.event("error", "nan", message, step=step, epoch=epoch, data={"loss": value, "lr": lr, "kind": "loss", "tensor": "loss", "value": value})
             raise TrainingFailure(message, f"step {step} (epoch {epoch})", kind="nonFinite", step=step, epoch=epoch, value=value)
         with torch.no_grad():
-            # one reduction, one read: on a GPU each bool() would wait for the device
-            finite = bool(torch.stack([torch.isfinite(q).all() for q in parameters]).all())
+            # One read (on a GPU each bool() would wait for the device) of one sum per weight: NaN and ±Inf
+            # carry through a sum, so finite sums are finite weights — a twentieth of the cost of testing
+            # every entry here, which is done only when a sum is not finite (a non-finite weight, or finite
+            # ones whose sum overflows: then the entries decide).
+            finite = bool(torch.isfinite(torch.stack([q.sum() for q in parameters])).all())
+            if not finite:
+                finite = bool(torch.stack([torch.isfinite(q).all() for q in parameters]).all())
         if not finite:
             message = f"a weight became non-finite {at} (the loss was {loss:.5g}); the update overflowed. {hint}"
             self.dir.event("error", "nan", message, step=step, epoch=epoch, data={"loss": str(loss), "lr": lr, "kind": "parameter", "tensor": "a weight", "value": "NaN"})
@@ -324,6 +331,7 @@ class Session:
         test = embed(run.model, data.x, data.test, layer) if data.test.numel() > 0 else None
         if self.device.type == "mps":  # the evaluations run where the embeddings are, but MPS has no float64 (kNN votes, the probe)
             train, test = train.cpu(), (test.cpu() if test is not None else None)
+        self.evaluated = (self.position["step"], train, test)
         knn = probe = retrieval = few_shot = curve = None
         if data.labels is not None and test is not None:
             train_labels, test_labels = data.labels[data.train], data.labels[data.test]
@@ -398,12 +406,28 @@ class Session:
         self.dir.write_timeline(self.position["step"], vectors, probe)
 
     # ---- the final embeddings (server/trainer/embed.ts; the launcher adds UMAP and the sprite) ----
+    def _final_vectors(self, run: Run, layer: str, count: int) -> np.ndarray:
+        """Every sample's embedding, in data order. The last evaluation has just embedded the same
+        network's train and held-out rows on the evaluated layer: when those are all the samples they
+        are put in order rather than computed again (a pass over the whole data set saved)."""
+        data = self.data
+        if self.evaluated is not None and self.evaluated[0] == self.position["step"]:
+            _, train, test = self.evaluated
+            rows = torch.cat([data.train, data.test]) if test is not None else data.train
+            if rows.numel() == count and bool((torch.sort(rows).values == torch.arange(count)).all()):
+                vectors = torch.empty((count, train.shape[1]), dtype=train.dtype, device=train.device)
+                vectors[data.train.to(train.device)] = train
+                if test is not None:
+                    vectors[data.test.to(train.device)] = test
+                return vectors.cpu().numpy().astype(np.float32)
+        return embed(run.model, data.x, torch.arange(count), layer).cpu().numpy().astype(np.float32)
+
     def _write_embeddings(self, run: Run) -> None:
         self.phase = "embeddings"
         data, ds = self.data, self.dataset
         count = data.x.shape[0]
         layer = self.spec["eval"]["layer"]
-        vectors = embed(run.model, data.x, torch.arange(count), layer).cpu().numpy().astype(np.float32)
+        vectors = self._final_vectors(run, layer, count)
         test = set(data.test.tolist())
         labels = [None] * count if data.labels is None else [int(v) if v >= 0 else None for v in data.labels.tolist()]
         samples = {"ids": ds["ids"], "labels": labels, "split": ["test" if i in test else "train" for i in range(count)]}

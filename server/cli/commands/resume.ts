@@ -29,8 +29,6 @@ ${RUN_EXIT_CODES}`,
     const args = parseArgs(argv, { booleans: ['json', 'no-umap'], values: ['backend', 'threads', 'processes', 'device'] });
     if (args.positionals.length !== 1) throw new UsageError('Name exactly one run directory, e.g. `contrastive-lab resume runs/20260101-120000-quickstart`.');
     const mode = modeFor(args.booleans.has('json'));
-    // Loaded here, not at the top: the trainer pulls in tfjs (see train.ts).
-    const { resumeRun } = await import('../../trainer/start');
     const stop = createStopSignal(true);
     const started = Date.now();
     try {
@@ -55,6 +53,8 @@ ${RUN_EXIT_CODES}`,
         process.stderr.write(`${runDir}: --device ${device}: this run trains on the TensorFlow.js engine, which trains on the CPU; GPUs are for runs on the PyTorch engine (run.engine: pytorch).\n`);
         return 1;
       } else {
+        // Loaded here, not at the top: the trainer pulls in tfjs (see train.ts).
+        const { resumeRun } = await import('../../trainer/start');
         outcome = await resumeRun(runDir, { mode, backend: backendArg(args.values.get('backend')), threads, stop, umap: !args.booleans.has('no-umap') });
       }
       if (mode !== 'json') printOutcome(outcome, formatDuration((Date.now() - started) / 1000));

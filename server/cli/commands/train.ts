@@ -44,8 +44,6 @@ ${RUN_EXIT_CODES}`,
     const processes = processesArg(args.values.get('processes'));
     const device = deviceArg(args.values.get('device'));
     const mode = modeFor(args.booleans.has('json'));
-    // Loaded here, not at the top: the trainer pulls in tfjs, which `--help`, `--version` and `validate` must not pay for.
-    const { trainNewRun } = await import('../../trainer/start');
     const check = checkSpecForTraining(specPath);
     printProblems(check.problems, (line) => process.stderr.write(line + '\n'));
     if (!check.ok) {
@@ -77,6 +75,8 @@ ${RUN_EXIT_CODES}`,
           return 1;
         }
       } else {
+        // Loaded here, not at the top: the trainer pulls in tfjs, which `--help`, `validate` and the PyTorch engine's runs must not pay for.
+        const { trainNewRun } = await import('../../trainer/start');
         outcome = await trainNewRun(run, { mode, backend, threads, stop, umap: !args.booleans.has('no-umap') }, onCreated);
       }
       if (mode !== 'json') printOutcome(outcome, formatDuration((Date.now() - started) / 1000));

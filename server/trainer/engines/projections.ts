@@ -4,14 +4,13 @@
 // while the engine trains — the same code as the tfjs trainer's (embed.ts, sprite.ts), so the map and
 // the gallery cannot tell the engines apart. Each file is written atomically and meta.json last,
 // replaced in one rename: a reader never finds it missing.
-import { initBackend, type BackendRequest } from '../../contrastive/backend';
+import type { BackendRequest } from '../../contrastive/backend';
 import type { Dataset } from '../../contrastive/data/types';
 import { float32ToLittleEndian, readEmbeddings } from '../../runs/embeddings';
 import type { EmbeddingsMeta, SpriteLayout } from '../../runs/format';
 import { runPaths } from '../../runs/paths';
 import { writeFileAtomic, writeJsonAtomic } from '../../shared/atomic';
 import { readJsonObject } from '../../shared/files';
-import { umap2d } from '../embed';
 import { renderSprite, spriteLayout } from '../sprite';
 
 export interface SpriteSheet {
@@ -37,7 +36,9 @@ export async function addProjections(runDir: string, dataCount: number, sprite: 
   const files: string[] = [];
   const projections = [...meta.projections];
   if (embeddings !== null) {
-    // The neighbour search behind UMAP runs on tfjs: the spec's backend, as the tfjs trainer would pick it.
+    // The neighbour search behind UMAP runs on tfjs: the spec's backend, as the tfjs trainer would pick it
+    // (loaded only here: a run without UMAP never loads tfjs).
+    const [{ initBackend }, { umap2d }] = await Promise.all([import('../../contrastive/backend'), import('../embed')]);
     await initBackend(options.backend);
     const umap = await umap2d(embeddings.vectors, meta.count, meta.dim, options.seed);
     if (umap !== undefined) {

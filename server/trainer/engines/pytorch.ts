@@ -12,7 +12,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { loadData } from '../../contrastive/data/load';
 import type { SplitDataset } from '../../contrastive/data/types';
 import type { EvalMetric, MetricLine, RunEvent } from '../../runs/format';
 import { parseJsonObject, readJsonLines } from '../../runs/jsonl';
@@ -20,15 +19,14 @@ import { runPaths } from '../../runs/paths';
 import { effectiveStatus, readRunRecord, updateRunRecord, waitsInQueue } from '../../runs/record';
 import { readJsonObject } from '../../shared/files';
 import type { ResolvedSpec } from '../../spec/types';
-import { writeLoadedSplit } from '../exportSplit';
 import { Reporter, type OutputMode } from '../reporter';
 import { createRunDirectory } from '../runDirectory';
-import { ResumeError } from '../start';
+import { ResumeError } from '../resumeError';
 import type { SessionOutcome } from '../session';
 import type { StopSignal } from '../stop';
 import { EngineProcess, type EngineExit, type EnginePlan } from './engineProcess';
 import { launchPlan, type LaunchPlan } from './launch';
-import { addProjections, renderDataSprite } from './projections';
+import type { SpriteSheet } from './projections';
 import { choosePython, enginePackageRoot, engineEnv, PythonEngineError } from './python';
 
 export { PythonEngineError } from './python';
@@ -80,14 +78,20 @@ async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, co
   const python = choosePython(controls.python);
   const packageRoot = enginePackageRoot();
   const engine = EngineProcess.start(python, engineEnv(packageRoot));
-  let splitDir: string | null = null;
-  try {
-    const [data] = await Promise.all([loadData(spec.data, { specDir, cacheDir }), engine.ready()]);
-    splitDir = mkdtempSync(join(tmpdir(), 'contrastive-lab-split-'));
+  const splitDir = mkdtempSync(join(tmpdir(), 'contrastive-lab-split-'));
+  // Loaded and exported while torch is imported (the longer wait); the loader and the image decoder it
+  // brings are loaded only once the engine has started.
+  const exported = (async (): Promise<SplitDataset> => {
+    const [{ loadData }, { writeLoadedSplit }] = await Promise.all([import('../../contrastive/data/load'), import('../exportSplit')]);
+    const data = await loadData(spec.data, { specDir, cacheDir });
     writeLoadedSplit(data, splitDir);
     const { dataset } = data;
     writeFileSync(join(splitDir, 'dataset.json'), JSON.stringify({ source: dataset.source, kind: dataset.kind, count: dataset.count, ids: dataset.ids, classNames: dataset.classNames }));
     writeFileSync(join(splitDir, 'spec.json'), JSON.stringify(spec));
+    return data;
+  })();
+  try {
+    const [data] = await Promise.all([exported, engine.ready()]);
     const check = await engine.check(['--check', '--spec', join(splitDir, 'spec.json'), '--data', splitDir, '--device', device, '--processes', String(processesOf(spec, controls))]);
     if (check.code !== 0) {
       const said = check.stderr.trim() || `exit ${check.code}`;
@@ -96,7 +100,9 @@ async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, co
     return { python, packageRoot, engine, data, splitDir, plan: check.plan };
   } catch (e) {
     engine.close();
-    if (splitDir !== null) rmSync(splitDir, { recursive: true, force: true });
+    const removeSplit = (): void => rmSync(splitDir, { recursive: true, force: true });
+    removeSplit();
+    void exported.then(removeSplit, removeSplit); // once a load still under way has ended: it may have written files since
     throw e;
   }
 }
@@ -162,12 +168,20 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
       for (const c of children) c.kill('SIGTERM'); // every rank (torchrun passes it on to its own); they agree on the step to stop at
     }
   };
-  // The sprite sheet depends on the data alone: rendered while the engine trains. The maps are added
-  // as soon as the engine says the run completed (its files are all written by then), while it exits.
-  const sprite = renderDataSprite(prepared.data.dataset);
-  sprite.catch(() => undefined); // a failed rendering is reported where it is awaited, after a completed run
+  // The sprite sheet depends on the data alone: rendered while the engine trains (started once the
+  // engine has its run: drawing the thumbnails holds this thread for a while). The maps are added as
+  // soon as the engine says the run completed (its files are all written by then), while it exits.
+  let sprite: Promise<SpriteSheet | null> | null = null;
+  const renderSprite = (): Promise<SpriteSheet | null> => {
+    if (sprite === null) {
+      sprite = import('./projections').then(({ renderDataSprite }) => renderDataSprite(prepared.data.dataset));
+      sprite.catch(() => undefined); // a failed rendering is reported where it is awaited, after a completed run
+    }
+    return sprite;
+  };
   let maps: Promise<string[]> | null = null;
-  const addMaps = (): Promise<string[]> => (maps ??= sprite.then((sheet) => addProjections(runDir, prepared.data.dataset.count, sheet, { seed: spec.strategy.seed, umap: controls.umap, backend: spec.run.backend })));
+  const addMaps = (): Promise<string[]> =>
+    (maps ??= Promise.all([renderSprite(), import('./projections')]).then(([sheet, { addProjections }]) => addProjections(runDir, prepared.data.dataset.count, sheet, { seed: spec.strategy.seed, umap: controls.umap, backend: spec.run.backend })));
   const onLine = (line: string): void => {
     const step = progress.take(line);
     if (step !== null) controls.onStep?.(step);
@@ -193,6 +207,7 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
       ready = true; // after rank 0's first line its own handler is installed (before, SIGTERM would kill it)
     });
   }
+  setImmediate(() => void renderSprite());
   const poll = setInterval(forwardStop, 100);
   const { exits, stderr } = await ended;
   clearInterval(poll);
