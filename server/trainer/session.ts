@@ -83,7 +83,8 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     const leftovers = removeRunTempFiles(runDir);
     run.record = updateRunRecord(runDir, { status: 'running', pid: process.pid, hostname: hostname(), error: null, endedAt: null, startedAt: initial.startedAt ?? new Date().toISOString() });
     // A dense network leaves XNNPACK's pool at one thread (see BackendOptions.convolutional).
-    const towers = spec.architecture.towers;
+    // Runs recorded before two towers existed have no architecture.towers in their spec.json.
+    const towers = spec.architecture.towers ?? null;
     const backbones = towers !== null ? [towers.a, towers.b].filter((t) => t.type === 'network').map((t) => t.backbone) : [spec.architecture.backbone];
     const backend = await initBackend(options.backend, { threads: options.threads, convolutional: backbones.some((b) => b.type !== 'mlp') });
     run.record = updateRunRecord(runDir, { backend: backend.name });
@@ -130,7 +131,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     const chance = testLabels !== null ? majorityRate(testLabels) : null;
     for (const shortfall of fewShotShortfalls(spec, testLabels === null ? null : Int32Array.from(testLabels))) reporter.event('warning', 'log', `${shortfall}; that figure is left out of the evaluations`);
     run.position = { step: 0, epoch: 1, batchInEpoch: 0, elapsedSec: 0, bestKnnAccuracy: null };
-    if (options.resume) resumeRun(runDir, run, reporter, (checkpoint) => built.restore(checkpoint));
+    if (options.resume) resumeFromCheckpoint(runDir, run, reporter, (checkpoint) => built.restore(checkpoint));
     else reporter.event('info', 'started', `training ${spec.experiment}: ${plural(epochs, 'epoch')} × ${plural(stepsPerEpoch, 'step')}, batch ${spec.strategy.batchSize}, seed ${spec.strategy.seed}`, { data: { epochs, stepsPerEpoch } });
     run.record = updateRunRecord(runDir, { stepsPerEpoch, step: run.position.step, epoch: run.position.epoch - 1, ...(options.resume ? { lastCheckpoint: run.position.step > 0 ? `checkpoints/${checkpointName(run.position.step)}` : null } : {}) });
     // Building the parts and restoring the checkpoint are synchronous: let a signal handler run first.
@@ -190,7 +191,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
  * Resumes `run` from its newest intact checkpoint (restored into the parts by `restore`): the loop
  * position, and metrics.jsonl cut back to the checkpoint's step, so the metrics read as one run.
  */
-export function resumeRun(runDir: string, run: RunState, reporter: Reporter, restore: (checkpoint: LoadedCheckpoint) => void): void {
+export function resumeFromCheckpoint(runDir: string, run: RunState, reporter: Reporter, restore: (checkpoint: LoadedCheckpoint) => void): void {
   const paths = runPaths(runDir);
   const { checkpoint, notes } = findResumePoint(runDir, run.record.lastCheckpoint);
   for (const note of notes) reporter.event('warning', 'recovered', note);

@@ -15,7 +15,7 @@ import { progressHook } from '../hooks/progress';
 import { stopHook } from '../hooks/stop';
 import { majorityRate } from '../learningHealth';
 import type { Reporter } from '../reporter';
-import { resumeRun } from '../session';
+import { resumeFromCheckpoint } from '../session';
 import type { StopSignal } from '../stop';
 import { Trainer, startClock, type RunState } from '../trainer';
 import { loadPairedSplit, type PairedSplit, type SideInput } from './pairedSplit';
@@ -56,7 +56,7 @@ export async function trainTowers(p: TowerRun): Promise<'completed' | 'stopped'>
     for (const [name, tokenizer] of Object.entries(parts.tokenizers())) writeJsonAtomic(join(runDir, `tokenizer-${name}.json`), tokenizer);
     const stepsPerEpoch = parts.batches.stepsPerEpoch;
     run.position = { step: 0, epoch: 1, batchInEpoch: 0, elapsedSec: 0, bestKnnAccuracy: null };
-    if (p.resume) resumeRun(runDir, run, reporter, (checkpoint) => parts.restore(checkpoint));
+    if (p.resume) resumeFromCheckpoint(runDir, run, reporter, (checkpoint) => parts.restore(checkpoint));
     else reporter.event('info', 'started', `training ${spec.experiment} (two towers, loss ${spec.loss.type}): ${plural(epochs, 'epoch')} × ${plural(stepsPerEpoch, 'step')}, batch ${spec.strategy.batchSize}, seed ${spec.strategy.seed}`, { data: { epochs, stepsPerEpoch } });
     run.record = updateRunRecord(runDir, { stepsPerEpoch, step: run.position.step, epoch: run.position.epoch - 1, ...(p.resume ? { lastCheckpoint: run.position.step > 0 ? `checkpoints/${checkpointName(run.position.step)}` : null } : {}) });
     await new Promise<void>((resolve) => setImmediate(resolve));
