@@ -1,7 +1,8 @@
 // What the spec says of two towers and their sides, read without tfjs (the language server's rules
 // and the trainer share it): each tower's output size, and what each side of data.pairs holds.
-import { PAIRS_BUILTIN } from '../contrastive/towers/towers.decl';
-import type { PairsDataSpec, TowerSpec } from './types';
+import type { Engine } from '../contrastive/declare';
+import { PAIRS_BUILTIN, TOWERS_FACTS } from '../contrastive/towers/towers.decl';
+import type { PairsDataSpec, ResolvedSpec, TowerSpec } from './types';
 
 /** A tower's output size, the shared embedding size: a text tower's embeddingSize, a network tower's projection output (or representation). */
 export function towerOutputSize(tower: TowerSpec): number {
@@ -23,4 +24,11 @@ export function sideKinds(pairs: PairsDataSpec): { a: SideKind | null; b: SideKi
   if (pairs.source === PAIRS_BUILTIN) return { a: 'image', b: 'text' };
   const kind = (side: PairsDataSpec['a']): SideKind | null => (side === null ? null : side.image !== null ? 'image' : side.text !== null ? 'text' : side.numeric !== null ? 'numeric' : null);
   return { a: kind(pairs.a), b: kind(pairs.b) };
+}
+
+/** Why `engine` cannot train the spec's two towers (one line, naming the field), or null. Older spec.json files have neither field. */
+export function towersOnEngine(spec: ResolvedSpec, engine: Engine): string | null {
+  if (TOWERS_FACTS.engines.includes(engine)) return null;
+  const field = (spec.architecture.towers ?? null) !== null ? 'architecture.towers' : (spec.data.pairs ?? null) !== null ? 'data.pairs' : null;
+  return field === null ? null : `${field} (two towers on paired data) is not implemented on the ${engine === 'pytorch' ? 'PyTorch' : engine} engine yet`;
 }

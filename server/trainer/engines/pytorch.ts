@@ -18,6 +18,7 @@ import { parseJsonObject, readJsonLines } from '../../runs/jsonl';
 import { runPaths } from '../../runs/paths';
 import { effectiveStatus, readRunRecord, updateRunRecord, waitsInQueue } from '../../runs/record';
 import { readJsonObject } from '../../shared/files';
+import { towersOnEngine } from '../../spec/towerFacts';
 import type { ResolvedSpec } from '../../spec/types';
 import { Reporter, type OutputMode } from '../reporter';
 import { createRunDirectory } from '../runDirectory';
@@ -74,6 +75,9 @@ interface Prepared {
 
 /** The engine process imports torch while the data loads (image folders cached in cacheDir, as the tfjs trainer does); then the split is exported and the engine checks the spec. */
 async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, controls: PyTorchControls): Promise<Prepared> {
+  // Two towers on paired data are tfjs-only (TOWERS_FACTS): refused before torch starts, never trained as one network on data.source.
+  const towers = towersOnEngine(spec, 'pytorch');
+  if (towers !== null) throw new PythonEngineError(`run.engine pytorch: ${towers}. Choose another ingredient, or train with run.engine: tfjs (\`--engine tfjs\`).`);
   const device = deviceOf(spec, controls);
   const python = choosePython(controls.python);
   const packageRoot = enginePackageRoot();
