@@ -21,6 +21,8 @@ export function printOutcome(outcome: SessionOutcome, wall: string): void {
     if (acc !== null && acc !== undefined) lines.push(`final kNN accuracy: ${(acc * 100).toFixed(2)}% on the held-out samples`);
     const classified = outcome.lastEval?.classifierAccuracy;
     if (classified != null) lines.push(`final classifier accuracy: ${(classified * 100).toFixed(2)}% on the held-out samples`);
+    const zeroShot = outcome.lastEval?.zeroShotAccuracy;
+    if (zeroShot != null) lines.push(`final zero-shot accuracy: ${(zeroShot * 100).toFixed(2)}% on the held-out pairs`);
     lines.push(`completed in ${wall}`);
   } else if (outcome.status === 'stopped') {
     lines.push(`stopped after step ${outcome.record.step}; continue with: contrastive-lab resume ${outcome.runDir}`);

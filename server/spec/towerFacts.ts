@@ -1,5 +1,6 @@
 // What the spec says of two towers and their sides, read without tfjs (the language server's rules
 // and the trainer share it): each tower's output size, and what each side of data.pairs holds.
+import type { PairSideSpec } from '../contrastive/data/pairs/types';
 import type { Engine } from '../contrastive/declare';
 import { PAIRS_BUILTIN, TOWERS_FACTS } from '../contrastive/towers/towers.decl';
 import type { PairsDataSpec, ResolvedSpec, TowerSpec } from './types';
@@ -31,4 +32,14 @@ export function towersOnEngine(spec: ResolvedSpec, engine: Engine): string | nul
   if (TOWERS_FACTS.engines.includes(engine)) return null;
   const field = (spec.architecture.towers ?? null) !== null ? 'architecture.towers' : (spec.data.pairs ?? null) !== null ? 'data.pairs' : null;
   return field === null ? null : `${field} (two towers on paired data) is not implemented on the ${engine === 'pytorch' ? 'PyTorch' : engine} engine yet`;
+}
+
+/** The spec's side description (`{image: col}` …) as the pair reader takes it; null unless it names exactly one column kind. */
+export function sideSpecOf(side: PairsDataSpec['a']): PairSideSpec | null {
+  if (side === null) return null;
+  const named = [side.image !== null, side.text !== null, side.numeric !== null].filter(Boolean).length;
+  if (named !== 1) return null;
+  if (side.image !== null) return { image: side.image };
+  if (side.text !== null) return { text: side.text };
+  return { numeric: side.numeric! };
 }

@@ -49,6 +49,7 @@ import { vicregNormalizedOutput } from './vicreg-normalized-output';
 import { warmupTooLong } from './warmup-too-long';
 import { lockedTowerWithoutInit } from './locked-tower-without-init';
 import { pairsNeedTowers } from './pairs-need-towers';
+import { pairsFileRows } from './pairs-file-rows';
 import { pairsSideUnnamed } from './pairs-side-unnamed';
 import { pairsSourceMissing } from './pairs-source-missing';
 import { towerInit } from './tower-init';
@@ -111,6 +112,7 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   warmupTooLong,
   lockedTowerWithoutInit,
   pairsNeedTowers,
+  pairsFileRows,
   pairsSideUnnamed,
   pairsSourceMissing,
   towerInit,

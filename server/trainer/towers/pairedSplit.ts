@@ -3,9 +3,10 @@
 // `data.split` applied as for one-sample data, and each side made ready for its tower (pixels and
 // numbers scaled by `data.normalize` with the training split's statistics; texts as they are).
 import { resolve } from 'node:path';
-import { DIGITS_CAPTIONS_SOURCE, loadPairs, type LoadedSide, type PairedData, type PairSideSpec, type PairsSource } from '../../contrastive/data/pairs';
+import { DIGITS_CAPTIONS_SOURCE, loadPairs, type LoadedSide, type PairedData, type PairsSource } from '../../contrastive/data/pairs';
 import { DataError } from '../../contrastive/data/errors';
 import { splitIndices } from '../../contrastive/data/load';
+import { sideSpecOf } from '../../spec/towerFacts';
 import type { ResolvedSpec } from '../../spec/types';
 import type { HostSamples } from '../gatherRows';
 
@@ -26,15 +27,6 @@ export interface PairedSplit {
   readonly classNames: readonly string[] | null;
   /** One caption per class for zero-shot classification, or null (no labels or no text side). */
   readonly classCaptions: readonly string[] | null;
-}
-
-/** The spec's side description (`{image: col}` …) as the pair reader takes it; null when unnamed. */
-export function sideSpecOf(side: NonNullable<NonNullable<ResolvedSpec['data']['pairs']>['a']> | null): PairSideSpec | null {
-  if (side === null) return null;
-  if (side.image !== null) return { image: side.image };
-  if (side.text !== null) return { text: side.text };
-  if (side.numeric !== null) return { numeric: side.numeric };
-  return null;
 }
 
 /** Where `data.pairs` reads from, paths resolved against the spec's folder. */

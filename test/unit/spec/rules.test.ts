@@ -1,5 +1,8 @@
 // Each semantic rule fires on a minimal bad spec, at the expected range, and its fix removes it.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { RULES, type CheckOptions, type DatasetInfo } from '../../../server/spec';
 import { applyFix, check, marked } from './helpers';
@@ -15,6 +18,11 @@ const csvFile = (info?: Partial<DatasetInfo>): CheckOptions => ({
   fileExists: () => true,
   datasetInfo: () => (info ? { size: 100, labelled: true, kind: 'vectors', ...info } : undefined),
 });
+
+// A pairs file whose second row names an image that does not exist.
+const pairsDir = mkdtempSync(join(tmpdir(), 'cl-pairs-rule-'));
+const badPairs = join(pairsDir, 'pairs.csv');
+writeFileSync(badPairs, 'image,caption\nmissing.png,a cat\n');
 
 const CASES: readonly RuleCase[] = [
   { rule: 'loss-needs-negatives', spec: 'pairs:\n  negatives: { type: «none» }\n' },
@@ -74,6 +82,7 @@ const CASES: readonly RuleCase[] = [
   { rule: 'tower-init', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: network, init: { from: «runs/no-such-run» } }\n    b: { type: text }\n' },
   { rule: 'tower-side-mismatch', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: «text» }\n    b: { type: text }\n' },
   { rule: 'pairs-side-unnamed', spec: 'data:\n  pairs:\n    source: p.csv\n    a: { image: img }\n    «b»: {}\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n', options: { fileExists: () => true } },
+  { rule: 'pairs-file-rows', spec: `data:\n  pairs: { source: «${badPairs}», a: { image: image }, b: { text: caption } }\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n` },
   { rule: 'pairs-source-missing', spec: 'data:\n  pairs: { source: «p.csv», a: { image: img }, b: { text: caption } }\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n', options: { fileExists: () => false } },
   { rule: 'engine-unsupported', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  «towers»: { a: { type: network }, b: { type: text } }\nrun: { engine: pytorch }\n' },
   { rule: 'unnormalized-dot-logits', spec: 'distance: { type: dot, normalize: false }\narchitecture: { normalizeOutput: «false» }\n' },
