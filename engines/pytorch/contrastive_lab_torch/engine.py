@@ -103,11 +103,13 @@ def main(argv=None, stop=None) -> int:
 
     from .data import load_split
     from .distributed import World, resolve_device
+    from .fastmm import limit_blas_threads
     from .rundir import FollowerRunDirectory, RunDirectory
     from .session import Session, StopFlag
 
     stop = stop or StopFlag()  # first: a SIGTERM while torch loads the data still stops cleanly
     torch.set_num_threads(args.threads)
+    limit_blas_threads(args.threads)
     try:
         # torchrun's variables: with several processes on CUDA each takes the GPU of its LOCAL_RANK
         device = resolve_device(args.device, int(os.environ.get("WORLD_SIZE", "1")), int(os.environ.get("LOCAL_RANK", "0")))

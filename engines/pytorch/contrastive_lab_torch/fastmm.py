@@ -5,6 +5,7 @@ OpenBLAS (or MKL, BLIS…) the matmul wins. The choice follows from which BLAS l
 loaded, never from a timing: every process of a run (ranks, a resumed run) must compute the same
 sums to the same bits. Used for dense layers, the big loss products and the kNN search; both
 kernels are mathematically the same product."""
+import ctypes
 import os
 import re
 
@@ -32,6 +33,23 @@ def _blas_is_reference() -> bool:
 
 
 KERNEL = "conv1x1" if _blas_is_reference() else "linear"
+
+
+def limit_blas_threads(threads: int) -> None:
+    """Holds an OpenBLAS loaded into this process to `threads` threads, as torch.set_num_threads holds
+    torch's own: OpenBLAS starts one thread per core unless OPENBLAS_NUM_THREADS says otherwise, and
+    torch does not tell it. Its idle threads spin for a while after each product, so two processes of
+    one run on two cores would each keep a second core busy (engine.py, mirror.py, runmodel.py)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return  # no /proc (macOS, Windows): their torch wheels bring MKL or Accelerate, which follow torch's threads
+    for path in sorted(paths):
+        try:
+            ctypes.CDLL(path).openblas_set_num_threads(max(1, int(threads)))
+        except (OSError, AttributeError):
+            continue
 
 
 def matmul_nt(a: torch.Tensor, b: torch.Tensor, bias: torch.Tensor = None) -> torch.Tensor:

@@ -48,9 +48,11 @@ def main(argv=None) -> int:
     import torch  # noqa: E402 (slow to import; only needed from here on)
 
     from .data import load_split
+    from .fastmm import limit_blas_threads
     from .trainer import Run
 
     torch.set_num_threads(max(1, args.threads))
+    limit_blas_threads(max(1, args.threads))
     try:
         data = load_split(args.data)
     except (OSError, ValueError) as e:

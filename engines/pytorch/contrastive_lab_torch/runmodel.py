@@ -148,8 +148,10 @@ def main(argv=None) -> int:
     import torch
 
     from .distributed import resolve_device
+    from .fastmm import limit_blas_threads
 
     torch.set_num_threads(args.threads)
+    limit_blas_threads(args.threads)
     try:
         device = resolve_device(args.device)
         model, name, state, input_shape = load_model(args.run_dir)
