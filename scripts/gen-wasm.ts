@@ -1,6 +1,6 @@
 // Assembles our WebAssembly modules' text into their generated TypeScript files, each in the two
 // memory flavours the wasm backend can have: the matrix product (server/contrastive/kernels/gemm/
-// gemmWat.ts → gemmWasm.generated.ts), the Adam update (kernels/adam/adamWat.ts →
+// gemmWat.ts → gemmWasm.generated.ts, and with fused multiply-add → gemmFmaWasm.generated.ts), the Adam update (kernels/adam/adamWat.ts →
 // adamWasm.generated.ts) reductions (kernels/reduce/reduceWat.ts → reduceWasm.generated.ts) broadcast arithmetic (kernels/binary/binaryWat.ts → binaryWasm.generated.ts) and batch normalisation (kernels/batchNorm/batchNormWat.ts → batchNormWasm.generated.ts). Run: npx tsx scripts/gen-wasm.ts (a test checks the committed files are current).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,8 @@ export interface WasmModuleSource {
 const KERNELS = join(__dirname, '..', 'server', 'contrastive', 'kernels');
 
 export const WASM_MODULES: readonly WasmModuleSource[] = [
-  { path: join(KERNELS, 'gemm', 'gemmWasm.generated.ts'), source: 'gemmWat.ts', prefix: 'GEMM', text: gemmWat },
+  { path: join(KERNELS, 'gemm', 'gemmWasm.generated.ts'), source: 'gemmWat.ts', prefix: 'GEMM', text: (shared) => gemmWat(shared) },
+  { path: join(KERNELS, 'gemm', 'gemmFmaWasm.generated.ts'), source: 'gemmWat.ts (fused multiply-add)', prefix: 'GEMM_FMA', text: (shared) => gemmWat(shared, true) },
   { path: join(KERNELS, 'adam', 'adamWasm.generated.ts'), source: 'adamWat.ts', prefix: 'ADAM', text: adamWat },
   { path: join(KERNELS, 'reduce', 'reduceWasm.generated.ts'), source: 'reduceWat.ts', prefix: 'REDUCE', text: reduceWat },
   { path: join(KERNELS, 'binary', 'binaryWasm.generated.ts'), source: 'binaryWat.ts', prefix: 'BINARY', text: binaryWat },
@@ -32,7 +33,7 @@ export const WASM_MODULES: readonly WasmModuleSource[] = [
 
 async function assemble(name: string, text: string): Promise<string> {
   const wabt = await (require('wabt') as () => Promise<{ parseWat(name: string, text: string, features: Record<string, boolean>): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void } }>)();
-  const module = wabt.parseWat(name, text, { simd: true, threads: true });
+  const module = wabt.parseWat(name, text, { simd: true, threads: true, relaxed_simd: true });
   try {
     return Buffer.from(module.toBinary({}).buffer).toString('base64');
   } finally {

@@ -6,6 +6,7 @@ export interface WasmMemory {
 export type WasmModule = object;
 interface WebAssemblyApi {
   readonly Module: new (bytes: Uint8Array) => WasmModule;
+  validate(bytes: Uint8Array): boolean;
   readonly Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
   readonly Memory: abstract new (...args: never[]) => WasmMemory;
 }

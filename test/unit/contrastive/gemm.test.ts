@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { initBackend, tf } from '../../../server/contrastive/backend';
 import { tensor, values } from './sameInputs';
-import { WasmGemm } from '../../../server/contrastive/kernels/gemm/wasmGemm';
+import { WasmGemm, gemmArithmetic } from '../../../server/contrastive/kernels/gemm/wasmGemm';
 import { WASM_MODULES, renderWasm } from '../../../scripts/gen-wasm';
 
 async function onBackend(name: 'wasm' | 'cpu', f: () => tf.Tensor): Promise<{ data: Float32Array; shape: number[] }> {
@@ -30,7 +30,7 @@ before(async () => {
   await initBackend('wasm');
 });
 
-test('the committed WebAssembly binaries (gemm, adam) are what scripts/gen-wasm.ts makes of their text', async () => {
+test('the committed WebAssembly binaries (gemm with and without fused multiply-add, adam, reductions, broadcast arithmetic, batch norm) are what scripts/gen-wasm.ts makes of their text', async () => {
   for (const module of WASM_MODULES) assert.equal(readFileSync(module.path, 'utf8'), await renderWasm(module), `${module.path} is stale; run: npx tsx scripts/gen-wasm.ts`);
 });
 
@@ -96,18 +96,22 @@ test('relu keeps a NaN of the product (XNNPACK clamped it to 0)', async () => {
 });
 
 test('a long K (a convolution filter gradient) gives each element as bias + Σ a·b in float32, k in order, bit for bit', async () => {
-  // The kernel's own arithmetic (no fused multiply-add; one accumulator per element), so its result
-  // must equal this exactly: an edge panel, a short last tile and relu included.
+  // The kernel's own arithmetic (one accumulator per element; a fused multiply-add where the engine
+  // takes relaxed SIMD, else a float32 multiply then add), so its result must equal this exactly: an
+  // edge panel, a short last tile and relu included. A float32 product is exact in float64, so the
+  // fused step is the float64 sum rounded once to float32.
   const [m, k, n] = [27, 5000, 19];
   const a = values(m * k, 21);
   const b = values(k * n, 22);
   const bias = values(n, 23);
   const out = await onBackend('wasm', () => tf.fused.matMul({ a: tf.tensor2d(a, [k, m]), b: tf.tensor2d(b, [k, n]), transposeA: true, bias: tf.tensor1d(bias), activation: 'relu' }));
   const f = Math.fround;
+  const fused = gemmArithmetic() === 'fused';
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let sum = bias[j]!;
-      for (let q = 0; q < k; q++) sum = f(sum + f(a[q * m + i]! * b[q * n + j]!));
+      if (fused) for (let q = 0; q < k; q++) sum = f(sum + a[q * m + i]! * b[q * n + j]!);
+      else for (let q = 0; q < k; q++) sum = f(sum + f(a[q * m + i]! * b[q * n + j]!));
       const expected = Math.max(sum, 0);
       assert.equal(out.data[i * n + j], expected, `C[${i}, ${j}]`);
     }

@@ -2,6 +2,8 @@
 // product reads its operands where the backend keeps them and writes the backend's output tensor:
 // no copy in or out. The module imports the backend's memory (shared in the threaded binary);
 // packed operands live in a scratch block the backend's allocator hands us and that we grow on demand.
+import { setFlagsFromString } from 'node:v8';
+import { GEMM_FMA_WASM_PLAIN, GEMM_FMA_WASM_SHARED } from './gemmFmaWasm.generated';
 import { GEMM_WASM_PLAIN, GEMM_WASM_SHARED } from './gemmWasm.generated';
 import { PANEL_COLUMNS, TILE_ROWS } from './gemmWat';
 import { CONTROL_INTS, GemmWorkers, MAX_CHUNKS, type GemmJob } from './gemmWorkers';
@@ -41,6 +43,30 @@ const CHUNK_ROWS = 32;
 const PARALLEL_MIN_WORK = 1 << 21;
 const roundUp = (value: number, multiple: number): number => Math.ceil(value / multiple) * multiple;
 
+let fusedAccepted: boolean | undefined;
+/**
+ * Whether this engine compiles the fused multiply-add flavour (relaxed SIMD). V8 ships relaxed SIMD
+ * from 11.4 (VS Code's Electron); Node 20's V8 11.3 has it, complete, behind a flag, which we turn on
+ * once for this process. CONTRASTIVE_LAB_GEMM=separate keeps the multiply and the add apart.
+ */
+function fusedMultiplyAddAccepted(): boolean {
+  if (fusedAccepted === undefined) {
+    const probe = Buffer.from(GEMM_FMA_WASM_PLAIN, 'base64');
+    if (process.env.CONTRASTIVE_LAB_GEMM === 'separate') fusedAccepted = false;
+    else if (webAssembly.validate(probe)) fusedAccepted = true;
+    else {
+      setFlagsFromString('--experimental-wasm-relaxed-simd');
+      fusedAccepted = webAssembly.validate(probe);
+    }
+  }
+  return fusedAccepted;
+}
+
+/** The arithmetic of the matrix product on this process: fused multiply-add or a multiply then an add. */
+export function gemmArithmetic(): 'fused' | 'separate' {
+  return fusedMultiplyAddAccepted() ? 'fused' : 'separate';
+}
+
 export class WasmGemm {
   private scratch = 0;
   private scratchBytes = 0;
@@ -56,7 +82,7 @@ export class WasmGemm {
     const memory = backendMemory(emscripten);
     if (memory === undefined) return undefined;
     const shared = isShared(memory);
-    const compiled = compileFor(memory, GEMM_WASM_PLAIN, GEMM_WASM_SHARED);
+    const compiled = fusedMultiplyAddAccepted() ? compileFor(memory, GEMM_FMA_WASM_PLAIN, GEMM_FMA_WASM_SHARED) : compileFor(memory, GEMM_WASM_PLAIN, GEMM_WASM_SHARED);
     const instance = new webAssembly.Instance(compiled, { env: { memory } });
     let workers: GemmWorkers | undefined;
     if (shared && threads > 1) {
