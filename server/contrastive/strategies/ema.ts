@@ -3,6 +3,7 @@
 // (BYOL: τ = 1 − (1 − τ₀)·(cos(π·k/K) + 1)/2). Batch-norm statistics are averaged the same way.
 // The target's variables are updated in place (assign), so no tensors accumulate across steps.
 import { tf } from '../backend';
+import { LERP_KERNEL } from '../kernels/binary/wasmBroadcastBinary';
 import type { ContrastiveModel, NamedVariable } from '../models/contrastiveModel';
 
 /** strategy.ema: τ at the first and at the last step. */
@@ -41,9 +42,15 @@ export class EmaTarget {
 
   updateWithTau(tau: number): void {
     if (!(tau >= 0 && tau <= 1)) throw new Error(`EMA τ is ${tau}; it must lie in [0, 1] (check strategy.ema.tauStart and tauEnd).`);
+    // On wasm one pass per weight (kernels/binary: the same float32 products and sum, so the same bits).
+    const fused = tf.getKernel(LERP_KERNEL, tf.getBackend()) !== undefined;
+    const [s, t] = [Math.fround(tau), Math.fround(1 - tau)];
     tf.tidy(() => {
       for (const { target, online } of this.pairs) {
-        target.variable.assign(tf.add(tf.mul(target.variable, tau), tf.mul(online.variable, 1 - tau)));
+        const moved = fused && target.variable.dtype === 'float32'
+          ? (tf.engine().runKernel(LERP_KERNEL, { a: target.variable, b: online.variable }, { s, t }) as tf.Tensor)
+          : tf.add(tf.mul(target.variable, tau), tf.mul(online.variable, 1 - tau));
+        target.variable.assign(moved);
       }
     });
   }

@@ -40,6 +40,17 @@ test('the EMA target starts as a copy and moves by θt ← τθt + (1 − τ)θo
   ema.dispose(); online.dispose();
 });
 
+test('the EMA update gives the bits of the three tfjs operations it replaces on wasm (τ·θt + (1 − τ)·θo), odd sizes included', () => {
+  const online = ContrastiveModel.build({ ...arch, backbone: { ...arch.backbone, layers: [7] } }, [5]);
+  const ema = new EmaTarget(online);
+  for (const v of online.namedVariables()) v.variable.assign(tf.tidy(() => tf.add(v.variable, tf.randomNormal(v.variable.shape, 0, 1, 'float32', 5))));
+  const tau = 0.9961;
+  const expected = ema.target.namedVariables().map((v, i) => tf.tidy(() => Array.from(tf.add(tf.mul(v.variable, tau), tf.mul(online.namedVariables()[i]!.variable, 1 - tau)).dataSync())));
+  ema.updateWithTau(tau);
+  ema.target.namedVariables().forEach((v, i) => assert.deepEqual(Array.from(v.variable.dataSync()), expected[i], v.name));
+  ema.dispose(); online.dispose();
+});
+
 test('stopGradient passes the value and blocks the gradient', () => {
   const x = tf.tensor1d([1, 2, 3]);
   const grad = tf.grad((v: tf.Tensor) => tf.sum(tf.add(tf.mul(v, v), tf.mul(stopGradient(tf.mul(v, v)), 10))));

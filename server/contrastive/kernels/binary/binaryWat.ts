@@ -5,6 +5,8 @@
 // element here); these make four lanes per SIMD step. One float32 operation per element, as tfjs
 // does, so the values are the same bit for bit. `r` variants compute b ∘ a (for − and ÷).
 //
+// Also lerp, out = a·s + b·t, the EMA target's update in one pass instead of three kernels.
+//
 // scripts/gen-wasm.ts assembles it into binaryWasm.generated.ts.
 
 export const BINARY_OPS = ['add', 'sub', 'mul', 'div'] as const;
@@ -54,12 +56,39 @@ function kernel(kind: 'rows' | 'cols', op: BinaryOp, reversed: boolean): string 
       (br $row))))`;
 }
 
+/**
+ * out = a·s + b·t over n floats (the EMA target's update: s = τ, t = 1 − τ), each product and the sum
+ * rounded to float32 as the three tfjs operations round them, so the values are the same bit for bit.
+ */
+const LERP = `
+  (func (export "lerp") (param $a i32) (param $b i32) (param $out i32) (param $n i32) (param $s f32) (param $t f32)
+    (local $i i32) (local $wide i32) (local $sv v128) (local $tv v128)
+    (local.set $wide (i32.and (local.get $n) (i32.const -4)))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $tv (f32x4.splat (local.get $t)))
+    (block $quadsDone (loop $quad
+      (br_if $quadsDone (i32.ge_u (local.get $i) (local.get $wide)))
+      (v128.store (local.get $out) (f32x4.add (f32x4.mul (v128.load (local.get $a)) (local.get $sv)) (f32x4.mul (v128.load (local.get $b)) (local.get $tv))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $quad)))
+    (block $restDone (loop $rest
+      (br_if $restDone (i32.ge_u (local.get $i) (local.get $n)))
+      (f32.store (local.get $out) (f32.add (f32.mul (f32.load (local.get $a)) (local.get $s)) (f32.mul (f32.load (local.get $b)) (local.get $t))))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rest))))`;
+
 export function binaryWat(shared: boolean): string {
   const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   const functions = (['rows', 'cols'] as const).flatMap((kind) =>
     BINARY_OPS.flatMap((op) => [kernel(kind, op, false), ...(op === 'sub' || op === 'div' ? [kernel(kind, op, true)] : [])]),
   );
   return `(module
-  (import "env" "memory" ${memory})${functions.join('')})
+  (import "env" "memory" ${memory})${functions.join('')}${LERP})
 `;
 }

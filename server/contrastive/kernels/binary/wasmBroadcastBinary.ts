@@ -3,7 +3,7 @@
 // column [n, 1]: per-sample norms and sums): one SIMD pass of our module (binaryWat.ts) instead of
 // the backend's per-element index arithmetic. Other shapes keep the backend's kernel.
 import type * as tf from '@tensorflow/tfjs';
-import { overrideKernel, type TensorInfo } from '../kernelCalls';
+import { addKernelIfMissing, overrideKernel, type TensorInfo } from '../kernelCalls';
 import { instantiateOverBackend } from '../webAssemblyApi';
 import { binaryExportName, type BinaryOp } from './binaryWat';
 import { BINARY_WASM_PLAIN, BINARY_WASM_SHARED } from './binaryWasm.generated';
@@ -12,6 +12,8 @@ const BACKEND = 'wasm';
 const KERNELS: Record<string, BinaryOp> = { Add: 'add', Sub: 'sub', Multiply: 'mul', RealDiv: 'div' };
 
 type BinaryExport = (a: number, b: number, out: number, rows: number, cols: number) => void;
+type LerpExport = (a: number, b: number, out: number, n: number, s: number, t: number) => void;
+export const LERP_KERNEL = 'ContrastiveLabLerp';
 
 interface WasmBackendInternals {
   readonly wasm: unknown;
@@ -19,12 +21,12 @@ interface WasmBackendInternals {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
-const instances = new WeakMap<object, Record<string, BinaryExport>>();
+const instances = new WeakMap<object, Record<string, BinaryExport> & { lerp: LerpExport }>();
 
-function moduleFor(backend: WasmBackendInternals): Record<string, BinaryExport> {
+function moduleFor(backend: WasmBackendInternals): Record<string, BinaryExport> & { lerp: LerpExport } {
   let exports = instances.get(backend);
   if (exports === undefined) {
-    exports = instantiateOverBackend<Record<string, BinaryExport>>(backend.wasm, BINARY_WASM_PLAIN, BINARY_WASM_SHARED, 'our broadcast arithmetic');
+    exports = instantiateOverBackend<Record<string, BinaryExport> & { lerp: LerpExport }>(backend.wasm, BINARY_WASM_PLAIN, BINARY_WASM_SHARED, 'our broadcast arithmetic');
     instances.set(backend, exports);
   }
   return exports;
@@ -64,8 +66,19 @@ function broadcastBinary(op: BinaryOp): (original: tf.KernelConfig) => tf.Kernel
   };
 }
 
-/** Overrides the four kernels of the wasm backend (idempotent). */
+/** a·s + b·t for float32 a and b of one shape (attrs s, t: float32 numbers). */
+function lerpKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const { a, b } = args.inputs as Record<'a' | 'b', TensorInfo>;
+  const { s, t } = args.attrs as unknown as { s: number; t: number };
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const out = backend.makeOutput([...a.shape], 'float32');
+  moduleFor(backend).lerp(backend.getMemoryOffset(a.dataId), backend.getMemoryOffset(b.dataId), backend.getMemoryOffset(out.dataId), size(a.shape), s, t);
+  return out;
+}
+
+/** Overrides the four kernels of the wasm backend and adds lerp (idempotent). */
 export function registerWasmBroadcastBinary(): void {
   for (const [kernelName, op] of Object.entries(KERNELS)) overrideKernel(kernelName, BACKEND, broadcastBinary(op));
+  addKernelIfMissing({ kernelName: LERP_KERNEL, backendName: BACKEND, kernelFunc: lerpKernel as unknown as tf.KernelFunc });
 }
 
