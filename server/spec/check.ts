@@ -111,6 +111,8 @@ function refuse(path: string, message: string): CheckResult {
 
 function dataFacts(spec: ResolvedSpec, specDir: string, hook: DatasetInfoHook | undefined): DataFacts {
   const data = spec.data;
+  // Two towers read data.pairs, not data.source: the one-sample facts would describe data nobody reads (the pairs rules read the pairs).
+  if (data.pairs !== null) return { kind: 'images', labelled: undefined, size: undefined, trainSize: undefined, columns: undefined, classes: undefined, empty: undefined };
   const info = data.format === 'builtin' ? BUILTIN_DATASETS[data.source] : safely(() => hook?.(data, specDir));
   const kind = info?.kind ?? kindOf(data.format);
   const labelledByFormat = data.format === 'csv' || data.format === 'jsonl' ? data.labelColumn !== null : undefined;

@@ -59,6 +59,7 @@ export function readInitSource(from: string, specDir: string): InitSourceResult 
   if (typeof spec.architecture !== 'object' || spec.architecture === null || typeof spec.data !== 'object' || spec.data === null) {
     return { ok: false, runDir, problem: `${specFile} has no architecture or data section; it is not a spec recorded by Contrastive Lab.` };
   }
+  if (((spec.architecture as { towers?: unknown }).towers ?? null) !== null) return { ok: false, runDir, problem: `${runDir} is a two-tower run; init loads the network of a one-tower run (e.g. a SimCLR run). Point init.from at such a run.` };
   const checkpoints = checkpointFolders(runDir);
   if (checkpoints.length === 0) return { ok: false, runDir, problem: `The run ${runDir} has no checkpoint (checkpoints/step-<N>/), so it has no weights to start from: it failed or was stopped before its first checkpoint. Resume it (\`contrastive-lab resume ${runDir}\`) or point init.from at another run.` };
   return { ok: true, runDir, spec, checkpoints };

@@ -32,6 +32,11 @@ function readRunSpec(runDir: string): ResolvedSpec {
   return readJsonObject<ResolvedSpec>(file, 'recorded spec');
 }
 
+/** Re-embedding, exporting and querying read one network; a two-tower run has two (not yet supported there). */
+function refuseTwoTowers(runDir: string, spec: ResolvedSpec, what: string): void {
+  if ((spec.architecture.towers ?? null) !== null) throw new Error(`${runDir} is a two-tower run (architecture.towers): ${what} reads a one-tower network and does not handle two towers yet; its figures are in metrics.jsonl, its towers in its checkpoints.`);
+}
+
 function latestCheckpoint(runDir: string): LoadedCheckpoint {
   const { checkpoint, skipped } = loadNewestIntactCheckpoint(runDir);
   // Said on stderr so stdout stays the command's result; the run's files are left as they are.
@@ -44,6 +49,7 @@ function latestCheckpoint(runDir: string): LoadedCheckpoint {
 export async function reembedRun(runDir: string, options: { backend: BackendRequest | null; umap: boolean }): Promise<WrittenEmbeddings> {
   const record = readRunRecord(runDir);
   const spec = readRunSpec(runDir);
+  refuseTwoTowers(runDir, spec, 'writing embeddings');
   // A PyTorch run's torch checkpoints are read by its engine (engines/pytorchEmbed.ts), which picks the newest intact one.
   const checkpoint = record.engine === 'pytorch' ? null : latestCheckpoint(runDir);
   // Temp files of an earlier embed that was killed (SIGTERM/SIGKILL mid-write); a live writer's stay.
@@ -95,6 +101,7 @@ function precomputed(values: Float32Array, dim: number): Embedder {
 
 /** The spec's network for samples of `inputShape` with the checkpoint's weights (the caller disposes it). */
 export function modelFromCheckpoint(runDir: string, spec: ResolvedSpec, checkpoint: LoadedCheckpoint, inputShape: readonly number[]): ContrastiveModel {
+  refuseTwoTowers(runDir, spec, 'restoring the network');
   const model = ContrastiveModel.build(spec.architecture, inputShape);
   const stored = checkpoint.groups['model'] ?? [];
   const tensors = stored.map((t) => tf.tensor(t.values, [...t.shape]));

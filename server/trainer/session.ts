@@ -7,13 +7,11 @@ import { initBackend, type BackendRequest, tf } from '../contrastive/backend';
 import { withLabelFraction } from '../contrastive/data/labelFraction';
 import { loadData } from '../contrastive/data/load';
 import type { SplitDataset } from '../contrastive/data/types';
-import type { EvalMetric, MetricLine, RunError, RunRecord } from '../runs/format';
-import { filterJsonLines, readJsonLines } from '../runs/jsonl';
-import { runPaths } from '../runs/paths';
+import type { EvalMetric, RunError, RunRecord } from '../runs/format';
 import { readRunRecord, updateRunRecord } from '../runs/record';
 import { initRunDir } from '../spec/initSource';
 import type { ResolvedSpec } from '../spec/types';
-import { checkpointName, restoreChecked, type LoadedCheckpoint, type LoopPosition } from './checkpoint';
+import { checkpointName, type LoopPosition } from './checkpoint';
 import { fewShotShortfalls } from './evaluate';
 import { CheckpointHook } from './hooks/checkpoint';
 import type { RunContext } from './hooks/context';
@@ -23,10 +21,11 @@ import { finiteGuardHook } from './hooks/finite-guard';
 import { progressHook } from './hooks/progress';
 import { stopHook } from './hooks/stop';
 import { timelineHook } from './hooks/timeline';
+import { resumeFromCheckpoint } from './resumeFrom';
 import { trainTowers } from './towers/towerSession';
 import { majorityRate } from './learningHealth';
 import { buildTrainingParts, type TrainingParts } from './parts';
-import { findResumePoint, recordFailure, removeRunTempFiles, StopRequested } from './recovery';
+import { recordFailure, removeRunTempFiles, StopRequested } from './recovery';
 import { Reporter, type OutputMode } from './reporter';
 import type { StopSignal } from './stop';
 import { Trainer, startClock, type Phase, type RunState, type TrainingHook } from './trainer';
@@ -185,51 +184,6 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     reporter.event(learnedNothing ? 'warning' : 'info', status, status === 'completed' ? completed : `run stopped at step ${position.step}; continue with: contrastive-lab resume ${runDir}`, { step: position.step, data: { runDir, ...(learning !== null ? { learning: learning.state } : {}) } });
     return { status, runDir, record: run.record, lastEval };
   }
-}
-
-/**
- * Resumes `run` from its newest intact checkpoint (restored into the parts by `restore`): the loop
- * position, and metrics.jsonl cut back to the checkpoint's step, so the metrics read as one run.
- */
-export function resumeFromCheckpoint(runDir: string, run: RunState, reporter: Reporter, restore: (checkpoint: LoadedCheckpoint) => void): void {
-  const paths = runPaths(runDir);
-  const { checkpoint, notes } = findResumePoint(runDir, run.record.lastCheckpoint);
-  for (const note of notes) reporter.event('warning', 'recovered', note);
-  if (checkpoint !== null) {
-    restoreChecked(runDir, checkpoint, () => restore(checkpoint));
-    run.position = checkpoint.state.position;
-    const kept = run.position.step;
-    // Work after the checkpoint is redone, so its lines go: the metrics read as one continuous run.
-    const filtered = filterJsonLines<MetricLine>(paths.metrics, (line) => line.step <= kept);
-    if (filtered.damaged.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: dropped ${plural(filtered.damaged.length, 'damaged line')} (line ${filtered.damaged.join(', ')}); the steps after ${checkpoint.name} are redone`, { data: { damaged: filtered.damaged } });
-    // Steps the checkpoint covers but the file has no line for (cut short on a line boundary, lines deleted) are said, not silently missing.
-    const missing = missingSteps(readJsonLines<MetricLine>(paths.metrics).lines, kept);
-    if (missing.length > 0) reporter.event('warning', 'recovered', `${paths.metrics}: no metric lines for ${plural(missing.length, 'step')} (${stepRanges(missing)}) before ${checkpoint.name}; those lines are lost, the trained weights are not`, { data: { missingSteps: missing.length } });
-    reporter.event('info', 'resumed', `resumed from checkpoints/${checkpoint.name} (step ${run.position.step}, epoch ${run.position.epoch})`, { step: run.position.step, epoch: run.position.epoch });
-  } else {
-    filterJsonLines<MetricLine>(paths.metrics, () => false);
-    reporter.event('info', 'resumed', 'no checkpoint yet: starting from the beginning', { step: 0, epoch: 1 });
-  }
-}
-
-/** Steps 1..upTo that have no step line. */
-function missingSteps(lines: readonly MetricLine[], upTo: number): number[] {
-  const seen = new Set(lines.filter((l) => l.kind === 'step').map((l) => l.step));
-  const missing: number[] = [];
-  for (let s = 1; s <= upTo; s++) if (!seen.has(s)) missing.push(s);
-  return missing;
-}
-
-/** "3, 6–18": consecutive steps as ranges. */
-function stepRanges(steps: readonly number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < steps.length; ) {
-    let j = i;
-    while (j + 1 < steps.length && steps[j + 1] === steps[j]! + 1) j++;
-    parts.push(i === j ? `step ${steps[i]}` : `steps ${steps[i]}–${steps[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
 }
 
 /** Live tensors, for leak checks in tests. */

@@ -49,6 +49,7 @@ import { vicregNormalizedOutput } from './vicreg-normalized-output';
 import { warmupTooLong } from './warmup-too-long';
 import { lockedTowerWithoutInit } from './locked-tower-without-init';
 import { pairsNeedTowers } from './pairs-need-towers';
+import { pairsBatchLargerThanSplit } from './pairs-batch-larger-than-split';
 import { pairsFileRows } from './pairs-file-rows';
 import { pairsSideUnnamed } from './pairs-side-unnamed';
 import { pairsSourceMissing } from './pairs-source-missing';
@@ -112,6 +113,7 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   warmupTooLong,
   lockedTowerWithoutInit,
   pairsNeedTowers,
+  pairsBatchLargerThanSplit,
   pairsFileRows,
   pairsSideUnnamed,
   pairsSourceMissing,

@@ -15,7 +15,7 @@ import { progressHook } from '../hooks/progress';
 import { stopHook } from '../hooks/stop';
 import { majorityRate } from '../learningHealth';
 import type { Reporter } from '../reporter';
-import { resumeFromCheckpoint } from '../session';
+import { resumeFromCheckpoint } from '../resumeFrom';
 import type { StopSignal } from '../stop';
 import { Trainer, startClock, type RunState } from '../trainer';
 import { loadPairedSplit, type PairedSplit, type SideInput } from './pairedSplit';

@@ -15,7 +15,7 @@ mkdirSync(join(dir, 'images'));
 writeFileSync(join(dir, 'images', 'a.png'), 'png');
 writeFileSync(join(dir, 'images', 'b.png'), 'png');
 
-const towers = 'loss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n';
+const towers = 'loss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\nstrategy: { batchSize: 2 }\n';
 const spec = (pairs: string) => `experiment: x\ndata:\n  pairs:\n${pairs}${towers}`;
 const problems = (text: string) => checkSpecText(text, join(dir, 'x.contrastive.yaml')).problems.map((p) => `${p.line} ${p.ruleId}: ${p.message}`);
 

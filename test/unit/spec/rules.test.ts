@@ -83,6 +83,7 @@ const CASES: readonly RuleCase[] = [
   { rule: 'tower-side-mismatch', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: «text» }\n    b: { type: text }\n' },
   { rule: 'pairs-side-unnamed', spec: 'data:\n  pairs:\n    source: p.csv\n    a: { image: img }\n    «b»: {}\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n', options: { fileExists: () => true } },
   { rule: 'pairs-file-rows', spec: `data:\n  pairs: { source: «${badPairs}», a: { image: image }, b: { text: caption } }\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n` },
+  { rule: 'pairs-batch-larger-than-split', spec: 'data:\n  pairs: { source: builtin:digits-captions }\n  limit: 100\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\nstrategy: { batchSize: «256» }\n' },
   { rule: 'pairs-source-missing', spec: 'data:\n  pairs: { source: «p.csv», a: { image: img }, b: { text: caption } }\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n', options: { fileExists: () => false } },
   { rule: 'engine-unsupported', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  «towers»: { a: { type: network }, b: { type: text } }\nrun: { engine: pytorch }\n' },
   { rule: 'unnormalized-dot-logits', spec: 'distance: { type: dot, normalize: false }\narchitecture: { normalizeOutput: «false» }\n' },

@@ -4,13 +4,15 @@
 // from a SimCLR run leaves training bit for bit as that run left it; chance-level zero-shot is loud;
 // a pairs file with a bad row fails the run naming path:line and the side.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { initBackend } from '../../../server/contrastive/backend';
 import type { EvalMetric, MetricLine, RunEvent } from '../../../server/runs/format';
 import { readJsonLines } from '../../../server/runs/jsonl';
 import { runPaths } from '../../../server/runs/paths';
+import { checkSpecText } from '../../../server/spec/check';
+import { reembedRun } from '../../../server/trainer/afterRun';
 import { loadLatestCheckpoint } from '../../../server/trainer/checkpoint';
 import { resumeRun, trainNewRun } from '../../../server/trainer/start';
 import { manualStop, tempDir, writeSpec } from './helpers';
@@ -69,6 +71,10 @@ test('CLIP across two towers on digits-captions: zero-shot far above chance on a
   assert.ok((checkpoint.groups['towerA'] ?? []).length > 0 && (checkpoint.groups['towerB'] ?? []).length === 3, 'both towers in the checkpoint');
   assert.deepEqual((checkpoint.state.extra['tokenizers'] as { b: { vocabulary: string[] } }).b.vocabulary, tokenizer.vocabulary);
   assert.match(events(outcome.runDir).at(-1)!.message, /run completed: zero-shot accuracy \d+\.\d\d%/);
+  // One-tower readers of a run's network say what they cannot do, instead of a tensor-count mismatch.
+  const init = checkSpecText(`experiment: y\ninit: { from: ${outcome.runDir} }\n`, join(dir, 'y.contrastive.yaml')).problems.find((p) => p.ruleId === 'init-source');
+  assert.match(init?.message ?? '', /is a two-tower run; init loads the network of a one-tower run/);
+  await assert.rejects(reembedRun(outcome.runDir, { backend: 'wasm', umap: false }), /is a two-tower run \(architecture\.towers\): writing embeddings/);
 });
 
 test('a stopped two-tower run resumes to the same metrics and weights as one that never stopped', async () => {
@@ -143,12 +149,15 @@ test('zero-shot at chance level is loud: a warning event and a completed run tha
 test('a pairs file with a bad row fails the run at path:line, naming the side and the column', async () => {
   const dir = tempDir('towers-bad');
   mkdirSync(join(dir, 'images'));
-  writeFileSync(join(dir, 'pairs.csv'), 'image,caption\nimages/missing.png,a cat\n');
-  const { path, spec, text } = writeSpec(dir, towersSpec().replace('pairs: { source: builtin:digits-captions }', 'pairs: { source: pairs.csv, a: { image: image }, b: { text: caption } }'));
+  for (const name of ['cat', 'dog', 'missing']) writeFileSync(join(dir, 'images', `${name}.png`), 'png');
+  writeFileSync(join(dir, 'pairs.csv'), 'image,caption\nimages/cat.png,a cat\nimages/dog.png,a dog\nimages/missing.png,a bird\n');
+  const { path, spec, text } = writeSpec(dir, towersSpec().replace('pairs: { source: builtin:digits-captions }', 'pairs: { source: pairs.csv, a: { image: image }, b: { text: caption } }').replace('batchSize: 100', 'batchSize: 2'));
+  // The spec checked clean (rule pairs-file-rows reads the rows too); the image goes before training.
+  rmSync(join(dir, 'images', 'missing.png'));
   const outcome = await trainNewRun({ spec, specPath: path, specText: text, outRoot: join(dir, 'runs') }, { ...controls, stop: manualStop() });
   assert.equal(outcome.status, 'failed');
   const message = outcome.record.error?.message ?? '';
-  assert.match(message, /pairs\.csv:2/);
+  assert.match(message, /pairs\.csv:4/);
   assert.match(message, /side a/);
   assert.match(message, /"image"/);
   assert.equal(existsSync(join(outcome.runDir, 'tokenizer-b.json')), false);
