@@ -74,7 +74,7 @@ function union<const D extends readonly Declaration[]>(kind: IngredientKind, mar
 
 // ---- data ----------------------------------------------------------------------------------
 /** The engines that train on `data.labelFraction` < 1 (as an ingredient's `facts.engines`). */
-export const LABEL_FRACTION_FACTS: EngineFacts = { engines: ['tfjs'] };
+export const LABEL_FRACTION_FACTS: EngineFacts = { engines: ['tfjs', 'pytorch'] };
 const data = object(
   'Where the samples come from and how they are prepared. Paths are relative to the folder of this spec file.',
   {

@@ -14,7 +14,7 @@ export const INIT_PARTS = [
 export type InitPart = (typeof INIT_PARTS)[number][0];
 
 /** The engines that load `init` (as an ingredient's `facts.engines`). */
-export const INIT_FACTS: EngineFacts = { engines: ['tfjs'] };
+export const INIT_FACTS: EngineFacts = { engines: ['tfjs', 'pytorch'] };
 
 const partList: TUnsafe<InitPart[]> = Unsafe<InitPart[]>(ArrayType(
   Unsafe<InitPart>({ type: 'string', enum: INIT_PARTS.map(([p]) => p), markdownEnumDescriptions: INIT_PARTS.map(([, d]) => d) }),

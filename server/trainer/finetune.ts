@@ -105,8 +105,14 @@ function classifierSpec(pre: ResolvedSpec, preDir: string, specDir: string, o: F
     // Five evaluations and checkpoints over the run: the classifiers take many short epochs.
     eval: { every: Math.max(1, Math.floor(o.epochs / 5)), knn: pre.eval.knn ?? {}, retrieval: null, layer: 'representation' },
     init: variant === 'pretrained' ? { from: preDir, parts: ['backbone', 'representation'], freeze: o.freeze } : null,
-    run: { name, engine: 'tfjs', backend: pre.run.backend, threads: pre.run.threads, checkpointEvery: Math.max(1, Math.floor(o.epochs / 5)) },
+    // The engine that trained the pretrained run trains both classifiers (its checkpoint is in that engine's format).
+    run: { name, engine: engineOf(preDir), backend: pre.run.backend, threads: pre.run.threads, checkpointEvery: Math.max(1, Math.floor(o.epochs / 5)) },
   };
+}
+
+/** The engine a run trained on (runs recorded before run.engine existed: tfjs). */
+function engineOf(runDir: string): 'tfjs' | 'pytorch' {
+  return readRunRecord(runDir).engine === 'pytorch' ? 'pytorch' : 'tfjs';
 }
 
 function lastEvalOf(outcome: SessionOutcome): { classifierAccuracy: number | null; knnAccuracy: number | null } {
@@ -144,7 +150,20 @@ export async function finetunePair(o: FinetuneOptions): Promise<FinetuneReport> 
   for (const p of prepared) {
     writeFileChecked(p.specFile, p.text);
     o.onStart?.(p.variant, p.specFile);
-    const outcome = await trainNewRun({ spec: p.spec, specPath: p.specFile, specText: p.text, outRoot: root }, { mode: o.mode, backend: o.backend, threads: o.threads, stop: o.stop, umap: false });
+    const run = { spec: p.spec, specPath: p.specFile, specText: p.text, outRoot: root };
+    let outcome: SessionOutcome;
+    if (p.spec.run.engine === 'pytorch') {
+      const { trainWithPyTorch, PythonEngineError } = await import('./engines/pytorch');
+      try {
+        outcome = await trainWithPyTorch(run, { mode: o.mode, stop: o.stop, umap: false, threads: o.threads, python: null });
+      } catch (e) {
+        // No torch, an ingredient it lacks, weights it cannot load: said as the fine-tune's problem.
+        if (e instanceof PythonEngineError) throw new FinetuneError(`${p.specFile}: ${e.message}`);
+        throw e;
+      }
+    } else {
+      outcome = await trainNewRun(run, { mode: o.mode, backend: o.backend, threads: o.threads, stop: o.stop, umap: false });
+    }
     runs[p.variant] = { runDir: outcome.runDir, specFile: p.specFile, status: outcome.status, ...lastEvalOf(outcome) };
     if (outcome.status !== 'completed') break;
   }

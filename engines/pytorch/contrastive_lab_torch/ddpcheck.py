@@ -33,6 +33,8 @@ def _run(spec: dict, data_dir: str, steps: int, world) -> dict:
     value, _, _ = run.backward(batches[steps - 1], steps)
     losses.append(value)
     grads = {name: p.grad.detach().clone() for name, p in run.model.named_parameters() if p.grad is not None}
+    if run.classifier is not None:  # the classifier head (loss crossEntropy) is averaged by DDP with the network
+        grads.update({f"classifier.{name}": p.grad.detach().clone() for name, p in run.classifier.named_parameters() if p.grad is not None})
     for i, p in enumerate(run.loss.parameters):
         if p.grad is not None:
             grads[f"loss.{i}"] = p.grad.detach().clone()

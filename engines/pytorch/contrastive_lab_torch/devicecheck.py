@@ -34,7 +34,7 @@ class DeviceCheck:
 
     def wrap_loss(self, loss) -> None:
         """Checks the inputs of every call of the loss, and its own parameters."""
-        for method in ("labelled", "two_views"):
+        for method in ("labelled", "two_views", "classes"):
             inner = getattr(loss, method)
 
             def checked(*args, _inner=inner, _method=method, **kwargs):

@@ -68,6 +68,8 @@ def main(argv=None, stop=None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
     parser.add_argument("--device", default="auto", help="auto (cuda, else mps, else cpu) | cpu | cuda | cuda:N | mps (default auto)")
     parser.add_argument("--resume", action="store_true", help="continue from the newest intact checkpoint")
+    parser.add_argument("--init-from", help="spec.init's run directory, resolved (absolute): a new run loads init.parts from its newest intact checkpoint")
+    parser.add_argument("--init-weights", help="with --init-from naming a tfjs run: its weights as the launcher read them (<name>.json beside <name>.f32)")
     parser.add_argument("--check", action="store_true", help="only check that this engine implements every ingredient of --spec")
     parser.add_argument("--spec", help="with --check: the resolved spec.json")
     parser.add_argument("--processes", type=int, default=1, help="with --check: the processes the run will train on, on this machine (run.processes; default 1)")
@@ -98,6 +100,10 @@ def main(argv=None, stop=None) -> int:
         return 1
     if args.check:
         return _check_plan(spec, args.device, args.processes)
+    if spec.get("init") is not None and not args.resume and args.init_from is None:
+        # never trained from scratch as if init were absent
+        print("spec.json has init (an earlier run's weights) but the engine was not told where that run is: pass --init-from <its run directory, resolved> (contrastive-lab train does)", file=sys.stderr)
+        return 1
 
     import torch  # noqa: E402 (slow to import; only needed from here on)
 
@@ -125,7 +131,7 @@ def main(argv=None, stop=None) -> int:
         print(f"cannot read the inputs: {e}", file=sys.stderr)
         return 1
     try:
-        status = Session(run_dir, spec, data, dataset, args.threads, args.resume, stop, world, device).execute()
+        status = Session(run_dir, spec, data, dataset, args.threads, args.resume, stop, world, device, args.init_from, args.init_weights).execute()
     finally:
         world.close()
     return 1 if status == "failed" else 0

@@ -23,7 +23,9 @@ LABELLED_LOSSES = ("contrastive", "triplet", "nPairs", "liftedStructure", "gener
 #: labelled losses whose supportsReference is false (no queue)
 NO_REFERENCE = ("nPairs", "liftedStructure")
 TWO_VIEW_LOSSES = ("vicreg", "barlowTwins", "siglip")
-LOSS_TYPES = LABELLED_LOSSES + TWO_VIEW_LOSSES + ("negativeCosine",)
+#: losses of class logits (a classifier head on the representation; the supervised downstream objective)
+CLASS_LOSSES = ("crossEntropy",)
+LOSS_TYPES = LABELLED_LOSSES + TWO_VIEW_LOSSES + ("negativeCosine",) + CLASS_LOSSES
 
 
 def pair_ids(n: int, device: torch.device = torch.device("cpu")) -> torch.Tensor:
@@ -305,6 +307,19 @@ def barlow_twins(lam: float, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor
     return on + lam * off
 
 
+def cross_entropy(label_smoothing: float, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """cross-entropy.ts: mean over the batch of −Σ_c q_c log softmax(z)_c, q = (1 − ε)·one-hot + ε/C."""
+    classes = logits.shape[1]
+    outside = labels[(labels < 0) | (labels >= classes)]
+    if outside.numel() > 0:
+        raise ValueError(f"loss crossEntropy: label {int(outside[0])} is outside the {classes} classes of the classifier")
+    log_p = F.log_softmax(logits, dim=1)
+    target = F.one_hot(labels, classes).to(logits.dtype)
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    return -(target * log_p).sum(dim=1).mean()
+
+
 def siglip(logit_scale: torch.Tensor, logit_bias: torch.Tensor, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor:
     """siglip.ts: −(1/n) Σ_ij log σ(z_ij (e^{t′}⟨x_i, y_j⟩ + b)), z = +1 on the diagonal, −1 elsewhere."""
     _check_views("siglip loss", z1, z2)
@@ -324,7 +339,7 @@ class Loss:
         if self.type not in LOSS_TYPES:
             raise ValueError(f'loss.type "{self.type}" is unknown; use one of {", ".join(LOSS_TYPES)}')
         self.spec = spec
-        self.form = "labelled" if self.type in LABELLED_LOSSES else "twoView" if self.type in TWO_VIEW_LOSSES else "onlineTarget"
+        self.form = "labelled" if self.type in LABELLED_LOSSES else "twoView" if self.type in TWO_VIEW_LOSSES else "classes" if self.type in CLASS_LOSSES else "onlineTarget"
         self.distance = Distance(distance_spec) if self.form == "labelled" else None
         if self.type == "circle" and not self.distance.inverted:
             raise ValueError(f'circle loss needs a similarity (larger = closer), but the distance "{self.distance.type}" is not one. Use distance: {{ type: cosine }} or {{ type: dot }}.')
@@ -371,6 +386,10 @@ class Loss:
                     "generalizedLiftedStructure": generalized_lifted_structure, "infoNCE": info_nce, "supCon": sup_con,
                     "circle": circle, "multiSimilarity": multi_similarity}
         return formulas[self.type](d, s, b)
+
+    def classes(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """A classifying loss (form "classes") on a classifier head's logits [n, C] and class indices [n]."""
+        return cross_entropy(self.spec["labelSmoothing"], logits, labels)
 
     def two_views(self, v1: torch.Tensor, v2: torch.Tensor) -> torch.Tensor:
         if self.form == "labelled":

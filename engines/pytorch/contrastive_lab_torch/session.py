@@ -5,6 +5,7 @@ run.checkpointEvery epochs (and at the end and on stop), and ends `completed` (w
 embeddings), `stopped` (SIGTERM/SIGINT: the current step finishes and a checkpoint is written) or
 `failed` (error.kind nonFinite at the first NaN/Inf loss or weight, collapsed with
 strategy.onCollapse stop, other)."""
+import dataclasses
 import math
 import signal
 import sys
@@ -17,6 +18,7 @@ import torch
 from .data import Split
 from .distributed import World
 from .evaluate import collapse_std, embed, knn_accuracy, linear_probe, retrieval_metrics
+from .finetune import label_fraction_rows
 from .fewshot import few_shot_accuracy, few_shot_key, few_shot_shortfall
 from .label_efficiency import label_efficiency
 from .projection import pca2d
@@ -62,6 +64,11 @@ class TrainingFailure(Exception):
         self.where, self.kind, self.fields = where, kind, fields
 
 
+def _js_number(value: float) -> str:
+    """A number as JavaScript's String() writes it in the messages both engines print (0.01, 1, 0.5)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def _round(value: float, digits: int) -> float:
     return float(round(value, digits))
 
@@ -96,8 +103,10 @@ class Session:
     what it alone finds (a checkpoint to resume, an evaluation's verdict) reaches every rank."""
 
     def __init__(self, run_dir: RunDirectory, spec: dict, data: Split, dataset: dict, threads: int, resume: bool, stop: StopFlag,
-                 world: World = World(), device: torch.device = torch.device("cpu")):
+                 world: World = World(), device: torch.device = torch.device("cpu"), init_from: Optional[str] = None, init_weights: Optional[str] = None):
+        """`init_from`, `init_weights`: where spec.init's weights come from (trainer.Run), for a new run."""
         self.dir, self.spec, self.data, self.dataset = run_dir, spec, data, dataset
+        self.init_from, self.init_weights = init_from, init_weights
         self.threads, self.resume, self.stop, self.world, self.device = threads, resume, stop, world, device
         record = world.broadcast(run_dir.record() if world.lead else None)
         self.epochs = int(record["epochs"])
@@ -202,9 +211,15 @@ class Session:
         if leftovers:
             self.dir.event("warning", "recovered", f"removed {plural(len(leftovers), 'temporary file')} left by an earlier failed write: {', '.join(leftovers)}", data={"removed": leftovers})
         data, ds = self.data, self.dataset
+        # data.labelFraction: a stratified, seeded subset of the training split (labelFraction.ts)
+        whole = data.train.numel()
+        fraction = self.spec["data"].get("labelFraction", 1)
+        if fraction < 1:
+            self.data = data = dataclasses.replace(data, train=label_fraction_rows(data.train, data.labels, fraction, int(self.spec["data"]["split"]["seed"])))
+        kept = f" (data.labelFraction {_js_number(fraction)} of {whole})" if data.train.numel() < whole else ""
         classes = ds.get("classNames")
         shape = "×".join(str(d) for d in data.sample_shape)
-        self.dir.event("info", "data", f"data: {ds['source']}, {ds['count']} {ds['kind']} of shape [{shape}], {data.train.numel()} train / {data.test.numel()} held out"
+        self.dir.event("info", "data", f"data: {ds['source']}, {ds['count']} {ds['kind']} of shape [{shape}], {data.train.numel()} train{kept} / {data.test.numel()} held out"
                        + (f", {plural(len(classes), 'class', 'classes')}" if classes else ", unlabelled"),
                        data={"source": ds["source"], "count": ds["count"], "train": data.train.numel(), "test": data.test.numel(), "classes": len(classes) if classes else None})
         if self._stopping():
@@ -212,7 +227,13 @@ class Session:
 
         spec = self.spec
         strategy = spec["strategy"]
-        run = self.run = Run(spec, data, self.epochs, int(strategy["seed"]), world, device)
+        # a new run starts from init.from's weights; a resumed one has them in its checkpoint already
+        init_from = self.init_from if not self.resume else None
+        run = self.run = Run(spec, data, self.epochs, int(strategy["seed"]), world, device, init_from, self.init_weights if init_from is not None else None)
+        init = spec.get("init")
+        if run.init_source is not None:
+            self.dir.event("info", "log", f"init: {' and '.join(init['parts'])} from {init_from}{' (frozen)' if init['freeze'] else ''}",
+                           data={"initFrom": init_from, "parts": list(init["parts"]), "freeze": bool(init["freeze"]), "checkpoint": run.init_source})
         steps_per_epoch = run.sampler.batches_per_epoch
         chance = None
         if data.labels is not None and data.test.numel() > 0:
@@ -252,7 +273,7 @@ class Session:
         every = max(1, int(spec["eval"]["every"]))
         checkpoint_every = max(1, int(spec["run"]["checkpointEvery"]))
         # Every weight the step may change: the network's (batch-norm statistics included), the EMA target's, the loss's own.
-        networks = [run.model] + ([run.ema.target] if run.ema is not None else [])
+        networks = [run.model] + ([run.ema.target] if run.ema is not None else []) + ([run.classifier] if run.classifier is not None else [])
         parameters = [t for n in networks for t in list(n.parameters()) + [b for b in n.buffers() if b.is_floating_point()]] + list(run.loss.parameters)
         self.segment_start = time.perf_counter()
         while p["epoch"] <= self.epochs:
@@ -332,7 +353,7 @@ class Session:
         if self.device.type == "mps":  # the evaluations run where the embeddings are, but MPS has no float64 (kNN votes, the probe)
             train, test = train.cpu(), (test.cpu() if test is not None else None)
         self.evaluated = (self.position["step"], train, test)
-        knn = probe = retrieval = few_shot = curve = None
+        knn = probe = retrieval = few_shot = curve = classified = None
         if data.labels is not None and test is not None:
             train_labels, test_labels = data.labels[data.train], data.labels[data.test]
             if spec["eval"]["knn"] is not None:
@@ -349,6 +370,8 @@ class Session:
                 # a shot count the split is too small for is left out (warned about at the start)
                 few_shot = {few_shot_key(few["ways"], shots): few_shot_accuracy(test, test_labels, few["ways"], shots, few["queries"], few["episodes"], few["seed"], _search_metric(spec))
                             for shots in few["shots"] if few_shot_shortfall(test_labels.tolist(), few["ways"], shots, few["queries"]) is None}
+            if run.classifier is not None:  # the classifier head's accuracy on the held-out split
+                classified = float((run.classify(data.test) == test_labels.cpu()).double().mean())
             efficiency = spec["eval"].get("labelEfficiency")
             # at the last evaluation only, as evaluate.ts: it costs a few linear probes
             if efficiency is not None and epoch == self.epochs and torch.unique(train_labels).numel() > 1:
@@ -365,7 +388,7 @@ class Session:
                          "precisionAt1": retrieval["precisionAt1"] if retrieval else None, "recallAtK": retrieval["recallAtK"] if retrieval else None,
                          "mapAtR": retrieval["mapAtR"] if retrieval else None, "collapseStd": std, "collapseHealthyStd": healthy,
                          "fewShot": few_shot, "labelEfficiency": curve,
-                         "classifierAccuracy": None})  # a classifier head (loss crossEntropy) is trained on tfjs only
+                         "classifierAccuracy": classified})
         self.last_knn = knn
         if knn is not None and (self.position["bestKnnAccuracy"] is None or knn > self.position["bestKnnAccuracy"]):
             self.position["bestKnnAccuracy"] = knn

@@ -6,7 +6,9 @@ from .errors import Unsupported
 #: losses that compare labelled embeddings (pairs of same label/pair id are positives); each takes mined tuples
 LABELLED_LOSSES = {"contrastive", "triplet", "nPairs", "liftedStructure", "generalizedLiftedStructure", "infoNCE", "supCon",
                    "circle", "softNearestNeighbor", "multiSimilarity", "nce"}
-LOSSES = LABELLED_LOSSES | {"negativeCosine", "vicreg", "barlowTwins", "siglip"}
+#: losses of class logits (a classifier head on the representation: finetune.py)
+CLASS_LOSSES = {"crossEntropy"}
+LOSSES = LABELLED_LOSSES | {"negativeCosine", "vicreg", "barlowTwins", "siglip"} | CLASS_LOSSES
 #: losses that take a queue (refEmbeddings): every labelled one but nPairs and liftedStructure (supportsReference)
 QUEUE_LOSSES = LABELLED_LOSSES - {"nPairs", "liftedStructure"}
 #: pairs.mining types the engine has ("none" aside)
@@ -42,7 +44,9 @@ def check_supported(spec: dict, sample_shape) -> None:
         raise Unsupported("pairs.sampler.type", pairs["sampler"]["type"])
     if pairs["positives"] not in ("labels", "augmentation"):
         raise Unsupported("pairs.positives", pairs["positives"])
-    if pairs["positives"] == "labels" and loss["type"] not in LABELLED_LOSSES:
+    if loss["type"] in CLASS_LOSSES and pairs["positives"] != "labels":
+        raise Unsupported("pairs.positives", pairs["positives"], f'with loss.type "{loss["type"]}" is not a valid recipe (the classifier learns the labels: use pairs.positives: labels)')
+    if pairs["positives"] == "labels" and loss["type"] not in LABELLED_LOSSES | CLASS_LOSSES:
         raise Unsupported("pairs.positives", "labels", f'with loss.type "{loss["type"]}" is not a valid recipe (the loss compares two views)')
     images = len(sample_shape) == 3
     for view in ("weak", "strong"):
@@ -80,9 +84,7 @@ def check_engine_supported(spec: dict, sample_shape) -> None:
     for name, value in spec["eval"].items():
         if isinstance(value, dict) and name not in EVALUATIONS:
             raise Unsupported(f"eval.{name}", value, "is not implemented on the PyTorch engine yet; remove it or train on tfjs")
-    # Starting from an earlier run and training on a fraction of the split are tfjs-only (INIT_FACTS,
-    # LABEL_FRACTION_FACTS): refused, never trained as if they were absent.
-    if spec.get("init") is not None:
-        raise Unsupported("init", spec["init"], "is not implemented on the PyTorch engine yet; train this spec on tfjs")
-    if spec["data"].get("labelFraction", 1) < 1:
-        raise Unsupported("data.labelFraction", spec["data"]["labelFraction"], "is not implemented on the PyTorch engine yet; train this spec on tfjs")
+    # init (an earlier run's weights) and data.labelFraction are the engine's (finetune.py); two towers are not
+    arch = spec["architecture"]
+    if arch.get("towers") is not None or spec["data"].get("pairs") is not None:
+        raise Unsupported("architecture.towers", arch.get("towers"), "(two towers on paired data) is not implemented on the PyTorch engine yet; train this spec on tfjs")

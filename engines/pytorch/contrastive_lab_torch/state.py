@@ -1,5 +1,6 @@
 """What a checkpoint holds so a resumed run continues exactly (server/trainer/trainingState.ts):
-the network's and the EMA target's weights and batch-norm statistics, the loss's own parameters,
+the network's and the EMA target's weights and batch-norm statistics, the classifier head (loss
+crossEntropy), the loss's own parameters,
 the optimiser's state, the negatives queue and torch's random state (dropout).
 
 Every tensor is saved as a CPU copy, so a checkpoint does not name the device it was trained on: a
@@ -35,6 +36,7 @@ def capture(run: Run) -> dict:
         "model": run.model.state_dict(),
         "optimizer": run.optimizer.state_dict(),
         "ema": run.ema.target.state_dict() if run.ema is not None else None,
+        "classifier": run.classifier.state_dict() if run.classifier is not None else None,
         "loss": [p.detach().clone() for p in run.loss.parameters],
         "queue": queue,
         "rng": rng,
@@ -57,6 +59,10 @@ def restore(run: Run, payload: dict) -> None:
             if payload.get("ema") is None:
                 raise ValueError("the checkpoint has no EMA target but strategy.ema is set")
             run.ema.target.load_state_dict(payload["ema"])
+        if run.classifier is not None:
+            if payload.get("classifier") is None:
+                raise ValueError("the checkpoint has no classifier head but loss.type is crossEntropy")
+            run.classifier.load_state_dict(payload["classifier"])
         stored = payload.get("loss") or []
         if len(stored) != len(run.loss.parameters):
             raise ValueError(f"the checkpoint has {len(stored)} loss parameters, this loss has {len(run.loss.parameters)}")

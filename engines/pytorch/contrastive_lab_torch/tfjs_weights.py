@@ -10,7 +10,7 @@ names and lays them out, for `export --format tfjs` of a PyTorch run:
 
 Layer names follow backbones/{mlp,convnet,resnet}.ts, head.ts and contrastiveModel.ts. A module this
 walk does not know is an error naming its place in the network (say, `backbone.3`), never a silent skip."""
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -143,4 +143,44 @@ def tfjs_weights(model: nn.Module, input_shape: List[int]) -> List[Tuple[str, to
         head = getattr(model, head_name)
         if head is not None:
             out += _sequential(head_name, head, head_name, {"dense": "dense"}, flattens)[0]
+    return out
+
+
+def tfjs_writable(model: nn.Module, input_shape: List[int]) -> List[Tuple[str, str, Callable[[torch.Tensor], None], List[int]]]:
+    """The inverse of tfjs_weights, for loading a tfjs run's weights (init.from, finetune.py): for every
+    tfjs weight, (its name, the init part of the torch tensor it comes from, put(value in tfjs layout)
+    writing it into that tensor, its tfjs shape). Found by laying out index tensors: every floating
+    tensor of the network briefly holds the positions of its own entries (one running count over
+    the network, exact in float32 up to 2^24 entries), so each tfjs weight says where its entries live."""
+    state = model.state_dict()  # detached, sharing storage with the parameters and buffers
+    floating = [(n, t) for n, t in state.items() if t.is_floating_point()]
+    total = sum(t.numel() for _, t in floating)
+    if total > 2 ** 24:
+        raise Unmappable(f"the network has {total} weights, more than the {2 ** 24} this mapping of tfjs weights can place; load such a network from a PyTorch run")
+    saved = [t.clone() for _, t in floating]
+    starts = []
+    try:
+        with torch.no_grad():
+            offset = 0
+            for _, t in floating:
+                t.copy_(torch.arange(offset, offset + t.numel(), dtype=torch.float64).reshape(t.shape))
+                starts.append(offset)
+                offset += t.numel()
+        laid = [(name, value.detach().clone()) for name, value in tfjs_weights(model, input_shape)]
+    finally:
+        with torch.no_grad():
+            for (_, t), value in zip(floating, saved):
+                t.copy_(value)
+    out = []
+    for name, positions in laid:
+        flat = positions.reshape(-1).to(torch.long)
+        which = max(i for i, s in enumerate(starts) if s <= int(flat[0]))
+        torch_name, target = floating[which]
+        index = flat - starts[which]
+
+        def put(value: torch.Tensor, _target=target, _index=index) -> None:
+            _target.view(-1)[_index] = value.reshape(-1).to(_target.dtype)
+
+        part = torch_name.split(".", 1)[0]
+        out.append((name, part if part in ("representation", "projection", "prediction") else "backbone", put, list(positions.shape)))
     return out

@@ -19,7 +19,8 @@ from .devicecheck import DeviceCheck, enabled as device_check_enabled
 from .distributed import World, convert_sync_batchnorm, local_rows
 from .evaluate import embed, knn_accuracy
 from .fastmm import matmul_nt
-from .losses import Loss, pair_ids
+from .finetune import ClassifierHead, WithClassifier, class_count, freeze, load_parts
+from .losses import CLASS_LOSSES, Loss, pair_ids
 from .models import ContrastiveModel
 from .optim import clip_by_global_norm, create_optimizer, schedule_lr
 from .strategies import EmaTarget, MemoryQueue, MPerClassSampler, RandomSampler, target_temperature_loss
@@ -37,7 +38,7 @@ def _sampler(spec: dict, data: Split, seed: int):
     else:
         s = RandomSampler(data.train, batch_size, seed)
     if s.batches_per_epoch < 1:
-        raise ValueError(f"strategy.batchSize {batch_size} is larger than the {data.train.numel()} training samples")
+        raise ValueError(f"strategy.batchSize {batch_size} is larger than the {data.train.numel()} training samples; lower the batch size or use more data.")
     return s
 
 
@@ -48,19 +49,39 @@ class Run:
     (the weights' initialisation, the augmentations' parameters and noise), so a seed gives the
     same run on every device up to the kernels' rounding."""
 
-    def __init__(self, spec: dict, data: Split, epochs: int, seed: int, world: World = World(), device: torch.device = torch.device("cpu")):
+    def __init__(self, spec: dict, data: Split, epochs: int, seed: int, world: World = World(), device: torch.device = torch.device("cpu"),
+                 init_from: Optional[str] = None, init_weights: Optional[str] = None):
+        """`init_from`: the run directory (absolute) whose weights spec.init loads, None when they are not
+        to be loaded (a resumed run's checkpoint holds them); `init_weights`: a tfjs run's weights as the
+        launcher read them (finetune.load_parts)."""
         self.spec, self.data, self.epochs, self.seed, self.world, self.device = spec, data, epochs, seed, world, device
         torch.manual_seed(seed)
         self.model = ContrastiveModel(spec["architecture"], data.sample_shape)
         self.model.train()
+        init = spec.get("init")
+        #: where the init weights came from (`<run>/checkpoints/step-<N>`), None without them
+        self.init_source = load_parts(self.model, init_from, init["parts"], data.sample_shape, init_weights) if init is not None and init_from is not None else None
+        if init is not None and init["freeze"]:
+            freeze(self.model, init["parts"])  # frozen parts leave the optimiser: unchanged bit for bit
+        # loss crossEntropy: a classifier head on the representation; the projection and prediction heads are off its path
+        self.classifier: Optional[ClassifierHead] = None
+        if spec["loss"]["type"] in CLASS_LOSSES:
+            self.classifier = ClassifierHead(spec["architecture"]["representationSize"], class_count(data.classes, data.labels))
+            for head in (self.model.projection, self.model.prediction):
+                if head is not None:
+                    head.requires_grad_(False)
         # Several processes (distributed.py): batch norm over the global batch when asked (before the
         # EMA copy, so the target normalises alike); the forwards that train go through DDP.
         self.sync_batch_norm = world.size > 1 and bool(spec["run"].get("syncBatchNorm", False))
         if self.sync_batch_norm:
             convert_sync_batchnorm(self.model)
         self.model.to(device)
+        trained: torch.nn.Module = self.model
+        if self.classifier is not None:
+            self.classifier.to(device)
+            trained = WithClassifier(self.model, self.classifier)  # one module: DDP averages the head's gradients too
         ddp_devices = [device.index] if device.type == "cuda" else None  # one GPU per process (distributed.resolve_device)
-        self.network = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=ddp_devices, broadcast_buffers=False) if world.size > 1 else self.model
+        self.network = torch.nn.parallel.DistributedDataParallel(trained, device_ids=ddp_devices, broadcast_buffers=False) if world.size > 1 else trained
         strategy = spec["strategy"]
         self.ema = EmaTarget(self.model) if strategy["ema"] is not None else None
         if self.ema is not None:
@@ -73,7 +94,10 @@ class Run:
         self.stop_gradients = bool(strategy["stopGradient"]) or spec["loss"]["type"] == "negativeCosine"
         negatives = spec["pairs"]["negatives"]
         self.queue = MemoryQueue(negatives["size"], self.model.projection_size, device) if negatives["type"] == "queue" else None
-        self.optimizer = create_optimizer(strategy["optimizer"], list(self.model.parameters()) + self.loss.parameters)
+        head = list(self.classifier.parameters()) if self.classifier is not None else []
+        #: what gradient clipping measures: the network's weights and the classifier head's
+        self.clipped = [p for p in self.model.parameters() if p.requires_grad] + head
+        self.optimizer = create_optimizer(strategy["optimizer"], [p for p in self.model.parameters() if p.requires_grad] + self.loss.parameters + head)
         self.sampler = _sampler(spec, data, seed)
         self.train_labels = data.labels if spec["data"]["useLabels"] else None
         pairs = spec["pairs"]
@@ -119,6 +143,10 @@ class Run:
 
     def objective(self, labels: Optional[torch.Tensor], view1: torch.Tensor, view2: Optional[torch.Tensor]):
         """Returns (loss, keys to enqueue or None, their labels)."""
+        if self.classifier is not None:  # methods/classifier.ts: one (weak) view through the network and the head
+            if labels is None:
+                raise ValueError(f"loss {self.loss.type} trains a classifier on the labels, but training sees none; use labelled data with data.useLabels: true.")
+            return self.loss.classes(self.world.gather(self._online(view1)["logits"]), labels), None, None
         has_target_branch = self.ema is not None or self.stop_gradients
         symmetric = self.spec["architecture"]["prediction"] is not None or self.ema is not None
         if view2 is None:
@@ -212,7 +240,7 @@ class Run:
         strategy = self.spec["strategy"]
         t = time.perf_counter()
         if strategy["gradientClipNorm"] is not None:
-            clip_by_global_norm(self.model.parameters(), strategy["gradientClipNorm"])
+            clip_by_global_norm(self.clipped, strategy["gradientClipNorm"])
         self.optimizer.step()
         if not self.sync_batch_norm:
             self.world.broadcast_buffers(self.model)  # each rank's own batch statistics: rank 0's are kept
@@ -223,6 +251,18 @@ class Run:
         if self.device_check is not None:
             self.device_check.step_state(self)
         self._add("optimiser", t)
+
+    @torch.no_grad()
+    def classify(self, indices: torch.Tensor) -> torch.Tensor:
+        """parts.ts classify: the classifier head's predicted class of each sample, in inference mode (on the CPU)."""
+        was_training = self.model.training
+        self.model.eval()
+        try:
+            out = [self.classifier(self.model(self.data.x[indices[i:i + 1024]].to(self.device))["representation"]).argmax(dim=1).cpu()
+                   for i in range(0, indices.numel(), 1024)]
+        finally:
+            self.model.train(was_training)
+        return torch.cat(out) if out else torch.zeros(0, dtype=torch.long)
 
     def evaluate(self) -> Optional[float]:
         knn = self.spec["eval"]["knn"]

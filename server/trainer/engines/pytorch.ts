@@ -18,6 +18,8 @@ import { parseJsonObject, readJsonLines } from '../../runs/jsonl';
 import { runPaths } from '../../runs/paths';
 import { effectiveStatus, readRunRecord, updateRunRecord, waitsInQueue } from '../../runs/record';
 import { readJsonObject } from '../../shared/files';
+import { float32ToLittleEndian } from '../../runs/embeddings';
+import { readInitSource } from '../../spec/initSource';
 import { towersOnEngine } from '../../spec/towerFacts';
 import type { ResolvedSpec } from '../../spec/types';
 import { Reporter, type OutputMode } from '../reporter';
@@ -117,9 +119,10 @@ export async function trainWithPyTorch(run: NewPyTorchRun, controls: PyTorchCont
   const root = run.outRoot !== null ? resolve(run.outRoot) : resolve(specDir, run.spec.run.outputDir);
   const prepared = await prepare(run.spec, specDir, join(root, '.cache'), controls);
   try {
+    const init = run.spec.init !== null ? await initArgs(run.spec.init.from, specDir, prepared.splitDir) : [];
     const { dir } = createRunDirectory(root, run.spec, specPath, run.specText, run.spec.strategy.epochs);
     onCreated(dir);
-    return await runEngine(dir, run.spec, prepared, controls, false);
+    return await runEngine(dir, run.spec, prepared, controls, false, init);
   } finally {
     prepared.engine.close();
     rmSync(prepared.splitDir, { recursive: true, force: true });
@@ -145,7 +148,39 @@ export async function resumeWithPyTorch(runDir: string, controls: PyTorchControl
   }
 }
 
-async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared, controls: PyTorchControls, resume: boolean): Promise<SessionOutcome> {
+/**
+ * The engine's arguments for `init.from` (a new run; a resumed one has the weights in its checkpoint):
+ * the run directory, resolved as the tfjs trainer resolves it. A PyTorch run's checkpoint is read by
+ * the engine; a tfjs run's weights are read here with the tfjs loader (initFrom.ts: named as its
+ * network names them) and handed over as <split>/init-weights.{json,f32}. A run that cannot give
+ * weights is said before the run directory exists.
+ */
+async function initArgs(from: string, specDir: string, splitDir: string): Promise<string[]> {
+  const source = readInitSource(from, specDir);
+  if (!source.ok) throw new PythonEngineError(`init.from: ${source.problem}`);
+  if (readRunRecord(source.runDir).engine === 'pytorch') return ['--init-from', source.runDir];
+  const { readRunWeights, InitError } = await import('../initFrom');
+  let weights;
+  try {
+    weights = readRunWeights(source.runDir);
+  } catch (e) {
+    if (e instanceof InitError) throw new PythonEngineError(`init.from: ${e.message}`);
+    throw e;
+  }
+  const values = new Float32Array(weights.weights.reduce((n, w) => n + w.values.length, 0));
+  let offset = 0;
+  const listed = weights.weights.map((w) => {
+    values.set(w.values, offset);
+    offset += w.values.length;
+    return { name: w.name, shape: w.shape, offset: offset - w.values.length, length: w.values.length };
+  });
+  const manifest = join(splitDir, 'init-weights.json');
+  writeFileSync(join(splitDir, 'init-weights.f32'), float32ToLittleEndian(values));
+  writeFileSync(manifest, JSON.stringify({ checkpoint: weights.checkpoint, weights: listed }));
+  return ['--init-from', source.runDir, '--init-weights', manifest];
+}
+
+async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared, controls: PyTorchControls, resume: boolean, init: readonly string[] = []): Promise<SessionOutcome> {
   const record = readRunRecord(runDir);
   const reporter = new Reporter(runDir, record.id, controls.mode);
   if (controls.stop.requested) {
@@ -160,7 +195,7 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   const processes = processesOf(spec, controls);
   const threads = Math.max(1, Math.floor((requested > 0 ? requested : availableParallelism()) / processes));
   if (prepared.plan !== null) reporter.say(describePlan(prepared.plan, threads));
-  const engineArgs = ['--run-dir', runDir, '--data', prepared.splitDir, '--threads', String(threads), '--device', deviceOf(spec, controls), ...(resume ? ['--resume'] : [])];
+  const engineArgs = ['--run-dir', runDir, '--data', prepared.splitDir, '--threads', String(threads), '--device', deviceOf(spec, controls), ...(resume ? ['--resume'] : []), ...init];
   const progress = new ProgressEcho(reporter, controls.mode, runDir, record.epochs, spec.strategy.batchSize);
   // The stop signal is a flag (set by the CLI's SIGTERM/SIGINT handlers, or by onStep): passed on once,
   // after the engine's first line (by then its own handler is installed; before, SIGTERM would kill it).

@@ -51,7 +51,8 @@ interface SpecParts {
   readonly loss: string;
   readonly positives?: 'labels' | 'augmentation';
   readonly negatives?: string;
-  readonly distance?: string;
+  /** null: no distance section (a loss that reads none). */
+  readonly distance?: string | null;
   readonly batchNorm?: boolean;
   readonly prediction?: boolean;
   readonly strategy?: string;
@@ -74,8 +75,7 @@ pairs:
   views:
     weak: [{ type: featureNoise, std: 0.1 }]
     strong: [{ type: featureNoise, std: 0.2 }, { type: featureMask, fraction: 0.2 }]
-distance: ${p.distance ?? '{ type: cosine }'}
-loss: ${p.loss}
+${p.distance === null ? '' : `distance: ${p.distance ?? '{ type: cosine }'}\n`}loss: ${p.loss}
 architecture:
   backbone: { type: mlp, layers: [16], batchNorm: ${p.batchNorm ?? false} }
   representationSize: 8
@@ -100,6 +100,8 @@ function lossParts(l: (typeof LOSSES)[number]): SpecParts {
     ...(f.minimisedByCollapse ? { prediction: true, strategy: '  stopGradient: true\n' } : {}),
     // its default margins are distances: on cosine similarities every pair already satisfies them (no gradient to compare)
     ...(l.type === 'contrastive' ? { distance: '{ type: euclidean, normalize: true }' } : {}),
+    // a classifier head learns the labels: one labelled view, no distance
+    ...(l.type === 'crossEntropy' ? { positives: 'labels' as const, distance: null } : {}),
   };
 }
 
