@@ -46,6 +46,7 @@ const RESULTS_BEFORE_RECALL: readonly ColumnDef[] = [
   result('probe', 'probe', 'percent', true, true, "the last evaluation's linear-probe accuracy"),
   result('probeBest', 'best probe', 'percent', false, true, 'the best linear-probe accuracy of any evaluation'),
   result('classifier', 'classifier', 'percent', true, true, "the last evaluation's held-out accuracy of the classifier head (loss crossEntropy: fine-tuned or from scratch)"),
+  result('zeroShot', 'zero-shot', 'percent', true, true, "the last evaluation's zero-shot accuracy of a two-tower run (one caption per class, on the held-out pairs)"),
   result('p@1', 'P@1', 'percent', false, true, "the last evaluation's precision@1"),
 ];
 const RESULTS_AFTER_RECALL: readonly ColumnDef[] = [
@@ -131,6 +132,7 @@ export function tableRow(entry: RunEntry): TableRow {
   setDefined(cells, 'probe', results.probe);
   setDefined(cells, 'probeBest', results.probeBest);
   setDefined(cells, 'classifier', results.classifier);
+  setDefined(cells, 'zeroShot', results.zeroShot);
   setDefined(cells, 'p@1', results.precisionAt1);
   for (const [k, v] of Object.entries(results.recallAtK)) cells.set(`r@${k}`, v);
   setDefined(cells, 'mapAtR', results.mapAtR);

@@ -12,6 +12,8 @@ export interface RunResults {
   readonly probeBest: number | undefined;
   /** The last evaluation's classifier-head accuracy (loss crossEntropy). */
   readonly classifier: number | undefined;
+  /** The last evaluation's zero-shot accuracy (two towers). */
+  readonly zeroShot: number | undefined;
   readonly precisionAt1: number | undefined;
   /** The last evaluation's recall@k, keyed by k. */
   readonly recallAtK: Readonly<Record<string, number>>;
@@ -36,6 +38,7 @@ export class ResultsAccumulator {
   private probe: number | undefined;
   private probeBest: number | undefined;
   private classifier: number | undefined;
+  private zeroShot: number | undefined;
   private precisionAt1: number | undefined;
   private recallAtK: Record<string, number> = {};
   private mapAtR: number | undefined;
@@ -48,7 +51,7 @@ export class ResultsAccumulator {
 
   /** Forgets everything (the metrics file was rewritten from the start by a resume). */
   reset(): void {
-    this.knn = this.knnBest = this.probe = this.probeBest = this.classifier = this.precisionAt1 = this.mapAtR = this.collapseStd = this.finalLoss = undefined;
+    this.knn = this.knnBest = this.probe = this.probeBest = this.classifier = this.zeroShot = this.precisionAt1 = this.mapAtR = this.collapseStd = this.finalLoss = undefined;
     this.recallAtK = {};
     this.fewShot = {};
     this.labelEfficiency = {};
@@ -72,6 +75,7 @@ export class ResultsAccumulator {
       this.probe = finite(line.linearProbeAccuracy) ?? this.probe;
       this.probeBest = best(this.probeBest, finite(line.linearProbeAccuracy));
       this.classifier = finite(line.classifierAccuracy) ?? this.classifier;
+      this.zeroShot = finite(line.zeroShotAccuracy) ?? this.zeroShot;
       this.precisionAt1 = finite(line.precisionAt1) ?? this.precisionAt1;
       if (line.recallAtK) this.recallAtK = { ...line.recallAtK };
       this.mapAtR = finite(line.mapAtR) ?? this.mapAtR;
@@ -85,7 +89,7 @@ export class ResultsAccumulator {
 
   results(): RunResults {
     return {
-      knn: this.knn, knnBest: this.knnBest, probe: this.probe, probeBest: this.probeBest, classifier: this.classifier, precisionAt1: this.precisionAt1,
+      knn: this.knn, knnBest: this.knnBest, probe: this.probe, probeBest: this.probeBest, classifier: this.classifier, zeroShot: this.zeroShot, precisionAt1: this.precisionAt1,
       recallAtK: this.recallAtK, mapAtR: this.mapAtR, fewShot: this.fewShot, labelEfficiency: this.labelEfficiency, collapseStd: this.collapseStd, finalLoss: this.finalLoss,
       samplesPerSec: this.speedCount > 0 ? this.speedSum / this.speedCount : undefined,
     };
