@@ -57,6 +57,7 @@ import { towerInit } from './tower-init';
 import { towerLossUnsupported } from './tower-loss-unsupported';
 import { towerSideMismatch } from './tower-side-mismatch';
 import { towerSizesDiffer } from './tower-sizes-differ';
+import { towersIgnoredOptions } from './towers-ignored-options';
 import { towersNeedPairs } from './towers-need-pairs';
 import type { SpecRule } from './rule';
 
@@ -121,6 +122,7 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   towerLossUnsupported,
   towerSideMismatch,
   towerSizesDiffer,
+  towersIgnoredOptions,
   towersNeedPairs,
 ]);
 
