@@ -41,7 +41,7 @@ test('the EMA target starts as a copy and moves by θt ← τθt + (1 − τ)θo
 });
 
 test('the EMA update gives the bits of the three tfjs operations it replaces on wasm (τ·θt + (1 − τ)·θo), odd sizes included', () => {
-  const online = ContrastiveModel.build({ ...arch, backbone: { ...arch.backbone, layers: [7] } }, [5]);
+  const online = ContrastiveModel.build({ ...arch, backbone: { type: 'mlp', layers: [7], activation: 'relu', batchNorm: true, dropout: 0 } }, [5]);
   const ema = new EmaTarget(online);
   for (const v of online.namedVariables()) v.variable.assign(tf.tidy(() => tf.add(v.variable, tf.randomNormal(v.variable.shape, 0, 1, 'float32', 5))));
   const tau = 0.9961;
