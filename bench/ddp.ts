@@ -5,7 +5,8 @@
 // Training seconds are the engine's own clock at its last step line. The recipe is SimCLR on the
 // 10,000 built-in digits (MLP 784 → 512 → 128, projection 128 → 64, batch 256 = 2 × 128, 2 epochs);
 // the processes run without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (the launcher's engineEnv drops them).
-// Each count runs twice, interleaved, and the faster run counts (the machine is shared).
+// Each count runs REPEATS times (env BENCH_DDP_REPEATS, default 3), interleaved, and the medians count
+// (the machine is shared).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { trainWithPyTorch } from '../server/trainer/engines/pytorch';
 import { createStopSignal } from '../server/trainer/stop';
 import { PYTHON, torchAvailable } from './mirror';
 
-const REPEATS = 2;
+const REPEATS = Math.max(1, Number(process.env['BENCH_DDP_REPEATS'] ?? 3) || 3);
 
 const RECIPE = `experiment: ddp-bench
 data:
@@ -77,9 +78,14 @@ export async function runDdpBench(): Promise<void> {
     for (let i = 0; i < REPEATS; i++) {
       for (const n of [1, 2] as const) runs[n].push(await train(specPath, join(work, `runs-${n}-${i}`), n));
     }
-    const best = (n: 1 | 2): Timing => runs[n].reduce((a, b) => (b.trainSeconds < a.trainSeconds ? b : a));
-    const [one, two] = [best(1), best(2)];
-    console.log(`torch ${torch.version}; SimCLR MLP on 8,000 digits, batch 256, ${one.steps} steps; 1 thread per process; fastest of ${REPEATS}`);
+    const median = (values: number[]): number => {
+      const v = [...values].sort((a, b) => a - b);
+      return v.length % 2 === 1 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+    };
+    const typical = (n: 1 | 2): Timing => ({ trainSeconds: median(runs[n].map((r) => r.trainSeconds)), wallSeconds: median(runs[n].map((r) => r.wallSeconds)), steps: runs[n][0]!.steps });
+    const [one, two] = [typical(1), typical(2)];
+    console.log(`torch ${torch.version}; SimCLR MLP on 8,000 digits, batch 256, ${one.steps} steps; 1 thread per process; medians of ${REPEATS} interleaved runs`);
+    for (const n of [1, 2] as const) console.log(`  ${n} process${n === 1 ? '' : 'es'}: training ${runs[n].map((r) => r.trainSeconds.toFixed(2)).join(' ')} s; wall ${runs[n].map((r) => r.wallSeconds.toFixed(2)).join(' ')} s`);
     console.log(`${'processes'.padEnd(12)} ${'training'.padStart(10)} ${'samples/s'.padStart(10)} ${'wall'.padStart(8)}`);
     for (const [n, t] of [[1, one], [2, two]] as const) console.log(`${String(n).padEnd(12)} ${t.trainSeconds.toFixed(1).padStart(8)} s ${Math.round((t.steps * 256) / t.trainSeconds).toString().padStart(10)} ${t.wallSeconds.toFixed(1).padStart(6)} s`);
     console.log(`bench ddp-2proc-speedup ${(one.trainSeconds / two.trainSeconds).toFixed(3)} ratio`);
