@@ -80,7 +80,12 @@ export function buildTowerParts(spec: ResolvedSpec, data: PairedSplit, specDir: 
   const lossWeights = (siglip?.trainableVariables ?? []).map((variable, i) => ({ name: `loss/${i}`, variable, trainable: true }));
   const all = [...a.weights, ...b.weights, ...lossWeights];
   const trainable = all.filter((w) => w.trainable).map(({ name, variable }) => ({ name, variable }));
-  if (trainable.length === 0) throw new Error('both towers are locked and the loss has no parameters of its own: nothing would train. Unlock one tower (architecture.towers.<a|b>.locked: false).');
+  if (trainable.length === 0) {
+    a.dispose();
+    b.dispose();
+    siglip?.dispose();
+    throw new Error('both towers are locked and the loss has no parameters of its own: nothing would train. Unlock one tower (architecture.towers.<a|b>.locked: false).');
+  }
   const optimizer = createOptimizer(spec.strategy.optimizer);
   const schedule = createSchedule(spec.strategy.schedule, spec.strategy.optimizer.learningRate);
   const stepsPerEpoch = sampler.batchesPerEpoch;
