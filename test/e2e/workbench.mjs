@@ -216,9 +216,11 @@ class Workbench {
 
   /** Selects the active editor's line `line` (1-based) and types `text` over it. */
   async replaceLine(line, text) {
-    await this.command('Go to Line/Column...');
-    await this.input.fill(`:${line}:1`);
+    // Quick Open's ':' prefix is Go to Line. (Through command('Go to Line/Column...') every call waited
+    // 20 s for the quick input to close, which that command keeps open for the line number.)
+    await this.quickInput(`:${line}:1`);
     await this.page.keyboard.press('Enter');
+    await this.input.waitFor({ state: 'hidden', timeout: this.timeout });
     await this.page.keyboard.press('Shift+End');
     await this.page.keyboard.type(text);
   }
