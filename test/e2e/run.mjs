@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,42 @@ async function canvasImage(frame) {
   return frame.locator('canvas').first().evaluate((c) => c.toDataURL());
 }
 
+const sharp = createRequire(import.meta.url)('sharp');
+
+/** A screenshot's RGB pixels. */
+async function pixels(png) {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** Fraction of the pixels that differ from the top-left one (the map's background). */
+function inked({ data, width, height }) {
+  let n = 0;
+  for (let i = 0; i < width * height * 3; i += 3) if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) > 24) n++;
+  return n / (width * height);
+}
+
+/** Fraction of the pixels of `after` that equal (within a few levels) the pixel of `before` (dx, dy) pixels up and to the left. */
+function sameShifted(before, after, dx, dy) {
+  let same = 0, total = 0;
+  for (let y = Math.max(0, dy); y < Math.min(after.height, before.height + dy); y++) {
+    for (let x = Math.max(0, dx); x < Math.min(after.width, before.width + dx); x++) {
+      const a = (y * after.width + x) * 3, b = ((y - dy) * before.width + (x - dx)) * 3;
+      total++;
+      if (Math.abs(after.data[a] - before.data[b]) + Math.abs(after.data[a + 1] - before.data[b + 1]) + Math.abs(after.data[a + 2] - before.data[b + 2]) <= 12) same++;
+    }
+  }
+  return same / Math.max(1, total);
+}
+
+/** Waits until the page inside `frame` has drawn twice more (a map redraw is requested on the next animation frame). */
+async function frames(frame, n = 2) {
+  await frame.locator('body').evaluate((_, count) => new Promise((resolve) => {
+    const next = (left) => (left === 0 ? resolve(null) : requestAnimationFrame(() => next(left - 1)));
+    next(count);
+  }), n);
+}
+
 async function scenario(mode) {
   const workspace = freshWorkspace();
   const load = mode === 'vsix' ? { vsix: packageVsix() } : { extensionPath: root };
@@ -61,6 +98,33 @@ async function scenario(mode) {
   let n = 0;
   const shot = (name) => vs.screenshot(path.join(shotsDir, `${mode}-${String(++n).padStart(2, '0')}-${name}.png`));
   const step = (what) => console.log(`  [${mode}] ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const runDir = (suffix) => path.join(workspace, 'runs', fs.readdirSync(path.join(workspace, 'runs')).find((id) => id.endsWith(suffix)));
+
+  /** Issue 15: Explorer → right-click an image → Find Similar in Run… → (pick the run) → the gallery searches with it. */
+  const findSimilarFromExplorer = async ({ expectPick }) => {
+    step(`Explorer: right-click digit-3.png → Find Similar in Run…${expectPick ? ' → pick tiny-digits' : ''} → the gallery shows its neighbours with distances`);
+    await vs.explorerContextMenu('digit-3.png', 'Find Similar in Run…');
+    // With one run that has embeddings the command takes it; with more it asks which.
+    if (expectPick) await vs.pick('tiny-digits', 'run');
+    const found = await poll(() => vs.inWebview('Neighbours: tiny-digits', async (frame) => {
+      const query = await frame.locator('.query-card').innerText();
+      const cards = frame.locator('[aria-label="Nearest neighbours"] .neighbour');
+      if (!query.includes('digit-3.png') || (await cards.count()) === 0) return undefined;
+      return { query, summary: await frame.locator('.query-card + h2 + p').innerText(), cards: await cards.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), problem: await frame.locator('p.error[role="alert"]').first().innerText() };
+    }).catch(() => undefined), { timeout: 60_000, what: 'the gallery to show the neighbours of digit-3.png' });
+    assert.equal(found.problem, '', `the search should succeed: ${found.problem}`);
+    assert.match(found.query, /Query file[\s\S]*digit-3\.png[\s\S]*a new input/, `the query card shows the file as a new input: ${found.query}`);
+    assert.match(found.summary, new RegExp(`^${found.cards.length} nearest items to .*digit-3\\.png\\.$`), `the summary names the file: ${found.summary}`);
+    const hits = found.cards.map((label) => /^\d+: sample (\d+), label (.*?), distance (\S+)$/.exec(label)).map((m) => ({ index: Number(m[1]), label: m[2], distance: Number(m[3]) }));
+    assert.equal(hits.length, 10, `k = 10 neighbours: ${JSON.stringify(found.cards)}`);
+    assert.ok(hits.every((h, i) => Number.isFinite(h.distance) && (i === 0 || h.distance >= hits[i - 1].distance)), `distances shown, nearest first: ${JSON.stringify(hits)}`);
+    // A handwritten 3 the run did not train on: most of its nearest digits are 3s.
+    const threes = hits.filter((h) => h.label === '3').length;
+    assert.ok(threes >= 6, `most neighbours of a 3 should be 3s; got ${JSON.stringify(hits.map((h) => h.label))}`);
+    console.log(`    digit-3.png: ${threes}/10 neighbours labelled 3, d = ${hits[0].distance}…${hits[9].distance}`);
+    await shot('find-similar');
+    await vs.showContainer('Contrastive Lab'); // back from the Explorer to the Runs view the later steps read
+  };
   try {
     step('open the spec, break the loss type, expect a diagnostic on that line');
     await vs.open('tiny.contrastive.yaml');
@@ -175,7 +239,38 @@ async function scenario(mode) {
     }).catch(() => undefined), { timeout: 60_000, what: 'the map legend' });
     assert.equal(classes, 10, 'the digits have ten labels');
     await shot('map');
+    if (mode === 'vsix') await findSimilarFromExplorer({ expectPick: false });
     if (mode === 'dev') {
+      step('the map\'s timeline plays the trained run from its first evaluation to its last');
+      const evaluated = fs.readdirSync(path.join(runDir('tiny-digits'), 'timeline')).flatMap((f) => /^step-(\d+)\.f32$/.exec(f)?.[1] ?? []).map(Number).sort((a, b) => a - b);
+      assert.ok(evaluated.length >= 4, `the 4-epoch run should have kept the probe set at every evaluation: steps ${JSON.stringify(evaluated)}`);
+      const played = await vs.inWebview('Map', async (frame) => {
+        await frame.locator('vscode-button', { hasText: /^Timeline/ }).click();
+        const text = frame.locator('.timeline-controls .status-line');
+        await poll(async () => new RegExp(` 1/${evaluated.length} `).test(await text.innerText()), { timeout: 30_000, what: 'the timeline at its first evaluation' });
+        const canvas = frame.locator('.map-layout > .scatter').nth(1).locator('canvas');
+        await frames(frame, 3); // the glide into the first frame
+        const first = await canvas.screenshot();
+        // Every text the step label shows while playing, in order.
+        await text.evaluate((el) => {
+          window.__timelineSeen = [el.textContent];
+          new MutationObserver(() => window.__timelineSeen.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+        });
+        await frame.locator('vscode-button[title="Play from this step to the last"]').click();
+        await poll(async () => new RegExp(` ${evaluated.length}/${evaluated.length} `).test(await text.innerText()), { timeout: 30_000, what: 'the timeline to play to the last evaluation' });
+        await poll(async () => (await frame.locator('vscode-button[title="Play from this step to the last"]').innerText()).trim() === '▶', { timeout: 5_000, what: 'play to stop at the last evaluation' });
+        await frames(frame, 40); // the glide into the last frame (450 ms)
+        const last = await canvas.screenshot();
+        return { seen: await text.evaluate(() => window.__timelineSeen), slider: await frame.locator('input[aria-label="Evaluation step"]').inputValue(), first, last };
+      });
+      const shownSteps = played.seen.map((t) => Number(/^step (\d+)/.exec(t)?.[1])).filter((n, i, all) => Number.isFinite(n) && n !== all[i - 1]);
+      assert.deepEqual(shownSteps, evaluated, `playing should show every evaluation in order, first to last: ${JSON.stringify(played.seen)}`);
+      assert.equal(played.slider, String(evaluated.length - 1), 'the slider ends at the last evaluation');
+      const [before, after] = [await pixels(played.first), await pixels(played.last)];
+      assert.ok(inked(before) > 0.002 && inked(after) > 0.002, `the probe samples are drawn (${inked(before)}, ${inked(after)} of the pixels)`);
+      assert.ok(sameShifted(before, after, 0, 0) < 0.999, 'the probe samples move between the first and the last evaluation');
+      console.log(`    timeline: steps ${shownSteps.join(' → ')}`);
+      await shot('timeline-last');
       step('a spec with run.engine: pytorch trains on the PyTorch engine: Runs view, status bar, dashboard');
       await vs.open('torch.contrastive.yaml');
       // The engine trains this small spec in a second or two, so the status bar's entry for it can come
@@ -198,6 +293,8 @@ async function scenario(mode) {
       assert.equal(JSON.parse(fs.readFileSync(path.join(workspace, 'runs', torchRun, 'run.json'), 'utf8')).engine, 'pytorch');
       await poll(() => vs.inWebview('Dashboard', async (frame) => (await frame.locator('.legend').innerText()).includes('torch-digits')).catch(() => false), { timeout: 30_000, what: 'the dashboard to show the PyTorch run' });
       await shot('pytorch-dashboard');
+
+      await findSimilarFromExplorer({ expectPick: true });
 
       step('a window reload re-attaches to a running run, which Stop Run then stops');
       await vs.open('long.contrastive.yaml');
@@ -267,6 +364,7 @@ async function scenario(mode) {
         return legend.includes('sweep-digits-0') && legend.includes('sweep-digits-1');
       }).catch(() => false), { timeout: 30_000, what: 'the overlay of the two sweep runs in the dashboard' });
       await shot('sweep-overlay');
+
     }
     step(`passed (${images} thumbnails)`);
   } catch (e) {

@@ -192,6 +192,39 @@ class Workbench {
     await this.input.waitFor({ state: 'hidden', timeout: this.timeout }).catch(() => {});
   }
 
+  /** Picks `item` in a quick pick that something other than the palette opened (a context-menu command). */
+  async pick(item, what = 'item') {
+    await this.input.waitFor({ state: 'visible', timeout: this.timeout });
+    await this.input.fill(item);
+    await this.pickRow(item, what);
+    await this.input.waitFor({ state: 'hidden', timeout: this.timeout });
+  }
+
+  /** Right-clicks `name` in the Explorer (a file at the workspace's top level) and chooses `item` in its context menu. */
+  async explorerContextMenu(name, item) {
+    await this.command('View: Show Explorer');
+    const row = this.page.locator('.explorer-folders-view .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${reEscape(name)}$`) }) }).first();
+    await row.waitFor({ timeout: this.timeout });
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: new RegExp(`^${reEscape(item)}$`) }).first();
+    try {
+      await entry.waitFor({ timeout: this.timeout });
+    } catch {
+      const offered = await this.page.locator('.context-view .monaco-menu .action-label').allInnerTexts().catch(() => []);
+      await this.page.keyboard.press('Escape');
+      throw new Error(`the Explorer's context menu on ${name} did not offer "${item}"; it showed ${JSON.stringify(offered.filter((t) => t.trim() !== ''))}`);
+    }
+    // A click that lands while the menu is still being laid out is dropped (the item stays highlighted):
+    // then Enter runs the highlighted item.
+    await entry.click();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    if (!(await menu.waitFor({ state: 'hidden', timeout: 1500 }).then(() => true, () => false))) {
+      await entry.hover();
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: this.timeout });
+    }
+  }
+
   /** Titles the command palette offers for `text`. */
   async paletteOffers(text) {
     await this.quickInput(`>${text}`);
