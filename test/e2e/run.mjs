@@ -81,6 +81,48 @@ function sameShifted(before, after, dx, dy) {
   return same / Math.max(1, total);
 }
 
+/** The k nearest rows of vectors.f32 to row `query` by cosine distance (1 − cos), the query itself left out: brute force. */
+function bruteForceCosine(runDir, query, k) {
+  const { count, dim } = JSON.parse(fs.readFileSync(path.join(runDir, 'embeddings', 'meta.json'), 'utf8'));
+  const bytes = fs.readFileSync(path.join(runDir, 'embeddings', 'vectors.f32'));
+  const v = new Float32Array(bytes.buffer, bytes.byteOffset, count * dim);
+  const q = v.subarray(query * dim, (query + 1) * dim);
+  let qq = 0;
+  for (let d = 0; d < dim; d++) qq += q[d] * q[d];
+  const best = []; // [distance, index], ascending, at most k
+  for (let i = 0; i < count; i++) {
+    if (i === query) continue;
+    let dot = 0, nn = 0;
+    for (let d = 0, o = i * dim; d < dim; d++) { dot += q[d] * v[o + d]; nn += v[o + d] * v[o + d]; }
+    const distance = 1 - dot / Math.sqrt(qq * nn);
+    if (best.length === k && distance >= best[k - 1][0]) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1][0] > distance) at--;
+    best.splice(at, 0, [distance, i]);
+    if (best.length > k) best.pop();
+  }
+  return best.map(([distance, index]) => ({ index, distance }));
+}
+
+/** The centre of the `size` × `size` square of `img` with the most drawn pixels (on a 20-pixel grid). */
+function densest(img, size) {
+  const { data, width, height } = img;
+  let best = { x: width / 2, y: height / 2, n: -1 };
+  for (let y = size / 2; y <= height - size / 2; y += 20) {
+    for (let x = size / 2; x <= width - size / 2; x += 20) {
+      let n = 0;
+      for (let yy = y - size / 2; yy < y + size / 2; yy += 2) {
+        for (let xx = x - size / 2; xx < x + size / 2; xx += 2) {
+          const i = (yy * width + xx) * 3;
+          if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) > 24) n++;
+        }
+      }
+      if (n > best.n) best = { x, y, n };
+    }
+  }
+  return best;
+}
+
 /** Waits until the page inside `frame` has drawn twice more (a map redraw is requested on the next animation frame). */
 async function frames(frame, n = 2) {
   await frame.locator('body').evaluate((_, count) => new Promise((resolve) => {
@@ -365,6 +407,140 @@ async function scenario(mode) {
       }).catch(() => false), { timeout: 30_000, what: 'the overlay of the two sweep runs in the dashboard' });
       await shot('sweep-overlay');
 
+      step('the experiments table in the light, dark and high-contrast themes (screenshots)');
+      for (const [theme, kind, name] of [['Light Modern', 'vscode-light', 'light'], ['Dark High Contrast', 'vscode-high-contrast', 'high-contrast'], ['Dark Modern', 'vscode-dark', 'dark']]) {
+        await vs.colorTheme(theme);
+        await poll(() => vs.inWebview('Experiments', async (frame) => (await frame.locator('body').getAttribute('data-vscode-theme-kind')) === kind).catch(() => false), { timeout: 20_000, what: `the table to take the ${theme} theme` });
+        await vs.page.mouse.move(0, 0); // no hover highlight in the picture
+        await shot(`experiments-${name}`);
+      }
+
+      step('a generated run of 1,000,000 points: the map draws it, zooms, pans, lassoes to the gallery, and lists exact neighbours');
+      const generatedAt = Date.now();
+      execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'syntheticRun.ts'), '--count', '1000000', '--dim', '128', '--out', path.join(workspace, 'runs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+      const bigRun = runDir('synthetic-1000000x128');
+      console.log(`    generated ${path.basename(bigRun)} in ${((Date.now() - generatedAt) / 1000).toFixed(1)} s`);
+      await poll(async () => (await vs.treeRows('Runs')).some((r) => r.includes('synthetic 1,000,000')), { timeout: 30_000, what: 'the generated run in the Runs tree' });
+      await vs.command('View: Close All Editor Groups'); // the map alone in the window: a large canvas
+      await vs.commandAndPick('Contrastive Lab: Open Embedding Map', 'synthetic 1,000,000 × 128', { what: 'run' });
+      const map = (fn) => vs.inWebview('Map: synthetic', fn, 120_000);
+      // The host computes the PCA of the million points (contrastive-lab map --serve), then the page draws them.
+      const renderer = await poll(() => map(async (frame) => {
+        const title = await frame.locator('.toolbar .title').innerText();
+        const status = await frame.locator('.toolbar .status-line').first().innerText();
+        if (/failed|cannot/i.test(status)) throw new Error(`the map says: ${status}`);
+        if (!title.includes('1,000,000 points') || !/^Hover a point/.test(status)) return undefined;
+        return frame.locator('canvas[aria-label="Embedding map"]').first().evaluate((c) => {
+          const gl = c.getContext('webgl2');
+          const info = gl?.getExtension('WEBGL_debug_renderer_info');
+          return gl ? `WebGL2: ${info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER)}` : 'none';
+        });
+      }).catch((e) => { if (/the map says/.test(e.message)) throw e; return undefined; }), { timeout: 180_000, interval: 1000, what: 'the map of 1,000,000 points' });
+      console.log(`    map drawn ${((Date.now() - generatedAt) / 1000).toFixed(1)} s after generating; ${renderer}`);
+      const bigMap = await map(async (frame) => {
+        const canvas = frame.locator('canvas[aria-label="Embedding map"]').first();
+        const box = await canvas.boundingBox();
+        const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+        const picture = async () => {
+          await vs.page.mouse.move(box.x - 5, box.y - 5); // off the map: no hover ring in the picture
+          await frames(frame);
+          return pixels(await canvas.screenshot());
+        };
+        const drawn = await picture();
+        await vs.page.mouse.move(centre.x, centre.y);
+        await vs.page.mouse.wheel(0, -600);
+        const zoomed = await picture();
+        const pan = { dx: 120, dy: 70 };
+        await vs.page.mouse.move(centre.x, centre.y);
+        await vs.page.mouse.down();
+        await vs.page.mouse.move(centre.x + pan.dx, centre.y + pan.dy, { steps: 6 });
+        await vs.page.mouse.up();
+        const panned = await picture();
+        await shot('map-1m');
+        // Lasso: a 12-gon of radius 60 px where the picture is densest.
+        const spot = densest(panned, 120);
+        const at = { x: box.x + spot.x, y: box.y + spot.y };
+        await frame.locator('vscode-button', { hasText: /^Lasso/ }).click();
+        await vs.page.mouse.move(at.x + 60, at.y);
+        await vs.page.mouse.down();
+        for (let a = 1; a <= 12; a++) await vs.page.mouse.move(at.x + 60 * Math.cos((a * Math.PI) / 6), at.y + 60 * Math.sin((a * Math.PI) / 6));
+        await vs.page.mouse.up();
+        const lassoed = await poll(async () => Number(/^([\d,]+) points in the lasso/.exec(await frame.locator('.toolbar .status-line').first().innerText())?.[1].replace(/,/g, '')), { timeout: 10_000, what: 'the lasso\'s count in the status line' });
+        await frame.locator('vscode-button', { hasText: /^Lasso/ }).click();
+        return { drawn, zoomed, panned, pan, lassoed };
+      });
+      const ink = inked(bigMap.drawn);
+      assert.ok(ink > 0.05, `the million points should cover the map: ${(100 * ink).toFixed(1)} % of its pixels differ from the background`);
+      const zoomSame = sameShifted(bigMap.drawn, bigMap.zoomed, 0, 0);
+      assert.ok(zoomSame < 0.9, `a wheel zoom should change the picture (${(100 * zoomSame).toFixed(1)} % of the pixels unchanged)`);
+      // A drag pans: the picture moves by the drag, so the panned picture is the zoomed one shifted by (dx, dy).
+      const shifted = sameShifted(bigMap.zoomed, bigMap.panned, bigMap.pan.dx, bigMap.pan.dy);
+      const unshifted = sameShifted(bigMap.zoomed, bigMap.panned, 0, 0);
+      assert.ok(shifted > 0.9 && shifted > unshifted + 0.05, `a drag should move the picture by the drag: ${(100 * shifted).toFixed(1)} % of the pixels match shifted by (${bigMap.pan.dx}, ${bigMap.pan.dy}), ${(100 * unshifted).toFixed(1)} % unshifted`);
+      console.log(`    1M map: ${(100 * ink).toFixed(1)} % of the pixels drawn; zoom left ${(100 * zoomSame).toFixed(1)} % unchanged; pan matches ${(100 * shifted).toFixed(1)} % shifted vs ${(100 * unshifted).toFixed(1)} % in place; lasso ${bigMap.lassoed.toLocaleString('en')} points`);
+      assert.ok(bigMap.lassoed >= 1000, `a lasso drawn over a dense part of a million points should select thousands: ${bigMap.lassoed}`);
+
+      step('the lasso\'s points in the gallery: the map\'s selection, one neighbourhood of the PCA picture');
+      const browsed = await poll(() => vs.inWebview('Neighbours: synthetic', async (frame) => {
+        const pager = await frame.locator('.pager .status-line').innerText();
+        const m = /^Showing 1–(\d+) of (\d+) /.exec(pager);
+        if (!m || Number(m[2]) !== Math.min(bigMap.lassoed, 10_000)) return undefined;
+        const titles = await frame.locator('.browse .thumb-button').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? e.textContent));
+        return { total: Number(m[2]), indices: titles.map((t) => Number(/^#(\d+)/.exec(t)?.[1])) };
+      }).catch(() => undefined), { timeout: 120_000, interval: 1000, what: `the gallery to browse the lasso's ${Math.min(bigMap.lassoed, 10_000)} points` });
+      const pca = (() => {
+        const bytes = fs.readFileSync(path.join(bigRun, 'embeddings', 'pca.f32'));
+        return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+      })();
+      const extent = (indices) => {
+        let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+        for (const i of indices) { x0 = Math.min(x0, pca[2 * i]); x1 = Math.max(x1, pca[2 * i]); y0 = Math.min(y0, pca[2 * i + 1]); y1 = Math.max(y1, pca[2 * i + 1]); }
+        return Math.max(x1 - x0, y1 - y0);
+      };
+      const whole = extent(Array.from({ length: 1_000_000 }, (_, i) => i));
+      const lassoExtent = extent(browsed.indices);
+      // The lasso spans 120 px of a zoomed map whose whole picture spans ~the map's width: a small part of it.
+      assert.ok(browsed.indices.length > 0 && lassoExtent < whole / 4, `the lasso's points should lie together on the PCA picture: they span ${lassoExtent.toFixed(3)} of ${whole.toFixed(3)}`);
+      await shot('map-1m-lasso-gallery');
+
+      step('click a point of the million: its neighbours equal a brute-force search');
+      const clicked = await map(async (frame) => {
+        const tooltip = frame.locator('.map-tooltip').first();
+        // The gallery opened beside the map, which is narrower now.
+        const box = await frame.locator('canvas[aria-label="Embedding map"]').first().boundingBox();
+        const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+        // Find a point under the pointer, spiralling out from the centre.
+        let index = -1, at = null;
+        for (let r = 0; r < 200 && index < 0; r += 6) {
+          for (let a = 0; a < 8 && index < 0; a++) {
+            at = { x: centre.x + r * Math.cos((a * Math.PI) / 4), y: centre.y + r * Math.sin((a * Math.PI) / 4) };
+            await vs.page.mouse.move(at.x, at.y);
+            await frames(frame, 1);
+            if (await tooltip.isVisible()) index = Number(await tooltip.getAttribute('data-index'));
+          }
+        }
+        assert.ok(index >= 0, 'a point under the pointer near the centre of the map');
+        await vs.page.mouse.down();
+        await vs.page.mouse.up();
+        const rows = frame.locator('.map-neighbours .neighbour-row');
+        await rows.first().waitFor({ timeout: 60_000 });
+        return {
+          index,
+          header: await frame.locator('.map-neighbours > .caption').first().innerText(),
+          caption: await frame.locator('.map-neighbours > .caption').nth(1).innerText(),
+          rows: await rows.evaluateAll((els) => els.map((e) => [...e.querySelectorAll('span')].map((s) => s.textContent))),
+        };
+      });
+      assert.match(clicked.header, new RegExp(`^#${clicked.index} · class \\d$`), `the clicked point heads the list: ${clicked.header}`);
+      assert.match(clicked.caption, /Original space, exact.*over all 1,000,000 points/, `the neighbours are exact, in the original space: ${clicked.caption}`);
+      const shown = clicked.rows.map(([what, distance]) => ({ index: Number(/^#(\d+)/.exec(what)[1]), distance: Number(distance) }));
+      const bruteStarted = Date.now();
+      const truth = bruteForceCosine(bigRun, clicked.index, shown.length);
+      console.log(`    point #${clicked.index}: ${shown.length} neighbours, brute force over 1,000,000 × 128 in ${Date.now() - bruteStarted} ms`);
+      assert.equal(shown.length, 10, 'ten neighbours listed');
+      assert.deepEqual(shown.map((n) => n.index), truth.map((n) => n.index), `the map's neighbours should be the brute-force ones, in order: shown ${JSON.stringify(shown)}, brute force ${JSON.stringify(truth)}`);
+      shown.forEach((n, i) => assert.ok(Math.abs(n.distance - truth[i].distance) <= 5e-3 * Math.abs(truth[i].distance) + 1e-6, `neighbour ${i + 1}: distance ${n.distance} shown, ${truth[i].distance} by brute force`));
+      await shot('map-1m-neighbours');
     }
     step(`passed (${images} thumbnails)`);
   } catch (e) {

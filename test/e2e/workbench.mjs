@@ -192,12 +192,37 @@ class Workbench {
     await this.input.waitFor({ state: 'hidden', timeout: this.timeout }).catch(() => {});
   }
 
+  /**
+   * Runs the palette command `command`, which asks with a quick pick, and picks `item` in it (typed first to
+   * filter a long list). `enter`: press Enter on the best match instead of clicking it (a click on a colour
+   * theme only previews it).
+   */
+  async commandAndPick(command, item, { what = 'item', enter = false } = {}) {
+    await this.quickInput(`>${command}`);
+    await this.pickRow(command, 'command');
+    // The command's own quick pick replaces the palette's in the same widget (its text no longer starts with '>').
+    await poll(async () => (await this.input.isVisible()) && !(await this.input.inputValue()).startsWith('>'), { timeout: this.timeout, what: `the quick pick of ${command}` });
+    await this.input.fill(item);
+    if (enter) {
+      await this.rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${reEscape(item)}$`) }) }).first().waitFor({ timeout: this.timeout });
+      await this.page.keyboard.press('Enter');
+    } else {
+      await this.pickRow(item, what);
+    }
+    await this.input.waitFor({ state: 'hidden', timeout: this.timeout });
+  }
+
   /** Picks `item` in a quick pick that something other than the palette opened (a context-menu command). */
   async pick(item, what = 'item') {
     await this.input.waitFor({ state: 'visible', timeout: this.timeout });
     await this.input.fill(item);
     await this.pickRow(item, what);
     await this.input.waitFor({ state: 'hidden', timeout: this.timeout });
+  }
+
+  /** Switches the colour theme, e.g. 'Light Modern', 'Dark High Contrast'. */
+  async colorTheme(name) {
+    await this.commandAndPick('Preferences: Color Theme', name, { enter: true });
   }
 
   /** Right-clicks `name` in the Explorer (a file at the workspace's top level) and chooses `item` in its context menu. */
