@@ -48,6 +48,17 @@ export interface PyTorchControls {
   readonly python: string | null;
   /** Called after each step line the engine reports, e.g. to request a stop. */
   readonly onStep?: (step: number) => void;
+  /** The engine process started ahead (startEngineEarly), with this `python`; absent = started here. */
+  readonly engine?: EngineProcess;
+}
+
+/**
+ * Starts the engine process before anything else is known (the CLI does it while it checks the spec:
+ * importing torch is the longest wait of a run); hand it to trainWithPyTorch as `controls.engine`, or
+ * close() it when the run does not happen.
+ */
+export function startEngineEarly(python: string | null): EngineProcess {
+  return EngineProcess.start(choosePython(python), engineEnv(enginePackageRoot()));
 }
 
 export interface NewPyTorchRun {
@@ -83,7 +94,7 @@ async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, co
   const device = deviceOf(spec, controls);
   const python = choosePython(controls.python);
   const packageRoot = enginePackageRoot();
-  const engine = EngineProcess.start(python, engineEnv(packageRoot));
+  const engine = controls.engine ?? EngineProcess.start(python, engineEnv(packageRoot));
   const splitDir = mkdtempSync(join(tmpdir(), 'contrastive-lab-split-'));
   // Loaded and exported while torch is imported (the longer wait); the loader and the image decoder it
   // brings are loaded only once the engine has started.

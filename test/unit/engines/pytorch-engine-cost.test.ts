@@ -69,6 +69,32 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(repor
   assert.deepEqual(meta.projections, ['pca']);
 });
 
+test('train --engine pytorch starts the engine while the spec is checked; a spec with errors ends it (no process left behind)', { skip: skip || bundleMissing }, async () => {
+  const dir = tempDir('pytorch-early');
+  const spec = join(dir, 'bad.contrastive.yaml');
+  writeFileSync(spec, 'experiment: bad\nloss: { type: nope }\n');
+  // An interpreter that says its pid, then is the real one.
+  const pidFile = join(dir, 'engine.pid');
+  const python = join(dir, 'python.sh');
+  writeFileSync(python, `#!/bin/sh\necho $$ > ${pidFile}\nexec ${PYTHON} "$@"\n`, { mode: 0o755 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'contrastive-lab.js'), 'train', spec, '--engine', 'pytorch'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CONTRASTIVE_LAB_PYTHON: python } });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /the spec has errors/);
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  assert.ok(pid > 0, 'the engine was started ahead of the check');
+  // Its input was closed: it ends once torch is imported.
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; alive() && waited < 30_000; waited += 100) await new Promise((done) => setTimeout(done, 100));
+  assert.equal(alive(), false, `the engine process ${pid} is still running`);
+});
+
 test('the step guard fails a NaN or infinite weight (or loss) and passes finite weights whose float32 sum overflows', { skip }, () => {
   const r = spawnSync(PYTHON, [join(ROOT, 'engines', 'pytorch', 'tests', 'finite_check.py')], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: join(ROOT, 'engines', 'pytorch') }, timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
