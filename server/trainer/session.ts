@@ -91,7 +91,7 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
     if (leftovers.length > 0) reporter.event('warning', 'recovered', `removed ${plural(leftovers.length, 'temporary file')} left by an earlier failed write: ${leftovers.join(', ')}`, { data: { removed: leftovers } });
 
     // Two towers on paired data: their own data, parts and evaluation, the same loop, hooks and run directory.
-    if (towers !== null) return finish(await trainTowers({ runDir, spec, specDir: options.specDir, resume: options.resume, stop, run, reporter, epochs, onStep: options.onStep }));
+    if (towers !== null) return finish(await trainTowers({ runDir, spec, specDir: options.specDir, resume: options.resume, stop, run, reporter, epochs, onStep: options.onStep, umap: options.umap }));
 
     // A stop during the load (seconds for builtin:digits) ends it between files: nothing to checkpoint yet.
     const stopBeforeTraining = (): SessionOutcome => {

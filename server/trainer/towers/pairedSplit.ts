@@ -12,14 +12,19 @@ import type { HostSamples } from '../gatherRows';
 
 /** A side as its tower reads it: samples for a network tower, texts for a text tower. */
 export type SideInput =
-  | { readonly kind: 'samples'; readonly what: 'image' | 'numeric'; readonly samples: HostSamples }
+  /** `pixels`: an image side's pixels before scaling (0..255), for thumbnails. */
+  | { readonly kind: 'samples'; readonly what: 'image' | 'numeric'; readonly samples: HostSamples; readonly pixels?: Uint8Array }
   | { readonly kind: 'text'; readonly texts: readonly string[] };
 
 export interface PairedSplit {
   readonly source: string;
   readonly count: number;
+  /** A stable id per pair: `line:N`, a shared file stem, `digits/<class>/<n>`. */
+  readonly ids: readonly string[];
   readonly a: SideInput;
   readonly b: SideInput;
+  /** Pair indices (into the sides) of the pairs data.limit keeps, ascending: train and test together. */
+  readonly kept: Int32Array;
   /** Pair indices (into the sides) of the training and held-out pairs. */
   readonly train: Int32Array;
   readonly test: Int32Array;
@@ -74,7 +79,7 @@ function sideInput(side: LoadedSide, train: Int32Array, how: ResolvedSpec['data'
   if (side.kind === 'text') return { kind: 'text', texts: side.texts };
   if (side.kind === 'image') {
     const [h, w, c] = side.shape;
-    return { kind: 'samples', what: 'image', samples: { values: scaled(Float32Array.from(side.pixels), h * w * c, train, how, true), sampleShape: [h, w, c] } };
+    return { kind: 'samples', what: 'image', samples: { values: scaled(Float32Array.from(side.pixels), h * w * c, train, how, true), sampleShape: [h, w, c] }, pixels: side.pixels };
   }
   return { kind: 'samples', what: 'numeric', samples: { values: scaled(side.values, side.dim, train, how, false), sampleShape: [side.dim] } };
 }
@@ -96,6 +101,8 @@ export async function loadPairedSplit(spec: ResolvedSpec, specDir: string): Prom
   return {
     source: data.source,
     count: keep.length,
+    ids: data.ids,
+    kept: keep,
     a: sideInput(data.a, trainPairs, how),
     b: sideInput(data.b, trainPairs, how),
     train: trainPairs,

@@ -14,12 +14,14 @@ import { finiteGuardHook } from '../hooks/finite-guard';
 import { progressHook } from '../hooks/progress';
 import { stopHook } from '../hooks/stop';
 import { majorityRate } from '../learningHealth';
+import { StopRequested } from '../recovery';
 import type { Reporter } from '../reporter';
 import { resumeFromCheckpoint } from '../resumeFrom';
 import type { StopSignal } from '../stop';
-import { Trainer, startClock, type RunState } from '../trainer';
+import { Trainer, startClock, type RunState, type TrainingHook } from '../trainer';
 import { loadPairedSplit, type PairedSplit, type SideInput } from './pairedSplit';
 import { buildTowerParts } from './towerParts';
+import { writeTowerEmbeddings } from './towerEmbeddings';
 import { towerEvaluationHook } from './towerEvaluationHook';
 
 export interface TowerRun {
@@ -32,6 +34,8 @@ export interface TowerRun {
   readonly reporter: Reporter;
   readonly epochs: number;
   readonly onStep: ((step: number) => void) | undefined;
+  /** Compute the UMAP map of the final embeddings too (slow on large sets). */
+  readonly umap: boolean;
 }
 
 function describeSide(side: SideInput): string {
@@ -67,12 +71,28 @@ export async function trainTowers(p: TowerRun): Promise<'completed' | 'stopped'>
     const testLabels = data.labels !== null && data.test.length > 0 ? Array.from(data.test, (i) => data.labels![i]!) : null;
     const clock = startClock(run.position.elapsedSec);
     const checkpoints = new CheckpointHook({ runDir, parts, run, reporter, clock, stop, epochs, every: spec.run.checkpointEvery });
-    const hooks = [
+    const hooks: TrainingHook[] = [
       finiteGuardHook(reporter, () => parts.nanHint()),
       progressHook({ reporter, run, clock, batchSize: spec.strategy.batchSize, epochs, stepsPerEpoch, onStep: p.onStep }),
       towerEvaluationHook({ runDir, parts, data, spec, run, reporter, epochs, clock, checkpoints, chance: testLabels !== null ? majorityRate(testLabels) : null }),
       checkpoints,
       stopHook({ stop, reporter, run, checkpoints, epochs, stepsPerEpoch }),
+      {
+        // Both towers' final embeddings into embeddings/ (the map and the gallery read them); a stop
+        // meanwhile ends the run as stopped: training is complete and checkpointed.
+        async onRunEnd() {
+          run.phase = 'embeddings';
+          let written;
+          try {
+            written = await writeTowerEmbeddings(runDir, parts, data, spec, { step: run.position.step, epoch: epochs, umap: p.umap, cooperation: { shouldStop: () => stop.requested, onStop: () => new StopRequested() } });
+          } catch (e) {
+            if (!(e instanceof StopRequested)) throw e;
+            reporter.event('info', 'stopping', `stop requested (${stop.reason}) while writing the embeddings: training is complete and checkpointed`, { step: run.position.step });
+            return 'stop';
+          }
+          reporter.event('info', 'embeddings', `embeddings written: ${written.count} × ${written.dim}, both towers (${written.files.join(', ')})`, { step: run.position.step, data: { count: written.count, dim: written.dim, files: written.files } });
+        },
+      },
     ];
     return await new Trainer(parts, epochs, hooks).run(run);
   } finally {

@@ -71,6 +71,16 @@ test('CLIP across two towers on digits-captions: zero-shot far above chance on a
   assert.ok((checkpoint.groups['towerA'] ?? []).length > 0 && (checkpoint.groups['towerB'] ?? []).length === 3, 'both towers in the checkpoint');
   assert.deepEqual((checkpoint.state.extra['tokenizers'] as { b: { vocabulary: string[] } }).b.vocabulary, tokenizer.vocabulary);
   assert.match(events(outcome.runDir).at(-1)!.message, /run completed: zero-shot accuracy \d+\.\d\d%/);
+  // Both towers' points in one embeddings file: side a's then side b's, pair for pair, unit length.
+  const meta = JSON.parse(readFileSync(join(runPaths(outcome.runDir).embeddings, 'meta.json'), 'utf8')) as { count: number; dim: number; sprite: unknown };
+  assert.deepEqual([meta.count, meta.dim], [6000, 32]);
+  assert.ok(meta.sprite !== null, 'caption points show their partner image');
+  const samples = JSON.parse(readFileSync(join(runPaths(outcome.runDir).embeddings, 'samples.json'), 'utf8')) as { ids: string[]; labels: number[]; split: string[] };
+  assert.equal(samples.ids[3000], samples.ids[0]!.replace(/^a\//, 'b/'));
+  assert.equal(samples.labels[3000], samples.labels[0]);
+  assert.equal(samples.split[3000], samples.split[0]);
+  const vectors = new Float32Array(readFileSync(join(runPaths(outcome.runDir).embeddings, 'vectors.f32')).buffer.slice(0));
+  assert.ok(Math.abs(Math.hypot(...vectors.subarray(3000 * 32, 3001 * 32)) - 1) < 1e-5);
   // One-tower readers of a run's network say what they cannot do, instead of a tensor-count mismatch.
   const init = checkSpecText(`experiment: y\ninit: { from: ${outcome.runDir} }\n`, join(dir, 'y.contrastive.yaml')).problems.find((p) => p.ruleId === 'init-source');
   assert.match(init?.message ?? '', /is a two-tower run; init loads the network of a one-tower run/);
