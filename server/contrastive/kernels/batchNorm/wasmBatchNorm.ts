@@ -12,8 +12,8 @@ export const BATCHNORM_BACKWARD_KERNEL = 'ContrastiveLabBatchNormGrad';
 const BACKEND = 'wasm';
 
 interface BatchNormExports {
-  forward(x: number, gamma: number, beta: number, y: number, xhat: number, mean: number, variance: number, invStd: number, rows: number, cols: number, epsilon: number, invRows: number): void;
-  backward(dy: number, xhat: number, invStd: number, gamma: number, dx: number, dGamma: number, dBeta: number, scratch: number, rows: number, cols: number, invRows: number): void;
+  forward(x: number, gamma: number, beta: number, y: number, xhat: number, mean: number, variance: number, invStd: number, totals: number, rows: number, cols: number, epsilon: number): void;
+  backward(dy: number, xhat: number, invStd: number, gamma: number, dx: number, dGamma: number, dBeta: number, scratch: number, rows: number, cols: number): void;
 }
 
 interface WasmBackendInternals {
@@ -42,12 +42,13 @@ function forwardKernel(args: KernelArgs): TensorInfo[] {
   const backend = args.backend as tf.KernelBackend;
   const memory = wasmMemory(backend);
   const outputs = [memory.allocate([rows, cols]), memory.allocate([rows, cols]), memory.allocate([cols]), memory.allocate([cols]), memory.allocate([cols])];
-  // The column sums accumulate into mean and variance: they start at zero (views after allocating).
-  memory.view(outputs[2]!).fill(0);
-  memory.view(outputs[3]!).fill(0);
+  // Two float64 totals per column (four float32 slots), zeroed; views after every allocation.
+  const totals = memory.allocate([4 * cols]);
+  memory.view(totals).fill(0);
   const internals = backend as unknown as WasmBackendInternals;
   const offset = (t: TensorInfo): number => internals.getMemoryOffset(t.dataId);
-  moduleFor(internals).forward(offset(x), offset(gamma), offset(beta), ...(outputs.map(offset) as [number, number, number, number, number]), rows, cols, epsilon, 1 / rows);
+  moduleFor(internals).forward(offset(x), offset(gamma), offset(beta), ...(outputs.map(offset) as [number, number, number, number, number]), offset(totals), rows, cols, epsilon);
+  release(backend, totals);
   return outputs;
 }
 
@@ -58,12 +59,12 @@ function backwardKernel(args: KernelArgs): TensorInfo[] {
   const backend = args.backend as tf.KernelBackend;
   const memory = wasmMemory(backend);
   const outputs = [memory.allocate([rows, cols]), memory.allocate([cols]), memory.allocate([cols])];
-  const scratch = memory.allocate([3 * cols]);
-  memory.view(outputs[1]!).fill(0);
-  memory.view(outputs[2]!).fill(0);
+  // Two float64 totals per column (zeroed), then three float32 columns.
+  const scratch = memory.allocate([7 * cols]);
+  memory.view(scratch).fill(0, 0, 4 * cols);
   const internals = backend as unknown as WasmBackendInternals;
   const offset = (t: TensorInfo): number => internals.getMemoryOffset(t.dataId);
-  moduleFor(internals).backward(offset(dy), offset(xhat), offset(invStd), offset(gamma), offset(outputs[0]!), offset(outputs[1]!), offset(outputs[2]!), offset(scratch), rows, cols, 1 / rows);
+  moduleFor(internals).backward(offset(dy), offset(xhat), offset(invStd), offset(gamma), offset(outputs[0]!), offset(outputs[1]!), offset(outputs[2]!), offset(scratch), rows, cols);
   release(backend, scratch);
   return outputs;
 }
