@@ -18,8 +18,9 @@ export class SigLIPLoss implements Loss {
   readonly trainableVariables: readonly tf.Variable[];
 
   constructor({ logitScale, logitBias, learnable }: ParamsOf<typeof siglip>) {
-    this.logitScale = tf.variable(tf.scalar(logitScale), learnable);
-    this.logitBias = tf.variable(tf.scalar(logitBias), learnable);
+    // In tidy: a variable keeps its own reference to the initial value, which would otherwise stay allocated.
+    this.logitScale = tf.tidy(() => tf.variable(tf.scalar(logitScale), learnable));
+    this.logitBias = tf.tidy(() => tf.variable(tf.scalar(logitBias), learnable));
     this.trainableVariables = learnable ? [this.logitScale, this.logitBias] : [];
   }
 

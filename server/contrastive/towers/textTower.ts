@@ -18,9 +18,10 @@ export class TextTower {
     const random = new Random(seed);
     const normal = (n: number, std: number) => Float32Array.from({ length: n }, () => random.normal() * std);
     const v = tokenizer.vocabulary.length;
-    this.embeddings = tf.variable(tf.tensor2d(normal(v * tokenSize, 0.1), [v, tokenSize]));
-    this.kernel = tf.variable(tf.tensor2d(normal(tokenSize * embeddingSize, Math.sqrt(1 / tokenSize)), [tokenSize, embeddingSize]));
-    this.bias = tf.variable(tf.zeros([embeddingSize]));
+    // In tidy: a variable keeps its own reference to the initial values, which would otherwise stay allocated.
+    this.embeddings = tf.tidy(() => tf.variable(tf.tensor2d(normal(v * tokenSize, 0.1), [v, tokenSize])));
+    this.kernel = tf.tidy(() => tf.variable(tf.tensor2d(normal(tokenSize * embeddingSize, Math.sqrt(1 / tokenSize)), [tokenSize, embeddingSize])));
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([embeddingSize])));
   }
 
   get variables(): tf.Variable[] {

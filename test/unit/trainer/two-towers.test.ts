@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { initBackend } from '../../../server/contrastive/backend';
+import { initBackend, tf } from '../../../server/contrastive/backend';
 import type { EvalMetric, MetricLine, RunEvent } from '../../../server/runs/format';
 import { readJsonLines } from '../../../server/runs/jsonl';
 import { runPaths } from '../../../server/runs/paths';
@@ -171,4 +171,13 @@ test('a pairs file with a bad row fails the run at path:line, naming the side an
   assert.match(message, /side a/);
   assert.match(message, /"image"/);
   assert.equal(existsSync(join(outcome.runDir, 'tokenizer-b.json')), false);
+});
+
+test('a two-tower run leaves no tensor behind (towers, loss parameters, optimiser slots, evaluation, embeddings)', async () => {
+  const dir = tempDir('towers-leak');
+  const { path, spec, text } = writeSpec(dir, towersSpec({ loss: '{ type: siglip }', limit: 400, epochs: 1 }));
+  const before = tf.memory().numTensors;
+  const outcome = await trainNewRun({ spec, specPath: path, specText: text, outRoot: join(dir, 'runs') }, { ...controls, stop: manualStop() });
+  assert.equal(outcome.status, 'completed', JSON.stringify(outcome.record.error));
+  assert.equal(tf.memory().numTensors, before);
 });
