@@ -1,14 +1,13 @@
 // A run's stored embeddings as the gallery and the map need them: display labels, ids, the sprite
-// layout, the vectors. Neighbour queries go to the library's search in a child process
+// layout (not the vectors). Neighbour queries go to the library's search in a child process
 // (neighbourService.ts): the extension host never loads a tensor library.
 import * as fs from 'node:fs';
 import type { EmbeddingsMeta, SampleIndex } from '../../server/runs/format';
-import { readEmbeddings } from '../../server/runs/embeddings';
+import { readEmbeddingsIndex } from '../../server/runs/embeddings';
 import { runPaths } from '../../server/runs/paths';
 
 export interface LoadedEmbeddings {
   readonly meta: EmbeddingsMeta;
-  readonly vectors: Float32Array;
   readonly samples: SampleIndex;
   /** Display label per row: the class name, else the label number, else ''. */
   readonly labels: readonly string[];
@@ -18,9 +17,10 @@ export function displayLabels(meta: EmbeddingsMeta, samples: SampleIndex): strin
   return samples.labels.map((label) => (label === null ? '' : meta.classNames?.[label] ?? String(label)));
 }
 
+/** Labels and ids only: the vectors stay in the search process (at 1M × 128 they are 512 MB this host would hold for nothing). */
 export function loadEmbeddings(runDir: string): LoadedEmbeddings {
-  const { meta, vectors, samples } = readEmbeddings(runDir);
-  return { meta, vectors, samples, labels: displayLabels(meta, samples) };
+  const { meta, samples } = readEmbeddingsIndex(runDir);
+  return { meta, samples, labels: displayLabels(meta, samples) };
 }
 
 /** Cache keyed by run folder; reloaded when meta.json changes (a re-embed). */

@@ -13,6 +13,9 @@ export interface Embeddings {
   readonly samples: SampleIndex;
 }
 
+/** The header and the sample index without the vectors (1M × 128 floats are 512 MB). */
+export type EmbeddingsIndex = Omit<Embeddings, 'vectors'>;
+
 export function float32ToLittleEndian(values: Float32Array): Buffer {
   const out = Buffer.allocUnsafe(values.length * 4);
   for (let i = 0; i < values.length; i++) out.writeFloatLE(values[i]!, i * 4);
@@ -56,6 +59,17 @@ export function hasEmbeddings(runDir: string): boolean {
 }
 
 export function readEmbeddings(runDir: string): Embeddings {
+  return readStored(runDir, true);
+}
+
+/** What readEmbeddings reads, checked alike, but not vectors.f32: for the gallery's labels and ids. */
+export function readEmbeddingsIndex(runDir: string): EmbeddingsIndex {
+  return readStored(runDir, false);
+}
+
+function readStored(runDir: string, withVectors: true): Embeddings;
+function readStored(runDir: string, withVectors: false): EmbeddingsIndex;
+function readStored(runDir: string, withVectors: boolean): Embeddings | EmbeddingsIndex {
   const p = runPaths(runDir);
   if (!existsSync(runDir)) throw new RunDirectoryError(unreachableCause(runDir) !== null ? `${runDir}: cannot be opened: ${unreachableCause(runDir)}.` : `${runDir}: no such run folder; \`contrastive-lab list\` shows the runs.`);
   if (!existsSync(p.embeddingsMeta)) {
@@ -66,12 +80,12 @@ export function readEmbeddings(runDir: string): Embeddings {
   try {
     const meta = readJsonObject<EmbeddingsMeta>(p.embeddingsMeta, 'embeddings header');
     if (!Number.isInteger(meta.count) || !Number.isInteger(meta.dim) || meta.count < 1 || meta.dim < 1) throw new FileError(p.embeddingsMeta, `"count" and "dim" must be positive whole numbers (got ${JSON.stringify(meta.count)} and ${JSON.stringify(meta.dim)}); the embeddings header is damaged`);
-    const vectors = readFloat32File(p.vectors, meta.count * meta.dim, 'embeddings file');
+    const vectors = withVectors ? readFloat32File(p.vectors, meta.count * meta.dim, 'embeddings file') : null;
     const samples = readJsonObject<SampleIndex>(p.samples, 'sample index');
     for (const key of ['ids', 'labels', 'split'] as const) {
       if (!Array.isArray(samples[key]) || samples[key].length !== meta.count) throw new FileError(p.samples, `"${key}" should list ${meta.count} samples (meta.json's count) but ${Array.isArray(samples[key]) ? `lists ${samples[key].length}` : 'is missing'}; the sample index is damaged`);
     }
-    return { meta, vectors, samples };
+    return vectors === null ? { meta, samples } : { meta, vectors, samples };
   } catch (e) {
     if (e instanceof FileError) throw new RunDirectoryError(e.message + fix + '.');
     throw e;

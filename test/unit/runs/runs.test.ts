@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { hasEmbeddings, readEmbeddings, readProjection, writeEmbeddings } from '../../../server/runs/embeddings';
+import { hasEmbeddings, readEmbeddings, readEmbeddingsIndex, readProjection, writeEmbeddings } from '../../../server/runs/embeddings';
 import type { RunRecord } from '../../../server/runs/format';
 import { appendJsonLine, readJsonLines } from '../../../server/runs/jsonl';
 import { listRuns } from '../../../server/runs/list';
@@ -82,4 +82,22 @@ test('embeddings round-trip as float32 little-endian with their header, samples 
   assert.deepEqual(back.samples.labels, [0, 1, 0]);
   assert.deepEqual(Array.from(readProjection(dir, 'pca')!), [1, 2, 3, 4, 5, 6]);
   assert.equal(readProjection(dir, 'umap'), null);
+});
+
+test('the embeddings index (header and samples, for the gallery) is read without vectors.f32 and checked as readEmbeddings checks it', () => {
+  const dir = tempDir('cl-emb-index-');
+  writeEmbeddings(dir, {
+    meta: { formatVersion: 1, count: 2, dim: 2, layer: 'representation', dtype: 'float32', byteOrder: 'little-endian', labelled: true, classNames: ['a', 'b'], epoch: 1, step: 4, projections: [], sprite: null },
+    vectors: Float32Array.from([1, 2, 3, 4]),
+    samples: { ids: ['x', 'y'], labels: [1, 0], split: ['train', 'test'] },
+  }, {});
+  const paths = runPaths(dir);
+  unlinkSync(paths.vectors);
+  assert.throws(() => readEmbeddings(dir), /vectors\.f32/);
+  const index = readEmbeddingsIndex(dir);
+  assert.equal('vectors' in index, false);
+  assert.deepEqual(index.samples.ids, ['x', 'y']);
+  assert.equal(index.meta.count, 2);
+  writeFileSync(paths.samples, JSON.stringify({ ids: ['x'], labels: [1], split: ['train'] }));
+  assert.throws(() => readEmbeddingsIndex(dir), /"ids" should list 2 samples \(meta.json's count\) but lists 1; the sample index is damaged; rewrite the embeddings with `contrastive-lab embed /);
 });
