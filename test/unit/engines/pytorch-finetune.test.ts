@@ -16,7 +16,7 @@ import { readJsonLines } from '../../../server/runs/jsonl';
 import { runPaths } from '../../../server/runs/paths';
 import type { ResolvedSpec } from '../../../server/spec/types';
 import { readRunRecord } from '../../../server/runs/record';
-import { trainWithPyTorch } from '../../../server/trainer/engines/pytorch';
+import { resumeWithPyTorch, trainWithPyTorch } from '../../../server/trainer/engines/pytorch';
 import { finetunePair } from '../../../server/trainer/finetune';
 import { trainNewRun } from '../../../server/trainer/start';
 import { manualStop, tempDir, writeSpec } from '../trainer/helpers';
@@ -111,6 +111,24 @@ test('PyTorch freeze: the loaded parts end the run bit for bit as the pretrained
   assert.ok(evals.length > 0 && evals.every((l) => l.kind === 'eval' && typeof l.classifierAccuracy === 'number' && l.classifierAccuracy > 0.3), JSON.stringify(evals));
   const init = readJsonLines<RunEvent>(runPaths(outcome.runDir).events).lines.find((e) => e.message.startsWith('init:'));
   assert.equal(init?.message, `init: backbone and representation from ${pretrained} (frozen)`);
+});
+
+test('PyTorch: a stopped fine-tune run resumes (classifier head, optimiser, frozen parts from its checkpoint, not from init.from) to the losses of one that never stopped', { skip }, async () => {
+  const text = classifierSpec(relative(dir, pretrained), ', freeze: true').replace('epochs: 2', 'epochs: 4');
+  const whole = await trainPyTorch(text, 'whole.contrastive.yaml', 'runs-whole');
+  assert.equal(whole.status, 'completed', JSON.stringify(whole.record.error));
+  const stop = manualStop();
+  const written = writeSpec(dir, text, 'stopped.contrastive.yaml');
+  const stopped = await trainWithPyTorch({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: join(dir, 'runs-stopped') }, { ...controls(), stop, onStep: (step) => step === 7 && stop.request('SIGTERM') });
+  assert.equal(stopped.status, 'stopped');
+  const resumed = await resumeWithPyTorch(stopped.runDir, controls());
+  assert.equal(resumed.status, 'completed', JSON.stringify(resumed.record.error));
+  const steps = (runDir: string) => readJsonLines<MetricLine>(runPaths(runDir).metrics).lines.filter((l) => l.kind === 'step').map((l) => [l.step, (l as { loss: number }).loss]);
+  assert.deepEqual(steps(stopped.runDir), steps(whole.runDir));
+  const accuracy = (runDir: string) => readJsonLines<MetricLine>(runPaths(runDir).metrics).lines.filter((l) => l.kind === 'eval').map((l) => (l as { classifierAccuracy: number | null }).classifierAccuracy);
+  assert.deepEqual(accuracy(stopped.runDir).slice(-1), accuracy(whole.runDir).slice(-1));
+  // init is said once, when the run started: the resumed part took its weights from its own checkpoint
+  assert.equal(readJsonLines<RunEvent>(runPaths(stopped.runDir).events).lines.filter((e) => e.message.startsWith('init:')).length, 1);
 });
 
 test('PyTorch data.labelFraction keeps the rows the tfjs trainer keeps (stratified, seeded by data.split.seed)', { skip }, () => {
