@@ -36,7 +36,8 @@ def serve() -> int:
     {"argv": [...]}, as on the command line: a --check is answered with one line
     {"kind": "checked", "code": <exit code>, "stderr": <what it said>, "plan": <its plan line, or null>}
     and the next command is read;
-    a --run-dir command trains and its exit code ends the process. End of input ends it with 0."""
+    a --run-dir command trains and its exit code ends the process ({"argv": [...], "env": {...}}: the
+    variables are set first — the launcher makes this process rank 0 of several). End of input ends it with 0."""
     import numpy  # noqa: F401 (what the run needs besides torch: an ImportError here is the answer)
     import torch
 
@@ -47,8 +48,11 @@ def serve() -> int:
     for line in sys.stdin:
         if not line.strip():
             continue
-        argv = json.loads(line)["argv"]
+        command = json.loads(line)
+        argv = command["argv"]
         if "--check" not in argv:
+            # several processes: the launcher makes this process rank 0 (its env:// rendezvous variables)
+            os.environ.update(command.get("env") or {})
             return main(argv, stop)
         said, printed = io.StringIO(), io.StringIO()
         with contextlib.redirect_stderr(said), contextlib.redirect_stdout(printed):

@@ -90,11 +90,14 @@ export class EngineProcess {
     return { code: exit.code ?? 1, stderr: this.stderr, plan: null };
   }
 
-  /** Starts the run: `argv` is the engine's --run-dir command; every stdout line from now on goes to `onLine`. */
-  run(argv: readonly string[], onLine: (line: string) => void): void {
+  /**
+   * Starts the run: `argv` is the engine's --run-dir command; every stdout line from now on goes to
+   * `onLine`. `env`: variables the engine sets before it runs (rank 0's env:// rendezvous).
+   */
+  run(argv: readonly string[], onLine: (line: string) => void, env: Readonly<Record<string, string>> = {}): void {
     this.runLines = onLine;
     this.stderr = ''; // from now on: the run's own
-    this.send(argv);
+    this.send(argv, env);
     this.child.stdin?.end();
   }
 
@@ -108,8 +111,8 @@ export class EngineProcess {
     this.child.stdin?.end();
   }
 
-  private send(argv: readonly string[]): void {
-    this.child.stdin?.write(`${JSON.stringify({ argv })}\n`);
+  private send(argv: readonly string[], env: Readonly<Record<string, string>> = {}): void {
+    this.child.stdin?.write(`${JSON.stringify(Object.keys(env).length > 0 ? { argv, env } : { argv })}\n`);
   }
 
   private take(chunk: string): void {

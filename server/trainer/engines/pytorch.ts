@@ -248,14 +248,26 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
     ready = true;
     ended = engine.closed.then((exit) => ({ exits: [exit], stderr: engine.errorOutput }));
   } else {
-    prepared.engine.close();
     const plan = await launchPlan(prepared.python, ['-m', 'contrastive_lab_torch.engine', ...engineArgs], processes, engineEnv(prepared.packageRoot));
     if (plan.note !== null) reporter.event('info', 'log', plan.note, { data: { launcher: plan.launcher, processes } });
-    const started = startAll(plan);
-    children = started;
-    ended = collectExits(started, onLine, () => {
-      ready = true; // after rank 0's first line its own handler is installed (before, SIGTERM would kill it)
-    });
+    if (plan.launcher === 'env') {
+      // The engine that imported torch and checked the spec is rank 0 (told its rendezvous variables):
+      // one Python start and torch import fewer; the other ranks are started as the plan says.
+      const { engine } = prepared;
+      const [first, ...rest] = plan.commands;
+      const others = rest.map((c) => spawn(c.command, c.args, { env: c.env, stdio: ['ignore', 'ignore', 'pipe'] }));
+      engine.run(engineArgs, onLine, rendezvousOf(first!.env));
+      children = [engine.child, ...others];
+      ready = true;
+      ended = Promise.all([engine.closed, collectExits(others, () => undefined, () => undefined)]).then(([exit, other]) => ({ exits: [exit, ...other.exits], stderr: engine.errorOutput + other.stderr }));
+    } else {
+      prepared.engine.close();
+      const started = startAll(plan);
+      children = started;
+      ended = collectExits(started, onLine, () => {
+        ready = true; // after rank 0's first line its own handler is installed (before, SIGTERM would kill it)
+      });
+    }
   }
   setImmediate(() => void renderSprite());
   const poll = setInterval(forwardStop, 100);
@@ -287,6 +299,12 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   }
   const evals = readJsonLines<MetricLine>(runPaths(runDir).metrics).lines.filter((l): l is EvalMetric => l.kind === 'eval');
   return { status: final.status === 'completed' || final.status === 'stopped' ? final.status : 'failed', runDir, record: final, lastEval: evals[evals.length - 1] ?? null };
+}
+
+/** The env:// rendezvous variables of a launch command (what rank 0's process is told to set). */
+function rendezvousOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  const names = ['MASTER_ADDR', 'MASTER_PORT', 'RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE'];
+  return Object.fromEntries(names.flatMap((n) => (env[n] !== undefined ? [[n, env[n]!]] : [])));
 }
 
 function isCompletedEvent(line: string): boolean {
