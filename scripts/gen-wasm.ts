@@ -1,7 +1,7 @@
 // Assembles our WebAssembly modules' text into their generated TypeScript files, each in the two
 // memory flavours the wasm backend can have: the matrix product (server/contrastive/kernels/gemm/
 // gemmWat.ts → gemmWasm.generated.ts, and with fused multiply-add → gemmFmaWasm.generated.ts), the Adam update (kernels/adam/adamWat.ts →
-// adamWasm.generated.ts) reductions (kernels/reduce/reduceWat.ts → reduceWasm.generated.ts) broadcast arithmetic (kernels/binary/binaryWat.ts → binaryWasm.generated.ts) and batch normalisation (kernels/batchNorm/batchNormWat.ts → batchNormWasm.generated.ts). Run: npx tsx scripts/gen-wasm.ts (a test checks the committed files are current).
+// adamWasm.generated.ts) reductions (kernels/reduce/reduceWat.ts → reduceWasm.generated.ts) broadcast arithmetic (kernels/binary/binaryWat.ts → binaryWasm.generated.ts) batch normalisation (kernels/batchNorm/batchNormWat.ts → batchNormWasm.generated.ts) and the top-k scan (kernels/topk/topkWat.ts → topkWasm.generated.ts). Run: npx tsx scripts/gen-wasm.ts (a test checks the committed files are current).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adamWat } from '../server/contrastive/kernels/adam/adamWat';
@@ -9,6 +9,7 @@ import { batchNormWat } from '../server/contrastive/kernels/batchNorm/batchNormW
 import { binaryWat } from '../server/contrastive/kernels/binary/binaryWat';
 import { gemmWat } from '../server/contrastive/kernels/gemm/gemmWat';
 import { reduceWat } from '../server/contrastive/kernels/reduce/reduceWat';
+import { topkWat } from '../server/contrastive/kernels/topk/topkWat';
 
 export interface WasmModuleSource {
   /** The generated file. */
@@ -29,6 +30,7 @@ export const WASM_MODULES: readonly WasmModuleSource[] = [
   { path: join(KERNELS, 'reduce', 'reduceWasm.generated.ts'), source: 'reduceWat.ts', prefix: 'REDUCE', text: reduceWat },
   { path: join(KERNELS, 'binary', 'binaryWasm.generated.ts'), source: 'binaryWat.ts', prefix: 'BINARY', text: binaryWat },
   { path: join(KERNELS, 'batchNorm', 'batchNormWasm.generated.ts'), source: 'batchNormWat.ts', prefix: 'BATCHNORM', text: batchNormWat },
+  { path: join(KERNELS, 'topk', 'topkWasm.generated.ts'), source: 'topkWat.ts', prefix: 'TOPK', text: topkWat },
 ];
 
 async function assemble(name: string, text: string): Promise<string> {
