@@ -16,6 +16,17 @@ export function checkSpecForTraining(specPath: string): SpecCheck {
   return { ok: true, spec: result.spec, text: readFileSync(specPath, 'utf8'), problems: result.problems };
 }
 
+/**
+ * The check for starting a run now: init.from naming a run that does not exist is a warning while
+ * editing and in a queue (an earlier job may make it) but nothing to start from now, so it is an
+ * error here, said before a run directory is made.
+ */
+export function checkSpecForTrainingNow(specPath: string): SpecCheck {
+  const check = checkSpecForTraining(specPath);
+  if (!check.ok || !check.problems.some((p) => p.ruleId === 'init-run-missing')) return check;
+  return { ok: false, problems: check.problems.map((p) => (p.ruleId === 'init-run-missing' ? { ...p, severity: 'error' as const } : p)) };
+}
+
 /** Prints problems exactly as `contrastive-lab validate` does (paths relative to the working folder). */
 export function printProblems(problems: readonly SpecProblem[], write: (line: string) => void): void {
   for (const p of problems) write(formatProblem({ ...p, file: relative(process.cwd(), p.file) || p.file }));

@@ -19,7 +19,7 @@ export interface InitSourceSpec {
 
 export type InitSourceResult =
   | { readonly ok: true; readonly runDir: string; readonly spec: InitSourceSpec; readonly checkpoints: readonly string[] }
-  | { readonly ok: false; readonly runDir: string; readonly problem: string };
+  | { readonly ok: false; readonly runDir: string; readonly problem: string; readonly missing?: true };
 
 /**
  * The absolute run directory `init.from` names (relative to the spec file's folder). A folder that
@@ -46,7 +46,7 @@ function checkpointFolders(runDir: string): string[] {
 /** Reads the run `from` names; `problem` says what is missing and what to do. */
 export function readInitSource(from: string, specDir: string): InitSourceResult {
   const runDir = initRunDir(from, specDir);
-  if (!existsSync(runDir)) return { ok: false, runDir, problem: `No run directory at \`${from}\` (looked for ${runDir}). The path is relative to the folder of this spec file; point it at a run directory (\`contrastive-lab list\` shows them).` };
+  if (!existsSync(runDir)) return { ok: false, runDir, missing: true, problem: `No run directory at \`${from}\` (looked for ${runDir}). The path is relative to the folder of this spec file; point it at a run directory (\`contrastive-lab list\` shows them).` };
   if (!statSync(runDir).isDirectory()) return { ok: false, runDir, problem: `\`${from}\` (${runDir}) is a file, not a run directory; point init.from at the folder that holds run.json, spec.json and checkpoints/.` };
   const specFile = join(runDir, 'spec.json');
   if (!existsSync(specFile)) return { ok: false, runDir, problem: `${runDir} is not a run directory (it has no spec.json) nor a folder holding runs with a checkpoint. Point init.from at a folder written by \`contrastive-lab train\` (or the run.outputDir it trained into).` };

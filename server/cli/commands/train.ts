@@ -8,7 +8,7 @@ import { exitCodeFor, modeFor, printOutcome, RUN_EXIT_CODES } from '../outcome';
 import { tfjsPlacementProblems } from '../../spec/placement';
 import { formatDuration } from '../../trainer/progress';
 import { createStopSignal } from '../../trainer/stop';
-import { checkSpecForTraining, printProblems, withOverrides } from '../trainSpec';
+import { checkSpecForTrainingNow, printProblems, withOverrides } from '../trainSpec';
 
 /** Whether the spec file's text sets run.engine: pytorch (a guess made before the spec is parsed; the check decides). */
 function asksForPyTorch(specPath: string): boolean {
@@ -73,7 +73,7 @@ async function trainChecked(
   early: EngineProcess | null,
 ): Promise<number> {
   const { epochs, limit, engine, backend, threads, processes, device, mode } = o;
-  const check = checkSpecForTraining(specPath);
+  const check = checkSpecForTrainingNow(specPath);
   printProblems(check.problems, (line) => process.stderr.write(line + '\n'));
   if (!check.ok) {
     process.stderr.write(`${specPath}: the spec has errors; fix them and train again (\`contrastive-lab validate ${specPath}\` lists them).\n`);

@@ -17,6 +17,7 @@ import { evalLayerWithoutProjection } from './eval-layer-without-projection';
 import { fewShotSplitTooSmall } from './few-shot-split-too-small';
 import { fewShotWaysExceedClasses } from './few-shot-ways-exceed-classes';
 import { initSource } from './init-source';
+import { initRunMissing } from './init-run-missing';
 import { formatMismatch } from './format-mismatch';
 import { imageOpsOnVectors } from './image-ops-on-vectors';
 import { knnKExceedsSplit } from './knn-k-exceeds-split';
@@ -82,6 +83,7 @@ export const RULES: readonly SpecRule[] = Object.freeze([
   fewShotSplitTooSmall,
   fewShotWaysExceedClasses,
   initSource,
+  initRunMissing,
   formatMismatch,
   imageOpsOnVectors,
   knnKExceedsSplit,

@@ -23,10 +23,11 @@ const spec = [
 describe('init and the classifier', () => {
   const uri = session.uri('finetune.contrastive.yaml');
 
-  it('says on the init.from line that the run is not there', async () => {
+  it('says on the init.from line that the run is not there yet, as a warning (train refuses it)', async () => {
     const diagnostics = await session.diagnostics(uri, spec);
     assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
-    assert.equal(diagnostics[0]!.code, 'init-source');
+    assert.equal(diagnostics[0]!.code, 'init-run-missing');
+    assert.equal(diagnostics[0]!.severity, 2);
     assert.equal(diagnostics[0]!.range.start.line, 4);
     assert.match(diagnostics[0]!.message, /No run directory at `runs\/not-trained-yet`/);
   });

@@ -1,6 +1,6 @@
 // Each semantic rule fires on a minimal bad spec, at the expected range, and its fix removes it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -23,6 +23,10 @@ const csvFile = (info?: Partial<DatasetInfo>): CheckOptions => ({
 const pairsDir = mkdtempSync(join(tmpdir(), 'cl-pairs-rule-'));
 const badPairs = join(pairsDir, 'pairs.csv');
 writeFileSync(badPairs, 'image,caption\nmissing.png,a cat\n');
+// A run directory that exists but holds no checkpoint (init-source: nothing to start from).
+const runWithoutCheckpoint = join(pairsDir, 'run-without-checkpoint');
+mkdirSync(runWithoutCheckpoint);
+writeFileSync(join(runWithoutCheckpoint, 'spec.json'), JSON.stringify({ architecture: {}, data: {} }));
 
 const CASES: readonly RuleCase[] = [
   { rule: 'loss-needs-negatives', spec: 'pairs:\n  negatives: { type: «none» }\n' },
@@ -72,14 +76,16 @@ const CASES: readonly RuleCase[] = [
   { rule: 'few-shot-split-too-small', spec: 'data: { limit: 400 }\neval:\n  fewShot: { shots: [1, 5], queries: «15» }\n' },
   { rule: 'eval-every-exceeds-epochs', spec: 'strategy: { epochs: 5 }\neval: { every: «10» }\n' },
   { rule: 'cross-entropy-needs-labels', spec: 'data:\n  useLabels: «false»\nloss: { type: crossEntropy }\n' },
-  { rule: 'init-source', spec: 'init: { from: «runs/no-such-run» }\n' },
+  { rule: 'init-run-missing', spec: 'init: { from: «runs/no-such-run» }\n' },
+  { rule: 'init-source', spec: `init: { from: «${runWithoutCheckpoint}» }\n` },
   // Two towers on paired data (issue 14)
   { rule: 'towers-need-pairs', spec: 'loss: { type: siglip }\narchitecture:\n  «towers»: { a: { type: network }, b: { type: text } }\n' },
   { rule: 'pairs-need-towers', spec: 'data:\n  «pairs»: { source: builtin:digits-captions }\nloss: { type: siglip }\n' },
   { rule: 'tower-loss-unsupported', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: «supCon» }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n' },
   { rule: 'tower-sizes-differ', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: network }\n    b: { type: text, embeddingSize: «32» }\n' },
   { rule: 'locked-tower-without-init', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: network, locked: «true» }\n    b: { type: text }\n' },
-  { rule: 'tower-init', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: network, init: { from: «runs/no-such-run» } }\n    b: { type: text }\n' },
+  { rule: 'tower-init', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: network }\n    b: { type: text, «init»: { from: runs/no-such-run } }\n' },
+  { rule: 'init-run-missing', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: network, locked: true, init: { from: «runs/no-such-run» } }\n    b: { type: text }\n' },
   { rule: 'tower-side-mismatch', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers:\n    a: { type: «text» }\n    b: { type: text }\n' },
   { rule: 'pairs-side-unnamed', spec: 'data:\n  pairs:\n    source: p.csv\n    a: { image: img }\n    «b»: {}\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n', options: { fileExists: () => true } },
   { rule: 'pairs-file-rows', spec: `data:\n  pairs: { source: «${badPairs}», a: { image: image }, b: { text: caption } }\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n` },

@@ -81,8 +81,9 @@ test('a part built differently is a located error naming both sizes; a missing r
   assert.equal(messages.length, 1, messages.join('\n'));
   assert.match(messages[0]!, /backbone is mlp \{"layers":\[128\].*\} but this spec's is mlp \{"layers":\[64\]/);
 
-  const missing = checkSpecText(classifierSpec('runs/nothing-here'), join(dir, 'm.contrastive.yaml')).problems.find((p) => p.ruleId === 'init-source');
-  assert.ok(missing && missing.line === 12 && missing.path.join('.') === 'init.from', JSON.stringify(missing));
+  // A run not trained yet is a warning (runs are not kept with specs); train refuses it (cli test).
+  const missing = checkSpecText(classifierSpec('runs/nothing-here'), join(dir, 'm.contrastive.yaml')).problems.find((p) => p.ruleId === 'init-run-missing');
+  assert.ok(missing && missing.line === 12 && missing.path.join('.') === 'init.from' && missing.severity === 'warning', JSON.stringify(missing));
   assert.match(missing.message, /No run directory at `runs\/nothing-here` \(looked for .*runs\/nothing-here\)/);
 
   const empty = join(dir, 'runs', 'no-checkpoint');
