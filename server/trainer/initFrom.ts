@@ -3,6 +3,7 @@
 // and names every tensor as that run's network names it (it rebuilds the network from the run's
 // spec.json to learn the names); loadParts copies the tensors of the chosen parts into a network
 // by name, checking every shape. Also meant for loading one tower of a two-tower model.
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tf } from '../contrastive/backend';
 import { ContrastiveModel } from '../contrastive/models';
@@ -12,6 +13,7 @@ import type { InitPart } from '../spec/init.decl';
 import type { ResolvedSpec } from '../spec/types';
 import { FileError, readJsonObject } from '../shared/files';
 import { runPaths } from '../runs/paths';
+import { readRunRecord } from '../runs/record';
 import { loadLatestCheckpoint } from './checkpoint';
 
 /** One trained tensor of an earlier run. */
@@ -55,6 +57,10 @@ export function readRunWeights(runDir: string): RunWeights {
   const source = readInitSource(runDir, dirname(runDir));
   if (!source.ok) throw new InitError(source.problem);
   const spec = readJsonObject<ResolvedSpec>(runPaths(runDir).specJson, 'recorded spec');
+  // A PyTorch run's checkpoint (checkpoint.pt) is not in this loader's format; the PyTorch engine loads it.
+  if (existsSync(runPaths(runDir).runJson) && readRunRecord(runDir).engine === 'pytorch') {
+    throw new InitError(`the run ${runDir} was trained on the PyTorch engine, whose checkpoints the TensorFlow.js trainer cannot read yet; train this spec with run.engine: pytorch (it loads PyTorch and tfjs runs), or start from a tfjs run`);
+  }
   let loaded;
   try {
     loaded = loadLatestCheckpoint(runDir);

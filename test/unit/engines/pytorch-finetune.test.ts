@@ -175,3 +175,11 @@ test('PyTorch init from a tfjs run: the frozen network embeds as the tfjs run di
   const worst = ours.reduce((m, v, i) => Math.max(m, Math.abs(v - theirs[i]!)), 0);
   assert.ok(worst < 1e-4, `largest difference ${worst}`);
 });
+
+test('a tfjs spec starting from a PyTorch run is refused saying why (the tfjs loader reads tfjs checkpoints only)', { skip }, async () => {
+  await initBackend('wasm');
+  const written = writeSpec(dir, classifierSpec(relative(dir, pretrained)).replace('engine: pytorch', 'engine: tfjs'), 'tfjs-from-pytorch.contrastive.yaml');
+  const outcome = await trainNewRun({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: join(dir, 'runs-tfjs-from-pytorch') }, { mode: 'silent', backend: 'wasm', threads: 1, stop: manualStop(), umap: false });
+  assert.equal(outcome.status, 'failed');
+  assert.match(outcome.record.error?.message ?? '', /was trained on the PyTorch engine, whose checkpoints the TensorFlow.js trainer cannot read yet; train this spec with run.engine: pytorch/);
+});
