@@ -1,5 +1,5 @@
 // `contrastive-lab train <spec>`: validate, create runs/<run-id>/, train, write embeddings.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { EngineProcess } from '../../trainer/engines/engineProcess';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
@@ -13,7 +13,8 @@ import { checkSpecForTrainingNow, printProblems, withOverrides } from '../trainS
 /** Whether the spec file's text sets run.engine: pytorch (a guess made before the spec is parsed; the check decides). */
 function asksForPyTorch(specPath: string): boolean {
   try {
-    return /^\s*engine:\s*["']?pytorch\b/m.test(readFileSync(specPath, 'utf8'));
+    // A FIFO or a device would block the read: only a regular file is guessed at.
+    return statSync(specPath).isFile() && /^\s*engine:\s*["']?pytorch\b/m.test(readFileSync(specPath, 'utf8'));
   } catch {
     return false; // the check says what is wrong with the file
   }
