@@ -5,9 +5,10 @@
 import type { TableRow } from '../../server/runs/table/columns';
 import { FilterError, parseFilter, type FilterClause } from '../../server/runs/table/filter';
 import { formatCell } from '../../server/runs/table/format';
-import { viewAsCsv } from '../../server/runs/table/output';
+import { groupBySweep, type TableItem } from '../../server/runs/table/groups';
+import { groupBestText, viewAsCsv } from '../../server/runs/table/output';
 import { buildView, columnKeys, type TableColumn, type TableView } from '../../server/runs/table/view';
-import type { ColumnInfo, HostToExperiments, RowInfo, TableLayout } from '../../webview/experiments/protocol';
+import type { ColumnInfo, GroupInfo, HostToExperiments, RowInfo, TableLayout } from '../../webview/experiments/protocol';
 import { plotColumns } from './experimentsPlot';
 
 type TableMessage = Extract<HostToExperiments, { type: 'table' }>;
@@ -71,13 +72,32 @@ function rowInfo(row: TableRow, columns: readonly TableColumn[], actions: RunAct
   };
 }
 
+/**
+ * The shown rows grouped by sweep when the layout asks (it does unless turned off) and some shown
+ * run belongs to one: null otherwise.
+ */
+export function sweepItems(rows: readonly TableRow[], view: TableView, layout: TableLayout): TableItem[] | null {
+  if (layout.groupBySweep === false || !view.rows.some((r) => r.sweep !== undefined)) return null;
+  return groupBySweep(view.rows, rows, layout.sort);
+}
+
 export function tableMessage(rows: readonly TableRow[], layout: TableLayout, runsFolder: string | undefined, actions: RunActions): TableMessage {
-  const { view, problem } = layoutView(rows, layout);
+  const laid = layoutView(rows, layout);
+  const { problem } = laid;
+  const items = sweepItems(rows, laid.view, layout);
+  // Grouped, a group's rows follow one another (the plot's values follow the same order).
+  const view: TableView = items === null ? laid.view : { ...laid.view, rows: items.flatMap((item) => (item.kind === 'run' ? [item.row] : item.group.rows)) };
+  const groups = (items ?? []).flatMap((item): GroupInfo[] => (item.kind !== 'group' ? [] : [{
+    id: item.group.id, base: item.group.base, parameters: item.group.parameters, runKeys: item.group.rows.map((r) => r.key),
+    total: item.group.total, counts: item.group.counts, best: groupBestText(view, item.group),
+  }]));
   return {
     type: 'table',
     columns: view.columns.map((c) => columnInfo(c, view.rows)),
     available: view.available.map((c) => columnInfo(c, view.rows)),
     rows: view.rows.map((r) => rowInfo(r, view.columns, actions)),
+    groups,
+    hasSweeps: view.rows.some((r) => r.sweep !== undefined),
     total: view.total,
     layout,
     problem,

@@ -365,7 +365,7 @@ async function scenario(mode) {
       const sweepId = JSON.parse(fs.readFileSync(path.join(workspace, 'runs', fs.readdirSync(path.join(workspace, 'runs')).find((id) => id.endsWith('sweep-digits-0')), 'run.json'), 'utf8')).sweep.id;
       assert.match(sweepId, /temperature$/, `the child run's run.json names its sweep: ${sweepId}`);
 
-      step('the status-bar entry counts the runs and opens the table: the sweep column, a filter on it, sorted by kNN, a scatter of its 2 runs, their overlay');
+      step('the status-bar entry counts the runs and opens the table: the sweep column, a filter on it, its group (2 runs, collapses), sorted by kNN, a scatter of its 2 runs, their overlay');
       // One editor group and no table open: the entry itself must open it (earlier steps split the editor).
       await vs.command('View: Close All Editor Groups');
       const tableEntry = vs.page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*\d+ runs\s*$/ });
@@ -375,7 +375,19 @@ async function scenario(mode) {
         await frame.locator('vscode-textfield').first().click({ clickCount: 3 });
         await vs.page.keyboard.type(`sweep = ${sweepId}`);
         await poll(async () => /^2( of \d+)? runs$/.test(await frame.locator('header .muted').first().innerText()), { timeout: 20_000, what: 'the sweep filter to show its 2 runs' });
-        const texts = async () => frame.locator('.grid-row').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('.grid-cell')].map((c) => c.textContent)));
+        // Grouped by sweep (on by default): one header line, then the sweep's runs under it.
+        const header = frame.locator(`.grid-group[data-sweep="${sweepId}"]`);
+        await header.waitFor({ timeout: 20_000 });
+        const title = await header.locator('.grid-group-text').innerText();
+        assert.match(title, new RegExp(`^sweep ${sweepId} · 2 runs \\(2 completed\\) · varies loss\\.temperature · base sweep\\.contrastive\\.yaml`), `the group header names the sweep and its 2 runs: ${title}`);
+        const runLines = frame.locator('.grid-row:not(.grid-group)');
+        assert.equal(await frame.locator('.grid-row.grouped').count(), 2, 'both runs sit under the header');
+        await header.locator('.grid-group-toggle').click();
+        await poll(async () => (await runLines.count()) === 0 && (await header.getAttribute('aria-expanded')) === 'false', { timeout: 10_000, what: 'collapsing the group to hide its 2 runs' });
+        await shot('sweep-group-collapsed');
+        await vs.page.keyboard.press('ArrowRight');
+        await poll(async () => (await frame.locator('.grid-row.grouped').count()) === 2, { timeout: 10_000, what: '→ on the header to show the runs again' });
+        const texts = async () => runLines.evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('.grid-cell')].map((c) => c.textContent)));
         const headers = await frame.locator('.grid-hcell .grid-sort').allInnerTexts();
         const sweepColumn = headers.findIndex((h) => /^sweep/.test(h));
         const knnColumn = headers.findIndex((h) => /^kNN/.test(h));
@@ -395,9 +407,13 @@ async function scenario(mode) {
         });
         await poll(async () => (await frame.locator('.plot-point').count()) === 2, { timeout: 20_000, what: 'the scatter to show the 2 runs of the sweep' });
         assert.equal(await frame.locator('.plot-svg').getAttribute('aria-label'), 'Scatter of kNN against loss.temperature: 2 runs', 'the scatter plots kNN against the swept temperature');
-        await frame.locator('.grid-row').nth(0).click();
-        await frame.locator('.grid-row').nth(1).click({ modifiers: ['Shift'] });
+        await runLines.nth(0).click();
+        await runLines.nth(1).click({ modifiers: ['Shift'] });
         assert.equal(await frame.locator('.plot-point.selected').count(), 2, 'rows selected in the table are highlighted in the plot');
+        assert.match(await header.locator('.grid-group-text').innerText(), /best kNN↓ \d+\.\d\d%$/, 'sorted by kNN, the header shows the sweep\'s best kNN');
+        await runLines.nth(0).click();
+        await header.locator('.grid-group-text').click();
+        assert.equal(await frame.locator('.plot-point.selected').count(), 2, 'clicking the header selects the sweep\'s 2 runs');
       });
       await shot('sweep-table');
       await vs.inWebview('Experiments', (frame) => frame.locator('vscode-button', { hasText: 'Overlay 2 runs' }).click());

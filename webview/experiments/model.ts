@@ -46,82 +46,123 @@ export function parseTags(text: string): string[] {
   return out;
 }
 
+/** A line of the grid as the selection sees it: its key and the runs it stands for (a group header: all its runs). */
+export interface SelectableLine {
+  readonly key: string;
+  readonly runs: readonly string[];
+}
+
 /**
- * Which rows are selected, by key (rows come and go while runs are written), and the active row
- * (the keyboard cursor) by index. Shift extends from the anchor; Ctrl/Cmd toggles one row.
+ * Which runs are selected, by key (rows come and go while runs are written), and the active line
+ * (the keyboard cursor) by index. A line is a run or a sweep's header, which stands for its runs:
+ * clicking it selects them all, collapsed or not. Shift extends from the anchor; Ctrl/Cmd toggles one line.
  */
 export class RowSelection {
   private readonly keys = new Set<string>();
+  private lines: readonly SelectableLine[] = [];
+  /** Every run in row order, shown or in a collapsed group: what selected() orders by. */
+  private runs: readonly string[] = [];
   private anchor = 0;
   active = -1;
 
-  constructor(private rows: readonly string[] = []) {}
-
-  /** New rows (sorted, filtered, added, removed): keeps the selected keys still present and the active row's key. */
-  setRows(rows: readonly string[]): void {
-    const activeKey = this.rows[this.active];
-    this.rows = rows;
-    for (const key of [...this.keys]) if (!rows.includes(key)) this.keys.delete(key);
-    const kept = activeKey === undefined ? -1 : rows.indexOf(activeKey);
-    // The active run gone (deleted, filtered out): the cursor stays at the same place in the list.
-    this.active = kept >= 0 ? kept : this.active < 0 || rows.length === 0 ? -1 : Math.min(this.active, rows.length - 1);
-    this.anchor = Math.max(0, Math.min(this.anchor, rows.length - 1));
+  constructor(rows: readonly string[] = []) {
+    this.setRows(rows);
   }
 
+  /** One line per run (no groups). */
+  setRows(rows: readonly string[]): void {
+    this.setLines(rows.map((key) => ({ key, runs: [key] })), rows);
+  }
+
+  /**
+   * New lines (sorted, filtered, grouped, collapsed, added, removed): keeps the selected runs still
+   * present and the active line's key; the active line gone, the cursor stays at the same place.
+   */
+  setLines(lines: readonly SelectableLine[], runs: readonly string[] = lines.flatMap((l) => l.runs)): void {
+    const activeKey = this.lines[this.active]?.key;
+    this.lines = lines;
+    this.runs = runs;
+    const present = new Set(runs);
+    for (const key of [...this.keys]) if (!present.has(key)) this.keys.delete(key);
+    const kept = activeKey === undefined ? -1 : lines.findIndex((l) => l.key === activeKey);
+    this.active = kept >= 0 ? kept : this.active < 0 || lines.length === 0 ? -1 : Math.min(this.active, lines.length - 1);
+    this.anchor = Math.max(0, Math.min(this.anchor, lines.length - 1));
+  }
+
+  /** Whether a run is selected. */
   has(key: string): boolean {
     return this.keys.has(key);
   }
 
-  /** Selected keys in row order. */
+  /** Whether every run of a line is selected (a header with no runs never is). */
+  lineSelected(index: number): boolean {
+    const runs = this.lines[index]?.runs ?? [];
+    return runs.length > 0 && runs.every((k) => this.keys.has(k));
+  }
+
+  /** Moves the cursor to a line without changing the selection (a group collapsing under it). */
+  setActive(index: number): void {
+    if (index >= 0 && index < this.lines.length) {
+      this.active = index;
+      this.anchor = index;
+    }
+  }
+
+  /** Selected runs in row order. */
   selected(): string[] {
-    return this.rows.filter((k) => this.keys.has(k));
+    return this.runs.filter((k) => this.keys.has(k));
   }
 
   click(index: number, modifiers: { readonly shift: boolean; readonly toggle: boolean }): void {
-    if (index < 0 || index >= this.rows.length) return;
+    if (index < 0 || index >= this.lines.length) return;
+    const runs = this.lines[index]!.runs;
     if (modifiers.shift) this.selectRange(this.anchor, index, modifiers.toggle);
     else if (modifiers.toggle) {
-      const key = this.rows[index]!;
-      if (this.keys.has(key)) this.keys.delete(key);
-      else this.keys.add(key);
+      if (this.lineSelected(index)) for (const key of runs) this.keys.delete(key);
+      else for (const key of runs) this.keys.add(key);
       this.anchor = index;
     } else {
       this.keys.clear();
-      this.keys.add(this.rows[index]!);
+      for (const key of runs) this.keys.add(key);
       this.anchor = index;
     }
     this.active = index;
   }
 
-  /** Arrow keys, Page Up/Down, Home/End: moves the active row; with shift the selection follows from the anchor. */
+  /** Arrow keys, Page Up/Down, Home/End: moves the active line; with shift the selection follows from the anchor. */
   move(delta: number, extend: boolean): void {
-    if (this.rows.length === 0) return;
-    const index = Math.max(0, Math.min(this.rows.length - 1, (this.active < 0 ? 0 : this.active) + delta));
+    if (this.lines.length === 0) return;
+    const index = Math.max(0, Math.min(this.lines.length - 1, (this.active < 0 ? 0 : this.active) + delta));
     if (extend) {
       this.selectRange(this.anchor, index, false);
       this.active = index;
     } else this.click(index, { shift: false, toggle: false });
   }
 
-  /** Space: toggles the active row. */
+  /** Space: toggles the active line. */
   toggleActive(): void {
     if (this.active >= 0) this.click(this.active, { shift: false, toggle: true });
   }
 
   /**
-   * Runs picked elsewhere (a plot): replace the selection, add to it, or toggle each. The first
-   * picked run still shown becomes the active row, so the table can scroll to it.
+   * Runs picked elsewhere (a plot): replace the selection, add to it, or toggle each. The line of
+   * the first picked run still shown (its group's header when collapsed) becomes the active line,
+   * so the table can scroll to it.
    */
   pick(keys: readonly string[], mode: 'replace' | 'add' | 'toggle'): void {
     if (mode === 'replace') this.keys.clear();
-    const index = new Map(this.rows.map((k, i) => [k, i]));
+    const present = new Set(this.runs);
+    const lineOf = new Map<string, number>();
+    // A run's own line wins over its group's header.
+    this.lines.forEach((line, i) => {
+      for (const key of line.runs) if (line.runs.length === 1 || !lineOf.has(key)) lineOf.set(key, i);
+    });
     let first = -1;
     for (const key of keys) {
-      const i = index.get(key);
-      if (i === undefined) continue;
+      if (!present.has(key)) continue;
       if (mode === 'toggle' && this.keys.has(key)) this.keys.delete(key);
       else this.keys.add(key);
-      if (first < 0) first = i;
+      if (first < 0) first = lineOf.get(key) ?? -1;
     }
     if (first >= 0) {
       this.active = first;
@@ -130,20 +171,19 @@ export class RowSelection {
   }
 
   selectAll(): void {
-    for (const key of this.rows) this.keys.add(key);
+    for (const key of this.runs) this.keys.add(key);
   }
 
-  /** The selection, else the active row: what row actions apply to. */
+  /** The selection, else the active line's runs: what row actions apply to. */
   targets(): string[] {
     const selected = this.selected();
     if (selected.length > 0) return selected;
-    const active = this.rows[this.active];
-    return active === undefined ? [] : [active];
+    return [...(this.lines[this.active]?.runs ?? [])];
   }
 
   private selectRange(from: number, to: number, keep: boolean): void {
     if (!keep) this.keys.clear();
     const [lo, hi] = from <= to ? [from, to] : [to, from];
-    for (let i = lo; i <= hi; i++) this.keys.add(this.rows[i]!);
+    for (let i = lo; i <= hi; i++) for (const key of this.lines[i]?.runs ?? []) this.keys.add(key);
   }
 }

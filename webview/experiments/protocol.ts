@@ -46,6 +46,10 @@ export interface TableLayout {
   readonly order?: readonly string[];
   /** Column widths in CSS pixels the user dragged to, by column key. */
   readonly widths?: Readonly<Record<string, number>>;
+  /** Runs of a sweep under a group header; absent (layouts stored before groups existed) is on. */
+  readonly groupBySweep?: boolean;
+  /** The sweep ids whose groups are collapsed. */
+  readonly collapsed?: readonly string[];
 }
 
 /** The narrowest and widest a column may be dragged. */
@@ -78,6 +82,23 @@ export interface RowInfo {
   readonly canStop: boolean;
   /** Display text per shown column, in column order. */
   readonly cells: readonly string[];
+}
+
+/** A sweep's group: its header row's content and the shown runs under it. */
+export interface GroupInfo {
+  readonly id: string;
+  /** The spec the sweep was expanded from (absolute path). */
+  readonly base: string;
+  /** The spec paths the sweep varies. */
+  readonly parameters: readonly string[];
+  /** The group's shown runs, in row order (they are consecutive in the message's rows). */
+  readonly runKeys: readonly string[];
+  /** The sweep's runs before filtering. */
+  readonly total: number;
+  /** Shown runs by status, zeros included for completed, running, queued, failed, stopped, interrupted. */
+  readonly counts: Readonly<Record<string, number>>;
+  /** The best value of the first sort column among the group's runs (`kNN↓ 91.20%`), null without a sort or a value. */
+  readonly best: string | null;
 }
 
 /** A plotted value: a number, text for a categorical value (booleans, strings, lists), null when the run has none. */
@@ -113,7 +134,12 @@ export interface TableMessage {
   readonly columns: readonly ColumnInfo[];
   /** Every column a run has, for the "add column" chooser. */
   readonly available: readonly ColumnInfo[];
+  /** In table order; grouped by sweep, a group's runs are consecutive where its best run sorts. */
   readonly rows: readonly RowInfo[];
+  /** The sweeps' groups, in row order; empty when grouping is off or no shown run belongs to a sweep. */
+  readonly groups: readonly GroupInfo[];
+  /** Some shown run belongs to a sweep (the "Group by sweep" toggle is offered). */
+  readonly hasSweeps: boolean;
   /** Runs before filtering. */
   readonly total: number;
   readonly layout: TableLayout;
@@ -182,7 +208,8 @@ function checkWidths(m: Record<string, unknown>): string | null {
 
 const checkLayoutFields: Guard = (m) =>
   checkSort(m) ?? checkString(m, 'filter', MAX_FILTER_CHARS) ?? checkBoolean(m, 'onlyChanged') ?? checkStringList(m, 'hidden') ?? checkStringList(m, 'pinned') ?? checkStringList(m, 'added') ?? checkPlot(m)
-  ?? (m.order === undefined ? null : checkStringList(m, 'order')) ?? checkWidths(m);
+  ?? (m.order === undefined ? null : checkStringList(m, 'order')) ?? checkWidths(m)
+  ?? (m.groupBySweep === undefined ? null : checkBoolean(m, 'groupBySweep')) ?? (m.collapsed === undefined ? null : checkStringList(m, 'collapsed'));
 
 /** A stored or posted layout, or the reason it is not one. */
 export function checkLayout(value: unknown): string | null {

@@ -5,7 +5,8 @@ import { relative } from 'node:path';
 import { plural } from '../../shared/plural';
 import { FilterError } from '../../runs/table/filter';
 import { loadRows } from '../../runs/table/load';
-import { viewAsCsv, viewAsJson, viewAsText } from '../../runs/table/output';
+import { groupBySweep } from '../../runs/table/groups';
+import { viewAsCsv, viewAsGroupedText, viewAsJson, viewAsText } from '../../runs/table/output';
 import { formatSort } from '../../runs/table/sort';
 import { buildView, parseViewQuery } from '../../runs/table/view';
 import { parseArgs } from '../args';
@@ -14,7 +15,7 @@ import { runFolders } from '../runFolders';
 import { annotateUsage, isAnnotateAction, runAnnotate } from './runsAnnotate';
 
 const usage = `Usage: contrastive-lab runs [runs-folder...] [--sort key[,key]] [--filter expr]...
-                          [--columns a,b | --all-columns] [--json | --csv]
+                          [--columns a,b | --all-columns] [--group sweep] [--json | --csv]
 ${annotateUsage}
 
 Prints a table of the runs in the folders (default: ./runs and where \`train\` puts the runs of the
@@ -33,6 +34,10 @@ Options:
                        --filter 'knn > 80%' --filter 'loss.type = infoNCE and tags contains baseline'
   --columns a,b      exactly these columns, in this order (names as in --json / the CSV header)
   --all-columns      every column, not only the changed parameters and the main results
+  --group sweep      the runs of each sweep together, under a line naming the sweep: how many of its
+                     runs are shown and their states, the paths it varies, its base spec and its best
+                     value under --sort; the group sits where its best run would (runs of no sweep
+                     stay ungrouped). With --json, a "groups" list too; CSV stays one line per run
   --json             {columns: [...], runs: [{dir, <column>: value}]} with raw values
   --csv              the shown columns as CSV (raw values: fractions, seconds, ISO times)
   --help             show this help
@@ -45,7 +50,9 @@ export const runsCommand: Command = {
   async run(argv: readonly string[]): Promise<number> {
     // `runs star|unstar|note|tag ...`; a runs folder named like an action is written ./star.
     if (isAnnotateAction(argv[0])) return runAnnotate(argv);
-    const args = parseArgs(argv, { booleans: ['json', 'csv', 'all-columns'], values: ['sort', 'columns'], lists: ['filter'] });
+    const args = parseArgs(argv, { booleans: ['json', 'csv', 'all-columns'], values: ['sort', 'columns', 'group'], lists: ['filter'] });
+    const group = args.values.get('group');
+    if (group !== undefined && group !== 'sweep') throw new UsageError(`--group ${group}: runs can be grouped only by sweep (--group sweep)`);
     if (args.booleans.has('json') && args.booleans.has('csv')) throw new UsageError('choose one of --json and --csv');
     const columns = args.values.get('columns');
     if (columns !== undefined && args.booleans.has('all-columns')) throw new UsageError('choose one of --columns and --all-columns');
@@ -71,13 +78,14 @@ export const runsCommand: Command = {
     } catch (e) {
       throw new UsageError(`--columns: ${(e as Error).message}`);
     }
-    if (args.booleans.has('json')) process.stdout.write(viewAsJson(view));
+    const items = group === 'sweep' ? groupBySweep(view.rows, rows, query.sort) : undefined;
+    if (args.booleans.has('json')) process.stdout.write(viewAsJson(view, items));
     else if (args.booleans.has('csv')) process.stdout.write(viewAsCsv(view));
     else {
       const changed = view.columns.filter((c) => c.kind === 'param').length;
       const sorted = query.sort.length > 0 ? `, sorted by ${formatSort(query.sort)}` : '';
       process.stdout.write(`${view.rows.length === view.total ? view.total : `${view.rows.length} of ${view.total}`} runs in ${where}${sorted}; ${columns === undefined && !args.booleans.has('all-columns') ? `${plural(changed, 'parameter')} differ${changed === 1 ? 's' : ''}` : plural(view.columns.length, 'column')}\n`);
-      if (view.rows.length > 0) process.stdout.write(viewAsText(view));
+      if (view.rows.length > 0) process.stdout.write(items === undefined ? viewAsText(view) : viewAsGroupedText(view, items, (p) => relative(process.cwd(), p) || p));
     }
     return 0;
   },

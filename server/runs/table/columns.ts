@@ -89,12 +89,23 @@ export function paramColumn(path: string): ColumnDef {
   return { key: path, title: path, kind: 'param', format: 'text', brief: false, description: `spec.json ${path}` };
 }
 
+/** A sweep child's sweep: what its group header in the table says of the sweep. */
+export interface RowSweep {
+  readonly id: string;
+  /** The spec the sweep was expanded from (run.json specPath). */
+  readonly base: string;
+  /** The spec paths the sweep varies (spec.json `sweep.parameters`). */
+  readonly parameters: readonly string[];
+}
+
 /** One run of the table: where it lives and its cells by column key. */
 export interface TableRow {
   /** What identifies the row to its view: the folder name in the editor, the folder path in the CLI. */
   readonly key: string;
   readonly dir: string;
   readonly cells: ReadonlyMap<string, CellValue>;
+  /** Present when the run is a child of a sweep. */
+  readonly sweep?: RowSweep;
 }
 
 /** What a row is made of: the reader's summary, the flattened spec, the results and the annotations. */
@@ -105,6 +116,8 @@ export interface RunEntry {
   readonly params: ReadonlyMap<string, CellValue>;
   readonly results: RunResults;
   readonly annotations: Annotations;
+  /** The paths spec.json's `sweep.parameters` names (a sweep child's); empty otherwise. */
+  readonly swept?: readonly string[];
 }
 
 function setDefined(cells: Map<string, CellValue>, key: string, value: CellValue | undefined): void {
@@ -144,7 +157,9 @@ export function tableRow(entry: RunEntry): TableRow {
   setDefined(cells, 'samplesPerSec', results.samplesPerSec);
   cells.set('engine', summary.record.engine ?? 'tfjs');
   setDefined(cells, 'backend', summary.record.backend ?? undefined);
-  return { key: entry.key, dir: summary.dir, cells };
+  const sweepId = summary.record.sweep?.id;
+  const sweep = sweepId === undefined ? undefined : { id: sweepId, base: summary.record.specPath, parameters: entry.swept ?? [] };
+  return { key: entry.key, dir: summary.dir, cells, ...(sweep === undefined ? {} : { sweep }) };
 }
 
 /**

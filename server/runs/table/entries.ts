@@ -15,6 +15,7 @@ interface Cached {
   readonly tail: MetricsTail;
   readonly results: ResultsAccumulator;
   params: ReadonlyMap<string, CellValue>;
+  swept: readonly string[];
   specStamp: string;
   annotations: Annotations;
   annotationsStamp: string;
@@ -27,6 +28,13 @@ function stamp(file: string): string {
   } catch {
     return 'absent';
   }
+}
+
+/** The paths a sweep child's spec.json says its sweep varies (`sweep.parameters`), in its order. */
+function sweptPaths(spec: unknown): string[] {
+  const sweep = typeof spec === 'object' && spec !== null ? (spec as { sweep?: unknown }).sweep : undefined;
+  const parameters = typeof sweep === 'object' && sweep !== null ? (sweep as { parameters?: unknown }).parameters : undefined;
+  return typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters) ? Object.keys(parameters) : [];
 }
 
 export class RunEntries {
@@ -44,7 +52,7 @@ export class RunEntries {
     const paths = runPaths(summary.dir);
     let cached = this.cache.get(summary.dir);
     if (cached === undefined) {
-      cached = { tail: new MetricsTail(paths.metrics), results: new ResultsAccumulator(), params: new Map(), specStamp: '', annotations: NO_ANNOTATIONS, annotationsStamp: '' };
+      cached = { tail: new MetricsTail(paths.metrics), results: new ResultsAccumulator(), params: new Map(), swept: [], specStamp: '', annotations: NO_ANNOTATIONS, annotationsStamp: '' };
       this.cache.set(summary.dir, cached);
     }
     const read = cached.tail.readNew();
@@ -53,7 +61,9 @@ export class RunEntries {
     const specStamp = stamp(paths.specJson);
     if (specStamp !== cached.specStamp) {
       cached.specStamp = specStamp;
-      cached.params = specStamp === 'absent' ? new Map() : this.readParams(paths.specJson);
+      const spec = specStamp === 'absent' ? { params: new Map(), swept: [] } : this.readParams(paths.specJson);
+      cached.params = spec.params;
+      cached.swept = spec.swept;
     }
     const annotationsStamp = stamp(paths.annotations);
     if (annotationsStamp !== cached.annotationsStamp) {
@@ -65,7 +75,7 @@ export class RunEntries {
         this.warn((e as Error).message);
       }
     }
-    return { key, summary, params: cached.params, results: cached.results.results(), annotations: cached.annotations };
+    return { key, summary, params: cached.params, swept: cached.swept, results: cached.results.results(), annotations: cached.annotations };
   }
 
   /** Forgets a run (its folder is gone). */
@@ -73,12 +83,13 @@ export class RunEntries {
     this.cache.delete(dir);
   }
 
-  private readParams(file: string): ReadonlyMap<string, CellValue> {
+  private readParams(file: string): { params: ReadonlyMap<string, CellValue>; swept: readonly string[] } {
     try {
-      return flattenSpec(readJsonObject<unknown>(file, 'resolved spec'));
+      const spec = readJsonObject<unknown>(file, 'resolved spec');
+      return { params: flattenSpec(spec), swept: sweptPaths(spec) };
     } catch (e) {
       this.warn((e as Error).message);
-      return new Map();
+      return { params: new Map(), swept: [] };
     }
   }
 }
