@@ -13,7 +13,9 @@ import { closeTo, events, onStandIn, prepareRuns, pytorch, RECIPES, skip, specTe
 
 test('a stand-in GPU checkpoint resumes on the CPU, and a CPU checkpoint on the stand-in GPU, to the losses of a CPU run that never stopped', { skip }, async () => {
   const dir = tempDir('pt-device-resume');
-  const text = specText(RECIPES['mocoQueueEma']!);
+  // Ten epochs (60 steps): a SIGTERM sent when step 3's line arrives must land before the run ends, and
+  // the engine trains 12 steps faster than Node reads their lines on a busy machine.
+  const text = specText(RECIPES['mocoQueueEma']!, 10);
   const written = writeSpec(dir, text, 'whole.contrastive.yaml');
   const whole = await trainWithPyTorch({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: join(dir, 'whole') }, pytorch('cpu'));
   assert.equal(whole.status, 'completed');
