@@ -18,11 +18,18 @@ export interface IndexItem {
 export interface SearchHit extends IndexItem {
   readonly rank: number;
   readonly distance: number;
+  /**
+   * A two-tower run's text-side item: its caption (the item's id is `a/…` or `b/…`, its pair's side).
+   * Identical captions are listed once, at the nearest of their items.
+   */
+  readonly text?: string;
 }
 
 export interface QueryResult {
-  /** The query file, or `file:N` for line N of a CSV/JSONL file. */
+  /** The query file, `file:N` for line N of a CSV/JSONL file, or the text of a text query. */
   readonly query: string;
+  /** `text`: the query is a text (a two-tower run's text tower embedded it); absent for a file. */
+  readonly kind?: 'text';
   readonly neighbors: readonly SearchHit[];
 }
 
@@ -48,7 +55,9 @@ export const SearchReadyNotification = new NotificationType<SearchReadyParams>('
 
 export interface SearchFindParams {
   /** Query files, folders or CSV/JSONL files (absolute, or relative to the server's working folder). */
-  readonly queries: readonly string[];
+  readonly queries?: readonly string[];
+  /** Text queries, for a two-tower run with a text tower (its results are the other side's items). */
+  readonly texts?: readonly string[];
   /** How many neighbours per query; DEFAULT_SEARCH_K when absent. */
   readonly k?: number;
 }

@@ -37,7 +37,8 @@ export function readRunSpec(runDir: string): ResolvedSpec {
   return readJsonObject<ResolvedSpec>(file, 'recorded spec');
 }
 
-function newestCheckpoint(runDir: string, warn: (line: string) => void): LoadedCheckpoint {
+/** The run's newest intact checkpoint (damaged ones are reported through `warn`), or an error saying what to do. */
+export function newestCheckpoint(runDir: string, warn: (line: string) => void): LoadedCheckpoint {
   const { checkpoint, skipped } = loadNewestIntactCheckpoint(runDir);
   for (const line of describeSkipped(skipped)) warn(`${line}${checkpoint ? `; using ${checkpoint.name}` : ''}`);
   if (checkpoint === null) {

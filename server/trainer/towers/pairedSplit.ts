@@ -12,8 +12,11 @@ import type { HostSamples } from '../gatherRows';
 
 /** A side as its tower reads it: samples for a network tower, texts for a text tower. */
 export type SideInput =
-  /** `pixels`: an image side's pixels before scaling (0..255), for thumbnails. */
-  | { readonly kind: 'samples'; readonly what: 'image' | 'numeric'; readonly samples: HostSamples; readonly pixels?: Uint8Array }
+  /**
+   * `pixels`: an image side's pixels before scaling (0..255), for thumbnails. `scale`: scales new raw
+   * inputs of this side (a search query) exactly as the side's own were, with the same statistics.
+   */
+  | { readonly kind: 'samples'; readonly what: 'image' | 'numeric'; readonly samples: HostSamples; readonly pixels?: Uint8Array; readonly scale: (raw: Float32Array) => Float32Array }
   | { readonly kind: 'text'; readonly texts: readonly string[] };
 
 export interface PairedSplit {
@@ -47,11 +50,13 @@ export function pairsSourceOf(spec: ResolvedSpec, specDir: string): PairsSource 
   return { file: resolve(specDir, pairs.source), a, b, labelColumn: pairs.labelColumn };
 }
 
-function scaled(values: Float32Array, dim: number, train: Int32Array, how: ResolvedSpec['data']['normalize'], pixels: boolean): Float32Array {
-  if (how === 'none') return values;
-  if (pixels && how === 'zeroOne') return values.map((v) => v / 255);
+/** The side's scaling by data.normalize, fitted on the training pairs; applies to any rows of `dim` values. */
+function fitScaling(values: Float32Array, dim: number, train: Int32Array, how: ResolvedSpec['data']['normalize'], pixels: boolean): (raw: Float32Array) => Float32Array {
+  if (how === 'none') return (raw) => raw;
+  if (pixels && how === 'zeroOne') return (raw) => raw.map((v) => v / 255);
   // Per feature, from the training pairs only: the held-out pairs must not shape the scaling.
-  const out = new Float32Array(values.length);
+  const offset = new Float64Array(dim);
+  const divisor = new Float64Array(dim);
   for (let d = 0; d < dim; d++) {
     let lo = Infinity;
     let hi = -Infinity;
@@ -67,21 +72,26 @@ function scaled(values: Float32Array, dim: number, train: Int32Array, how: Resol
     const mean = sum / train.length;
     const std = Math.sqrt(Math.max(0, squares / train.length - mean * mean)) || 1;
     const range = hi - lo || 1;
-    for (let i = 0; i < values.length / dim; i++) {
-      const v = values[i * dim + d]!;
-      out[i * dim + d] = how === 'zeroOne' ? (v - lo) / range : (v - mean) / std;
-    }
+    offset[d] = how === 'zeroOne' ? lo : mean;
+    divisor[d] = how === 'zeroOne' ? range : std;
   }
-  return out;
+  return (raw) => {
+    const out = new Float32Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = (raw[i]! - offset[i % dim]!) / divisor[i % dim]!;
+    return out;
+  };
 }
 
 function sideInput(side: LoadedSide, train: Int32Array, how: ResolvedSpec['data']['normalize']): SideInput {
   if (side.kind === 'text') return { kind: 'text', texts: side.texts };
   if (side.kind === 'image') {
     const [h, w, c] = side.shape;
-    return { kind: 'samples', what: 'image', samples: { values: scaled(Float32Array.from(side.pixels), h * w * c, train, how, true), sampleShape: [h, w, c] }, pixels: side.pixels };
+    const values = Float32Array.from(side.pixels);
+    const scale = fitScaling(values, h * w * c, train, how, true);
+    return { kind: 'samples', what: 'image', samples: { values: scale(values), sampleShape: [h, w, c] }, pixels: side.pixels, scale };
   }
-  return { kind: 'samples', what: 'numeric', samples: { values: scaled(side.values, side.dim, train, how, false), sampleShape: [side.dim] } };
+  const scale = fitScaling(side.values, side.dim, train, how, false);
+  return { kind: 'samples', what: 'numeric', samples: { values: scale(side.values), sampleShape: [side.dim] }, scale };
 }
 
 /** The class prompts: the built-in set's own, or `classCaption` with each class name. */

@@ -31,8 +31,10 @@ export interface Tower {
   readonly tokenizer: Tokenizer | null;
   /** Raw embeddings of the pairs `indices` (this tower's side). */
   embed(indices: Int32Array, training: boolean, dropoutSeed?: number): tf.Tensor2D;
-  /** A text tower's embeddings of any texts (zero-shot prompts); null for a network tower. */
+  /** A text tower's embeddings of any texts (zero-shot prompts, search queries); null for a network tower. */
   embedTexts(texts: readonly string[]): tf.Tensor2D | null;
+  /** A network tower's embeddings of `count` new samples already scaled as its side (search queries); null for a text tower. */
+  embedSamples(values: Float32Array, count: number): tf.Tensor2D | null;
   /** Its weights, named `<a|b>/…`; none trainable when it is locked. */
   readonly weights: readonly NamedWeight[];
   dispose(): void;
@@ -54,6 +56,7 @@ function networkTower(name: TowerName, spec: TowerSpec, side: Extract<SideInput,
       return tf.tidy(() => model.forward(gatherRows(side.samples, indices), train && dropoutSeed !== undefined ? { training: true, dropoutSeed } : { training: train }).projection);
     },
     embedTexts: () => null,
+    embedSamples: (values, count) => tf.tidy(() => model.forward(tf.tensor(values, [count, ...side.samples.sampleShape]), { training: false }).projection),
     weights,
     dispose: () => model.dispose(),
   };
@@ -75,6 +78,7 @@ function textTower(name: TowerName, spec: TowerSpec, side: Extract<SideInput, { 
     tokenizer,
     embed: (indices) => tower.embedTexts(Array.from(indices, (i) => side.texts[i]!)),
     embedTexts: (texts) => tower.embedTexts(texts),
+    embedSamples: () => null,
     weights,
     dispose: () => tower.dispose(),
   };
