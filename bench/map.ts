@@ -3,6 +3,8 @@
 //    their nearest sampled neighbours) of a generated run (bench/syntheticRun.ts), in a child
 //    process that reports wall and CPU seconds and its peak resident memory, with one exact
 //    neighbour query (top 10 by the run's cosine distance) streamed over vectors.f32;
+//  - the gallery's neighbour search in the built CLI (bench/neighborsCli.ts): `neighbors --query` and
+//    `neighbors --serve` (ready, first and next answer), each with its peak resident memory;
 //  - frame time: the map page (webview/map) in headless Chromium with that many points, median time
 //    of two animation frames after a wheel zoom (software WebGL here: SwiftShader on the CPU).
 // Lines `bench map-<what>-<n> <value> <unit>` for the machine-readable log. Run alone with
@@ -21,6 +23,7 @@ import { exactNeighbours } from '../server/runs/exactNeighbours';
 import { projectRun } from '../server/runs/projection';
 import { runPaths } from '../server/runs/paths';
 import { runDistance } from '../server/runs/runDistance';
+import { runNeighborsCliBench } from './neighborsCli';
 import { makeSyntheticRun } from './syntheticRun';
 
 const ROOT = resolve(__dirname, '..');
@@ -204,6 +207,8 @@ export async function runMapBench(sizes: readonly number[] = SIZES, parts: { pro
       line(`map-exact-neighbours-${count}`, f.neighbourMs, 'ms');
       line(`map-projection-peak-${count}`, f.peakMB, 'MB');
     }
+    // The gallery's search process on the same runs: `neighbors --query` and `--serve` of the built CLI.
+    await runNeighborsCliBench(sizes.map((count) => ({ dir: benchRun(count), count })));
   }
   if (parts.frames) {
     console.log('points      frame ms (two rAF after a zoom)   draw ms (zoom to pixels read)');

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { embeddingMatrix } from '../contrastive/eval/embeddingMatrix';
 import type { SearchMetric } from '../contrastive/eval/search';
-import { readEmbeddings } from '../runs/embeddings';
+import { readEmbeddingsIndex } from '../runs/embeddings';
 import { metricForSpec } from '../trainer/neighbors';
 import { readQueries } from './queries';
 import type { QueryResult, SearchHit, SearchResults } from './protocol';
@@ -18,7 +18,8 @@ export interface SearchSessionOptions extends Omit<RunIndexOptions, 'metric'> {
 
 /** Checks that the run's stored embeddings come from the layer and size the network gives now. */
 function checkCompatible(runDir: string, model: RunModel): void {
-  const meta = readEmbeddings(runDir).meta;
+  // The header only: the index reads the vectors once, when it opens.
+  const meta = readEmbeddingsIndex(runDir).meta;
   if (meta.dim !== model.dim || meta.layer !== model.layer) {
     throw new Error(`${runDir}: the stored embeddings are ${meta.layer} vectors of ${meta.dim} values but the saved network gives ${model.layer} vectors of ${model.dim}; rewrite them with \`contrastive-lab embed ${runDir}\`.`);
   }

@@ -3,6 +3,7 @@
 // says the cause in words (no space left, read-only file system, permission denied, missing).
 // Writes go through a sibling temp file that is removed again when the write fails.
 import { accessSync, constants, closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 /** A file of a run (or of its data) that cannot be read, parsed or written; the message starts with the path. */
@@ -128,13 +129,17 @@ export function readJsonObject<T>(file: string, what = 'file'): T {
   return value as T;
 }
 
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
 /** A little-endian float32 file; a size that is not a whole number of floats (or not the expected count) is a FileError. */
 export function readFloat32File(file: string, expected: number | null, what = 'file'): Float32Array {
   const bytes = readBytes(file, what);
   if (bytes.length % 4 !== 0) throw new FileError(file, `is ${bytes.length} bytes, not a whole number of 4-byte floats; the ${what} is damaged (cut short?)`);
   if (expected !== null && bytes.length !== expected * 4) throw new FileError(file, `is ${bytes.length} bytes but should hold ${expected} floats (${expected * 4} bytes); the ${what} is damaged`);
   const out = new Float32Array(bytes.length >> 2);
-  for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
+  // One copy on little-endian hosts (all that Node ships for): a loop of readFloatLE over 1M × 128 floats takes seconds.
+  if (LITTLE_ENDIAN_HOST) new Uint8Array(out.buffer).set(bytes);
+  else for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
   return out;
 }
 

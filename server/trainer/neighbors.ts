@@ -1,13 +1,18 @@
 // The k nearest stored samples of one sample of a run, with distance and label: the CLI
-// `neighbors` command, and through its --serve mode the extension's gallery. Uses the library's exact search.
+// `neighbors` command, and through its --serve mode the extension's gallery. Exact: every stored
+// vector is compared with the query, streamed from vectors.f32 a block at a time (neighborScan.ts),
+// so a million × 128 run answers in well under a second with a few megabytes of vectors resident,
+// and no tensor library is loaded.
 import { existsSync } from 'node:fs';
-import { readJsonObject } from '../shared/files';
-import { embeddingMatrix } from '../contrastive/eval/embeddingMatrix';
-import { ResidentDatabase, searchDatabaseRows, type SearchMetric, type SearchResult } from '../contrastive/eval/search';
-import { readEmbeddings } from '../runs/embeddings';
+import { assertNotSpecial, FileError, readJsonObject } from '../shared/files';
+import type { SearchMetric } from '../contrastive/eval/search';
+import { readEmbeddingsIndex, type EmbeddingsIndex } from '../runs/embeddings';
 import { runPaths } from '../runs/paths';
+import { RunDirectoryError } from '../runs/record';
+import { VectorFile } from '../runs/vectorBlocks';
 import type { ResolvedSpec } from '../spec/types';
 import { metricForSpec } from '../spec/searchMetric';
+import { scanNearestRows, type ScannedNeighbors } from './neighborScan';
 import type { Neighbor, NeighborSample, NeighborsResult } from './neighborsProtocol';
 
 
@@ -19,10 +24,8 @@ export function metricForRun(runDir: string): SearchMetric {
 
 export { metricForSpec } from '../spec/searchMetric';
 
-type StoredEmbeddings = ReturnType<typeof readEmbeddings>;
-
 /** Names of the query and k fields in error messages: CLI options, or request fields in --serve mode. */
-interface FieldNames {
+export interface FieldNames {
   readonly query: string;
   readonly k: string;
 }
@@ -36,40 +39,54 @@ function checkRequest(query: number, k: number, count: number, names: FieldNames
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`${names.k} ${k} must be a positive whole number.`);
 }
 
-function neighborsResult({ meta, samples }: StoredEmbeddings, query: number, result: SearchResult, metric: SearchMetric): NeighborsResult {
+function neighborsResult({ meta, samples }: EmbeddingsIndex, query: number, result: ScannedNeighbors, metric: SearchMetric): NeighborsResult {
   const describe = (index: number): NeighborSample => {
     const label = samples.labels[index] ?? null;
     return { index, id: samples.ids[index]!, label, className: label !== null && meta.classNames ? (meta.classNames[label] ?? null) : null, split: samples.split[index]! };
   };
   const q = describe(query);
   const neighbors: Neighbor[] = [];
-  for (let r = 0; r < result.k; r++) {
-    const index = result.indices[r]!;
-    if (index < 0) continue;
-    const n = describe(index);
+  for (let r = 0; r < result.indices.length; r++) {
+    const n = describe(result.indices[r]!);
     neighbors.push({ ...n, rank: r + 1, distance: result.distances[r]!, sameLabel: q.label === null || n.label === null ? null : q.label === n.label });
   }
   return { metric, query: q, neighbors };
 }
 
 export function findNeighbors(runDir: string, query: number, k: number, metric: SearchMetric = metricForRun(runDir)): NeighborsResult {
-  const stored = readEmbeddings(runDir);
-  checkRequest(query, k, stored.meta.count, CLI_FIELDS);
-  const result = searchDatabaseRows(embeddingMatrix(stored.vectors, stored.meta.dim), [query], { k: Math.min(k, stored.meta.count - 1), metric });
-  return neighborsResult(stored, query, result, metric);
+  const index = new NeighborIndex(runDir, metric);
+  try {
+    return index.answer(query, k, metric, CLI_FIELDS);
+  } finally {
+    index.dispose();
+  }
+}
+
+/** vectors.f32 opened and its size checked against meta.json; a damaged file is a RunDirectoryError naming it, as readEmbeddings says it. */
+function openVectors(runDir: string, stored: EmbeddingsIndex): VectorFile {
+  const file = runPaths(runDir).vectors;
+  try {
+    assertNotSpecial(file, 'embeddings file');
+    return new VectorFile(file, stored.meta.count, stored.meta.dim);
+  } catch (e) {
+    if (e instanceof FileError) throw new RunDirectoryError(`${e.message}; rewrite the embeddings with \`contrastive-lab embed ${runDir}\`.`);
+    throw e;
+  }
 }
 
 /**
- * A run's embeddings loaded once and kept on the tensor backend (one resident copy per metric
- * asked for), answering many queries: the CLI's `neighbors --serve`, which the extension's
- * gallery talks to. Same results as findNeighbors.
+ * A run's header and sample index loaded once and its vectors file kept open, answering many
+ * queries: the CLI's `neighbors --serve`, which the extension's gallery talks to. Ready as soon as
+ * the small files are read; each query scans vectors.f32 (the page cache keeps it after the
+ * first), so memory stays one block whatever the run's size. Same results as findNeighbors.
  */
 export class NeighborIndex {
-  private readonly stored: StoredEmbeddings;
-  private readonly databases = new Map<SearchMetric, ResidentDatabase>();
+  private readonly stored: EmbeddingsIndex;
+  private vectors: VectorFile | null;
 
   constructor(runDir: string, readonly defaultMetric: SearchMetric = metricForRun(runDir)) {
-    this.stored = readEmbeddings(runDir);
+    this.stored = readEmbeddingsIndex(runDir);
+    this.vectors = openVectors(runDir, this.stored);
   }
 
   get count(): number {
@@ -81,18 +98,18 @@ export class NeighborIndex {
   }
 
   find(query: number, k: number, metric: SearchMetric = this.defaultMetric): NeighborsResult {
-    checkRequest(query, k, this.count, { query: 'query', k: 'k' });
-    let database = this.databases.get(metric);
-    if (database === undefined) {
-      database = new ResidentDatabase(embeddingMatrix(this.stored.vectors, this.dim), metric);
-      this.databases.set(metric, database);
-    }
-    const result = database.searchRows([query], { k: Math.min(k, this.count - 1) });
-    return neighborsResult(this.stored, query, result, metric);
+    return this.answer(query, k, metric, { query: 'query', k: 'k' });
+  }
+
+  /** find with the field names its caller's errors should use. */
+  answer(query: number, k: number, metric: SearchMetric, names: FieldNames): NeighborsResult {
+    if (this.vectors === null) throw new Error('neighbour search: this index was disposed');
+    checkRequest(query, k, this.count, names);
+    return neighborsResult(this.stored, query, scanNearestRows(this.vectors, query, k, metric), metric);
   }
 
   dispose(): void {
-    for (const d of this.databases.values()) d.dispose();
-    this.databases.clear();
+    this.vectors?.close();
+    this.vectors = null;
   }
 }

@@ -26,7 +26,7 @@ export interface NeighborsResult {
   readonly neighbors: readonly Neighbor[];
 }
 
-/** Sent once the run's embeddings are loaded: requests sent before it wait in the client. */
+/** Sent once the run's header and sample index are read (the vectors are scanned per query): requests sent before it wait in the client. */
 export interface ReadyParams {
   readonly count: number;
   readonly dim: number;

@@ -1,5 +1,5 @@
 // `contrastive-lab neighbors <run-dir> --serve`: answers neighbour queries over JSON-RPC on
-// stdin/stdout (neighborsProtocol.ts) against embeddings loaded once (a NeighborIndex). The
+// stdin/stdout (neighborsProtocol.ts) against a run's embeddings (a NeighborIndex). The
 // extension's gallery keeps one such process per run instead of searching in the editor process.
 // A bad request gets a ResponseError with a code; only the end of the input (or stop) ends it.
 import type { Readable, Writable } from 'node:stream';

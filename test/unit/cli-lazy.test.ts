@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { writeEmbeddings } from '../../server/runs/embeddings';
 
 const root = join(__dirname, '../..');
 const bin = join(root, 'bin/contrastive-lab.js');
@@ -68,9 +69,22 @@ for (const [name, args, expected] of light) {
   });
 }
 
-test('the hook sees tfjs when a command does load it (neighbors on a missing run)', { skip }, () => {
-  // neighbors initialises the backend before it reads the run: proves the check can fail.
-  const r = run(['neighbors', join(work, 'no-such-run'), '--query', '0', '--backend', 'cpu']);
+test('neighbors answers a query without loading tfjs (the search reads vectors.f32 in plain JavaScript)', { skip }, () => {
+  const dir = join(work, 'run');
+  writeEmbeddings(dir, {
+    meta: { formatVersion: 1, count: 3, dim: 2, layer: 'representation', dtype: 'float32', byteOrder: 'little-endian', labelled: false, classNames: null, epoch: 1, step: 1, projections: [], sprite: null },
+    vectors: Float32Array.from([0, 0, 1, 0, 3, 0]),
+    samples: { ids: ['a', 'b', 'c'], labels: [null, null, null], split: ['train', 'train', 'test'] },
+  }, {});
+  const r = run(['neighbors', dir, '--query', '0', '-k', '1', '--metric', 'euclidean', '--backend', 'cpu']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /1\. +#1 b {2}label - {2}distance 1\.0000/);
+  assert.deepEqual(r.heavy, [], `neighbors loaded ${r.heavy.length} heavy module(s), e.g. ${r.heavy.slice(0, 4).join(', ')}`);
+});
+
+test('the hook sees tfjs when a command does load it (embed on a missing run)', { skip }, () => {
+  // embed imports the trainer (and tfjs with it) before it reads the run: proves the check can fail.
+  const r = run(['embed', join(work, 'no-such-run'), '--backend', 'cpu']);
   assert.notEqual(r.code, 0);
   assert.ok(r.heavy.some((m) => m.includes('@tensorflow')), `expected @tensorflow among the loaded modules, got ${r.heavy.join(', ') || 'none'}`);
 });

@@ -1,6 +1,7 @@
 // `contrastive-lab neighbors <run-dir> --query <index> [-k 10]`: the nearest stored samples of one sample.
 import { resolve } from 'node:path';
 import type { SearchMetric } from '../../contrastive/eval/search';
+import { findNeighbors, NeighborIndex } from '../../trainer/neighbors';
 import { serveNeighbors } from '../../trainer/neighborsServe';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
@@ -12,10 +13,13 @@ const usage = `Usage: contrastive-lab neighbors <run-dir> --query <index> [-k 10
 Prints the k nearest samples of sample <index> among the run's stored embeddings
 (embeddings/vectors.f32), with distance and label; mismatched labels are marked with ✗.
 The metric is cosine, or euclidean when the run compared unnormalised euclidean distances.
+The search is exact: every stored vector is compared with the query, read from vectors.f32 a
+block at a time (a million 128-d vectors in under a second, with a few megabytes of them in memory).
 
-With --serve the embeddings are loaded once and queries are answered over JSON-RPC 2.0 on
-stdin/stdout (Content-Length framing, as the Language Server Protocol; the extension's gallery
-works this way, the message types are in server/trainer/neighborsProtocol.ts):
+With --serve the run's header and sample index are read once (it is ready then, before any vector
+is read) and queries are answered over JSON-RPC 2.0 on stdin/stdout (Content-Length framing, as
+the Language Server Protocol; the extension's gallery works this way, the message types are in
+server/trainer/neighborsProtocol.ts):
   notification out  neighbors/ready  {"count":N,"dim":D,"metric":"cosine"}
   request           neighbors/find   {"query":12,"k":10,"metric":"cosine"}   (k and metric optional)
   result            {"metric":...,"query":{...},"neighbors":[{"index","id","label","className","distance",...}]}
@@ -29,7 +33,7 @@ Options:
   --metric NAME    cosine | euclidean (default: from the run's spec)
   --json           one JSON object with the query and its neighbours
   --serve          answer queries from stdin until it closes (see above)
-  --backend NAME   auto | tensorflow | wasm | cpu (default auto)
+  --backend NAME   accepted for callers that pass the trainer's backend; the search needs none
   --help           show this help
 
 Exit codes: 0 printed (or served until stdin closed), 1 the run has no embeddings or the query is out of range, 2 wrong usage.`;
@@ -41,15 +45,15 @@ export const neighborsCommand: Command = {
     if (args.positionals.length !== 1) throw new UsageError('neighbors needs one run directory');
     const metricArg = args.values.get('metric');
     if (metricArg !== undefined && metricArg !== 'cosine' && metricArg !== 'euclidean') throw new UsageError(`--metric must be cosine or euclidean, got "${metricArg}"`);
-    const backend = backendArg(args.values.get('backend')) ?? 'auto';
+    // Checked so that a misspelt backend is still a usage error; the search runs in plain JavaScript.
+    backendArg(args.values.get('backend'));
     if (args.booleans.has('serve')) {
       if (args.values.has('query') || args.values.has('k') || args.booleans.has('json')) throw new UsageError('--serve reads its queries from stdin: leave out --query, -k and --json');
-      return serve(await loadSearch(backend), resolve(args.positionals[0]!), metricArg);
+      return serve(resolve(args.positionals[0]!), metricArg);
     }
     if (!args.values.has('query')) throw new UsageError('--query <index> is required (or --serve)');
     const query = nonNegativeInt(args.values.get('query'), '--query');
     const k = positiveInt(args.values.get('k'), '-k', 10);
-    const { findNeighbors } = await loadSearch(backend);
     const result = findNeighbors(resolve(args.positionals[0]!), query, k, metricArg);
     if (args.booleans.has('json')) {
       process.stdout.write(JSON.stringify(result) + '\n');
@@ -67,17 +71,8 @@ export const neighborsCommand: Command = {
   },
 };
 
-type Search = typeof import('../../trainer/neighbors');
-
-/** The search modules pull in tfjs: loaded when a query runs, not when the CLI starts (see train.ts). */
-async function loadSearch(backend: Parameters<typeof import('../../contrastive/backend').initBackend>[0]): Promise<Search> {
-  const { initBackend } = await import('../../contrastive/backend');
-  await initBackend(backend);
-  return import('../../trainer/neighbors');
-}
-
-async function serve(search: Search, runDir: string, metric: SearchMetric | undefined): Promise<number> {
-  const index = new search.NeighborIndex(runDir, metric);
+async function serve(runDir: string, metric: SearchMetric | undefined): Promise<number> {
+  const index = new NeighborIndex(runDir, metric);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGTERM', onSignal);

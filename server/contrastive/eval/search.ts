@@ -172,17 +172,22 @@ function finishSearch(database: EmbeddingMatrix, queries: EmbeddingMatrix, best:
   const { k, rows: bestRows } = best;
   const distances = new Float32Array(queries.rows * k).fill(Infinity);
   const dim = database.dim;
-  // Cosine: each row's squared norm once (the same float64 sums as per pair, so the same figures to
-  // the bit), not once per neighbour pair: retrieval asks for hundreds of neighbours per query.
-  const databaseNorms = metric === 'cosine' ? squaredNorms(database) : null;
+  // Cosine: the squared norm of each row that is a neighbour, once (the same float64 sums as per
+  // pair, so the same figures to the bit), not once per neighbour pair (retrieval asks for hundreds
+  // of neighbours per query), and not of every stored row: one query over a million rows needs ten.
+  const databaseNorms = metric === 'cosine' ? new Float64Array(database.rows).fill(-1) : null;
+  const databaseNorm = (row: number): number => {
+    if ((databaseNorms![row] as number) < 0) databaseNorms![row] = dotOfRows(database.data, row * dim, database.data, row * dim, dim);
+    return databaseNorms![row] as number;
+  };
   const queryNorms = metric === 'cosine' ? squaredNorms(queries) : null;
   for (let q = 0; q < queries.rows; q++) {
     for (let r = 0; r < k; r++) {
       const row = bestRows[q * k + r] as number;
       if (row < 0) continue;
       distances[q * k + r] =
-        databaseNorms !== null && queryNorms !== null
-          ? 1 - cosineWithNorms(dotOfRows(queries.data, q * dim, database.data, row * dim, dim), queryNorms[q] as number, databaseNorms[row] as number)
+        queryNorms !== null
+          ? 1 - cosineWithNorms(dotOfRows(queries.data, q * dim, database.data, row * dim, dim), queryNorms[q] as number, databaseNorm(row))
           : euclideanOfRows(queries.data, q * dim, database.data, row * dim, dim);
     }
   }
