@@ -19,7 +19,7 @@ import { DASHBOARD_VIEW_TYPE, EXPERIMENTS_VIEW_TYPE, GALLERY_VIEW_TYPE, MAP_VIEW
 import { EmbeddingsCache } from './runs/runEmbeddings';
 import { RunService } from './runs/runService';
 import { affectsLabSettings, readSettings } from './settings';
-import { mapServeInvocation, neighboursServeInvocation, searchInvocation } from './trainer/trainerCommand';
+import { mapServeInvocation, neighboursServeInvocation, searchInvocation, textSearchInvocation } from './trainer/trainerCommand';
 import { TrainerSessions } from './trainer/trainerSessions';
 import { RunsTreeProvider } from './views/runsTree';
 import { RunStatusBar } from './views/statusBar';
@@ -56,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
     embeddings,
     neighbourSearch: (runDir) => neighboursServeInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir),
     fileSearch: (runDir, files, k) => searchInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir, files, k),
+    textSearch: (runDir, text, k) => textSearchInvocation(runCommands.environment(runs.folder ?? path.dirname(runDir)), runDir, text, k),
   };
   // The map's process (projections, exact neighbours) runs the CLI with the same node as training; a lasso opens the gallery on its points.
   const mapSources: MapSources = {

@@ -111,6 +111,28 @@ export interface Neighbour {
   readonly distance: number;
   readonly label: string;
   readonly id: string;
+  /** A two-tower run's caption point: its text (shown as text, not as its partner's thumbnail). */
+  readonly text?: string;
+}
+
+/**
+ * The points of a two-tower run (architecture.towers): `pairs` points of tower a (#0 … pairs−1),
+ * then their partners of tower b (#pairs …), so point i's partner is (i + pairs) mod 2·pairs.
+ */
+export interface TowerPoints {
+  readonly pairs: number;
+  /** The tower that embeds text (its points are captions), or null when both towers are networks. */
+  readonly textTower: 'a' | 'b' | null;
+}
+
+/** Point i's partner in the other tower. */
+export function partnerOf(towers: TowerPoints, index: number): number {
+  return index < towers.pairs ? index + towers.pairs : index - towers.pairs;
+}
+
+/** Which tower point i belongs to. */
+export function towerOf(towers: TowerPoints, index: number): 'a' | 'b' {
+  return index < towers.pairs ? 'a' : 'b';
 }
 
 /** The samples a gallery or map shows: labels and ids are index-aligned with the embeddings. */
@@ -123,6 +145,8 @@ export interface SampleSet {
   readonly ids: readonly string[];
   /** Thumbnails for image datasets; null for vector datasets (then ids and labels are shown). */
   readonly sprite: SpriteSheet | null;
+  /** Set for a two-tower run: its points are both towers' (absent for one tower). */
+  readonly towers?: TowerPoints;
 }
 
 export type ProjectionMethod = 'pca' | 'umap';
@@ -158,8 +182,10 @@ export type HostToGallery =
   | TimelineToGallery
   /** Make the file `path` (an input the run has not seen) the query: the host searches and sends `searchResults`. */
   | { readonly type: 'searchFile'; readonly path: string }
-  /** Nearest items of the run's index to the file `path`, nearest first (index ≥ count: an item added with `index --add`). */
+  /** Nearest items of the run's index to the file `path`, nearest first (index ≥ count: an item added with `index --add`; on a two-tower run, captions with their text). */
   | { readonly type: 'searchResults'; readonly path: string; readonly neighbours: readonly Neighbour[] }
+  /** A two-tower run's nearest items (of the non-text tower: images) to the typed `text`, nearest first. */
+  | { readonly type: 'textResults'; readonly text: string; readonly neighbours: readonly Neighbour[] }
   | { readonly type: 'error'; readonly message: string };
 
 /** A per-point column the map can colour by: categories (code per point into `names`) or numbers. */
@@ -225,7 +251,9 @@ export type GalleryToHost =
   /** Find the k nearest neighbours of sample `index`; answered with a `neighbours` message. */
   | { readonly type: 'query'; readonly index: number; readonly k: number }
   /** Find the k nearest items to the file at `path` (typed in the query box); answered with `searchResults` or `error`. */
-  | { readonly type: 'searchFile'; readonly path: string; readonly k: number };
+  | { readonly type: 'searchFile'; readonly path: string; readonly k: number }
+  /** On a two-tower run with a text tower: find the k nearest items (images) to the typed `text`; answered with `textResults` or `error`. */
+  | { readonly type: 'searchText'; readonly text: string; readonly k: number };
 
 export type MapToHost =
   | ReadyMessage
@@ -305,6 +333,8 @@ export const LIMITS = {
   maxRunIdChars: 200,
   /** A query file path typed in the gallery. */
   maxPathChars: 4096,
+  /** A text query typed in the gallery (two-tower runs). */
+  maxQueryTextChars: 1000,
   maxListLength: 10_000,
   /** Samples a map lasso sends to the gallery at most. */
   maxSelection: 10_000,
@@ -376,6 +406,8 @@ const checkSampleIndex: Guard = (m) => checkInteger(m, 'index', 0, LIMITS.maxInd
 
 const checkQuery: Guard = (m) => checkSampleIndex(m) ?? checkInteger(m, 'k', 1, LIMITS.maxK);
 const checkSearchFile: Guard = (m) => checkNonEmptyString(m, 'path', LIMITS.maxPathChars) ?? checkInteger(m, 'k', 1, LIMITS.maxK);
+const checkSearchText: Guard = (m) =>
+  checkNonEmptyString(m, 'text', LIMITS.maxQueryTextChars) ?? ((m.text as string).trim() === '' ? "field 'text' must hold some words" : null) ?? checkInteger(m, 'k', 1, LIMITS.maxK);
 
 const checkProjectionRequest: Guard = (m) =>
   PROJECTION_METHODS.includes(m.method as ProjectionMethod) ? null : `field 'method' must be one of ${PROJECTION_METHODS.join(', ')}, got ${JSON.stringify(m.method)}`;
@@ -420,6 +452,7 @@ export const parseGalleryMessage = makeParser<GalleryToHost>('gallery', {
   query: checkQuery,
   ...GALLERY_TIMELINE_GUARDS,
   searchFile: checkSearchFile,
+  searchText: checkSearchText,
 });
 
 /** Validates a message posted by the embedding-map webview. */

@@ -22,6 +22,8 @@ export interface GallerySources {
   readonly neighbourSearch: (runDir: string) => TrainerInvocation;
   /** The command line of `contrastive-lab search <runDir> <files> -k K --json`: a query the run has not seen. */
   readonly fileSearch: (runDir: string, files: readonly string[], k: number) => TrainerInvocation;
+  /** The command line of `contrastive-lab search <runDir> --text <text> -k K --json`: a two-tower run's text query. */
+  readonly textSearch: (runDir: string, text: string, k: number) => TrainerInvocation;
 }
 
 export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
@@ -36,6 +38,7 @@ export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
   protected readonly handlers: MessageHandlers<GalleryToHost> = {
     query: (message) => void this.answer(message.index, message.k),
     searchFile: (message) => void this.searchWithFile(message.path, message.k),
+    searchText: (message) => void this.searchWithText(message.text, message.k),
     requestTimeline: () => this.answerTimeline((dir) => galleryTimeline(dir)),
     timelineChange: (m) => this.answerTimeline((dir) => {
       const loaded = this.sources.embeddings.get(dir);
@@ -176,10 +179,25 @@ export class GalleryPanel extends PanelHost<HostToGallery, GalleryToHost> {
         type: 'searchResults',
         path: file,
         // Labels as the gallery shows the run's samples; items added with `index --add` have none.
-        neighbours: hits.map((n) => ({ index: n.index, distance: n.distance, label: n.split === 'added' ? '' : (loaded.labels[n.index] ?? ''), id: n.id })),
+        neighbours: hits.map((n) => ({ index: n.index, distance: n.distance, label: n.split === 'added' ? '' : (loaded.labels[n.index] ?? ''), id: n.id, ...(n.text !== undefined ? { text: n.text } : {}) })),
       });
     } catch (e) {
       if (!this.disposed) this.post({ type: 'error', message: `Search with ${file}: ${(e as Error).message}` });
+    }
+  }
+
+  /** A two-tower run's items nearest to a typed text, from `contrastive-lab search --text` (its message when no word is known). */
+  private async searchWithText(text: string, k: number): Promise<void> {
+    const run = this.hooks.runs.get(this.runKey);
+    if (!run) return;
+    try {
+      const loaded = this.sources.embeddings.get(run.dir);
+      const found = await runSearch(this.sources.textSearch(run.dir, text, k), { log: this.hooks.log });
+      if (this.disposed) return;
+      const hits = found.results[0]?.neighbors ?? [];
+      this.post({ type: 'textResults', text, neighbours: hits.map((n) => ({ index: n.index, distance: n.distance, label: loaded.labels[n.index] ?? '', id: n.id, ...(n.text !== undefined ? { text: n.text } : {}) })) });
+    } catch (e) {
+      if (!this.disposed) this.post({ type: 'error', message: `Search with "${text}": ${(e as Error).message}` });
     }
   }
 

@@ -1,12 +1,14 @@
 // What the gallery and the map both send first: a run's samples (labels, ids, thumbnails).
 import * as vscode from 'vscode';
 import type { SampleSet } from '../../webview/protocol';
+import { towerPoints } from '../runs/towerPoints';
 import { runPaths } from '../../server/runs/paths';
 import type { LoadedEmbeddings } from '../runs/runEmbeddings';
 import type { RunSummary } from '../../server/runs/reader';
 
 export function sampleSet(webview: vscode.Webview, run: RunSummary, runKey: string, loaded: LoadedEmbeddings): SampleSet {
   const sprite = loaded.meta.sprite;
+  const towers = towerPoints(run.dir, loaded.samples.ids);
   return {
     runId: runKey,
     runName: run.name,
@@ -22,5 +24,6 @@ export function sampleSet(webview: vscode.Webview, run: RunSummary, runKey: stri
           rows: sprite.rows,
         }
       : null,
+    ...(towers !== undefined ? { towers } : {}),
   };
 }

@@ -97,6 +97,13 @@ export function searchInvocation(env: TrainerEnvironment, runDir: string, files:
   };
 }
 
+/** `search <runDir> --text <text> -k K --json [--backend b]`: a two-tower run's text query (one process per query). */
+export function textSearchInvocation(env: TrainerEnvironment, runDir: string, text: string, k: number): TrainerInvocation {
+  const file = searchInvocation(env, runDir, [], k);
+  // --text=<text>: a text that starts with '-' stays the value.
+  return { ...file, args: [...file.args.slice(0, 3), `--text=${text}`, ...file.args.slice(3)] };
+}
+
 /** `neighbors <runDir> --serve [--backend b]`: the gallery's long-lived neighbour search. */
 export function neighboursServeInvocation(env: TrainerEnvironment, runDir: string): TrainerInvocation {
   const rt = runtime(env);

@@ -55,7 +55,7 @@
       answerMap(message);
       return;
     }
-    if (message.type !== 'ready' && message.type !== 'query' && message.type !== 'searchFile') return;
+    if (message.type !== 'ready' && message.type !== 'query' && message.type !== 'searchFile' && message.type !== 'searchText') return;
     if (data.panel === 'dashboard' && message.type === 'ready') {
       send({ type: 'runs', runs: data.runs });
       for (const m of data.metrics) send(m);
@@ -69,7 +69,13 @@
       }
       if (message.type === 'query') send({ type: 'neighbours', query: message.index, neighbours: data.neighbours(message.index, message.k) });
       // A file query (the Query file box, or Explorer -> Find Similar in Run...): the CLI's search, here sample 0's neighbours.
-      if (message.type === 'searchFile') send({ type: 'searchResults', path: message.path, neighbours: data.neighbours(0, message.k) });
+      // On a two-tower run (extension/panels/galleryPanel.ts, `search --text`): a text finds tower a's points (images), a file finds captions.
+      const towers = data.samples.towers;
+      if (message.type === 'searchFile' && towers) {
+        const captions = data.neighbours(0, message.k).map((n, i) => Object.assign({}, n, { index: towers.pairs + (n.index % towers.pairs), id: data.samples.ids[towers.pairs + (n.index % towers.pairs)], text: ['a handwritten ', 'the digit ', 'a scanned '][i % 3] + n.label + ' #' + i }));
+        send({ type: 'searchResults', path: message.path, neighbours: captions });
+      } else if (message.type === 'searchFile') send({ type: 'searchResults', path: message.path, neighbours: data.neighbours(0, message.k) });
+      if (message.type === 'searchText') send({ type: 'textResults', text: message.text, neighbours: data.neighbours(7, message.k).map((n) => Object.assign({}, n, { index: n.index % towers.pairs, id: data.samples.ids[n.index % towers.pairs] })) });
     }
   }
 

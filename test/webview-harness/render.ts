@@ -65,6 +65,10 @@ async function dataScripts(): Promise<{ files: Map<string, Buffer> }> {
     `window.harnessData = ${JSON.stringify({ panel: 'gallery', initialQuery: 4242, xy: samples.umap, samples: { ...sampleSet(base), sprite: vectors ? null : sampleSet(base).sprite } })};\nwindow.harnessData.neighbours = ${neighbourFn};`;
   files.set('/data/gallery.js', Buffer.from(gallery('BASE', false)));
   files.set('/data/gallery-vectors.js', Buffer.from(gallery('BASE', true)));
+  // A two-tower run: the first half of the points are tower a's (images), the second their captions (tower b, the text tower).
+  const pairs = samples.count / 2;
+  const towerIds = samples.ids.map((id, i) => `${i < pairs ? 'a' : 'b'}/${id}`);
+  files.set('/data/gallery-towers.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'gallery', xy: samples.umap, samples: { ...sampleSet('BASE'), runName: 'clip digits-captions', ids: towerIds, towers: { pairs, textTower: 'b' } } })};\nwindow.harnessData.neighbours = ${neighbourFn};`));
   files.set('/data/experiments.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'experiments', table: fakeExperiments(RUN_COUNT) })};`));
   files.set('/data/experiments-grouped.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'experiments', table: fakeGroupedExperiments(RUN_COUNT) })};`));
   files.set('/data/map.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'map', samples: sampleSet('BASE'), projections: { pca: samples.pca, umap: samples.umap } })};`));
@@ -351,11 +355,40 @@ async function gallery(page: Page, base: string): Promise<void> {
   await page.evaluate(() => window.postMessage({ type: 'searchFile', path: '/photos/cat.jpg' }, '*'));
   await page.waitForTimeout(300);
   check((await posted(page)).filter((m) => m.type === 'searchFile').pop()?.path === '/photos/cat.jpg', 'gallery: a file sent by the host (Find Similar in Run…) becomes the query');
+  await page.evaluate(() => sessionStorage.clear());
+  await galleryTowers(page, base);
   await open(page, base, 'gallery', 'light');
   await shot(page, 'gallery-light');
   await page.evaluate(() => sessionStorage.clear());
   await open(page, base, 'gallery', 'hc', 'vectors');
   await shot(page, 'gallery-hc-vectors');
+}
+
+/** A two-tower run in the gallery: typed text finds images, an image file finds captions (shown as text). */
+async function galleryTowers(page: Page, base: string): Promise<void> {
+  await open(page, base, 'gallery', 'dark', 'towers');
+  const textBox = page.locator('vscode-textfield[aria-label^="Search the images with text"] input');
+  check((await textBox.count()) === 1 && (await textBox.isVisible()), 'gallery (two towers): the Query text box is shown on a run with a text tower');
+  await textBox.fill('a handwritten seven');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+  const asked = (await posted(page)).filter((m) => m.type === 'searchText').pop();
+  check(asked?.text === 'a handwritten seven' && asked.k === 10, 'gallery (two towers): typed text asks the host to search with it (searchText, k = 10)');
+  const cards = page.locator('.neighbour');
+  const thumbnails = await page.locator('.neighbour [role="img"]').count();
+  check((await cards.count()) === 10 && thumbnails === 10 && (await page.locator('.neighbour .caption-text').count()) === 0, `gallery (two towers): the text's nearest images are shown as thumbnails with distances (${thumbnails} thumbnails)`);
+  check(((await page.locator('.query-card').textContent()) ?? '').includes('a handwritten seven') && ((await cards.first().locator('.distance').textContent()) ?? '').startsWith('d = '), 'gallery (two towers): the text is the query; each image has its distance');
+  await shot(page, 'gallery-dark-towers-text-query');
+  await page.locator('vscode-textfield input').nth(1).fill('/data/seven.png');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+  const captions = await page.locator('.neighbour.caption .caption-text').allTextContents();
+  check(captions.length === 10 && captions.every((c) => /^“.+”$/.test(c)) && (await page.locator('.neighbour [role="img"]').count()) === 0, `gallery (two towers): an image file's nearest captions are listed as text (${captions.slice(0, 2).join(', ')} …)`);
+  check(((await page.locator('p.muted').allTextContents()).join(' ')).includes('nearest captions to /data/seven.png'), 'gallery (two towers): the summary says they are captions');
+  await shot(page, 'gallery-dark-towers-image-query');
+  await page.evaluate(() => sessionStorage.clear());
+  await open(page, base, 'gallery', 'dark');
+  check(!(await page.locator('vscode-textfield[aria-label^="Search the images with text"]').isVisible()), 'gallery: a one-tower run has no Query text box');
 }
 
 async function map(page: Page, base: string): Promise<void> {

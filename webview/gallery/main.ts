@@ -2,7 +2,9 @@
 // from the map) and see its k nearest neighbours with distance and label; neighbours whose label
 // differs from the query's are marked. Images come from the sprite sheet; vector data shows ids.
 // A query can also be a file the run has not seen (typed in the query box, or Explorer → Find
-// Similar in Run…): the host embeds it with the run's network (`contrastive-lab search`).
+// Similar in Run…): the host embeds it with the run's network (`contrastive-lab search`). On a
+// two-tower run with a text tower the query can also be typed text: the text tower finds the images
+// nearest to it; an image file then finds the nearest captions, listed as text.
 
 import { GalleryState, GalleryToHost, HostToGallery, Neighbour, SampleSet, parsePanelState } from '../protocol';
 import { button, select, setChoices, textfield } from '../shared/controls';
@@ -24,6 +26,8 @@ let k = saved.ok ? saved.value.k : 10;
 let neighbours: readonly Neighbour[] | null = null;
 /** A file searched with instead of a sample (then `query` is null). */
 let fileQuery: string | null = null;
+/** A text searched with on a two-tower run (then `query` and `fileQuery` are null). */
+let textQuery: string | null = null;
 let browsePage = 0;
 let browseLabel = '';
 
@@ -36,10 +40,14 @@ function saveState(): void {
 const title = el('span', { className: 'title', text: 'Nearest neighbours' });
 const indexField = textfield('index', 'Query sample index', 7);
 const fileField = textfield('path of an image or CSV/JSONL file', 'Search with a file the run has not seen: its path', 18);
+const textField = textfield('words, e.g. a handwritten seven', 'Search the images with text (the run’s text tower embeds it)', 18);
+const textControl = el('label', { className: 'control' }, ['Query text ', textField]);
+textControl.hidden = true;
 const kDropdown = select(K_CHOICES.map((c) => ({ value: String(c), label: String(c) })), String(k), 'Number of neighbours', (value) => {
   k = Number(value);
   saveState();
   if (fileQuery !== null) searchFile(fileQuery);
+  else if (textQuery !== null) searchText(textQuery);
   else if (query !== null) selectQuery(query);
 });
 const randomButton = button('Random query', () => {
@@ -89,7 +97,7 @@ const content = el('div', {}, [
 content.hidden = true;
 
 mount(
-  el('header', { className: 'toolbar' }, [title, el('span', { className: 'spacer' }), el('label', { className: 'control' }, ['Query index ', indexField]), el('label', { className: 'control' }, ['Query file ', fileField]), el('label', { className: 'control' }, ['k ', kDropdown]), randomButton]),
+  el('header', { className: 'toolbar' }, [title, el('span', { className: 'spacer' }), el('label', { className: 'control' }, ['Query index ', indexField]), el('label', { className: 'control' }, ['Query file ', fileField]), textControl, el('label', { className: 'control' }, ['k ', kDropdown]), randomButton]),
   problem,
   waiting,
   content,
@@ -118,6 +126,12 @@ fileField.addEventListener('keydown', (event) => {
   if (path === '') problem.textContent = 'Type the path of an image (or a CSV/JSONL file of rows) to search the run with it.';
   else searchFile(path);
 });
+textField.addEventListener('keydown', (event) => {
+  if ((event as KeyboardEvent).key !== 'Enter') return;
+  const text = textField.value.trim();
+  if (text === '') problem.textContent = 'Type some words (e.g. a handwritten seven) to find the images nearest to them.';
+  else searchText(text);
+});
 indexField.addEventListener('keydown', (event) => {
   if ((event as KeyboardEvent).key === 'Enter') commitIndexField();
 });
@@ -135,7 +149,16 @@ function sampleVisual(index: number, size: number): HTMLElement {
   return el('span', { className: 'vector-id', text: samples?.ids[index] ?? String(index) });
 }
 
+/** A caption of a two-tower run, shown as its text. */
+function captionVisual(text: string): HTMLElement {
+  return el('span', { className: 'caption-text', text: `“${text}”` });
+}
+
 function renderQuery(): void {
+  if (samples !== null && textQuery !== null) {
+    queryCard.replaceChildren(captionVisual(textQuery), el('dl', {}, [el('dt', { text: 'Query text' }), el('dd', { text: textQuery }), el('dt', { text: 'Embedded by' }), el('dd', { text: `tower ${samples.towers?.textTower ?? ''} (the run’s text tower)` })]));
+    return;
+  }
   if (samples !== null && fileQuery !== null) {
     queryCard.replaceChildren(
       el('span', { className: 'vector-id', text: fileQuery.split(/[\\/]/).pop() ?? fileQuery }),
@@ -162,35 +185,37 @@ function renderQuery(): void {
 }
 
 function renderNeighbours(): void {
-  if (samples === null || (query === null && fileQuery === null)) {
+  if (samples === null || (query === null && fileQuery === null && textQuery === null)) {
     neighbourSummary.textContent = '';
     neighbourGrid.replaceChildren();
     return;
   }
   if (neighbours === null) {
-    neighbourSummary.textContent = `Searching for the ${k} nearest neighbours of ${fileQuery ?? `#${query}`}…`;
+    neighbourSummary.textContent = `Searching for the ${k} nearest ${textQuery !== null ? 'images' : 'neighbours'} of ${textQuery !== null ? `“${textQuery}”` : (fileQuery ?? `#${query}`)}…`;
     neighbourGrid.replaceChildren();
     return;
   }
   const queryLabel = query !== null ? (samples.labels[query] ?? '') : '';
   const labelled = queryLabel !== '';
   const mismatches = labelled ? neighbours.filter((n) => n.label !== '' && n.label !== queryLabel).length : 0;
-  if (fileQuery !== null) neighbourSummary.textContent = `${neighbours.length} nearest items to ${fileQuery}.`;
+  const captions = neighbours.filter((n) => n.text !== undefined).length;
+  if (textQuery !== null) neighbourSummary.textContent = `${neighbours.length} nearest ${samples.sprite ? 'images' : 'items'} to “${textQuery}”.`;
+  else if (fileQuery !== null) neighbourSummary.textContent = captions > 0 ? `${neighbours.length} nearest captions to ${fileQuery} (each caption once).` : `${neighbours.length} nearest items to ${fileQuery}.`;
   else if (!labelled) neighbourSummary.textContent = `${neighbours.length} nearest neighbours (the query has no label).`;
   else if (mismatches === 0) neighbourSummary.textContent = `All ${neighbours.length} neighbours share the query’s label "${queryLabel}".`;
   else neighbourSummary.textContent = `${neighbours.length - mismatches} of ${neighbours.length} neighbours share the query’s label "${queryLabel}"; ${mismatches} ${mismatches === 1 ? 'differs' : 'differ'} (marked ≠).`;
   neighbourGrid.replaceChildren(
     ...neighbours.map((n, rank) => {
       const mismatch = labelled && n.label !== '' && n.label !== queryLabel;
-      const card = el('button', { className: `neighbour${mismatch ? ' mismatch' : ''}`, title: `Make #${n.index} the query`, attrs: { role: 'listitem' } }, [
+      const card = el('button', { className: `neighbour${mismatch ? ' mismatch' : ''}${n.text !== undefined ? ' caption' : ''}`, title: `Make #${n.index} the query`, attrs: { role: 'listitem' } }, [
         el('span', { className: 'rank', text: `${rank + 1}. #${n.index}` }),
-        sampleVisual(n.index, 84),
+        n.text !== undefined ? captionVisual(n.text) : sampleVisual(n.index, 84),
         el('span', { className: 'label' }, [mismatch ? el('span', { className: 'mismatch-mark', text: '≠ ' }) : '', displayLabel(n.label)]),
         el('span', { className: 'distance', text: `d = ${formatValue(n.distance)}` }),
         // Vector data already shows the id in place of a thumbnail.
         samples?.sprite ? el('span', { className: 'id', text: n.id, title: n.id }) : '',
       ]);
-      card.setAttribute('aria-label', `${rank + 1}: sample ${n.index}, label ${displayLabel(n.label)}${mismatch ? ' (different label)' : ''}, distance ${formatValue(n.distance)}`);
+      card.setAttribute('aria-label', `${rank + 1}: ${n.text !== undefined ? `caption “${n.text}”` : `sample ${n.index}`}, label ${displayLabel(n.label)}${mismatch ? ' (different label)' : ''}, distance ${formatValue(n.distance)}`);
       // Items added with `index --add` are not samples the gallery can show as a query.
       if (n.index < (samples?.count ?? 0)) card.addEventListener('click', () => selectQuery(n.index));
       return card;
@@ -258,6 +283,7 @@ function selectQuery(index: number, reveal = false): void {
   problem.textContent = '';
   query = index;
   fileQuery = null;
+  textQuery = null;
   neighbours = null;
   indexField.value = String(index);
   channel.post({ type: 'query', index, k });
@@ -281,11 +307,32 @@ function searchFile(path: string): void {
   if (samples === null) return;
   problem.textContent = '';
   fileQuery = path;
+  textQuery = null;
   query = null;
   neighbours = null;
   fileField.value = path;
   indexField.value = '';
   channel.post({ type: 'searchFile', path, k });
+  renderQuery();
+  renderNeighbours();
+  renderBrowse();
+}
+
+/** Makes `text` the query of a two-tower run; the host embeds it with the text tower and answers `textResults`. */
+function searchText(text: string): void {
+  if (samples === null) return;
+  if (samples.towers?.textTower == null) {
+    problem.textContent = 'This run has no text tower: search it with a sample or a file.';
+    return;
+  }
+  problem.textContent = '';
+  textQuery = text;
+  fileQuery = null;
+  query = null;
+  neighbours = null;
+  textField.value = text;
+  indexField.value = '';
+  channel.post({ type: 'searchText', text, k });
   renderQuery();
   renderNeighbours();
   renderBrowse();
@@ -312,6 +359,9 @@ channel.onMessage<HostToGallery>((message) => {
       const previous = sameRun ? query : null;
       query = null;
       fileQuery = null;
+      textQuery = null;
+      // Typed text is a query only where a text tower can embed it.
+      textControl.hidden = message.towers?.textTower == null;
       renderAll();
       if (previous !== null && previous < message.count) selectQuery(previous, true);
       else saveState();
@@ -333,6 +383,11 @@ channel.onMessage<HostToGallery>((message) => {
       neighbours = message.neighbours;
       renderNeighbours();
       break;
+    case 'textResults':
+      if (message.text !== textQuery) break;
+      neighbours = message.neighbours;
+      renderNeighbours();
+      break;
     case 'selection':
       // The map's lasso: browse its points (the label filter offers them as one more choice).
       selection = [...message.indices];
@@ -349,8 +404,8 @@ channel.onMessage<HostToGallery>((message) => {
       break;
     case 'error':
       problem.textContent = message.message;
-      // A failed file search leaves no neighbours to wait for.
-      if (fileQuery !== null && neighbours === null) {
+      // A failed file or text search leaves no neighbours to wait for.
+      if ((fileQuery !== null || textQuery !== null) && neighbours === null) {
         neighbours = [];
         renderNeighbours();
       }
