@@ -379,7 +379,7 @@ async function scenario(mode) {
         const header = frame.locator(`.grid-group[data-sweep="${sweepId}"]`);
         await header.waitFor({ timeout: 20_000 });
         const title = await header.locator('.grid-group-text').innerText();
-        assert.match(title, new RegExp(`^sweep ${sweepId} · 2 runs \\(2 completed\\) · varies loss\\.temperature · base sweep\\.contrastive\\.yaml`), `the group header names the sweep and its 2 runs: ${title}`);
+        assert.match(title, new RegExp(`^sweep ${sweepId} · 2 runs \\(2 completed\\)( · best kNN[↑↓] \\d+\\.\\d\\d%)? · varies loss\\.temperature · base sweep\\.contrastive\\.yaml$`), `the group header names the sweep and its 2 runs: ${title}`);
         const runLines = frame.locator('.grid-row:not(.grid-group)');
         assert.equal(await frame.locator('.grid-row.grouped').count(), 2, 'both runs sit under the header');
         await header.locator('.grid-group-toggle').click();
@@ -410,7 +410,7 @@ async function scenario(mode) {
         await runLines.nth(0).click();
         await runLines.nth(1).click({ modifiers: ['Shift'] });
         assert.equal(await frame.locator('.plot-point.selected').count(), 2, 'rows selected in the table are highlighted in the plot');
-        assert.match(await header.locator('.grid-group-text').innerText(), /best kNN↓ \d+\.\d\d%$/, 'sorted by kNN, the header shows the sweep\'s best kNN');
+        assert.match(await header.locator('.grid-group-text').innerText(), / · best kNN↓ \d+\.\d\d% · /, 'sorted by kNN, the header shows the sweep\'s best kNN');
         await runLines.nth(0).click();
         await header.locator('.grid-group-text').click();
         assert.equal(await frame.locator('.plot-point.selected').count(), 2, 'clicking the header selects the sweep\'s 2 runs');

@@ -37,7 +37,7 @@ export function lineRuns(line: GridLine, rows: readonly RowInfo[]): readonly str
   return line.kind === 'group' ? line.group.runKeys : [rows[line.row]!.key];
 }
 
-/** The header's text: the sweep, its shown runs and their states, what it varies, its base spec, its best value. */
+/** The header's text: the sweep, its shown runs and their states, its best value, what it varies, its base spec (the long parts last: they may be cut). */
 export function groupTitle(group: GroupInfo): string {
   const shown = group.runKeys.length === group.total ? `${group.total}` : `${group.runKeys.length} of ${group.total}`;
   const states = Object.entries(group.counts).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`).join(', ');
@@ -45,9 +45,9 @@ export function groupTitle(group: GroupInfo): string {
   return [
     `sweep ${group.id}`,
     `${shown} run${group.total === 1 ? '' : 's'}${states === '' ? '' : ` (${states})`}`,
+    ...(group.best === null ? [] : [`best ${group.best}`]),
     ...(group.parameters.length > 0 ? [`varies ${group.parameters.join(', ')}`] : []),
     ...(base !== '' ? [`base ${base}`] : []),
-    ...(group.best === null ? [] : [`best ${group.best}`]),
   ].join(' · ');
 }
 

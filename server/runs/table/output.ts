@@ -39,16 +39,16 @@ export function groupBestText(view: Pick<TableView, 'available' | 'columns'>, gr
   return `${column.title}${group.best.descending ? '↓' : '↑'} ${formatCell(column, group.best.value)}`;
 }
 
-/** A group's line in the terminal: the sweep, how many of its runs are shown and their states, what it varies, its base spec and best value. */
+/** A group's line in the terminal: the sweep, how many of its runs are shown and their states, its best value, what it varies, its base spec. */
 export function groupLine(view: TableView, group: SweepGroup, base: (path: string) => string): string {
   const shown = group.rows.length === group.total ? `${group.total}` : `${group.rows.length} of ${group.total}`;
   const best = groupBestText(view, group);
   return [
     `sweep ${group.id}`,
     `${shown} run${group.total === 1 ? '' : 's'} (${describeCounts(group.counts)})`,
+    ...(best === null ? [] : [`best ${best}`]),
     ...(group.parameters.length > 0 ? [`varies ${group.parameters.join(', ')}`] : []),
     ...(group.base !== '' ? [`base ${base(group.base)}`] : []),
-    ...(best === null ? [] : [`best ${best}`]),
   ].join(' · ');
 }
 

@@ -8,7 +8,7 @@ import { groupBySweep, type SweepGroup, type TableItem } from '../../../server/r
 import { loadRows } from '../../../server/runs/table/load';
 import { viewAsGroupedText, viewAsJson } from '../../../server/runs/table/output';
 import { buildView, parseViewQuery } from '../../../server/runs/table/view';
-import { DEFAULT_LAYOUT } from '../../../webview/experiments/protocol';
+import { DEFAULT_LAYOUT, parseExperimentsMessage } from '../../../webview/experiments/protocol';
 import { evaluation, spec, step, tempRoot, writeRun } from './tableFixtures';
 
 const TEMP_SWEEP = '20260101-000000-temperature';
@@ -92,10 +92,10 @@ describe('grouping the runs table by sweep', () => {
     const text = viewAsGroupedText(view, groupBySweep(view.rows, rows, query.sort), (p) => p.replace('/specs/', ''));
     assert.equal(text, [
       'run   status        kNN',
-      `▾ sweep ${TEMP_SWEEP} · 1 of 3 runs (1 completed) · varies loss.temperature · base simclr.contrastive.yaml · best kNN↓ 90.00%`,
+      `▾ sweep ${TEMP_SWEEP} · 1 of 3 runs (1 completed) · best kNN↓ 90.00% · varies loss.temperature · base simclr.contrastive.yaml`,
       '  t2  completed  90.00%',
       'x     completed  85.00%',
-      `▾ sweep ${BACKBONE_SWEEP} · 1 of 2 runs (1 completed) · varies architecture.backbone.type · base simclr.contrastive.yaml · best kNN↓ 80.00%`,
+      `▾ sweep ${BACKBONE_SWEEP} · 1 of 2 runs (1 completed) · best kNN↓ 80.00% · varies architecture.backbone.type · base simclr.contrastive.yaml`,
       '  b1  completed  80.00%',
       '',
     ].join('\n'));
@@ -124,5 +124,11 @@ describe('grouping the runs table by sweep', () => {
     const none = tableMessage(sweepRuns(), { ...layout, filter: 'sweep = null' }, '/runs', actions);
     assert.equal(none.hasSweeps, false);
     assert.deepEqual(none.groups, []);
+  });
+
+  it('the toggle and the collapsed sweeps are checked when the page posts its layout', () => {
+    assert.equal(parseExperimentsMessage({ type: 'setLayout', layout: { ...DEFAULT_LAYOUT, groupBySweep: false, collapsed: [TEMP_SWEEP] } }).ok, true);
+    assert.deepEqual(parseExperimentsMessage({ type: 'setLayout', layout: { ...DEFAULT_LAYOUT, groupBySweep: 'yes' } }), { ok: false, error: "experiments message 'setLayout': field 'layout': field 'groupBySweep' must be true or false, got a string" });
+    assert.match((parseExperimentsMessage({ type: 'setLayout', layout: { ...DEFAULT_LAYOUT, collapsed: [3] } }) as { error: string }).error, /field 'collapsed\[0\]' must be a string/);
   });
 });

@@ -26,9 +26,9 @@ test('lines: a header before each group\'s first run, its runs under it unless c
   assert.equal(gridLines(rows, groups, new Set())[1]!.key, groupKey('A'));
 });
 
-test('a header says the sweep, its shown runs and their states, what it varies, its base spec and best value', () => {
+test('a header says the sweep, its shown runs and their states, its best value, what it varies and its base spec', () => {
   assert.equal(groupTitle(group('A', ['a1', 'a2'], { total: 4, counts: { completed: 1, running: 1, queued: 0, failed: 0, stopped: 0, interrupted: 0 }, best: 'kNN↓ 91.20%' })),
-    'sweep A · 2 of 4 runs (1 completed, 1 running) · varies loss.temperature · base simclr.contrastive.yaml · best kNN↓ 91.20%');
+    'sweep A · 2 of 4 runs (1 completed, 1 running) · best kNN↓ 91.20% · varies loss.temperature · base simclr.contrastive.yaml');
   assert.equal(groupTitle(group('B', ['b1'], { parameters: [], base: '' })), 'sweep B · 1 run (1 completed)');
 });
 
