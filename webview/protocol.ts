@@ -210,6 +210,8 @@ export type HostToMap =
       readonly sprite: SpriteSheet | null;
       /** How the run measures distance (e.g. "cosine distance (1 − cos)"), for the neighbour list. */
       readonly distance: string;
+      /** A two-tower run's points (then a "tower" column is among the columns); absent for one tower. */
+      readonly towers?: TowerPoints;
     }
   /** 2-D coordinates, flat [x0, y0, x1, y1, ...], length 2 × count. */
   | { readonly type: 'projection'; readonly method: ProjectionMethod; readonly xy: Float32Array }

@@ -11,6 +11,7 @@ import { runPaths } from '../../server/runs/paths';
 import type { TrainerInvocation } from '../trainer/trainerCommand';
 import { MapPointsCache } from '../runs/mapPoints';
 import { MapService } from '../runs/mapService';
+import { towerColumn, towerPoints } from '../runs/towerPoints';
 import type { PanelHooks } from './dashboardPanel';
 import { MessageHandlers, PanelHost } from './panelHost';
 import { confine, webviewOptions } from './webviewPage';
@@ -96,15 +97,18 @@ export class MapPanel extends PanelHost<HostToMap, MapToHost> {
       const loaded = this.points.get(run.dir);
       const ready = await this.processFor(run.dir).ready();
       const sprite = loaded.meta.sprite;
+      // A two-tower run: a column that tells the towers apart, and the pairs for the page's hover.
+      const towers = towerPoints(run.dir, loaded.ids);
       this.post({
         type: 'points',
         runId: this.runKey,
         runName: run.name,
         count: loaded.meta.count,
         methods: PROJECTION_METHODS_OFFERED,
-        columns: loaded.columns,
+        columns: towers !== undefined ? [...loaded.columns, towerColumn(towers)] : loaded.columns,
         sprite: sprite ? { uri: this.panel.webview.asWebviewUri(vscode.Uri.file(runPaths(run.dir).sprite)).toString(), thumbWidth: sprite.thumbWidth, thumbHeight: sprite.thumbHeight, columns: sprite.columns, rows: sprite.rows } : null,
         distance: ready.distance.describe,
+        ...(towers !== undefined ? { towers } : {}),
       });
     } catch (e) {
       this.post({ type: 'error', message: `Cannot map the embeddings of "${run.name}": ${(e as Error).message}` });

@@ -2,7 +2,7 @@
 // and partners). Free of VS Code so it is tested directly.
 import { existsSync, readFileSync } from 'node:fs';
 import { runPaths } from '../../server/runs/paths';
-import type { TowerPoints } from '../../webview/protocol';
+import type { MapColumn, TowerPoints } from '../../webview/protocol';
 
 /**
  * A two-tower run's points (its spec.json names architecture.towers and its embeddings hold side a's
@@ -21,4 +21,12 @@ export function towerPoints(runDir: string, ids: readonly string[]): TowerPoints
   const pairs = ids.length / 2;
   if (!ids[0]!.startsWith('a/') || !ids[pairs]!.startsWith('b/')) return undefined;
   return { pairs, textTower: towers.b?.type === 'text' ? 'b' : towers.a?.type === 'text' ? 'a' : null };
+}
+
+/** The map's "tower" column: each point's tower, the text tower named as such. */
+export function towerColumn(towers: TowerPoints): MapColumn {
+  const name = (t: 'a' | 'b'): string => `tower ${t}${towers.textTower === t ? ' (text)' : ''}`;
+  const codes = new Uint16Array(2 * towers.pairs);
+  codes.fill(1, towers.pairs);
+  return { name: 'tower', kind: 'category', names: [name('a'), name('b')], codes };
 }

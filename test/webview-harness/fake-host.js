@@ -97,7 +97,13 @@
 
   function answerMap(message) {
     const s = data.samples;
-    if (message.type === 'ready') send({ type: 'points', runId: s.runId, runName: s.runName, count: s.count, methods: ['pca', 'umap'], columns: mapColumns(), sprite: s.sprite, distance: 'cosine distance (1 − cos)' });
+    if (message.type === 'ready' && s.towers) {
+      // A two-tower run (extension/panels/mapPanel.ts): the tower column after the others, and the pairs.
+      const codes = new Uint16Array(s.count);
+      codes.fill(1, s.towers.pairs);
+      const tower = { name: 'tower', kind: 'category', names: ['tower a', 'tower b (text)'], codes: codes };
+      send({ type: 'points', runId: s.runId, runName: s.runName, count: s.count, methods: ['pca', 'umap'], columns: mapColumns().concat([tower]), sprite: s.sprite, distance: 'cosine distance (1 − cos)', towers: s.towers });
+    } else if (message.type === 'ready') send({ type: 'points', runId: s.runId, runName: s.runName, count: s.count, methods: ['pca', 'umap'], columns: mapColumns(), sprite: s.sprite, distance: 'cosine distance (1 − cos)' });
     if (message.type === 'requestProjection') {
       const xy = Float32Array.from(data.projections[message.method]);
       if (message.method === 'umap') {

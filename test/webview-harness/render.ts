@@ -71,6 +71,7 @@ async function dataScripts(): Promise<{ files: Map<string, Buffer> }> {
   files.set('/data/gallery-towers.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'gallery', xy: samples.umap, samples: { ...sampleSet('BASE'), runName: 'clip digits-captions', ids: towerIds, towers: { pairs, textTower: 'b' } } })};\nwindow.harnessData.neighbours = ${neighbourFn};`));
   files.set('/data/experiments.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'experiments', table: fakeExperiments(RUN_COUNT) })};`));
   files.set('/data/experiments-grouped.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'experiments', table: fakeGroupedExperiments(RUN_COUNT) })};`));
+  files.set('/data/map-towers.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'map', samples: { ...sampleSet('BASE'), runName: 'clip digits-captions', ids: towerIds, towers: { pairs, textTower: 'b' } }, projections: { pca: samples.pca, umap: samples.umap } })};`));
   files.set('/data/map.js', Buffer.from(`window.harnessData = ${JSON.stringify({ panel: 'map', samples: sampleSet('BASE'), projections: { pca: samples.pca, umap: samples.umap } })};`));
   return { files };
 }
@@ -394,7 +395,7 @@ async function galleryTowers(page: Page, base: string): Promise<void> {
 async function map(page: Page, base: string): Promise<void> {
   await open(page, base, 'map', 'dark');
   await shot(page, 'map-dark-pca');
-  const canvas = page.locator('.scatter canvas[aria-label="Embedding map"]');
+  const canvas = page.locator('.scatter canvas[aria-label="Embedding map"]').first();
   const box = await canvas.boundingBox();
   if (box === null) throw new Error('map: no canvas');
   // Find a point to hover: scan a few positions until the tooltip appears.
@@ -465,13 +466,40 @@ async function map(page: Page, base: string): Promise<void> {
   const method = await page.evaluate(() => (document.querySelector('vscode-single-select') as HTMLElement & { value: string }).value);
   check(method === 'umap' && (await page.locator('.legend-item.off').count()) === 1, 'map: projection and hidden labels survive a reload');
   await page.evaluate(() => sessionStorage.clear());
+  await mapTowers(page, base);
   await open(page, base, 'map', 'light');
   await shot(page, 'map-light-pca');
   await open(page, base, 'map', 'hc');
-  await page.locator('.scatter canvas[aria-label="Embedding map"]').focus();
+  await page.locator('.scatter canvas[aria-label="Embedding map"]').first().focus();
   for (const key of ['+', '+', 'ArrowLeft']) await page.keyboard.press(key);
   await page.waitForTimeout(200);
   await shot(page, 'map-hc-keyboard-zoom');
+}
+
+/** A two-tower run on the map: coloured by tower, and hovering a point rings its partner, joined by a line. */
+async function mapTowers(page: Page, base: string): Promise<void> {
+  await open(page, base, 'map', 'dark', 'towers');
+  const legendItems = await page.locator('.map-legend .legend-item').allTextContents();
+  check(legendItems.length === 2 && legendItems[0]!.startsWith('tower a') && legendItems[1]!.startsWith('tower b (text)'), `map (two towers): coloured by tower, the legend names tower a and the text tower b (${legendItems.join(' / ')})`);
+  const canvas = page.locator('.scatter canvas[aria-label="Embedding map"]').first();
+  const box = await canvas.boundingBox();
+  if (box === null) throw new Error('map: no canvas');
+  let hovered = false;
+  for (let k = 0; k < 40 && !hovered; k++) {
+    await page.mouse.move(box.x + box.width * (0.3 + 0.01 * k), box.y + box.height * (0.35 + 0.008 * k));
+    await page.waitForTimeout(40);
+    hovered = (await page.locator('.map-tooltip:not([hidden])').count()) === 1;
+  }
+  const index = Number(/^#(\d+)/.exec((await page.locator('.map-tooltip .label').textContent()) ?? '')?.[1]);
+  const pairText = (await page.locator('.map-tooltip .tooltip-pair').textContent()) ?? '';
+  const partner = index < 5000 ? index + 5000 : index - 5000;
+  check(hovered && pairText === `tower ${index < 5000 ? 'a' : 'b (text)'} · partner #${partner}`, `map (two towers): the tooltip names the point's tower and its partner (${pairText})`);
+  check((await page.locator('.scatter-overlay .ring.partner').count()) === 1 && (await page.locator('.scatter-overlay .pair-line').count()) === 1, 'map (two towers): hovering a point rings its partner and joins the pair with a line');
+  await shot(page, 'map-dark-towers-pair-hover');
+  await page.mouse.move(box.x + 2, box.y + 2);
+  await page.waitForTimeout(100);
+  check((await page.locator('.scatter-overlay .pair-line').count()) === 0, 'map (two towers): the pair line goes with the hover');
+  await page.evaluate(() => sessionStorage.clear());
 }
 
 async function experiments(page: Page, base: string): Promise<void> {

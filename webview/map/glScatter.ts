@@ -100,6 +100,7 @@ export class GlScatter {
   /** The palette as 256 RGBA floats (alpha 0: hidden), uploaded as a uniform array at each draw. */
   private paletteValues = new Float32Array(256 * 4);
   private readonly uniforms: { scale: WebGLUniformLocation | null; offset: WebGLUniformLocation | null; pointSize: WebGLUniformLocation | null; palette: WebGLUniformLocation | null; round: WebGLUniformLocation | null };
+  private partnerOf: ((index: number) => number) | null = null;
   private xy: Float32Array = new Float32Array(0);
   private codes: Uint16Array = new Uint16Array(0);
   private palette: readonly Rgb[] = [];
@@ -202,6 +203,12 @@ export class GlScatter {
 
   setSelected(index: number): void {
     this.selected = index;
+    this.renderOverlay();
+  }
+
+  /** A two-tower run's pairs: hovering a point rings its partner and joins the two (null: no pairs). */
+  setPartners(partnerOf: ((index: number) => number) | null): void {
+    this.partnerOf = partnerOf;
     this.renderOverlay();
   }
 
@@ -424,8 +431,9 @@ export class GlScatter {
     const { scale, ox, oy } = this.transform();
     const at = (i: number): [number, number] => [ox + this.xy[2 * i]! * scale, oy - this.xy[2 * i + 1]! * scale];
     const shapes: SVGElement[] = [];
+    const shown = (i: number): boolean => i >= 0 && i < this.count && !this.hidden.has(this.codes[i]!);
     const ring = (i: number, r: number, cls: string): void => {
-      if (i < 0 || i >= this.count || this.hidden.has(this.codes[i]!)) return;
+      if (!shown(i)) return;
       const [x, y] = at(i);
       const c = document.createElementNS(SVG, 'circle');
       c.setAttribute('cx', x.toFixed(1));
@@ -437,6 +445,19 @@ export class GlScatter {
     for (const i of this.marked) ring(i, 4, 'ring neighbour');
     ring(this.selected, 7, 'ring selected');
     ring(this.hovered, 5, 'ring hovered');
+    const partner = this.partnerOf !== null && shown(this.hovered) ? this.partnerOf(this.hovered) : -1;
+    if (shown(partner)) {
+      const [x1, y1] = at(this.hovered);
+      const [x2, y2] = at(partner);
+      const line = document.createElementNS(SVG, 'line');
+      line.setAttribute('x1', x1.toFixed(1));
+      line.setAttribute('y1', y1.toFixed(1));
+      line.setAttribute('x2', x2.toFixed(1));
+      line.setAttribute('y2', y2.toFixed(1));
+      line.setAttribute('class', 'pair-line');
+      shapes.push(line);
+      ring(partner, 5, 'ring partner');
+    }
     if (this.lasso !== null && this.lasso.length >= 4) {
       const path = document.createElementNS(SVG, 'polygon');
       const points: string[] = [];

@@ -3,9 +3,11 @@
 // legend that hides categories, a thumbnail tooltip on hover, click to select a point and list its
 // neighbours (exact, in the original space, or on the picture: labelled as such), a lasso that
 // sends the points inside it to the gallery, and the projection's progress while the host
-// computes it. Points arrive as typed arrays, never as JSON numbers.
+// computes it. Points arrive as typed arrays, never as JSON numbers. A two-tower run's points
+// (both towers in one picture) open coloured by tower, and hovering one rings its partner in the
+// other tower and joins the two with a line.
 
-import { HostToMap, MapColumn, MapState, MapToHost, NEIGHBOUR_SPACES, NeighbourSpace, PROJECTION_METHODS, ProjectionMethod, SpriteSheet, LIMITS, parsePanelState } from '../protocol';
+import { HostToMap, MapColumn, MapState, MapToHost, NEIGHBOUR_SPACES, NeighbourSpace, PROJECTION_METHODS, ProjectionMethod, SpriteSheet, LIMITS, TowerPoints, parsePanelState, partnerOf, towerOf } from '../protocol';
 import { safeFileName } from '../shared/csv';
 import { button, select, setChoices } from '../shared/controls';
 import { el, mount, onThemeChange } from '../shared/dom';
@@ -30,6 +32,7 @@ interface Points {
   readonly columns: readonly MapColumn[];
   readonly sprite: SpriteSheet | null;
   readonly distance: string;
+  readonly towers: TowerPoints | null;
 }
 
 let points: Points | null = null;
@@ -162,7 +165,9 @@ function showTooltip(index: number, clientX: number, clientY: number): void {
   const label = labelOf(index);
   const id = ids.get(index);
   if (id === undefined) channel.post({ type: 'describe', index });
-  const text = el('div', {}, [el('div', { className: 'label', text: `#${index} · ${label === '' ? '(no label)' : label}` }), el('div', { className: 'muted tooltip-id', text: id ?? '…' })]);
+  const towers = points.towers;
+  const pair = towers !== null ? el('div', { className: 'muted tooltip-pair', text: `tower ${towerOf(towers, index)}${towers.textTower === towerOf(towers, index) ? ' (text)' : ''} · partner #${partnerOf(towers, index)}` }) : '';
+  const text = el('div', {}, [el('div', { className: 'label', text: `#${index} · ${label === '' ? '(no label)' : label}` }), el('div', { className: 'muted tooltip-id', text: id ?? '…' }), pair]);
   const children: Node[] = [];
   if (points.sprite) {
     const thumb = el('span');
@@ -331,13 +336,17 @@ channel.onMessage<HostToMap>((message) => {
   switch (message.type) {
     case 'points': {
       const sameRun = points?.runId === message.runId || (points === null && saved.ok && saved.value.runId === message.runId);
-      points = { runId: message.runId, runName: message.runName, count: message.count, columns: message.columns, sprite: message.sprite, distance: message.distance };
+      const towers = message.towers ?? null;
+      points = { runId: message.runId, runName: message.runName, count: message.count, columns: message.columns, sprite: message.sprite, distance: message.distance, towers };
       timeline.reset();
       if (!sameRun) {
         hidden = new Set();
         colourBy = '';
       }
-      if (!message.columns.some((c) => c.name === colourBy)) colourBy = message.columns[0]?.name ?? '';
+      // A two-tower run opens coloured by tower (its label colours are a choice away).
+      const first = towers !== null && message.columns.some((c) => c.name === 'tower') ? 'tower' : message.columns[0]?.name ?? '';
+      if (!message.columns.some((c) => c.name === colourBy)) colourBy = first;
+      plot.setPartners(towers !== null ? (i) => partnerOf(towers, i) : null);
       setChoices(colourDropdown, message.columns.map((c) => ({ value: c.name, label: c.name })), colourBy);
       methods = message.methods.filter((m) => PROJECTION_METHODS.includes(m));
       projections.clear();

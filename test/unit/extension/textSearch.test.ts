@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { towerPoints } from '../../../extension/runs/towerPoints';
+import { towerColumn, towerPoints } from '../../../extension/runs/towerPoints';
 import { textSearchInvocation } from '../../../extension/trainer/trainerCommand';
 import { parseGalleryMessage, partnerOf, towerOf } from '../../../webview/protocol';
 import { tempDir } from '../trainer/helpers';
@@ -49,4 +49,11 @@ test('a two-tower run\'s points: tower a then tower b, partners a pair count apa
   assert.equal(towerPoints(run('simclr', { architecture: { towers: null, backbone: { type: 'mlp' } } }), ['0', '1']), undefined);
   assert.equal(towerPoints(clip, ['x/0', 'x/1']), undefined, 'embeddings not laid out as two towers');
   assert.equal(towerPoints(join(dir, 'missing'), ids), undefined);
+  // The map's tower column: tower a's points first, then tower b's, the text tower named.
+  const column = towerColumn(towers!);
+  assert.equal(column.kind, 'category');
+  if (column.kind === 'category') {
+    assert.deepEqual(column.names, ['tower a', 'tower b (text)']);
+    assert.deepEqual(Array.from(column.codes), [0, 0, 0, 1, 1, 1]);
+  }
 });
