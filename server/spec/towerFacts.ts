@@ -27,11 +27,29 @@ export function sideKinds(pairs: PairsDataSpec): { a: SideKind | null; b: SideKi
   return { a: kind(pairs.a), b: kind(pairs.b) };
 }
 
-/** Why `engine` cannot train the spec's two towers (one line, naming the field), or null. Older spec.json files have neither field. */
+/** What of the spec's two towers `engine` does not train: each with its field (the launcher and the language server say the same). Older spec.json files have neither field. */
+export function towerProblemsOnEngine(spec: ResolvedSpec, engine: Engine): { readonly path: readonly (string | number)[]; readonly message: string }[] {
+  const towers = spec.architecture.towers ?? null;
+  const name = engine === 'pytorch' ? 'PyTorch' : engine;
+  if (!TOWERS_FACTS.engines.includes(engine)) {
+    const path = towers !== null ? ['architecture', 'towers'] : (spec.data.pairs ?? null) !== null ? ['data', 'pairs'] : null;
+    return path === null ? [] : [{ path, message: `${path.join('.')} (two towers on paired data) is not implemented on the ${name} engine yet` }];
+  }
+  if (engine !== 'pytorch' || towers === null) return [];
+  // The PyTorch engine (engines/pytorch/contrastive_lab_torch/spec.py check_towers_supported): a network tower for side a, a text tower for side b, neither locked nor started from a run.
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  if (towers.a.type !== 'network') problems.push({ path: ['architecture', 'towers', 'a', 'type'], message: `architecture.towers.a.type "${towers.a.type}" is not implemented on the ${name} engine yet (side a must be a network tower there)` });
+  if (towers.b.type !== 'text') problems.push({ path: ['architecture', 'towers', 'b', 'type'], message: `architecture.towers.b.type "${towers.b.type}" is not implemented on the ${name} engine yet (side b must be a text tower there)` });
+  for (const side of ['a', 'b'] as const) {
+    if (towers[side].locked) problems.push({ path: ['architecture', 'towers', side, 'locked'], message: `architecture.towers.${side}.locked (a locked tower) is not implemented on the ${name} engine yet` });
+    if (towers[side].init !== null) problems.push({ path: ['architecture', 'towers', side, 'init'], message: `architecture.towers.${side}.init (a tower from an earlier run) is not implemented on the ${name} engine yet` });
+  }
+  return problems;
+}
+
+/** Why `engine` cannot train the spec's two towers (one line, naming the field), or null. */
 export function towersOnEngine(spec: ResolvedSpec, engine: Engine): string | null {
-  if (TOWERS_FACTS.engines.includes(engine)) return null;
-  const field = (spec.architecture.towers ?? null) !== null ? 'architecture.towers' : (spec.data.pairs ?? null) !== null ? 'data.pairs' : null;
-  return field === null ? null : `${field} (two towers on paired data) is not implemented on the ${engine === 'pytorch' ? 'PyTorch' : engine} engine yet`;
+  return towerProblemsOnEngine(spec, engine)[0]?.message ?? null;
 }
 
 /** The spec's side description (`{image: col}` …) as the pair reader takes it; null unless it names exactly one column kind. */

@@ -20,7 +20,7 @@ import os
 import sys
 
 from .errors import Unsupported
-from .spec import check_engine_supported
+from .spec import check_engine_supported, is_towers
 
 
 def _read_json(path: str) -> dict:
@@ -94,6 +94,8 @@ def main(argv=None, stop=None) -> int:
     # Checked before torch is imported: an unsupported recipe is refused at once.
     try:
         check_engine_supported(spec, meta["sampleShape"])
+        if is_towers(spec) and args.processes > 1:
+            raise Unsupported("run.processes", args.processes, "with two towers is not implemented on the PyTorch engine yet (they train in one process); set run.processes: 1")
     except Unsupported as e:
         print(str(e), file=sys.stderr)
         if not args.check:
@@ -129,12 +131,24 @@ def main(argv=None, stop=None) -> int:
         return 1
     try:
         run_dir = RunDirectory(args.run_dir, lambda text: (sys.stdout.write(text), sys.stdout.flush())) if world.lead else FollowerRunDirectory(args.run_dir)
-        data = load_split(args.data)
+        towers = is_towers(spec)
+        if towers:
+            from .towers import load_tower_split
+
+            data = load_tower_split(args.data)
+        else:
+            data = load_split(args.data)
         dataset = _read_json(os.path.join(args.data, "dataset.json"))
     except (OSError, ValueError) as e:
         print(f"cannot read the inputs: {e}", file=sys.stderr)
         return 1
     try:
+        if towers:
+            from .towers import TowerSession
+
+            # one process on the CPU: more processes or another device are refused by the check above and _check_plan
+            status = TowerSession(run_dir, spec, data, dataset, args.threads, args.resume, stop, world, device).execute()
+            return 1 if status == "failed" else 0
         status = Session(run_dir, spec, data, dataset, args.threads, args.resume, stop, world, device, args.init_from, args.init_weights).execute()
     finally:
         world.close()
@@ -159,6 +173,9 @@ def _check_plan(spec: dict, device: str, processes: int) -> int:
     except ValueError as e:
         print(str(e), file=sys.stderr)
         return 1
+    if is_towers(spec) and devices[0].type != "cpu":
+        print(f"run.device \"{device}\" ({devices[0]}) with two towers is not implemented on the PyTorch engine yet (they train on the CPU); set run.device: cpu", file=sys.stderr)
+        return 2
     backend = None if processes == 1 else "nccl" if devices[0].type == "cuda" else "gloo"
     print(json.dumps({"kind": "plan", "processes": processes, "devices": [str(d) for d in devices], "distributedBackend": backend, "torch": torch.__version__}), flush=True)
     return 0

@@ -79,12 +79,55 @@ def check_supported(spec: dict, sample_shape) -> None:
 
 def check_engine_supported(spec: dict, sample_shape) -> None:
     """What the engine (which writes a run directory) needs beyond the mirror: every evaluation
-    the spec asks for (the mirror reports kNN accuracy only)."""
+    the spec asks for (the mirror reports kNN accuracy only). Two towers are checked as their own
+    recipe (towers.py): the one-network ingredients and evaluations do not apply to them."""
+    if is_towers(spec):
+        check_towers_supported(spec)
+        return
     check_supported(spec, sample_shape)
     for name, value in spec["eval"].items():
         if isinstance(value, dict) and name not in EVALUATIONS:
             raise Unsupported(f"eval.{name}", value, "is not implemented on the PyTorch engine yet; remove it or train on tfjs")
-    # init (an earlier run's weights) and data.labelFraction are the engine's (finetune.py); two towers are not
-    arch = spec["architecture"]
-    if arch.get("towers") is not None or spec["data"].get("pairs") is not None:
-        raise Unsupported("architecture.towers", arch.get("towers"), "(two towers on paired data) is not implemented on the PyTorch engine yet; train this spec on tfjs")
+    # init (an earlier run's weights) and data.labelFraction are the engine's (finetune.py)
+
+
+#: the losses that train across two towers (towerParts.ts)
+TOWER_LOSSES = ("siglip", "infoNCE")
+
+
+def is_towers(spec: dict) -> bool:
+    return spec["architecture"].get("towers") is not None or spec["data"].get("pairs") is not None
+
+
+def check_towers_supported(spec: dict) -> None:
+    """The two-tower recipes this engine trains; anything else is refused naming the field."""
+    towers = spec["architecture"].get("towers")
+    if towers is None:
+        raise Unsupported("data.pairs", spec["data"].get("pairs"), "(paired data) needs architecture.towers")
+    if spec["loss"]["type"] not in TOWER_LOSSES:
+        raise Unsupported("loss.type", spec["loss"]["type"], "does not train across two towers; use siglip or infoNCE")
+    if towers["a"]["type"] != "network":
+        raise Unsupported("architecture.towers.a.type", towers["a"]["type"], "on the PyTorch engine: side a must be a network tower (image or numbers); train this spec on tfjs")
+    if towers["b"]["type"] != "text":
+        raise Unsupported("architecture.towers.b.type", towers["b"]["type"], "on the PyTorch engine: side b must be a text tower; train this spec on tfjs")
+    for name in ("a", "b"):
+        if towers[name].get("locked"):
+            raise Unsupported(f"architecture.towers.{name}.locked", True, "(a locked tower) is not implemented on the PyTorch engine yet; train this spec on tfjs")
+        if towers[name].get("init") is not None:
+            raise Unsupported(f"architecture.towers.{name}.init", towers[name]["init"], "(a tower from an earlier run) is not implemented on the PyTorch engine yet; train this spec on tfjs")
+    if spec.get("init") is not None:
+        raise Unsupported("init", spec["init"], "with two towers is not implemented on the PyTorch engine yet; train this spec on tfjs")
+    strategy = spec["strategy"]
+    if strategy["optimizer"]["type"] not in OPTIMIZERS:
+        raise Unsupported("strategy.optimizer.type", strategy["optimizer"]["type"])
+    if strategy["schedule"]["type"] not in SCHEDULES:
+        raise Unsupported("strategy.schedule.type", strategy["schedule"]["type"])
+    network = towers["a"]
+    if network["backbone"]["type"] not in BACKBONES:
+        raise Unsupported("architecture.towers.a.backbone.type", network["backbone"]["type"])
+    if network["backbone"]["activation"] not in ACTIVATIONS:
+        raise Unsupported("architecture.towers.a.backbone.activation", network["backbone"]["activation"])
+    if network["projection"] is not None and network["projection"]["activation"] not in ACTIVATIONS:
+        raise Unsupported("architecture.towers.a.projection.activation", network["projection"]["activation"])
+
+

@@ -6,7 +6,7 @@ import { Unsafe, type TSchema } from '@sinclair/typebox';
 import { bool, choice, int, nullable, object, optional, str, type EngineFacts } from '../declare';
 
 /** The engines that train two towers (as an ingredient's `facts.engines`). */
-export const TOWERS_FACTS: EngineFacts = { engines: ['tfjs'] };
+export const TOWERS_FACTS: EngineFacts = { engines: ['tfjs', 'pytorch'] };
 
 /** The losses that train across two towers: SigLIP (learnable t′, b) and infoNCE in CLIP's symmetric form. */
 export const TOWER_LOSSES = ['siglip', 'infoNCE'] as const;

@@ -3,6 +3,7 @@ import { fix, setField } from '../edits';
 import { EVALUATIONS, INGREDIENTS, LABEL_FRACTION_FACTS, type IngredientKind } from '../experiment';
 import { INIT_FACTS } from '../init.decl';
 import { TOWERS_FACTS } from '../../contrastive/towers/towers.decl';
+import { towerProblemsOnEngine } from '../towerFacts';
 import { lossFacts } from '../ingredients';
 import { tfjsPlacementProblems } from '../placement';
 import type { FieldPath } from '../problems';
@@ -67,6 +68,9 @@ export const engineUnsupported: SpecRule = {
     if ((spec.architecture.towers !== null || spec.data.pairs !== null) && !TOWERS_FACTS.engines.includes(engine)) {
       const path = spec.architecture.towers !== null ? ['architecture', 'towers'] : ['data', 'pairs'];
       findings.push({ path, onKey: true, message: `Two towers on paired data (architecture.towers, data.pairs) are not implemented on the ${ENGINE_NAMES[engine]} engine (run.engine: ${engine}) yet, so the run would be refused before it starts. Train this spec with run.engine: tfjs.`, fixes: onTfjs });
+    } else {
+      // What of two towers this engine lacks (a locked tower, a tower from a run): as the launcher refuses it.
+      for (const problem of towerProblemsOnEngine(spec, engine)) findings.push({ path: [...problem.path], onKey: true, message: `${problem.message} (run.engine: ${engine}), so the run would be refused before it starts. Train this spec with run.engine: tfjs.`, fixes: onTfjs });
     }
     if (spec.data.labelFraction < 1 && !LABEL_FRACTION_FACTS.engines.includes(engine)) {
       findings.push({ path: ['data', 'labelFraction'], message: `data.labelFraction ${spec.data.labelFraction} is not implemented on the ${ENGINE_NAMES[engine]} engine (run.engine: ${engine}) yet, so the run would be refused before it starts. Train this spec with run.engine: tfjs.`, fixes: onTfjs });

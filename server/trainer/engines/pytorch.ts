@@ -12,11 +12,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { SplitDataset } from '../../contrastive/data/types';
+import type { TokenizerJson } from '../../contrastive/towers/tokenizer';
 import type { EvalMetric, MetricLine, RunEvent } from '../../runs/format';
 import { parseJsonObject, readJsonLines } from '../../runs/jsonl';
 import { runPaths } from '../../runs/paths';
 import { effectiveStatus, readRunRecord, updateRunRecord, waitsInQueue } from '../../runs/record';
+import { writeJsonAtomic } from '../../shared/atomic';
 import { readJsonObject } from '../../shared/files';
 import { float32ToLittleEndian } from '../../runs/embeddings';
 import { readInitSource } from '../../spec/initSource';
@@ -75,12 +76,20 @@ const UNSUPPORTED = 2;
 /** Signals that end the engine from outside without a crash of its own: the run is interrupted, not failed. */
 const KILLED_FROM_OUTSIDE: ReadonlySet<NodeJS.Signals> = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
 
+interface EmbeddingMaps {
+  readonly count: number;
+  sprite(): Promise<SpriteSheet | null>;
+}
+
 interface Prepared {
   readonly python: string;
   readonly packageRoot: string;
   /** The engine process, torch imported and the spec checked, waiting for its run. */
   readonly engine: EngineProcess;
-  readonly data: SplitDataset;
+  /** What the maps need of the data: the final embeddings' rows and their thumbnails. */
+  readonly maps: EmbeddingMaps;
+  /** A two-tower run's tokenizers by side (written beside spec.json), else empty. */
+  readonly tokenizers: Readonly<Record<string, TokenizerJson>>;
   readonly splitDir: string;
   /** What the engine's check says the run will use (processes, devices); null from an engine that does not say. */
   readonly plan: EnginePlan | null;
@@ -88,9 +97,10 @@ interface Prepared {
 
 /** The engine process imports torch while the data loads (image folders cached in cacheDir, as the tfjs trainer does); then the split is exported and the engine checks the spec. */
 async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, controls: PyTorchControls): Promise<Prepared> {
-  // Two towers on paired data are tfjs-only (TOWERS_FACTS): refused before torch starts, never trained as one network on data.source.
+  // What of two towers this engine lacks (TOWERS_FACTS): refused before torch starts, never trained as one network on data.source.
   const towers = towersOnEngine(spec, 'pytorch');
   if (towers !== null) throw new PythonEngineError(`run.engine pytorch: ${towers}. Choose another ingredient, or train with run.engine: tfjs (\`--engine tfjs\`).`);
+  const paired = spec.architecture.towers !== null || spec.data.pairs !== null;
   const device = deviceOf(spec, controls);
   const python = choosePython(controls.python);
   const packageRoot = enginePackageRoot();
@@ -98,23 +108,30 @@ async function prepare(spec: ResolvedSpec, specDir: string, cacheDir: string, co
   const splitDir = mkdtempSync(join(tmpdir(), 'contrastive-lab-split-'));
   // Loaded and exported while torch is imported (the longer wait); the loader and the image decoder it
   // brings are loaded only once the engine has started.
-  const exported = (async (): Promise<SplitDataset> => {
-    const [{ loadData }, { writeLoadedSplit }] = await Promise.all([import('../../contrastive/data/load'), import('../exportSplit')]);
+  const exported = (async (): Promise<{ maps: EmbeddingMaps; tokenizers: Readonly<Record<string, TokenizerJson>> }> => {
+    if (paired) {
+      // Two towers: the pairs, side b as the run's tokenizer's ids (exportTowerSplit.ts).
+      const { writeTowerSplit } = await import('./exportTowerSplit');
+      const towerSplit = await writeTowerSplit(spec, specDir, splitDir);
+      writeFileSync(join(splitDir, 'spec.json'), JSON.stringify(spec));
+      return { maps: { count: towerSplit.embeddingCount, sprite: () => towerSplit.sprite() }, tokenizers: towerSplit.tokenizers };
+    }
+    const [{ loadData }, { writeLoadedSplit }, { renderDataSprite }] = await Promise.all([import('../../contrastive/data/load'), import('../exportSplit'), import('./projections')]);
     const data = await loadData(spec.data, { specDir, cacheDir });
     writeLoadedSplit(data, splitDir);
     const { dataset } = data;
     writeFileSync(join(splitDir, 'dataset.json'), JSON.stringify({ source: dataset.source, kind: dataset.kind, count: dataset.count, ids: dataset.ids, classNames: dataset.classNames }));
     writeFileSync(join(splitDir, 'spec.json'), JSON.stringify(spec));
-    return data;
+    return { maps: { count: dataset.count, sprite: () => renderDataSprite(dataset) }, tokenizers: {} };
   })();
   try {
-    const [data] = await Promise.all([exported, engine.ready()]);
+    const [{ maps, tokenizers }] = await Promise.all([exported, engine.ready()]);
     const check = await engine.check(['--check', '--spec', join(splitDir, 'spec.json'), '--data', splitDir, '--device', device, '--processes', String(processesOf(spec, controls))]);
     if (check.code !== 0) {
       const said = check.stderr.trim() || `exit ${check.code}`;
       throw new PythonEngineError(check.code === UNSUPPORTED ? `run.engine pytorch: ${said}. Choose another ingredient, or train with run.engine: tfjs (\`--engine tfjs\`).` : `run.engine pytorch: the engine refused the spec: ${said}`);
     }
-    return { python, packageRoot, engine, data, splitDir, plan: check.plan };
+    return { python, packageRoot, engine, maps, tokenizers, splitDir, plan: check.plan };
   } catch (e) {
     engine.close();
     const removeSplit = (): void => rmSync(splitDir, { recursive: true, force: true });
@@ -132,6 +149,8 @@ export async function trainWithPyTorch(run: NewPyTorchRun, controls: PyTorchCont
   try {
     const init = run.spec.init !== null ? await initArgs(run.spec.init.from, specDir, prepared.splitDir) : [];
     const { dir } = createRunDirectory(root, run.spec, specPath, run.specText, run.spec.strategy.epochs);
+    // As the tfjs trainer (towerSession.ts): the text tower's vocabulary beside spec.json.
+    for (const [side, tokenizer] of Object.entries(prepared.tokenizers)) writeJsonAtomic(join(dir, `tokenizer-${side}.json`), tokenizer);
     onCreated(dir);
     return await runEngine(dir, run.spec, prepared, controls, false, init);
   } finally {
@@ -224,14 +243,14 @@ async function runEngine(runDir: string, spec: ResolvedSpec, prepared: Prepared,
   let sprite: Promise<SpriteSheet | null> | null = null;
   const renderSprite = (): Promise<SpriteSheet | null> => {
     if (sprite === null) {
-      sprite = import('./projections').then(({ renderDataSprite }) => renderDataSprite(prepared.data.dataset));
+      sprite = prepared.maps.sprite();
       sprite.catch(() => undefined); // a failed rendering is reported where it is awaited, after a completed run
     }
     return sprite;
   };
   let maps: Promise<string[]> | null = null;
   const addMaps = (): Promise<string[]> =>
-    (maps ??= Promise.all([renderSprite(), import('./projections')]).then(([sheet, { addProjections }]) => addProjections(runDir, prepared.data.dataset.count, sheet, { seed: spec.strategy.seed, umap: controls.umap, backend: spec.run.backend })));
+    (maps ??= Promise.all([renderSprite(), import('./projections')]).then(([sheet, { addProjections }]) => addProjections(runDir, prepared.maps.count, sheet, { seed: spec.strategy.seed, umap: controls.umap, backend: spec.run.backend })));
   const onLine = (line: string): void => {
     const step = progress.take(line);
     if (step !== null) controls.onStep?.(step);

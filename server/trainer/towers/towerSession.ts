@@ -19,7 +19,8 @@ import type { Reporter } from '../reporter';
 import { resumeFromCheckpoint } from '../resumeFrom';
 import type { StopSignal } from '../stop';
 import { Trainer, startClock, type RunState, type TrainingHook } from '../trainer';
-import { loadPairedSplit, type PairedSplit, type SideInput } from './pairedSplit';
+import { describeData } from './describePairs';
+import { loadPairedSplit } from './pairedSplit';
 import { buildTowerParts } from './towerParts';
 import { writeTowerEmbeddings } from './towerEmbeddings';
 import { towerEvaluationHook } from './towerEvaluationHook';
@@ -36,14 +37,6 @@ export interface TowerRun {
   readonly onStep: ((step: number) => void) | undefined;
   /** Compute the UMAP map of the final embeddings too (slow on large sets). */
   readonly umap: boolean;
-}
-
-function describeSide(side: SideInput): string {
-  return side.kind === 'text' ? 'texts' : side.what === 'image' ? `images ${side.samples.sampleShape.join('×')}` : `${side.samples.sampleShape[0]} numbers`;
-}
-
-function describeData(data: PairedSplit): string {
-  return `data: ${data.source}, ${data.count} pairs (a: ${describeSide(data.a)}, b: ${describeSide(data.b)}), ${data.train.length} train / ${data.test.length} held out${data.classNames ? `, ${plural(data.classNames.length, 'class', 'classes')}${data.classCaptions ? ' (zero-shot: one caption per class)' : ''}` : ', unlabelled'}`;
 }
 
 export async function trainTowers(p: TowerRun): Promise<'completed' | 'stopped'> {

@@ -146,6 +146,121 @@ test('tfjs and PyTorch write the same run directory: the reader, list, metrics, 
   });
 });
 
+const TOWERS_SPEC = (o: { loss?: string; epochs?: number; learningRate?: number } = {}): string => `experiment: contract-towers
+data:
+  pairs: { source: builtin:digits-captions }
+  limit: 3000
+  split: { testFraction: 0.2, seed: 0 }
+loss: ${o.loss ?? '{ type: infoNCE, temperature: 0.1 }'}
+architecture:
+  towers:
+    a: { type: network, backbone: { type: mlp, layers: [128] }, representationSize: 64, projection: { layers: [64] } }
+    b: { type: text, tokenSize: 32, embeddingSize: 64 }
+strategy:
+  optimizer: { type: adam, learningRate: ${o.learningRate ?? 0.002} }
+  epochs: ${o.epochs ?? 2}
+  batchSize: 100
+eval:
+  retrieval: { recallAtK: [1, 5, 10] }
+`;
+
+test('two towers: tfjs and PyTorch write the same run directory, and PyTorch reaches the zero-shot accuracy tfjs does', { skip }, async (t) => {
+  const dir = tempDir('contract-towers');
+  const written = writeSpec(dir, TOWERS_SPEC());
+  const root = join(dir, 'runs');
+  const tf = await trainNewRun({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: root }, { mode: 'silent', backend: 'cpu', stop: manualStop(), umap: false });
+  const pt = await trainWithPyTorch({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: root }, pytorch());
+  assert.equal(tf.status, 'completed', JSON.stringify(readRunRecord(tf.runDir).error));
+  assert.equal(pt.status, 'completed', JSON.stringify(readRunRecord(pt.runDir).error));
+  const [a, b] = [summarizeRun(tf.runDir), summarizeRun(pt.runDir)];
+  assert.deepEqual([a.record.engine, b.record.engine], ['tfjs', 'pytorch']);
+  assert.deepEqual(keys(b.record), keys(a.record), 'run.json has the same fields');
+  for (const s of [a, b]) {
+    assert.equal(s.status, 'completed');
+    assert.equal(s.record.stepsPerEpoch, 24);
+    assert.equal(s.record.lastCheckpoint, 'checkpoints/step-00000048');
+    assert.equal(s.hasEmbeddings, true);
+  }
+  // metrics.jsonl: the same line kinds, counts and keys; zero-shot and recall both ways at each evaluation.
+  const [ma, mb] = [metrics(tf.runDir), metrics(pt.runDir)];
+  for (const kind of ['step', 'eval'] as const) {
+    const [la, lb] = [ma.filter((l) => l.kind === kind), mb.filter((l) => l.kind === kind)];
+    assert.equal(lb.length, la.length, `${kind} lines`);
+    assert.deepEqual(lb.map(keys), la.map(keys), `${kind} line keys`);
+  }
+  const evals = (lines: MetricLine[]) => lines.filter((l): l is EvalMetric => l.kind === 'eval');
+  for (const e of evals(mb)) {
+    assert.deepEqual(keys(e.crossModalRecallAtK!.aToB), ['1', '10', '5']);
+    assert.deepEqual(keys(e.crossModalRecallAtK!.bToA), ['1', '10', '5']);
+  }
+  // Zero-shot on the 600 held-out pairs: chance is ~10 %; the engines differ only in their initial weights' draws.
+  const [za, zb] = [evals(ma).at(-1)!.zeroShotAccuracy!, evals(mb).at(-1)!.zeroShotAccuracy!];
+  t.diagnostic(`zero-shot accuracy: tfjs ${za}, PyTorch ${zb}`);
+  assert.ok(zb > 0.6, `PyTorch zero-shot accuracy ${zb} is not well above chance`);
+  assert.ok(Math.abs(zb - za) < 0.06, `zero-shot accuracy: PyTorch ${zb} vs tfjs ${za}`);
+  // events.jsonl: the same events in the same order; PyTorch adds the maps the launcher computes.
+  const names = (d: string) => events(d).map((e) => e.event);
+  assert.deepEqual(names(pt.runDir), [...names(tf.runDir), 'embeddings']);
+  // the same checkpoint folders and loop position; the tokenizer the TypeScript side built, beside spec.json
+  const checkpoints = (d: string) => readdirSync(runPaths(d).checkpoints).sort();
+  assert.deepEqual(checkpoints(pt.runDir), checkpoints(tf.runDir));
+  assert.ok(existsSync(join(runPaths(pt.runDir).checkpoints, 'step-00000048', 'checkpoint.pt')));
+  const tokenizer = (d: string) => readFileSync(join(d, 'tokenizer-b.json'), 'utf8');
+  assert.equal(tokenizer(pt.runDir), tokenizer(tf.runDir));
+  // embeddings: both towers' points (a/<id>, then b/<id>), L2-normalised, with the same header and sprite
+  const [ea, eb] = [readEmbeddings(tf.runDir), readEmbeddings(pt.runDir)];
+  assert.deepEqual(eb.samples, ea.samples);
+  assert.deepEqual(eb.meta, ea.meta);
+  assert.equal(eb.meta.count, 6000);
+  assert.ok(eb.samples.ids[0]!.startsWith('a/') && eb.samples.ids[3000]!.startsWith('b/'));
+  for (let i = 0; i < eb.meta.count; i += 997) {
+    const norm = Math.hypot(...eb.vectors.subarray(i * 64, (i + 1) * 64));
+    assert.ok(Math.abs(norm - 1) < 1e-4, `row ${i} has norm ${norm}`);
+  }
+  assert.equal(readProjection(pt.runDir, 'pca')?.length, 6000 * 2);
+  assert.ok(existsSync(runPaths(pt.runDir).sprite));
+});
+
+test('two towers on PyTorch: a stop mid-epoch checkpoints, resume continues to the same losses, and a NaN loss fails the run', { skip }, async () => {
+  const dir = tempDir('contract-towers-stop');
+  const text = TOWERS_SPEC({ loss: '{ type: siglip }' });
+  const whole = await trainPyTorch(dir, text);
+  assert.equal(whole.status, 'completed');
+  const stop = manualStop();
+  const written = writeSpec(dir, text);
+  const outcome = await trainWithPyTorch({ spec: written.spec, specPath: written.path, specText: written.text, outRoot: join(dir, 'runs') }, { ...pytorch(stop), onStep: (step) => step === 3 && stop.request('SIGTERM') });
+  assert.equal(outcome.status, 'stopped');
+  const record = readRunRecord(outcome.runDir);
+  assert.ok(record.step >= 3 && record.step < 48, `stopped at step ${record.step}`);
+  assert.equal(record.lastCheckpoint, `checkpoints/step-${String(record.step).padStart(8, '0')}`);
+  const resumed = await resumeWithPyTorch(outcome.runDir, pytorch());
+  assert.equal(resumed.status, 'completed');
+  const losses = (d: string) => metrics(d).filter((l) => l.kind === 'step').map((l) => [l.step, l.epoch, (l as { loss: number }).loss]);
+  assert.deepEqual(losses(outcome.runDir), losses(whole.runDir));
+  const zeroShot = (d: string) => metrics(d).filter((l): l is EvalMetric => l.kind === 'eval').map((l) => l.zeroShotAccuracy);
+  assert.deepEqual(zeroShot(outcome.runDir), zeroShot(whole.runDir));
+  assert.ok(events(outcome.runDir).some((e) => e.event === 'resumed' && e.message.startsWith(`resumed from ${record.lastCheckpoint}`)));
+
+  // Finite numbers whose squares overflow float32 (unscaled), paired with captions from a .csv: the run fails at its first step with error.kind nonFinite.
+  const rows = ['x,y,caption'];
+  for (let i = 0; i < 40; i++) rows.push(`${i % 2 === 0 ? 3e38 : -3e38},${3e38},a point of class ${i % 4}`);
+  writeFileSync(join(dir, 'huge.csv'), rows.join('\n'));
+  const nan = await trainPyTorch(dir, `experiment: towers-nan
+data:
+  pairs: { source: huge.csv, a: { numeric: [x, y] }, b: { text: caption } }
+  normalize: none
+loss: { type: infoNCE, temperature: 0.1 }
+architecture:
+  towers: { a: { type: network, backbone: { type: mlp, layers: [8] }, representationSize: 8, projection: null }, b: { type: text, tokenSize: 8, embeddingSize: 8 } }
+strategy: { epochs: 1, batchSize: 8 }
+`);
+  assert.equal(nan.status, 'failed');
+  const failed = readRunRecord(nan.runDir);
+  assert.equal(failed.error?.kind, 'nonFinite', JSON.stringify(failed.error));
+  assert.match(failed.error!.message, /became (NaN|Infinity|-Infinity|non-finite) at step \d+ \(epoch 1/);
+  assert.ok(events(nan.runDir).some((e) => e.event === 'nan' && e.level === 'error'));
+});
+
 test('PyTorch: a stop mid-epoch checkpoints, and resume continues to the same losses as a run that never stopped', { skip }, async () => {
   const dir = tempDir('contract-stop');
   const text = SPEC({ epochs: 2, limit: 2000 });

@@ -92,7 +92,7 @@ const CASES: readonly RuleCase[] = [
   { rule: 'pairs-batch-larger-than-split', spec: 'data:\n  pairs: { source: builtin:digits-captions }\n  limit: 100\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\nstrategy: { batchSize: «256» }\n' },
   { rule: 'towers-ignored-options', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\nstrategy:\n  epochs: 2\n  «ema»: { tauStart: 0.99 }\n' },
   { rule: 'pairs-source-missing', spec: 'data:\n  pairs: { source: «p.csv», a: { image: img }, b: { text: caption } }\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network }, b: { type: text } }\n', options: { fileExists: () => false } },
-  { rule: 'engine-unsupported', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  «towers»: { a: { type: network }, b: { type: text } }\nrun: { engine: pytorch }\n' },
+  { rule: 'engine-unsupported', spec: 'data:\n  pairs: { source: builtin:digits-captions }\nloss: { type: siglip }\narchitecture:\n  towers: { a: { type: network, «init»: { from: runs/earlier } }, b: { type: text } }\nrun: { engine: pytorch }\n' },
   { rule: 'unnormalized-dot-logits', spec: 'distance: { type: dot, normalize: false }\narchitecture: { normalizeOutput: «false» }\n' },
 ];
 
