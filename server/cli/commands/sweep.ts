@@ -75,7 +75,7 @@ export const sweepCommand: Command = {
     enqueue(root, created.map((c) => newEntry(c.run, { sweep: plan.id, untilEpoch: firstRung })));
     for (const c of created) process.stdout.write(`  ${c.run}: ${describeAssignment(c.assignment)}\n`);
     const where = relative(process.cwd(), root) || '.';
-    process.stdout.write(`queued in ${relative(process.cwd(), queuePaths(root).file)}; the table groups them by sweep: contrastive-lab runs ${where} --filter 'sweep = ${plan.id}'\n`);
+    process.stdout.write(`queued in ${relative(process.cwd(), queuePaths(root).file)}; see them grouped: contrastive-lab runs ${where} --group sweep --filter 'sweep = ${plan.id}'\n`);
     if (!args.booleans.has('start')) {
       process.stdout.write(`start the queue with: contrastive-lab queue start ${where}\n`);
       return 0;
