@@ -122,12 +122,13 @@ export class GlScatter {
   /** Milliseconds the last draw took on the CPU side (the GPU finishes later). */
   lastDrawMs = 0;
 
-  constructor(private theme: ChartTheme, private readonly callbacks: GlScatterCallbacks) {
+  /** `label`: the canvas's accessible name (the map, or the timeline's picture beside it). */
+  constructor(private theme: ChartTheme, private readonly callbacks: GlScatterCallbacks, label = 'Embedding map') {
     this.element = document.createElement('div');
     this.element.className = 'scatter';
     this.canvas = document.createElement('canvas');
     this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', 'Embedding map');
+    this.canvas.setAttribute('aria-label', label);
     this.overlay = document.createElementNS(SVG, 'svg');
     this.overlay.classList.add('scatter-overlay');
     this.element.append(this.canvas, this.overlay);

@@ -64,7 +64,7 @@ export class MapTimeline {
         host.post({ type: 'openGallery', index: this.loaded.rows[p]! });
       },
       onLasso: () => undefined,
-    });
+    }, 'Timeline map: the probe samples at the chosen step');
     this.tooltip = el('div', { className: 'map-tooltip' });
     this.tooltip.hidden = true;
     this.plot.element.append(this.tooltip);
