@@ -10,7 +10,7 @@ import math
 import signal
 import sys
 import time
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 import torch
@@ -241,15 +241,23 @@ class Session:
             chance = float(torch.bincount(test_labels[test_labels >= 0]).max()) / test_labels.numel()
             for shortfall in _few_shot_shortfalls(spec, test_labels):
                 self.dir.event("warning", "log", f"{shortfall}; that figure is left out of the evaluations")
+        started = f"training {spec['experiment']}: {plural(self.epochs, 'epoch')} × {plural(steps_per_epoch, 'step')}, batch {strategy['batchSize']}, seed {strategy['seed']}"
+        # rank 0 reads the checkpoint (written by any number of processes: the state is the same) and every rank loads it
+        return self._start_or_resume(run, steps_per_epoch, chance, started,
+                                     newest=lambda: self._from_lead(lambda: self.dir.newest_intact_checkpoint(), "resume"),
+                                     restore_payload=lambda payload: restore(run, payload))
+
+    def _start_or_resume(self, run: Any, steps_per_epoch: int, chance: Optional[float], started: str,
+                         newest: Callable[[], Any], restore_payload: Callable[[Any], None]) -> str:
+        """Says the run started, or restores the newest intact checkpoint and says where it resumed; then trains."""
         self.position = {"step": 0, "epoch": 1, "batchInEpoch": 0, "elapsedSec": 0.0, "bestKnnAccuracy": None}
         change = {}
         if self.resume:
-            # rank 0 reads the checkpoint (written by any number of processes: the state is the same) and every rank loads it
-            name, state, payload, notes = self._from_lead(lambda: self.dir.newest_intact_checkpoint(), "resume")
+            name, state, payload, notes = newest()
             for note in notes:
                 self.dir.event("warning", "recovered", note)
             if name is not None:
-                restore(run, payload)
+                restore_payload(payload)
                 self.position = dict(state["position"])
                 damaged = self.dir.keep_metrics_up_to(self.position["step"])
                 if damaged:
@@ -260,8 +268,7 @@ class Session:
                 self.dir.event("info", "resumed", "no checkpoint yet: starting from the beginning", step=0, epoch=1)
             change["lastCheckpoint"] = f"checkpoints/{checkpoint_name(self.position['step'])}" if self.position["step"] > 0 else None
         else:
-            self.dir.event("info", "started", f"training {spec['experiment']}: {plural(self.epochs, 'epoch')} × {plural(steps_per_epoch, 'step')}, batch {strategy['batchSize']}, seed {strategy['seed']}",
-                           data={"epochs": self.epochs, "stepsPerEpoch": steps_per_epoch})
+            self.dir.event("info", "started", started, data={"epochs": self.epochs, "stepsPerEpoch": steps_per_epoch})
         self.dir.update_record(stepsPerEpoch=steps_per_epoch, step=self.position["step"], epoch=self.position["epoch"] - 1, **change)
         if self._stopping():
             return self._stopping_before_training()

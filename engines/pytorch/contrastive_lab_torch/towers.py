@@ -24,7 +24,7 @@ from .models import ContrastiveModel
 from .optim import clip_by_global_norm, create_optimizer, schedule_lr
 from .evaluate import collapse_std
 from .projection import pca2d
-from .rundir import checkpoint_name, now_iso
+from .rundir import now_iso
 from .session import COLLAPSED_BELOW, PARTIAL_BELOW, Session, TrainingFailure, _round, plural
 from .strategies import RandomSampler
 
@@ -263,29 +263,9 @@ class TowerSession(Session):
         chance = None
         if data.labels is not None and data.test.numel() > 0:
             chance = float(torch.bincount(data.labels[data.test]).max()) / data.test.numel()
-        self.position = {"step": 0, "epoch": 1, "batchInEpoch": 0, "elapsedSec": 0.0, "bestKnnAccuracy": None}
-        change = {}
-        if self.resume:
-            name, state, payload, notes = self.dir.newest_intact_checkpoint()
-            for note in notes:
-                self.dir.event("warning", "recovered", note)
-            if name is not None:
-                run.restore(payload)
-                self.position = dict(state["position"])
-                self.dir.keep_metrics_up_to(self.position["step"])
-                self.dir.event("info", "resumed", f"resumed from checkpoints/{name} (step {self.position['step']}, epoch {self.position['epoch']})", step=self.position["step"], epoch=self.position["epoch"])
-            else:
-                self.dir.keep_metrics_up_to(0)
-                self.dir.event("info", "resumed", "no checkpoint yet: starting from the beginning", step=0, epoch=1)
-            change["lastCheckpoint"] = f"checkpoints/{checkpoint_name(self.position['step'])}" if self.position["step"] > 0 else None
-        else:
-            self.dir.event("info", "started", f"training {spec['experiment']} (two towers, loss {spec['loss']['type']}): {plural(self.epochs, 'epoch')} × {plural(steps_per_epoch, 'step')}, batch {spec['strategy']['batchSize']}, seed {spec['strategy']['seed']}",
-                           data={"epochs": self.epochs, "stepsPerEpoch": steps_per_epoch})
-        self.dir.update_record(stepsPerEpoch=steps_per_epoch, step=self.position["step"], epoch=self.position["epoch"] - 1, **change)
-        if self._stopping():
-            return self._stopping_before_training()
-        # the one-tower loop: step lines, the NaN stop, evaluations, checkpoints, stop on SIGTERM, then _write_embeddings
-        return self._loop(run, steps_per_epoch, chance)
+        started = f"training {spec['experiment']} (two towers, loss {spec['loss']['type']}): {plural(self.epochs, 'epoch')} × {plural(steps_per_epoch, 'step')}, batch {spec['strategy']['batchSize']}, seed {spec['strategy']['seed']}"
+        # the one-tower start and loop: step lines, the NaN stop, evaluations, checkpoints, stop on SIGTERM, then _write_embeddings
+        return self._start_or_resume(run, steps_per_epoch, chance, started, newest=self.dir.newest_intact_checkpoint, restore_payload=run.restore)
 
     def _checkpoint(self, why: str) -> None:
         self.phase = "checkpoint"
