@@ -214,7 +214,13 @@ async function scenario(mode) {
     const last = await vs.inWebview('Dashboard', (frame) => canvasImage(frame));
     assert.notEqual(last, first, 'the loss chart should change as training adds points');
     await shot('dashboard-done');
-    const finalRows = await vs.treeRows('Runs');
+    // The notification comes from the trainer process's exit; the tree refreshes from run.json's watcher,
+    // which may land a moment later.
+    let finalRows = [];
+    await poll(async () => {
+      finalRows = await vs.treeRows('Runs');
+      return finalRows.some((r) => /tiny-digits/.test(r) && /completed/.test(r) && /kNN/.test(r));
+    }, { timeout: 15_000, what: 'the Runs tree to show the completed run' }).catch(() => undefined);
     assert.ok(finalRows.some((r) => /tiny-digits/.test(r) && /completed/.test(r) && /kNN/.test(r)), `the tree should show the completed run with its kNN accuracy; got ${JSON.stringify(finalRows)}`);
 
     step('Open Experiments Table: the run is a row with its results; sort, filter, star, overlay');
