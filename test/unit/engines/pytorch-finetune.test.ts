@@ -19,7 +19,7 @@ import { readRunRecord } from '../../../server/runs/record';
 import { resumeWithPyTorch, trainWithPyTorch } from '../../../server/trainer/engines/pytorch';
 import { finetunePair } from '../../../server/trainer/finetune';
 import { trainNewRun } from '../../../server/trainer/start';
-import { manualStop, tempDir, writeSpec } from '../trainer/helpers';
+import { manualStop, PRETRAIN_SUPCON, tempDir, writeSpec } from '../trainer/helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const PYTHON = '/usr/bin/python3';
@@ -27,20 +27,7 @@ const ENV = { ...process.env, PYTHONPATH: join(ROOT, 'engines', 'pytorch') };
 const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
 const skip = probe.status === 0 ? false : `${PYTHON} cannot import torch; install python3-torch to test the PyTorch engine`;
 
-const PRETRAIN = `experiment: pre
-data: { source: builtin:digits, limit: 1500 }
-pairs:
-  positives: labels
-  negatives: { type: batch }
-loss: { type: supCon, temperature: 0.1 }
-architecture:
-  backbone: { type: mlp, layers: [128] }
-  representationSize: 32
-  projection: { layers: [32, 16] }
-strategy: { epochs: 10, batchSize: 100, seed: 5 }
-eval: { knn: { k: 10 } }
-run: { engine: pytorch, threads: 1 }
-`;
+const PRETRAIN = PRETRAIN_SUPCON.replace('run: { threads: 1 }', 'run: { engine: pytorch, threads: 1 }');
 
 /** A classifier spec on 5 % of the labels, on PyTorch, starting from `from` (or from scratch with null). */
 function classifierSpec(from: string | null, extra = ''): string {

@@ -20,22 +20,7 @@ import { loadLatestCheckpoint } from '../../../server/trainer/checkpoint';
 import { finetunePair, parseLabelFraction } from '../../../server/trainer/finetune';
 import { InitError, loadParts, readRunWeights, weightPart } from '../../../server/trainer/initFrom';
 import { trainNewRun } from '../../../server/trainer/start';
-import { manualStop, tempDir, writeSpec } from './helpers';
-
-const PRETRAIN = `experiment: pre
-data: { source: builtin:digits, limit: 1500 }
-pairs:
-  positives: labels
-  negatives: { type: batch }
-loss: { type: supCon, temperature: 0.1 }
-architecture:
-  backbone: { type: mlp, layers: [128] }
-  representationSize: 32
-  projection: { layers: [32, 16] }
-strategy: { epochs: 10, batchSize: 100, seed: 5 }
-eval: { knn: { k: 10 } }
-run: { threads: 1 }
-`;
+import { manualStop, PRETRAIN_SUPCON as PRETRAIN, tempDir, writeSpec } from './helpers';
 
 /** A classifier spec on 5 % of the labels, starting from `from` (or from scratch with null). */
 function classifierSpec(from: string | null, extra = ''): string {

@@ -32,6 +32,22 @@ eval:
 `;
 
 /** A labelled CSV/JSONL vector spec (column `label`, a small MLP, SupCon), for trainer tests on files they write. */
+/** A short SupCon pretraining on 1,500 digits (the fine-tuning tests' earlier run; the PyTorch ones set run.engine). */
+export const PRETRAIN_SUPCON = `experiment: pre
+data: { source: builtin:digits, limit: 1500 }
+pairs:
+  positives: labels
+  negatives: { type: batch }
+loss: { type: supCon, temperature: 0.1 }
+architecture:
+  backbone: { type: mlp, layers: [128] }
+  representationSize: 32
+  projection: { layers: [32, 16] }
+strategy: { epochs: 10, batchSize: 100, seed: 5 }
+eval: { knn: { k: 10 } }
+run: { threads: 1 }
+`;
+
 export interface VectorSpecOptions {
   readonly experiment?: string;
   readonly normalize?: 'none' | 'standardize' | 'minMax';
